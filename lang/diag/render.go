@@ -1,0 +1,173 @@
+package diag
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/journeylang/journey/lang/pos"
+)
+
+// Render writes d in its text form: the header d.Error(), then the source
+// line under a line-number gutter, a caret line underlining d.Range, and the
+// detail:
+//
+//	lead.journey:3:3: unknown step "sned"
+//	   3 |   sned "welcome"
+//	     |   ^^^^ did you mean "send"?
+//	     = steps are send, notify, task, …
+//
+// The carets cover the range on its first line; a range that runs onto
+// later lines is underlined to the end of the first, an empty one gets a
+// single caret. Columns are byte columns, so the padding before the carets
+// copies the source line's tabs and takes one space for each character,
+// however many bytes it has; each caret likewise stands for one character.
+//
+// If src is nil, the range is invalid or its line is not in src, only the
+// header is written.
+func Render(w io.Writer, d Diagnostic, src []byte) {
+	var b strings.Builder
+	b.WriteString(d.Error())
+	b.WriteString("\n")
+	gutter := 4
+	var line []byte
+	if src != nil && d.Range.IsValid() {
+		line = pos.Line(src, d.Range.Start.Line)
+		gutter = max(gutter, len(strconv.Itoa(d.Range.Start.Line)))
+	}
+	if line != nil {
+		line = bytes.TrimSuffix(line, []byte("\r"))
+		fmt.Fprintf(&b, "%*d | %s\n", gutter, d.Range.Start.Line, line)
+		fmt.Fprintf(&b, "%*s | %s", gutter, "", caretLine(line, d.Range))
+		if d.Suggestion != "" {
+			fmt.Fprintf(&b, " did you mean %q?", d.Suggestion)
+		}
+		b.WriteString("\n")
+	}
+	if line != nil && d.Detail != "" {
+		indent := strings.Repeat(" ", gutter)
+		for i, l := range strings.Split(strings.TrimRight(d.Detail, "\n"), "\n") {
+			sep := " = "
+			if i > 0 {
+				sep = "   "
+			}
+			b.WriteString(strings.TrimRight(indent+sep+l, " "))
+			b.WriteString("\n")
+		}
+	}
+	io.WriteString(w, b.String())
+}
+
+// caretLine returns the padding and carets that underline r on line, the
+// text of r's first line.
+func caretLine(line []byte, r pos.Span) string {
+	start := min(max(r.Start.Col-1, 0), len(line))
+	var end int
+	switch {
+	case r.End.Line > r.Start.Line:
+		end = len(line) // to the end of the first line
+	case r.End.Line == r.Start.Line:
+		end = min(max(r.End.Col-1, start), len(line))
+	default:
+		end = start // no end, or an end before the start: one caret
+	}
+	var b strings.Builder
+	for i := 0; i < start; {
+		c, size := utf8.DecodeRune(line[i:])
+		if c == '\t' {
+			b.WriteByte('\t')
+		} else {
+			b.WriteByte(' ')
+		}
+		i += size
+	}
+	n := utf8.RuneCount(line[start:end])
+	b.WriteString(strings.Repeat("^", max(n, 1)))
+	return b.String()
+}
+
+// RenderAll renders every diagnostic of l in order, each against its file's
+// text in sources (a missing file renders without source).
+func RenderAll(w io.Writer, l List, sources map[string][]byte) {
+	for _, d := range l {
+		Render(w, d, sources[d.File])
+	}
+}
+
+// jsonDiagnostic is the JSON form of a Diagnostic.
+type jsonDiagnostic struct {
+	File       string    `json:"file"`
+	Severity   Severity  `json:"severity"`
+	Code       Code      `json:"code"`
+	Message    string    `json:"message"`
+	Detail     string    `json:"detail,omitempty"`
+	Suggestion string    `json:"suggestion,omitempty"`
+	Range      jsonRange `json:"range"`
+}
+
+type jsonRange struct {
+	Start jsonPos `json:"start"`
+	End   jsonPos `json:"end"`
+}
+
+type jsonPos struct {
+	Offset int `json:"offset"` // 0-based byte offset
+	Line   int `json:"line"`   // 1-based
+	Column int `json:"column"` // 1-based, in bytes
+}
+
+// MarshalJSON encodes d as
+//
+//	{"file": …, "severity": "error", "code": …, "message": …,
+//	 "detail": …, "suggestion": …,
+//	 "range": {"start": {"offset": …, "line": …, "column": …}, "end": {…}}}
+//
+// with detail and suggestion left out when empty.
+func (d Diagnostic) MarshalJSON() ([]byte, error) {
+	return json.Marshal(jsonDiagnostic{
+		File:       d.File,
+		Severity:   d.Severity,
+		Code:       d.Code,
+		Message:    d.Message,
+		Detail:     d.Detail,
+		Suggestion: d.Suggestion,
+		Range: jsonRange{
+			Start: jsonPos{d.Range.Start.Offset, d.Range.Start.Line, d.Range.Start.Col},
+			End:   jsonPos{d.Range.End.Offset, d.Range.End.Line, d.Range.End.Col},
+		},
+	})
+}
+
+// UnmarshalJSON decodes the form MarshalJSON writes.
+func (d *Diagnostic) UnmarshalJSON(data []byte) error {
+	var j jsonDiagnostic
+	if err := json.Unmarshal(data, &j); err != nil {
+		return err
+	}
+	*d = Diagnostic{
+		Severity:   j.Severity,
+		Code:       j.Code,
+		File:       j.File,
+		Message:    j.Message,
+		Detail:     j.Detail,
+		Suggestion: j.Suggestion,
+		Range: pos.Span{
+			Start: pos.Pos{Offset: j.Range.Start.Offset, Line: j.Range.Start.Line, Col: j.Range.Start.Column},
+			End:   pos.Pos{Offset: j.Range.End.Offset, Line: j.Range.End.Line, Col: j.Range.End.Column},
+		},
+	}
+	return nil
+}
+
+// JSON returns l as an indented JSON array of diagnostics in MarshalJSON's
+// form, without a trailing newline. An empty list is "[]".
+func (l List) JSON() ([]byte, error) {
+	if l == nil {
+		l = List{}
+	}
+	return json.MarshalIndent(l, "", "  ")
+}

@@ -1,0 +1,266 @@
+package diag
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/journeylang/journey/lang/pos"
+)
+
+// span returns the span of the first occurrence of sub in src, failing the
+// test if there is none.
+func span(t *testing.T, src, sub string) pos.Span {
+	t.Helper()
+	i := bytes.Index([]byte(src), []byte(sub))
+	if i < 0 {
+		t.Fatalf("%q not in source", sub)
+	}
+	return pos.NewLines([]byte(src)).Span(i, i+len(sub))
+}
+
+func TestRender(t *testing.T) {
+	const lead = "journey lead \"Lead\"\n\nstage A {\n  sned \"welcome\"\n}\n"
+	tests := []struct {
+		name string
+		src  string // "" renders with nil source
+		at   string // the range is the first occurrence of at in src…
+		none bool   // …unless none is set or d.Range is
+		d    Diagnostic
+		want string
+	}{{
+		name: "suggestion",
+		src:  lead,
+		at:   "sned",
+		d:    Diagnostic{File: "lead.journey", Message: `unknown step "sned"`, Suggestion: "send"},
+		want: `lead.journey:4:3: unknown step "sned"
+   4 |   sned "welcome"
+     |   ^^^^ did you mean "send"?
+`,
+	}, {
+		name: "warning with detail",
+		src:  lead,
+		at:   `"welcome"`,
+		d: Diagnostic{
+			Severity: Warning, File: "lead.journey", Message: "template is sent twice",
+			Detail: "the first send is on line 2\nremove one of them",
+		},
+		want: `lead.journey:4:8: warning: template is sent twice
+   4 |   sned "welcome"
+     |        ^^^^^^^^^
+     = the first send is on line 2
+       remove one of them
+`,
+	}, {
+		name: "info",
+		src:  lead,
+		at:   "stage",
+		d:    Diagnostic{Severity: Info, File: "lead.journey", Message: "stage has no trigger"},
+		want: `lead.journey:3:1: info: stage has no trigger
+   3 | stage A {
+     | ^^^^^
+`,
+	}, {
+		name: "tabs are copied into the padding",
+		src:  "stage A {\n\tafter 2d\tsend x\n}\n",
+		at:   "send",
+		d:    Diagnostic{File: "t.journey", Message: "bad send"},
+		want: "t.journey:2:11: bad send\n" +
+			"   2 | \tafter 2d\tsend x\n" +
+			"     | \t        \t^^^^\n",
+	}, {
+		name: "a multi-byte character is one column",
+		src:  "notify sales \"Café ☕ ok\" x\n",
+		at:   "x",
+		d:    Diagnostic{File: "u.journey", Message: "unexpected name"},
+		want: "u.journey:1:29: unexpected name\n" +
+			"   1 | notify sales \"Café ☕ ok\" x\n" +
+			"     |                          ^\n",
+	}, {
+		name: "carets count characters, not bytes",
+		src:  "tag \"über\"\n",
+		at:   "\"über\"",
+		d:    Diagnostic{File: "u.journey", Message: "unknown tag"},
+		want: "u.journey:1:5: unknown tag\n" +
+			"   1 | tag \"über\"\n" +
+			"     |     ^^^^^^\n",
+	}, {
+		name: "a range over several lines is underlined to the end of the first",
+		src:  lead,
+		at:   "A {\n  sned",
+		d:    Diagnostic{File: "lead.journey", Message: "stage body is empty"},
+		want: `lead.journey:3:7: stage body is empty
+   3 | stage A {
+     |       ^^^
+`,
+	}, {
+		name: "an empty range gets one caret",
+		src:  lead,
+		at:   "",
+		d:    Diagnostic{File: "lead.journey", Message: "expected a journey"},
+		want: `lead.journey:1:1: expected a journey
+   1 | journey lead "Lead"
+     | ^
+`,
+	}, {
+		name: "the end of a line",
+		src:  "stage A {\n",
+		at:   "\n",
+		d:    Diagnostic{File: "e.journey", Message: "expected }"},
+		want: `e.journey:1:10: expected }
+   1 | stage A {
+     |          ^
+`,
+	}, {
+		name: "carriage return is not printed",
+		src:  "send x\r\n",
+		at:   "x",
+		d:    Diagnostic{File: "crlf.journey", Message: "no template"},
+		want: "crlf.journey:1:6: no template\n" +
+			"   1 | send x\n" +
+			"     |      ^\n",
+	}, {
+		name: "missing source prints the header only",
+		at:   "",
+		d: Diagnostic{
+			File: "gone.journey", Message: "unknown step", Suggestion: "send", Detail: "more",
+			Range: pos.Span{Start: pos.Pos{Offset: 4, Line: 1, Col: 5}, End: pos.Pos{Offset: 8, Line: 1, Col: 9}},
+		},
+		want: "gone.journey:1:5: unknown step\n",
+	}, {
+		name: "a line that is not in the source prints the header only",
+		src:  "send x\n",
+		d: Diagnostic{
+			File: "short.journey", Message: "stale position",
+			Range: pos.Span{Start: pos.Pos{Offset: 90, Line: 9, Col: 1}, End: pos.Pos{Offset: 91, Line: 9, Col: 2}},
+		},
+		want: "short.journey:9:1: stale position\n",
+	}, {
+		name: "no position",
+		src:  "send x\n",
+		none: true,
+		d:    Diagnostic{File: "whole.journey", Message: "file declares no journey"},
+		want: "whole.journey: file declares no journey\n",
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var src []byte
+			if tt.src != "" {
+				src = []byte(tt.src)
+				if !tt.d.Range.IsValid() && !tt.none {
+					tt.d.Range = span(t, tt.src, tt.at)
+				}
+			}
+			var got bytes.Buffer
+			Render(&got, tt.d, src)
+			if diff := cmp.Diff(tt.want, got.String()); diff != "" {
+				t.Errorf("Render (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestRenderAll(t *testing.T) {
+	sources := map[string][]byte{
+		"a.journey": []byte("send x\n"),
+		"b.journey": []byte("tag y\n"),
+	}
+	l := List{
+		{File: "a.journey", Message: "one", Range: span(t, "send x\n", "x")},
+		{File: "b.journey", Severity: Warning, Message: "two", Range: span(t, "tag y\n", "tag")},
+		{File: "c.journey", Message: "three", Range: span(t, "tag y\n", "y")},
+	}
+	want := `a.journey:1:6: one
+   1 | send x
+     |      ^
+b.journey:1:1: warning: two
+   1 | tag y
+     | ^^^
+c.journey:1:5: three
+`
+	var got bytes.Buffer
+	RenderAll(&got, l, sources)
+	if diff := cmp.Diff(want, got.String()); diff != "" {
+		t.Errorf("RenderAll (-want +got):\n%s", diff)
+	}
+}
+
+func TestJSON(t *testing.T) {
+	src := "stage A {\n  sned \"welcome\"\n}\n"
+	l := List{{
+		Code: "UnknownStep", File: "lead.journey", Range: span(t, src, "sned"),
+		Message: `unknown step "sned"`, Suggestion: "send",
+	}, {
+		Severity: Warning, Code: "UnusedStage", File: "lead.journey", Range: span(t, src, "A"),
+		Message: "stage A is never reached", Detail: "no trigger and no goto",
+	}}
+	want := `[
+  {
+    "file": "lead.journey",
+    "severity": "error",
+    "code": "UnknownStep",
+    "message": "unknown step \"sned\"",
+    "suggestion": "send",
+    "range": {
+      "start": {
+        "offset": 12,
+        "line": 2,
+        "column": 3
+      },
+      "end": {
+        "offset": 16,
+        "line": 2,
+        "column": 7
+      }
+    }
+  },
+  {
+    "file": "lead.journey",
+    "severity": "warning",
+    "code": "UnusedStage",
+    "message": "stage A is never reached",
+    "detail": "no trigger and no goto",
+    "range": {
+      "start": {
+        "offset": 6,
+        "line": 1,
+        "column": 7
+      },
+      "end": {
+        "offset": 7,
+        "line": 1,
+        "column": 8
+      }
+    }
+  }
+]`
+	got, err := l.JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, string(got)); diff != "" {
+		t.Errorf("JSON (-want +got):\n%s", diff)
+	}
+
+	var back List
+	if err := json.Unmarshal(got, &back); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(l, back); diff != "" {
+		t.Errorf("JSON round trip (-want +got):\n%s", diff)
+	}
+}
+
+func TestJSONEmpty(t *testing.T) {
+	for _, l := range []List{nil, {}} {
+		got, err := l.JSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != "[]" {
+			t.Errorf("JSON of %#v = %s, want []", l, got)
+		}
+	}
+}

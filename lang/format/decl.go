@@ -1,0 +1,252 @@
+package format
+
+import (
+	"strings"
+
+	"github.com/journeylang/journey/lang/ast"
+	"github.com/journeylang/journey/lang/pos"
+)
+
+// decls prints the top-level items of a file: declarations, and the
+// clauses and stages of a journey, which sit at the top level too.
+func (p *printer) decls(ds []ast.Decl) {
+	multi := false
+	for _, d := range ds {
+		switch d := d.(type) {
+		case *ast.ContactDecl:
+			multi = p.top(multi, func() { p.contact(d) })
+		case *ast.EventDecl:
+			multi = p.top(multi, func() { p.event(d) })
+		case *ast.Journey:
+			multi = p.top(multi, func() { p.journeyHeader(d) })
+			for _, it := range d.Items {
+				multi = p.top(multi, func() { p.item(it) })
+			}
+		case *ast.Test:
+			multi = p.top(multi, func() { p.test(d) })
+		}
+		// A *ast.BadDecl has no text to print: File is for trees that
+		// parsed without errors.
+	}
+}
+
+func (p *printer) journeyHeader(j *ast.Journey) {
+	text := "journey " + name(j.Name)
+	end := j.Name.Pos.End
+	if j.Title != nil {
+		text += " " + j.Title.Raw
+		end = j.Title.Pos.End
+	}
+	p.emit(j.Pos.Start.Line, end, noRun, text)
+}
+
+// item prints a journey clause or stage.
+func (p *printer) item(it ast.Item) {
+	clause := func(keyword, rest string) {
+		p.emit(it.Span().Start.Line, it.Span().End, clauseRun, keyword, rest)
+	}
+	switch it := it.(type) {
+	case *ast.Entry:
+		var parts []string
+		if it.On != nil {
+			parts = append(parts, "on "+name(it.On))
+		}
+		if it.When != nil {
+			parts = append(parts, "when "+expr(it.When))
+		}
+		clause("entry", strings.Join(parts, " "))
+	case *ast.Exit:
+		clause("exit", "when "+expr(it.When))
+	case *ast.Goal:
+		clause("goal", name(it.Name)+" when "+expr(it.When))
+	case *ast.Suppress:
+		clause("suppress", "when "+expr(it.When))
+	case *ast.Window:
+		clause("window", window(it))
+	case *ast.Cap:
+		clause("cap", raw(it.Count)+" "+name(it.Unit)+" per "+duration(it.Per))
+	case *ast.Reenter:
+		if it.After != nil {
+			clause("reenter", "after "+duration(it.After))
+		} else {
+			clause("reenter", name(it.Word))
+		}
+	case *ast.Stage:
+		p.stage(it)
+	}
+}
+
+func window(w *ast.Window) string {
+	s := raw(w.From) + "-" + raw(w.To)
+	var days []string
+	for _, d := range w.Days {
+		day := name(d.From)
+		if d.To != nil {
+			day += "-" + name(d.To)
+		}
+		days = append(days, day)
+	}
+	if len(days) > 0 {
+		s += " " + strings.Join(days, ", ")
+	}
+	return s
+}
+
+func (p *printer) stage(s *ast.Stage) {
+	text := "stage " + name(s.Name)
+	if s.On != nil {
+		text += " on " + name(s.On)
+	}
+	if s.When != nil {
+		text += " when " + expr(s.When)
+	}
+	if s.Body == nil {
+		p.emit(s.Pos.Start.Line, s.Pos.End, noRun, text)
+		return
+	}
+	p.block(s.Pos.Start.Line, s.Body, text)
+}
+
+// contact prints `contact { fields }`.
+func (p *printer) contact(c *ast.ContactDecl) {
+	p.fieldBlock(c.Pos, c.Keyword.End, "contact", c.Fields, noRun)
+}
+
+// event prints an event declaration: on one line when it has no payload
+// block or was written inline, else like the contact block.
+func (p *printer) event(e *ast.EventDecl) {
+	head := "event " + name(e.Name)
+	switch {
+	case e.Fields == nil:
+		p.emit(e.Pos.Start.Line, e.Pos.End, noRun, head)
+	case e.Inline:
+		p.emit(e.Pos.Start.Line, e.Pos.End, eventRun, head, inlineFields(e.Fields))
+	default:
+		p.fieldBlock(e.Pos, e.Name.Pos.End, head, e.Fields, eventRun)
+	}
+}
+
+// fieldBlock prints `head { fields }`, a block of schema fields spanning
+// span whose header's last token before the `{` ends at headEnd: multi-line,
+// or `head {}` on one line (of run kind kind) when it holds neither fields
+// nor comments.
+//
+// The tree does not keep the span of the `{`; it is taken to be on the
+// header's line, which decides which comment is the header's trailing one.
+func (p *printer) fieldBlock(span pos.Span, headEnd pos.Pos, head string, fs []*ast.Field, kind runKind) {
+	if len(fs) == 0 && !p.commentsIn(headEnd.Offset, span.End.Offset) {
+		p.emit(span.Start.Line, span.End, kind, head, "{}")
+		return
+	}
+	p.open(span.Start.Line, headEnd, noRun, head+" {")
+	p.fields(fs)
+	p.close(span.End, "}", false)
+}
+
+// fields prints schema fields one per line, the one-line ones in a run. A
+// field whose type is an object not written inline prints over several
+// lines, `name: {` … `}`.
+func (p *printer) fields(fs []*ast.Field) {
+	for _, f := range fs {
+		t := f.Type
+		suffix := ""
+		if o, ok := t.(*ast.OptionalType); ok {
+			t, suffix = o.Elem, "?"
+		}
+		obj, ok := t.(*ast.ObjectType)
+		if !ok || obj.Inline || (len(obj.Fields) == 0 && !p.commentsIn(obj.Pos.Start.Offset, obj.Pos.End.Offset)) {
+			p.emit(f.Pos.Start.Line, f.Pos.End, fieldRun, name(f.Name)+":", typ(f.Type))
+			continue
+		}
+		p.open(f.Pos.Start.Line, after(obj.Pos.Start), noRun, name(f.Name)+": {")
+		p.fields(obj.Fields)
+		p.close(obj.Pos.End, "}"+suffix, false)
+	}
+}
+
+// typ prints a type on one line.
+func typ(t ast.Type) string {
+	switch t := t.(type) {
+	case *ast.NamedType:
+		return name(t.Name)
+	case *ast.ListType:
+		return "list<" + typ(t.Elem) + ">"
+	case *ast.MapType:
+		return "map<" + typ(t.Key) + ", " + typ(t.Elem) + ">"
+	case *ast.EnumType:
+		vals := make([]string, len(t.Values))
+		for i, v := range t.Values {
+			vals[i] = name(v)
+		}
+		return "enum(" + strings.Join(vals, ", ") + ")"
+	case *ast.ObjectType:
+		return inlineFields(t.Fields)
+	case *ast.OptionalType:
+		return typ(t.Elem) + "?"
+	}
+	return ""
+}
+
+// inlineFields prints `{ a: T, b: U }`, or `{}`.
+func inlineFields(fs []*ast.Field) string {
+	if len(fs) == 0 {
+		return "{}"
+	}
+	parts := make([]string, len(fs))
+	for i, f := range fs {
+		parts[i] = name(f.Name) + ": " + typ(f.Type)
+	}
+	return "{ " + strings.Join(parts, ", ") + " }"
+}
+
+// after returns the position after the one-byte token (a `{`) at p.
+func after(p pos.Pos) pos.Pos {
+	return pos.Pos{Offset: p.Offset + 1, Line: p.Line, Col: p.Col + 1}
+}
+
+func name(id *ast.Ident) string {
+	if id == nil {
+		return ""
+	}
+	return id.Name
+}
+
+func expr(e *ast.Expr) string {
+	if e == nil {
+		return ""
+	}
+	return e.Text
+}
+
+func duration(d *ast.Duration) string {
+	if d == nil {
+		return ""
+	}
+	return d.Raw
+}
+
+func str(s *ast.String) string {
+	if s == nil {
+		return `""`
+	}
+	return s.Raw
+}
+
+// raw prints a literal that keeps its text.
+func raw(n ast.Node) string {
+	switch n := n.(type) {
+	case *ast.Clock:
+		if n != nil {
+			return n.Raw
+		}
+	case *ast.Int:
+		if n != nil {
+			return n.Raw
+		}
+	case *ast.Percent:
+		if n != nil {
+			return n.Raw
+		}
+	}
+	return ""
+}

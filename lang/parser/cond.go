@@ -1,0 +1,185 @@
+package parser
+
+import (
+	"strconv"
+	"strings"
+)
+
+// condition scans the CEL text that follows `when`, `if`, `=` or `expect`
+// and emits it as one Expr token. See the rules at the top of lexer.go.
+func (s *scanner) condition() {
+	s.skipSpace(false)
+	start := s.off
+	end := start     // end of the last token of the condition
+	depth := 0       // brackets opened inside the condition
+	last := ""       // the last token, to know if the condition goes on
+	operand := false // the last token ends an operand
+	angle := s.top() == openAngleBlock
+	stopAtWithin := s.inWait
+	token := func(text string, isOperand bool) {
+		last, operand, end = text, isOperand, s.off
+	}
+scan:
+	for s.off < len(s.src) {
+		c := s.src[s.off]
+		switch {
+		case c == ' ' || c == '\t' || c == '\r':
+			s.off++
+		case c == '\n':
+			if depth == 0 && !continuing[last] {
+				break scan
+			}
+			s.off++
+		case c == '/' && s.peekByte(1) == '/':
+			if depth == 0 && !continuing[last] {
+				break scan
+			}
+			s.off = s.lineEnd(s.off)
+		case c == '"' || c == '\'':
+			s.celString(s.off, s.off)
+			token("\"", true)
+		case isLetter(c):
+			w := s.src[s.off:s.word(s.off)]
+			if depth == 0 && stopAtWithin && w == "within" {
+				break scan
+			}
+			next := s.off + len(w)
+			if next < len(s.src) && (s.src[next] == '"' || s.src[next] == '\'') && isStringPrefix(w) {
+				s.celString(s.off, next)
+				token("\"", true)
+				continue
+			}
+			s.off = next
+			token(w, w != "in")
+		case isDigit(c):
+			s.off = s.celNumber(s.off)
+			token("0", true)
+		case c == '(' || c == '[' || c == '{':
+			if c == '{' && depth == 0 && (operand || end == start) {
+				break scan
+			}
+			depth++
+			s.off++
+			token(string(c), false)
+		case c == ')' || c == ']' || c == '}':
+			if depth == 0 {
+				break scan
+			}
+			depth--
+			s.off++
+			token(string(c), true)
+		case c == '<':
+			if depth == 0 && s.blockFollows(s.off+1) {
+				break scan
+			}
+			s.operator()
+			token(s.src[end:s.off], false)
+		case c == '>':
+			if depth == 0 && angle && s.peekByte(1) != '=' && !s.operandFollows(s.off+1) {
+				break scan
+			}
+			s.operator()
+			token(">", false)
+		default:
+			op := s.operator()
+			token(op, false)
+		}
+	}
+	s.off = end
+	if end > start {
+		s.emit(tExpr, start, end)
+	}
+}
+
+// operator consumes one CEL operator (or any other single character, for
+// cel-go to judge) and returns it.
+func (s *scanner) operator() string {
+	for _, op := range []string{"&&", "||", "==", "!=", "<=", ">="} {
+		if strings.HasPrefix(s.src[s.off:], op) {
+			s.off += 2
+			return op
+		}
+	}
+	r := []rune(s.src[s.off:min(len(s.src), s.off+4)])[0]
+	s.off += len(string(r))
+	return string(r)
+}
+
+// operandFollows reports whether the text at i, on the same line, starts an
+// operand (so a `>` before it compares rather than closes a block).
+func (s *scanner) operandFollows(i int) bool {
+	i = s.skipFrom(i, false)
+	if i >= len(s.src) {
+		return false
+	}
+	switch c := s.src[i]; {
+	case isDigit(c), strings.IndexByte("\"'([{!-.", c) >= 0:
+		return true
+	case isLetter(c):
+		w := s.src[i:s.word(i)]
+		if j := s.skipFrom(i+len(w), false); j < len(s.src) && (s.src[j] == '.' || s.src[j] == '(') {
+			return true
+		}
+		return !stepKeywords[w] && !topKeywords[w] && w != "else" && w != "timeout"
+	}
+	return false
+}
+
+func isStringPrefix(w string) bool {
+	switch strings.ToLower(w) {
+	case "r", "b", "rb", "br":
+		return true
+	}
+	return false
+}
+
+// celString scans a CEL string literal whose prefix starts at start and
+// whose opening quote is at q: single, double or triple quoted, raw when
+// the prefix has an r.
+func (s *scanner) celString(start, q int) {
+	raw := strings.ContainsAny(s.src[start:q], "rR")
+	quote := s.src[q : q+1]
+	if strings.HasPrefix(s.src[q:], quote+quote+quote) {
+		quote = quote + quote + quote
+	}
+	i := q + len(quote)
+	for i < len(s.src) {
+		switch {
+		case strings.HasPrefix(s.src[i:], quote):
+			s.off = i + len(quote)
+			return
+		case s.src[i] == '\\' && !raw:
+			i += 2
+		case s.src[i] == '\n' && len(quote) == 1:
+			i = len(s.src) + 1
+		default:
+			i++
+		}
+	}
+	end := s.lineEnd(start)
+	s.errorf(start, end, CodeUnterminatedString, "unterminated string: it needs a closing "+quote[:1]+" on the same line")
+	s.off = end
+}
+
+// celNumber returns the end of the CEL number (or duration literal such as
+// 7d) starting at i.
+func (s *scanner) celNumber(start int) int {
+	hex := strings.HasPrefix(strings.ToLower(s.src[start:]), "0x")
+	i := start
+	for i < len(s.src) {
+		c := s.src[i]
+		switch {
+		case isWordByte(c):
+			i++
+		case c == '.' && i+1 < len(s.src) && isDigit(s.src[i+1]):
+			i++
+		case (c == '+' || c == '-') && (s.src[i-1] == 'e' || s.src[i-1] == 'E') && !hex:
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+func quoteRune(r rune) string { return strconv.QuoteRune(r) }

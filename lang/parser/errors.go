@@ -1,0 +1,271 @@
+package parser
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/alecthomas/participle/v2"
+	"github.com/alecthomas/participle/v2/lexer"
+
+	"github.com/journeylang/journey/lang/diag"
+)
+
+// Diagnostic codes of the parser. Each is documented with an example in
+// docs/diagnostics.md; codes are only ever added, never renamed.
+const (
+	CodeUnexpectedCharacter diag.Code = "UnexpectedCharacter"
+	CodeUnterminatedString  diag.Code = "UnterminatedString"
+	CodeUnclosedBlock       diag.Code = "UnclosedBlock"
+	CodeStrayBracket        diag.Code = "StrayBracket"
+	CodeUnexpectedToken     diag.Code = "UnexpectedToken"
+	CodeUnknownStep         diag.Code = "UnknownStep"
+	CodeUnknownDeclaration  diag.Code = "UnknownDeclaration"
+	CodeMissingCondition    diag.Code = "MissingCondition"
+	CodeMissingDurationUnit diag.Code = "MissingDurationUnit"
+	CodeInvalidDuration     diag.Code = "InvalidDuration"
+	CodeInvalidPercent      diag.Code = "InvalidPercent"
+	CodeInvalidNumber       diag.Code = "InvalidNumber"
+	CodeInvalidString       diag.Code = "InvalidString"
+	CodeOrphanItem          diag.Code = "OrphanItem"
+	CodeEmptyEntry          diag.Code = "EmptyEntry"
+	CodeMissingType         diag.Code = "MissingType"
+)
+
+var stepNames = sortedKeys(stepKeywords)
+var topNames = sortedKeys(topKeywords)
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// describe names a token for a message: `"sned"`, `end of file`, `'{'`.
+func describe(t lexer.Token) string {
+	switch t.Type {
+	case lexer.EOF:
+		return "end of input"
+	case tString:
+		return "string " + t.Value
+	case tExpr:
+		return "condition `" + t.Value + "`"
+	case tIdent:
+		return fmt.Sprintf("%q", t.Value)
+	case tInt, tFloat:
+		return "number " + t.Value
+	case tDuration:
+		return "duration " + t.Value
+	case tPercent:
+		return "weight " + t.Value
+	case tClock:
+		return "time " + t.Value
+	}
+	return "'" + t.Value + "'"
+}
+
+// syntaxError turns participle's error for a chunk into a diagnostic,
+// recognising the common mistakes so the message says what to write.
+func (p *parser) syntaxError(err error, toks []token) diag.Diagnostic {
+	var unexpected lexer.Token
+	expect := ""
+	var perr participle.Error
+	switch e := err.(type) {
+	case *participle.UnexpectedTokenError:
+		unexpected = e.Unexpected
+		if i := strings.Index(e.Message(), "(expected "); i >= 0 {
+			expect = strings.TrimSuffix(e.Message()[i+len("(expected "):], ")")
+		}
+	default:
+		if errors.As(err, &perr) {
+			unexpected = tokenAt(toks, perr.Position().Offset)
+		} else {
+			unexpected = toks[0].Token
+		}
+	}
+	at := len(toks)
+	for i, t := range toks {
+		if t.Pos.Offset >= unexpected.Pos.Offset {
+			at = i
+			break
+		}
+	}
+	var prev lexer.Token
+	if at > 0 {
+		prev = toks[at-1].Token
+	}
+	d := diag.Diagnostic{Severity: diag.Error, Code: CodeUnexpectedToken, File: p.file, Range: p.tokenSpan(unexpected)}
+	if unexpected.EOF() && at > 0 {
+		// Point just after the last token, where something is missing.
+		end := endOf(prev)
+		d.Range = p.lines.Span(end, end)
+	}
+	ctx := context(toks, at)
+	isNumber := unexpected.Type == tInt || unexpected.Type == tFloat
+	// blockEnd: the parser could have closed the block here, so the
+	// unexpected word stands where a new step or statement begins.
+	blockEnd := strings.HasPrefix(expect, "GClose")
+	switch {
+	case at == 0 && unexpected.Type == tIdent && !topKeywords[unexpected.Value]:
+		d.Code = CodeUnknownDeclaration
+		d.Message = fmt.Sprintf("unknown declaration %q; a file holds contact, event, journey, test, the journey's clauses and stages", unexpected.Value)
+		d.Suggestion = diag.Suggest(unexpected.Value, topNames)
+	case prev.Type == tIdent && (prev.Value == "when" || prev.Value == "if"):
+		d.Code = CodeMissingCondition
+		d.Message = fmt.Sprintf("missing condition after `%s`", prev.Value)
+	case unexpected.Type == tInt && durationKeyword[prev.Value]:
+		d.Code = CodeMissingDurationUnit
+		v := unexpected.Value
+		d.Message = fmt.Sprintf("duration %s needs a unit: %sm, %sh, %sd or %sw", v, v, v, v, v)
+	case isNumber && ctx == inSplit:
+		d.Code = CodeInvalidPercent
+		d.Message = fmt.Sprintf("split weight %s needs a percent sign: %s%%", unexpected.Value, unexpected.Value)
+	case unexpected.Value == "<" && unexpected.Type == tPunct && at+1 < len(toks) && toks[at+1].Type == tIdent && !stepKeywords[toks[at+1].Value]:
+		// `stage A < emial "x" >`: the `<` was not taken for a block
+		// because no step follows it.
+		next := toks[at+1].Token
+		d.Code = CodeUnknownStep
+		d.Range = p.tokenSpan(next)
+		d.Message = fmt.Sprintf("unknown step %q; a step is one of: %s", next.Value, strings.Join(stepNames, ", "))
+		d.Suggestion = diag.Suggest(next.Value, stepNames)
+	case unexpected.Type == tIdent && ctx == inSteps && blockEnd && !stepKeywords[unexpected.Value]:
+		d.Code = CodeUnknownStep
+		d.Message = fmt.Sprintf("unknown step %q; a step is one of: %s", unexpected.Value, strings.Join(stepNames, ", "))
+		d.Suggestion = diag.Suggest(unexpected.Value, stepNames)
+	case unexpected.Type == tIdent && ctx == inTest && blockEnd && !testKeywords[unexpected.Value]:
+		d.Code = CodeUnknownStep
+		d.Message = fmt.Sprintf("unknown test statement %q; a statement is one of: %s", unexpected.Value, strings.Join(testNames, ", "))
+		d.Suggestion = diag.Suggest(unexpected.Value, testNames)
+	case unexpected.Value == ":" && at >= 2 && toks[at-2].Value == ":":
+		d.Code = CodeMissingType
+		d.Range = p.tokenSpan(toks[at-3].Token)
+		d.Message = fmt.Sprintf("field %q has no type", toks[at-3].Value)
+	default:
+		d.Message = fmt.Sprintf("unexpected %s", describe(unexpected))
+		want := expected(expect)
+		if want == "" {
+			want = follows[prev.Value]
+		}
+		if want != "" {
+			d.Message += "; expected " + want
+		}
+	}
+	return d
+}
+
+// durationKeyword lists the words a duration follows.
+var durationKeyword = map[string]bool{"after": true, "within": true, "due": true, "per": true, "at": true, "by": true}
+
+// follows says what a keyword takes, for when participle does not.
+var follows = map[string]string{"reenter": "'never' or 'after' and a duration"}
+
+// testKeywords begin a statement of a test block.
+var testKeywords = map[string]bool{"journey": true, "contact": true, "start": true, "at": true, "event": true, "set": true, "expect": true}
+
+var testNames = sortedKeys(testKeywords)
+
+// Where a token stands, for messages.
+const (
+	inOther = iota
+	inSteps // a block of steps
+	inSplit // the arms of a split
+	inTest  // a test block
+)
+
+// context finds the bracket around toks[at] and says what it holds.
+func context(toks []token, at int) int {
+	if at >= len(toks) {
+		at = len(toks) - 1
+	}
+	depth := toks[at].depth
+	for i := at - 1; i >= 0; i-- {
+		t := toks[i]
+		if t.depth >= depth || (t.Value != "{" && t.Type != tBlockOpen) {
+			continue
+		}
+		if t.Type == tBlockOpen {
+			return inSteps
+		}
+		word := func(back int) string {
+			if i-back >= 0 {
+				return toks[i-back].Value
+			}
+			return ""
+		}
+		switch {
+		case word(1) == "split" || word(2) == "split":
+			return inSplit
+		case word(2) == "test":
+			return inTest
+		case word(1) == "contact" || word(2) == "event" || word(1) == ":" || word(2) == "contact":
+			return inOther
+		}
+		return inSteps
+	}
+	return inOther
+}
+
+// expected turns the first item of participle's expectation into words.
+func expected(expect string) string {
+	first := expect
+	if strings.HasPrefix(first, "(") {
+		if i := strings.Index(first, ")"); i > 0 {
+			first = first[1:i]
+		}
+	} else if i := strings.IndexByte(first, ' '); i > 0 {
+		first = first[:i]
+	}
+	var words []string
+	for _, alt := range strings.Split(first, "|") {
+		alt = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(alt), "?"))
+		if w, ok := grammarWords[alt]; ok {
+			words = append(words, w)
+		} else if strings.HasPrefix(alt, `"`) {
+			words = append(words, "'"+strings.Trim(alt, `"`)+"'")
+		}
+	}
+	return strings.Join(words, " or ")
+}
+
+// grammarWords names the grammar's productions for messages.
+var grammarWords = map[string]string{
+	"GIdent": "a name", "GString": "a string", "GInt": "a number",
+	"GDuration": "a duration such as 3d", "GClock": "a time such as 09:00",
+	"GPercent": "a weight such as 50%", "GExpr": "a condition",
+	"GBlock": "a block", "GOpen": "'{'", "GClose": "'}'", "GIf": "'if'",
+	"GType": "a type", "GObject": "'{'", "GPath": "a field name",
+	"GValue": "a value", "GField": "a field", "GTimeout": "'timeout'",
+	"GExpectKind": "what to expect (stage, sent, notified, task, tagged, exited, goal, suppressed, capped, arm, enrolled)",
+	"GAt":         "'at'", "GAfter": "'after'", "GDayRange": "days such as mon-fri",
+	"Ident": "a name", "String": "a string", "Int": "a number", "Float": "a number",
+	"Duration": "a duration such as 3d", "Clock": "a time such as 09:00",
+	"Percent": "a weight such as 50%", "Expr": "a condition",
+	"BlockOpen": "'<'", "BlockClose": "'>'",
+}
+
+// tokenAt returns the token at offset, or the last one.
+func tokenAt(toks []token, offset int) lexer.Token {
+	for _, t := range toks {
+		if t.Pos.Offset >= offset {
+			return t.Token
+		}
+	}
+	return toks[len(toks)-1].Token
+}
+
+// tokenBefore returns the last token that starts before offset.
+func tokenBefore(toks []token, offset int) (lexer.Token, bool) {
+	var out lexer.Token
+	ok := false
+	for _, t := range toks {
+		if t.Pos.Offset >= offset || t.EOF() {
+			break
+		}
+		out, ok = t.Token, true
+	}
+	return out, ok
+}

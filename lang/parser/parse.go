@@ -1,0 +1,192 @@
+// Package parser reads .journey source into the ast package's tree.
+//
+// Input: a file name and its bytes. Output: an *ast.File, always (partial
+// when the text is malformed), and the diagnostics found. It never panics.
+//
+// The phases, in order:
+//
+//  1. lex (lexer.go, cond.go): tokens with positions; conditions become
+//     single Expr tokens of raw CEL text; comments are set aside for the
+//     formatter.
+//  2. chunk (this file): the tokens are cut before every top-level keyword
+//     that starts a line outside any bracket — a declaration, a journey
+//     clause or a stage — so one broken stage does not hide the rest of the
+//     file. A chunk that fails is cut again at top-level keywords in column
+//     1, which recovers from a block left unclosed.
+//  3. parse (grammar.go): participle parses each chunk as one item.
+//  4. lower (lower.go): the grammar structs become ast nodes, and the
+//     journey clauses and stages that follow a journey header are gathered
+//     into it.
+package parser
+
+import (
+	"errors"
+	"io"
+
+	"github.com/alecthomas/participle/v2"
+	"github.com/alecthomas/participle/v2/lexer"
+
+	"github.com/journeylang/journey/lang/ast"
+	"github.com/journeylang/journey/lang/diag"
+	"github.com/journeylang/journey/lang/pos"
+)
+
+// definition satisfies participle's lexer.Definition for building the
+// grammar; tokens always come ready-made from lex through ParseFromLexer.
+type definition struct{}
+
+func (definition) Symbols() map[string]lexer.TokenType { return symbols }
+
+func (definition) Lex(string, io.Reader) (lexer.Lexer, error) {
+	return nil, errors.New("journey tokens come from parser.lex")
+}
+
+var itemParser = participle.MustBuild[gItem](
+	participle.Lexer(definition{}),
+	// Every alternative starts with its own keyword, so once a branch has
+	// taken a token it is the right one: commit, and report errors where
+	// they are rather than where the failed branch began.
+	participle.UseLookahead(0),
+)
+
+// sliceLexer hands participle a chunk of tokens.
+type sliceLexer struct {
+	toks []lexer.Token
+	i    int
+}
+
+func (l *sliceLexer) Next() (lexer.Token, error) {
+	t := l.toks[l.i]
+	if l.i < len(l.toks)-1 {
+		l.i++
+	}
+	return t, nil
+}
+
+type parser struct {
+	file  string
+	src   []byte
+	lines *pos.Lines
+	diags diag.List
+
+	out      *ast.File
+	journey  *ast.Journey // the journey that clauses and stages join
+	orphaned bool         // the last journey header failed: don't report its items
+}
+
+// ParseFile parses one .journey file.
+func ParseFile(filename string, src []byte) (*ast.File, diag.List) {
+	toks, diags := lex(filename, src)
+	p := &parser{file: filename, src: src, lines: pos.NewLines(src), diags: diags}
+	p.out = &ast.File{Name: filename, Pos: p.lines.Span(0, len(src))}
+	var code []token
+	for _, t := range toks {
+		if t.Type == tComment {
+			p.out.Comments = append(p.out.Comments, &ast.Comment{Text: t.Value, Pos: p.tokenSpan(t.Token)})
+			continue
+		}
+		if !t.EOF() {
+			code = append(code, t)
+		}
+	}
+	for _, c := range chunks(code, func(t token) bool { return t.depth == 0 && t.lineStart }) {
+		p.parseChunk(c, true)
+	}
+	p.diags.Sort()
+	return p.out, p.diags
+}
+
+// chunks cuts toks before every top-level keyword for which at holds.
+func chunks(toks []token, at func(token) bool) [][]token {
+	var out [][]token
+	start := 0
+	for i, t := range toks {
+		if i > start && t.Type == tIdent && topKeywords[t.Value] && at(t) {
+			out = append(out, toks[start:i])
+			start = i
+		}
+	}
+	if start < len(toks) {
+		out = append(out, toks[start:])
+	}
+	return out
+}
+
+// parseChunk parses one top-level item. On failure it retries the chunk cut
+// at column-1 keywords (when retry is set), else reports the error and
+// leaves a bad node.
+func (p *parser) parseChunk(c []token, retry bool) {
+	g, err := p.parseTokens(c)
+	if err == nil {
+		p.lowerItem(g)
+		return
+	}
+	if retry {
+		if parts := chunks(c, func(t token) bool { return t.Pos.Column == 1 }); len(parts) > 1 {
+			for _, part := range parts {
+				p.parseChunk(part, false)
+			}
+			return
+		}
+	}
+	span := p.lines.Span(c[0].Pos.Offset, endOf(c[len(c)-1].Token))
+	if !p.lexErrorIn(span) {
+		p.diags = append(p.diags, p.syntaxError(err, c))
+	}
+	p.bad(c[0], span)
+}
+
+func (p *parser) parseTokens(c []token) (*gItem, error) {
+	toks := make([]lexer.Token, 0, len(c)+1)
+	for _, t := range c {
+		toks = append(toks, t.Token)
+	}
+	last := c[len(c)-1].Token
+	end := p.lines.Pos(endOf(last))
+	toks = append(toks, lexer.Token{Type: lexer.EOF, Pos: lexer.Position{
+		Filename: p.file, Offset: end.Offset, Line: end.Line, Column: end.Col,
+	}})
+	plex, err := lexer.Upgrade(&sliceLexer{toks: toks})
+	if err != nil {
+		return nil, err
+	}
+	return itemParser.ParseFromLexer(plex)
+}
+
+// lexErrorIn reports whether the lexer already found an error in span; the
+// parse error that follows from it would only repeat it.
+func (p *parser) lexErrorIn(span pos.Span) bool {
+	for _, d := range p.diags {
+		if d.Severity == diag.Error && d.Range.Start.Offset >= span.Start.Offset && d.Range.Start.Offset <= span.End.Offset {
+			return true
+		}
+	}
+	return false
+}
+
+// bad records a chunk that did not parse.
+func (p *parser) bad(first token, span pos.Span) {
+	switch first.Value {
+	case "contact", "event", "test":
+		p.journey, p.orphaned = nil, false
+		p.out.Decls = append(p.out.Decls, &ast.BadDecl{Pos: span})
+	case "journey":
+		p.journey, p.orphaned = nil, true
+		p.out.Decls = append(p.out.Decls, &ast.BadDecl{Pos: span})
+	default:
+		if p.journey != nil {
+			p.journey.Items = append(p.journey.Items, &ast.BadItem{Pos: span})
+			p.journey.Pos = pos.Join(p.journey.Pos, span)
+			return
+		}
+		// An unknown declaration: what follows may belong to it.
+		p.orphaned = true
+		p.out.Decls = append(p.out.Decls, &ast.BadDecl{Pos: span})
+	}
+}
+
+func endOf(t lexer.Token) int { return t.Pos.Offset + len(t.Value) }
+
+func (p *parser) tokenSpan(t lexer.Token) pos.Span {
+	return p.lines.Span(t.Pos.Offset, endOf(t))
+}

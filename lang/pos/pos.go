@@ -1,0 +1,120 @@
+// Package pos holds source positions: the one small type every phase of
+// Journey uses to point into a .journey file.
+//
+// A Pos is a byte offset together with a 1-based line and a 1-based column.
+// The column counts bytes from the start of the line, as Go's go/token does;
+// renderers that need characters (a caret under a non-ASCII line) or UTF-16
+// units (the language server) convert at their boundary. A Span is the
+// half-open byte range [Start, End).
+package pos
+
+import (
+	"fmt"
+	"sort"
+)
+
+// Pos is one point in a source file.
+type Pos struct {
+	Offset int // byte offset from the start of the file, 0-based
+	Line   int // 1-based line number
+	Col    int // 1-based column, in bytes
+}
+
+// IsValid reports whether p was set (Line 0 marks a missing position).
+func (p Pos) IsValid() bool { return p.Line > 0 }
+
+// String is "line:col".
+func (p Pos) String() string { return fmt.Sprintf("%d:%d", p.Line, p.Col) }
+
+// Before reports whether p comes before q in the file.
+func (p Pos) Before(q Pos) bool { return p.Offset < q.Offset }
+
+// Span is a half-open range of a source file: Start is the first byte,
+// End the byte after the last.
+type Span struct {
+	Start Pos
+	End   Pos
+}
+
+// IsValid reports whether the span was set.
+func (s Span) IsValid() bool { return s.Start.IsValid() }
+
+// String is "line:col-line:col".
+func (s Span) String() string { return s.Start.String() + "-" + s.End.String() }
+
+// Contains reports whether offset lies within the span.
+func (s Span) Contains(offset int) bool {
+	return s.Start.Offset <= offset && offset < s.End.Offset
+}
+
+// Join returns the smallest span covering both a and b. An invalid span is
+// ignored.
+func Join(a, b Span) Span {
+	if !a.IsValid() {
+		return b
+	}
+	if !b.IsValid() {
+		return a
+	}
+	out := a
+	if b.Start.Offset < out.Start.Offset {
+		out.Start = b.Start
+	}
+	if b.End.Offset > out.End.Offset {
+		out.End = b.End
+	}
+	return out
+}
+
+// Lines converts byte offsets of one source text into positions.
+type Lines struct {
+	starts []int // byte offset of the first byte of each line
+	size   int
+}
+
+// NewLines indexes the line starts of src.
+func NewLines(src []byte) *Lines {
+	starts := []int{0}
+	for i, c := range src {
+		if c == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	return &Lines{starts: starts, size: len(src)}
+}
+
+// Pos returns the position of a byte offset. Offsets past the end are
+// clamped to the end of the text.
+func (l *Lines) Pos(offset int) Pos {
+	if offset < 0 {
+		offset = 0
+	}
+	if offset > l.size {
+		offset = l.size
+	}
+	i := sort.Search(len(l.starts), func(i int) bool { return l.starts[i] > offset }) - 1
+	return Pos{Offset: offset, Line: i + 1, Col: offset - l.starts[i] + 1}
+}
+
+// Span returns the span of the byte range [start, end).
+func (l *Lines) Span(start, end int) Span { return Span{Start: l.Pos(start), End: l.Pos(end)} }
+
+// Line returns the text of 1-based line n of src, without its newline.
+func Line(src []byte, n int) []byte {
+	line := 1
+	start := 0
+	for i, c := range src {
+		if c != '\n' {
+			continue
+		}
+		if line == n {
+			return src[start:i]
+		}
+		line++
+		start = i + 1
+	}
+	if line == n {
+		return src[start:]
+	}
+	return nil
+}
