@@ -70,7 +70,7 @@ func alignCells(lines []line) []string {
 		}
 		for k := i; k < j; k++ {
 			l := lines[k]
-			if !inRun(l) {
+			if !inRun(l) || l.cells[1] == "" {
 				texts[k] = strings.Join(l.cells, " ")
 				continue
 			}

@@ -32,7 +32,7 @@ func (p *printer) decls(ds []ast.Decl) {
 
 func (p *printer) journeyHeader(j *ast.Journey) {
 	text := "journey " + name(j.Name)
-	end := j.Name.Pos.End
+	end := identEnd(j.Name, j.Keyword.End)
 	if j.Title != nil {
 		text += " " + j.Title.Raw
 		end = j.Title.Pos.End
@@ -122,7 +122,7 @@ func (p *printer) event(e *ast.EventDecl) {
 	case e.Inline:
 		p.emit(e.Pos.Start.Line, e.Pos.End, eventRun, head, inlineFields(e.Fields))
 	default:
-		p.fieldBlock(e.Pos, e.Name.Pos.End, head, e.Fields, eventRun)
+		p.fieldBlock(e.Pos, identEnd(e.Name, e.Keyword.End), head, e.Fields, eventRun)
 	}
 }
 
@@ -203,6 +203,17 @@ func inlineFields(fs []*ast.Field) string {
 func after(p pos.Pos) pos.Pos {
 	return pos.Pos{Offset: p.Offset + 1, Line: p.Line, Col: p.Col + 1}
 }
+
+// identEnd returns the end of id, or otherwise if id is nil.
+func identEnd(id *ast.Ident, otherwise pos.Pos) pos.Pos {
+	if id == nil {
+		return otherwise
+	}
+	return id.Pos.End
+}
+
+// The helpers below print a leaf, or nothing when it is nil (a partial
+// tree); File prints trees without errors, where no required leaf is nil.
 
 func name(id *ast.Ident) string {
 	if id == nil {

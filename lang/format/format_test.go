@@ -3,6 +3,7 @@ package format_test
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -63,7 +64,7 @@ func TestGolden(t *testing.T) {
 			input := section(t, a, inputName)
 			got, diags := format.Source(inputName, input)
 			if diags.HasErrors() {
-				t.Fatalf("format.Source: %s", render(diags, input))
+				t.Fatalf("format.Source: %s", render(diags, inputName, input))
 			}
 			if *update {
 				for i := range a.Files {
@@ -116,6 +117,9 @@ func TestInvariants(t *testing.T) {
 		}
 	}
 	for name, src := range inputs {
+		inputs[name+"#commented"] = commentEverywhere(src)
+	}
+	for name, src := range inputs {
 		t.Run(name, func(t *testing.T) {
 			f, diags := parser.ParseFile(name, src)
 			if diags.HasErrors() {
@@ -124,7 +128,7 @@ func TestInvariants(t *testing.T) {
 			once := format.File(f)
 			g, diags := parser.ParseFile(name, once)
 			if diags.HasErrors() {
-				t.Fatalf("output does not parse: %s\noutput:\n%s", render(diags, once), once)
+				t.Fatalf("output does not parse: %s\noutput:\n%s", render(diags, name, once), once)
 			}
 			if diff := cmp.Diff(ast.Dump(f), ast.Dump(g)); diff != "" {
 				t.Errorf("meaning changed (-input +output):\n%s\noutput:\n%s", diff, once)
@@ -139,6 +143,22 @@ func TestInvariants(t *testing.T) {
 			checkLayout(t, once)
 		})
 	}
+}
+
+// commentEverywhere returns src with a comment on a line of its own
+// before every line and a trailing comment after every line that has none,
+// to put the comment placement to the test wherever comments can be.
+func commentEverywhere(src []byte) []byte {
+	var b strings.Builder
+	for i, l := range strings.Split(strings.TrimSuffix(string(src), "\n"), "\n") {
+		fmt.Fprintf(&b, "// own %d\n", i+1)
+		b.WriteString(l)
+		if !strings.Contains(l, "//") {
+			fmt.Fprintf(&b, " // trailing %d", i+1)
+		}
+		b.WriteString("\n")
+	}
+	return []byte(b.String())
 }
 
 // checkLayout checks what every output must be: one final newline, no
@@ -164,6 +184,7 @@ func checkLayout(t *testing.T, out []byte) {
 	}
 }
 
+// commentTexts returns the texts of f's comments without trailing blanks.
 func commentTexts(f *ast.File) []string {
 	var out []string
 	for _, c := range f.Comments {
@@ -172,8 +193,9 @@ func commentTexts(f *ast.File) []string {
 	return out
 }
 
-func render(l diag.List, src []byte) string {
+// render renders the diagnostics of the file named name, whose text is src.
+func render(l diag.List, name string, src []byte) string {
 	var b strings.Builder
-	diag.RenderAll(&b, l, map[string][]byte{inputName: src})
+	diag.RenderAll(&b, l, map[string][]byte{name: src})
 	return b.String()
 }

@@ -24,7 +24,16 @@ package format
 //  2. The line itself is appended.
 //  3. If the comment now at the head of the queue starts on the source
 //     line where the last token ends, it becomes the line's trailing
-//     comment.
+//     comment. When several constructs shared that source line (`send "a"
+//     send "b" // c`, or a one-line block that opens up), the comment
+//     trails the first of them to print a line there.
+//
+// A block prints as `{}` only when it has no steps and no comment inside,
+// so a comment in an empty block stays in it. The tree keeps the spans of
+// the braces of step blocks and splits, but not of contact, event, object
+// and test blocks: their `{` is taken to be on the line of the header's
+// last token, which only decides whether a comment after it trails the
+// header or goes on its own line inside.
 //
 // At the end of the file the queue is flushed as own-line comments. As
 // comments leave the queue only from its head, none is lost or reordered;

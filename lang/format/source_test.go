@@ -1,8 +1,8 @@
 package format_test
 
 import (
-	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -52,22 +52,38 @@ func TestSourceParseError(t *testing.T) {
 	}
 }
 
+// TestVerify checks the guard of Source against outputs that would change
+// the file: another tree, lost or changed comments, text that does not
+// parse.
+func TestVerify(t *testing.T) {
+	src := "journey j // c\nstage A {\n  send \"a\"\n}\n"
+	f, diags := parser.ParseFile("a.journey", []byte(src))
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	// want is "" for no difference, else text the answer must contain.
+	tests := []struct{ out, want string }{
+		{src, ""},
+		{"journey j // c\n\nstage A {\n  send \"b\"\n}\n", `the trees differ: line `},
+		{"journey j // c\n\nstage A {\n  send \"b\"\n}\n", `"(Send Template=\"b\")`},
+		{"journey j\nstage A {\n  send \"a\"\n}\n", "the input has 1 comments, the output 0"},
+		{"journey j // d\nstage A {\n  send \"a\"\n}\n", `comment 1 changed from "// c" to "// d"`},
+		{"journey j {\n", "the output does not parse: "},
+	}
+	for _, tt := range tests {
+		got := format.Verify("a.journey", f, []byte(tt.out))
+		if tt.want == "" && got != "" || !strings.Contains(got, tt.want) {
+			t.Errorf("verify(%q) = %q, want %q in it", tt.out, got, tt.want)
+		}
+	}
+}
+
 // FuzzSource checks that no input makes the formatter panic, that the
 // formatter never reports a change of meaning (a bug) and that its output
 // is a fixpoint. File must not panic on partial trees either.
 func FuzzSource(f *testing.F) {
-	files, _ := filepath.Glob(filepath.Join(goldenDir, "*.txtar"))
-	for _, file := range files {
-		a, err := txtar.ParseFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
-		for _, s := range a.Files {
-			f.Add(s.Data)
-		}
-	}
-	if src, err := os.ReadFile("../../examples/lead_nurture.journey"); err == nil {
-		f.Add(src)
+	for _, s := range seeds(f) {
+		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
 		if tree, _ := parser.ParseFile("fuzz.journey", src); tree != nil {
@@ -90,6 +106,23 @@ func FuzzSource(f *testing.F) {
 			t.Fatalf("not idempotent (-once +twice):\n%s\ninput:\n%q", diff, src)
 		}
 	})
+}
+
+// seeds returns the golden files' inputs and outputs.
+func seeds(f *testing.F) [][]byte {
+	f.Helper()
+	files, _ := filepath.Glob(filepath.Join(goldenDir, "*.txtar"))
+	var out [][]byte
+	for _, file := range files {
+		a, err := txtar.ParseFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, s := range a.Files {
+			out = append(out, s.Data)
+		}
+	}
+	return out
 }
 
 func mustParse(t *testing.T, src []byte) *ast.File {

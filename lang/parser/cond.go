@@ -3,6 +3,7 @@ package parser
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // condition scans the CEL text that follows `when`, `if`, `=` or `expect`
@@ -100,9 +101,9 @@ func (s *scanner) operator() string {
 			return op
 		}
 	}
-	r := []rune(s.src[s.off:min(len(s.src), s.off+4)])[0]
-	s.off += len(string(r))
-	return string(r)
+	_, size := utf8.DecodeRuneInString(s.src[s.off:])
+	s.off += size
+	return s.src[s.off-size : s.off]
 }
 
 // operandFollows reports whether the text at i, on the same line, starts an

@@ -112,7 +112,8 @@ func (p *parser) syntaxError(err error, toks []token) diag.Diagnostic {
 	switch {
 	case at == 0 && unexpected.Type == tIdent && !topKeywords[unexpected.Value]:
 		d.Code = CodeUnknownDeclaration
-		d.Message = fmt.Sprintf("unknown declaration %q; a file holds contact, event, journey, test, the journey's clauses and stages", unexpected.Value)
+		d.Message = fmt.Sprintf("unknown declaration %q", unexpected.Value)
+		d.Detail = "a file holds contact, event, journey and test declarations, and a journey's clauses and stages"
 		d.Suggestion = diag.Suggest(unexpected.Value, topNames)
 	case prev.Type == tIdent && (prev.Value == "when" || prev.Value == "if"):
 		d.Code = CodeMissingCondition
@@ -130,17 +131,20 @@ func (p *parser) syntaxError(err error, toks []token) diag.Diagnostic {
 		next := toks[at+1].Token
 		d.Code = CodeUnknownStep
 		d.Range = p.tokenSpan(next)
-		d.Message = fmt.Sprintf("unknown step %q; a step is one of: %s", next.Value, strings.Join(stepNames, ", "))
+		d.Message = fmt.Sprintf("unknown step %q", next.Value)
+		d.Detail = "a step is one of: " + strings.Join(stepNames, ", ")
 		d.Suggestion = diag.Suggest(next.Value, stepNames)
 	case unexpected.Type == tIdent && ctx == inSteps && blockEnd && !stepKeywords[unexpected.Value]:
 		d.Code = CodeUnknownStep
-		d.Message = fmt.Sprintf("unknown step %q; a step is one of: %s", unexpected.Value, strings.Join(stepNames, ", "))
+		d.Message = fmt.Sprintf("unknown step %q", unexpected.Value)
+		d.Detail = "a step is one of: " + strings.Join(stepNames, ", ")
 		d.Suggestion = diag.Suggest(unexpected.Value, stepNames)
 	case unexpected.Type == tIdent && ctx == inTest && blockEnd && !testKeywords[unexpected.Value]:
 		d.Code = CodeUnknownStep
-		d.Message = fmt.Sprintf("unknown test statement %q; a statement is one of: %s", unexpected.Value, strings.Join(testNames, ", "))
+		d.Message = fmt.Sprintf("unknown test statement %q", unexpected.Value)
+		d.Detail = "a test statement is one of: " + strings.Join(testNames, ", ")
 		d.Suggestion = diag.Suggest(unexpected.Value, testNames)
-	case unexpected.Value == ":" && at >= 2 && toks[at-2].Value == ":":
+	case unexpected.Value == ":" && at >= 3 && toks[at-2].Value == ":":
 		d.Code = CodeMissingType
 		d.Range = p.tokenSpan(toks[at-3].Token)
 		d.Message = fmt.Sprintf("field %q has no type", toks[at-3].Value)
@@ -255,17 +259,4 @@ func tokenAt(toks []token, offset int) lexer.Token {
 		}
 	}
 	return toks[len(toks)-1].Token
-}
-
-// tokenBefore returns the last token that starts before offset.
-func tokenBefore(toks []token, offset int) (lexer.Token, bool) {
-	var out lexer.Token
-	ok := false
-	for _, t := range toks {
-		if t.Pos.Offset >= offset || t.EOF() {
-			break
-		}
-		out, ok = t.Token, true
-	}
-	return out, ok
 }

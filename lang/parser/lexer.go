@@ -25,6 +25,7 @@ package parser
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/alecthomas/participle/v2/lexer"
 
@@ -398,8 +399,8 @@ func (s *scanner) punct(start int, c byte) {
 		s.errorf(start, s.off, CodeUnexpectedCharacter, "strings are written in double quotes")
 		s.emit(tString, start, s.off)
 	default:
-		r := []rune(s.src[start:min(len(s.src), start+4)])[0]
-		s.off = start + len(string(r))
+		r, size := utf8.DecodeRuneInString(s.src[start:])
+		s.off = start + size
 		s.errorf(start, s.off, CodeUnexpectedCharacter, "unexpected character "+quoteRune(r))
 	}
 }

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/journeylang/journey/lang/diag"
+	"github.com/journeylang/journey/lang/parser"
+)
+
+// checkCmd is `journey check PATH… [--format text|json] [--strict]`.
+type checkCmd struct {
+	Format string   `enum:"text,json" default:"text" help:"Output format: text (rendered with source, on standard error) or json (an array on standard output)."`
+	Strict bool     `help:"Treat warnings as errors for the exit code."`
+	Paths  []string `arg:"" optional:"" name:"path" help:"A .journey file or a directory to walk for them."`
+}
+
+// run parses every file under c.Paths and reports all their diagnostics,
+// sorted by file and position.
+func (c *checkCmd) run(e *env) {
+	if len(c.Paths) == 0 {
+		e.errorf("check: no paths")
+		return
+	}
+	var all diag.List
+	sources := make(map[string][]byte)
+	for _, path := range journeyFiles(c.Paths, func(err error) { e.errorf("%s", pathError(err)) }) {
+		src, err := os.ReadFile(path)
+		if err != nil {
+			e.errorf("%s", pathError(err))
+			continue
+		}
+		sources[path] = src
+		_, diags := parser.ParseFile(path, src)
+		all = append(all, diags...)
+	}
+	all.Sort()
+
+	e.fail(verdict(all, c.Strict))
+	if c.Format == "json" {
+		out, err := all.JSON()
+		if err != nil {
+			e.errorf("check: %v", err)
+			return
+		}
+		fmt.Fprintf(e.stdout, "%s\n", out)
+		return
+	}
+	diag.RenderAll(e.stderr, all, sources)
+	if summary := summarize(all.Count()); summary != "" {
+		fmt.Fprintln(e.stderr, summary)
+	}
+}
+
+// verdict returns the exit code that diagnostics l call for: 1 if they hold
+// an error, or a warning when strict; else 0.
+func verdict(l diag.List, strict bool) int {
+	errs, warnings := l.Count()
+	if errs > 0 || (strict && warnings > 0) {
+		return exitFindings
+	}
+	return exitOK
+}
+
+// summarize returns the summary line of a check, such as "2 errors,
+// 1 warning", or "" when there is nothing to report.
+func summarize(errs, warnings int) string {
+	var parts []string
+	if errs > 0 {
+		parts = append(parts, plural(errs, "error"))
+	}
+	if warnings > 0 {
+		parts = append(parts, plural(warnings, "warning"))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// plural returns "1 error", "2 errors" and so on.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, noun)
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

@@ -1,0 +1,123 @@
+// Command journey is the one command-line tool of Journey: it formats and
+// checks .journey files (and, as the toolchain grows, compiles, tests and
+// runs them).
+//
+// It is thin on purpose: it parses flags, finds and reads files, calls the
+// lang packages, and turns their results into output and an exit code:
+//
+//	0  success
+//	1  findings: diagnostics with errors (or warnings, with check --strict),
+//	   or files whose formatting would change (fmt -l, fmt -d)
+//	2  usage or I/O error
+//
+// All the work of a command lives in the packages it calls; main only wires
+// them up, so run can be called from tests with its own arguments and
+// streams.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/alecthomas/kong"
+)
+
+// Exit codes.
+const (
+	exitOK       = 0 // success
+	exitFindings = 1 // diagnostics with errors, or files fmt would change
+	exitUsage    = 2 // usage or I/O error
+)
+
+func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
+
+// cli is the command line: one field per command.
+type cli struct {
+	Fmt   fmtCmd   `cmd:"" help:"Format .journey files canonically."`
+	Check checkCmd `cmd:"" help:"Report the diagnostics of .journey files."`
+}
+
+// env is what a command runs with: its streams, and the exit code it has
+// reached so far.
+type env struct {
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	code   int
+}
+
+// fail records an exit code; the worst code reached wins.
+func (e *env) fail(code int) { e.code = max(e.code, code) }
+
+// errorf reports an error to stderr, prefixed with "journey: ", and records
+// exit code 2.
+func (e *env) errorf(format string, args ...any) {
+	fmt.Fprintf(e.stderr, "journey: "+format+"\n", args...)
+	e.fail(exitUsage)
+}
+
+// exit is what kong's Exit panics with, to end a parse (after --help) without
+// ending the process.
+type exit int
+
+// run runs the command line args with the given streams and returns the
+// exit code.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	var c cli
+	parser, err := kong.New(&c,
+		kong.Name("journey"),
+		kong.Description("Format and check Journey files.\n\n"+
+			"Exit codes: 0 success, 1 findings, 2 usage or I/O error."),
+		kong.Writers(stdout, stderr),
+		kong.Exit(func(code int) { panic(exit(code)) }),
+	)
+	if err != nil {
+		// The cli struct is wrong: a bug, not a usage error.
+		panic(err)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			e, ok := r.(exit)
+			if !ok {
+				panic(r)
+			}
+			code = int(e)
+		}
+	}()
+
+	ctx, err := parser.Parse(args)
+	if err != nil {
+		fmt.Fprintf(stderr, "journey: %v\n", err)
+		var perr *kong.ParseError
+		if errors.As(err, &perr) {
+			fmt.Fprintf(stderr, "run %q for usage\n", helpCommand(perr.Context))
+		}
+		return exitUsage
+	}
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
+	switch cmd := strings.Fields(ctx.Command())[0]; cmd {
+	case "fmt":
+		c.Fmt.run(e)
+	case "check":
+		c.Check.run(e)
+	default:
+		panic("journey: no code for command " + cmd)
+	}
+	return e.code
+}
+
+// helpCommand returns the command line that shows the help of the command
+// being parsed when the error happened.
+func helpCommand(ctx *kong.Context) string {
+	help := "journey --help"
+	if ctx == nil {
+		return help
+	}
+	if cmd := ctx.Selected(); cmd != nil {
+		help = "journey " + cmd.Path() + " --help"
+	}
+	return help
+}
