@@ -115,6 +115,14 @@ type Decl interface {
 	declNode()
 }
 
+// UseDecl is `use NAME`: it brings a schema of the standard library into
+// the workspace (`use crm`).
+type UseDecl struct {
+	Keyword pos.Span
+	Name    *Ident
+	Pos     pos.Span
+}
+
 // ContactDecl declares (part of) the contact schema: `contact { … }`.
 type ContactDecl struct {
 	Keyword pos.Span
@@ -165,12 +173,14 @@ type BadDecl struct {
 	Pos pos.Span
 }
 
+func (d *UseDecl) Span() pos.Span     { return d.Pos }
 func (d *ContactDecl) Span() pos.Span { return d.Pos }
 func (d *EventDecl) Span() pos.Span   { return d.Pos }
 func (d *Journey) Span() pos.Span     { return d.Pos }
 func (d *Test) Span() pos.Span        { return d.Pos }
 func (d *BadDecl) Span() pos.Span     { return d.Pos }
 
+func (*UseDecl) declNode()     {}
 func (*ContactDecl) declNode() {}
 func (*EventDecl) declNode()   {}
 func (*Journey) declNode()     {}

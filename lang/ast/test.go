@@ -78,7 +78,7 @@ type TestSet struct {
 //	expect [not] capped "template"
 //	expect [not] arm NAME
 //	expect [not] enrolled
-//	expect EXPR                 a CEL condition over the contact
+//	expect [not] EXPR           a CEL condition over the contact
 type Expect struct {
 	TestBase
 	Not  bool

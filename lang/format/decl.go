@@ -13,6 +13,8 @@ func (p *printer) decls(ds []ast.Decl) {
 	multi := false
 	for _, d := range ds {
 		switch d := d.(type) {
+		case *ast.UseDecl:
+			multi = p.top(multi, func() { p.emit(d.Pos.Start.Line, d.Pos.End, noRun, "use "+name(d.Name)) })
 		case *ast.ContactDecl:
 			multi = p.top(multi, func() { p.contact(d) })
 		case *ast.EventDecl:

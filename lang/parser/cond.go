@@ -8,15 +8,19 @@ import (
 
 // condition scans the CEL text that follows `when`, `if`, `=` or `expect`
 // and emits it as one Expr token. See the rules at the top of lexer.go.
-func (s *scanner) condition() {
+// With value set (after `=`), a leading `{` starts a map literal rather
+// than ending an empty condition.
+func (s *scanner) condition(value bool) {
 	s.skipSpace(false)
 	start := s.off
 	end := start     // end of the last token of the condition
 	depth := 0       // brackets opened inside the condition
+	var opened []int // offsets of the brackets open inside the condition
 	last := ""       // the last token, to know if the condition goes on
 	operand := false // the last token ends an operand
 	angle := s.top() == openAngleBlock
 	stopAtWithin := s.inWait
+	s.inWait = false
 	token := func(text string, isOperand bool) {
 		last, operand, end = text, isOperand, s.off
 	}
@@ -30,6 +34,12 @@ scan:
 			if depth == 0 && !continuing[last] {
 				break scan
 			}
+			if depth > 0 && s.itemFollows(s.off+1) {
+				// A bracket left open: stop before the next item rather
+				// than swallow the rest of the file.
+				s.errorf(opened[len(opened)-1], opened[len(opened)-1]+1, CodeUnclosedBlock, unclosed(s.src[opened[len(opened)-1]]))
+				break scan
+			}
 			s.off++
 		case c == '/' && s.peekByte(1) == '/':
 			if depth == 0 && !continuing[last] {
@@ -41,7 +51,7 @@ scan:
 			token("\"", true)
 		case isLetter(c):
 			w := s.src[s.off:s.word(s.off)]
-			if depth == 0 && stopAtWithin && w == "within" {
+			if depth == 0 && stopAtWithin && w == "within" && last != "." {
 				break scan
 			}
 			next := s.off + len(w)
@@ -56,10 +66,11 @@ scan:
 			s.off = s.celNumber(s.off)
 			token("0", true)
 		case c == '(' || c == '[' || c == '{':
-			if c == '{' && depth == 0 && (operand || end == start) {
+			if c == '{' && depth == 0 && (operand || (end == start && !value)) {
 				break scan
 			}
 			depth++
+			opened = append(opened, s.off)
 			s.off++
 			token(string(c), false)
 		case c == ')' || c == ']' || c == '}':
@@ -67,14 +78,16 @@ scan:
 				break scan
 			}
 			depth--
+			opened = opened[:len(opened)-1]
 			s.off++
 			token(string(c), true)
 		case c == '<':
 			if depth == 0 && s.blockFollows(s.off+1) {
 				break scan
 			}
+			op := s.off
 			s.operator()
-			token(s.src[end:s.off], false)
+			token(s.src[op:s.off], false)
 		case c == '>':
 			if depth == 0 && angle && s.peekByte(1) != '=' && !s.operandFollows(s.off+1) {
 				break scan
@@ -86,10 +99,22 @@ scan:
 			token(op, false)
 		}
 	}
+	if s.off >= len(s.src) && depth > 0 {
+		s.errorf(opened[len(opened)-1], opened[len(opened)-1]+1, CodeUnclosedBlock, unclosed(s.src[opened[len(opened)-1]]))
+	}
 	s.off = end
 	if end > start {
 		s.emit(tExpr, start, end)
 	}
+}
+
+// itemFollows reports whether the line at i starts, in column 1, with a
+// keyword that begins a top-level item.
+func (s *scanner) itemFollows(i int) bool {
+	if i >= len(s.src) || !isLetter(s.src[i]) {
+		return false
+	}
+	return topKeywords[s.src[i:s.word(i)]]
 }
 
 // operator consumes one CEL operator (or any other single character, for

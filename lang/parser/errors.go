@@ -31,6 +31,8 @@ const (
 	CodeOrphanItem          diag.Code = "OrphanItem"
 	CodeEmptyEntry          diag.Code = "EmptyEntry"
 	CodeMissingType         diag.Code = "MissingType"
+	CodeMissingStep         diag.Code = "MissingStep"
+	CodeUnknownStatement    diag.Code = "UnknownStatement"
 )
 
 var stepNames = sortedKeys(stepKeywords)
@@ -108,7 +110,8 @@ func (p *parser) syntaxError(err error, toks []token) diag.Diagnostic {
 	isNumber := unexpected.Type == tInt || unexpected.Type == tFloat
 	// blockEnd: the parser could have closed the block here, so the
 	// unexpected word stands where a new step or statement begins.
-	blockEnd := strings.HasPrefix(expect, "GClose")
+	blockEnd := strings.HasPrefix(expect, "GClose") || strings.HasPrefix(expect, "GRBrace")
+	afterPrefix := at >= 2 && prev.Type == tDuration && toks[at-2].Value == "after"
 	switch {
 	case at == 0 && unexpected.Type == tIdent && !topKeywords[unexpected.Value]:
 		d.Code = CodeUnknownDeclaration
@@ -117,14 +120,23 @@ func (p *parser) syntaxError(err error, toks []token) diag.Diagnostic {
 		d.Suggestion = diag.Suggest(unexpected.Value, topNames)
 	case prev.Type == tIdent && (prev.Value == "when" || prev.Value == "if"):
 		d.Code = CodeMissingCondition
+		d.Range = p.lines.Span(endOf(prev), endOf(prev))
 		d.Message = fmt.Sprintf("missing condition after `%s`", prev.Value)
 	case unexpected.Type == tInt && durationKeyword[prev.Value]:
 		d.Code = CodeMissingDurationUnit
 		v := unexpected.Value
-		d.Message = fmt.Sprintf("duration %s needs a unit: %sm, %sh, %sd or %sw", v, v, v, v, v)
+		d.Message = fmt.Sprintf("duration %s needs a unit: %ss, %sm, %sh, %sd or %sw", v, v, v, v, v, v)
+	case isNumber && ctx == inSplit && at+1 < len(toks) && toks[at+1].Value == "%":
+		d.Code = CodeInvalidPercent
+		d.Range = p.lines.Span(unexpected.Pos.Offset, endOf(toks[at+1].Token))
+		d.Message = fmt.Sprintf("write the split weight without a space: %s%%", unexpected.Value)
 	case isNumber && ctx == inSplit:
 		d.Code = CodeInvalidPercent
 		d.Message = fmt.Sprintf("split weight %s needs a percent sign: %s%%", unexpected.Value, unexpected.Value)
+	case unexpected.Value == "<" && toks[0].Value == "event":
+		d.Message = "unexpected '<': an event's payload is written in braces, as in `event page_viewed { path: string }`"
+	case unexpected.Value == "<" && toks[0].Value != "stage" && ctx != inSteps:
+		d.Message = "unexpected '<': only blocks of steps take the angle form; write braces here"
 	case unexpected.Value == "<" && unexpected.Type == tPunct && at+1 < len(toks) && toks[at+1].Type == tIdent && !stepKeywords[toks[at+1].Value]:
 		// `stage A < emial "x" >`: the `<` was not taken for a block
 		// because no step follows it.
@@ -134,16 +146,21 @@ func (p *parser) syntaxError(err error, toks []token) diag.Diagnostic {
 		d.Message = fmt.Sprintf("unknown step %q", next.Value)
 		d.Detail = "a step is one of: " + strings.Join(stepNames, ", ")
 		d.Suggestion = diag.Suggest(next.Value, stepNames)
-	case unexpected.Type == tIdent && ctx == inSteps && blockEnd && !stepKeywords[unexpected.Value]:
+	case afterPrefix && (unexpected.Type != tIdent || stepKeywords[unexpected.Value]):
+		d.Code = CodeMissingStep
+		d.Message = fmt.Sprintf("`after %s` needs a step to delay, such as `after %s send \"welcome\"`", prev.Value, prev.Value)
+	case unexpected.Type == tIdent && (ctx == inSteps && blockEnd || afterPrefix) && !stepKeywords[unexpected.Value]:
 		d.Code = CodeUnknownStep
 		d.Message = fmt.Sprintf("unknown step %q", unexpected.Value)
 		d.Detail = "a step is one of: " + strings.Join(stepNames, ", ")
 		d.Suggestion = diag.Suggest(unexpected.Value, stepNames)
 	case unexpected.Type == tIdent && ctx == inTest && blockEnd && !testKeywords[unexpected.Value]:
-		d.Code = CodeUnknownStep
+		d.Code = CodeUnknownStatement
 		d.Message = fmt.Sprintf("unknown test statement %q", unexpected.Value)
 		d.Detail = "a test statement is one of: " + strings.Join(testNames, ", ")
 		d.Suggestion = diag.Suggest(unexpected.Value, testNames)
+	case unexpected.Type == tIdent && topKeywords[unexpected.Value] && !toks[at].lineStart:
+		d.Message = fmt.Sprintf("unexpected %q: start each declaration, clause and stage on a line of its own", unexpected.Value)
 	case unexpected.Value == ":" && at >= 3 && toks[at-2].Value == ":":
 		d.Code = CodeMissingType
 		d.Range = p.tokenSpan(toks[at-3].Token)
@@ -237,15 +254,15 @@ func expected(expect string) string {
 
 // grammarWords names the grammar's productions for messages.
 var grammarWords = map[string]string{
-	"GIdent": "a name", "GString": "a string", "GInt": "a number",
+	"GIdent": "a name", "GString": "a string", "GInt": "a whole number",
 	"GDuration": "a duration such as 3d", "GClock": "a time such as 09:00",
 	"GPercent": "a weight such as 50%", "GExpr": "a condition",
-	"GBlock": "a block", "GOpen": "'{'", "GClose": "'}'", "GIf": "'if'",
+	"GBlock": "a block", "GOpen": "'{'", "GClose": "'}'", "GLBrace": "'{'", "GRBrace": "'}'", "GIf": "'if'",
 	"GType": "a type", "GObject": "'{'", "GPath": "a field name",
 	"GValue": "a value", "GField": "a field", "GTimeout": "'timeout'",
 	"GExpectKind": "what to expect (stage, sent, notified, task, tagged, exited, goal, suppressed, capped, arm, enrolled)",
 	"GAt":         "'at'", "GAfter": "'after'", "GDayRange": "days such as mon-fri",
-	"Ident": "a name", "String": "a string", "Int": "a number", "Float": "a number",
+	"Ident": "a name", "String": "a string", "Int": "a whole number", "Float": "a number",
 	"Duration": "a duration such as 3d", "Clock": "a time such as 09:00",
 	"Percent": "a weight such as 50%", "Expr": "a condition",
 	"BlockOpen": "'<'", "BlockClose": "'>'",

@@ -11,7 +11,8 @@ package parser
 import "github.com/alecthomas/participle/v2/lexer"
 
 type gItem struct {
-	Contact  *gContact   `parser:"  @@"`
+	Use      *gUse       `parser:"  @@"`
+	Contact  *gContact   `parser:"| @@"`
 	Event    *gEventDecl `parser:"| @@"`
 	Journey  *gJourney   `parser:"| @@"`
 	Entry    *gEntry     `parser:"| @@"`
@@ -68,6 +69,12 @@ type gPath struct {
 
 // Schema.
 
+type gUse struct {
+	Pos    lexer.Position
+	Tokens []lexer.Token
+	Name   *gIdent `parser:"'use' @@"`
+}
+
 type gContact struct {
 	Pos    lexer.Position
 	Tokens []lexer.Token
@@ -78,14 +85,26 @@ type gEventDecl struct {
 	Pos    lexer.Position
 	Tokens []lexer.Token
 	Name   *gIdent   `parser:"'event' @@"`
-	Open   *gOpen    `parser:"( @@"`
+	Open   *gLBrace  `parser:"( @@"`
 	Fields []*gField `parser:"  ( @@ ','? )*"`
-	Close  *gClose   `parser:"  @@ )?"`
+	Close  *gRBrace  `parser:"  @@ )?"`
 }
 
 type gOpen struct {
 	Pos   lexer.Position
 	Value string `parser:"@( '{' | BlockOpen )"`
+}
+
+// gLBrace and gRBrace delimit what is not a block of steps: payloads,
+// objects, splits and tests take braces only.
+type gLBrace struct {
+	Pos   lexer.Position
+	Value string `parser:"@'{'"`
+}
+
+type gRBrace struct {
+	Pos   lexer.Position
+	Value string `parser:"@'}'"`
 }
 
 type gClose struct {
@@ -113,9 +132,9 @@ type gType struct {
 }
 
 type gObjType struct {
-	Open   *gOpen    `parser:"@@"`
+	Open   *gLBrace  `parser:"@@"`
 	Fields []*gField `parser:"( @@ ','? )*"`
-	Close  *gClose   `parser:"@@"`
+	Close  *gRBrace  `parser:"@@"`
 }
 
 // Journey header and clauses.
@@ -291,10 +310,10 @@ type gElse struct {
 
 type gSplit struct {
 	Pos   lexer.Position
-	Name  *gIdent `parser:"'split' @@?"`
-	Open  *gOpen  `parser:"@@"`
-	Arms  []*gArm `parser:"@@*"`
-	Close *gClose `parser:"@@"`
+	Name  *gIdent  `parser:"'split' @@?"`
+	Open  *gLBrace `parser:"@@"`
+	Arms  []*gArm  `parser:"@@*"`
+	Close *gRBrace `parser:"@@"`
 }
 
 type gArm struct {
@@ -326,7 +345,7 @@ type gTest struct {
 	Tokens []lexer.Token
 	Name   *gString     `parser:"'test' @@ '{'"`
 	Stmts  []*gTestStmt `parser:"@@*"`
-	Close  *gClose      `parser:"@@"`
+	Close  *gRBrace     `parser:"@@"`
 }
 
 type gTestStmt struct {
@@ -371,9 +390,9 @@ type gTEvent struct {
 
 type gExpect struct {
 	Pos  lexer.Position
-	Cond *gExpr       `parser:"'expect' ( @@"`
-	Not  bool         `parser:"| @'not'?"`
-	Kind *gExpectKind `parser:"  @@ )"`
+	Not  bool         `parser:"'expect' @'not'?"`
+	Kind *gExpectKind `parser:"( @@"`
+	Cond *gExpr       `parser:"| @@ )"`
 }
 
 // gExpectKind lists the expectation forms; see ast.Expect.
@@ -398,9 +417,9 @@ type gExpectKind struct {
 type gObject struct {
 	Pos    lexer.Position
 	Tokens []lexer.Token
-	Open   *gOpen          `parser:"@@"`
+	Open   *gLBrace        `parser:"@@"`
 	Fields []*gObjectField `parser:"( @@ ','? )*"`
-	Close  *gClose         `parser:"@@"`
+	Close  *gRBrace        `parser:"@@"`
 }
 
 type gObjectField struct {

@@ -74,7 +74,7 @@ var stepKeywords = map[string]bool{
 
 // topKeywords begin a top-level item: a declaration, a clause or a stage.
 var topKeywords = map[string]bool{
-	"contact": true, "event": true, "journey": true, "test": true,
+	"use": true, "contact": true, "event": true, "journey": true, "test": true,
 	"entry": true, "exit": true, "goal": true, "suppress": true,
 	"window": true, "cap": true, "reenter": true, "stage": true,
 }
@@ -274,21 +274,39 @@ func (s *scanner) ident(start int) {
 	s.emit(tIdent, start, s.off)
 	switch w {
 	case "wait":
-		s.inWait = true
+		if next, _ := s.nextWord(s.off, true); next == "for" {
+			s.inWait = true
+		}
 	case "within":
 		s.inWait = false
 	case "when", "if":
-		if i := s.skipFrom(s.off, false); i < len(s.src) && s.src[i] == ':' {
-			return // a field or key named `when` or `if`
+		if !s.keyFollows() {
+			s.condition(false)
 		}
-		s.condition()
 	case "expect":
+		// `expect sent "x"` names a kind; anything else is a condition,
+		// and so is what follows `expect not` when it names no kind.
+		if s.keyFollows() {
+			return
+		}
 		next, i := s.nextWord(s.off, false)
+		if next == "not" {
+			s.off = i + len(next)
+			s.emit(tIdent, i, s.off)
+			next, i = s.nextWord(s.off, false)
+		}
 		if i >= len(s.src) || s.src[i] == '\n' || expectKinds[next] {
 			return
 		}
-		s.condition()
+		s.condition(false)
 	}
+}
+
+// keyFollows reports whether a `:` follows the word just lexed: then the
+// word is a field or key name (`when: string`), not a keyword.
+func (s *scanner) keyFollows() bool {
+	i := s.skipFrom(s.off, false)
+	return i < len(s.src) && s.src[i] == ':'
 }
 
 func (s *scanner) number(start int) {
@@ -386,7 +404,7 @@ func (s *scanner) punct(start int, c byte) {
 		}
 	case '=':
 		s.emit(tPunct, start, s.off)
-		s.condition()
+		s.condition(true)
 	case ',', ':', '.', '-', '?', '%':
 		s.emit(tPunct, start, s.off)
 	case '\'':
@@ -440,7 +458,10 @@ func (s *scanner) blockFollows(i int) bool {
 	if i < len(s.src) && s.src[i] == '>' {
 		return true
 	}
-	w, _ := s.nextWord(i, false)
+	w, j := s.nextWord(i, false)
+	if k := s.skipFrom(j+len(w), false); k < len(s.src) && (s.src[k] == '.' || s.src[k] == '(') {
+		return false // a field or a function call: an operand
+	}
 	return stepKeywords[w]
 }
 

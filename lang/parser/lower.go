@@ -19,6 +19,9 @@ import (
 func (p *parser) lowerItem(g *gItem) {
 	var item ast.Item
 	switch {
+	case g.Use != nil:
+		p.decl(&ast.UseDecl{Keyword: p.word(g.Use.Pos), Name: p.ident(g.Use.Name), Pos: p.span(g.Use.Pos, g.Use.Tokens)})
+		return
 	case g.Contact != nil:
 		p.decl(p.contact(g.Contact))
 		return
@@ -56,7 +59,11 @@ func (p *parser) lowerItem(g *gItem) {
 		item = p.stage(g.Stage)
 	}
 	if p.journey == nil {
-		if !p.orphaned {
+		switch {
+		case p.orphaned:
+		case len(p.out.Journeys()) > 0:
+			p.errorf(item.Span(), CodeOrphanItem, "%s outside a journey: a journey's clauses and stages follow its header, before any contact, event or test declaration", itemWord(item))
+		default:
 			p.errorf(item.Span(), CodeOrphanItem, "%s outside a journey: start the file with `journey NAME`", itemWord(item))
 		}
 		return
@@ -227,6 +234,7 @@ const maxDurationSeconds = int64(math.MaxInt64 / time.Second)
 // message when the literal is malformed.
 func parseDuration(raw string) (d time.Duration, msg string) {
 	var total int64
+	last := int64(math.MaxInt64) // the previous unit: units must decrease
 	i := 0
 	for i < len(raw) {
 		j := i
@@ -245,6 +253,10 @@ func parseDuration(raw string) (d time.Duration, msg string) {
 		if !ok {
 			return 0, fmt.Sprintf("unknown duration unit %q in %s: use s, m, h, d or w", raw[j:k], raw)
 		}
+		if unit >= last {
+			return 0, fmt.Sprintf("invalid duration %s: write each unit once, largest first, such as 1d12h", raw)
+		}
+		last = unit
 		if err != nil || n > maxDurationSeconds/unit || total+n*unit > maxDurationSeconds {
 			return 0, fmt.Sprintf("duration %s is too long", raw)
 		}

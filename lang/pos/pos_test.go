@@ -1,0 +1,55 @@
+package pos
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestLines(t *testing.T) {
+	src := []byte("ab\n\nc\r\ndé\n")
+	l := NewLines(src)
+	tests := []struct {
+		offset int
+		want   Pos
+	}{
+		{0, Pos{0, 1, 1}},
+		{2, Pos{2, 1, 3}},   // the newline ends line 1
+		{3, Pos{3, 2, 1}},   // the empty line
+		{4, Pos{4, 3, 1}},   // c
+		{5, Pos{5, 3, 2}},   // \r counts as a byte of line 3
+		{8, Pos{8, 4, 2}},   // é starts at byte column 2
+		{10, Pos{10, 4, 4}}, // after é's two bytes
+		{11, Pos{11, 5, 1}}, // the end of the text
+		{99, Pos{11, 5, 1}}, // past the end: clamped
+		{-4, Pos{0, 1, 1}},  // before the start: clamped
+	}
+	for _, tt := range tests {
+		if diff := cmp.Diff(tt.want, l.Pos(tt.offset)); diff != "" {
+			t.Errorf("Pos(%d) (-want +got):\n%s", tt.offset, diff)
+		}
+	}
+}
+
+func TestLine(t *testing.T) {
+	src := []byte("one\ntwo\nthree")
+	for n, want := range map[int]string{1: "one", 2: "two", 3: "three", 4: ""} {
+		if got := string(Line(src, n)); got != want {
+			t.Errorf("Line(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+func TestJoin(t *testing.T) {
+	l := NewLines([]byte("abcdef"))
+	a, b := l.Span(1, 2), l.Span(4, 6)
+	if got := Join(a, b); got != l.Span(1, 6) {
+		t.Errorf("Join = %v, want 1:2-1:7", got)
+	}
+	if got := Join(Span{}, b); got != b {
+		t.Errorf("Join with an invalid span = %v, want %v", got, b)
+	}
+	if !l.Span(1, 3).Contains(2) || l.Span(1, 3).Contains(3) {
+		t.Error("Contains is not half-open")
+	}
+}
