@@ -2,11 +2,11 @@ package main
 
 import (
 	"fmt"
-	"os"
+	"path/filepath"
 	"strings"
 
+	"github.com/journeylang/journey/compiler"
 	"github.com/journeylang/journey/lang/diag"
-	"github.com/journeylang/journey/lang/parser"
 )
 
 // checkCmd is `journey check PATH… [--format text|json] [--strict]`.
@@ -16,8 +16,9 @@ type checkCmd struct {
 	Paths  []string `arg:"" optional:"" name:"path" help:"A .journey file or a directory to walk for them."`
 }
 
-// run parses every file under c.Paths and reports all their diagnostics,
-// sorted by file and position.
+// run checks the workspace of every file under c.Paths — the folder that
+// holds it, with its sibling .journey files and templates — and reports
+// all their diagnostics, sorted by file and position.
 func (c *checkCmd) run(e *env) {
 	if len(c.Paths) == 0 {
 		e.errorf("check: no paths")
@@ -25,14 +26,22 @@ func (c *checkCmd) run(e *env) {
 	}
 	var all diag.List
 	sources := make(map[string][]byte)
+	seen := map[string]bool{}
 	for _, path := range journeyFiles(c.Paths, func(err error) { e.errorf("%s", pathError(err)) }) {
-		src, err := os.ReadFile(path)
+		dir := filepath.Dir(path)
+		if seen[dir] {
+			continue
+		}
+		seen[dir] = true
+		ws, err := compiler.LoadWorkspace(dir)
 		if err != nil {
 			e.errorf("%s", pathError(err))
 			continue
 		}
-		sources[path] = src
-		_, diags := parser.ParseFile(path, src)
+		for name, src := range ws.Sources {
+			sources[name] = src
+		}
+		_, diags := compiler.Check(ws)
 		all = append(all, diags...)
 	}
 	all.Sort()

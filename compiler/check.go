@@ -1,0 +1,146 @@
+package compiler
+
+// Check is the checker's entry point. It runs these passes over a parsed
+// workspace, reporting every problem it can find and going on after each:
+//
+//  1. files: what each file may hold (one journey; tests only in
+//     *_test.journey files; `use` names a standard schema).
+//  2. schema: the contact and events from every file (schema.go), and the
+//     CEL environments built from them (celenv.go).
+//  3. journeys: names unique across the workspace; then each journey's
+//     policies, stages and steps (journey.go, step.go), with every
+//     condition compiled against the schema (condition.go).
+//  4. reachability: warnings for stages no contact can reach or stay in.
+//  5. tests: each test against the journey it names (testblock.go).
+//
+// The result keeps the schema and every checked condition for the
+// compiler's later phases.
+
+import (
+	"github.com/journeylang/journey/lang/ast"
+	"github.com/journeylang/journey/lang/diag"
+	"github.com/journeylang/journey/lang/pos"
+)
+
+// Result is what the checker learned of a workspace.
+type Result struct {
+	Schema     *Schema
+	Journeys   []*ast.Journey
+	Conditions []*Condition // every condition and value that checked, in source order
+}
+
+type checker struct {
+	ws         *Workspace
+	lines      map[string]*pos.Lines
+	diags      diag.List
+	schema     *Schema
+	envs       *envs
+	journeys   map[string]*journeyInfo
+	conditions []*Condition
+}
+
+// journeyInfo is a journey and where it is declared.
+type journeyInfo struct {
+	file   string
+	decl   *ast.Journey
+	stages map[string]*ast.Stage
+	goals  map[string]*ast.Goal
+	arms   map[string]bool
+}
+
+func (c *checker) report(d diag.Diagnostic) { c.diags = append(c.diags, d) }
+
+// Check checks a workspace. The diagnostics include the parse diagnostics
+// of its files, sorted by file and position.
+func Check(ws *Workspace) (*Result, diag.List) {
+	c := &checker{ws: ws, lines: map[string]*pos.Lines{}, journeys: map[string]*journeyInfo{}}
+	c.diags = append(c.diags, ws.Diags...)
+	for name, src := range ws.Sources {
+		c.lines[name] = pos.NewLines(src)
+	}
+	c.files()
+	c.schema = c.buildSchema(ws.Files)
+	envs, err := newEnvs(c.schema)
+	if err != nil {
+		// The schema was checked above; an environment that still fails to
+		// build is a bug, reported rather than hidden.
+		c.report(diag.Diagnostic{Severity: diag.Error, Code: CodeInvalidCondition, Message: err.Error()})
+		c.diags.Sort()
+		return &Result{Schema: c.schema}, c.diags
+	}
+	c.envs = envs
+	res := &Result{Schema: c.schema}
+	for _, f := range ws.Files {
+		for _, j := range f.Journeys() {
+			if c.declareJourney(f.Name, j) {
+				res.Journeys = append(res.Journeys, j)
+			}
+		}
+	}
+	for _, f := range ws.Files {
+		for _, j := range f.Journeys() {
+			c.journey(f.Name, j)
+		}
+	}
+	for _, f := range ws.Files {
+		c.tests(f)
+	}
+	res.Conditions = c.conditions
+	c.diags.Sort()
+	return res, c.diags
+}
+
+// files checks what each file declares.
+func (c *checker) files() {
+	for _, f := range c.ws.Files {
+		test := isTestFile(f.Name)
+		var first *ast.Journey
+		for _, d := range f.Decls {
+			switch d := d.(type) {
+			case *ast.UseDecl:
+				if d.Name.Name != "crm" {
+					c.report(errUnknownLibrary(f.Name, d.Name))
+				}
+			case *ast.Journey:
+				switch {
+				case test:
+					c.report(errMisplacedJourney(f.Name, d.Name.Pos))
+				case first != nil:
+					c.report(errTooManyJourneys(f.Name, d.Name, first))
+				default:
+					first = d
+				}
+			case *ast.Test:
+				if !test {
+					c.report(errMisplacedTest(f.Name, d.Keyword))
+				}
+			}
+		}
+		if len(f.Decls) == 0 && !hasErrors(c.ws.Diags, f.Name) {
+			c.report(errEmptyFile(f.Name, pos.Span{Start: pos.Pos{Offset: 0, Line: 1, Col: 1}, End: pos.Pos{Offset: 0, Line: 1, Col: 1}}))
+		}
+	}
+}
+
+func hasErrors(l diag.List, file string) bool {
+	for _, d := range l {
+		if d.File == file && d.Severity == diag.Error {
+			return true
+		}
+	}
+	return false
+}
+
+// declareJourney records a journey's name; it reports false for a
+// duplicate, which is then checked but not returned.
+func (c *checker) declareJourney(file string, j *ast.Journey) bool {
+	if isTestFile(file) {
+		return false
+	}
+	if prev, ok := c.journeys[j.Name.Name]; ok {
+		c.report(errDuplicate(file, j.Name.Pos, "journey", j.Name.Name, prev.file, prev.decl.Name.Pos))
+		return false
+	}
+	c.journeys[j.Name.Name] = &journeyInfo{file: file, decl: j}
+	return true
+}

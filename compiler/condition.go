@@ -1,0 +1,373 @@
+package compiler
+
+// Checking conditions and values: compile with cel-go, translate its
+// errors into Journey's diagnostics at .journey positions, and add the
+// checks cel-go cannot make (enum values, constant conditions).
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/google/cel-go/cel"
+	celast "github.com/google/cel-go/common/ast"
+	"github.com/google/cel-go/common/types"
+
+	"github.com/journeylang/journey/lang/ast"
+	"github.com/journeylang/journey/lang/diag"
+	"github.com/journeylang/journey/stdlib"
+)
+
+// condition checks a condition: a bool expression.
+func (c *checker) condition(file string, e *ast.Expr, event string) *Condition {
+	cond := c.compile(file, e, event)
+	if cond.AST == nil {
+		return cond
+	}
+	out := cond.AST.OutputType()
+	if !out.IsExactType(cel.BoolType) && !out.IsExactType(cel.DynType) {
+		c.report(errNonBool(file, e.Pos, cel.FormatCELType(out)))
+		cond.AST = nil
+		return cond
+	}
+	if v, ok := c.constant(cond); ok {
+		cond.always = &v
+		c.report(errConstant(file, e.Pos, v))
+	}
+	return cond
+}
+
+// value checks the value of `set field = EXPR`.
+func (c *checker) value(file string, e *ast.Expr, event string, field *Field, path string) *Condition {
+	cond := c.compile(file, e, event)
+	if cond.AST == nil {
+		return cond
+	}
+	want, got := field.Type.CEL(), cond.AST.OutputType()
+	if !want.IsAssignableType(got) {
+		c.report(newError(file, e.Pos, CodeUnassignableValue, "cannot set %s, %s, to %s", path, withArticle(field.Type.String()), withArticle(cel.FormatCELType(got))))
+		cond.AST = nil
+		return cond
+	}
+	if field.Type.Kind == KindEnum {
+		if lit := cond.AST.NativeRep().Expr(); lit.Kind() == celast.LiteralKind {
+			c.enumLiteral(cond, field.Type, lit, path)
+		}
+	}
+	return cond
+}
+
+// compile parses and checks e in the environment of event. Errors are
+// reported; the returned condition's AST is nil when there were any.
+func (c *checker) compile(file string, e *ast.Expr, event string) *Condition {
+	src, spans := rewriteDurations(e.Text)
+	cond := &Condition{Expr: e, File: file, Event: event, Source: src, spans: spans}
+	checked, iss := c.envs.env(event).Compile(src)
+	if iss != nil && iss.Err() != nil {
+		for i, ce := range iss.Errors() {
+			d := c.celError(cond, ce)
+			if i > 0 && d.Code == CodeInvalidCondition {
+				break // a syntax error's followers only repeat it
+			}
+			c.report(d)
+		}
+		return cond
+	}
+	cond.AST = checked
+	c.enums(cond)
+	c.conditions = append(c.conditions, cond)
+	return cond
+}
+
+var (
+	reUndeclared = regexp.MustCompile(`^undeclared reference to '([^']+)'`)
+	reUndefined  = regexp.MustCompile(`^undefined field '([^']+)'`)
+	reOverload   = regexp.MustCompile(`^found no matching overload for '([^']+)' applied to '\((.*)\)'`)
+	reExpecting  = regexp.MustCompile(` expecting (\{.*\}|\S+)$`)
+)
+
+// operators names cel-go's operator functions as they are written.
+var operators = map[string]string{
+	"_==_": "==", "_!=_": "!=", "_<_": "<", "_<=_": "<=", "_>_": ">", "_>=_": ">=",
+	"_+_": "+", "_-_": "-", "_*_": "*", "_/_": "/", "_%_": "%", "_&&_": "&&", "_||_": "||",
+	"!_": "!", "-_": "-", "@in": "in", "_[_]": "[]", "_?_:_": "?:",
+}
+
+// celError translates one cel-go error into a diagnostic at the .journey
+// position of the text it is about.
+func (c *checker) celError(cond *Condition, ce *cel.Error) diag.Diagnostic {
+	text := cond.Expr.Text
+	lines := c.lines[cond.File]
+	off, ok := cond.locate(ce.Location)
+	span := cond.Expr.Pos
+	if ok {
+		span = cond.span(lines, off, tokenEnd(text, off))
+	}
+	msg := ce.Message
+	d := newError(cond.File, span, CodeInvalidCondition, "%s", msg)
+	switch {
+	case reUndeclared.MatchString(msg):
+		name := reUndeclared.FindStringSubmatch(msg)[1]
+		start := off
+		if ok && !strings.HasPrefix(text[off:], name) {
+			// cel-go places an unknown function at its parenthesis.
+			start = strings.LastIndex(text[:off], name)
+			if start < 0 {
+				start = off
+			}
+			d.Range = cond.span(lines, start, start+len(name))
+		}
+		end := start + len(name)
+		switch {
+		case name == "event":
+			d.Code = CodeEventOutOfScope
+			d.Message = "no event is in scope here"
+			d.Detail = "`event` is the event of an `entry on`, `stage … on` or `wait for` condition, and of a `wait for` body"
+		case strings.HasPrefix(strings.TrimLeft(text[min(end, len(text)):], " "), "("):
+			d.Code = CodeUnknownFunction
+			d.Message = fmt.Sprintf("unknown function %q", name)
+			d = withSuggestion(d, name, functionNames())
+		default:
+			d.Code = CodeUndefinedName
+			d.Message = fmt.Sprintf("undefined field %q", name)
+			d = withSuggestion(d, name, c.envs.names(cond.Event))
+		}
+	case reUndefined.MatchString(msg):
+		name := reUndefined.FindStringSubmatch(msg)[1]
+		d.Code = CodeUndefinedField
+		if i := strings.Index(text[off:], name); ok && i >= 0 {
+			d.Range = cond.span(lines, off+i, off+i+len(name))
+		}
+		path := operandPath(text, off)
+		d.Message = fmt.Sprintf("undefined field %q", strings.Join(append(path, name), "."))
+		if o := c.object(cond.Event, path); o != nil {
+			d = withSuggestion(d, name, o.Names())
+		}
+	case reOverload.MatchString(msg):
+		m := reOverload.FindStringSubmatch(msg)
+		args := splitTypes(m[2])
+		if op, isOp := operators[m[1]]; isOp {
+			d.Code = CodeMismatchedTypes
+			if len(args) == 2 {
+				d.Message = fmt.Sprintf("mismatched types: %s %s %s", args[0], op, args[1])
+			} else {
+				d.Message = fmt.Sprintf("mismatched types: %s cannot take %s", op, strings.Join(args, ", "))
+			}
+		} else {
+			d.Code = CodeWrongArguments
+			d.Message = fmt.Sprintf("%s(%s) does not fit %s", m[1], strings.Join(args, ", "), signature(m[1]))
+			if ok && text[off] == '(' {
+				// Point at the function's name rather than its parenthesis.
+				start := off
+				for start > 0 && isWordByte(text[start-1]) {
+					start--
+				}
+				d.Range = cond.span(lines, start, off)
+			}
+		}
+	case strings.HasPrefix(msg, "Syntax error: "):
+		msg = strings.TrimPrefix(msg, "Syntax error: ")
+		msg = reExpecting.ReplaceAllString(msg, "")
+		msg = strings.Replace(msg, "mismatched input '<EOF>'", "the condition ends too early", 1)
+		msg = strings.Replace(msg, "token recognition error at: ", "unexpected ", 1)
+		msg = strings.Replace(msg, "extraneous input ", "unexpected ", 1)
+		d.Message = "invalid condition: " + msg
+	}
+	return d
+}
+
+// withArticle puts "a" or "an" before a type name.
+func withArticle(t string) string {
+	if t != "" && strings.ContainsRune("aeiou", rune(t[0])) {
+		return "an " + t
+	}
+	return "a " + t
+}
+
+// operandPath reads back from the `.` at off the dotted path it selects
+// from: `company.hq.sizee` at the second dot gives [company hq].
+func operandPath(text string, off int) []string {
+	end := off
+	start := end
+	for start > 0 && (isWordByte(text[start-1]) || text[start-1] == '.') {
+		start--
+	}
+	if start >= end {
+		return nil
+	}
+	return strings.Split(text[start:end], ".")
+}
+
+// object resolves a path to the object it names: the event's payload or a
+// contact field of object type.
+func (c *checker) object(event string, path []string) *Object {
+	if len(path) == 0 {
+		return nil
+	}
+	if path[0] == "event" {
+		e := c.schema.Events[event]
+		if e == nil {
+			return nil
+		}
+		if len(path) == 1 {
+			return e.Payload
+		}
+		f := resolve(e.Payload, path[1:])
+		if f == nil {
+			return nil
+		}
+		return f.Type.Object
+	}
+	if f := c.schema.Path(path); f != nil {
+		return f.Type.Object
+	}
+	return nil
+}
+
+// splitTypes splits cel-go's "(int, map(string, int))" argument list at
+// its top-level commas.
+func splitTypes(s string) []string {
+	var out []string
+	depth, start := 0, 0
+	for i, r := range s {
+		switch r {
+		case '(', '<':
+			depth++
+		case ')', '>':
+			depth--
+		case ',':
+			if depth == 0 {
+				out = append(out, strings.TrimSpace(s[start:i]))
+				start = i + 1
+			}
+		}
+	}
+	return append(out, strings.TrimSpace(s[start:]))
+}
+
+func functionNames() []string {
+	var out []string
+	for _, f := range stdlib.Functions {
+		out = append(out, f.Name)
+	}
+	return out
+}
+
+func signature(name string) string {
+	if f, ok := stdlib.Lookup(name); ok {
+		return f.Signature
+	}
+	return "its declaration"
+}
+
+// enums reports comparisons of an enum field with a string that is not one
+// of its values: lifecycle == "custmer", lifecycle in ["lead", "x"].
+func (c *checker) enums(cond *Condition) {
+	celast.PreOrderVisit(cond.AST.NativeRep().Expr(), celast.NewExprVisitor(func(e celast.Expr) {
+		if e.Kind() != celast.CallKind {
+			return
+		}
+		call := e.AsCall()
+		args := call.Args()
+		if len(args) != 2 {
+			return
+		}
+		switch call.FunctionName() {
+		case "_==_", "_!=_":
+			for i := range 2 {
+				if t, path := c.enumField(cond.Event, args[i]); t != nil && args[1-i].Kind() == celast.LiteralKind {
+					c.enumLiteral(cond, t, args[1-i], path)
+				}
+			}
+		case "@in":
+			if t, path := c.enumField(cond.Event, args[0]); t != nil && args[1].Kind() == celast.ListKind {
+				for _, el := range args[1].AsList().Elements() {
+					if el.Kind() == celast.LiteralKind {
+						c.enumLiteral(cond, t, el, path)
+					}
+				}
+			}
+		}
+	}))
+}
+
+// enumLiteral reports lit unless it is one of t's values.
+func (c *checker) enumLiteral(cond *Condition, t *Type, lit celast.Expr, path string) {
+	s, ok := lit.AsLiteral().(types.String)
+	if !ok || t.HasValue(string(s)) {
+		return
+	}
+	span := cond.Expr.Pos
+	if off, ok := cond.locate(cond.AST.NativeRep().SourceInfo().GetStartLocation(lit.ID())); ok {
+		span = cond.span(c.lines[cond.File], off, skipString(cond.Expr.Text, off))
+	}
+	d := newError(cond.File, span, CodeInvalidEnumValue, "%q is not a value of %s", string(s), path)
+	d.Detail = path + " is one of: " + strings.Join(t.Values, ", ")
+	c.report(withSuggestion(d, string(s), t.Values))
+}
+
+// enumField returns the enum type of the field e selects, with its path.
+func (c *checker) enumField(event string, e celast.Expr) (*Type, string) {
+	path := selectPath(e)
+	if len(path) == 0 {
+		return nil, ""
+	}
+	var f *Field
+	if path[0] == "event" {
+		if ev := c.schema.Events[event]; ev != nil {
+			f = resolve(ev.Payload, path[1:])
+		}
+	} else {
+		f = c.schema.Path(path)
+	}
+	if f == nil || f.Type.Kind != KindEnum {
+		return nil, ""
+	}
+	return f.Type, strings.Join(path, ".")
+}
+
+// selectPath returns the names of a chain of selections: company.size.
+func selectPath(e celast.Expr) []string {
+	switch e.Kind() {
+	case celast.IdentKind:
+		return []string{e.AsIdent()}
+	case celast.SelectKind:
+		sel := e.AsSelect()
+		if sel.IsTestOnly() {
+			return nil
+		}
+		if p := selectPath(sel.Operand()); p != nil {
+			return append(p, sel.FieldName())
+		}
+	}
+	return nil
+}
+
+// constant evaluates a condition that reads no field, event or function of
+// the journey library, and returns its value.
+func (c *checker) constant(cond *Condition) (bool, bool) {
+	reads := false
+	celast.PreOrderVisit(cond.AST.NativeRep().Expr(), celast.NewExprVisitor(func(e celast.Expr) {
+		switch e.Kind() {
+		case celast.IdentKind, celast.ComprehensionKind:
+			reads = true
+		case celast.CallKind:
+			if _, lib := stdlib.Lookup(e.AsCall().FunctionName()); lib {
+				reads = true
+			}
+		}
+	}))
+	if reads {
+		return false, false
+	}
+	prg, err := c.envs.base.Program(cond.AST)
+	if err != nil {
+		return false, false
+	}
+	out, _, err := prg.Eval(map[string]any{})
+	if err != nil {
+		return false, false
+	}
+	v, ok := out.Value().(bool)
+	return v, ok
+}

@@ -1,0 +1,235 @@
+package compiler
+
+// The checker's diagnostics: one constructor per kind, so every message is
+// written once. Codes are documented with an example in
+// docs/diagnostics.md and are only ever added.
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/journeylang/journey/lang/ast"
+	"github.com/journeylang/journey/lang/diag"
+	"github.com/journeylang/journey/lang/pos"
+)
+
+// Diagnostic codes of the checker.
+const (
+	CodeDuplicateField      diag.Code = "DuplicateField"
+	CodeDuplicateEvent      diag.Code = "DuplicateEvent"
+	CodeDuplicateEnumValue  diag.Code = "DuplicateEnumValue"
+	CodeDuplicateJourney    diag.Code = "DuplicateJourney"
+	CodeDuplicateStage      diag.Code = "DuplicateStage"
+	CodeDuplicateGoal       diag.Code = "DuplicateGoal"
+	CodeDuplicateArm        diag.Code = "DuplicateArm"
+	CodeDuplicateSplit      diag.Code = "DuplicateSplit"
+	CodeDuplicateTest       diag.Code = "DuplicateTest"
+	CodeDuplicatePolicy     diag.Code = "DuplicatePolicy"
+	CodeReservedName        diag.Code = "ReservedName"
+	CodeUnknownType         diag.Code = "UnknownType"
+	CodeInvalidMapKey       diag.Code = "InvalidMapKey"
+	CodeEmptyEnum           diag.Code = "EmptyEnum"
+	CodeNestedOptional      diag.Code = "NestedOptional"
+	CodeUnknownLibrary      diag.Code = "UnknownLibrary"
+	CodeUndefinedName       diag.Code = "UndefinedName"
+	CodeUndefinedField      diag.Code = "UndefinedField"
+	CodeUnknownFunction     diag.Code = "UnknownFunction"
+	CodeEventOutOfScope     diag.Code = "EventOutOfScope"
+	CodeMismatchedTypes     diag.Code = "MismatchedTypes"
+	CodeWrongArguments      diag.Code = "WrongArguments"
+	CodeInvalidCondition    diag.Code = "InvalidCondition"
+	CodeNonBoolCondition    diag.Code = "NonBoolCondition"
+	CodeUnassignableValue   diag.Code = "UnassignableValue"
+	CodeInvalidEnumValue    diag.Code = "InvalidEnumValue"
+	CodeConstantCondition   diag.Code = "ConstantCondition"
+	CodeUnknownStage        diag.Code = "UnknownStage"
+	CodeUnknownEvent        diag.Code = "UnknownEvent"
+	CodeUnknownTemplate     diag.Code = "UnknownTemplate"
+	CodeUnknownChannel      diag.Code = "UnknownChannel"
+	CodeUnknownJourney      diag.Code = "UnknownJourney"
+	CodeUnknownGoal         diag.Code = "UnknownGoal"
+	CodeUnknownArm          diag.Code = "UnknownArm"
+	CodeDecreasingOffset    diag.Code = "DecreasingOffset"
+	CodeInvalidSplitWeights diag.Code = "InvalidSplitWeights"
+	CodeNextInLastStage     diag.Code = "NextInLastStage"
+	CodeInvalidWindow       diag.Code = "InvalidWindow"
+	CodeInvalidCap          diag.Code = "InvalidCap"
+	CodeInvalidReenter      diag.Code = "InvalidReenter"
+	CodeInvalidDuration     diag.Code = "InvalidDuration"
+	CodeEmptyFile           diag.Code = "EmptyFile"
+	CodeTooManyJourneys     diag.Code = "TooManyJourneys"
+	CodeMisplacedTest       diag.Code = "MisplacedTest"
+	CodeMisplacedJourney    diag.Code = "MisplacedJourney"
+	CodeMissingTestJourney  diag.Code = "MissingTestJourney"
+	CodeInvalidFixture      diag.Code = "InvalidFixture"
+	CodeInvalidTime         diag.Code = "InvalidTime"
+	CodeUnreachableStage    diag.Code = "UnreachableStage"
+	CodeSkippedStage        diag.Code = "SkippedStage"
+)
+
+func newError(file string, span pos.Span, code diag.Code, format string, args ...any) diag.Diagnostic {
+	return diag.Diagnostic{Severity: diag.Error, Code: code, File: file, Range: span, Message: fmt.Sprintf(format, args...)}
+}
+
+func newWarning(file string, span pos.Span, code diag.Code, format string, args ...any) diag.Diagnostic {
+	d := newError(file, span, code, format, args...)
+	d.Severity = diag.Warning
+	return d
+}
+
+// withSuggestion adds a "did you mean" from candidates.
+func withSuggestion(d diag.Diagnostic, name string, candidates []string) diag.Diagnostic {
+	d.Suggestion = diag.Suggest(name, candidates)
+	return d
+}
+
+func at(file string, span pos.Span) string {
+	return fmt.Sprintf("%s:%d:%d", file, span.Start.Line, span.Start.Col)
+}
+
+var duplicateCodes = map[string]diag.Code{
+	"field": CodeDuplicateField, "event": CodeDuplicateEvent, "enum value": CodeDuplicateEnumValue,
+	"journey": CodeDuplicateJourney, "stage": CodeDuplicateStage, "goal": CodeDuplicateGoal,
+	"split arm": CodeDuplicateArm, "split": CodeDuplicateSplit, "test": CodeDuplicateTest,
+}
+
+func errDuplicate(file string, span pos.Span, kind, name, prevFile string, prev pos.Span) diag.Diagnostic {
+	d := newError(file, span, duplicateCodes[kind], "duplicate %s %q", kind, name)
+	d.Detail = "first declared at " + at(prevFile, prev)
+	return d
+}
+
+func errDuplicatePolicy(file string, span pos.Span, keyword string, prev pos.Span) diag.Diagnostic {
+	d := newError(file, span, CodeDuplicatePolicy, "a journey has one `%s` clause", keyword)
+	d.Detail = "the first is at " + at(file, prev)
+	return d
+}
+
+func errReservedName(file string, span pos.Span, name string) diag.Diagnostic {
+	return newError(file, span, CodeReservedName, "%q cannot name a field: conditions use it for something else", name)
+}
+
+func errUnknownType(file string, n *ast.Ident) diag.Diagnostic {
+	d := newError(file, n.Pos, CodeUnknownType, "unknown type %q", n.Name)
+	d.Detail = "types are " + strings.Join(scalarNames, ", ") + ", enum(…), list<T>, map<string, T> and nested { … } objects"
+	return withSuggestion(d, n.Name, scalarNames)
+}
+
+func errMapKey(file string, span pos.Span, key *Type) diag.Diagnostic {
+	return newError(file, span, CodeInvalidMapKey, "map keys are strings, not %s: write map<string, T>", key)
+}
+
+func errEmptyEnum(file string, span pos.Span) diag.Diagnostic {
+	return newError(file, span, CodeEmptyEnum, "an enum needs at least one value")
+}
+
+func errNestedOptional(file string, span pos.Span) diag.Diagnostic {
+	return newError(file, span, CodeNestedOptional, "only a field can be optional: write `name: T?`, not a `?` inside a type")
+}
+
+func errUnknownLibrary(file string, n *ast.Ident) diag.Diagnostic {
+	d := newError(file, n.Pos, CodeUnknownLibrary, "unknown standard schema %q; the standard library has crm", n.Name)
+	return withSuggestion(d, n.Name, []string{"crm"})
+}
+
+func errUnknownEvent(file string, n *ast.Ident, events []string) diag.Diagnostic {
+	d := newError(file, n.Pos, CodeUnknownEvent, "unknown event %q", n.Name)
+	if len(events) == 0 {
+		d.Detail = "no event is declared: declare it with `event " + n.Name + " { … }`"
+	}
+	return withSuggestion(d, n.Name, events)
+}
+
+func errUnknownStage(file string, n *ast.Ident, stages []string) diag.Diagnostic {
+	return withSuggestion(newError(file, n.Pos, CodeUnknownStage, "unknown stage %q", n.Name), n.Name, stages)
+}
+
+func errUnknownTemplate(file string, s *ast.String, templates []string) diag.Diagnostic {
+	d := newError(file, s.Pos, CodeUnknownTemplate, "unknown template %q: there is no templates/%s.md or templates/%s.html", s.Value, s.Value, s.Value)
+	return withSuggestion(d, s.Value, templates)
+}
+
+func errUnknownChannel(file string, n *ast.Ident) diag.Diagnostic {
+	d := newError(file, n.Pos, CodeUnknownChannel, "unknown channel %q: a send goes by email (the default), sms or push", n.Name)
+	return withSuggestion(d, n.Name, channelNames)
+}
+
+func errUnknownField(file string, n *ast.Ident, path string, candidates []string) diag.Diagnostic {
+	d := newError(file, n.Pos, CodeUndefinedField, "undefined field %q", path)
+	return withSuggestion(d, n.Name, candidates)
+}
+
+func errDecreasingOffset(file string, a *ast.After, prev *ast.Duration) diag.Diagnostic {
+	d := newError(file, a.Delay.Pos, CodeDecreasingOffset, "after %s comes before the step above it (after %s): offsets in a block never decrease", a.Delay.Raw, prev.Raw)
+	d.Detail = "offsets count from the start of the block; order the steps by time, or put the later ones in a block of their own"
+	return d
+}
+
+func errSplitWeights(file string, span pos.Span, sum float64) diag.Diagnostic {
+	return newError(file, span, CodeInvalidSplitWeights, "split weights add up to %s%%, not 100%%", strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.4f", sum), "0"), "."))
+}
+
+func errZeroWeight(file string, p *ast.Percent) diag.Diagnostic {
+	return newError(file, p.Pos, CodeInvalidSplitWeights, "a split arm needs a weight above 0%%")
+}
+
+func errNextInLastStage(file string, span pos.Span, stage string) diag.Diagnostic {
+	return newError(file, span, CodeNextInLastStage, "`next` in %s, the last stage: there is no next stage; use `exit` or `goto`", stage)
+}
+
+func errWindow(file string, span pos.Span, format string, args ...any) diag.Diagnostic {
+	d := newError(file, span, CodeInvalidWindow, format, args...)
+	d.Detail = "a window is written `window 09:00-18:00 mon-fri`: times HH:MM from 00:00 to 24:00, days mon tue wed thu fri sat sun, alone or as ranges, separated by commas"
+	return d
+}
+
+func errCap(file string, span pos.Span, format string, args ...any) diag.Diagnostic {
+	d := newError(file, span, CodeInvalidCap, format, args...)
+	d.Detail = "a cap is written `cap 3 sends per 7d`"
+	return d
+}
+
+func errReenter(file string, span pos.Span, word string) diag.Diagnostic {
+	d := newError(file, span, CodeInvalidReenter, "reenter takes `never` or `after DURATION`, not %q", word)
+	return withSuggestion(d, word, []string{"never"})
+}
+
+func errZeroDuration(file string, d *ast.Duration, what string) diag.Diagnostic {
+	return newError(file, d.Pos, CodeInvalidDuration, "%s must be longer than 0", what)
+}
+
+func errEmptyFile(file string, span pos.Span) diag.Diagnostic {
+	return newError(file, span, CodeEmptyFile, "this file declares nothing: a journey file declares one journey")
+}
+
+func errTooManyJourneys(file string, n *ast.Ident, first *ast.Journey) diag.Diagnostic {
+	d := newError(file, n.Pos, CodeTooManyJourneys, "a second journey in one file: a journey file declares exactly one journey")
+	d.Detail = "the first is " + first.Name.Name + " at " + at(file, first.Name.Pos) + "; move this one to a file of its own"
+	return d
+}
+
+func errMisplacedTest(file string, span pos.Span) diag.Diagnostic {
+	return newError(file, span, CodeMisplacedTest, "tests live in files named *_test.journey")
+}
+
+func errMisplacedJourney(file string, span pos.Span) diag.Diagnostic {
+	return newError(file, span, CodeMisplacedJourney, "a journey cannot be declared in a test file")
+}
+
+func errNonBool(file string, span pos.Span, got string) diag.Diagnostic {
+	return newError(file, span, CodeNonBoolCondition, "a condition must be a bool, and this one is %s", got)
+}
+
+func errConstant(file string, span pos.Span, value bool) diag.Diagnostic {
+	return newWarning(file, span, CodeConstantCondition, "this condition is always %t", value)
+}
+
+func errUnreachable(file string, n *ast.Ident) diag.Diagnostic {
+	d := newWarning(file, n.Pos, CodeUnreachableStage, "no contact can reach stage %s", n.Name)
+	d.Detail = "it has no `when` or `on` trigger, no `goto` names it, and the stage before it has no `next`"
+	return d
+}
+
+func errSkipped(file string, n *ast.Ident, by *ast.Stage) diag.Diagnostic {
+	return newWarning(file, n.Pos, CodeSkippedStage, "contacts never stay in stage %s: the trigger of stage %s, further on, always holds, so they move on to it", n.Name, by.Name.Name)
+}

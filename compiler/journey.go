@@ -1,0 +1,228 @@
+package compiler
+
+// Checking one journey: its policies (entry, exit, goal, suppress, window,
+// cap, reenter), its stages and their triggers, and which stages a contact
+// can reach.
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/journeylang/journey/lang/ast"
+	"github.com/journeylang/journey/lang/pos"
+)
+
+// weekdays are the day names of a window, Monday first.
+var weekdays = []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
+
+func (c *checker) journey(file string, j *ast.Journey) {
+	info := &journeyInfo{file: file, decl: j, stages: map[string]*ast.Stage{}, goals: map[string]*ast.Goal{}, arms: map[string]bool{}}
+	if isTestFile(file) {
+		return // reported as misplaced
+	}
+	if known := c.journeys[j.Name.Name]; known != nil && known.decl == j {
+		c.journeys[j.Name.Name] = info
+	}
+	stages := j.Stages()
+	for _, s := range stages {
+		if prev, ok := info.stages[s.Name.Name]; ok {
+			c.report(errDuplicate(file, s.Name.Pos, "stage", s.Name.Name, file, prev.Name.Pos))
+			continue
+		}
+		info.stages[s.Name.Name] = s
+	}
+	policies := map[string]pos.Span{}
+	once := func(keyword string, kw pos.Span) bool {
+		if prev, ok := policies[keyword]; ok {
+			c.report(errDuplicatePolicy(file, kw, keyword, prev))
+			return false
+		}
+		policies[keyword] = kw
+		return true
+	}
+	for _, it := range j.Items {
+		switch it := it.(type) {
+		case *ast.Entry:
+			event := c.event(file, it.On)
+			if it.When != nil {
+				c.condition(file, it.When, event)
+			}
+		case *ast.Exit:
+			c.condition(file, it.When, "")
+		case *ast.Goal:
+			if prev, ok := info.goals[it.Name.Name]; ok {
+				c.report(errDuplicate(file, it.Name.Pos, "goal", it.Name.Name, file, prev.Name.Pos))
+			} else {
+				info.goals[it.Name.Name] = it
+			}
+			c.condition(file, it.When, "")
+		case *ast.Suppress:
+			c.condition(file, it.When, "")
+		case *ast.Window:
+			if once("window", it.Keyword) {
+				c.window(file, it)
+			}
+		case *ast.Cap:
+			if once("cap", it.Keyword) {
+				c.capClause(file, it)
+			}
+		case *ast.Reenter:
+			if once("reenter", it.Keyword) {
+				c.reenter(file, it)
+			}
+		}
+	}
+	splits := map[string]pos.Span{}
+	always := make([]bool, len(stages))
+	for i, s := range stages {
+		event := c.event(file, s.On)
+		if s.When != nil {
+			cond := c.condition(file, s.When, event)
+			always[i] = s.On == nil && cond.always != nil && *cond.always
+		}
+		if s.Body != nil {
+			c.block(&stepCtx{file: file, info: info, stage: s, last: i == len(stages)-1, event: "", splits: splits}, s.Body)
+		}
+	}
+	c.reachability(file, stages, always)
+}
+
+// event checks the event an `on` or `wait for` names and returns its name
+// for the condition's scope ("" when there is none).
+func (c *checker) event(file string, n *ast.Ident) string {
+	if n == nil {
+		return ""
+	}
+	if c.schema.Events[n.Name] == nil {
+		c.report(errUnknownEvent(file, n, c.schema.EventNames()))
+	}
+	return n.Name
+}
+
+// window checks `window HH:MM-HH:MM days`.
+func (c *checker) window(file string, w *ast.Window) {
+	from, okFrom := clockMinutes(w.From.Raw)
+	to, okTo := clockMinutes(w.To.Raw)
+	switch {
+	case !okFrom:
+		c.report(errWindow(file, w.From.Pos, "%s is not a time of day", w.From.Raw))
+	case !okTo:
+		c.report(errWindow(file, w.To.Pos, "%s is not a time of day", w.To.Raw))
+	case from == to:
+		c.report(errWindow(file, pos.Join(w.From.Pos, w.To.Pos), "the window %s-%s is empty", w.From.Raw, w.To.Raw))
+	case from == 24*60:
+		c.report(errWindow(file, w.From.Pos, "a window cannot open at 24:00; write 00:00"))
+	}
+	for _, d := range w.Days {
+		for _, day := range []*ast.Ident{d.From, d.To} {
+			if day != nil && dayIndex(day.Name) < 0 {
+				d := errWindow(file, day.Pos, "%q is not a day", day.Name)
+				c.report(withSuggestion(d, day.Name, weekdays))
+			}
+		}
+	}
+}
+
+// clockMinutes reads HH:MM as minutes after midnight; 24:00 is the end of
+// the day.
+func clockMinutes(raw string) (int, bool) {
+	h, m, ok := strings.Cut(raw, ":")
+	if !ok || len(m) != 2 {
+		return 0, false
+	}
+	hh, err1 := strconv.Atoi(h)
+	mm, err2 := strconv.Atoi(m)
+	if err1 != nil || err2 != nil || hh > 24 || mm > 59 || (hh == 24 && mm != 0) {
+		return 0, false
+	}
+	return hh*60 + mm, true
+}
+
+func dayIndex(name string) int {
+	for i, d := range weekdays {
+		if d == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// capClause checks `cap N sends per D`.
+func (c *checker) capClause(file string, k *ast.Cap) {
+	switch {
+	case k.Count.Value < 1:
+		c.report(errCap(file, k.Count.Pos, "a cap of %d sends lets nothing through; the count must be 1 or more", k.Count.Value))
+	case k.Unit.Name != "sends" && k.Unit.Name != "send":
+		c.report(withSuggestion(errCap(file, k.Unit.Pos, "a cap counts sends, not %q", k.Unit.Name), k.Unit.Name, []string{"sends"}))
+	case k.Per.Value <= 0:
+		c.report(errZeroDuration(file, k.Per, "the period of a cap"))
+	}
+}
+
+// reenter checks `reenter never` or `reenter after D`.
+func (c *checker) reenter(file string, r *ast.Reenter) {
+	switch {
+	case r.Word != nil && r.Word.Name != "never":
+		c.report(errReenter(file, r.Word.Pos, r.Word.Name))
+	case r.After != nil && r.After.Value <= 0:
+		c.report(errZeroDuration(file, r.After, "the wait before re-entry"))
+	}
+}
+
+// reachability warns about stages no contact can reach, and stages every
+// contact moves past because a later stage's trigger always holds.
+func (c *checker) reachability(file string, stages []*ast.Stage, always []bool) {
+	targets := map[string]bool{}
+	hasNext := make([]bool, len(stages))
+	for i, s := range stages {
+		if s.Body == nil {
+			continue
+		}
+		walkSteps(s.Body, func(st ast.Step) {
+			switch st := st.(type) {
+			case *ast.Goto:
+				targets[st.Stage.Name] = true
+			case *ast.Next:
+				hasNext[i] = true
+			}
+		})
+	}
+	for i, s := range stages {
+		if i > 0 && s.On == nil && s.When == nil && !targets[s.Name.Name] && !hasNext[i-1] {
+			c.report(errUnreachable(file, s.Name))
+		}
+	}
+	for k := len(stages) - 1; k > 0; k-- {
+		if !always[k] {
+			continue
+		}
+		for _, s := range stages[:k] {
+			c.report(errSkipped(file, s.Name, stages[k]))
+		}
+		break
+	}
+}
+
+// walkSteps calls fn for every step of b, nested blocks included.
+func walkSteps(b *ast.Block, fn func(ast.Step)) {
+	if b == nil {
+		return
+	}
+	for _, st := range b.Steps {
+		fn(st)
+		switch st := st.(type) {
+		case *ast.If:
+			for n := st; n != nil; n = n.ElseIf {
+				walkSteps(n.Then, fn)
+				walkSteps(n.Else, fn)
+			}
+		case *ast.Split:
+			for _, a := range st.Arms {
+				walkSteps(a.Body, fn)
+			}
+		case *ast.Wait:
+			walkSteps(st.Body, fn)
+			walkSteps(st.Timeout, fn)
+		}
+	}
+}

@@ -1,0 +1,202 @@
+package compiler
+
+// Checking the steps of a block: their timeline (offsets never decrease),
+// what they name (templates, stages, events, fields), their conditions and
+// values, and the shape of splits.
+
+import (
+	"math"
+	"strings"
+	"time"
+
+	"github.com/journeylang/journey/lang/ast"
+	"github.com/journeylang/journey/lang/pos"
+)
+
+// channelNames are the channels a send may name.
+var channelNames = []string{"email", "push", "sms"}
+
+// stepCtx is where a block stands.
+type stepCtx struct {
+	file   string
+	info   *journeyInfo
+	stage  *ast.Stage
+	last   bool   // the stage is the journey's last
+	event  string // the event in scope: inside a `wait for` body
+	splits map[string]pos.Span
+}
+
+func (c *checker) block(ctx *stepCtx, b *ast.Block) {
+	var prev time.Duration
+	var prevAfter *ast.Duration
+	for _, st := range b.Steps {
+		// Each step is compared with the one above it, so one step out of
+		// order is reported once.
+		var at time.Duration
+		a := st.Delay()
+		if a != nil {
+			at = a.Delay.Value
+		}
+		switch {
+		case at < prev && a != nil:
+			c.report(errDecreasingOffset(ctx.file, a, prevAfter))
+		case at < prev:
+			c.report(newError(ctx.file, stepKeyword(st), CodeDecreasingOffset, "this step runs when the block starts, before the step above it (after %s): offsets in a block never decrease", prevAfter.Raw))
+		}
+		prev, prevAfter = at, nil
+		if a != nil {
+			prevAfter = a.Delay
+		}
+		c.step(ctx, st)
+	}
+}
+
+// stepKeyword is the span of a step's keyword.
+func stepKeyword(st ast.Step) pos.Span {
+	switch st := st.(type) {
+	case *ast.Send:
+		return st.Keyword
+	case *ast.Notify:
+		return st.Keyword
+	case *ast.Task:
+		return st.Keyword
+	case *ast.Set:
+		return st.Keyword
+	case *ast.Tag:
+		return st.Keyword
+	case *ast.Webhook:
+		return st.Keyword
+	case *ast.Goto:
+		return st.Keyword
+	case *ast.Next:
+		return st.Keyword
+	case *ast.ExitStep:
+		return st.Keyword
+	case *ast.If:
+		return st.Keyword
+	case *ast.Split:
+		return st.Keyword
+	case *ast.Wait:
+		return st.Keyword
+	}
+	return st.Span()
+}
+
+func (c *checker) step(ctx *stepCtx, st ast.Step) {
+	switch st := st.(type) {
+	case *ast.Send:
+		if st.Channel != nil && !contains(channelNames, st.Channel.Name) {
+			c.report(errUnknownChannel(ctx.file, st.Channel))
+		}
+		c.template(ctx.file, st.Template)
+	case *ast.Task:
+		if st.Due != nil && st.Due.Value <= 0 {
+			c.report(errZeroDuration(ctx.file, st.Due, "a task's due time"))
+		}
+	case *ast.Set:
+		if f, path := c.fieldPath(ctx.file, st.Field); f != nil {
+			c.value(ctx.file, st.Value, ctx.event, f, path)
+		}
+	case *ast.Goto:
+		if ctx.info.stages[st.Stage.Name] == nil {
+			c.report(errUnknownStage(ctx.file, st.Stage, stageNames(ctx.info)))
+		}
+	case *ast.Next:
+		if ctx.last {
+			c.report(errNextInLastStage(ctx.file, st.Keyword, ctx.stage.Name.Name))
+		}
+	case *ast.If:
+		for n := st; n != nil; n = n.ElseIf {
+			c.condition(ctx.file, n.Cond, ctx.event)
+			c.block(ctx, n.Then)
+			if n.Else != nil {
+				c.block(ctx, n.Else)
+			}
+		}
+	case *ast.Split:
+		c.split(ctx, st)
+	case *ast.Wait:
+		event := c.event(ctx.file, st.Event)
+		if st.When != nil {
+			c.condition(ctx.file, st.When, event)
+		}
+		if st.Within.Value <= 0 {
+			c.report(errZeroDuration(ctx.file, st.Within, "a wait's deadline"))
+		}
+		inner := *ctx
+		inner.event = event
+		c.block(&inner, st.Body)
+		if st.Timeout != nil {
+			c.block(ctx, st.Timeout)
+		}
+	}
+}
+
+// template checks that a send's template exists.
+func (c *checker) template(file string, s *ast.String) {
+	if _, ok := c.ws.Templates[s.Value]; !ok {
+		c.report(errUnknownTemplate(file, s, c.ws.TemplateNames()))
+	}
+}
+
+// fieldPath resolves `set a.b = …`'s target, reporting the first name that
+// is not a field.
+func (c *checker) fieldPath(file string, p *ast.Path) (*Field, string) {
+	o := c.schema.Contact
+	var f *Field
+	var names []string
+	for _, part := range p.Parts {
+		names = append(names, part.Name)
+		if o == nil {
+			c.report(errUnknownField(file, part, strings.Join(names, "."), nil))
+			return nil, ""
+		}
+		if f = o.Field(part.Name); f == nil {
+			c.report(errUnknownField(file, part, strings.Join(names, "."), o.Names()))
+			return nil, ""
+		}
+		o = f.Type.Object
+	}
+	return f, strings.Join(names, ".")
+}
+
+// split checks a split's arms: unique names, weights above zero adding up
+// to 100%.
+func (c *checker) split(ctx *stepCtx, s *ast.Split) {
+	if s.Name != nil {
+		if prev, ok := ctx.splits[s.Name.Name]; ok {
+			c.report(errDuplicate(ctx.file, s.Name.Pos, "split", s.Name.Name, ctx.file, prev))
+		} else {
+			ctx.splits[s.Name.Name] = s.Name.Pos
+		}
+	}
+	arms := map[string]*ast.Ident{}
+	sum := 0.0
+	for _, a := range s.Arms {
+		if prev, ok := arms[a.Name.Name]; ok {
+			c.report(errDuplicate(ctx.file, a.Name.Pos, "split arm", a.Name.Name, ctx.file, prev.Pos))
+		} else {
+			arms[a.Name.Name] = a.Name
+		}
+		ctx.info.arms[a.Name.Name] = true
+		if a.Weight.Value <= 0 {
+			c.report(errZeroWeight(ctx.file, a.Weight))
+		}
+		sum += a.Weight.Value
+		c.block(ctx, a.Body)
+	}
+	if len(s.Arms) > 0 && math.Abs(sum-100) > 1e-9 {
+		c.report(errSplitWeights(ctx.file, pos.Join(s.Keyword, s.Close), sum))
+	}
+}
+
+func stageNames(info *journeyInfo) []string { return sortedNames(info.stages) }
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,75 @@
+package stdlib
+
+import "github.com/google/cel-go/cel"
+
+// Function is one function of the journey library as conditions see it:
+// its name, its argument and result types, and its documentation. The
+// runtime binds the implementations; the checker needs only this.
+type Function struct {
+	Name      string
+	Signature string // as the documentation writes it
+	Doc       string
+	Args      []*cel.Type
+	Result    *cel.Type
+}
+
+// Functions is the journey function library, in documentation order.
+// docs/stdlib.md describes each function with examples.
+var Functions = []Function{
+	{
+		Name: "days_since", Signature: "days_since(timestamp) -> int",
+		Doc:  "Whole days from the timestamp to now: days_since(last_login) >= 14.",
+		Args: []*cel.Type{cel.TimestampType}, Result: cel.IntType,
+	},
+	{
+		Name: "hours_since", Signature: "hours_since(timestamp) -> int",
+		Doc:  "Whole hours from the timestamp to now: hours_since(last_opened) < 24.",
+		Args: []*cel.Type{cel.TimestampType}, Result: cel.IntType,
+	},
+	{
+		Name: "opened", Signature: "opened(string) -> bool",
+		Doc:  "Whether the contact opened an email sent from the template: opened(\"proposal\").",
+		Args: []*cel.Type{cel.StringType}, Result: cel.BoolType,
+	},
+	{
+		Name: "clicked", Signature: "clicked(string) -> bool",
+		Doc:  "Whether the contact clicked a link in an email sent from the template: clicked(\"roi-guide\").",
+		Args: []*cel.Type{cel.StringType}, Result: cel.BoolType,
+	},
+	{
+		Name: "count", Signature: "count(string, duration) -> int",
+		Doc:  "How many events of the named kind the contact had within the window up to now: count(\"page_viewed\", 7d) >= 2.",
+		Args: []*cel.Type{cel.StringType, cel.DurationType}, Result: cel.IntType,
+	},
+	{
+		Name: "has_tag", Signature: "has_tag(string) -> bool",
+		Doc:  "Whether the contact carries the tag: has_tag(\"vip\").",
+		Args: []*cel.Type{cel.StringType}, Result: cel.BoolType,
+	},
+	{
+		Name: "in_stage", Signature: "in_stage(string, string) -> bool",
+		Doc:  "Whether the contact is in the named stage of the named journey: in_stage(\"onboarding\", \"Activated\").",
+		Args: []*cel.Type{cel.StringType, cel.StringType}, Result: cel.BoolType,
+	},
+}
+
+// Lookup returns the library function called name.
+func Lookup(name string) (Function, bool) {
+	for _, f := range Functions {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return Function{}, false
+}
+
+// Declarations returns the library's declarations for a CEL environment.
+func Declarations() []cel.EnvOption {
+	out := make([]cel.EnvOption, 0, len(Functions))
+	for _, f := range Functions {
+		out = append(out, cel.Function(f.Name,
+			cel.Overload("journey_"+f.Name, f.Args, f.Result),
+			cel.FunctionDocs(f.Doc)))
+	}
+	return out
+}
