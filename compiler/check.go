@@ -26,7 +26,8 @@ import (
 type Result struct {
 	Schema     *Schema
 	Journeys   []*ast.Journey
-	Conditions []*Condition // every condition and value that checked, in source order
+	Conditions map[*ast.Expr]*Condition // every condition and value that checked
+	envs       *envs
 }
 
 type checker struct {
@@ -36,7 +37,7 @@ type checker struct {
 	schema     *Schema
 	envs       *envs
 	journeys   map[string]*journeyInfo
-	conditions []*Condition
+	conditions map[*ast.Expr]*Condition
 }
 
 // journeyInfo is a journey and where it is declared.
@@ -53,7 +54,7 @@ func (c *checker) report(d diag.Diagnostic) { c.diags = append(c.diags, d) }
 // Check checks a workspace. The diagnostics include the parse diagnostics
 // of its files, sorted by file and position.
 func Check(ws *Workspace) (*Result, diag.List) {
-	c := &checker{ws: ws, lines: map[string]*pos.Lines{}, journeys: map[string]*journeyInfo{}}
+	c := &checker{ws: ws, lines: map[string]*pos.Lines{}, journeys: map[string]*journeyInfo{}, conditions: map[*ast.Expr]*Condition{}}
 	c.diags = append(c.diags, ws.Diags...)
 	for name, src := range ws.Sources {
 		c.lines[name] = pos.NewLines(src)
@@ -69,7 +70,7 @@ func Check(ws *Workspace) (*Result, diag.List) {
 		return &Result{Schema: c.schema}, c.diags
 	}
 	c.envs = envs
-	res := &Result{Schema: c.schema}
+	res := &Result{Schema: c.schema, envs: envs}
 	for _, f := range ws.Files {
 		for _, j := range f.Journeys() {
 			if c.declareJourney(f.Name, j) {

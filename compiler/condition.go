@@ -75,8 +75,22 @@ func (c *checker) compile(file string, e *ast.Expr, event string) *Condition {
 	}
 	cond.AST = checked
 	c.enums(cond)
-	c.conditions = append(c.conditions, cond)
+	c.conditions[e] = cond
 	return cond
+}
+
+// planned returns a condition's AST in the form the runtime evaluates:
+// library calls rewritten to take the hidden context (stdlib.ContextVar).
+func (c *Condition) planned(env *cel.Env) (*cel.Ast, error) {
+	opt, err := cel.NewStaticOptimizer(stdlib.ContextRewriter{})
+	if err != nil {
+		return nil, err
+	}
+	out, iss := opt.Optimize(env, c.AST)
+	if iss != nil && iss.Err() != nil {
+		return nil, iss.Err()
+	}
+	return out, nil
 }
 
 var (

@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/journeylang/journey/lang/ast"
 	"github.com/journeylang/journey/lang/diag"
@@ -17,10 +19,18 @@ import (
 // templates of its templates/ folder.
 type Workspace struct {
 	Dir       string
-	Files     []*ast.File       // parsed, in file-name order
-	Sources   map[string][]byte // each file's text, by file name
-	Templates map[string]string // template name (file name without extension) → path
-	Diags     diag.List         // the parse diagnostics of the files
+	Files     []*ast.File          // parsed, in file-name order
+	Sources   map[string][]byte    // each file's text, by file name
+	Templates map[string]*Template // by name: the file name without its extension
+	Diags     diag.List            // the parse diagnostics of the files
+}
+
+// Template is a message template of the workspace's templates/ folder:
+// a `subject:` line, then the body, in Go template syntax.
+type Template struct {
+	Name    string // roi-guide
+	File    string // roi-guide.md or roi-guide.html
+	Content []byte
 }
 
 // LoadWorkspace parses the .journey files of dir (not its subfolders) and
@@ -47,45 +57,54 @@ func LoadWorkspace(dir string) (*Workspace, error) {
 	return ws, nil
 }
 
-// listTemplates returns the template files of dir by name: `roi-guide` for
-// roi-guide.md or roi-guide.html. A missing folder has none.
-func listTemplates(dir string) (map[string]string, error) {
+// listTemplates reads the template files of dir (*.md and *.html), by
+// file name. A missing folder has none.
+func listTemplates(dir string) (map[string][]byte, error) {
 	entries, err := os.ReadDir(dir)
 	if os.IsNotExist(err) {
-		return map[string]string{}, nil
+		return map[string][]byte{}, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]string{}
+	out := map[string][]byte{}
 	for _, e := range entries {
 		ext := filepath.Ext(e.Name())
 		if e.IsDir() || (ext != ".md" && ext != ".html") {
 			continue
 		}
-		out[strings.TrimSuffix(e.Name(), ext)] = filepath.Join(dir, e.Name())
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		out[e.Name()] = data
 	}
 	return out, nil
 }
 
 // NewWorkspace parses sources (file name → text) into a workspace with the
-// given templates (name → path). A file that says `use crm` brings the
-// standard CRM schema in, as the file stdlib.CRMFile.
-func NewWorkspace(sources map[string][]byte, templates map[string]string) *Workspace {
-	ws := &Workspace{Sources: map[string][]byte{}, Templates: templates}
-	if ws.Templates == nil {
-		ws.Templates = map[string]string{}
+// given templates (file name such as roi-guide.md → content). A file that
+// says `use crm` brings the standard CRM schema in, as the file
+// stdlib.CRMFile.
+func NewWorkspace(sources map[string][]byte, templates map[string][]byte) *Workspace {
+	ws := &Workspace{Sources: map[string][]byte{}, Templates: map[string]*Template{}}
+	for file, content := range templates {
+		name := strings.TrimSuffix(file, filepath.Ext(file))
+		if prev, ok := ws.Templates[name]; ok && prev.File < file {
+			continue // roi-guide.html and roi-guide.md: the first by name wins
+		}
+		ws.Templates[name] = &Template{Name: name, File: file, Content: content}
 	}
 	names := make([]string, 0, len(sources))
 	for name := range sources {
 		names = append(names, name)
 	}
 	sort.Strings(names)
-	for _, name := range names {
-		f, diags := parser.ParseFile(name, sources[name])
-		ws.Files = append(ws.Files, f)
+	files, diags := parseAll(names, sources)
+	for i, name := range names {
+		ws.Files = append(ws.Files, files[i])
 		ws.Sources[name] = sources[name]
-		ws.Diags = append(ws.Diags, diags...)
+		ws.Diags = append(ws.Diags, diags[i]...)
 	}
 	if ws.uses("crm") {
 		src := stdlib.CRM()
@@ -95,6 +114,28 @@ func NewWorkspace(sources map[string][]byte, templates map[string]string) *Works
 		ws.Diags = append(ws.Diags, diags...)
 	}
 	return ws
+}
+
+// parseAll parses the named files on every core; the results keep the
+// order of names.
+func parseAll(names []string, sources map[string][]byte) ([]*ast.File, []diag.List) {
+	files := make([]*ast.File, len(names))
+	diags := make([]diag.List, len(names))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := range next {
+				files[i], diags[i] = parser.ParseFile(names[i], sources[names[i]])
+			}
+		})
+	}
+	for i := range names {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return files, diags
 }
 
 // uses reports whether a file of the workspace says `use name`.

@@ -1,6 +1,25 @@
 package stdlib
 
-import "github.com/google/cel-go/cel"
+import (
+	"github.com/google/cel-go/cel"
+	celast "github.com/google/cel-go/common/ast"
+)
+
+// The functions read more than their arguments: the contact's history and
+// positions, and the clock. A condition cannot see the runtime's state, so
+// the compiler passes it along: every call of a library function is
+// rewritten, after checking, to take the hidden variable ContextVar first —
+// `opened("x")` becomes `opened(__journey__, "x")` — and the runtime binds
+// the two-argument overloads and sets the variable for each evaluation.
+// Authors never write the hidden form; diagnostics speak of the one they
+// wrote.
+
+// ContextVar is the hidden variable that carries the runtime's state into
+// the library's functions.
+const ContextVar = "__journey__"
+
+// ContextType is ContextVar's type.
+var ContextType = cel.OpaqueType("journey.Context")
 
 // Function is one function of the journey library as conditions see it:
 // its name, its argument and result types, and its documentation. The
@@ -63,13 +82,36 @@ func Lookup(name string) (Function, bool) {
 	return Function{}, false
 }
 
-// Declarations returns the library's declarations for a CEL environment.
+// Declarations returns the library's declarations for a CEL environment:
+// each function as authors call it, its hidden form taking ContextVar, and
+// the variable itself. The runtime adds the hidden forms' bindings.
 func Declarations() []cel.EnvOption {
-	out := make([]cel.EnvOption, 0, len(Functions))
+	out := []cel.EnvOption{cel.Variable(ContextVar, ContextType)}
 	for _, f := range Functions {
 		out = append(out, cel.Function(f.Name,
 			cel.Overload("journey_"+f.Name, f.Args, f.Result),
+			cel.Overload("journey_"+f.Name+"_ctx", append([]*cel.Type{ContextType}, f.Args...), f.Result),
 			cel.FunctionDocs(f.Doc)))
 	}
 	return out
+}
+
+// ContextRewriter is the cel-go optimizer that rewrites a checked
+// condition's library calls into their hidden forms.
+type ContextRewriter struct{}
+
+// Optimize rewrites f(args) into f(ContextVar, args) for every library
+// function f called as authors write it.
+func (ContextRewriter) Optimize(ctx *cel.OptimizerContext, a *celast.AST) *celast.AST {
+	for _, f := range Functions {
+		for _, call := range celast.MatchDescendants(celast.NavigateAST(a), celast.FunctionMatcher(f.Name)) {
+			c := call.AsCall()
+			if c.IsMemberFunction() || len(c.Args()) != len(f.Args) {
+				continue
+			}
+			args := append([]celast.Expr{ctx.NewIdent(ContextVar)}, c.Args()...)
+			ctx.UpdateExpr(call, ctx.NewCall(f.Name, args...))
+		}
+	}
+	return a
 }

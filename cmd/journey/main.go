@@ -36,8 +36,11 @@ func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
 
 // cli is the command line: one field per command.
 type cli struct {
-	Fmt   fmtCmd   `cmd:"" help:"Format .journey files canonically."`
-	Check checkCmd `cmd:"" help:"Report the diagnostics of .journey files."`
+	Fmt     fmtCmd     `cmd:"" help:"Format .journey files canonically."`
+	Check   checkCmd   `cmd:"" help:"Report the diagnostics of .journey files."`
+	Compile compileCmd `cmd:"" help:"Compile a workspace into a bundle."`
+	Inspect inspectCmd `cmd:"" help:"Show what a bundle holds."`
+	Graph   graphCmd   `cmd:"" help:"Draw journeys as a Mermaid or Graphviz graph."`
 }
 
 // env is what a command runs with: its streams, and the exit code it has
@@ -69,7 +72,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	var c cli
 	parser, err := kong.New(&c,
 		kong.Name("journey"),
-		kong.Description("Format and check Journey files.\n\n"+
+		kong.Description("Format, check, compile and draw Journey files.\n\n"+
 			"Exit codes: 0 success, 1 findings, 2 usage or I/O error."),
 		kong.Writers(stdout, stderr),
 		kong.Exit(func(code int) { panic(exit(code)) }),
@@ -103,6 +106,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		c.Fmt.run(e)
 	case "check":
 		c.Check.run(e)
+	case "compile":
+		c.Compile.run(e)
+	case "inspect":
+		c.Inspect.run(e)
+	case "graph":
+		c.Graph.run(e)
 	default:
 		panic("journey: no code for command " + cmd)
 	}

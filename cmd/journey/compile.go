@@ -1,0 +1,105 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/journeylang/journey/compiler"
+	"github.com/journeylang/journey/lang/diag"
+)
+
+// compileCmd is `journey compile PATH… -o FILE [--sign KEY]`.
+type compileCmd struct {
+	Output string   `short:"o" required:"" placeholder:"FILE" help:"The bundle to write; - for standard output."`
+	Sign   string   `placeholder:"KEY" help:"Sign the bundle with this ed25519 private key (PEM, as openssl genpkey -algorithm ed25519 writes it)."`
+	Paths  []string `arg:"" name:"path" help:"The workspace: its folder, or files in it."`
+}
+
+func (c *compileCmd) run(e *env) {
+	prog, ok := compileWorkspace(e, "compile", c.Paths)
+	if !ok {
+		return
+	}
+	var key []byte
+	if c.Sign != "" {
+		k, err := compiler.ReadPrivateKey(c.Sign)
+		if err != nil {
+			e.errorf("compile: %v", err)
+			return
+		}
+		key = k
+	}
+	data, err := compiler.WriteBundle(prog, key)
+	if err != nil {
+		e.errorf("compile: %v", err)
+		return
+	}
+	if c.Output == "-" {
+		e.stdout.Write(data)
+		return
+	}
+	if err := writeNewFile(c.Output, data); err != nil {
+		e.errorf("compile: %v", err)
+	}
+}
+
+// compileWorkspace loads and compiles the one workspace that paths name,
+// printing its diagnostics. ok is false when there is nothing to go on
+// with; the exit code is then set.
+func compileWorkspace(e *env, cmd string, paths []string) (*compiler.Program, bool) {
+	dir, ok := workspaceDir(e, cmd, paths)
+	if !ok {
+		return nil, false
+	}
+	ws, err := compiler.LoadWorkspace(dir)
+	if err != nil {
+		e.errorf("%s: %s", cmd, pathError(err))
+		return nil, false
+	}
+	if len(ws.Files) == 0 {
+		e.errorf("%s: %s holds no .journey file", cmd, dir)
+		return nil, false
+	}
+	prog, diags := compiler.Compile(ws)
+	diag.RenderAll(e.stderr, diags, ws.Sources)
+	if diags.HasErrors() {
+		if summary := summarize(diags.Count()); summary != "" {
+			fmt.Fprintln(e.stderr, summary)
+		}
+		e.fail(exitFindings)
+		return nil, false
+	}
+	return prog, true
+}
+
+// workspaceDir returns the folder that paths name: a folder, or files that
+// all live in the same one.
+func workspaceDir(e *env, cmd string, paths []string) (string, bool) {
+	dir := ""
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			e.errorf("%s", pathError(err))
+			return "", false
+		}
+		d := p
+		if !info.IsDir() {
+			d = filepath.Dir(p)
+		}
+		if dir != "" && filepath.Clean(d) != filepath.Clean(dir) {
+			e.errorf("%s: %s and %s are different workspaces; give one folder", cmd, dir, d)
+			return "", false
+		}
+		dir = d
+	}
+	return dir, true
+}
+
+// writeNewFile writes data to path, replacing it atomically if it exists.
+func writeNewFile(path string, data []byte) error {
+	if _, err := os.Stat(path); err == nil {
+		return writeFile(path, data)
+	}
+	return os.WriteFile(path, data, 0o644)
+}

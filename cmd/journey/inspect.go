@@ -1,0 +1,77 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+
+	"github.com/journeylang/journey/compiler"
+)
+
+// inspectCmd is `journey inspect FILE [--format text|json] [--verify KEY]`.
+type inspectCmd struct {
+	Format string `enum:"text,json" default:"text" help:"Output format: text, or json (the manifest and the step graphs)."`
+	Verify string `placeholder:"PUBKEY" help:"Require the bundle to be signed by the private key of this ed25519 public key (PEM)."`
+	File   string `arg:"" name:"file" help:"The bundle."`
+}
+
+func (c *inspectCmd) run(e *env) {
+	b, ok := readBundle(e, "inspect", c.File, c.Verify)
+	if !ok {
+		return
+	}
+	if c.Format == "json" {
+		out, err := json.MarshalIndent(struct {
+			Manifest  compiler.Manifest   `json:"manifest"`
+			Signature *compiler.Signature `json:"signature,omitempty"`
+			Journeys  []*compiler.Journey `json:"journeys"`
+		}{b.Manifest, b.Signature, b.Program.Journeys}, "", "  ")
+		if err != nil {
+			e.errorf("inspect: %v", err)
+			return
+		}
+		fmt.Fprintf(e.stdout, "%s\n", out)
+		return
+	}
+	m := b.Manifest
+	fmt.Fprintf(e.stdout, "bundle %s\ncompiler %s\nschema %s\n", c.File, m.Compiler, m.SchemaDigest)
+	if b.Signature != nil {
+		fmt.Fprintf(e.stdout, "signed by key %s (%s)\n", b.Signature.KeyID, b.Signature.Algorithm)
+	} else {
+		fmt.Fprintln(e.stdout, "unsigned")
+	}
+	for _, s := range m.Sources {
+		fmt.Fprintf(e.stdout, "source %s %s\n", s.File, s.SHA256)
+	}
+	for _, t := range m.Templates {
+		fmt.Fprintf(e.stdout, "template %s %s\n", t.File, t.SHA256)
+	}
+	for _, j := range b.Program.Journeys {
+		fmt.Fprintf(e.stdout, "\n%s", compiler.Dump(j))
+	}
+}
+
+// readBundle reads and verifies a bundle file.
+func readBundle(e *env, cmd, file, pubkey string) (*compiler.Bundle, bool) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		e.errorf("%s", pathError(err))
+		return nil, false
+	}
+	opts := compiler.ReadOptions{}
+	if pubkey != "" {
+		k, err := compiler.ReadPublicKey(pubkey)
+		if err != nil {
+			e.errorf("%s: %v", cmd, err)
+			return nil, false
+		}
+		opts.PublicKey = k
+	}
+	b, err := compiler.ReadBundle(data, opts)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "journey: %s: %s: %v\n", cmd, file, err)
+		e.fail(exitFindings)
+		return nil, false
+	}
+	return b, true
+}

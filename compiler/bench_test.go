@@ -1,0 +1,113 @@
+package compiler_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/journeylang/journey/compiler"
+)
+
+// benchWorkspace generates a workspace of n journeys against one schema:
+// every clause kind, several stages with triggers, conditions that use
+// fields, nested objects, events and the function library, and every step
+// kind. It is deterministic.
+func benchWorkspace(n int) (map[string][]byte, map[string][]byte) {
+	sources := map[string][]byte{"schema.journey": []byte(`contact {
+  email:        string
+  first_name:   string?
+  score:        int
+  lifecycle:    enum(subscriber, lead, mql, sql, opportunity, customer, evangelist)
+  timezone:     string
+  last_login:   timestamp?
+  open_tickets: int
+  nps:          int?
+  tags:         list<string>
+  company: {
+    size:     int
+    industry: string
+  }
+}
+
+event form_submitted { form: string, page: string }
+event page_viewed    { path: string }
+event email_opened   { template: string }
+event meeting_booked { rep: string }
+event deal_won       { amount: double }
+`)}
+	templates := map[string][]byte{}
+	for _, t := range []string{"welcome", "case-study", "roi-guide", "demo-invite", "check-in"} {
+		templates[t+".md"] = []byte("subject: " + t + "\nHello {{.first_name}}.\n")
+	}
+	for i := range n {
+		var b strings.Builder
+		fmt.Fprintf(&b, `journey j%d "Journey %d"
+
+entry    on form_submitted when event.form == "guide-%d" && event.page.startsWith("/")
+exit     when lifecycle == "customer" || has_tag("churned")
+goal     sql when lifecycle in ["sql", "opportunity"]
+suppress when open_tickets > 0
+window   09:00-18:00 mon-fri
+cap      3 sends per 7d
+reenter  after 90d
+
+stage Awareness {
+  send "welcome"
+  after 2d  send "case-study"
+  after 4d  if !opened("case-study") && company.size > %d {
+    notify sales "Large account {{.email}}"
+  } else {
+    tag "nurture-%d"
+  }
+  after 7d  split ab%d {
+    50%% a { send "roi-guide" }
+    50%% b { send "demo-invite" }
+  }
+}
+
+stage Consideration when score >= %d && days_since(last_login) < 14 {
+  after 3d send "roi-guide"
+  after 3d wait for email_opened when event.template == "roi-guide" within 5d {
+    set score = score + 10
+  } timeout {
+    task "Call {{.email}}" for owner due 2d
+  }
+}
+
+stage Decision on meeting_booked when count("page_viewed", 7d) >= 2 {
+  notify owner "Meeting with {{.first_name}}"
+  after 10d webhook crm_sync
+  after 12d next
+}
+
+stage Won {
+  set lifecycle = "customer"
+  send "check-in"
+  exit "won"
+}
+`, i, i, i, i*10, i, i, 40+i%50)
+		sources[fmt.Sprintf("j%04d.journey", i)] = []byte(b.String())
+	}
+	return sources, templates
+}
+
+// BenchmarkCheckWorkspace parses and checks a workspace of 1,000
+// journeys. Figures are in docs/performance.md.
+func BenchmarkCheckWorkspace(b *testing.B) {
+	const n = 1000
+	sources, templates := benchWorkspace(n)
+	size := 0
+	for _, src := range sources {
+		size += len(src)
+	}
+	if _, diags := compiler.Check(compiler.NewWorkspace(sources, templates)); len(diags) > 0 {
+		b.Fatalf("the generated workspace has diagnostics; the first: %v", diags[0])
+	}
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		compiler.Check(compiler.NewWorkspace(sources, templates))
+	}
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "journeys/s")
+}

@@ -1,0 +1,215 @@
+package compiler_test
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"crypto/rand"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/journeylang/journey/compiler"
+)
+
+// compileDir compiles the workspace in dir and returns its bundle.
+func compileDir(t *testing.T, dir string, key ed25519.PrivateKey) []byte {
+	t.Helper()
+	ws, err := compiler.LoadWorkspace(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prog, diags := compiler.Compile(ws)
+	if diags.HasErrors() {
+		t.Fatalf("%s does not compile: %v", dir, diags)
+	}
+	b, err := compiler.WriteBundle(prog, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// copyDir copies the example workspace to a new folder.
+func copyDir(t *testing.T, from string) string {
+	t.Helper()
+	to := filepath.Join(t.TempDir(), "somewhere", "else")
+	err := filepath.WalkDir(from, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, path)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(to, rel), 0o755)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(to, rel), data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return to
+}
+
+// TestBundleDeterministic compiles the same workspace twice, and again
+// from another folder: the bundles are byte-identical.
+func TestBundleDeterministic(t *testing.T) {
+	const dir = "../examples/lead_nurture"
+	a := compileDir(t, dir, nil)
+	b := compileDir(t, dir, nil)
+	c := compileDir(t, copyDir(t, dir), nil)
+	if !bytes.Equal(a, b) || !bytes.Equal(a, c) {
+		t.Fatal("the same workspace gave different bundles")
+	}
+	if bytes.Contains(a, []byte("examples/")) {
+		t.Error("the bundle names a path of the machine it was built on")
+	}
+}
+
+// TestBundleRefusesTampering edits a bundle in the ways an attacker or a
+// broken disk would, and expects each to be refused with its reason.
+func TestBundleRefusesTampering(t *testing.T) {
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherPub, otherPriv, _ := ed25519.GenerateKey(rand.Reader)
+	signed := compileDir(t, "../examples/lead_nurture", priv)
+	unsigned := compileDir(t, "../examples/lead_nurture", nil)
+
+	if _, err := compiler.ReadBundle(signed, compiler.ReadOptions{PublicKey: pub}); err != nil {
+		t.Fatalf("a good signed bundle is refused: %v", err)
+	}
+	reSigned := compileDir(t, "../examples/lead_nurture", otherPriv)
+	tests := []struct {
+		name string
+		data []byte
+		opts compiler.ReadOptions
+		want string
+	}{
+		{"a byte of the body changed", bytes.Replace(unsigned, []byte(`"welcome"`), []byte(`"welcomf"`), 1), compiler.ReadOptions{}, "does not match its digest"},
+		{"unsigned, a signature required", unsigned, compiler.ReadOptions{PublicKey: pub}, "not signed"},
+		{"signed by another key", reSigned, compiler.ReadOptions{PublicKey: pub}, "signed by key " + compiler.KeyID(otherPub)},
+		{"not a bundle", []byte(`{"hello":1}`), compiler.ReadOptions{}, "not a Journey bundle"},
+		{"another format", []byte(`{"journey_bundle":9,"digest":"","body":{}}`), compiler.ReadOptions{}, "bundle format 9"},
+		{"body and digest both changed", redigest(t, bytes.Replace(signed, []byte(`"welcome"`), []byte(`"welcomf"`), 1)), compiler.ReadOptions{PublicKey: pub}, "signature does not verify"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := compiler.ReadBundle(tt.data, tt.opts)
+			if err == nil || !errors.Is(err, compiler.ErrBundle) || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("got %v, want an error saying %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// redigest recomputes a bundle's digest after its body was edited, as a
+// careful forger would.
+func redigest(t *testing.T, data []byte) []byte {
+	t.Helper()
+	return compiler.RedigestForTest(data)
+}
+
+// TestBundleRoundTrip compiles, writes, reads back, and evaluates every
+// condition of the loaded journeys on a table of contacts: the results
+// equal those of the conditions as freshly checked.
+func TestBundleRoundTrip(t *testing.T) {
+	ws, err := compiler.LoadWorkspace("../examples/lead_nurture")
+	if err != nil {
+		t.Fatal(err)
+	}
+	prog, diags := compiler.Compile(ws)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	data, err := compiler.WriteBundle(prog, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := compiler.ReadBundle(data, compiler.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	contacts := []map[string]any{
+		{"email": "a@x", "score": 10, "lifecycle": "lead", "open_tickets": 0, "timezone": "UTC", "tags": []string{}},
+		{"email": "b@x", "score": 60, "lifecycle": "sql", "open_tickets": 2, "timezone": "UTC", "tags": []string{"vip"}},
+		{"email": "c@x", "score": 50, "lifecycle": "customer", "open_tickets": 0, "timezone": "UTC", "tags": []string{}},
+	}
+	events := map[string]map[string]any{
+		"form_submitted": {"form": "pricing-guide", "page": "/pricing"},
+	}
+	fresh, loaded := prog.Journeys[0], b.Program.Journeys[0]
+	freshConds, loadedConds := conditions(fresh), conditions(loaded)
+	if len(freshConds) == 0 || len(freshConds) != len(loadedConds) {
+		t.Fatalf("%d conditions compiled, %d loaded", len(freshConds), len(loadedConds))
+	}
+	evaluated := 0
+	for i := range freshConds {
+		fc, lc := freshConds[i], loadedConds[i]
+		if fc.Text != lc.Text {
+			t.Fatalf("condition %d: %q compiled, %q loaded", i, fc.Text, lc.Text)
+		}
+		if strings.Contains(fc.Text, "opened(") {
+			continue // the function library is bound by the runtime
+		}
+		for _, contact := range contacts {
+			vars := map[string]any{"now": now}
+			for k, v := range contact {
+				vars[k] = v
+			}
+			if fc.Event != "" {
+				vars["event"] = events[fc.Event]
+			}
+			got, want := eval(t, b.Program, lc, vars), eval(t, prog, fc, vars)
+			if got != want {
+				t.Errorf("%s on %v: loaded %v, compiled %v", fc.Text, contact["email"], got, want)
+			}
+			evaluated++
+		}
+	}
+	if evaluated == 0 {
+		t.Fatal("no condition was evaluated")
+	}
+}
+
+func conditions(j *compiler.Journey) []*compiler.Cond {
+	var out []*compiler.Cond
+	for _, e := range j.Entries {
+		out = append(out, e.When)
+	}
+	out = append(out, j.Exits...)
+	for _, g := range j.Goals {
+		out = append(out, g.When)
+	}
+	out = append(out, j.Suppress...)
+	for _, s := range j.Stages {
+		if s.When != nil {
+			out = append(out, s.When)
+		}
+	}
+	return out
+}
+
+func eval(t *testing.T, p *compiler.Program, c *compiler.Cond, vars map[string]any) any {
+	t.Helper()
+	ast, err := c.AST()
+	if err != nil {
+		t.Fatal(err)
+	}
+	prg, err := p.Env(c.Event).Program(ast)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := prg.Eval(vars)
+	if err != nil {
+		return "error: " + err.Error()
+	}
+	return out.Value()
+}

@@ -1,0 +1,367 @@
+package compiler
+
+// Lowering: a checked workspace becomes step graphs. Names are resolved,
+// durations become durations, conditions are stored checked, and every
+// step gets its stable identity:
+//
+//	STAGE/KIND:TARGET#N
+//
+// where TARGET is what the step names (a template, a team, a field, a
+// stage…; empty for `next`, `if` and unnamed splits) and N counts the
+// steps of that kind and target in the same block, from 1. A nested step's
+// identity extends its parent's: Decision/if#1/then/notify:owner#1,
+// Awareness/split:ab#1/a/send:roi-guide#1, S/wait:email_opened#1/timeout/…
+// Inserting a step elsewhere, or changing an offset, leaves every other
+// identity as it was.
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/google/cel-go/cel"
+	exprpb "google.golang.org/genproto/googleapis/api/expr/v1alpha1"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/journeylang/journey/lang/ast"
+	"github.com/journeylang/journey/lang/diag"
+	"github.com/journeylang/journey/lang/pos"
+)
+
+// Program is a compiled workspace: what a bundle holds.
+type Program struct {
+	Schema    *Schema
+	Journeys  []*Journey   // sorted by name
+	Templates []*Template  // the templates the journeys send, sorted by name
+	Sources   []SourceFile // the workspace's files, sorted by name
+	envs      *envs
+}
+
+// Env returns the CEL environment of a condition with the named event in
+// scope ("" for none): what a stored condition is planned in.
+func (p *Program) Env(event string) *cel.Env { return p.envs.env(event) }
+
+// AST decodes a stored condition.
+func (c *Cond) AST() (*cel.Ast, error) {
+	var checked exprpb.CheckedExpr
+	if err := proto.Unmarshal(c.Checked, &checked); err != nil {
+		return nil, fmt.Errorf("%s: the condition does not decode: %w", c.Source, err)
+	}
+	return cel.CheckedExprToAst(&checked), nil
+}
+
+// SourceFile records a compiled file by name and content hash.
+type SourceFile struct {
+	File   string `json:"file"`
+	SHA256 string `json:"sha256"`
+}
+
+// Compile checks a workspace and, when it has no errors, lowers it to a
+// Program. The diagnostics are the checker's, warnings included.
+func Compile(ws *Workspace) (*Program, diag.List) {
+	res, diags := Check(ws)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	l := &lowerer{ws: ws, res: res}
+	prog := &Program{Schema: res.Schema, envs: res.envs}
+	for _, j := range res.Journeys {
+		prog.Journeys = append(prog.Journeys, l.journey(j))
+	}
+	sort.Slice(prog.Journeys, func(a, b int) bool { return prog.Journeys[a].Name < prog.Journeys[b].Name })
+	used := map[string]bool{}
+	for _, j := range prog.Journeys {
+		for _, t := range j.Sends {
+			used[t] = true
+		}
+	}
+	for _, name := range sortedNames(used) {
+		prog.Templates = append(prog.Templates, ws.Templates[name])
+	}
+	for _, name := range sortedNames(ws.Sources) {
+		sum := sha256.Sum256(ws.Sources[name])
+		prog.Sources = append(prog.Sources, SourceFile{File: filepath.Base(name), SHA256: hex.EncodeToString(sum[:])})
+	}
+	for _, j := range prog.Journeys {
+		j.Version = version(j, ws.Templates)
+		j.index()
+	}
+	return prog, diags
+}
+
+type lowerer struct {
+	ws   *Workspace
+	res  *Result
+	file string
+	j    *Journey
+}
+
+func (l *lowerer) source(p pos.Pos) SourcePos {
+	return SourcePos{File: filepath.Base(l.file), Line: p.Line, Col: p.Col}
+}
+
+func (l *lowerer) fileOf(j *ast.Journey) string {
+	for _, f := range l.ws.Files {
+		for _, d := range f.Decls {
+			if d == ast.Decl(j) {
+				return f.Name
+			}
+		}
+	}
+	return ""
+}
+
+// cond stores a checked condition.
+func (l *lowerer) cond(e *ast.Expr) *Cond {
+	if e == nil {
+		return nil
+	}
+	c := l.res.Conditions[e]
+	planned, err := c.planned(l.res.envs.env(c.Event))
+	if err != nil {
+		panic("compiler: a checked condition does not rewrite: " + err.Error())
+	}
+	checked, err := cel.AstToCheckedExpr(planned)
+	if err != nil {
+		panic("compiler: a checked condition does not convert: " + err.Error())
+	}
+	b, err := proto.MarshalOptions{Deterministic: true}.Marshal(checked)
+	if err != nil {
+		panic("compiler: a checked condition does not encode: " + err.Error())
+	}
+	return &Cond{Text: e.Text, Event: c.Event, Checked: b, Source: l.source(e.Pos.Start)}
+}
+
+func (l *lowerer) journey(aj *ast.Journey) *Journey {
+	l.file = l.fileOf(aj)
+	j := &Journey{Name: aj.Name.Name, Source: l.source(aj.Pos.Start), Reenter: &Reenter{Never: true}}
+	l.j = j
+	if aj.Title != nil {
+		j.Title = aj.Title.Value
+	}
+	events := map[string]bool{}
+	for _, it := range aj.Items {
+		switch it := it.(type) {
+		case *ast.Entry:
+			e := &Entry{When: l.cond(it.When)}
+			if it.On != nil {
+				e.Event = it.On.Name
+				events[e.Event] = true
+			}
+			j.Entries = append(j.Entries, e)
+		case *ast.Exit:
+			j.Exits = append(j.Exits, l.cond(it.When))
+		case *ast.Goal:
+			j.Goals = append(j.Goals, &Goal{Name: it.Name.Name, When: l.cond(it.When)})
+		case *ast.Suppress:
+			j.Suppress = append(j.Suppress, l.cond(it.When))
+		case *ast.Window:
+			j.Window = window(it)
+		case *ast.Cap:
+			j.Cap = &Cap{Count: int(it.Count.Value), Per: Duration(it.Per.Value)}
+		case *ast.Reenter:
+			if it.After != nil {
+				j.Reenter = &Reenter{After: Duration(it.After.Value)}
+			}
+		case *ast.Stage:
+			s := &Stage{Name: it.Name.Name, When: l.cond(it.When), Source: l.source(it.Pos.Start)}
+			if it.On != nil {
+				s.On = it.On.Name
+				events[s.On] = true
+			}
+			if it.Body != nil {
+				s.Steps = l.block(s.Name, it.Body.Steps)
+			}
+			j.Stages = append(j.Stages, s)
+		}
+	}
+	sends, splits := map[string]bool{}, map[string]bool{}
+	for _, s := range j.Stages {
+		walkIR(s.Steps, func(st *Step) {
+			switch st.Kind {
+			case StepSend:
+				sends[st.Target] = true
+			case StepSplit:
+				splits[st.ID] = true
+			case StepWait:
+				events[st.Target] = true
+			}
+		})
+	}
+	j.Sends, j.Splits, j.Events = sortedNames(sends), sortedNames(splits), sortedNames(events)
+	return j
+}
+
+// window converts a window clause; days are expanded, ranges may wrap
+// (fri-mon).
+func window(w *ast.Window) *Window {
+	from, _ := clockMinutes(w.From.Raw)
+	to, _ := clockMinutes(w.To.Raw)
+	out := &Window{From: from, To: to}
+	if len(w.Days) > 0 {
+		out.Days = make([]bool, 7)
+		for _, d := range w.Days {
+			a := dayIndex(d.From.Name)
+			b := a
+			if d.To != nil {
+				b = dayIndex(d.To.Name)
+			}
+			for i := a; ; i = (i + 1) % 7 {
+				out.Days[i] = true
+				if i == b {
+					break
+				}
+			}
+		}
+	}
+	return out
+}
+
+// block lowers the steps of a block whose identities extend prefix.
+func (l *lowerer) block(prefix string, steps []ast.Step) []*Step {
+	seen := map[string]int{}
+	var out []*Step
+	for _, st := range steps {
+		s := l.step(st)
+		key := s.Kind
+		if s.Target != "" {
+			key += ":" + idEscaper.Replace(s.Target)
+		}
+		seen[key]++
+		s.ID = prefix + "/" + key + "#" + itoa(seen[key])
+		l.nested(s, st)
+		out = append(out, s)
+	}
+	return out
+}
+
+// idEscaper keeps a target from breaking an identity's structure.
+var idEscaper = strings.NewReplacer("%", "%25", "/", "%2F", "#", "%23")
+
+// step lowers one step without its nested blocks.
+func (l *lowerer) step(st ast.Step) *Step {
+	s := &Step{Source: l.source(st.Span().Start)}
+	if a := st.Delay(); a != nil {
+		s.After = Duration(a.Delay.Value)
+		s.Source = l.source(a.Pos.Start)
+	}
+	switch st := st.(type) {
+	case *ast.Send:
+		s.Kind, s.Target, s.Channel = StepSend, st.Template.Value, "email"
+		if st.Channel != nil {
+			s.Channel = st.Channel.Name
+		}
+	case *ast.Notify:
+		s.Kind, s.Target, s.Text = StepNotify, st.Team.Name, st.Text.Value
+	case *ast.Task:
+		s.Kind, s.Target = StepTask, st.Title.Value
+		if st.For != nil {
+			s.For = st.For.Name
+		}
+		if st.Due != nil {
+			s.Due = Duration(st.Due.Value)
+		}
+	case *ast.Set:
+		s.Kind, s.Target, s.Value = StepSet, st.Field.String(), l.cond(st.Value)
+	case *ast.Tag:
+		s.Kind, s.Target = StepTag, st.Tag.Value
+		if st.Remove {
+			s.Kind = StepUntag
+		}
+	case *ast.Webhook:
+		s.Kind, s.Target = StepWebhook, st.Name.Name
+	case *ast.Goto:
+		s.Kind, s.Target = StepGoto, st.Stage.Name
+	case *ast.Next:
+		s.Kind = StepNext
+	case *ast.ExitStep:
+		s.Kind = StepExit
+		if st.Reason != nil {
+			s.Target = st.Reason.Value
+		}
+	case *ast.If:
+		s.Kind = StepIf
+	case *ast.Split:
+		s.Kind = StepSplit
+		if st.Name != nil {
+			s.Target = st.Name.Name
+		}
+	case *ast.Wait:
+		s.Kind, s.Target, s.When, s.Within = StepWait, st.Event.Name, l.cond(st.When), Duration(st.Within.Value)
+	}
+	return s
+}
+
+// nested lowers the blocks inside an if, a split or a wait.
+func (l *lowerer) nested(s *Step, st ast.Step) {
+	switch st := st.(type) {
+	case *ast.If:
+		n := 0
+		for b := st; b != nil; b = b.ElseIf {
+			name := "then"
+			if n > 0 {
+				name = "elif" + itoa(n)
+			}
+			s.Branches = append(s.Branches, &Branch{When: l.cond(b.Cond), Steps: l.block(s.ID+"/"+name, b.Then.Steps)})
+			if b.Else != nil {
+				s.Branches = append(s.Branches, &Branch{Steps: l.block(s.ID+"/else", b.Else.Steps)})
+			}
+			n++
+		}
+	case *ast.Split:
+		for _, a := range st.Arms {
+			s.Arms = append(s.Arms, &Arm{Name: a.Name.Name, Weight: a.Weight.Value, Steps: l.block(s.ID+"/"+a.Name.Name, a.Body.Steps)})
+		}
+	case *ast.Wait:
+		s.Body = l.block(s.ID+"/body", st.Body.Steps)
+		if st.Timeout != nil {
+			s.Timeout = l.block(s.ID+"/timeout", st.Timeout.Steps)
+		}
+	}
+}
+
+// version is the content hash of a journey: its step graph and the
+// templates it sends. Source positions are left out, so moving a journey
+// in its file, or reformatting it, keeps its version.
+func version(j *Journey, templates map[string]*Template) string {
+	h := sha256.New()
+	clone := *j
+	clone.Version = ""
+	b, err := json.Marshal(stripSources(&clone))
+	if err != nil {
+		panic("compiler: a journey does not encode: " + err.Error())
+	}
+	h.Write(b)
+	for _, name := range j.Sends {
+		h.Write([]byte("\x00" + name + "\x00"))
+		h.Write(templates[name].Content)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:20]
+}
+
+// stripSources returns a copy of j's JSON form without source positions.
+func stripSources(j *Journey) any {
+	b, _ := json.Marshal(j)
+	var v any
+	_ = json.Unmarshal(b, &v)
+	var strip func(any)
+	strip = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			delete(v, "source")
+			for _, x := range v {
+				strip(x)
+			}
+		case []any:
+			for _, x := range v {
+				strip(x)
+			}
+		}
+	}
+	strip(v)
+	return v
+}
