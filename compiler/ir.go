@@ -185,3 +185,37 @@ func walkIR(steps []*Step, fn func(*Step)) {
 		walkIR(st.Timeout, fn)
 	}
 }
+
+// Conditions returns every condition and value of the journey, in order:
+// entries, exits, goals, suppressions, then each stage's trigger and steps.
+func (j *Journey) Conditions() []*Cond {
+	var out []*Cond
+	add := func(c *Cond) {
+		if c != nil {
+			out = append(out, c)
+		}
+	}
+	for _, e := range j.Entries {
+		add(e.When)
+	}
+	for _, c := range j.Exits {
+		add(c)
+	}
+	for _, g := range j.Goals {
+		add(g.When)
+	}
+	for _, c := range j.Suppress {
+		add(c)
+	}
+	for _, s := range j.Stages {
+		add(s.When)
+		walkIR(s.Steps, func(st *Step) {
+			add(st.Value)
+			add(st.When)
+			for _, b := range st.Branches {
+				add(b.When)
+			}
+		})
+	}
+	return out
+}

@@ -83,14 +83,14 @@ func Lookup(name string) (Function, bool) {
 }
 
 // Declarations returns the library's declarations for a CEL environment:
-// each function as authors call it, its hidden form taking ContextVar, and
-// the variable itself. The runtime adds the hidden forms' bindings.
+// each function as authors call it, its hidden form taking ContextVar with
+// its implementation, and the variable itself.
 func Declarations() []cel.EnvOption {
 	out := []cel.EnvOption{cel.Variable(ContextVar, ContextType)}
 	for _, f := range Functions {
 		out = append(out, cel.Function(f.Name,
 			cel.Overload("journey_"+f.Name, f.Args, f.Result),
-			cel.Overload("journey_"+f.Name+"_ctx", append([]*cel.Type{ContextType}, f.Args...), f.Result),
+			cel.Overload("journey_"+f.Name+"_ctx", append([]*cel.Type{ContextType}, f.Args...), f.Result, binding(f.Name)),
 			cel.FunctionDocs(f.Doc)))
 	}
 	return out

@@ -1,6 +1,10 @@
 package main
 
 import (
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"os"
 	"os/exec"
@@ -27,13 +31,17 @@ func TestMain(m *testing.M) {
 //	exits CODE COMMAND [ARG…]
 //
 // which runs a program like exec and fails unless it exits with CODE, so
-// that a script tells findings (1) from usage and I/O errors (2).
+// that a script tells findings (1) from usage and I/O errors (2), and
+//
+//	genkey PRIVATE PUBLIC
+//
+// which writes a new ed25519 key pair as PEM files, as openssl would.
 func TestScript(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
 		UpdateScripts:       os.Getenv("UPDATE_SCRIPTS") != "",
-		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"exits": exits},
+		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"exits": exits, "genkey": genkey},
 	})
 }
 
@@ -57,4 +65,19 @@ func exits(ts *testscript.TestScript, neg bool, args []string) {
 	if got != want {
 		ts.Fatalf("%s exited with %d, want %d", args[1], got, want)
 	}
+}
+
+// genkey is the script command `genkey PRIVATE PUBLIC`.
+func genkey(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: genkey PRIVATE PUBLIC")
+	}
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	ts.Check(err)
+	der, err := x509.MarshalPKCS8PrivateKey(priv)
+	ts.Check(err)
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600))
+	der, err = x509.MarshalPKIXPublicKey(pub)
+	ts.Check(err)
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}), 0o644))
 }
