@@ -92,6 +92,8 @@ func newEnvs(s *Schema) (*envs, error) {
 	opts := []cel.EnvOption{
 		cel.CustomTypeProvider(p),
 		cel.Variable("now", cel.TimestampType),
+		// The whole contact, for has(contact.nps) on an optional field.
+		cel.Variable("contact", cel.ObjectType(contactType)),
 	}
 	for _, f := range s.Contact.Fields {
 		opts = append(opts, cel.Variable(f.Name, f.Type.CEL()))
@@ -117,7 +119,7 @@ func (e *envs) env(event string) *cel.Env {
 	}
 	t := cel.DynType
 	if e.schema.Events[event] != nil {
-		t = cel.ObjectType("event." + event)
+		t = cel.ObjectType(eventType(event))
 	}
 	env, err := e.base.Extend(cel.Variable("event", t))
 	if err != nil {
@@ -130,7 +132,7 @@ func (e *envs) env(event string) *cel.Env {
 
 // names are what a condition may name at the top level, for "did you mean".
 func (e *envs) names(event string) []string {
-	out := append(e.schema.Contact.Names(), "now")
+	out := append(e.schema.Contact.Names(), "now", "contact")
 	if event != "" {
 		out = append(out, "event")
 	}

@@ -142,6 +142,12 @@ func (c *checker) declareJourney(file string, j *ast.Journey) bool {
 		c.report(errDuplicate(file, j.Name.Pos, "journey", j.Name.Name, prev.file, prev.decl.Name.Pos))
 		return false
 	}
-	c.journeys[j.Name.Name] = &journeyInfo{file: file, decl: j}
+	info := &journeyInfo{file: file, decl: j, stages: map[string]*ast.Stage{}, goals: map[string]*ast.Goal{}, arms: map[string]bool{}}
+	for _, s := range j.Stages() {
+		if _, dup := info.stages[s.Name.Name]; !dup {
+			info.stages[s.Name.Name] = s
+		}
+	}
+	c.journeys[j.Name.Name] = info
 	return true
 }

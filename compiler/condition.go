@@ -15,6 +15,7 @@ import (
 
 	"github.com/journeylang/journey/lang/ast"
 	"github.com/journeylang/journey/lang/diag"
+	"github.com/journeylang/journey/lang/pos"
 	"github.com/journeylang/journey/stdlib"
 )
 
@@ -44,8 +45,11 @@ func (c *checker) value(file string, e *ast.Expr, event string, field *Field, pa
 		return cond
 	}
 	want, got := field.Type.CEL(), cond.AST.OutputType()
+	if got.IsExactType(cel.NullType) && field.Type.Optional {
+		return cond // clears the field
+	}
 	if !want.IsAssignableType(got) {
-		c.report(newError(file, e.Pos, CodeUnassignableValue, "cannot set %s, %s, to %s", path, withArticle(field.Type.String()), withArticle(cel.FormatCELType(got))))
+		c.report(newError(file, e.Pos, CodeUnassignableValue, "cannot set %s, %s, to %s", path, field.Type.Describe(), withArticle(celTypeName(got))))
 		cond.AST = nil
 		return cond
 	}
@@ -74,7 +78,7 @@ func (c *checker) compile(file string, e *ast.Expr, event string) *Condition {
 		return cond
 	}
 	cond.AST = checked
-	c.enums(cond)
+	c.literals(cond)
 	c.conditions[e] = cond
 	return cond
 }
@@ -149,10 +153,12 @@ func (c *checker) celError(cond *Condition, ce *cel.Error) diag.Diagnostic {
 	case reUndefined.MatchString(msg):
 		name := reUndefined.FindStringSubmatch(msg)[1]
 		d.Code = CodeUndefinedField
-		if i := strings.Index(text[off:], name); ok && i >= 0 {
-			d.Range = cond.span(lines, off+i, off+i+len(name))
+		start := off
+		if i := strings.Index(text[off:], "."+name); ok && i >= 0 {
+			start = off + i + 1 // cel-go may point at the dot, or at has(
+			d.Range = cond.span(lines, start, start+len(name))
 		}
-		path := operandPath(text, off)
+		path := operandPath(text, start-1)
 		d.Message = fmt.Sprintf("undefined field %q", strings.Join(append(path, name), "."))
 		if o := c.object(cond.Event, path); o != nil {
 			d = withSuggestion(d, name, o.Names())
@@ -190,6 +196,23 @@ func (c *checker) celError(cond *Condition, ce *cel.Error) diag.Diagnostic {
 	return d
 }
 
+// celTypeName writes a CEL type the way a schema would: map<string, int>
+// rather than cel-go's map(string, int).
+func celTypeName(t *cel.Type) string {
+	params := t.Parameters()
+	switch t.Kind() {
+	case types.ListKind:
+		return "list<" + celTypeName(params[0]) + ">"
+	case types.MapKind:
+		return "map<" + celTypeName(params[0]) + ", " + celTypeName(params[1]) + ">"
+	case types.NullTypeKind:
+		return "null"
+	case types.StructKind:
+		return "object"
+	}
+	return cel.FormatCELType(t)
+}
+
 // withArticle puts "a" or "an" before a type name.
 func withArticle(t string) string {
 	if t != "" && strings.ContainsRune("aeiou", rune(t[0])) {
@@ -218,21 +241,21 @@ func (c *checker) object(event string, path []string) *Object {
 	if len(path) == 0 {
 		return nil
 	}
-	if path[0] == "event" {
+	root := c.schema.Contact
+	switch path[0] {
+	case "event":
 		e := c.schema.Events[event]
 		if e == nil {
 			return nil
 		}
-		if len(path) == 1 {
-			return e.Payload
-		}
-		f := resolve(e.Payload, path[1:])
-		if f == nil {
-			return nil
-		}
-		return f.Type.Object
+		root, path = e.Payload, path[1:]
+	case "contact":
+		path = path[1:]
 	}
-	if f := c.schema.Path(path); f != nil {
+	if len(path) == 0 {
+		return root
+	}
+	if f := resolve(root, path); f != nil {
 		return f.Type.Object
 	}
 	return nil
@@ -274,15 +297,18 @@ func signature(name string) string {
 	return "its declaration"
 }
 
-// enums reports comparisons of an enum field with a string that is not one
-// of its values: lifecycle == "custmer", lifecycle in ["lead", "x"].
-func (c *checker) enums(cond *Condition) {
+// literals checks the names a condition writes as strings: enum values
+// compared with an enum field (lifecycle == "custmer", lifecycle in ["x"]),
+// and the templates, events, journeys and stages the function library
+// names (opened("welcom"), count("page_vewed", 7d), in_stage("j", "S")).
+func (c *checker) literals(cond *Condition) {
 	celast.PreOrderVisit(cond.AST.NativeRep().Expr(), celast.NewExprVisitor(func(e celast.Expr) {
 		if e.Kind() != celast.CallKind {
 			return
 		}
 		call := e.AsCall()
 		args := call.Args()
+		c.libraryNames(cond, call.FunctionName(), args)
 		if len(args) != 2 {
 			return
 		}
@@ -303,6 +329,48 @@ func (c *checker) enums(cond *Condition) {
 			}
 		}
 	}))
+}
+
+// libraryNames checks the string literals a library function names.
+func (c *checker) libraryNames(cond *Condition, fn string, args []celast.Expr) {
+	lit := func(i int) (string, pos.Span, bool) {
+		if i >= len(args) || args[i].Kind() != celast.LiteralKind {
+			return "", pos.Span{}, false
+		}
+		s, ok := args[i].AsLiteral().(types.String)
+		span := cond.Expr.Pos
+		if off, found := cond.locate(cond.AST.NativeRep().SourceInfo().GetStartLocation(args[i].ID())); found {
+			span = cond.span(c.lines[cond.File], off, skipString(cond.Expr.Text, off))
+		}
+		return string(s), span, ok
+	}
+	switch fn {
+	case "opened", "clicked":
+		if name, span, ok := lit(0); ok && c.ws.Templates[name] == nil {
+			d := newWarning(cond.File, span, CodeUnsentTemplate, "no template is called %q: this workspace sends no such email, so only one sent from elsewhere can be %s", name, fn)
+			c.report(withSuggestion(d, name, c.ws.TemplateNames()))
+		}
+	case "count":
+		if name, span, ok := lit(0); ok && c.schema.Events[name] == nil {
+			d := newError(cond.File, span, CodeUnknownEvent, "unknown event %q", name)
+			c.report(withSuggestion(d, name, c.schema.EventNames()))
+		}
+	case "in_stage":
+		name, span, ok := lit(0)
+		if !ok {
+			return
+		}
+		info := c.journeys[name]
+		if info == nil {
+			d := newError(cond.File, span, CodeUnknownJourney, "unknown journey %q", name)
+			c.report(withSuggestion(d, name, sortedNames(c.journeys)))
+			return
+		}
+		if stage, span, ok := lit(1); ok && info.stages[stage] == nil {
+			d := newError(cond.File, span, CodeUnknownStage, "journey %s has no stage %q", name, stage)
+			c.report(withSuggestion(d, stage, sortedNames(info.stages)))
+		}
+	}
 }
 
 // enumLiteral reports lit unless it is one of t's values.
@@ -327,11 +395,14 @@ func (c *checker) enumField(event string, e celast.Expr) (*Type, string) {
 		return nil, ""
 	}
 	var f *Field
-	if path[0] == "event" {
+	switch path[0] {
+	case "event":
 		if ev := c.schema.Events[event]; ev != nil {
 			f = resolve(ev.Payload, path[1:])
 		}
-	} else {
+	case "contact":
+		f = c.schema.Path(path[1:])
+	default:
 		f = c.schema.Path(path)
 	}
 	if f == nil || f.Type.Kind != KindEnum {

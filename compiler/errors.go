@@ -55,7 +55,9 @@ const (
 	CodeInvalidWindow       diag.Code = "InvalidWindow"
 	CodeInvalidCap          diag.Code = "InvalidCap"
 	CodeInvalidReenter      diag.Code = "InvalidReenter"
-	CodeInvalidDuration     diag.Code = "InvalidDuration"
+	CodeZeroDuration        diag.Code = "ZeroDuration"
+	CodeEmptyJourney        diag.Code = "EmptyJourney"
+	CodeUnsentTemplate      diag.Code = "UnsentTemplate"
 	CodeEmptyFile           diag.Code = "EmptyFile"
 	CodeTooManyJourneys     diag.Code = "TooManyJourneys"
 	CodeMisplacedTest       diag.Code = "MisplacedTest"
@@ -195,10 +197,13 @@ func errReenter(file string, span pos.Span, word string) diag.Diagnostic {
 }
 
 func errZeroDuration(file string, d *ast.Duration, what string) diag.Diagnostic {
-	return newError(file, d.Pos, CodeInvalidDuration, "%s must be longer than 0", what)
+	return newError(file, d.Pos, CodeZeroDuration, "%s must be longer than 0", what)
 }
 
 func errEmptyFile(file string, span pos.Span) diag.Diagnostic {
+	if isTestFile(file) {
+		return newError(file, span, CodeEmptyFile, "this test file holds no test")
+	}
 	return newError(file, span, CodeEmptyFile, "this file declares nothing: a journey file declares one journey")
 }
 
@@ -226,7 +231,7 @@ func errConstant(file string, span pos.Span, value bool) diag.Diagnostic {
 
 func errUnreachable(file string, n *ast.Ident) diag.Diagnostic {
 	d := newWarning(file, n.Pos, CodeUnreachableStage, "no contact can reach stage %s", n.Name)
-	d.Detail = "it has no `when` or `on` trigger, no `goto` names it, and the stage before it has no `next`"
+	d.Detail = "it is not the first stage, it has no `when` or `on` trigger that can hold, and no stage that contacts reach leads to it with `goto` or `next`"
 	return d
 }
 

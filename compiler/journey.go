@@ -16,20 +16,23 @@ import (
 var weekdays = []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
 
 func (c *checker) journey(file string, j *ast.Journey) {
-	info := &journeyInfo{file: file, decl: j, stages: map[string]*ast.Stage{}, goals: map[string]*ast.Goal{}, arms: map[string]bool{}}
 	if isTestFile(file) {
 		return // reported as misplaced
 	}
-	if known := c.journeys[j.Name.Name]; known != nil && known.decl == j {
-		c.journeys[j.Name.Name] = info
+	info := c.journeys[j.Name.Name]
+	if info == nil || info.decl != j {
+		// A duplicate journey: checked on its own, known to no test.
+		info = &journeyInfo{file: file, decl: j, stages: map[string]*ast.Stage{}, goals: map[string]*ast.Goal{}, arms: map[string]bool{}}
 	}
 	stages := j.Stages()
+	seen := map[string]*ast.Stage{}
 	for _, s := range stages {
-		if prev, ok := info.stages[s.Name.Name]; ok {
+		if prev, ok := seen[s.Name.Name]; ok {
 			c.report(errDuplicate(file, s.Name.Pos, "stage", s.Name.Name, file, prev.Name.Pos))
 			continue
 		}
-		info.stages[s.Name.Name] = s
+		seen[s.Name.Name] = s
+		info.stages[s.Name.Name] = seen[s.Name.Name]
 	}
 	policies := map[string]pos.Span{}
 	once := func(keyword string, kw pos.Span) bool {
@@ -73,18 +76,22 @@ func (c *checker) journey(file string, j *ast.Journey) {
 		}
 	}
 	splits := map[string]pos.Span{}
-	always := make([]bool, len(stages))
+	always, never := make([]bool, len(stages)), make([]bool, len(stages))
 	for i, s := range stages {
 		event := c.event(file, s.On)
 		if s.When != nil {
 			cond := c.condition(file, s.When, event)
 			always[i] = s.On == nil && cond.always != nil && *cond.always
+			never[i] = cond.always != nil && !*cond.always
 		}
 		if s.Body != nil {
 			c.block(&stepCtx{file: file, info: info, stage: s, last: i == len(stages)-1, event: "", splits: splits}, s.Body)
 		}
 	}
-	c.reachability(file, stages, always)
+	if len(stages) == 0 {
+		c.report(newWarning(file, j.Name.Pos, CodeEmptyJourney, "journey %s has no stage: contacts who enter it do nothing", j.Name.Name))
+	}
+	c.reachability(file, stages, always, never)
 }
 
 // event checks the event an `on` or `wait for` names and returns its name
@@ -171,24 +178,46 @@ func (c *checker) reenter(file string, r *ast.Reenter) {
 
 // reachability warns about stages no contact can reach, and stages every
 // contact moves past because a later stage's trigger always holds.
-func (c *checker) reachability(file string, stages []*ast.Stage, always []bool) {
-	targets := map[string]bool{}
-	hasNext := make([]bool, len(stages))
+func (c *checker) reachability(file string, stages []*ast.Stage, always []bool, never []bool) {
+	index := map[string]int{}
 	for i, s := range stages {
-		if s.Body == nil {
-			continue
+		if _, dup := index[s.Name.Name]; !dup {
+			index[s.Name.Name] = i
 		}
-		walkSteps(s.Body, func(st ast.Step) {
-			switch st := st.(type) {
-			case *ast.Goto:
-				targets[st.Stage.Name] = true
-			case *ast.Next:
-				hasNext[i] = true
+	}
+	// A stage is reached at enrollment (the first), by its trigger, or by
+	// a goto or next in a stage that is itself reached: grow the set of
+	// reached stages until it stops growing.
+	reached := make([]bool, len(stages))
+	for i, s := range stages {
+		reached[i] = i == 0 || ((s.On != nil || s.When != nil) && !never[i])
+	}
+	for changed := true; changed; {
+		changed = false
+		for i, s := range stages {
+			if !reached[i] || s.Body == nil {
+				continue
 			}
-		})
+			walkSteps(s.Body, func(st ast.Step) {
+				target := -1
+				switch st := st.(type) {
+				case *ast.Goto:
+					if k, ok := index[st.Stage.Name]; ok {
+						target = k
+					}
+				case *ast.Next:
+					if i+1 < len(stages) {
+						target = i + 1
+					}
+				}
+				if target >= 0 && !reached[target] {
+					reached[target], changed = true, true
+				}
+			})
+		}
 	}
 	for i, s := range stages {
-		if i > 0 && s.On == nil && s.When == nil && !targets[s.Name.Name] && !hasNext[i-1] {
+		if !reached[i] && index[s.Name.Name] == i {
 			c.report(errUnreachable(file, s.Name))
 		}
 	}

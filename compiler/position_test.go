@@ -35,9 +35,9 @@ func TestPositions(t *testing.T) {
 			`j.journey:3:22: undefined field "company.sise" / size`},
 		{"event field", "stage A on deal_won when event.amout > 2.0\n",
 			`j.journey:3:32: undefined field "event.amout" / amount`},
-		{"enum value", "exit when lifecycle != \"custmer\"\n",
+		{"enum value", "exit when lifecycle != \"custmer\"\nstage A\n",
 			`j.journey:3:24: "custmer" is not a value of lifecycle / customer`},
-		{"function name", "exit when days_snce(last_login) > 3\n",
+		{"function name", "exit when days_snce(last_login) > 3\nstage A\n",
 			`j.journey:3:11: unknown function "days_snce" / days_since`},
 	}
 	for _, tt := range tests {

@@ -75,6 +75,19 @@ func (t *Type) String() string {
 	return s
 }
 
+// Describe names the type in a sentence: "an int", "an optional string",
+// "an object", "a list<string>".
+func (t *Type) Describe() string {
+	name := strings.TrimSuffix(t.String(), "?")
+	if t.Kind == KindObject {
+		name = "object"
+	}
+	if t.Optional {
+		return "an optional " + name
+	}
+	return withArticle(name)
+}
+
 // HasValue reports whether v is one of an enum's values.
 func (t *Type) HasValue(v string) bool {
 	for _, x := range t.Values {
@@ -113,7 +126,7 @@ func (t *Type) CEL() *cel.Type {
 // Object is a set of named fields: the contact, an event's payload, or a
 // nested object.
 type Object struct {
-	Name   string   // the CEL type name: "contact", "contact.company", "event.deal_won"
+	Name   string   // the CEL type name: contactType, then the path (contactType + ".company"), or eventType(name)
 	Fields []*Field // in declared order
 	byName map[string]*Field
 }
@@ -181,15 +194,23 @@ func resolve(o *Object, parts []string) *Field {
 	return f
 }
 
-// reserved are names a field cannot take: the variables every condition
-// has, and CEL's reserved words.
+// topReserved are names a contact field cannot take: the variables every
+// condition has besides the fields.
+var topReserved = map[string]bool{"event": true, "now": true, "contact": true, "journey": true}
+
+// reserved are names no field can take: CEL's reserved words.
 var reserved = map[string]bool{
-	"event": true, "now": true,
 	"in": true, "as": true, "break": true, "const": true, "continue": true, "else": true,
 	"for": true, "function": true, "if": true, "import": true, "let": true, "loop": true,
 	"package": true, "namespace": true, "return": true, "var": true, "void": true,
 	"while": true, "true": true, "false": true, "null": true,
 }
+
+// Object type names. They live under a prefix no condition can name, so a
+// field path (contact.company) is never read as a type.
+const contactType = "journey.schema.contact"
+
+func eventType(name string) string { return "journey.schema.event." + name }
 
 // schemaBuilder gathers declarations into a Schema.
 type schemaBuilder struct {
@@ -199,7 +220,7 @@ type schemaBuilder struct {
 
 // buildSchema reads the contact and event declarations of files, in order.
 func (c *checker) buildSchema(files []*ast.File) *Schema {
-	b := &schemaBuilder{c: c, schema: &Schema{Contact: newObject("contact"), Events: map[string]*Event{}}}
+	b := &schemaBuilder{c: c, schema: &Schema{Contact: newObject(contactType), Events: map[string]*Event{}}}
 	for _, f := range files {
 		for _, d := range f.Decls {
 			switch d := d.(type) {
@@ -219,7 +240,7 @@ func (b *schemaBuilder) event(file string, d *ast.EventDecl) {
 		b.c.report(errDuplicate(file, d.Name.Pos, "event", name, prev.File, prev.Pos))
 		return
 	}
-	e := &Event{Name: name, Payload: newObject("event." + name), File: file, Pos: d.Name.Pos}
+	e := &Event{Name: name, Payload: newObject(eventType(name)), File: file, Pos: d.Name.Pos}
 	b.fields(file, e.Payload, d.Fields)
 	b.schema.Events[name] = e
 }
@@ -231,7 +252,7 @@ func (b *schemaBuilder) fields(file string, o *Object, fs []*ast.Field) {
 			b.c.report(errDuplicate(file, f.Name.Pos, "field", name, prev.File, prev.Pos))
 			continue
 		}
-		if reserved[name] {
+		if reserved[name] || (o.Name == contactType && topReserved[name]) {
 			b.c.report(errReservedName(file, f.Name.Pos, name))
 			continue
 		}

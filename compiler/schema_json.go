@@ -75,13 +75,13 @@ func (s *Schema) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &in); err != nil {
 		return err
 	}
-	contact, err := objectFromJSON("contact", in.Contact)
+	contact, err := objectFromJSON(contactType, in.Contact)
 	if err != nil {
 		return err
 	}
 	s.Contact, s.Events = contact, map[string]*Event{}
 	for _, e := range in.Events {
-		payload, err := objectFromJSON("event."+e.Name, e.Payload)
+		payload, err := objectFromJSON(eventType(e.Name), e.Payload)
 		if err != nil {
 			return err
 		}

@@ -185,6 +185,9 @@ func (c *checker) split(ctx *stepCtx, s *ast.Split) {
 		sum += a.Weight.Value
 		c.block(ctx, a.Body)
 	}
+	if len(s.Arms) == 0 {
+		c.report(newError(ctx.file, pos.Join(s.Keyword, s.Close), CodeInvalidSplitWeights, "a split needs arms whose weights add up to 100%%"))
+	}
 	if len(s.Arms) > 0 && math.Abs(sum-100) > 1e-9 {
 		c.report(errSplitWeights(ctx.file, pos.Join(s.Keyword, s.Close), sum))
 	}

@@ -35,8 +35,31 @@ func (c *checker) tests(f *ast.File) {
 func (c *checker) test(file string, t *ast.Test) {
 	var info *journeyInfo
 	named := false
+	once := map[string]pos.Span{}
 	for _, st := range t.Stmts {
-		if tj, ok := st.(*ast.TestJourney); ok {
+		var kw pos.Span
+		word := ""
+		switch st := st.(type) {
+		case *ast.TestJourney:
+			kw, word = st.Keyword, "journey"
+		case *ast.TestContact:
+			kw, word = st.Keyword, "contact"
+		case *ast.TestStart:
+			kw, word = st.Keyword, "start"
+		}
+		if word == "" {
+			continue
+		}
+		if prev, ok := once[word]; ok {
+			d := newError(file, kw, CodeDuplicateTest, "a test has one `%s` statement", word)
+			d.Detail = "the first is at " + at(file, prev)
+			c.report(d)
+			continue
+		}
+		once[word] = kw
+	}
+	for _, st := range t.Stmts {
+		if tj, ok := st.(*ast.TestJourney); ok && !named {
 			named = true
 			if info = c.journeys[tj.Name.Name]; info == nil {
 				d := newError(file, tj.Name.Pos, CodeUnknownJourney, "unknown journey %q", tj.Name.Name)
@@ -117,8 +140,16 @@ func (c *checker) expect(file string, info *journeyInfo, e *ast.Expect) {
 
 // fixture checks an object literal against the object it stands for.
 func (c *checker) fixture(file string, v *ast.Object, o *Object, path string) {
+	seen := map[string]*ast.Ident{}
 	for _, f := range v.Fields {
 		full := joinPath(path, f.Key.Name)
+		if prev, ok := seen[f.Key.Name]; ok {
+			d := newError(file, f.Key.Pos, CodeInvalidFixture, "%s is given twice", full)
+			d.Detail = "the first is at " + at(file, prev.Pos)
+			c.report(d)
+			continue
+		}
+		seen[f.Key.Name] = f.Key
 		field := o.Field(f.Key.Name)
 		if field == nil {
 			c.report(errUnknownField(file, f.Key, full, o.Names()))
@@ -131,7 +162,7 @@ func (c *checker) fixture(file string, v *ast.Object, o *Object, path string) {
 // fits checks that a literal value has the field's type.
 func (c *checker) fits(file string, v ast.Value, t *Type, path string) {
 	mismatch := func(span pos.Span, what string) {
-		c.report(newError(file, span, CodeInvalidFixture, "%s is a %s, not %s", path, t, what))
+		c.report(newError(file, span, CodeInvalidFixture, "%s is %s, not %s", path, t.Describe(), what))
 	}
 	switch v := v.(type) {
 	case *ast.String:
