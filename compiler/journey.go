@@ -88,7 +88,7 @@ func (c *checker) journey(file string, j *ast.Journey) {
 			c.block(&stepCtx{file: file, info: info, stage: s, last: i == len(stages)-1, event: "", splits: splits}, s.Body)
 		}
 	}
-	if len(stages) == 0 {
+	if len(stages) == 0 && !hasErrors(c.ws.Diags, file) {
 		c.report(newWarning(file, j.Name.Pos, CodeEmptyJourney, "journey %s has no stage: contacts who enter it do nothing", j.Name.Name))
 	}
 	c.reachability(file, stages, always, never)
