@@ -5,6 +5,7 @@ import (
 	"os"
 
 	"github.com/google/cel-go/cel"
+	celast "github.com/google/cel-go/common/ast"
 	"github.com/google/cel-go/common/types/ref"
 
 	"github.com/journeylang/journey/compiler"
@@ -23,7 +24,10 @@ type Deployment struct {
 // Journey is a compiled journey with a program for each condition.
 type Journey struct {
 	*compiler.Journey
-	programs map[*compiler.Cond]cel.Program
+	programs    map[*compiler.Cond]cel.Program
+	blocks      map[string][]*compiler.Step // by block identity: stage name, or step identity and branch
+	timedEntry  bool                        // an entry's condition depends on time
+	timedInside bool                        // a goal, exit or stage trigger depends on time
 }
 
 // LoadFile reads, verifies and plans the bundle at path.
@@ -46,9 +50,22 @@ func Load(data []byte, opts compiler.ReadOptions) (*Deployment, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &Deployment{Manifest: b.Manifest, Program: b.Program, journeys: map[string]*Journey{}}
+	d, err := NewDeployment(b.Program)
+	if err != nil {
+		return nil, err
+	}
+	d.Manifest = b.Manifest
+	return d, nil
+}
+
+// NewDeployment plans the conditions of a compiled program: for `journey
+// test` and other callers that compiled it themselves.
+func NewDeployment(p *compiler.Program) (*Deployment, error) {
+	d := &Deployment{Program: p, journeys: map[string]*Journey{}}
+	b := struct{ Program *compiler.Program }{p}
 	for _, cj := range b.Program.Journeys {
-		j := &Journey{Journey: cj, programs: map[*compiler.Cond]cel.Program{}}
+		j := &Journey{Journey: cj, programs: map[*compiler.Cond]cel.Program{}, blocks: blocks(cj)}
+		timed := map[*compiler.Cond]bool{}
 		for _, c := range cj.Conditions() {
 			ast, err := c.AST()
 			if err != nil {
@@ -59,6 +76,19 @@ func Load(data []byte, opts compiler.ReadOptions) (*Deployment, error) {
 				return nil, fmt.Errorf("%s: journey %s: the condition %q does not plan: %w", c.Source, cj.Name, c.Text, err)
 			}
 			j.programs[c] = prg
+			timed[c] = timeDependent(ast)
+		}
+		for _, e := range cj.Entries {
+			j.timedEntry = j.timedEntry || (e.Event == "" && e.When != nil && timed[e.When])
+		}
+		for _, c := range cj.Exits {
+			j.timedInside = j.timedInside || timed[c]
+		}
+		for _, g := range cj.Goals {
+			j.timedInside = j.timedInside || timed[g.When]
+		}
+		for _, s := range cj.Stages {
+			j.timedInside = j.timedInside || (s.On == "" && s.When != nil && timed[s.When])
 		}
 		d.journeys[cj.Name] = j
 		d.order = append(d.order, j)
@@ -91,4 +121,48 @@ func (j *Journey) Eval(c *compiler.Cond, vars map[string]any, ctx stdlib.Context
 		return nil, fmt.Errorf("%s: %s: %w", c.Source, c.Text, err)
 	}
 	return out, nil
+}
+
+// blocks indexes a journey's blocks of steps by identity, as the engine's
+// cursors name them.
+func blocks(j *compiler.Journey) map[string][]*compiler.Step {
+	out := map[string][]*compiler.Step{}
+	var add func(id string, steps []*compiler.Step)
+	add = func(id string, steps []*compiler.Step) {
+		out[id] = steps
+		for _, st := range steps {
+			for i, b := range st.Branches {
+				add(st.ID+"/"+branchName(st, i), b.Steps)
+			}
+			for _, a := range st.Arms {
+				add(st.ID+"/"+a.Name, a.Steps)
+			}
+			if st.Kind == compiler.StepWait {
+				add(st.ID+"/body", st.Body)
+				add(st.ID+"/timeout", st.Timeout)
+			}
+		}
+	}
+	for _, s := range j.Stages {
+		add(s.Name, s.Steps)
+	}
+	return out
+}
+
+// timeDependent reports whether a condition can change with no change to
+// the contact: it reads `now`, or a library function that counts time.
+func timeDependent(a *cel.Ast) bool {
+	found := false
+	celast.PreOrderVisit(a.NativeRep().Expr(), celast.NewExprVisitor(func(e celast.Expr) {
+		switch e.Kind() {
+		case celast.IdentKind:
+			found = found || e.AsIdent() == "now"
+		case celast.CallKind:
+			switch e.AsCall().FunctionName() {
+			case "days_since", "hours_since", "count":
+				found = true
+			}
+		}
+	}))
+	return found
 }

@@ -1,0 +1,307 @@
+package runtime_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/rogpeppe/go-internal/txtar"
+
+	"github.com/journeylang/journey/compiler"
+	"github.com/journeylang/journey/lang/ast"
+	"github.com/journeylang/journey/runtime"
+)
+
+var update = flag.Bool("update", false, "rewrite the expected traces in testdata/conformance")
+
+// stores are the stores the corpus runs on.
+var stores = map[string]func(t *testing.T) runtime.Store{
+	"memory": func(*testing.T) runtime.Store { return runtime.NewMemoryStore() },
+}
+
+// defaultStart is when a scenario's clock starts: a Monday, 09:00 UTC.
+var defaultStart = time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+
+// TestConformance runs the corpus testdata/conformance/*.txtar on every
+// store. A case is a workspace (layered on _base.txtar) whose
+// scenario_test.journey holds one test block: its contact, its start, and
+// its timed events and updates are the inputs (its expectations are for
+// `journey test`, not read here). The simulation runs to the `until`
+// section's time (default: the last `at`), and the contact's history must
+// equal the `want` section, line by line:
+//
+//	+OFFSET  JOURNEY#ENTRY  KIND  STEP  DETAIL
+//
+// Every action record (sent, notified, task, webhook) must also appear
+// exactly once in the outbox, in the same order.
+func TestConformance(t *testing.T) {
+	files, err := filepath.Glob("../testdata/conformance/*.txtar")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no conformance cases: %v", err)
+	}
+	base, err := txtar.ParseFile("../testdata/conformance/_base.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for storeName, newStore := range stores {
+		t.Run(storeName, func(t *testing.T) {
+			for _, file := range files {
+				if filepath.Base(file) == "_base.txtar" {
+					continue
+				}
+				t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
+					runCase(t, file, base, newStore(t), storeName == "memory" && *update)
+				})
+			}
+		})
+	}
+}
+
+func runCase(t *testing.T, file string, base *txtar.Archive, store runtime.Store, rewrite bool) {
+	ar, err := txtar.ParseFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sources, templates, sections := map[string][]byte{}, map[string][]byte{}, map[string]string{}
+	for _, a := range []*txtar.Archive{base, ar} {
+		for _, f := range a.Files {
+			switch {
+			case f.Name == "want" || f.Name == "until":
+				sections[f.Name] = string(f.Data)
+			case strings.HasPrefix(f.Name, "templates/"):
+				templates[strings.TrimPrefix(f.Name, "templates/")] = f.Data
+			default:
+				sources[f.Name] = f.Data
+			}
+		}
+	}
+	ws := compiler.NewWorkspace(sources, templates)
+	prog, diags := compiler.Compile(ws)
+	if diags.HasErrors() {
+		t.Fatalf("does not compile: %v", diags)
+	}
+	d, err := runtime.NewDeployment(prog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	test := scenario(t, ws)
+	got, err := play(context.Background(), d, prog, store, test, sections["until"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rewrite {
+		var kept []txtar.File
+		for _, f := range ar.Files {
+			if f.Name != "want" {
+				kept = append(kept, f)
+			}
+		}
+		ar.Files = append(kept, txtar.File{Name: "want", Data: []byte(got)})
+		if err := os.WriteFile(file, txtar.Format(ar), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if diff := cmp.Diff(sections["want"], got); diff != "" {
+		t.Errorf("trace (-want +got):\n%s", diff)
+	}
+}
+
+// scenario returns the test block of the case's scenario_test.journey.
+func scenario(t *testing.T, ws *compiler.Workspace) *ast.Test {
+	t.Helper()
+	for _, f := range ws.Files {
+		if filepath.Base(f.Name) != "scenario_test.journey" {
+			continue
+		}
+		for _, d := range f.Decls {
+			if test, ok := d.(*ast.Test); ok {
+				return test
+			}
+		}
+	}
+	t.Fatal("no test block in scenario_test.journey")
+	return nil
+}
+
+// play feeds a test block's inputs to a simulation and returns the trace.
+func play(ctx context.Context, d *runtime.Deployment, prog *compiler.Program, store runtime.Store, test *ast.Test, until string) (string, error) {
+	start, contact := defaultStart, "c1"
+	for _, st := range test.Stmts {
+		switch st := st.(type) {
+		case *ast.TestStart:
+			s, err := time.Parse(time.RFC3339, st.Start.Value)
+			if err != nil {
+				return "", err
+			}
+			start = s
+		case *ast.TestContact:
+			if st.ID != nil {
+				contact = st.ID.Value
+			}
+		}
+	}
+	sim := runtime.NewSim(d, store, start)
+	now := start
+	last := start
+	for i, st := range test.Stmts {
+		if at := st.Time(); at != nil {
+			now = start.Add(at.Time.Value)
+			last = now
+		}
+		if err := sim.Advance(ctx, now); err != nil {
+			return "", err
+		}
+		switch st := st.(type) {
+		case *ast.TestContact:
+			if err := store.PutContact(ctx, &runtime.PutContactParams{ID: contact, Attrs: object(st.Value), At: now}); err != nil {
+				return "", err
+			}
+		case *ast.TestEvent:
+			payload := object(st.Payload)
+			if _, err := store.AddEvent(ctx, &runtime.AddEventParams{Contact: contact, ID: eventID(st.Name.Name, payload, now), Name: st.Name.Name, Payload: payload, At: now}); err != nil {
+				return "", err
+			}
+		case *ast.TestSet:
+			v, err := constant(prog, st.Value.Text)
+			if err != nil {
+				return "", fmt.Errorf("statement %d: %w", i+1, err)
+			}
+			if err := store.PutContact(ctx, &runtime.PutContactParams{ID: contact, Attrs: map[string]any{st.Field.String(): v}, At: now}); err != nil {
+				return "", err
+			}
+		}
+		if err := sim.Advance(ctx, now); err != nil {
+			return "", err
+		}
+	}
+	end := last
+	if until != "" {
+		var dur compiler.Duration
+		if err := dur.UnmarshalText([]byte(strings.TrimSpace(until))); err != nil {
+			return "", err
+		}
+		end = start.Add(time.Duration(dur))
+	}
+	if err := sim.Advance(ctx, end); err != nil {
+		return "", err
+	}
+	return trace(ctx, store, contact, start)
+}
+
+// eventID makes a scenario's event identity from what the event is: the
+// same event at the same time is a duplicate.
+func eventID(name string, payload map[string]any, at time.Time) string {
+	sum := sha256.Sum256([]byte(fmt.Sprintf("%s|%v|%s", name, payload, at.Format(time.RFC3339Nano))))
+	return hex.EncodeToString(sum[:8])
+}
+
+// constant evaluates a test's `set` value, which reads no field.
+func constant(prog *compiler.Program, text string) (any, error) {
+	env := prog.Env("")
+	a, iss := env.Compile(text)
+	if iss != nil && iss.Err() != nil {
+		return nil, iss.Err()
+	}
+	prg, err := env.Program(a)
+	if err != nil {
+		return nil, err
+	}
+	out, _, err := prg.Eval(map[string]any{})
+	if err != nil {
+		return nil, err
+	}
+	return out.Value(), nil
+}
+
+// trace formats the contact's history and checks the outbox against it.
+func trace(ctx context.Context, store runtime.Store, contact string, start time.Time) (string, error) {
+	recs, err := store.History(ctx, &runtime.HistoryParams{Contact: contact})
+	if err != nil {
+		return "", err
+	}
+	actions, err := store.Outbox(ctx, &runtime.OutboxParams{Contact: contact})
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	var acted []string
+	for _, r := range recs {
+		step := r.Step
+		if step == "" {
+			step = "-"
+		}
+		fmt.Fprintf(&b, "+%-8s %s#%d %s %s %s\n", compiler.Duration(r.At.Sub(start)), r.Journey, r.Entry, r.Kind, step, r.Detail)
+		switch r.Kind {
+		case runtime.RecSent, runtime.RecNotified, runtime.RecTask, runtime.RecWebhook:
+			acted = append(acted, r.Step)
+		}
+	}
+	keys := map[string]bool{}
+	for i, a := range actions {
+		if keys[a.Key] {
+			return "", fmt.Errorf("outbox: key %s twice", a.Key)
+		}
+		keys[a.Key] = true
+		if i >= len(acted) || acted[i] != a.Step {
+			return "", fmt.Errorf("outbox action %d (%s) does not match the history's actions %v", i, a.Step, acted)
+		}
+	}
+	if len(actions) != len(acted) {
+		return "", fmt.Errorf("outbox has %d actions, the history %d", len(actions), len(acted))
+	}
+	return b.String(), nil
+}
+
+// object converts a test's object literal to attribute values.
+func object(o *ast.Object) map[string]any {
+	out := map[string]any{}
+	if o == nil {
+		return out
+	}
+	for _, f := range o.Fields {
+		out[f.Key.Name] = value(f.Value)
+	}
+	return out
+}
+
+func value(v ast.Value) any {
+	switch v := v.(type) {
+	case *ast.String:
+		return v.Value
+	case *ast.Number:
+		if i, err := strconv.ParseInt(v.Raw, 10, 64); err == nil {
+			return i
+		}
+		f, _ := strconv.ParseFloat(v.Raw, 64)
+		return f
+	case *ast.Word:
+		switch v.Name {
+		case "true":
+			return true
+		case "false":
+			return false
+		}
+		return nil
+	case *ast.Duration:
+		return v.Value
+	case *ast.List:
+		out := make([]any, len(v.Elems))
+		for i, e := range v.Elems {
+			out[i] = value(e)
+		}
+		return out
+	case *ast.Object:
+		return object(v)
+	}
+	return nil
+}

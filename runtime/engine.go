@@ -1,0 +1,391 @@
+package runtime
+
+// The engine: DESIGN.md's "Meaning" as a function. Run takes one contact's
+// state, the inputs that arrived for it, and the time, and moves the
+// contact through every journey of the deployment up to that time:
+//
+//  1. Inputs (events and attribute updates) and due timers are taken in
+//     order of time; at equal times inputs go first, so a change can
+//     cancel a step due at the same instant.
+//  2. After every change: for each journey the contact is in, goals and
+//     exits are checked (a goal records a conversion, then exits); a wait
+//     in progress for that event resolves; the contact moves forward to the
+//     furthest later stage whose trigger holds. For each journey it is not
+//     in, the entries are tried, under the re-entry policy.
+//  3. A due timer runs one step of one timeline, after checking goals and
+//     exits again. Sends pass suppression, the send window (a send outside
+//     it waits for the next opening in the contact's time zone) and the cap.
+//  4. Finally, time-dependent conditions are checked at the run's time, and
+//     the next wake-up is computed: the earliest timer, or a re-check of
+//     time-dependent conditions Recheck from now.
+//
+// Run performs no I/O: effects come back as actions for the outbox and
+// records for the history, and the store commits them with the new state
+// in one transaction. The same state, inputs and times give the same
+// result (rule 8).
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/journeylang/journey/compiler"
+)
+
+// Engine moves contacts through the journeys of one deployment.
+type Engine struct {
+	Deployment *Deployment
+	Location   *time.Location // the time zone of a contact without a valid `timezone`; UTC when nil
+	Recheck    time.Duration  // how soon a time-dependent condition is noticed; 1h when 0
+}
+
+// Outcome is what one run produced.
+type Outcome struct {
+	Actions []Action
+	Records []Record
+	Wake    time.Time // the next time the contact needs a run; zero when only a new input can change anything
+}
+
+// maxSteps bounds the work of one run, so that a journey that loops
+// (goto back and forth with no delay) cannot stall a worker.
+const maxSteps = 10000
+
+type run struct {
+	e     *Engine
+	s     *ContactState
+	out   *Outcome
+	steps int
+}
+
+// Run processes a contact up to now. inputs are those not yet processed;
+// the state is updated in place.
+func (e *Engine) Run(s *ContactState, inputs []Input, now time.Time) *Outcome {
+	r := &run{e: e, s: s, out: &Outcome{}}
+	if s.Attrs == nil {
+		s.Attrs = map[string]any{}
+	}
+	start := s.Processed
+	if start.IsZero() || start.After(now) {
+		start = now
+	}
+	ins := append([]Input(nil), inputs...)
+	sort.SliceStable(ins, func(a, b int) bool {
+		if !ins[a].At.Equal(ins[b].At) {
+			return ins[a].At.Before(ins[b].At)
+		}
+		return ins[a].Seq < ins[b].Seq
+	})
+	i := 0
+	for r.steps < maxSteps {
+		r.steps++
+		var inAt time.Time
+		hasIn := i < len(ins)
+		if hasIn {
+			// An input stamped before the last run is taken now; one from
+			// the future, at the latest now.
+			inAt = clampTime(ins[i].At, start, now)
+		}
+		en, cur, due, hasTimer := r.nextTimer()
+		if hasIn && (!hasTimer || !inAt.After(due)) {
+			r.input(&ins[i], inAt)
+			start = inAt
+			i++
+			continue
+		}
+		if hasTimer && !due.After(now) {
+			r.fire(en, cur, due)
+			start = due
+			continue
+		}
+		break
+	}
+	r.change(now, nil) // time-dependent conditions, at the run's time
+	s.Processed = now
+	r.out.Wake = r.wake(now)
+	return r.out
+}
+
+// eventIn is the event an input brings into scope, or nil.
+func eventIn(in *Input) *EventIn {
+	if in == nil || in.Kind != InputEvent {
+		return nil
+	}
+	return &EventIn{Name: in.Name, Payload: in.Payload}
+}
+
+func clampTime(t, lo, hi time.Time) time.Time {
+	if t.Before(lo) {
+		return lo
+	}
+	if t.After(hi) {
+		return hi
+	}
+	return t
+}
+
+// input applies an event or an update at time t.
+func (r *run) input(in *Input, t time.Time) {
+	switch in.Kind {
+	case InputUpdate:
+		for k, v := range in.Attrs {
+			if v == nil {
+				delete(r.s.Attrs, k)
+			} else {
+				r.s.Attrs[k] = v
+			}
+		}
+		r.change(t, nil)
+	case InputEvent:
+		r.s.Events = append(r.s.Events, EventMark{Name: in.Name, At: in.At})
+		if tpl, ok := in.Payload["template"].(string); ok {
+			switch in.Name {
+			case "email_opened":
+				r.s.Opened = setFlag(r.s.Opened, tpl)
+			case "email_clicked":
+				r.s.Clicked = setFlag(r.s.Clicked, tpl)
+			}
+		}
+		r.change(t, in)
+	}
+}
+
+func setFlag(m map[string]bool, k string) map[string]bool {
+	if m == nil {
+		m = map[string]bool{}
+	}
+	m[k] = true
+	return m
+}
+
+// change runs the checks that follow every change of the contact: ev is
+// the event that arrived, or nil for an update or a re-check.
+func (r *run) change(t time.Time, ev *Input) {
+	for _, j := range r.e.Deployment.Journeys() {
+		en := r.s.enrollment(j.Name)
+		if en == nil {
+			r.tryEnter(j, t, ev)
+			continue
+		}
+		if r.checkEnd(j, en, t) {
+			continue
+		}
+		if ev != nil {
+			r.matchWaits(j, en, t, ev)
+		}
+		r.forward(j, en, t, ev)
+	}
+}
+
+// checkEnd checks goals, then exits; it reports whether the enrollment
+// ended.
+func (r *run) checkEnd(j *Journey, en *Enrollment, t time.Time) bool {
+	for _, g := range j.Goals {
+		if r.holds(j, g.When, t, nil) {
+			r.record(j, en, t, RecGoal, "", g.Name)
+			r.end(j, en, t, StatusConverted, "goal "+g.Name)
+			return true
+		}
+	}
+	for _, c := range j.Exits {
+		if r.holds(j, c, t, nil) {
+			r.end(j, en, t, StatusExited, "exit")
+			return true
+		}
+	}
+	return false
+}
+
+func (r *run) end(j *Journey, en *Enrollment, t time.Time, status, reason string) {
+	en.Status, en.Reason, en.ExitedAt, en.Cursors = status, reason, t, nil
+	r.record(j, en, t, RecExited, "", reason)
+}
+
+// forward moves the contact to the furthest later stage whose trigger
+// holds.
+func (r *run) forward(j *Journey, en *Enrollment, t time.Time, ev *Input) {
+	_, cur := j.Stage(en.Stage)
+	for k := len(j.Stages) - 1; k > cur; k-- {
+		if r.triggered(j, j.Stages[k], t, ev) {
+			r.enterStage(j, en, j.Stages[k], t)
+			return
+		}
+	}
+}
+
+// triggered reports whether a stage's trigger holds: its condition, and
+// with `on`, that event has just arrived. A stage without a trigger is
+// never entered by one.
+func (r *run) triggered(j *Journey, s *compiler.Stage, t time.Time, ev *Input) bool {
+	if s.On == "" && s.When == nil {
+		return false
+	}
+	if s.On != "" && (ev == nil || ev.Name != s.On) {
+		return false
+	}
+	return s.When == nil || r.holds(j, s.When, t, eventIn(ev))
+}
+
+// tryEnter enrolls the contact when an entry of the journey fires and the
+// re-entry policy allows it.
+func (r *run) tryEnter(j *Journey, t time.Time, ev *Input) {
+	fired := false
+	for _, e := range j.Entries {
+		if e.Event == "" && e.When == nil {
+			continue
+		}
+		if e.Event != "" && (ev == nil || ev.Name != e.Event) {
+			continue
+		}
+		if e.When == nil || r.holds(j, e.When, t, eventIn(ev)) {
+			fired = true
+			break
+		}
+	}
+	if !fired || !r.mayEnter(j, t) {
+		return
+	}
+	r.Enroll(j, t, ev)
+}
+
+// mayEnter applies the re-entry policy to a contact that was enrolled
+// before.
+func (r *run) mayEnter(j *Journey, t time.Time) bool {
+	last := r.s.last(j.Name)
+	if last == nil {
+		return true
+	}
+	if j.Reenter == nil || j.Reenter.Never {
+		return false
+	}
+	return !t.Before(last.ExitedAt.Add(time.Duration(j.Reenter.After)))
+}
+
+// Enroll starts a new enrollment: in the furthest stage whose trigger
+// holds, else the first.
+func (r *run) Enroll(j *Journey, t time.Time, ev *Input) *Enrollment {
+	entry := 1
+	if last := r.s.last(j.Name); last != nil {
+		entry = last.Entry + 1
+	}
+	en := &Enrollment{Journey: j.Name, Entry: entry, Version: j.Version, Status: StatusActive, EnteredAt: t}
+	r.s.Enrollments = append(r.s.Enrollments, en)
+	r.record(j, en, t, RecEnrolled, "", strconv.Itoa(entry))
+	if len(j.Stages) == 0 {
+		return en
+	}
+	stage := j.Stages[0]
+	for k := len(j.Stages) - 1; k > 0; k-- {
+		if r.triggered(j, j.Stages[k], t, ev) {
+			stage = j.Stages[k]
+			break
+		}
+	}
+	r.enterStage(j, en, stage, t)
+	r.checkEnd(j, en, t)
+	return en
+}
+
+// enterStage moves an enrollment into a stage: the pending steps of the
+// stage it leaves are cancelled, and the stage's timeline starts.
+func (r *run) enterStage(j *Journey, en *Enrollment, s *compiler.Stage, t time.Time) {
+	en.Stage, en.StageAt, en.Cursors = s.Name, t, nil
+	r.record(j, en, t, RecStage, "", s.Name)
+	r.startBlock(j, en, s.Name, t, nil)
+}
+
+// startBlock adds a cursor for a block starting at t, unless it is empty.
+// event is the event in scope for the block's conditions, if any.
+func (r *run) startBlock(j *Journey, en *Enrollment, block string, t time.Time, event *EventIn) {
+	steps := j.blocks[block]
+	if len(steps) == 0 {
+		return
+	}
+	en.Cursors = append(en.Cursors, &Cursor{Block: block, Start: t, Next: steps[0].ID, Event: event})
+}
+
+// nextTimer returns the earliest due cursor of the contact's active
+// enrollments; on equal times, the first in journey and cursor order.
+func (r *run) nextTimer() (*Enrollment, *Cursor, time.Time, bool) {
+	var bestEn *Enrollment
+	var best *Cursor
+	var due time.Time
+	for _, j := range r.e.Deployment.Journeys() {
+		en := r.s.enrollment(j.Name)
+		if en == nil {
+			continue
+		}
+		for _, c := range en.Cursors {
+			d := r.due(j, c)
+			if best == nil || d.Before(due) {
+				bestEn, best, due = en, c, d
+			}
+		}
+	}
+	return bestEn, best, due, best != nil
+}
+
+// due is when a cursor's next move is.
+func (r *run) due(j *Journey, c *Cursor) time.Time {
+	switch {
+	case c.Wait != "":
+		return c.Until
+	case !c.Hold.IsZero():
+		return c.Hold
+	}
+	st := j.Step(c.Next)
+	return c.Start.Add(time.Duration(st.After))
+}
+
+// wake is when the contact next needs a run.
+func (r *run) wake(now time.Time) time.Time {
+	var next time.Time
+	if _, _, due, ok := r.nextTimer(); ok {
+		next = due
+	}
+	recheck := r.e.Recheck
+	if recheck <= 0 {
+		recheck = time.Hour
+	}
+	for _, j := range r.e.Deployment.Journeys() {
+		en := r.s.enrollment(j.Name)
+		timed := (en != nil && j.timedInside) || (en == nil && j.timedEntry && r.mayEnter(j, now.Add(recheck)))
+		if timed && (next.IsZero() || now.Add(recheck).Before(next)) {
+			next = now.Add(recheck)
+		}
+	}
+	return next
+}
+
+// record adds a line to the history.
+func (r *run) record(j *Journey, en *Enrollment, t time.Time, kind, step, detail string) {
+	r.out.Records = append(r.out.Records, Record{At: t, Contact: r.s.ID, Journey: j.Name, Entry: en.Entry, Kind: kind, Step: step, Detail: detail})
+}
+
+// act adds an action for the outbox, keyed by the step's occurrence.
+func (r *run) act(j *Journey, en *Enrollment, st *compiler.Step, t time.Time, payload map[string]any) {
+	if en.Occurrences == nil {
+		en.Occurrences = map[string]int{}
+	}
+	en.Occurrences[st.ID]++
+	payload["contact"] = r.s.ID
+	body, err := json.Marshal(payload)
+	if err != nil {
+		body = []byte(`{}`)
+	}
+	r.out.Actions = append(r.out.Actions, Action{
+		Key:     IdempotencyKey(r.s.ID, j.Name, en.Entry, st.ID, en.Occurrences[st.ID]),
+		Contact: r.s.ID, Journey: j.Name, Version: en.Version, Step: st.ID,
+		Kind: st.Kind, Target: st.Target, Payload: body, Due: t, Sequence: len(r.out.Actions),
+	})
+}
+
+// IdempotencyKey identifies one occurrence of one step for one contact:
+// the same in every run, on every worker, so the outbox takes it once.
+func IdempotencyKey(contact, journey string, entry int, step string, occurrence int) string {
+	sum := sha256.Sum256([]byte(fmt.Sprintf("%s\x00%s\x00%d\x00%s\x00%d", contact, journey, entry, step, occurrence)))
+	return hex.EncodeToString(sum[:16])
+}

@@ -1,0 +1,208 @@
+package runtime
+
+import (
+	"context"
+	"encoding/json"
+	"sort"
+	"sync"
+	"time"
+)
+
+// MemoryStore is a Store in memory: for tests, simulation and `journey
+// test`. It keeps the same rules as the durable stores — leases, revision
+// guards, deduplicated events, unique outbox keys — so the conformance
+// corpus means the same on all three.
+type MemoryStore struct {
+	mu       sync.Mutex
+	contacts map[string]*memContact
+	seen     map[string]bool // event IDs
+	outbox   []Action
+	keys     map[string]bool
+	history  []Record
+	seq      int64
+}
+
+type memContact struct {
+	state   []byte // JSON of ContactState: a claim reads a copy
+	rev     int64
+	inputs  []Input
+	wake    time.Time // zero: not due
+	owner   string
+	leaseTo time.Time
+}
+
+// NewMemoryStore returns an empty store.
+func NewMemoryStore() *MemoryStore {
+	return &MemoryStore{contacts: map[string]*memContact{}, seen: map[string]bool{}, keys: map[string]bool{}}
+}
+
+func (m *MemoryStore) contact(id string) *memContact {
+	c, ok := m.contacts[id]
+	if !ok {
+		state, _ := json.Marshal(&ContactState{ID: id, Attrs: map[string]any{}})
+		c = &memContact{state: state}
+		m.contacts[id] = c
+	}
+	return c
+}
+
+func (m *MemoryStore) queue(id string, in Input) {
+	c := m.contact(id)
+	m.seq++
+	in.Seq = m.seq
+	c.inputs = append(c.inputs, in)
+	if c.wake.IsZero() || in.At.Before(c.wake) {
+		c.wake = in.At
+	}
+}
+
+// PutContact implements Store.
+func (m *MemoryStore) PutContact(_ context.Context, p *PutContactParams) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.queue(p.ID, Input{Kind: InputUpdate, Attrs: p.Attrs, At: p.At})
+	return nil
+}
+
+// AddEvent implements Store.
+func (m *MemoryStore) AddEvent(_ context.Context, p *AddEventParams) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if p.ID != "" {
+		if m.seen[p.ID] {
+			return false, nil
+		}
+		m.seen[p.ID] = true
+	}
+	m.queue(p.Contact, Input{Kind: InputEvent, ID: p.ID, Name: p.Name, Payload: p.Payload, At: p.At})
+	return true, nil
+}
+
+// Claim implements Store.
+func (m *MemoryStore) Claim(_ context.Context, p *ClaimParams) ([]*Work, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var due []string
+	for id, c := range m.contacts {
+		if !c.wake.IsZero() && !c.wake.After(p.Now) && (c.owner == "" || !c.leaseTo.After(p.Now)) {
+			due = append(due, id)
+		}
+	}
+	sort.Slice(due, func(a, b int) bool {
+		ca, cb := m.contacts[due[a]], m.contacts[due[b]]
+		if !ca.wake.Equal(cb.wake) {
+			return ca.wake.Before(cb.wake)
+		}
+		return due[a] < due[b]
+	})
+	if len(due) > p.Limit {
+		due = due[:p.Limit]
+	}
+	var out []*Work
+	for _, id := range due {
+		c := m.contacts[id]
+		c.owner, c.leaseTo = p.Worker, p.Now.Add(p.Lease)
+		var s ContactState
+		if err := json.Unmarshal(c.state, &s); err != nil {
+			return nil, err
+		}
+		out = append(out, &Work{State: &s, Inputs: append([]Input(nil), c.inputs...), Rev: c.rev})
+	}
+	return out, nil
+}
+
+// Complete implements Store.
+func (m *MemoryStore) Complete(_ context.Context, p *CompleteParams) (*CompleteResult, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	res := &CompleteResult{}
+	for _, r := range p.Results {
+		c := m.contacts[r.Contact]
+		if c == nil || c.rev != r.Rev || c.owner != p.Worker {
+			res.Lost = append(res.Lost, r.Contact)
+			continue
+		}
+		state, err := json.Marshal(r.State)
+		if err != nil {
+			return nil, err
+		}
+		c.state, c.rev, c.owner, c.leaseTo = state, c.rev+1, "", time.Time{}
+		kept := c.inputs[:0]
+		for _, in := range c.inputs {
+			if in.Seq > r.Consumed {
+				kept = append(kept, in)
+			}
+		}
+		c.inputs = kept
+		c.wake = r.Outcome.Wake
+		for _, in := range c.inputs {
+			if c.wake.IsZero() || in.At.Before(c.wake) {
+				c.wake = in.At
+			}
+		}
+		for _, a := range r.Outcome.Actions {
+			if !m.keys[a.Key] {
+				m.keys[a.Key] = true
+				m.outbox = append(m.outbox, a)
+			}
+		}
+		m.history = append(m.history, r.Outcome.Records...)
+		res.Committed++
+	}
+	return res, nil
+}
+
+// NextWake implements Store.
+func (m *MemoryStore) NextWake(context.Context) (time.Time, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var next time.Time
+	for _, c := range m.contacts {
+		if !c.wake.IsZero() && (next.IsZero() || c.wake.Before(next)) {
+			next = c.wake
+		}
+	}
+	return next, !next.IsZero(), nil
+}
+
+// Contact implements Store.
+func (m *MemoryStore) Contact(_ context.Context, id string) (*ContactState, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c, ok := m.contacts[id]
+	if !ok {
+		return nil, ErrNotFound
+	}
+	var s ContactState
+	err := json.Unmarshal(c.state, &s)
+	return &s, err
+}
+
+// Outbox implements Store.
+func (m *MemoryStore) Outbox(_ context.Context, p *OutboxParams) ([]Action, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []Action
+	for _, a := range m.outbox {
+		if p.Contact == "" || a.Contact == p.Contact {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// History implements Store.
+func (m *MemoryStore) History(_ context.Context, p *HistoryParams) ([]Record, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []Record
+	for _, r := range m.history {
+		if p.Contact == "" || r.Contact == p.Contact {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// Close implements Store.
+func (m *MemoryStore) Close() error { return nil }

@@ -1,0 +1,162 @@
+package runtime
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// ContactState is everything the engine reads and writes of one contact:
+// its attributes, its history as the function library sees it, and its
+// enrollments. The engine works on one contact at a time; a store keeps
+// the state between runs and serialises the runs of a contact.
+type ContactState struct {
+	ID          string                 `json:"id"`
+	Attrs       map[string]any         `json:"attrs"`
+	Enrollments []*Enrollment          `json:"enrollments,omitempty"` // every enrollment, ended ones too
+	Events      []EventMark            `json:"events,omitempty"`      // the contact's events, for count()
+	Opened      map[string]bool        `json:"opened,omitempty"`      // templates whose emails were opened
+	Clicked     map[string]bool        `json:"clicked,omitempty"`     // templates whose emails were clicked
+	Sends       map[string][]time.Time `json:"sends,omitempty"`       // send times by journey, for caps
+	Processed   time.Time              `json:"processed"`             // the last time the engine ran for this contact
+}
+
+// EventMark is an event in a contact's history.
+type EventMark struct {
+	Name string    `json:"name"`
+	At   time.Time `json:"at"`
+}
+
+// Enrollment statuses.
+const (
+	StatusActive    = "active"
+	StatusExited    = "exited"
+	StatusConverted = "converted" // exited through a goal
+)
+
+// Enrollment is one contact's passage through one journey: one row per
+// contact, journey and entry.
+type Enrollment struct {
+	Journey     string         `json:"journey"`
+	Entry       int            `json:"entry"` // 1 for the first, then one more per re-entry
+	Version     string         `json:"version"`
+	Status      string         `json:"status"`
+	Stage       string         `json:"stage"`
+	StageAt     time.Time      `json:"stage_at"`
+	EnteredAt   time.Time      `json:"entered_at"`
+	ExitedAt    time.Time      `json:"exited_at,omitzero"`
+	Reason      string         `json:"reason,omitempty"` // why it ended: "goal sql", "exit", "exit: unsubscribed"
+	Cursors     []*Cursor      `json:"cursors,omitempty"`
+	Occurrences map[string]int `json:"occurrences,omitempty"` // step identity → times it ran in this entry
+}
+
+// Cursor is a timeline in progress: a block that started at Start and
+// whose next step is Next. A stage body is one; every if arm, split arm
+// and wait body taken starts another, running beside the block it came
+// from. A cursor with Wait set is a wait in progress: it ends when a
+// matching event arrives (its body starts) or at Until (its timeout
+// starts).
+type Cursor struct {
+	Block string    `json:"block"`           // the block's identity: a stage name, or a step identity and a branch
+	Start time.Time `json:"start"`           // when the block started; offsets count from here
+	Next  string    `json:"next,omitempty"`  // identity of the next step to run
+	Hold  time.Time `json:"hold,omitzero"`   // a send held for its window: not before this time
+	Wait  string    `json:"wait,omitempty"`  // a wait in progress: its step's identity
+	Until time.Time `json:"until,omitzero"`  // the wait's deadline
+	Since time.Time `json:"since,omitzero"`  // when the wait started: earlier events do not count
+	Event *EventIn  `json:"event,omitempty"` // in a wait's body (and the blocks it starts): the event that resolved the wait
+}
+
+// EventIn is the event in scope for a timeline.
+type EventIn struct {
+	Name    string         `json:"name"`
+	Payload map[string]any `json:"payload,omitempty"`
+}
+
+// Input kinds.
+const (
+	InputEvent  = "event"
+	InputUpdate = "update"
+)
+
+// Input is a change to a contact, taken in the order of its time: an event,
+// or an update of attributes.
+type Input struct {
+	Seq     int64          `json:"seq"` // the store's order of arrival
+	Kind    string         `json:"kind"`
+	ID      string         `json:"id,omitempty"`   // the event's identity, for deduplication
+	Name    string         `json:"name,omitempty"` // the event's name
+	Payload map[string]any `json:"payload,omitempty"`
+	Attrs   map[string]any `json:"attrs,omitempty"` // an update's new values; null removes
+	At      time.Time      `json:"at"`
+}
+
+// Action is an effect for the outbox: delivered exactly once in effect
+// under its idempotency key.
+type Action struct {
+	Key      string          `json:"key"` // stable: contact, journey, entry, step identity, occurrence
+	Contact  string          `json:"contact"`
+	Journey  string          `json:"journey"`
+	Version  string          `json:"version"`
+	Step     string          `json:"step"`
+	Kind     string          `json:"kind"`   // send, notify, task, webhook
+	Target   string          `json:"target"` // template, team, task title, webhook name
+	Payload  json.RawMessage `json:"payload"`
+	Due      time.Time       `json:"due"`
+	Sequence int             `json:"-"` // order within one run
+}
+
+// Record kinds: what happened to a contact in a journey, for reports and
+// for test expectations.
+const (
+	RecEnrolled   = "enrolled"
+	RecStage      = "stage"
+	RecExited     = "exited"
+	RecGoal       = "goal"
+	RecSent       = "sent"
+	RecSuppressed = "suppressed"
+	RecCapped     = "capped"
+	RecHeld       = "held" // a send waits for its window
+	RecNotified   = "notified"
+	RecTask       = "task"
+	RecWebhook    = "webhook"
+	RecSet        = "set"
+	RecTagged     = "tagged"
+	RecUntagged   = "untagged"
+	RecArm        = "arm"
+	RecBranch     = "branch"
+	RecMatched    = "matched"  // a wait's event arrived
+	RecTimedOut   = "timedout" // a wait's deadline passed
+	RecFailed     = "failed"   // a condition or value could not be evaluated
+)
+
+// Record is one line of a contact's history.
+type Record struct {
+	At      time.Time `json:"at"`
+	Contact string    `json:"contact"`
+	Journey string    `json:"journey"`
+	Entry   int       `json:"entry"`
+	Kind    string    `json:"kind"`
+	Step    string    `json:"step,omitempty"`
+	Detail  string    `json:"detail,omitempty"`
+}
+
+// enrollment returns the contact's active enrollment in a journey, or nil.
+func (s *ContactState) enrollment(journey string) *Enrollment {
+	for _, e := range s.Enrollments {
+		if e.Journey == journey && e.Status == StatusActive {
+			return e
+		}
+	}
+	return nil
+}
+
+// last returns the contact's latest enrollment in a journey, or nil.
+func (s *ContactState) last(journey string) *Enrollment {
+	var out *Enrollment
+	for _, e := range s.Enrollments {
+		if e.Journey == journey && (out == nil || e.Entry > out.Entry) {
+			out = e
+		}
+	}
+	return out
+}

@@ -1,0 +1,272 @@
+package runtime
+
+// Running the steps of a timeline: one due cursor at a time.
+
+import (
+	"hash/fnv"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/journeylang/journey/compiler"
+)
+
+// fire runs the due move of a cursor at time t: a wait's deadline, or the
+// cursor's next step.
+func (r *run) fire(en *Enrollment, c *Cursor, t time.Time) {
+	j := r.e.Deployment.Journey(en.Journey)
+	if c.Wait != "" {
+		w := j.Step(c.Wait)
+		r.record(j, en, t, RecTimedOut, w.ID, w.Target)
+		r.removeCursor(en, c)
+		r.startBlock(j, en, w.ID+"/timeout", c.Until, c.Event)
+		return
+	}
+	if r.checkEnd(j, en, t) {
+		return
+	}
+	st := j.Step(c.Next)
+	if st.Kind == compiler.StepSend && !r.sendable(j, en, c, st, t) {
+		return // held for the window: the cursor stays on the send
+	}
+	c.Hold = time.Time{}
+	r.advance(j, en, c)
+	r.exec(j, en, c, st, t)
+}
+
+// advance moves a cursor to the next step of its block, or removes it.
+func (r *run) advance(j *Journey, en *Enrollment, c *Cursor) {
+	steps := j.blocks[c.Block]
+	i := slices.IndexFunc(steps, func(s *compiler.Step) bool { return s.ID == c.Next })
+	if i < 0 || i+1 >= len(steps) {
+		r.removeCursor(en, c)
+		return
+	}
+	c.Next = steps[i+1].ID
+}
+
+func (r *run) removeCursor(en *Enrollment, c *Cursor) {
+	en.Cursors = slices.DeleteFunc(en.Cursors, func(x *Cursor) bool { return x == c })
+}
+
+// sendable applies suppression, the window and the cap to a due send. It
+// reports false when the send is held for the window; a suppressed or
+// capped send is recorded, and the cursor moves on past it.
+func (r *run) sendable(j *Journey, en *Enrollment, c *Cursor, st *compiler.Step, t time.Time) bool {
+	for _, s := range j.Suppress {
+		if r.holds(j, s, t, nil) {
+			r.record(j, en, t, RecSuppressed, st.ID, st.Target)
+			r.skip(j, en, c)
+			return false
+		}
+	}
+	if w := j.Window; w != nil {
+		loc := r.location()
+		if !windowOpen(w, t, loc) {
+			open := nextOpening(w, t, loc)
+			if c.Hold.IsZero() {
+				r.record(j, en, t, RecHeld, st.ID, st.Target+" until "+open.UTC().Format(time.RFC3339))
+			}
+			c.Hold = open
+			return false
+		}
+	}
+	if k := j.Cap; k != nil {
+		var kept []time.Time
+		for _, at := range r.s.Sends[j.Name] {
+			if at.After(t.Add(-time.Duration(k.Per))) {
+				kept = append(kept, at)
+			}
+		}
+		if r.s.Sends == nil {
+			r.s.Sends = map[string][]time.Time{}
+		}
+		r.s.Sends[j.Name] = kept
+		if len(kept) >= k.Count {
+			r.record(j, en, t, RecCapped, st.ID, st.Target)
+			r.skip(j, en, c)
+			return false
+		}
+	}
+	return true
+}
+
+// skip passes over the cursor's step without running it.
+func (r *run) skip(j *Journey, en *Enrollment, c *Cursor) {
+	c.Hold = time.Time{}
+	r.advance(j, en, c)
+}
+
+// exec runs one step.
+func (r *run) exec(j *Journey, en *Enrollment, c *Cursor, st *compiler.Step, t time.Time) {
+	event := c.Event
+	switch st.Kind {
+	case compiler.StepSend:
+		if r.s.Sends == nil {
+			r.s.Sends = map[string][]time.Time{}
+		}
+		r.s.Sends[j.Name] = append(r.s.Sends[j.Name], t)
+		r.act(j, en, st, t, map[string]any{"template": st.Target, "channel": st.Channel})
+		r.record(j, en, t, RecSent, st.ID, st.Target)
+	case compiler.StepNotify:
+		r.act(j, en, st, t, map[string]any{"team": st.Target, "text": st.Text})
+		r.record(j, en, t, RecNotified, st.ID, st.Target)
+	case compiler.StepTask:
+		p := map[string]any{"title": st.Target}
+		if st.For != "" {
+			p["for"] = st.For
+		}
+		if st.Due != 0 {
+			p["due"] = t.Add(time.Duration(st.Due)).UTC().Format(time.RFC3339)
+		}
+		r.act(j, en, st, t, p)
+		r.record(j, en, t, RecTask, st.ID, st.Target)
+	case compiler.StepWebhook:
+		r.act(j, en, st, t, map[string]any{"webhook": st.Target, "journey": j.Name, "stage": en.Stage})
+		r.record(j, en, t, RecWebhook, st.ID, st.Target)
+	case compiler.StepSet:
+		v, err := j.value(st.Value, r.vars(event), r.ctx(t))
+		if err != nil {
+			r.record(j, en, t, RecFailed, st.ID, err.Error())
+			return
+		}
+		setPath(r.s.Attrs, st.Target, v)
+		r.record(j, en, t, RecSet, st.ID, st.Target)
+		r.change(t, nil)
+	case compiler.StepTag, compiler.StepUntag:
+		tags := tagList(r.s.Attrs["tags"])
+		has := slices.Contains(tags, st.Target)
+		if st.Kind == compiler.StepTag && !has {
+			tags = append(tags, st.Target)
+		}
+		if st.Kind == compiler.StepUntag && has {
+			tags = slices.DeleteFunc(tags, func(x string) bool { return x == st.Target })
+		}
+		list := make([]any, len(tags))
+		for i, x := range tags {
+			list[i] = x
+		}
+		r.s.Attrs["tags"] = list
+		kind := RecTagged
+		if st.Kind == compiler.StepUntag {
+			kind = RecUntagged
+		}
+		r.record(j, en, t, kind, st.ID, st.Target)
+		r.change(t, nil)
+	case compiler.StepGoto:
+		if s, _ := j.Stage(st.Target); s != nil {
+			r.enterStage(j, en, s, t)
+		}
+	case compiler.StepNext:
+		if _, i := j.Stage(en.Stage); i >= 0 && i+1 < len(j.Stages) {
+			r.enterStage(j, en, j.Stages[i+1], t)
+		}
+	case compiler.StepExit:
+		reason := "exit"
+		if st.Target != "" {
+			reason = "exit: " + st.Target
+		}
+		r.end(j, en, t, StatusExited, reason)
+	case compiler.StepIf:
+		for i, b := range st.Branches {
+			if b.When == nil || r.holds(j, b.When, t, event) {
+				name := branchName(st, i)
+				r.record(j, en, t, RecBranch, st.ID, name)
+				r.startBlock(j, en, st.ID+"/"+name, t, event)
+				return
+			}
+		}
+	case compiler.StepSplit:
+		arm := pickArm(r.s.ID, j.Name, st)
+		r.record(j, en, t, RecArm, st.ID, arm.Name)
+		r.startBlock(j, en, st.ID+"/"+arm.Name, t, event)
+	case compiler.StepWait:
+		en.Cursors = append(en.Cursors, &Cursor{Block: st.ID + "/body", Wait: st.ID, Since: t, Until: t.Add(time.Duration(st.Within)), Event: event})
+	}
+}
+
+// matchWaits resolves the waits in progress that the event satisfies: it
+// arrived at or after the wait started and no later than its deadline, and
+// the wait's condition holds for it.
+func (r *run) matchWaits(j *Journey, en *Enrollment, t time.Time, ev *Input) {
+	for _, c := range slices.Clone(en.Cursors) {
+		if c.Wait == "" {
+			continue
+		}
+		w := j.Step(c.Wait)
+		if w.Target != ev.Name || t.Before(c.Since) || t.After(c.Until) {
+			continue
+		}
+		if w.When != nil && !r.holds(j, w.When, t, &EventIn{Name: ev.Name, Payload: ev.Payload}) {
+			continue
+		}
+		r.record(j, en, t, RecMatched, w.ID, ev.Name)
+		r.removeCursor(en, c)
+		r.startBlock(j, en, w.ID+"/body", t, &EventIn{Name: ev.Name, Payload: ev.Payload})
+	}
+}
+
+// branchName names an if's branch as the lowering does: then, elif1…, else.
+func branchName(st *compiler.Step, i int) string {
+	switch {
+	case st.Branches[i].When == nil:
+		return "else"
+	case i == 0:
+		return "then"
+	}
+	return "elif" + itoa(i)
+}
+
+// pickArm assigns an arm by a stable hash of the contact, the journey and
+// the split: the same contact always lands in the same arm (rule 7).
+func pickArm(contact, journey string, st *compiler.Step) *compiler.Arm {
+	name := st.Target
+	if name == "" {
+		name = st.ID
+	}
+	h := fnv.New64a()
+	h.Write([]byte(contact + "\x00" + journey + "\x00" + name))
+	point := float64(h.Sum64()%1000000) / 10000 // 0 ≤ point < 100
+	acc := 0.0
+	for _, a := range st.Arms {
+		acc += a.Weight
+		if point < acc {
+			return a
+		}
+	}
+	return st.Arms[len(st.Arms)-1]
+}
+
+// setPath sets a dotted attribute path, making the objects on the way.
+func setPath(attrs map[string]any, path string, v any) {
+	parts := strings.Split(path, ".")
+	m := attrs
+	for _, p := range parts[:len(parts)-1] {
+		next, ok := m[p].(map[string]any)
+		if !ok {
+			next = map[string]any{}
+			m[p] = next
+		}
+		m = next
+	}
+	if v == nil {
+		delete(m, parts[len(parts)-1])
+		return
+	}
+	m[parts[len(parts)-1]] = v
+}
+
+func tagList(v any) []string {
+	var out []string
+	switch l := v.(type) {
+	case []any:
+		for _, x := range l {
+			if s, ok := x.(string); ok {
+				out = append(out, s)
+			}
+		}
+	case []string:
+		out = append(out, l...)
+	}
+	return out
+}

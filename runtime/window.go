@@ -1,0 +1,64 @@
+package runtime
+
+import (
+	"sync"
+	"time"
+
+	"github.com/journeylang/journey/compiler"
+)
+
+// Send windows are read in the contact's time zone. A window such as
+// 09:00-18:00 mon-fri is open from 09:00 to 18:00 local time on those
+// days; one that runs past midnight (22:00-06:00 fri) belongs to the day
+// it opens on, so it is open from Friday 22:00 to Saturday 06:00. Local
+// times follow the zone's daylight-saving rules: an opening that falls in
+// the hour a clock skips happens at the first instant after it.
+
+// weekday is Monday 0 … Sunday 6.
+func weekday(t time.Time) int { return (int(t.Weekday()) + 6) % 7 }
+
+func dayOn(w *compiler.Window, day int) bool {
+	return len(w.Days) == 0 || w.Days[(day+7)%7]
+}
+
+// windowOpen reports whether the window is open at t.
+func windowOpen(w *compiler.Window, t time.Time, loc *time.Location) bool {
+	local := t.In(loc)
+	m := local.Hour()*60 + local.Minute()
+	day := weekday(local)
+	if w.From < w.To {
+		return dayOn(w, day) && w.From <= m && m < w.To
+	}
+	return (m >= w.From && dayOn(w, day)) || (m < w.To && dayOn(w, day-1))
+}
+
+// nextOpening returns the first instant at or after t when the window is
+// open.
+func nextOpening(w *compiler.Window, t time.Time, loc *time.Location) time.Time {
+	if windowOpen(w, t, loc) {
+		return t
+	}
+	local := t.In(loc)
+	for d := 0; d <= 8; d++ {
+		day := time.Date(local.Year(), local.Month(), local.Day()+d, 0, 0, 0, 0, loc)
+		open := time.Date(day.Year(), day.Month(), day.Day(), w.From/60, w.From%60, 0, 0, loc)
+		if !open.Before(t) && dayOn(w, weekday(day)) {
+			return open
+		}
+	}
+	return t // a window with no day open: never reached, the checker requires one
+}
+
+var locations sync.Map // name → *time.Location
+
+func loadLocation(name string) (*time.Location, error) {
+	if l, ok := locations.Load(name); ok {
+		return l.(*time.Location), nil
+	}
+	l, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, err
+	}
+	locations.Store(name, l)
+	return l, nil
+}

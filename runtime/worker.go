@@ -1,0 +1,47 @@
+package runtime
+
+import (
+	"context"
+	"time"
+)
+
+// Worker claims due contacts from a store in batches, runs the engine on
+// each, and completes the batch in one transaction. Any number of workers
+// may share a store.
+type Worker struct {
+	Store  Store
+	Engine *Engine
+	ID     string        // names the worker's leases
+	Batch  int           // contacts per claim; 100 when 0
+	Lease  time.Duration // how long a claim holds; 30s when 0
+}
+
+// Tick processes one batch of contacts due at now and reports how many it
+// committed.
+func (w *Worker) Tick(ctx context.Context, now time.Time) (int, error) {
+	batch, lease := w.Batch, w.Lease
+	if batch <= 0 {
+		batch = 100
+	}
+	if lease <= 0 {
+		lease = 30 * time.Second
+	}
+	work, err := w.Store.Claim(ctx, &ClaimParams{Now: now, Limit: batch, Worker: w.ID, Lease: lease})
+	if err != nil || len(work) == 0 {
+		return 0, err
+	}
+	p := &CompleteParams{Worker: w.ID, Now: now}
+	for _, wk := range work {
+		var consumed int64
+		for _, in := range wk.Inputs {
+			consumed = max(consumed, in.Seq)
+		}
+		out := w.Engine.Run(wk.State, wk.Inputs, now)
+		p.Results = append(p.Results, &WorkResult{Contact: wk.State.ID, Rev: wk.Rev, State: wk.State, Consumed: consumed, Outcome: out})
+	}
+	res, err := w.Store.Complete(ctx, p)
+	if err != nil {
+		return 0, err
+	}
+	return res.Committed, nil
+}
