@@ -24,7 +24,7 @@ import (
 var update = flag.Bool("update", false, "rewrite the expected traces in testdata/conformance")
 
 // stores are the stores the corpus runs on.
-var stores = map[string]func(t *testing.T) runtime.Store{
+var stores = map[string]func(t *testing.T) runtime.Store{ // more are added by the store test files
 	"memory": func(*testing.T) runtime.Store { return runtime.NewMemoryStore() },
 }
 
