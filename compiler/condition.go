@@ -49,7 +49,11 @@ func (c *checker) value(file string, e *ast.Expr, event string, field *Field, pa
 		return cond // clears the field
 	}
 	if !want.IsAssignableType(got) {
-		c.report(newError(file, e.Pos, CodeUnassignableValue, "cannot set %s, %s, to %s", path, field.Type.Describe(), withArticle(celTypeName(got))))
+		what := withArticle(celTypeName(got))
+		if got.IsExactType(cel.NullType) {
+			what = "null: only an optional field can be cleared"
+		}
+		c.report(newError(file, e.Pos, CodeUnassignableValue, "cannot set %s, %s, to %s", path, field.Type.Describe(), what))
 		cond.AST = nil
 		return cond
 	}
@@ -185,6 +189,8 @@ func (c *checker) celError(cond *Condition, ce *cel.Error) diag.Diagnostic {
 				d.Range = cond.span(lines, start, off)
 			}
 		}
+	case strings.HasPrefix(msg, "invalid argument to has() macro"):
+		d.Message = "has() takes a field selection: write has(contact.nps) for a contact field, has(event.x) for the event's"
 	case strings.HasPrefix(msg, "Syntax error: "):
 		msg = strings.TrimPrefix(msg, "Syntax error: ")
 		msg = reExpecting.ReplaceAllString(msg, "")

@@ -108,7 +108,12 @@ func errDuplicatePolicy(file string, span pos.Span, keyword string, prev pos.Spa
 }
 
 func errReservedName(file string, span pos.Span, name string) diag.Diagnostic {
-	return newError(file, span, CodeReservedName, "%q cannot name a field: conditions use it for something else", name)
+	if topReserved[name] {
+		return newError(file, span, CodeReservedName, "%q cannot name a contact field: conditions use the name %s", name, map[string]string{
+			"event": "for the event in scope", "now": "for the current time", "contact": "for the whole contact", "journey": "internally",
+		}[name])
+	}
+	return newError(file, span, CodeReservedName, "%q cannot name a field: it is a reserved word of CEL, the language of conditions", name)
 }
 
 func errUnknownType(file string, n *ast.Ident) diag.Diagnostic {

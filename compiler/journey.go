@@ -161,7 +161,7 @@ func (c *checker) capClause(file string, k *ast.Cap) {
 		c.report(errCap(file, k.Count.Pos, "a cap of %d sends lets nothing through; the count must be 1 or more", k.Count.Value))
 	case k.Unit.Name != "sends" && k.Unit.Name != "send":
 		c.report(withSuggestion(errCap(file, k.Unit.Pos, "a cap counts sends, not %q", k.Unit.Name), k.Unit.Name, []string{"sends"}))
-	case k.Per.Value <= 0:
+	case k.Per.Value <= 0 && c.readable(file, k.Per):
 		c.report(errZeroDuration(file, k.Per, "the period of a cap"))
 	}
 }
@@ -171,9 +171,20 @@ func (c *checker) reenter(file string, r *ast.Reenter) {
 	switch {
 	case r.Word != nil && r.Word.Name != "never":
 		c.report(errReenter(file, r.Word.Pos, r.Word.Name))
-	case r.After != nil && r.After.Value <= 0:
+	case r.After != nil && r.After.Value <= 0 && c.readable(file, r.After):
 		c.report(errZeroDuration(file, r.After, "the wait before re-entry"))
 	}
+}
+
+// readable reports whether the parser read a duration without error: one
+// it could not read has the value 0, which is not the author's.
+func (c *checker) readable(file string, d *ast.Duration) bool {
+	for _, x := range c.ws.Diags {
+		if x.File == file && x.Range.Start.Offset == d.Pos.Start.Offset {
+			return false
+		}
+	}
+	return true
 }
 
 // reachability warns about stages no contact can reach, and stages every

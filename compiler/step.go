@@ -90,7 +90,7 @@ func (c *checker) step(ctx *stepCtx, st ast.Step) {
 		}
 		c.template(ctx.file, st.Template)
 	case *ast.Task:
-		if st.Due != nil && st.Due.Value <= 0 {
+		if st.Due != nil && st.Due.Value <= 0 && c.readable(ctx.file, st.Due) {
 			c.report(errZeroDuration(ctx.file, st.Due, "a task's due time"))
 		}
 	case *ast.Set:
@@ -120,7 +120,7 @@ func (c *checker) step(ctx *stepCtx, st ast.Step) {
 		if st.When != nil {
 			c.condition(ctx.file, st.When, event)
 		}
-		if st.Within.Value <= 0 {
+		if st.Within.Value <= 0 && c.readable(ctx.file, st.Within) {
 			c.report(errZeroDuration(ctx.file, st.Within, "a wait's deadline"))
 		}
 		inner := *ctx
