@@ -42,6 +42,18 @@ func nextOpening(w *compiler.Window, t time.Time, loc *time.Location) time.Time 
 	for d := 0; d <= 8; d++ {
 		day := time.Date(local.Year(), local.Month(), local.Day()+d, 0, 0, 0, 0, loc)
 		open := time.Date(day.Year(), day.Month(), day.Day(), w.From/60, w.From%60, 0, 0, loc)
+		if l := open.In(loc); l.Hour()*60+l.Minute() != w.From {
+			// The opening's wall time does not exist that day (clocks
+			// skipped it): open at the first instant after the gap.
+			// Depending on the zone, the time is normalised before or after
+			// the gap; either way the gap's end is a bound of its period.
+			start, end := open.ZoneBounds()
+			if l.Hour()*60+l.Minute() > w.From {
+				open = start
+			} else if !end.IsZero() {
+				open = end
+			}
+		}
 		if !open.Before(t) && dayOn(w, weekday(day)) {
 			return open
 		}

@@ -45,3 +45,32 @@ func (w *Worker) Tick(ctx context.Context, now time.Time) (int, error) {
 	}
 	return res.Committed, nil
 }
+
+// Run processes due contacts until ctx ends: batch after batch while work
+// is due, then it sleeps until the next wake-up or poll, whichever comes
+// first. now is the clock; poll is 1s when 0.
+func (w *Worker) Run(ctx context.Context, now func() time.Time, poll time.Duration) error {
+	if poll <= 0 {
+		poll = time.Second
+	}
+	for {
+		n, err := w.Tick(ctx, now())
+		if err != nil && ctx.Err() == nil {
+			return err
+		}
+		if n > 0 {
+			continue
+		}
+		sleep := poll
+		if next, ok, err := w.Store.NextWake(ctx); err == nil && ok {
+			if d := next.Sub(now()); d < sleep {
+				sleep = max(d, time.Millisecond)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(sleep):
+		}
+	}
+}
