@@ -106,7 +106,44 @@ func (e *Engine) Run(s *ContactState, inputs []Input, now time.Time) *Outcome {
 	r.change(now, nil) // time-dependent conditions, at the run's time
 	s.Processed = now
 	r.out.Wake = r.wake(now)
+	r.prune(now)
 	return r.out
+}
+
+// History kept in a contact's state, so that it does not grow for ever:
+// events for count() for a year (at most maxEvents), and per journey the
+// active enrollment and the last ended one (what re-entry needs). The
+// stores keep every enrollment and record in their own tables.
+const (
+	eventHorizon = 366 * 24 * time.Hour
+	maxEvents    = 1000
+)
+
+func (r *run) prune(now time.Time) {
+	s := r.s
+	events := s.Events[:0]
+	for _, e := range s.Events {
+		if e.At.After(now.Add(-eventHorizon)) {
+			events = append(events, e)
+		}
+	}
+	if len(events) > maxEvents {
+		events = events[len(events)-maxEvents:]
+	}
+	s.Events = events
+	lastEnded := map[string]*Enrollment{}
+	for _, e := range s.Enrollments {
+		if e.Status != StatusActive && (lastEnded[e.Journey] == nil || e.Entry > lastEnded[e.Journey].Entry) {
+			lastEnded[e.Journey] = e
+		}
+	}
+	kept := s.Enrollments[:0]
+	for _, e := range s.Enrollments {
+		if e.Status == StatusActive || lastEnded[e.Journey] == e {
+			kept = append(kept, e)
+		}
+	}
+	s.Enrollments = kept
 }
 
 // eventIn is the event an input brings into scope, or nil.

@@ -102,10 +102,12 @@ func (r *run) exec(j *Journey, en *Enrollment, c *Cursor, st *compiler.Step, t t
 	event := c.Event
 	switch st.Kind {
 	case compiler.StepSend:
-		if r.s.Sends == nil {
-			r.s.Sends = map[string][]time.Time{}
+		if j.Cap != nil {
+			if r.s.Sends == nil {
+				r.s.Sends = map[string][]time.Time{}
+			}
+			r.s.Sends[j.Name] = append(r.s.Sends[j.Name], t)
 		}
-		r.s.Sends[j.Name] = append(r.s.Sends[j.Name], t)
 		r.act(j, en, st, t, map[string]any{"template": st.Target, "channel": st.Channel})
 		r.record(j, en, t, RecSent, st.ID, st.Target)
 	case compiler.StepNotify:
