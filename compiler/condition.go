@@ -70,6 +70,11 @@ func (c *checker) value(file string, e *ast.Expr, event string, field *Field, pa
 func (c *checker) compile(file string, e *ast.Expr, event string) *Condition {
 	src, spans := rewriteDurations(e.Text)
 	cond := &Condition{Expr: e, File: file, Event: event, Source: src, spans: spans}
+	for _, d := range c.ws.Diags {
+		if d.File == file && d.Severity == diag.Error && e.Pos.Contains(d.Range.Start.Offset) {
+			return cond // the parser reported what is wrong with it
+		}
+	}
 	checked, iss := c.envs.env(event).Compile(src)
 	if iss != nil && iss.Err() != nil {
 		for i, ce := range iss.Errors() {

@@ -135,7 +135,7 @@ func (p *parser) syntaxError(err error, toks []token) diag.Diagnostic {
 		d.Message = fmt.Sprintf("split weight %s needs a percent sign: %s%%", unexpected.Value, unexpected.Value)
 	case unexpected.Value == "<" && toks[0].Value == "event":
 		d.Message = "unexpected '<': an event's payload is written in braces, as in `event page_viewed { path: string }`"
-	case unexpected.Value == "<" && toks[0].Value != "stage" && ctx != inSteps:
+	case unexpected.Value == "<" && (toks[0].Value != "stage" && ctx != inSteps || prev.Value == "split" || at >= 2 && toks[at-2].Value == "split"):
 		d.Message = "unexpected '<': only blocks of steps take the angle form; write braces here"
 	case unexpected.Value == "<" && unexpected.Type == tPunct && at+1 < len(toks) && toks[at+1].Type == tIdent && !stepKeywords[toks[at+1].Value]:
 		// `stage A < emial "x" >`: the `<` was not taken for a block

@@ -18,7 +18,7 @@ func TestMalformed(t *testing.T) {
 	}{
 		{"unterminated block", j + "stage A {\n  send \"x\"\n", `2:9: unterminated block: this '{' has no closing '}'`},
 		{"unterminated angle block", j + "stage A < send \"x\"\n", `2:9: unterminated block: this '<' has no closing '>'`},
-		{"stray >", j + "stage A {\n  send \"x\" >\n}\n", `3:12: stray '>': no '<' block is open here`},
+		{"stray >", j + "stage A {\n  send \"x\" >\n}\n", `3:12: stray '>': nothing is open here for it to close`},
 		{"stray }", j + "}\nstage A {}\n", `2:1: stray '}': nothing open here to close`},
 		{"brace closes angle", j + "stage A < send \"x\" }\n", `2:9: unterminated block: this '<' has no closing '>'`},
 		{"missing duration unit", j + "stage A {\n  after 3 send \"x\"\n}\n", `3:9: duration 3 needs a unit: 3s, 3m, 3h, 3d or 3w`},
@@ -33,7 +33,7 @@ func TestMalformed(t *testing.T) {
 		{"unknown step in angle block", j + "stage A < emial \"x\" >\n", `2:11: unknown step "emial"`},
 		{"unterminated string", j + "stage A {\n  send \"x\n}\n", `3:8: unterminated string: it needs a closing " on the same line`},
 		{"single-quoted string", j + "stage A {\n  send 'x'\n}\n", `3:8: strings are written in double quotes`},
-		{"bad escape", j + "stage A {\n  send \"a\\qb\"\n}\n", `3:8: invalid escape in string "a\qb": invalid syntax`},
+		{"bad escape", j + "stage A {\n  send \"a\\qb\"\n}\n", `3:8: invalid escape in string "a\qb": the escapes are \n, \t, \", \\ and \u followed by four hex digits`},
 		{"unterminated string in condition", j + "exit when name == \"x\n", `2:19: unterminated string: it needs a closing " on the same line`},
 		{"missing condition", j + "stage A when {\n  send \"x\"\n}\n", "2:13: missing condition after `when`"},
 		{"missing if condition", j + "stage A {\n  if { next }\n}\n", "3:5: missing condition after `if`"},

@@ -399,7 +399,7 @@ func (s *scanner) punct(start int, c byte) {
 			s.stack = s.stack[:len(s.stack)-1]
 			s.emit(tPunct, start, s.off)
 		default:
-			s.errorf(start, s.off, CodeStrayBracket, "stray '>': no '<' block is open here")
+			s.errorf(start, s.off, CodeStrayBracket, "stray '>': nothing is open here for it to close")
 			s.emit(tPunct, start, s.off)
 		}
 	case '=':
