@@ -158,7 +158,10 @@ func play(ctx context.Context, d *runtime.Deployment, prog *compiler.Program, st
 			now = start.Add(at.Time.Value)
 			last = now
 		}
-		if err := sim.Advance(ctx, now); err != nil {
+		// Everything due before the input runs first; what is due at its
+		// time runs after it (with any other input of the same time), as
+		// the engine orders inputs before timers.
+		if err := sim.Advance(ctx, now.Add(-time.Nanosecond)); err != nil {
 			return "", err
 		}
 		switch st := st.(type) {
@@ -179,9 +182,6 @@ func play(ctx context.Context, d *runtime.Deployment, prog *compiler.Program, st
 			if err := store.PutContact(ctx, &runtime.PutContactParams{ID: contact, Attrs: map[string]any{st.Field.String(): v}, At: now}); err != nil {
 				return "", err
 			}
-		}
-		if err := sim.Advance(ctx, now); err != nil {
-			return "", err
 		}
 	}
 	end := last
@@ -220,7 +220,7 @@ func constant(prog *compiler.Program, text string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return out.Value(), nil
+	return runtime.Native(out)
 }
 
 // trace formats the contact's history and checks the outbox against it.

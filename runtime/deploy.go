@@ -24,10 +24,14 @@ type Deployment struct {
 // Journey is a compiled journey with a program for each condition.
 type Journey struct {
 	*compiler.Journey
-	programs    map[*compiler.Cond]cel.Program
-	blocks      map[string][]*compiler.Step // by block identity: stage name, or step identity and branch
-	timedEntry  bool                        // an entry's condition depends on time
-	timedInside bool                        // a goal, exit or stage trigger depends on time
+	programs          map[*compiler.Cond]cel.Program
+	blocks            map[string][]*compiler.Step // by block identity: stage name, or step identity and branch
+	timedEntry        bool                        // an entry's condition depends on time
+	timedInside       bool                        // a goal, exit or stage trigger depends on time
+	hasConditionEntry bool                        // an `entry when` without an event
+	timedStage        []bool                      // by stage: a trigger that depends on time
+	order             map[string]int              // step identity → position in written order
+	schema            *compiler.Schema
 }
 
 // LoadFile reads, verifies and plans the bundle at path.
@@ -78,7 +82,13 @@ func NewDeployment(p *compiler.Program) (*Deployment, error) {
 			j.programs[c] = prg
 			timed[c] = timeDependent(ast)
 		}
+		j.schema = p.Schema
+		j.order = map[string]int{}
+		for _, s := range cj.Stages {
+			walkSteps(s.Steps, func(st *compiler.Step) { j.order[st.ID] = len(j.order) })
+		}
 		for _, e := range cj.Entries {
+			j.hasConditionEntry = j.hasConditionEntry || (e.Event == "" && e.When != nil)
 			j.timedEntry = j.timedEntry || (e.Event == "" && e.When != nil && timed[e.When])
 		}
 		for _, c := range cj.Exits {
@@ -88,7 +98,9 @@ func NewDeployment(p *compiler.Program) (*Deployment, error) {
 			j.timedInside = j.timedInside || timed[g.When]
 		}
 		for _, s := range cj.Stages {
-			j.timedInside = j.timedInside || (s.On == "" && s.When != nil && timed[s.When])
+			t := s.On == "" && s.When != nil && timed[s.When]
+			j.timedStage = append(j.timedStage, t)
+			j.timedInside = j.timedInside || t
 		}
 		d.journeys[cj.Name] = j
 		d.order = append(d.order, j)
@@ -165,4 +177,20 @@ func timeDependent(a *cel.Ast) bool {
 		}
 	}))
 	return found
+}
+
+// walkSteps calls fn for every step of steps, nested ones included, in
+// written order.
+func walkSteps(steps []*compiler.Step, fn func(*compiler.Step)) {
+	for _, st := range steps {
+		fn(st)
+		for _, b := range st.Branches {
+			walkSteps(b.Steps, fn)
+		}
+		for _, a := range st.Arms {
+			walkSteps(a.Steps, fn)
+		}
+		walkSteps(st.Body, fn)
+		walkSteps(st.Timeout, fn)
+	}
 }

@@ -97,13 +97,19 @@ func (e *Engine) Run(s *ContactState, inputs []Input, now time.Time) *Outcome {
 			continue
 		}
 		if hasTimer && !due.After(now) {
-			r.fire(en, cur, due)
-			start = due
+			// A step whose time passed while the one before it was held
+			// runs now: a run's time never goes back.
+			at := due
+			if at.Before(start) {
+				at = start
+			}
+			r.fire(en, cur, at)
+			start = at
 			continue
 		}
 		break
 	}
-	r.change(now, nil) // time-dependent conditions, at the run's time
+	r.recheck(now) // time-dependent conditions, at the run's time
 	s.Processed = now
 	r.out.Wake = r.wake(now)
 	r.prune(now)
@@ -199,7 +205,7 @@ func setFlag(m map[string]bool, k string) map[string]bool {
 }
 
 // change runs the checks that follow every change of the contact: ev is
-// the event that arrived, or nil for an update or a re-check.
+// the event that arrived, or nil for an update.
 func (r *run) change(t time.Time, ev *Input) {
 	for _, j := range r.e.Deployment.Journeys() {
 		en := r.s.enrollment(j.Name)
@@ -207,13 +213,31 @@ func (r *run) change(t time.Time, ev *Input) {
 			r.tryEnter(j, t, ev)
 			continue
 		}
+		r.trackEntries(j, t)
 		if r.checkEnd(j, en, t) {
 			continue
 		}
 		if ev != nil {
 			r.matchWaits(j, en, t, ev)
 		}
-		r.forward(j, en, t, ev)
+		r.forward(j, en, t, ev, false)
+	}
+}
+
+// recheck is the check at the end of a run, when nothing changed but time:
+// goals and exits, and only the stage triggers and entries that depend on
+// time, so that a contact sent back by goto stays until the next change.
+func (r *run) recheck(t time.Time) {
+	for _, j := range r.e.Deployment.Journeys() {
+		en := r.s.enrollment(j.Name)
+		if en == nil {
+			r.tryEnter(j, t, nil)
+			continue
+		}
+		if r.checkEnd(j, en, t) {
+			continue
+		}
+		r.forward(j, en, t, nil, true)
 	}
 }
 
@@ -242,10 +266,13 @@ func (r *run) end(j *Journey, en *Enrollment, t time.Time, status, reason string
 }
 
 // forward moves the contact to the furthest later stage whose trigger
-// holds.
-func (r *run) forward(j *Journey, en *Enrollment, t time.Time, ev *Input) {
+// holds; with timedOnly, among the stages whose trigger depends on time.
+func (r *run) forward(j *Journey, en *Enrollment, t time.Time, ev *Input, timedOnly bool) {
 	_, cur := j.Stage(en.Stage)
 	for k := len(j.Stages) - 1; k > cur; k-- {
+		if timedOnly && !j.timedStage[k] {
+			continue
+		}
 		if r.triggered(j, j.Stages[k], t, ev) {
 			r.enterStage(j, en, j.Stages[k], t)
 			return
@@ -267,25 +294,59 @@ func (r *run) triggered(j *Journey, s *compiler.Stage, t time.Time, ev *Input) b
 }
 
 // tryEnter enrolls the contact when an entry of the journey fires and the
-// re-entry policy allows it.
+// re-entry policy allows it. An event entry fires when its event arrives
+// and its condition holds. A condition entry (`entry when EXPR`) fires
+// when its condition becomes true — it did not hold at the last check —
+// or, when it became true while re-entry was not yet allowed, as soon as
+// it is.
 func (r *run) tryEnter(j *Journey, t time.Time, ev *Input) {
 	fired := false
-	for _, e := range j.Entries {
-		if e.Event == "" && e.When == nil {
-			continue
-		}
-		if e.Event != "" && (ev == nil || ev.Name != e.Event) {
-			continue
-		}
-		if e.When == nil || r.holds(j, e.When, t, eventIn(ev)) {
-			fired = true
-			break
+	for i, e := range j.Entries {
+		switch {
+		case e.Event != "":
+			if ev != nil && ev.Name == e.Event && (e.When == nil || r.holds(j, e.When, t, eventIn(ev))) {
+				fired = fired || r.mayEnter(j, t)
+			}
+		case e.When != nil:
+			key := entryKey(j, i)
+			if !r.holds(j, e.When, t, nil) {
+				r.s.EntryHeld = setHeld(r.s.EntryHeld, key, false)
+				continue
+			}
+			if !r.s.EntryHeld[key] && r.mayEnter(j, t) {
+				fired = true
+				r.s.EntryHeld = setHeld(r.s.EntryHeld, key, true)
+			}
 		}
 	}
-	if !fired || !r.mayEnter(j, t) {
-		return
+	if fired {
+		r.Enroll(j, t, ev)
 	}
-	r.Enroll(j, t, ev)
+}
+
+// trackEntries keeps the state of a journey's condition entries while the
+// contact is enrolled, so that after the exit a condition that went false
+// and true again is a new entry.
+func (r *run) trackEntries(j *Journey, t time.Time) {
+	for i, e := range j.Entries {
+		if e.Event == "" && e.When != nil {
+			r.s.EntryHeld = setHeld(r.s.EntryHeld, entryKey(j, i), r.holds(j, e.When, t, nil))
+		}
+	}
+}
+
+func entryKey(j *Journey, i int) string { return j.Name + "#" + itoa(i) }
+
+func setHeld(m map[string]bool, key string, v bool) map[string]bool {
+	if !v {
+		delete(m, key)
+		return m
+	}
+	if m == nil {
+		m = map[string]bool{}
+	}
+	m[key] = true
+	return m
 }
 
 // mayEnter applies the re-entry policy to a contact that was enrolled
@@ -357,12 +418,20 @@ func (r *run) nextTimer() (*Enrollment, *Cursor, time.Time, bool) {
 		}
 		for _, c := range en.Cursors {
 			d := r.due(j, c)
-			if best == nil || d.Before(due) {
+			if best == nil || d.Before(due) || (d.Equal(due) && bestEn == en && j.order[cursorStep(c)] < j.order[cursorStep(best)]) {
 				bestEn, best, due = en, c, d
 			}
 		}
 	}
 	return bestEn, best, due, best != nil
+}
+
+// cursorStep is the step a cursor's next move belongs to.
+func cursorStep(c *Cursor) string {
+	if c.Wait != "" {
+		return c.Wait
+	}
+	return c.Next
 }
 
 // due is when a cursor's next move is.
@@ -387,11 +456,21 @@ func (r *run) wake(now time.Time) time.Time {
 	if recheck <= 0 {
 		recheck = time.Hour
 	}
+	earlier := func(t time.Time) {
+		if !t.IsZero() && (next.IsZero() || t.Before(next)) {
+			next = t
+		}
+	}
 	for _, j := range r.e.Deployment.Journeys() {
 		en := r.s.enrollment(j.Name)
-		timed := (en != nil && j.timedInside) || (en == nil && j.timedEntry && r.mayEnter(j, now.Add(recheck)))
-		if timed && (next.IsZero() || now.Add(recheck).Before(next)) {
-			next = now.Add(recheck)
+		if (en != nil && j.timedInside) || (en == nil && j.timedEntry && r.mayEnter(j, now.Add(recheck))) {
+			earlier(now.Add(recheck))
+		}
+		// A condition entry that holds but waits for re-entry to be allowed.
+		if last := r.s.last(j.Name); en == nil && last != nil && j.hasConditionEntry && j.Reenter != nil && !j.Reenter.Never {
+			if at := last.ExitedAt.Add(time.Duration(j.Reenter.After)); at.After(now) {
+				earlier(at)
+			}
 		}
 	}
 	return next

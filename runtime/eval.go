@@ -4,11 +4,15 @@ package runtime
 // and the stdlib.Context its function library reads.
 
 import (
+	"encoding/json"
+	"fmt"
 	"slices"
 	"strconv"
 	"time"
 
 	"github.com/google/cel-go/common/types"
+	"github.com/google/cel-go/common/types/ref"
+	"github.com/google/cel-go/common/types/traits"
 
 	"github.com/journeylang/journey/compiler"
 )
@@ -25,17 +29,102 @@ func (r *run) holds(j *Journey, c *compiler.Cond, t time.Time, ev *EventIn) bool
 }
 
 // vars are the variables of a condition: the contact's fields, the whole
-// contact, and the event in scope.
+// contact, and the event in scope, each in the type the schema declares
+// (see coerce).
 func (r *run) vars(ev *EventIn) map[string]any {
-	vars := make(map[string]any, len(r.s.Attrs)+2)
-	for k, v := range r.s.Attrs {
+	schema := r.e.Deployment.Program.Schema
+	attrs := coerceObject(schema.Contact, r.s.Attrs)
+	vars := make(map[string]any, len(attrs)+2)
+	for k, v := range attrs {
 		vars[k] = v
 	}
-	vars["contact"] = r.s.Attrs
+	vars["contact"] = attrs
 	if ev != nil {
-		vars["event"] = ev.Payload
+		if e := schema.Events[ev.Name]; e != nil {
+			vars["event"] = coerceObject(e.Payload, ev.Payload)
+		} else {
+			vars["event"] = ev.Payload
+		}
 	}
 	return vars
+}
+
+// coerceObject returns an object's values in the types its schema
+// declares. Values come from JSON (an API, a store), where every number is
+// a float and a timestamp is a string: CEL would refuse to add a double to
+// an int, or to take days_since of a string.
+func coerceObject(o *compiler.Object, values map[string]any) map[string]any {
+	out := make(map[string]any, len(values))
+	for k, v := range values {
+		if f := o.Field(k); f != nil {
+			out[k] = coerce(f.Type, v)
+		} else {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func coerce(t *compiler.Type, v any) any {
+	switch t.Kind {
+	case compiler.KindInt:
+		switch n := v.(type) {
+		case float64:
+			if n == float64(int64(n)) {
+				return int64(n)
+			}
+		case int:
+			return int64(n)
+		case json.Number:
+			if i, err := n.Int64(); err == nil {
+				return i
+			}
+		}
+	case compiler.KindDouble:
+		switch n := v.(type) {
+		case int64:
+			return float64(n)
+		case int:
+			return float64(n)
+		}
+	case compiler.KindTimestamp:
+		if s, ok := v.(string); ok {
+			if ts, err := time.Parse(time.RFC3339Nano, s); err == nil {
+				return ts
+			}
+		}
+	case compiler.KindDuration:
+		if s, ok := v.(string); ok {
+			if d, err := time.ParseDuration(s); err == nil {
+				return d
+			}
+			var d compiler.Duration
+			if d.UnmarshalText([]byte(s)) == nil {
+				return time.Duration(d)
+			}
+		}
+	case compiler.KindList:
+		if l, ok := v.([]any); ok {
+			out := make([]any, len(l))
+			for i, x := range l {
+				out[i] = coerce(t.Elem, x)
+			}
+			return out
+		}
+	case compiler.KindMap:
+		if m, ok := v.(map[string]any); ok {
+			out := make(map[string]any, len(m))
+			for k, x := range m {
+				out[k] = coerce(t.Elem, x)
+			}
+			return out
+		}
+	case compiler.KindObject:
+		if m, ok := v.(map[string]any); ok {
+			return coerceObject(t.Object, m)
+		}
+	}
+	return v
 }
 
 // value evaluates the value of a `set` as a plain Go value.
@@ -44,29 +133,53 @@ func (j *Journey) value(c *compiler.Cond, vars map[string]any, ctx *runCtx) (any
 	if err != nil {
 		return nil, err
 	}
-	if out == types.NullValue {
-		return nil, nil
-	}
-	switch v := out.Value().(type) {
-	case time.Time:
-		return v.UTC().Format(time.RFC3339Nano), nil
-	case time.Duration:
-		return v.String(), nil
-	}
-	return plain(out.Value()), nil
+	return Native(out)
 }
 
-// plain converts CEL's values to JSON-friendly Go values.
-func plain(v any) any {
-	switch v := v.(type) {
-	case []any:
-		out := make([]any, len(v))
-		for i, x := range v {
-			out[i] = plain(x)
-		}
-		return out
+// Native converts a CEL value to what a contact's attributes hold, as JSON
+// would: numbers, strings, booleans, lists, maps; timestamps as RFC 3339
+// text and durations as Go durations' text.
+func Native(v ref.Val) (any, error) {
+	switch x := v.Value().(type) {
+	case nil:
+		return nil, nil
+	case time.Time:
+		return x.UTC().Format(time.RFC3339Nano), nil
+	case time.Duration:
+		return x.String(), nil
+	case int64, uint64, float64, string, bool:
+		return x, nil
 	}
-	return v
+	switch v := v.(type) {
+	case traits.Lister:
+		var out []any
+		for it := v.Iterator(); it.HasNext() == types.True; {
+			x, err := Native(it.Next())
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, x)
+		}
+		if out == nil {
+			out = []any{}
+		}
+		return out, nil
+	case traits.Mapper:
+		out := map[string]any{}
+		for it := v.Iterator(); it.HasNext() == types.True; {
+			k := it.Next()
+			x, err := Native(v.Get(k))
+			if err != nil {
+				return nil, err
+			}
+			out[fmt.Sprint(k.Value())] = x
+		}
+		return out, nil
+	}
+	if v == types.NullValue {
+		return nil, nil
+	}
+	return v.Value(), nil
 }
 
 // ctx returns the function library's view of the contact at time t.

@@ -17,6 +17,7 @@ type ContactState struct {
 	Opened      map[string]bool        `json:"opened,omitempty"`      // templates whose emails were opened
 	Clicked     map[string]bool        `json:"clicked,omitempty"`     // templates whose emails were clicked
 	Sends       map[string][]time.Time `json:"sends,omitempty"`       // send times by journey, for caps
+	EntryHeld   map[string]bool        `json:"entry_held,omitempty"`  // condition entries ("journey#i") that held at their last check
 	Processed   time.Time              `json:"processed"`             // the last time the engine ran for this contact
 }
 

@@ -15,14 +15,14 @@ import (
 // cursor's next step.
 func (r *run) fire(en *Enrollment, c *Cursor, t time.Time) {
 	j := r.e.Deployment.Journey(en.Journey)
+	if r.checkEnd(j, en, t) {
+		return
+	}
 	if c.Wait != "" {
 		w := j.Step(c.Wait)
 		r.record(j, en, t, RecTimedOut, w.ID, w.Target)
 		r.removeCursor(en, c)
 		r.startBlock(j, en, w.ID+"/timeout", c.Until, c.Event)
-		return
-	}
-	if r.checkEnd(j, en, t) {
 		return
 	}
 	st := j.Step(c.Next)

@@ -13,7 +13,7 @@ func TestWindows(t *testing.T) {
 	weekdays := []bool{true, true, true, true, true, false, false}
 	office := &compiler.Window{From: 9 * 60, To: 18 * 60, Days: weekdays}
 	night := &compiler.Window{From: 22 * 60, To: 6 * 60, Days: []bool{false, false, false, false, true, false, false}} // Fri 22:00 to Sat 06:00
-	early := &compiler.Window{From: 2*60 + 30, To: 4 * 60}                                                                // 02:30-04:00, every day
+	early := &compiler.Window{From: 2*60 + 30, To: 4 * 60}                                                             // 02:30-04:00, every day
 	tests := []struct {
 		name string
 		w    *compiler.Window

@@ -1,0 +1,297 @@
+package runtime
+
+// The Postgres store: production, and any number of runners on one
+// database. Its statements live one per file in queries/postgres, embedded
+// and loaded by name; none is assembled at run time. The schema is
+// migrations/postgres, applied when the store opens.
+//
+// The rules are MemoryStore's, made durable and concurrent:
+//
+//   - Intake (AddEvent, PutContact) is one transaction: the event's
+//     identity (a repeat changes nothing), the contact if it is new, its
+//     wake-up brought forward to the input's time, then the input. The
+//     wake-up's row lock is taken before the input is numbered, so the
+//     inputs of one contact are numbered in commit order and a worker that
+//     consumed inputs up to n can delete seq <= n without losing one that
+//     was still in flight.
+//   - Claim is one statement: due wake-ups, earliest first, FOR UPDATE
+//     SKIP LOCKED, leased to the worker; then the states and inputs of the
+//     whole batch are read in two queries.
+//   - Complete is one transaction per batch: the wake-ups the worker still
+//     holds are locked in contact order (a contact missing is lost), the
+//     states are written only over the revision claimed (else lost), and
+//     for the contacts written the consumed inputs are deleted, the next
+//     wake-ups set and the leases released, the outbox rows inserted once
+//     per key, the history appended and the enrollments mirrored — a
+//     handful of statements for the whole batch, each over arrays.
+//
+// Times are timestamptz, which keeps microseconds: a time is rounded up to
+// the microsecond when stored (a wake-up never comes before the timer it
+// stands for), and a claim's Now is rounded down (nothing is claimed
+// before it is due). Times read back are in UTC.
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+)
+
+// PostgresStore is a Store in a Postgres database, in the schema its
+// connection's search_path names. Any number of stores, in one process
+// or many, may share a schema.
+type PostgresStore struct {
+	db *sqlx.DB
+}
+
+var _ Store = (*PostgresStore)(nil)
+
+//go:embed queries/postgres/*.sql
+var pgQueryFiles embed.FS
+
+// pgQuery returns the statement in queries/postgres/<name>.sql.
+func pgQuery(name string) string {
+	b, err := pgQueryFiles.ReadFile("queries/postgres/" + name + ".sql")
+	if err != nil {
+		panic(fmt.Sprintf("postgres store: no query %q: %v", name, err))
+	}
+	return string(b)
+}
+
+// pgq holds the store's statements, loaded once by file name.
+var pgq = struct {
+	currentSchema, insertEventID, touchContact, insertInput                   string
+	claim, claimedStates, claimedInputs                                       string
+	lockLeases, updateStates, deleteInputs, releaseWakeups                    string
+	insertOutbox, insertHistory, upsertEnrollments, nextWake, contact, outbox string
+	history                                                                   string
+}{
+	currentSchema:     pgQuery("current_schema"),
+	insertEventID:     pgQuery("insert_event_id"),
+	touchContact:      pgQuery("touch_contact"),
+	insertInput:       pgQuery("insert_input"),
+	claim:             pgQuery("claim"),
+	claimedStates:     pgQuery("claimed_states"),
+	claimedInputs:     pgQuery("claimed_inputs"),
+	lockLeases:        pgQuery("lock_leases"),
+	updateStates:      pgQuery("update_states"),
+	deleteInputs:      pgQuery("delete_inputs"),
+	releaseWakeups:    pgQuery("release_wakeups"),
+	insertOutbox:      pgQuery("insert_outbox"),
+	insertHistory:     pgQuery("insert_history"),
+	upsertEnrollments: pgQuery("upsert_enrollments"),
+	nextWake:          pgQuery("next_wake"),
+	contact:           pgQuery("contact"),
+	outbox:            pgQuery("outbox"),
+	history:           pgQuery("history"),
+}
+
+// OpenPostgres connects to the database dsn names (a URL or key=value
+// string, as lib/pq reads it) and brings its schema up to date. The store
+// lives in the schema the connection's search_path resolves to: set
+// search_path in the DSN (…?search_path=journey) to keep it apart; the
+// schema must exist.
+func OpenPostgres(ctx context.Context, dsn string) (*PostgresStore, error) {
+	db, err := sqlx.ConnectContext(ctx, "postgres", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("postgres store: connecting: %w", err)
+	}
+	var schema sql.NullString
+	if err := db.GetContext(ctx, &schema, pgq.currentSchema); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("postgres store: %w", err)
+	}
+	if !schema.Valid {
+		db.Close()
+		return nil, errors.New("postgres store: the connection's search_path names no schema that exists")
+	}
+	if err := migrate(ctx, db.DB, "postgres"); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return &PostgresStore{db: db}, nil
+}
+
+// PutContact implements Store.
+func (s *PostgresStore) PutContact(ctx context.Context, p *PutContactParams) error {
+	attrs, err := pgJSONOrNull(p.Attrs)
+	if err != nil {
+		return err
+	}
+	_, err = s.intake(ctx, p.ID, "", &pgInput{kind: InputUpdate, attrs: attrs, at: p.At})
+	return err
+}
+
+// AddEvent implements Store.
+func (s *PostgresStore) AddEvent(ctx context.Context, p *AddEventParams) (bool, error) {
+	payload, err := pgJSONOrNull(p.Payload)
+	if err != nil {
+		return false, err
+	}
+	return s.intake(ctx, p.Contact, p.ID, &pgInput{kind: InputEvent, eventID: p.ID, name: p.Name, payload: payload, at: p.At})
+}
+
+// pgInput is an input on its way into the inputs table.
+type pgInput struct {
+	kind, eventID, name string
+	payload, attrs      any // JSON text, or nil for NULL
+	at                  time.Time
+}
+
+// intake queues an input for a contact in one transaction, first taking
+// the event identity dedupe (unless "") and reporting false for a repeat.
+func (s *PostgresStore) intake(ctx context.Context, contact, dedupe string, in *pgInput) (bool, error) {
+	initial, err := json.Marshal(&ContactState{ID: contact, Attrs: map[string]any{}})
+	if err != nil {
+		return false, err
+	}
+	at := pgCeil(in.at)
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return false, err
+	}
+	defer tx.Rollback()
+	if dedupe != "" {
+		var taken []string
+		if err := tx.SelectContext(ctx, &taken, pgq.insertEventID, dedupe, contact, at); err != nil {
+			return false, fmt.Errorf("postgres store: event identity: %w", err)
+		}
+		if len(taken) == 0 {
+			return false, nil
+		}
+	}
+	if _, err := tx.ExecContext(ctx, pgq.touchContact, contact, string(initial), at); err != nil {
+		return false, fmt.Errorf("postgres store: waking %s: %w", contact, err)
+	}
+	if _, err := tx.ExecContext(ctx, pgq.insertInput, contact, in.kind, in.eventID, in.name, in.payload, in.attrs, at); err != nil {
+		return false, fmt.Errorf("postgres store: queueing an input for %s: %w", contact, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return false, fmt.Errorf("postgres store: intake for %s: %w", contact, err)
+	}
+	return true, nil
+}
+
+// NextWake implements Store.
+func (s *PostgresStore) NextWake(ctx context.Context) (time.Time, bool, error) {
+	var next sql.NullTime
+	if err := s.db.GetContext(ctx, &next, pgq.nextWake); err != nil {
+		return time.Time{}, false, fmt.Errorf("postgres store: next wake-up: %w", err)
+	}
+	if !next.Valid {
+		return time.Time{}, false, nil
+	}
+	return next.Time.UTC(), true, nil
+}
+
+// Contact implements Store.
+func (s *PostgresStore) Contact(ctx context.Context, id string) (*ContactState, error) {
+	var state []byte
+	err := s.db.GetContext(ctx, &state, pgq.contact, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("postgres store: contact %s: %w", id, err)
+	}
+	var out ContactState
+	if err := json.Unmarshal(state, &out); err != nil {
+		return nil, fmt.Errorf("postgres store: contact %s: %w", id, err)
+	}
+	return &out, nil
+}
+
+// pgAction is an outbox row.
+type pgAction struct {
+	Key     string    `db:"key"`
+	Contact string    `db:"contact_id"`
+	Journey string    `db:"journey"`
+	Version string    `db:"version"`
+	Step    string    `db:"step"`
+	Kind    string    `db:"kind"`
+	Target  string    `db:"target"`
+	Payload []byte    `db:"payload"`
+	Due     time.Time `db:"due"`
+}
+
+// Outbox implements Store.
+func (s *PostgresStore) Outbox(ctx context.Context, p *OutboxParams) ([]Action, error) {
+	var rows []pgAction
+	if err := s.db.SelectContext(ctx, &rows, pgq.outbox, p.Contact); err != nil {
+		return nil, fmt.Errorf("postgres store: outbox: %w", err)
+	}
+	var out []Action
+	for _, r := range rows {
+		payload, err := pgCanonicalJSON(r.Payload)
+		if err != nil {
+			return nil, fmt.Errorf("postgres store: outbox %s: %w", r.Key, err)
+		}
+		out = append(out, Action{
+			Key: r.Key, Contact: r.Contact, Journey: r.Journey, Version: r.Version, Step: r.Step,
+			Kind: r.Kind, Target: r.Target, Payload: payload, Due: r.Due.UTC(),
+		})
+	}
+	return out, nil
+}
+
+// pgRecord is a history row.
+type pgRecord struct {
+	Contact string    `db:"contact_id"`
+	Journey string    `db:"journey"`
+	Entry   int       `db:"entry"`
+	Kind    string    `db:"kind"`
+	Step    string    `db:"step"`
+	Detail  string    `db:"detail"`
+	At      time.Time `db:"at"`
+}
+
+// History implements Store.
+func (s *PostgresStore) History(ctx context.Context, p *HistoryParams) ([]Record, error) {
+	var rows []pgRecord
+	if err := s.db.SelectContext(ctx, &rows, pgq.history, p.Contact); err != nil {
+		return nil, fmt.Errorf("postgres store: history: %w", err)
+	}
+	var out []Record
+	for _, r := range rows {
+		out = append(out, Record{At: r.At.UTC(), Contact: r.Contact, Journey: r.Journey, Entry: r.Entry, Kind: r.Kind, Step: r.Step, Detail: r.Detail})
+	}
+	return out, nil
+}
+
+// Close implements Store.
+func (s *PostgresStore) Close() error { return s.db.Close() }
+
+// pgCeil rounds a time up to the microsecond, in UTC.
+func pgCeil(t time.Time) time.Time {
+	u := t.Truncate(time.Microsecond)
+	if u.Before(t) {
+		u = u.Add(time.Microsecond)
+	}
+	return u.UTC()
+}
+
+// pgFloor rounds a time down to the microsecond, in UTC.
+func pgFloor(t time.Time) time.Time { return t.Truncate(time.Microsecond).UTC() }
+
+// pgTimeText is a time as an element of a timestamptz[] parameter: rounded
+// up to the microsecond, in UTC.
+func pgTimeText(t time.Time) string {
+	return pgCeil(t).Format("2006-01-02T15:04:05.999999Z07:00")
+}
+
+// pgNullTimeText is pgTimeText, with NULL for the zero time.
+func pgNullTimeText(t time.Time) sql.NullString {
+	if t.IsZero() {
+		return sql.NullString{}
+	}
+	return sql.NullString{String: pgTimeText(t), Valid: true}
+}
+
+// pgArray wraps a slice as an array parameter.
+func pgArray(a any) any { return pq.Array(a) }

@@ -1,0 +1,8 @@
+-- Writes new states, each only over the revision it was claimed at, and
+-- returns the contacts written.
+-- $1 contact ids, $2 claimed revisions, $3 new states (JSON).
+UPDATE contacts AS c
+SET state = u.state, rev = c.rev + 1, updated_at = now()
+FROM unnest($1::text[], $2::bigint[], $3::jsonb[]) AS u (id, rev, state)
+WHERE c.id = u.id AND c.rev = u.rev
+RETURNING c.id;

@@ -1,0 +1,484 @@
+package runtime
+
+// The SQLite store: the embedded default, one database file.
+//
+// SQLite takes one writer at a time, so the store keeps exactly one
+// writer connection and sends every write through it, in transactions that
+// begin IMMEDIATE: a transaction takes the write lock when it starts, not
+// when it first writes, so a writer never fails upgrading a read lock (a
+// case busy_timeout cannot help), and a writer in another process waits
+// up to busy_timeout instead of failing. The
+// journal is a WAL, so readers — a small pool of their own — never block
+// the writer nor it them; synchronous=FULL makes every commit durable, as
+// the runtime's claims of exactly-once effects need.
+//
+// Every statement is a file in queries/sqlite, embedded and prepared when
+// the store opens; none is assembled at run time. SQLite has no arrays, so
+// a batch is a loop of single-row statements inside one transaction.
+//
+// Times are text: UTC, fixed width, nanoseconds (sqliteTimeLayout), so
+// that text order is time order and the queries compare them as text. A
+// zero time is NULL where the column allows it (wake-ups, exits).
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	_ "modernc.org/sqlite" // the "sqlite" driver, pure Go
+)
+
+//go:embed queries/sqlite/*.sql
+var sqliteQueryFiles embed.FS
+
+// sqliteTimeLayout formats every time the store writes.
+const sqliteTimeLayout = "2006-01-02T15:04:05.000000000Z"
+
+const (
+	sqliteBusyTimeout = 5 * time.Second // how long a statement waits for another process's lock
+	sqliteReaders     = 4               // connections in the read pool
+)
+
+// SQLiteStore is a Store in a SQLite database file. It is safe for
+// concurrent use; writes are serialised on one connection.
+type SQLiteStore struct {
+	write *sqlx.DB              // one connection; every transaction is BEGIN IMMEDIATE
+	read  *sqlx.DB              // the read pool; the writer itself for ":memory:"
+	wstmt map[string]*sqlx.Stmt // every query prepared on the writer, by file name without ".sql"
+	rstmt map[string]*sqlx.Stmt // and on the read pool
+}
+
+var _ Store = (*SQLiteStore)(nil)
+
+// OpenSQLite opens (creating it if need be) the SQLite database at path
+// and brings its schema up to date. path is a file name without a query;
+// ":memory:" gives a private in-memory database, for tests.
+func OpenSQLite(ctx context.Context, path string) (*SQLiteStore, error) {
+	if path == "" || strings.ContainsRune(path, '?') {
+		return nil, fmt.Errorf("sqlite store: bad database path %q", path)
+	}
+	texts, err := sqliteQueries()
+	if err != nil {
+		return nil, err
+	}
+	s := &SQLiteStore{}
+	if err := s.open(ctx, path, texts); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("sqlite store %s: %w", path, err)
+	}
+	return s, nil
+}
+
+func (s *SQLiteStore) open(ctx context.Context, path string, texts map[string]string) error {
+	busy := strconv.FormatInt(sqliteBusyTimeout.Milliseconds(), 10)
+	memory := path == ":memory:"
+
+	params := url.Values{
+		"_busy_timeout": {busy},
+		"_journal_mode": {"WAL"},
+		"_synchronous":  {"FULL"},
+		"_foreign_keys": {"0"},
+		"_txlock":       {"immediate"},
+	}
+	w, err := sqlx.Open("sqlite", path+"?"+params.Encode())
+	if err != nil {
+		return err
+	}
+	s.write = w
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetConnMaxIdleTime(0)
+	if err := checkSQLiteSettings(ctx, w, texts["settings"], memory); err != nil {
+		return err
+	}
+	if err := migrate(ctx, w.DB, "sqlite"); err != nil {
+		return err
+	}
+	if s.wstmt, err = prepareSQLite(ctx, w, texts); err != nil {
+		return err
+	}
+
+	if memory {
+		s.read, s.rstmt = w, s.wstmt
+		return nil
+	}
+	params = url.Values{
+		"_busy_timeout": {busy},
+		"_foreign_keys": {"0"},
+		"_query_only":   {"1"},
+	}
+	r, err := sqlx.Open("sqlite", path+"?"+params.Encode())
+	if err != nil {
+		return err
+	}
+	s.read = r
+	r.SetMaxOpenConns(sqliteReaders)
+	r.SetMaxIdleConns(sqliteReaders)
+	s.rstmt, err = prepareSQLite(ctx, r, texts)
+	return err
+}
+
+// sqliteQueries reads the embedded queries, by file name without ".sql".
+func sqliteQueries() (map[string]string, error) {
+	files, err := fs.Glob(sqliteQueryFiles, "queries/sqlite/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	texts := make(map[string]string, len(files))
+	for _, f := range files {
+		b, err := sqliteQueryFiles.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		texts[strings.TrimSuffix(path.Base(f), ".sql")] = string(b)
+	}
+	return texts, nil
+}
+
+func prepareSQLite(ctx context.Context, db *sqlx.DB, texts map[string]string) (map[string]*sqlx.Stmt, error) {
+	out := make(map[string]*sqlx.Stmt, len(texts))
+	for name, text := range texts {
+		st, err := db.PreparexContext(ctx, text)
+		if err != nil {
+			closeSQLiteStmts(out)
+			return nil, fmt.Errorf("query %s: %w", name, err)
+		}
+		out[name] = st
+	}
+	return out, nil
+}
+
+func closeSQLiteStmts(stmts map[string]*sqlx.Stmt) {
+	for _, st := range stmts {
+		st.Close()
+	}
+}
+
+// checkSQLiteSettings refuses a writer connection that did not take the
+// settings the store's guarantees rest on.
+func checkSQLiteSettings(ctx context.Context, db *sqlx.DB, query string, memory bool) error {
+	var got struct {
+		JournalMode string `db:"journal_mode"`
+		Synchronous int    `db:"synchronous"`
+		BusyTimeout int64  `db:"busy_timeout"`
+		ForeignKeys int    `db:"foreign_keys"`
+	}
+	if err := db.GetContext(ctx, &got, query); err != nil {
+		return err
+	}
+	switch {
+	case !memory && !strings.EqualFold(got.JournalMode, "wal"):
+		return fmt.Errorf("journal_mode is %s, not wal", got.JournalMode)
+	case got.Synchronous != 2:
+		return fmt.Errorf("synchronous is %d, not 2 (FULL)", got.Synchronous)
+	case got.BusyTimeout != sqliteBusyTimeout.Milliseconds():
+		return fmt.Errorf("busy_timeout is %d ms", got.BusyTimeout)
+	case got.ForeignKeys != 0:
+		return errors.New("foreign_keys is on")
+	}
+	return nil
+}
+
+// Close implements Store.
+func (s *SQLiteStore) Close() error {
+	var errs []error
+	if s.read != nil && s.read != s.write {
+		closeSQLiteStmts(s.rstmt)
+		errs = append(errs, s.read.Close())
+	}
+	if s.write != nil {
+		closeSQLiteStmts(s.wstmt)
+		errs = append(errs, s.write.Close())
+	}
+	s.read, s.write, s.rstmt, s.wstmt = nil, nil, nil, nil
+	return errors.Join(errs...)
+}
+
+// stmt returns a query for use inside a write transaction.
+func (s *SQLiteStore) stmt(ctx context.Context, tx *sqlx.Tx, name string) *sqlx.Stmt {
+	st, ok := s.wstmt[name]
+	if !ok {
+		panic("sqlite store: no query " + name)
+	}
+	return tx.StmtxContext(ctx, st)
+}
+
+// reader returns a query for the read pool.
+func (s *SQLiteStore) reader(name string) *sqlx.Stmt {
+	st, ok := s.rstmt[name]
+	if !ok {
+		panic("sqlite store: no query " + name)
+	}
+	return st
+}
+
+// errSQLiteRollback makes inTx roll back without reporting an error.
+var errSQLiteRollback = errors.New("roll back")
+
+// inTx runs f in an immediate transaction on the writer and commits if f
+// returns nil.
+func (s *SQLiteStore) inTx(ctx context.Context, f func(tx *sqlx.Tx) error) error {
+	tx, err := s.write.BeginTxx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := f(tx); err != nil {
+		tx.Rollback()
+		if errors.Is(err, errSQLiteRollback) {
+			return nil
+		}
+		return err
+	}
+	return tx.Commit()
+}
+
+// PutContact implements Store.
+func (s *SQLiteStore) PutContact(ctx context.Context, p *PutContactParams) error {
+	attrs, err := sqliteJSON(p.Attrs)
+	if err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		return s.queue(ctx, tx, p.ID, InputUpdate, nil, nil, nil, attrs, p.At)
+	})
+}
+
+// AddEvent implements Store.
+func (s *SQLiteStore) AddEvent(ctx context.Context, p *AddEventParams) (bool, error) {
+	payload, err := sqliteJSON(p.Payload)
+	if err != nil {
+		return false, err
+	}
+	added := false
+	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if p.ID != "" {
+			res, err := s.stmt(ctx, tx, "event_id_insert").ExecContext(ctx,
+				sql.Named("id", p.ID), sql.Named("contact_id", p.Contact), sql.Named("at", sqliteTime(p.At)))
+			if err != nil {
+				return err
+			}
+			if n, err := res.RowsAffected(); err != nil || n == 0 {
+				if err == nil {
+					err = errSQLiteRollback // seen before
+				}
+				return err
+			}
+		}
+		added = true
+		return s.queue(ctx, tx, p.Contact, InputEvent, sqliteText(p.ID), sqliteText(p.Name), payload, nil, p.At)
+	})
+	return added && err == nil, err
+}
+
+// queue creates the contact if need be, adds an input, and wakes the
+// contact at the input's time unless it is due earlier.
+func (s *SQLiteStore) queue(ctx context.Context, tx *sqlx.Tx, id, kind string, eventID, name, payload, attrs any, at time.Time) error {
+	state, err := json.Marshal(&ContactState{ID: id, Attrs: map[string]any{}})
+	if err != nil {
+		return err
+	}
+	if _, err := s.stmt(ctx, tx, "contact_insert").ExecContext(ctx,
+		sql.Named("id", id), sql.Named("state", string(state))); err != nil {
+		return err
+	}
+	if _, err := s.stmt(ctx, tx, "input_insert").ExecContext(ctx,
+		sql.Named("contact_id", id), sql.Named("kind", kind), sql.Named("event_id", eventID),
+		sql.Named("name", name), sql.Named("payload", payload), sql.Named("attrs", attrs),
+		sql.Named("at", sqliteTime(at))); err != nil {
+		return err
+	}
+	_, err = s.stmt(ctx, tx, "wakeup_upsert").ExecContext(ctx,
+		sql.Named("contact_id", id), sql.Named("at", sqliteTime(at)))
+	return err
+}
+
+// NextWake implements Store.
+func (s *SQLiteStore) NextWake(ctx context.Context) (time.Time, bool, error) {
+	var next sql.NullString
+	if err := s.reader("next_wake").GetContext(ctx, &next); err != nil {
+		return time.Time{}, false, err
+	}
+	if !next.Valid {
+		return time.Time{}, false, nil
+	}
+	t, err := parseSQLiteTime(next.String)
+	return t, err == nil, err
+}
+
+// Contact implements Store.
+func (s *SQLiteStore) Contact(ctx context.Context, id string) (*ContactState, error) {
+	var row struct {
+		State string `db:"state"`
+		Rev   int64  `db:"rev"`
+	}
+	err := s.reader("contact_state").GetContext(ctx, &row, sql.Named("id", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	var st ContactState
+	if err := json.Unmarshal([]byte(row.State), &st); err != nil {
+		return nil, fmt.Errorf("contact %s: %w", id, err)
+	}
+	return &st, nil
+}
+
+// Outbox implements Store.
+func (s *SQLiteStore) Outbox(ctx context.Context, p *OutboxParams) ([]Action, error) {
+	var rows []struct {
+		Key     string `db:"key"`
+		Contact string `db:"contact_id"`
+		Journey string `db:"journey"`
+		Version string `db:"version"`
+		Step    string `db:"step"`
+		Kind    string `db:"kind"`
+		Target  string `db:"target"`
+		Payload string `db:"payload"`
+		Due     string `db:"due"`
+	}
+	var err error
+	if p.Contact == "" {
+		err = s.reader("outbox_all").SelectContext(ctx, &rows)
+	} else {
+		err = s.reader("outbox_contact").SelectContext(ctx, &rows, sql.Named("contact_id", p.Contact))
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []Action
+	for _, r := range rows {
+		due, err := parseSQLiteTime(r.Due)
+		if err != nil {
+			return nil, fmt.Errorf("outbox %s: %w", r.Key, err)
+		}
+		out = append(out, Action{
+			Key: r.Key, Contact: r.Contact, Journey: r.Journey, Version: r.Version, Step: r.Step,
+			Kind: r.Kind, Target: r.Target, Payload: json.RawMessage(r.Payload), Due: due,
+		})
+	}
+	return out, nil
+}
+
+// History implements Store.
+func (s *SQLiteStore) History(ctx context.Context, p *HistoryParams) ([]Record, error) {
+	var rows []struct {
+		Contact string         `db:"contact_id"`
+		Journey string         `db:"journey"`
+		Entry   int            `db:"entry"`
+		Kind    string         `db:"kind"`
+		Step    sql.NullString `db:"step"`
+		Detail  sql.NullString `db:"detail"`
+		At      string         `db:"at"`
+	}
+	var err error
+	if p.Contact == "" {
+		err = s.reader("history_all").SelectContext(ctx, &rows)
+	} else {
+		err = s.reader("history_contact").SelectContext(ctx, &rows, sql.Named("contact_id", p.Contact))
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []Record
+	for _, r := range rows {
+		at, err := parseSQLiteTime(r.At)
+		if err != nil {
+			return nil, fmt.Errorf("history of %s: %w", r.Contact, err)
+		}
+		out = append(out, Record{
+			At: at, Contact: r.Contact, Journey: r.Journey, Entry: r.Entry, Kind: r.Kind,
+			Step: r.Step.String, Detail: r.Detail.String,
+		})
+	}
+	return out, nil
+}
+
+// sqliteTime formats a time for a column.
+func sqliteTime(t time.Time) string { return t.UTC().Format(sqliteTimeLayout) }
+
+// sqliteNullTime is sqliteTime, or NULL for the zero time.
+func sqliteNullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return sqliteTime(t)
+}
+
+func parseSQLiteTime(s string) (time.Time, error) {
+	return time.Parse(sqliteTimeLayout, s)
+}
+
+// sqliteText is s, or NULL for "".
+func sqliteText(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// sqliteJSON encodes an object for a column, or NULL for a nil map.
+func sqliteJSON(m map[string]any) (any, error) {
+	if m == nil {
+		return nil, nil
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		return nil, err
+	}
+	return string(b), nil
+}
+
+// sqliteObject decodes an object a column holds, nil for NULL. A number
+// without a fraction or an exponent that fits comes back as an int64,
+// any other as a float64: so an integer attribute or payload field reads
+// back as the integer it was queued as.
+func sqliteObject(s sql.NullString) (map[string]any, error) {
+	if !s.Valid {
+		return nil, nil
+	}
+	dec := json.NewDecoder(strings.NewReader(s.String))
+	dec.UseNumber()
+	var m map[string]any
+	if err := dec.Decode(&m); err != nil {
+		return nil, err
+	}
+	for k, v := range m {
+		m[k] = sqliteNumbers(v)
+	}
+	return m, nil
+}
+
+func sqliteNumbers(v any) any {
+	switch v := v.(type) {
+	case json.Number:
+		if !strings.ContainsAny(string(v), ".eE") {
+			if i, err := v.Int64(); err == nil {
+				return i
+			}
+		}
+		f, _ := v.Float64()
+		return f
+	case map[string]any:
+		for k, x := range v {
+			v[k] = sqliteNumbers(x)
+		}
+	case []any:
+		for i, x := range v {
+			v[i] = sqliteNumbers(x)
+		}
+	}
+	return v
+}
