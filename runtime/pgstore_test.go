@@ -42,7 +42,7 @@ var pgAdmin struct {
 // pgAdminDB returns a connection to the test server for creating and
 // dropping schemas, or skips the test (fails it under CI) when there is no
 // server.
-func pgAdminDB(t *testing.T) *sql.DB {
+func pgAdminDB(t testing.TB) *sql.DB {
 	t.Helper()
 	pgAdmin.once.Do(func() {
 		pgAdmin.db, pgAdmin.err = sql.Open("postgres", pgBaseDSN())
@@ -64,7 +64,7 @@ func pgAdminDB(t *testing.T) *sql.DB {
 
 // pgSchema creates a schema for the test, dropped when it ends, and
 // returns its name and a DSN whose search_path is that schema.
-func pgSchema(t *testing.T) (string, string) {
+func pgSchema(t testing.TB) (string, string) {
 	t.Helper()
 	admin := pgAdminDB(t)
 	var b [8]byte
@@ -84,7 +84,7 @@ func pgSchema(t *testing.T) (string, string) {
 }
 
 // pgWithSearchPath sets search_path in a DSN, URL or key=value.
-func pgWithSearchPath(t *testing.T, dsn, schema string) string {
+func pgWithSearchPath(t testing.TB, dsn, schema string) string {
 	t.Helper()
 	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
 		return dsn + " search_path=" + schema
