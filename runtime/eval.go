@@ -183,18 +183,20 @@ func Native(v ref.Val) (any, error) {
 }
 
 // ctx returns the function library's view of the contact at time t.
-func (r *run) ctx(t time.Time) *runCtx { return &runCtx{s: r.s, now: t} }
+func (r *run) ctx(t time.Time) *runCtx { return &runCtx{s: r.s, now: t, loc: r.location()} }
 
 // runCtx is a stdlib.Context over a contact's state.
 type runCtx struct {
 	s   *ContactState
 	now time.Time
+	loc *time.Location
 }
 
-func (c *runCtx) Now() time.Time         { return c.now }
-func (c *runCtx) Opened(t string) bool   { return c.s.Opened[t] }
-func (c *runCtx) Clicked(t string) bool  { return c.s.Clicked[t] }
-func (c *runCtx) HasTag(tag string) bool { return slices.Contains(tagList(c.s.Attrs["tags"]), tag) }
+func (c *runCtx) Now() time.Time           { return c.now }
+func (c *runCtx) Location() *time.Location { return c.loc }
+func (c *runCtx) Opened(t string) bool     { return c.s.Opened[t] }
+func (c *runCtx) Clicked(t string) bool    { return c.s.Clicked[t] }
+func (c *runCtx) HasTag(tag string) bool   { return slices.Contains(tagList(c.s.Attrs["tags"]), tag) }
 func (c *runCtx) InStage(journey, stage string) bool {
 	en := c.s.enrollment(journey)
 	return en != nil && en.Stage == stage

@@ -14,6 +14,7 @@ import (
 // evaluation, through the hidden variable ContextVar.
 type Context interface {
 	Now() time.Time
+	Location() *time.Location                     // the contact's time zone
 	Opened(template string) bool                  // an email from the template was opened
 	Clicked(template string) bool                 // a link in an email from the template was clicked
 	Count(event string, within time.Duration) int // events of the kind in the window up to now
