@@ -15,6 +15,7 @@ type clock struct {
 }
 
 func (c clock) Now() time.Time                  { return c.now }
+func (c clock) Location() *time.Location        { return time.UTC }
 func (c clock) Opened(t string) bool            { return c.opened[t] }
 func (c clock) Clicked(string) bool             { return false }
 func (c clock) Count(string, time.Duration) int { return 0 }

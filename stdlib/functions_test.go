@@ -20,6 +20,7 @@ type history struct {
 }
 
 func (h history) Now() time.Time           { return h.now }
+func (h history) Location() *time.Location { return time.UTC }
 func (h history) Opened(t string) bool     { return h.opened[t] }
 func (h history) Clicked(t string) bool    { return h.clicked[t] }
 func (h history) HasTag(t string) bool     { return h.tags[t] }
