@@ -247,22 +247,22 @@ func (r *run) checkEnd(j *Journey, en *Enrollment, t time.Time) bool {
 	for _, g := range j.Goals {
 		if r.holds(j, g.When, t, nil) {
 			r.record(j, en, t, RecGoal, "", g.Name)
-			r.end(j, en, t, StatusConverted, "goal "+g.Name)
+			r.end(j, en, t, StatusConverted, "goal "+g.Name, "")
 			return true
 		}
 	}
 	for _, c := range j.Exits {
 		if r.holds(j, c, t, nil) {
-			r.end(j, en, t, StatusExited, "exit")
+			r.end(j, en, t, StatusExited, "exit", "")
 			return true
 		}
 	}
 	return false
 }
 
-func (r *run) end(j *Journey, en *Enrollment, t time.Time, status, reason string) {
+func (r *run) end(j *Journey, en *Enrollment, t time.Time, status, reason, step string) {
 	en.Status, en.Reason, en.ExitedAt, en.Cursors = status, reason, t, nil
-	r.record(j, en, t, RecExited, "", reason)
+	r.record(j, en, t, RecExited, step, reason)
 }
 
 // forward moves the contact to the furthest later stage whose trigger
@@ -274,7 +274,7 @@ func (r *run) forward(j *Journey, en *Enrollment, t time.Time, ev *Input, timedO
 			continue
 		}
 		if r.triggered(j, j.Stages[k], t, ev) {
-			r.enterStage(j, en, j.Stages[k], t)
+			r.enterStage(j, en, j.Stages[k], t, "")
 			return
 		}
 	}
@@ -382,16 +382,17 @@ func (r *run) Enroll(j *Journey, t time.Time, ev *Input) *Enrollment {
 			break
 		}
 	}
-	r.enterStage(j, en, stage, t)
+	r.enterStage(j, en, stage, t, "")
 	r.checkEnd(j, en, t)
 	return en
 }
 
 // enterStage moves an enrollment into a stage: the pending steps of the
-// stage it leaves are cancelled, and the stage's timeline starts.
-func (r *run) enterStage(j *Journey, en *Enrollment, s *compiler.Stage, t time.Time) {
+// stage it leaves are cancelled, and the stage's timeline starts. via is the
+// goto or next step that moved it, if one did.
+func (r *run) enterStage(j *Journey, en *Enrollment, s *compiler.Stage, t time.Time, via string) {
 	en.Stage, en.StageAt, en.Cursors = s.Name, t, nil
-	r.record(j, en, t, RecStage, "", s.Name)
+	r.record(j, en, t, RecStage, via, s.Name)
 	r.startBlock(j, en, s.Name, t, nil)
 }
 

@@ -125,6 +125,7 @@ const (
 	RecUntagged   = "untagged"
 	RecArm        = "arm"
 	RecBranch     = "branch"
+	RecWaiting    = "waiting"  // a wait started
 	RecMatched    = "matched"  // a wait's event arrived
 	RecTimedOut   = "timedout" // a wait's deadline passed
 	RecFailed     = "failed"   // a condition or value could not be evaluated

@@ -157,18 +157,18 @@ func (r *run) exec(j *Journey, en *Enrollment, c *Cursor, st *compiler.Step, t t
 		r.change(t, nil)
 	case compiler.StepGoto:
 		if s, _ := j.Stage(st.Target); s != nil {
-			r.enterStage(j, en, s, t)
+			r.enterStage(j, en, s, t, st.ID)
 		}
 	case compiler.StepNext:
 		if _, i := j.Stage(en.Stage); i >= 0 && i+1 < len(j.Stages) {
-			r.enterStage(j, en, j.Stages[i+1], t)
+			r.enterStage(j, en, j.Stages[i+1], t, st.ID)
 		}
 	case compiler.StepExit:
 		reason := "exit"
 		if st.Target != "" {
 			reason = "exit: " + st.Target
 		}
-		r.end(j, en, t, StatusExited, reason)
+		r.end(j, en, t, StatusExited, reason, st.ID)
 	case compiler.StepIf:
 		for i, b := range st.Branches {
 			if b.When == nil || r.holds(j, b.When, t, event) {
@@ -183,6 +183,7 @@ func (r *run) exec(j *Journey, en *Enrollment, c *Cursor, st *compiler.Step, t t
 		r.record(j, en, t, RecArm, st.ID, arm.Name)
 		r.startBlock(j, en, st.ID+"/"+arm.Name, t, event)
 	case compiler.StepWait:
+		r.record(j, en, t, RecWaiting, st.ID, st.Target)
 		en.Cursors = append(en.Cursors, &Cursor{Block: st.ID + "/body", Wait: st.ID, Since: t, Until: t.Add(time.Duration(st.Within)), Event: event})
 	}
 }
