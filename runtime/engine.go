@@ -174,13 +174,7 @@ func clampTime(t, lo, hi time.Time) time.Time {
 func (r *run) input(in *Input, t time.Time) {
 	switch in.Kind {
 	case InputUpdate:
-		for k, v := range in.Attrs {
-			if v == nil {
-				delete(r.s.Attrs, k)
-			} else {
-				r.s.Attrs[k] = v
-			}
-		}
+		merge(r.s.Attrs, in.Attrs)
 		r.change(t, nil)
 	case InputEvent:
 		r.s.Events = append(r.s.Events, EventMark{Name: in.Name, At: in.At})
@@ -193,6 +187,26 @@ func (r *run) input(in *Input, t time.Time) {
 			}
 		}
 		r.change(t, in)
+	}
+}
+
+// merge applies an update to attributes: a nil value removes an
+// attribute, an object merges into the object it updates, and anything
+// else replaces the value.
+func merge(attrs, update map[string]any) {
+	for k, v := range update {
+		switch nv := v.(type) {
+		case nil:
+			delete(attrs, k)
+		case map[string]any:
+			if old, ok := attrs[k].(map[string]any); ok {
+				merge(old, nv)
+				continue
+			}
+			attrs[k] = nv
+		default:
+			attrs[k] = v
+		}
 	}
 }
 

@@ -10,11 +10,13 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/google/cel-go/cel"
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/common/types/ref"
 	"github.com/google/cel-go/common/types/traits"
 
 	"github.com/journeylang/journey/compiler"
+	"github.com/journeylang/journey/stdlib"
 )
 
 // holds evaluates a condition; one that cannot be evaluated (a field the
@@ -227,3 +229,19 @@ func (r *run) location() *time.Location {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// Evaluate evaluates a planned program against a contact's state at time
+// now, with the variables and function library the engine's conditions
+// see (the default engine settings). `journey test` uses it for its
+// expectations and values.
+func (d *Deployment) Evaluate(s *ContactState, prg cel.Program, now time.Time) (ref.Val, error) {
+	r := &run{e: &Engine{Deployment: d}, s: s}
+	if s.Attrs == nil {
+		s.Attrs = map[string]any{}
+	}
+	act := r.vars(nil)
+	act["now"] = now
+	act[stdlib.ContextVar] = stdlib.NewContextValue(r.ctx(now))
+	out, _, err := prg.Eval(act)
+	return out, err
+}

@@ -39,10 +39,30 @@ func (v ContextValue) Value() any              { return v.Context }
 // bindings implement the hidden forms of the library's functions.
 var bindings = map[string]func(ctx Context, args []ref.Val) ref.Val{
 	"days_since": func(ctx Context, a []ref.Val) ref.Val {
-		return types.Int(ctx.Now().Sub(a[0].Value().(time.Time)) / (24 * time.Hour))
+		return types.Int(elapsed(ts(a[0]), ctx.Now(), secondsPerDay))
 	},
 	"hours_since": func(ctx Context, a []ref.Val) ref.Val {
-		return types.Int(ctx.Now().Sub(a[0].Value().(time.Time)) / time.Hour)
+		return types.Int(elapsed(ts(a[0]), ctx.Now(), secondsPerHour))
+	},
+	"days_until": func(ctx Context, a []ref.Val) ref.Val {
+		return types.Int(elapsed(ctx.Now(), ts(a[0]), secondsPerDay))
+	},
+	"hours_until": func(ctx Context, a []ref.Val) ref.Val {
+		return types.Int(elapsed(ctx.Now(), ts(a[0]), secondsPerHour))
+	},
+	"business_days_since": func(ctx Context, a []ref.Val) ref.Val {
+		loc := location(ctx)
+		return types.Int(businessDays(ts(a[0]).In(loc), ctx.Now().In(loc)))
+	},
+	"local_hour": func(ctx Context, _ []ref.Val) ref.Val {
+		return types.Int(ctx.Now().In(location(ctx)).Hour())
+	},
+	"local_weekday": func(ctx Context, _ []ref.Val) ref.Val {
+		return types.String(weekdays[ctx.Now().In(location(ctx)).Weekday()])
+	},
+	"is_weekend": func(ctx Context, _ []ref.Val) ref.Val {
+		d := ctx.Now().In(location(ctx)).Weekday()
+		return types.Bool(d == time.Saturday || d == time.Sunday)
 	},
 	"opened":  func(ctx Context, a []ref.Val) ref.Val { return types.Bool(ctx.Opened(str(a[0]))) },
 	"clicked": func(ctx Context, a []ref.Val) ref.Val { return types.Bool(ctx.Clicked(str(a[0]))) },
@@ -52,6 +72,99 @@ var bindings = map[string]func(ctx Context, args []ref.Val) ref.Val{
 	"has_tag":  func(ctx Context, a []ref.Val) ref.Val { return types.Bool(ctx.HasTag(str(a[0]))) },
 	"in_stage": func(ctx Context, a []ref.Val) ref.Val { return types.Bool(ctx.InStage(str(a[0]), str(a[1]))) },
 }
+
+// weekdays are the names local_weekday gives, as a send window writes them.
+var weekdays = [...]string{
+	time.Sunday: "sun", time.Monday: "mon", time.Tuesday: "tue", time.Wednesday: "wed",
+	time.Thursday: "thu", time.Friday: "fri", time.Saturday: "sat",
+}
+
+const (
+	secondsPerHour = 60 * 60
+	secondsPerDay  = 24 * secondsPerHour
+)
+
+// elapsed returns the whole units of unit seconds from one instant to
+// another: the floor of the time between them over the unit, so negative
+// when to is before from. It counts in seconds rather than time.Duration,
+// which would saturate past 292 years: CEL's timestamps span years 1 to
+// 9999.
+func elapsed(from, to time.Time, unit int64) int64 {
+	s := to.Unix() - from.Unix()
+	if to.Nanosecond() < from.Nanosecond() {
+		s-- // the fraction of a second left over is then positive
+	}
+	return floorDiv(s, unit)
+}
+
+// businessDays returns the whole Monday-to-Friday days from one local time
+// to another (both in the contact's time zone), by the wall clock: on a
+// calendar with the weekends taken out, where Saturday and Sunday shrink to
+// the instant between Friday 24:00 and Monday 00:00, the number of times
+// the clock passes from's time of day, so negative when to is before from.
+// Friday 17:00 to Monday 17:00 is one business day; to Monday 16:59 none.
+//
+// Where a zone sets its clocks back on a weekday (Africa/Cairo does, on a
+// Thursday at 24:00), the wall clock runs an hour twice, and a later
+// instant can read an earlier time: the result then keeps its sign, 0 for
+// a from that is not after to and -1 for one that is.
+func businessDays(from, to time.Time) int64 {
+	n := wallBusinessDays(from, to)
+	switch {
+	case !to.Before(from) && n < 0:
+		return 0
+	case to.Before(from) && n >= 0:
+		return -1
+	}
+	return n
+}
+
+// wallBusinessDays is businessDays by the wall clock alone.
+func wallBusinessDays(from, to time.Time) int64 {
+	fd, fc := businessClock(from)
+	td, tc := businessClock(to)
+	n := td - fd
+	if tc < fc {
+		n--
+	}
+	return n
+}
+
+// businessClock places a local time on the weekday-only calendar: the
+// number of Mondays to Fridays from Monday 5 January 1970 to its date, and
+// its time of day by the wall clock. A time on a weekend is the Monday
+// 00:00 after it.
+func businessClock(t time.Time) (day int64, clock time.Duration) {
+	y, m, d := t.Date()
+	// Days from Monday 1970-01-05 to the date; Unix time counts no leap
+	// seconds, so a UTC midnight is a whole number of days.
+	days := floorDiv(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix(), secondsPerDay) - 4
+	week, wd := floorDiv(days, 7), days-7*floorDiv(days, 7) // wd: Monday 0 … Sunday 6
+	if wd >= 5 {
+		return 5*week + 5, 0
+	}
+	h, mi, s := t.Clock()
+	return 5*week + wd, time.Duration(h)*time.Hour + time.Duration(mi)*time.Minute +
+		time.Duration(s)*time.Second + time.Duration(t.Nanosecond())
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
+}
+
+// location is the contact's time zone; UTC if the Context gives none.
+func location(ctx Context) *time.Location {
+	if loc := ctx.Location(); loc != nil {
+		return loc
+	}
+	return time.UTC
+}
+
+func ts(v ref.Val) time.Time { return v.Value().(time.Time) }
 
 func str(v ref.Val) string { return string(v.(types.String)) }
 

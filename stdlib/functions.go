@@ -30,6 +30,11 @@ type Function struct {
 	Doc       string
 	Args      []*cel.Type
 	Result    *cel.Type
+	// TimeDependent is set on a function whose value can change while the
+	// contact does not: it reads the clock. The runtime re-checks the
+	// conditions that call one (docs/runtime.md, "Time-dependent
+	// conditions").
+	TimeDependent bool
 }
 
 // Functions is the journey function library, in documentation order.
@@ -37,13 +42,43 @@ type Function struct {
 var Functions = []Function{
 	{
 		Name: "days_since", Signature: "days_since(timestamp) -> int",
-		Doc:  "Whole days from the timestamp to now: days_since(last_login) >= 14.",
-		Args: []*cel.Type{cel.TimestampType}, Result: cel.IntType,
+		Doc:  "Whole days (24 hours) from the timestamp to now, negative when it is ahead: days_since(last_login) >= 14.",
+		Args: []*cel.Type{cel.TimestampType}, Result: cel.IntType, TimeDependent: true,
 	},
 	{
 		Name: "hours_since", Signature: "hours_since(timestamp) -> int",
-		Doc:  "Whole hours from the timestamp to now: hours_since(last_opened) < 24.",
-		Args: []*cel.Type{cel.TimestampType}, Result: cel.IntType,
+		Doc:  "Whole hours from the timestamp to now, negative when it is ahead: hours_since(last_opened) < 24.",
+		Args: []*cel.Type{cel.TimestampType}, Result: cel.IntType, TimeDependent: true,
+	},
+	{
+		Name: "days_until", Signature: "days_until(timestamp) -> int",
+		Doc:  "Whole days (24 hours) from now to the timestamp, negative when it is past: days_until(renewal_date) <= 90.",
+		Args: []*cel.Type{cel.TimestampType}, Result: cel.IntType, TimeDependent: true,
+	},
+	{
+		Name: "hours_until", Signature: "hours_until(timestamp) -> int",
+		Doc:  "Whole hours from now to the timestamp, negative when it is past: hours_until(trial_ends) <= 24.",
+		Args: []*cel.Type{cel.TimestampType}, Result: cel.IntType, TimeDependent: true,
+	},
+	{
+		Name: "business_days_since", Signature: "business_days_since(timestamp) -> int",
+		Doc:  "Whole Monday-to-Friday days from the timestamp to now, in the contact's time zone: business_days_since(last_clicked) >= 2.",
+		Args: []*cel.Type{cel.TimestampType}, Result: cel.IntType, TimeDependent: true,
+	},
+	{
+		Name: "local_hour", Signature: "local_hour() -> int",
+		Doc:  "The hour now, 0 to 23, in the contact's time zone: local_hour() >= 9 && local_hour() < 17.",
+		Args: []*cel.Type{}, Result: cel.IntType, TimeDependent: true,
+	},
+	{
+		Name: "local_weekday", Signature: "local_weekday() -> string",
+		Doc:  "The day of the week now in the contact's time zone, \"mon\" to \"sun\": local_weekday() in [\"tue\", \"wed\", \"thu\"].",
+		Args: []*cel.Type{}, Result: cel.StringType, TimeDependent: true,
+	},
+	{
+		Name: "is_weekend", Signature: "is_weekend() -> bool",
+		Doc:  "Whether it is Saturday or Sunday now in the contact's time zone: !is_weekend().",
+		Args: []*cel.Type{}, Result: cel.BoolType, TimeDependent: true,
 	},
 	{
 		Name: "opened", Signature: "opened(string) -> bool",
@@ -58,7 +93,7 @@ var Functions = []Function{
 	{
 		Name: "count", Signature: "count(string, duration) -> int",
 		Doc:  "How many events of the named kind the contact had within the window up to now: count(\"page_viewed\", 7d) >= 2.",
-		Args: []*cel.Type{cel.StringType, cel.DurationType}, Result: cel.IntType,
+		Args: []*cel.Type{cel.StringType, cel.DurationType}, Result: cel.IntType, TimeDependent: true,
 	},
 	{
 		Name: "has_tag", Signature: "has_tag(string) -> bool",
@@ -80,6 +115,14 @@ func Lookup(name string) (Function, bool) {
 		}
 	}
 	return Function{}, false
+}
+
+// TimeDependent reports whether name is a library function that reads the
+// clock, so that a condition calling it can change with no change to the
+// contact.
+func TimeDependent(name string) bool {
+	f, ok := Lookup(name)
+	return ok && f.TimeDependent
 }
 
 // Declarations returns the library's declarations for a CEL environment:

@@ -41,6 +41,7 @@ type cli struct {
 	Compile compileCmd `cmd:"" help:"Compile a workspace into a bundle."`
 	Inspect inspectCmd `cmd:"" help:"Show what a bundle holds."`
 	Graph   graphCmd   `cmd:"" help:"Draw journeys as a Mermaid or Graphviz graph."`
+	Test    testCmd    `cmd:"" help:"Run the tests of *_test.journey files on a simulated clock."`
 }
 
 // env is what a command runs with: its streams, and the exit code it has
@@ -112,6 +113,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		c.Inspect.run(e)
 	case "graph":
 		c.Graph.run(e)
+	case "test":
+		c.Test.run(e)
 	default:
 		panic("journey: no code for command " + cmd)
 	}

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"time"
+
+	"github.com/journeylang/journey/compiler"
+	"github.com/journeylang/journey/lang/diag"
+	"github.com/journeylang/journey/runtime/testrun"
+)
+
+// testCmd is `journey test PATH… [--run RE] [--junit FILE] [--format text|json] [--cover] [--cover-min N]`.
+type testCmd struct {
+	Run      string   `placeholder:"RE" help:"Run only the tests whose name matches this regular expression."`
+	JUnit    string   `name:"junit" placeholder:"FILE" help:"Also write the results as JUnit XML to FILE."`
+	Format   string   `enum:"text,json" default:"text" help:"Output format: text, or json (results, timelines and coverage)."`
+	Cover    bool     `help:"Report the steps, branches and split arms no test reached."`
+	CoverMin float64  `name:"cover-min" placeholder:"N" help:"Fail when coverage is below N percent (implies --cover)."`
+	Verbose  bool     `short:"v" help:"List passing tests too."`
+	Paths    []string `arg:"" name:"path" help:"A .journey file or a directory to walk: the tests of each file's workspace run."`
+}
+
+func (c *testCmd) run(e *env) {
+	var re *regexp.Regexp
+	if c.Run != "" {
+		var err error
+		if re, err = regexp.Compile(c.Run); err != nil {
+			e.errorf("test: --run: %v", err)
+			return
+		}
+	}
+	cover := c.Cover || c.CoverMin > 0
+	all := &testrun.Report{Coverage: &testrun.Coverage{}}
+	began := time.Now()
+	seen := map[string]bool{}
+	for _, path := range journeyFiles(c.Paths, func(err error) { e.errorf("%s", pathError(err)) }) {
+		dir := filepath.Dir(path)
+		if seen[dir] {
+			continue
+		}
+		seen[dir] = true
+		ws, err := compiler.LoadWorkspace(dir)
+		if err != nil {
+			e.errorf("%s", pathError(err))
+			continue
+		}
+		prog, diags := compiler.Compile(ws)
+		if diags.HasErrors() {
+			diag.RenderAll(e.stderr, diags, ws.Sources)
+			if summary := summarize(diags.Count()); summary != "" {
+				fmt.Fprintln(e.stderr, summary)
+			}
+			e.fail(exitFindings)
+			continue
+		}
+		rep, err := testrun.Run(context.Background(), ws, prog, testrun.Options{Run: re})
+		if err != nil {
+			e.errorf("test: %s: %v", dir, err)
+			continue
+		}
+		all.Results = append(all.Results, rep.Results...)
+		all.Coverage.Files = append(all.Coverage.Files, rep.Coverage.Files...)
+	}
+	all.Elapsed = time.Since(began)
+	if c.JUnit != "" {
+		f, err := os.Create(c.JUnit)
+		if err != nil {
+			e.errorf("test: %s", pathError(err))
+			return
+		}
+		err = testrun.WriteJUnit(f, all, began)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			e.errorf("test: writing %s: %v", c.JUnit, err)
+		}
+	}
+	if c.Format == "json" {
+		if err := testrun.WriteJSON(e.stdout, all, cover); err != nil {
+			e.errorf("test: %v", err)
+		}
+	} else {
+		testrun.WriteText(e.stdout, all, c.Verbose, cover)
+	}
+	if all.Failed() > 0 {
+		e.fail(exitFindings)
+	}
+	if c.CoverMin > 0 && all.Coverage.Percent() < c.CoverMin {
+		fmt.Fprintf(e.stderr, "journey: test: coverage %.1f%% is below --cover-min %.1f%%\n", all.Coverage.Percent(), c.CoverMin)
+		e.fail(exitFindings)
+	}
+}

@@ -1,0 +1,175 @@
+package stdlib
+
+import (
+	"math/rand/v2"
+	"testing"
+	"time"
+)
+
+// TestEveryFunctionBound checks the declarations and the implementations
+// name the same functions: a function declared without a binding would
+// check, then fail at run time.
+func TestEveryFunctionBound(t *testing.T) {
+	for _, f := range Functions {
+		if bindings[f.Name] == nil {
+			t.Errorf("%s is declared but has no binding", f.Name)
+		}
+	}
+	for name := range bindings {
+		if _, ok := Lookup(name); !ok {
+			t.Errorf("%s has a binding but is not declared", name)
+		}
+	}
+}
+
+// wall is a local time as the wall clock reads it, comparable in order.
+type wall struct {
+	y, d  int // year, day of year
+	clock time.Duration
+}
+
+func wallOf(t time.Time) wall {
+	h, m, s := t.Clock()
+	return wall{y: t.Year(), d: t.YearDay(),
+		clock: time.Duration(h)*time.Hour + time.Duration(m)*time.Minute + time.Duration(s)*time.Second + time.Duration(t.Nanosecond())}
+}
+
+func (a wall) after(b wall) bool {
+	if a.y != b.y {
+		return a.y > b.y
+	}
+	if a.d != b.d {
+		return a.d > b.d
+	}
+	return a.clock > b.clock
+}
+
+func weekend(t time.Time) bool { return t.Weekday() == time.Saturday || t.Weekday() == time.Sunday }
+
+// slowBusinessDays is businessDays by walking the calendar, for from not
+// after to: a weekend instant is moved to the Monday 00:00 after it, then
+// the business day count is how many times stepping to the same wall-clock
+// time on the next weekday stays at or before to.
+func slowBusinessDays(from, to time.Time) int64 {
+	loc := from.Location()
+	mondayAfter := func(t time.Time) time.Time {
+		for weekend(t) {
+			t = time.Date(t.Year(), t.Month(), t.Day()+1, 0, 0, 0, 0, loc)
+		}
+		return t
+	}
+	from, to = mondayAfter(from), mondayAfter(to)
+	h, m, s := from.Clock()
+	var n int64
+	for day := 1; ; day++ {
+		next := time.Date(from.Year(), from.Month(), from.Day()+day, 0, 0, 0, 0, loc)
+		if weekend(next) {
+			continue
+		}
+		// The same wall-clock time on that day, compared as wall times so
+		// that a time a DST change skips still counts where it would be.
+		w := wallOf(next)
+		w.clock = time.Duration(h)*time.Hour + time.Duration(m)*time.Minute + time.Duration(s)*time.Second + time.Duration(from.Nanosecond())
+		if w.after(wallOf(to)) {
+			return n
+		}
+		n++
+	}
+}
+
+// TestBusinessDaysAgainstWalk compares the wall-clock count with a walk
+// over the calendar for random pairs of instants within five weeks of each
+// other, in zones with and without daylight saving time (Cairo's changes
+// fall on weekdays), and checks the floor's antisymmetry: from a to b and
+// from b to a add up to 0 when the two are whole business days apart and
+// to -1 otherwise. businessDays itself keeps the sign of the elapsed time.
+func TestBusinessDaysAgainstWalk(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, name := range []string{"UTC", "America/New_York", "Europe/Berlin", "Asia/Kolkata", "Pacific/Auckland", "Africa/Cairo"} {
+		loc, err := time.LoadLocation(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, base := range []time.Time{
+			time.Date(2026, 2, 20, 0, 0, 0, 0, time.UTC),  // the March and April changes
+			time.Date(2026, 9, 20, 0, 0, 0, 0, time.UTC),  // the September to November ones
+			time.Date(1969, 11, 20, 0, 0, 0, 0, time.UTC), // across the Unix epoch
+		} {
+			for range 3000 {
+				a := base.Add(time.Duration(r.Int64N(int64(60 * 24 * time.Hour)))).Truncate(time.Minute).In(loc)
+				b := a.Add(time.Duration(r.Int64N(int64(35 * 24 * time.Hour)))).Truncate(time.Minute).In(loc)
+				if r.IntN(4) == 0 { // the same wall-clock time some days later: the boundary
+					b = time.Date(a.Year(), a.Month(), a.Day()+r.IntN(30), a.Hour(), a.Minute(), 0, 0, loc)
+				}
+				if b.Before(a) {
+					continue
+				}
+				want := slowBusinessDays(a, b)
+				if got := wallBusinessDays(a, b); got != want {
+					t.Fatalf("%s: wallBusinessDays(%s, %s) = %d, the walk gives %d", name, a.Format(time.RFC1123Z), b.Format(time.RFC1123Z), got, want)
+				}
+				back := wallBusinessDays(b, a)
+				_, ca := businessClock(a)
+				_, cb := businessClock(b)
+				if ca == cb && back != -want || ca != cb && back != -want-1 {
+					t.Fatalf("%s: wallBusinessDays(%s, %s) = %d but backwards %d", name, a.Format(time.RFC1123Z), b.Format(time.RFC1123Z), want, back)
+				}
+				if got := businessDays(a, b); got != max(want, 0) {
+					t.Fatalf("%s: businessDays(%s, %s) = %d, want %d", name, a.Format(time.RFC1123Z), b.Format(time.RFC1123Z), got, max(want, 0))
+				}
+				if got := businessDays(b, a); a.Equal(b) && got != 0 || !a.Equal(b) && got != min(back, -1) {
+					t.Fatalf("%s: businessDays(%s, %s) = %d, want %d", name, b.Format(time.RFC1123Z), a.Format(time.RFC1123Z), got, min(back, -1))
+				}
+			}
+		}
+	}
+}
+
+// TestBusinessDaysRepeatedHour checks the sign is kept where the wall clock
+// runs an hour twice on a weekday: Cairo sets its clocks back from 24:00 to
+// 23:00 on Thursday 29 October 2026.
+func TestBusinessDaysRepeatedHour(t *testing.T) {
+	cairo, err := time.LoadLocation("Africa/Cairo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := time.Date(2026, 10, 29, 20, 50, 0, 0, time.UTC).In(cairo)  // 23:50 EEST
+	second := time.Date(2026, 10, 29, 21, 10, 0, 0, time.UTC).In(cairo) // 23:10 EET, 20 minutes later
+	if first.Hour() != 23 || second.Hour() != 23 || second.Minute() != 10 {
+		t.Fatalf("the zone data does not repeat the hour: %s, %s", first, second)
+	}
+	if got := wallBusinessDays(first, second); got != -1 {
+		t.Errorf("by the wall clock alone: %d, want -1", got)
+	}
+	if got := businessDays(first, second); got != 0 {
+		t.Errorf("businessDays 20 minutes later = %d, want 0", got)
+	}
+	if got := businessDays(second, first); got != -1 {
+		t.Errorf("businessDays 20 minutes earlier = %d, want -1", got)
+	}
+}
+
+func TestElapsedFloor(t *testing.T) {
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	tests := []struct {
+		from, to time.Time
+		unit     int64
+		want     int64
+	}{
+		{now, now, secondsPerDay, 0},
+		{now, now.Add(time.Nanosecond), secondsPerDay, 0},
+		{now.Add(time.Nanosecond), now, secondsPerDay, -1},
+		{now, now.Add(24*time.Hour - time.Nanosecond), secondsPerDay, 0},
+		{now, now.Add(24 * time.Hour), secondsPerDay, 1},
+		{now, now.Add(-24 * time.Hour), secondsPerDay, -1},
+		{now, now.Add(-24*time.Hour - time.Nanosecond), secondsPerDay, -2},
+		{now.Add(500 * time.Millisecond), now.Add(time.Hour), secondsPerHour, 0},
+		{now.Add(-500 * time.Millisecond), now.Add(time.Hour), secondsPerHour, 1},
+		{now.Add(500 * time.Millisecond), now.Add(-time.Hour), secondsPerHour, -2},
+	}
+	for _, tt := range tests {
+		if got := elapsed(tt.from, tt.to, tt.unit); got != tt.want {
+			t.Errorf("elapsed(%s, %s, %d) = %d, want %d", tt.from.Format(time.RFC3339Nano), tt.to.Format(time.RFC3339Nano), tt.unit, got, tt.want)
+		}
+	}
+}
