@@ -104,10 +104,12 @@ func elapsed(from, to time.Time, unit int64) int64 {
 // the clock passes from's time of day, so negative when to is before from.
 // Friday 17:00 to Monday 17:00 is one business day; to Monday 16:59 none.
 //
-// Where a zone sets its clocks back on a weekday (Africa/Cairo does, on a
-// Thursday at 24:00), the wall clock runs an hour twice, and a later
-// instant can read an earlier time: the result then keeps its sign, 0 for
-// a from that is not after to and -1 for one that is.
+// Like days_since, the result is at least 0 when from is not after to and
+// at most -1 when it is, even where the wall clock alone says otherwise:
+// from Sunday back to the Saturday before (a weekend is an instant on this
+// calendar), and where a zone sets its clocks back on a weekday (Cairo
+// does, on a Thursday at 24:00) so that a later instant reads an earlier
+// time.
 func businessDays(from, to time.Time) int64 {
 	n := wallBusinessDays(from, to)
 	switch {

@@ -1,0 +1,111 @@
+package testrun_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/journeylang/journey/compiler"
+	"github.com/journeylang/journey/runtime/testrun"
+)
+
+// run compiles a workspace of sources and runs its tests.
+func run(t *testing.T, sources map[string]string) *testrun.Report {
+	t.Helper()
+	src := map[string][]byte{}
+	for k, v := range sources {
+		src[k] = []byte(v)
+	}
+	ws := compiler.NewWorkspace(src, map[string][]byte{"welcome.md": []byte("subject: Hi\n")})
+	prog, diags := compiler.Compile(ws)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	rep, err := testrun.Run(context.Background(), ws, prog, testrun.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+var workspace = map[string]string{
+	"schema.journey": "contact {\n  email: string\n  score: int\n  company: { size: int, name: string }\n}\n\nevent signed_up\n",
+	"j.journey":      "journey j\n\nentry on signed_up\n\nstage A {\n  send \"welcome\"\n}\n\nstage B when company.size > 100\n",
+	"j_test.journey": `test "passes" {
+  journey j
+  contact { email: "a@x", score: 1, company: { size: 5, name: "Acme" } }
+  at 0 event signed_up
+  expect sent "welcome"
+  at 1h set company.size = 500
+  expect stage B
+  expect company.name == "Acme"
+}
+
+test "fails <twice> & more" {
+  journey j
+  contact { email: "b@x", score: 1, company: { size: 5, name: "Acme" } }
+  at 0 event signed_up
+  expect stage B
+  expect not sent "welcome"
+}
+`,
+}
+
+// TestRun checks results and failures, and that `set` on a nested field
+// keeps the object's other fields.
+func TestRun(t *testing.T) {
+	rep := run(t, workspace)
+	if rep.Passed() != 1 || rep.Failed() != 1 {
+		for _, r := range rep.Results {
+			for _, f := range r.Failures {
+				t.Logf("%s: %s: %s", r.Name, f.Expectation, f.Got)
+			}
+		}
+		t.Fatalf("passed %d, failed %d; want 1 and 1", rep.Passed(), rep.Failed())
+	}
+	failed := rep.Results[1]
+	if len(failed.Failures) != 2 {
+		t.Fatalf("%d failures, want 2", len(failed.Failures))
+	}
+	if got := failed.Failures[0].Got; got != "the contact is in stage A" {
+		t.Errorf("first failure: %q", got)
+	}
+	if got := failed.Failures[1].Got; !strings.Contains(got, "sent welcome at +0s") {
+		t.Errorf("second failure: %q", got)
+	}
+}
+
+// TestJUnitValidates writes a report with a passing and a failing test as
+// JUnit XML and validates it against the common JUnit schema with xmllint.
+func TestJUnitValidates(t *testing.T) {
+	xmllint, err := exec.LookPath("xmllint")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("xmllint is missing: .ci/run installs libxml2-utils")
+		}
+		t.Skip("xmllint is not installed (Debian: libxml2-utils)")
+	}
+	rep := run(t, workspace)
+	var b bytes.Buffer
+	if err := testrun.WriteJUnit(&b, rep, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "report.xml")
+	if err := os.WriteFile(file, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(xmllint, "--noout", "--schema", "../../testdata/junit/junit.xsd", file).CombinedOutput()
+	if err != nil {
+		t.Fatalf("the report does not validate: %v\n%s\n%s", err, out, b.String())
+	}
+	for _, want := range []string{`tests="2"`, `failures="1"`, `<testcase name="passes"`, `<testcase name="fails &lt;twice&gt; &amp; more"`, `<failure message=`} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("the report lacks %s", want)
+		}
+	}
+}
