@@ -14,6 +14,18 @@ type Worker struct {
 	ID     string        // names the worker's leases
 	Batch  int           // contacts per claim; 100 when 0
 	Lease  time.Duration // how long a claim holds; 30s when 0
+
+	// Observe, when set, sees every completed batch: for metrics.
+	Observe func(b *BatchReport)
+}
+
+// BatchReport describes one completed batch, for metrics.
+type BatchReport struct {
+	Claimed  int
+	Results  []*WorkResult
+	Complete *CompleteResult
+	Now      time.Time
+	Elapsed  time.Duration // claim, run and complete
 }
 
 // Tick processes one batch of contacts due at now and reports how many it
@@ -26,6 +38,7 @@ func (w *Worker) Tick(ctx context.Context, now time.Time) (int, error) {
 	if lease <= 0 {
 		lease = 30 * time.Second
 	}
+	began := time.Now()
 	work, err := w.Store.Claim(ctx, &ClaimParams{Now: now, Limit: batch, Worker: w.ID, Lease: lease})
 	if err != nil || len(work) == 0 {
 		return 0, err
@@ -42,6 +55,9 @@ func (w *Worker) Tick(ctx context.Context, now time.Time) (int, error) {
 	res, err := w.Store.Complete(ctx, p)
 	if err != nil {
 		return 0, err
+	}
+	if w.Observe != nil {
+		w.Observe(&BatchReport{Claimed: len(work), Results: p.Results, Complete: res, Now: now, Elapsed: time.Since(began)})
 	}
 	return res.Committed, nil
 }
