@@ -170,10 +170,7 @@ func timeDependent(a *cel.Ast) bool {
 		case celast.IdentKind:
 			found = found || e.AsIdent() == "now"
 		case celast.CallKind:
-			switch e.AsCall().FunctionName() {
-			case "days_since", "hours_since", "count":
-				found = true
-			}
+			found = found || stdlib.TimeDependent(e.AsCall().FunctionName())
 		}
 	}))
 	return found
