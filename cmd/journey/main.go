@@ -42,6 +42,7 @@ type cli struct {
 	Inspect inspectCmd `cmd:"" help:"Show what a bundle holds."`
 	Graph   graphCmd   `cmd:"" help:"Draw journeys as a Mermaid or Graphviz graph."`
 	Test    testCmd    `cmd:"" help:"Run the tests of *_test.journey files on a simulated clock."`
+	Run     runCmd     `cmd:"" help:"Run journeys as a service: workers, HTTP intake, delivery."`
 }
 
 // env is what a command runs with: its streams, and the exit code it has
@@ -115,6 +116,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		c.Graph.run(e)
 	case "test":
 		c.Test.run(e)
+	case "run":
+		c.Run.run(e)
 	default:
 		panic("journey: no code for command " + cmd)
 	}

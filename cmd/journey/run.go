@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/journeylang/journey/runtime"
+	"github.com/journeylang/journey/runtime/api"
+	"github.com/journeylang/journey/runtime/serve"
+)
+
+// runCmd is `journey run (PATH… | --bundle FILE) [--db DSN] [--listen ADDR]`.
+type runCmd struct {
+	Bundle  string   `placeholder:"FILE" help:"Run a compiled bundle instead of source."`
+	Verify  string   `placeholder:"PUBKEY" help:"Require the bundle to be signed by this ed25519 public key (PEM)."`
+	DB      string   `placeholder:"DSN" help:"The store: postgres://… for Postgres, else a SQLite file." default:"journey.db"`
+	Listen  string   `placeholder:"ADDR" help:"The HTTP address of the intake API, /metrics and /healthz." default:"127.0.0.1:8080"`
+	Token   string   `name:"api-token" env:"JOURNEY_API_TOKEN" placeholder:"TOKEN" help:"The bearer token the API requires (or $JOURNEY_API_TOKEN); none: only loopback clients are served."`
+	Workers int      `default:"2" help:"Worker goroutines claiming due contacts."`
+	Paths   []string `arg:"" optional:"" name:"path" help:"The workspace to compile and run (its folder, or files in it)."`
+}
+
+func (c *runCmd) run(e *env) {
+	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
+	d, ok := c.deployment(e)
+	if !ok {
+		return
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	store, err := openStore(ctx, c.DB)
+	if err != nil {
+		e.errorf("run: %v", err)
+		return
+	}
+	defer store.Close()
+	cfg := serve.Config{Deployment: d, Store: store, Workers: c.Workers, Listen: c.Listen, Logger: logger}
+	cfg.API = func(metrics http.Handler) http.Handler {
+		return api.New(api.Config{
+			Store: store, Deployment: func() *runtime.Deployment { return d },
+			Token: c.Token, Logger: logger, Metrics: metrics,
+		}).Handler()
+	}
+	if err := serve.Run(ctx, cfg); err != nil {
+		e.errorf("run: %v", err)
+	}
+}
+
+// deployment compiles the workspace or loads the bundle.
+func (c *runCmd) deployment(e *env) (*runtime.Deployment, bool) {
+	switch {
+	case c.Bundle != "" && len(c.Paths) > 0:
+		e.errorf("run: give a workspace or --bundle, not both")
+		return nil, false
+	case c.Bundle != "":
+		b, ok := readBundle(e, "run", c.Bundle, c.Verify)
+		if !ok {
+			return nil, false
+		}
+		d, err := runtime.NewDeployment(b.Program)
+		if err != nil {
+			e.errorf("run: %v", err)
+			return nil, false
+		}
+		d.Manifest = b.Manifest
+		return d, true
+	case len(c.Paths) == 0:
+		e.errorf("run: give a workspace to run, or --bundle FILE")
+		return nil, false
+	}
+	prog, ok := compileWorkspace(e, "run", c.Paths)
+	if !ok {
+		return nil, false
+	}
+	d, err := runtime.NewDeployment(prog)
+	if err != nil {
+		e.errorf("run: %v", err)
+		return nil, false
+	}
+	return d, true
+}
+
+// openStore opens Postgres for a postgres:// DSN, else the SQLite file.
+func openStore(ctx context.Context, dsn string) (runtime.Store, error) {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return runtime.OpenPostgres(ctx, dsn)
+	}
+	return runtime.OpenSQLite(ctx, dsn)
+}

@@ -1,0 +1,306 @@
+// Package api is Journey's HTTP API: event intake, contact updates and
+// lookups, the loaded journeys, health and metrics. docs/api.md describes
+// it for clients, docs/openapi.yaml for tools.
+//
+// Every request is checked whole before anything is stored: a batch of
+// events with one bad event, or an update with one bad attribute, is
+// answered 400 with the path of the field at fault, and stores nothing.
+package api
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/journeylang/journey/runtime"
+)
+
+// Limits and defaults.
+const (
+	DefaultMaxBody = 1 << 20 // bytes of a request body, when Config.MaxBody is 0
+	MaxBatch       = 1000    // events in one POST /v1/events
+	HistoryLimit   = 100     // records of history in GET /v1/contacts/{id}
+)
+
+// TokenEnv is the environment variable the API token is conventionally
+// read from (by `journey run`, beside its flag).
+const TokenEnv = "JOURNEY_API_TOKEN"
+
+// Config configures a Server.
+type Config struct {
+	Store runtime.Store
+	// Deployment returns the deployment in force; hot reload swaps it, so
+	// it is asked on every request. nil means none is loaded yet.
+	Deployment func() *runtime.Deployment
+	// Token, when not empty, must come with every request but /healthz as
+	// `Authorization: Bearer <token>`. When empty, only loopback clients
+	// are served.
+	Token   string
+	Clock   func() time.Time // time.Now when nil
+	MaxBody int64            // DefaultMaxBody when 0
+	Logger  *slog.Logger     // slog.Default() when nil
+	Metrics http.Handler     // served at /metrics when not nil
+	// Counts returns, when not nil, the contacts currently in each stage of
+	// each journey, by journey then stage.
+	Counts func(ctx context.Context) (map[string]map[string]int, error)
+}
+
+// Server answers the API's requests. It is safe for concurrent use.
+type Server struct {
+	cfg     Config
+	token   [sha256.Size]byte // the token's hash: compared in constant time
+	log     *slog.Logger
+	handler http.Handler
+}
+
+// New returns a server. With no token it logs a warning: only clients on
+// the loopback interface will be served.
+func New(cfg Config) *Server {
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
+	}
+	if cfg.MaxBody <= 0 {
+		cfg.MaxBody = DefaultMaxBody
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Deployment == nil {
+		cfg.Deployment = func() *runtime.Deployment { return nil }
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger}
+	if cfg.Token != "" {
+		s.token = sha256.Sum256([]byte(cfg.Token))
+	} else {
+		s.log.Warn("API: NO TOKEN CONFIGURED: the HTTP API serves loopback clients only and answers 403 to every other address; set a token (" + TokenEnv + ") to serve the network")
+	}
+	s.handler = s.routes()
+	return s
+}
+
+// Handler returns the server's HTTP handler.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	route := func(path string, guarded bool, methods map[string]http.HandlerFunc) {
+		var allow []string
+		for m, h := range methods {
+			allow = append(allow, m)
+			if guarded {
+				h = s.guard(h)
+			}
+			mux.Handle(m+" "+path, h)
+		}
+		if methods["GET"] != nil {
+			allow = append(allow, "HEAD")
+		}
+		slices.Sort(allow)
+		var other http.HandlerFunc = func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			s.fail(w, r, http.StatusMethodNotAllowed, &FieldError{Code: CodeMethodNotAllowed,
+				Message: fmt.Sprintf("%s is not allowed on %s; use %s", r.Method, path, strings.Join(allow, " or "))})
+		}
+		if guarded {
+			other = s.guard(other)
+		}
+		mux.Handle(path, other)
+	}
+	route("/v1/events", true, map[string]http.HandlerFunc{"POST": s.postEvents})
+	route("/v1/contacts/{id}", true, map[string]http.HandlerFunc{"GET": s.getContact, "PUT": s.putContact})
+	route("/v1/journeys", true, map[string]http.HandlerFunc{"GET": s.getJourneys})
+	route("/healthz", false, map[string]http.HandlerFunc{"GET": s.health})
+	if s.cfg.Metrics != nil {
+		route("/metrics", true, map[string]http.HandlerFunc{"GET": s.cfg.Metrics.ServeHTTP})
+	}
+	mux.Handle("/v1/", s.guard(s.notFound))
+	mux.HandleFunc("/", s.notFound)
+	return s.recover(mux)
+}
+
+// guard lets a request through when it carries the token, or, with no
+// token configured, when it comes from a loopback address.
+func (s *Server) guard(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if s.cfg.Token == "" {
+			if !loopback(r.RemoteAddr) {
+				s.fail(w, r, http.StatusForbidden, &FieldError{Code: CodeForbidden,
+					Message: "no API token is configured, so only loopback clients are served; configure a token to call the API from " + r.RemoteAddr})
+				return
+			}
+			next(w, r)
+			return
+		}
+		scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+		given := sha256.Sum256([]byte(strings.TrimSpace(token)))
+		if !ok || !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare(given[:], s.token[:]) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="journey"`)
+			msg := "a valid `Authorization: Bearer <token>` header is required"
+			if r.Header.Get("Authorization") == "" {
+				msg = "the Authorization header is missing; send `Authorization: Bearer <token>`"
+			}
+			s.fail(w, r, http.StatusUnauthorized, &FieldError{Code: CodeUnauthorized, Message: msg})
+			return
+		}
+		next(w, r)
+	}
+}
+
+// loopback reports whether a remote address is on the loopback interface.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		host = addr
+	}
+	ip := net.ParseIP(strings.Trim(host, "[]"))
+	return ip != nil && ip.IsLoopback()
+}
+
+// recover answers 500 to a request whose handler panicked, and logs it.
+func (s *Server) recover(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error("API: a handler panicked", "method", r.Method, "path", r.URL.Path, "panic", v)
+				s.fail(w, r, http.StatusInternalServerError, &FieldError{Code: CodeInternal, Message: "internal error; see the server's log"})
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.fail(w, r, http.StatusNotFound, &FieldError{Code: CodeNotFound, Message: "no route " + r.URL.Path + "; see docs/api.md"})
+}
+
+func (s *Server) health(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// errorBody is the body of every error answer: the first problem, and all
+// of them (up to 100) when there are several.
+type errorBody struct {
+	*FieldError
+	Offset *int64        `json:"offset,omitempty"` // malformed JSON: the byte offset of the error
+	Limit  int64         `json:"limit,omitempty"`  // a body too large: the limit in bytes
+	Errors []*FieldError `json:"errors,omitempty"`
+}
+
+// fail answers an error.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, e *FieldError) {
+	s.answer(w, r, status, &errorBody{FieldError: e})
+}
+
+func (s *Server) answer(w http.ResponseWriter, r *http.Request, status int, body *errorBody) {
+	if status >= 500 {
+		s.log.Error("API: request failed", "method", r.Method, "path", r.URL.Path, "status", status, "error", body.Message)
+	} else {
+		s.log.Debug("API: request refused", "method", r.Method, "path", r.URL.Path, "status", status, "code", body.Code, "field", body.Field, "error", body.Message)
+	}
+	writeJSON(w, status, body)
+}
+
+// invalid answers 400 with the problems a validator found.
+func (s *Server) invalid(w http.ResponseWriter, r *http.Request, errs []*FieldError) {
+	body := &errorBody{FieldError: errs[0]}
+	if len(errs) > 1 {
+		body.Errors = errs
+	}
+	s.answer(w, r, http.StatusBadRequest, body)
+}
+
+// internal answers 500 for an error of the store or the server, logged
+// with its details.
+func (s *Server) internal(w http.ResponseWriter, r *http.Request, err error) {
+	s.log.Error("API: internal error", "method", r.Method, "path", r.URL.Path, "error", err)
+	s.fail(w, r, http.StatusInternalServerError, &FieldError{Code: CodeInternal, Message: "internal error; see the server's log"})
+}
+
+// deployment returns the deployment in force, or answers 503.
+func (s *Server) deployment(w http.ResponseWriter, r *http.Request) *runtime.Deployment {
+	d := s.cfg.Deployment()
+	if d == nil {
+		w.Header().Set("Retry-After", "5")
+		s.fail(w, r, http.StatusServiceUnavailable, &FieldError{Code: CodeNoDeployment, Message: "no bundle is loaded yet; try again once one is"})
+	}
+	return d
+}
+
+// decode reads a JSON body within the size limit, numbers as json.Number.
+// On failure it answers (400 or 413) and returns false.
+func (s *Server) decode(w http.ResponseWriter, r *http.Request) (any, bool) {
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			s.answer(w, r, http.StatusRequestEntityTooLarge, &errorBody{Limit: tooLarge.Limit, FieldError: &FieldError{Code: CodeBodyTooLarge,
+				Message: fmt.Sprintf("the body is larger than the limit of %d bytes", tooLarge.Limit)}})
+			return nil, false
+		}
+		s.fail(w, r, http.StatusBadRequest, &FieldError{Code: CodeMalformedJSON, Message: "the body could not be read: " + err.Error()})
+		return nil, false
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		s.fail(w, r, http.StatusBadRequest, &FieldError{Code: CodeMalformedJSON, Message: "the body is empty; it must be a JSON object"})
+		return nil, false
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	err = dec.Decode(&v)
+	if err == nil {
+		if _, next := dec.Token(); next != io.EOF {
+			err = fmt.Errorf("unexpected data after the JSON value")
+		}
+	}
+	if err != nil {
+		offset := dec.InputOffset()
+		var syntax *json.SyntaxError
+		switch {
+		case errors.As(err, &syntax):
+			offset = syntax.Offset
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			offset = int64(len(data))
+			err = errors.New("unexpected end of JSON input")
+		}
+		line, col := position(data, offset)
+		s.answer(w, r, http.StatusBadRequest, &errorBody{Offset: &offset, FieldError: &FieldError{Code: CodeMalformedJSON,
+			Message: fmt.Sprintf("malformed JSON at offset %d (line %d, column %d): %v", offset, line, col, err)}})
+		return nil, false
+	}
+	return v, true
+}
+
+// position turns a byte offset into a line and a column, both from 1.
+func position(data []byte, offset int64) (line, col int) {
+	offset = min(max(offset, 0), int64(len(data)))
+	before := data[:offset]
+	line = bytes.Count(before, []byte("\n")) + 1
+	col = int(offset) - (bytes.LastIndexByte(before, '\n') + 1) + 1
+	return line, col
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+}

@@ -1,0 +1,178 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/journeylang/journey/compiler"
+	"github.com/journeylang/journey/runtime"
+)
+
+// eventFields are the fields of an event in POST /v1/events.
+var eventFields = []string{"id", "contact", "name", "payload", "at"}
+
+// EventsResult is the answer to POST /v1/events.
+type EventsResult struct {
+	Accepted     int      `json:"accepted"`                // events stored
+	Duplicates   int      `json:"duplicates"`              // events whose id was seen before: ignored
+	DuplicateIDs []string `json:"duplicate_ids,omitempty"` // their ids, in the order given
+}
+
+// postEvents takes one event, or a batch {"events": [...]}. Every event
+// is validated before any is stored.
+func (s *Server) postEvents(w http.ResponseWriter, r *http.Request) {
+	d := s.deployment(w, r)
+	if d == nil {
+		return
+	}
+	body, ok := s.decode(w, r)
+	if !ok {
+		return
+	}
+	v := &validator{}
+	events := readEvents(v, d.Program.Schema, body, s.cfg.Clock())
+	if !v.ok() {
+		s.invalid(w, r, v.errs)
+		return
+	}
+	res := &EventsResult{}
+	for _, e := range events {
+		added, err := s.cfg.Store.AddEvent(r.Context(), e)
+		if err != nil {
+			s.internal(w, r, fmt.Errorf("storing event %q of contact %q (after %d accepted, %d duplicates): %w", e.ID, e.Contact, res.Accepted, res.Duplicates, err))
+			return
+		}
+		if added {
+			res.Accepted++
+		} else {
+			res.Duplicates++
+			res.DuplicateIDs = append(res.DuplicateIDs, e.ID)
+		}
+	}
+	writeJSON(w, http.StatusAccepted, res)
+}
+
+// readEvents validates a body of POST /v1/events and returns its events.
+func readEvents(v *validator, schema *compiler.Schema, body any, now time.Time) []*runtime.AddEventParams {
+	obj, ok := body.(map[string]any)
+	if !ok {
+		v.fail("", CodeWrongType, fmt.Sprintf(`the body must be a JSON object: one event, or {"events": [...]}; got %s`, jsonKind(body)), "")
+		return nil
+	}
+	raw, batch := obj["events"]
+	if !batch {
+		if e := readEvent(v, schema, obj, "", now); e != nil {
+			return []*runtime.AddEventParams{e}
+		}
+		return nil
+	}
+	for _, k := range sortedKeys(obj) {
+		if k != "events" {
+			v.fail(k, CodeUnknownField, fmt.Sprintf(`%s: unknown field %q: a batch is {"events": [...]}; each event carries its own fields`, k, k), "")
+		}
+	}
+	list, ok := raw.([]any)
+	if !ok {
+		v.wrongType("events", "an array of events", raw)
+		return nil
+	}
+	if len(list) > MaxBatch {
+		v.fail("events", CodeTooManyEvents, fmt.Sprintf("events: %d events; a batch holds at most %d", len(list), MaxBatch), "")
+		return nil
+	}
+	out := make([]*runtime.AddEventParams, 0, len(list))
+	for i, x := range list {
+		if e := readEvent(v, schema, x, fmt.Sprintf("events[%d]", i), now); e != nil {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// readEvent validates one event; path is where it is in the body.
+func readEvent(v *validator, schema *compiler.Schema, x any, path string, now time.Time) *runtime.AddEventParams {
+	m, ok := x.(map[string]any)
+	if !ok {
+		v.wrongType(path, "an event (an object)", x)
+		return nil
+	}
+	for _, k := range sortedKeys(m) {
+		if !contains(eventFields, k) {
+			fp := child(path, k)
+			v.fail(fp, CodeUnknownField, fmt.Sprintf("%s: unknown field %q; an event has id, contact, name, payload and at", fp, k), suggestOne(k, eventFields...))
+		}
+	}
+	e := &runtime.AddEventParams{
+		ID:      v.requiredString(m, path, "id", "the event's unique id, for deduplication"),
+		Contact: v.requiredString(m, path, "contact", "the id of the contact"),
+		Name:    v.requiredString(m, path, "name", "the name of a declared event"),
+		At:      now,
+	}
+	var decl *compiler.Event
+	if e.Name != "" {
+		if decl = schema.Events[e.Name]; decl == nil {
+			fp := child(path, "name")
+			v.fail(fp, CodeBadValue, fmt.Sprintf("%s: no event %q is declared", fp, e.Name), suggestOne(e.Name, schema.EventNames()...))
+		}
+	}
+	payload := m["payload"]
+	if payload == nil {
+		payload = map[string]any{}
+	}
+	if decl != nil {
+		e.Payload = v.object(decl.Payload, payload, child(path, "payload"), false)
+	}
+	if at, ok := v.optionalTime(m, path, "at"); ok {
+		e.At = at
+	}
+	return e
+}
+
+// requiredString reads a field that must be a non-empty string.
+func (v *validator) requiredString(m map[string]any, path, name, what string) string {
+	fp := child(path, name)
+	x, given := m[name]
+	s, ok := x.(string)
+	switch {
+	case !given:
+		v.fail(fp, CodeMissingField, fmt.Sprintf("%s: missing: %s", fp, what), "")
+	case !ok:
+		v.wrongType(fp, "a string: "+what, x)
+	case s == "":
+		v.fail(fp, CodeBadValue, fmt.Sprintf("%s: empty: %s", fp, what), "")
+	default:
+		return s
+	}
+	return ""
+}
+
+// optionalTime reads an optional RFC 3339 time; absent and null are not
+// given.
+func (v *validator) optionalTime(m map[string]any, path, name string) (time.Time, bool) {
+	x := m[name]
+	if x == nil {
+		return time.Time{}, false
+	}
+	fp := child(path, name)
+	s, ok := x.(string)
+	if !ok {
+		v.wrongType(fp, "an RFC 3339 timestamp (text)", x)
+		return time.Time{}, false
+	}
+	t, err := parseTime(s)
+	if err != nil {
+		v.fail(fp, CodeBadValue, fmt.Sprintf("%s: %q is not an RFC 3339 timestamp such as \"2026-03-02T09:00:00Z\"", fp, s), "")
+		return time.Time{}, false
+	}
+	return t.UTC(), true
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,435 @@
+package api
+
+// Validating JSON values against the workspace's schema: a contact's
+// attributes, an event's payload. The validator walks a value decoded with
+// json.Decoder.UseNumber, collects every problem with the path of the
+// field in the request body, and returns the value in the form the engine
+// reads (see runtime's coerce): ints as int64, doubles as float64,
+// timestamps as RFC 3339 text in UTC, durations as Go durations' text.
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/journeylang/journey/compiler"
+	"github.com/journeylang/journey/lang/diag"
+	"github.com/journeylang/journey/runtime"
+)
+
+// Error codes: the "code" of an error answer.
+const (
+	CodeMalformedJSON    = "malformed_json"     // the body is not JSON
+	CodeUnknownField     = "unknown_field"      // a field the schema does not declare
+	CodeMissingField     = "missing_field"      // a required field is absent
+	CodeWrongType        = "wrong_type"         // a value of the wrong JSON type
+	CodeBadValue         = "bad_value"          // the right type, but not a valid value
+	CodeNullNotAllowed   = "null_not_allowed"   // null for a field that is not optional
+	CodeTooManyEvents    = "too_many_events"    // a batch larger than MaxBatch
+	CodeBodyTooLarge     = "body_too_large"     // the body passes the limit
+	CodeUnauthorized     = "unauthorized"       // no token, or the wrong one
+	CodeForbidden        = "forbidden"          // no token configured and not a loopback client
+	CodeNotFound         = "not_found"          // no such route or contact
+	CodeMethodNotAllowed = "method_not_allowed" // the route exists, not with this method
+	CodeNoDeployment     = "no_deployment"      // no bundle is loaded yet
+	CodeInternal         = "internal"           // the server failed; details are in its log
+)
+
+// maxErrors bounds the problems one answer lists.
+const maxErrors = 100
+
+// FieldError is one problem with a request, naming the field.
+type FieldError struct {
+	Message    string `json:"error"`
+	Field      string `json:"field,omitempty"` // the path in the body: events[3].payload.amount
+	Code       string `json:"code"`
+	DidYouMean string `json:"did_you_mean,omitempty"`
+}
+
+// validator collects the problems of one request.
+type validator struct {
+	errs []*FieldError
+}
+
+func (v *validator) fail(field, code, msg, suggestion string) {
+	if len(v.errs) >= maxErrors {
+		return
+	}
+	if suggestion != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", suggestion)
+	}
+	v.errs = append(v.errs, &FieldError{Field: field, Code: code, Message: msg, DidYouMean: suggestion})
+}
+
+// ok reports whether no problem was found.
+func (v *validator) ok() bool { return len(v.errs) == 0 }
+
+// object validates an object's fields. When partial (an update of a
+// contact), fields may be absent and null removes an optional one (it is
+// kept as nil); otherwise every field that is not optional must be there,
+// and null for an optional field means absent (it is dropped).
+func (v *validator) object(o *compiler.Object, val any, path string, partial bool) map[string]any {
+	m, ok := val.(map[string]any)
+	if !ok {
+		v.wrongType(path, "an object", val)
+		return nil
+	}
+	out := make(map[string]any, len(m))
+	for _, k := range sortedKeys(m) {
+		x := m[k]
+		fp := child(path, k)
+		f := o.Field(k)
+		if f == nil {
+			v.fail(fp, CodeUnknownField, fmt.Sprintf("%s: unknown field %q", fp, k), diag.Suggest(k, o.Names()))
+			continue
+		}
+		if x == nil {
+			switch {
+			case !f.Type.Optional:
+				v.fail(fp, CodeNullNotAllowed, fmt.Sprintf("%s: null is allowed only for an optional field; %s is %s", fp, k, f.Type.Describe()), "")
+			case partial:
+				out[k] = nil
+			}
+			continue
+		}
+		out[k] = v.value(f.Type, x, fp, partial)
+	}
+	if !partial {
+		for _, f := range o.Fields {
+			if _, given := m[f.Name]; !given && !f.Type.Optional {
+				fp := child(path, f.Name)
+				v.fail(fp, CodeMissingField, fmt.Sprintf("%s: missing: %s is %s and required", fp, f.Name, f.Type.Describe()), "")
+			}
+		}
+	}
+	return out
+}
+
+// value validates a value of type t at path. partial applies to an object
+// that is the direct value of a field (it merges into the stored one); the
+// elements of lists and maps are replaced whole, so they are never partial.
+func (v *validator) value(t *compiler.Type, val any, path string, partial bool) any {
+	switch t.Kind {
+	case compiler.KindString:
+		if s, ok := val.(string); ok {
+			return s
+		}
+		v.wrongType(path, "a string", val)
+	case compiler.KindBool:
+		if b, ok := val.(bool); ok {
+			return b
+		}
+		v.wrongType(path, "a boolean", val)
+	case compiler.KindInt:
+		n, ok := val.(json.Number)
+		if !ok {
+			v.wrongType(path, "an int", val)
+			return nil
+		}
+		i, problem := parseInt(string(n))
+		if problem != "" {
+			v.fail(path, CodeBadValue, fmt.Sprintf("%s: %s is %s", path, n, problem), "")
+			return nil
+		}
+		return i
+	case compiler.KindDouble:
+		n, ok := val.(json.Number)
+		if !ok {
+			v.wrongType(path, "a double", val)
+			return nil
+		}
+		f, err := strconv.ParseFloat(string(n), 64)
+		if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+			v.fail(path, CodeBadValue, fmt.Sprintf("%s: %s is out of the range of a double", path, n), "")
+			return nil
+		}
+		return f
+	case compiler.KindTimestamp:
+		s, ok := val.(string)
+		if !ok {
+			v.wrongType(path, "a timestamp (RFC 3339 text)", val)
+			return nil
+		}
+		ts, err := parseTime(s)
+		if err != nil {
+			v.fail(path, CodeBadValue, fmt.Sprintf("%s: %q is not an RFC 3339 timestamp such as \"2026-03-02T09:00:00Z\"", path, s), "")
+			return nil
+		}
+		return ts.UTC().Format(time.RFC3339Nano)
+	case compiler.KindDuration:
+		s, ok := val.(string)
+		if !ok {
+			v.wrongType(path, "a duration (text such as \"1h30m\" or \"3d\")", val)
+			return nil
+		}
+		d, ok := parseDuration(s)
+		if !ok {
+			v.fail(path, CodeBadValue, fmt.Sprintf("%s: %q is not a duration such as \"90s\", \"1h30m\", \"3d\" or \"2w\"", path, s), "")
+			return nil
+		}
+		return d.String()
+	case compiler.KindEnum:
+		s, ok := val.(string)
+		if !ok {
+			v.wrongType(path, "one of "+strings.Join(t.Values, ", ")+" (a string)", val)
+			return nil
+		}
+		if !t.HasValue(s) {
+			v.fail(path, CodeBadValue, fmt.Sprintf("%s: %q is not one of %s", path, s, strings.Join(t.Values, ", ")), diag.Suggest(s, t.Values))
+			return nil
+		}
+		return s
+	case compiler.KindList:
+		l, ok := val.([]any)
+		if !ok {
+			v.wrongType(path, "a list ("+t.String()+")", val)
+			return nil
+		}
+		out := make([]any, len(l))
+		for i, x := range l {
+			out[i] = v.element(t.Elem, x, path+"["+strconv.Itoa(i)+"]")
+		}
+		return out
+	case compiler.KindMap:
+		m, ok := val.(map[string]any)
+		if !ok {
+			v.wrongType(path, "a map ("+t.String()+")", val)
+			return nil
+		}
+		out := make(map[string]any, len(m))
+		for _, k := range sortedKeys(m) {
+			out[k] = v.element(t.Elem, m[k], path+"["+strconv.Quote(k)+"]")
+		}
+		return out
+	case compiler.KindObject:
+		return v.object(t.Object, val, path, partial)
+	}
+	return nil
+}
+
+// element validates an element of a list or a map: never null, never
+// partial.
+func (v *validator) element(t *compiler.Type, val any, path string) any {
+	if val == nil {
+		v.fail(path, CodeNullNotAllowed, fmt.Sprintf("%s: null is not allowed here; expected %s", path, describe(t)), "")
+		return nil
+	}
+	return v.value(t, val, path, false)
+}
+
+func (v *validator) wrongType(path, want string, got any) {
+	where := path
+	if where == "" {
+		where = "the value"
+	}
+	v.fail(path, CodeWrongType, fmt.Sprintf("%s: expected %s, got %s", where, want, jsonKind(got)), "")
+}
+
+// describe names a type without its optional mark: "an int".
+func describe(t *compiler.Type) string {
+	c := *t
+	c.Optional = false
+	return c.Describe()
+}
+
+// jsonKind names the JSON type of a decoded value.
+func jsonKind(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return "a string"
+	case bool:
+		return "a boolean"
+	case json.Number:
+		return "the number " + string(v)
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "an object"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+func child(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// The problems parseInt reports.
+const (
+	notWhole   = "not a whole number, and an int must be one"
+	outOfRange = "out of the range of an int (-9223372036854775808 to 9223372036854775807)"
+)
+
+// parseInt reads a JSON number as an int exactly: 42, -7, 1e3 and 2.0 are
+// whole numbers; 1.5 and 1e-3 are not. It never rounds through a float.
+func parseInt(s string) (int64, string) {
+	if i, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return i, ""
+	}
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	mant, exp := s, 0
+	if i := strings.IndexAny(s, "eE"); i >= 0 {
+		mant = s[:i]
+		e, err := strconv.Atoi(strings.TrimPrefix(s[i+1:], "+"))
+		if err != nil {
+			// An exponent too large for an int: a huge number, or a tiny one.
+			if strings.HasPrefix(s[i+1:], "-") {
+				e = math.MinInt32
+			} else {
+				e = math.MaxInt32
+			}
+		}
+		exp = e
+	}
+	intPart, frac, _ := strings.Cut(mant, ".")
+	digits := intPart + frac
+	point := len(intPart) // the decimal point falls after this many digits
+	trimmed := strings.TrimLeft(digits, "0")
+	if trimmed == "" {
+		return 0, ""
+	}
+	point -= len(digits) - len(trimmed)
+	trimmed = strings.TrimRight(trimmed, "0")
+	if exp > 100 {
+		return 0, outOfRange
+	}
+	if exp < -100 {
+		return 0, notWhole
+	}
+	point += exp
+	if point < len(trimmed) {
+		return 0, notWhole
+	}
+	if point > 19 {
+		return 0, outOfRange
+	}
+	text := trimmed + strings.Repeat("0", point-len(trimmed))
+	if neg {
+		text = "-" + text
+	}
+	i, err := strconv.ParseInt(text, 10, 64)
+	if err != nil {
+		return 0, outOfRange
+	}
+	return i, ""
+}
+
+// parseTime reads an RFC 3339 timestamp, with or without fractional
+// seconds.
+func parseTime(s string) (time.Time, error) {
+	return time.Parse(time.RFC3339Nano, s)
+}
+
+// parseDuration reads a duration as Go writes one ("90s", "1h30m",
+// "1.5h", "250ms") or as Journey does ("3d", "2w", "1d12h"), with an
+// optional sign.
+func parseDuration(s string) (time.Duration, bool) {
+	neg := false
+	if s != "" && (s[0] == '-' || s[0] == '+') {
+		neg, s = s[0] == '-', s[1:]
+	}
+	if s == "" {
+		return 0, false
+	}
+	if s == "0" {
+		return 0, true
+	}
+	var total time.Duration
+	for s != "" {
+		i := 0
+		for i < len(s) && (s[i] == '.' || s[i] >= '0' && s[i] <= '9') {
+			i++
+		}
+		j := i
+		for j < len(s) && !(s[j] == '.' || s[j] >= '0' && s[j] <= '9') {
+			j++
+		}
+		num, unit := s[:i], s[i:j]
+		s = s[j:]
+		if num == "" || unit == "" {
+			return 0, false
+		}
+		var d time.Duration
+		switch unit {
+		case "d", "w":
+			f, err := strconv.ParseFloat(num, 64)
+			if err != nil {
+				return 0, false
+			}
+			day := 24 * time.Hour
+			if unit == "w" {
+				day *= 7
+			}
+			x := f * float64(day)
+			if x >= math.MaxInt64 {
+				return 0, false
+			}
+			d = time.Duration(x)
+		default:
+			var err error
+			if d, err = time.ParseDuration(num + unit); err != nil {
+				return 0, false
+			}
+		}
+		if total > math.MaxInt64-d {
+			return 0, false
+		}
+		total += d
+	}
+	if neg {
+		total = -total
+	}
+	return total, true
+}
+
+// suggestOne is diag.Suggest over a fixed list of names.
+func suggestOne(name string, names ...string) string {
+	return diag.Suggest(name, slices.Clone(names))
+}
+
+// Error returns the problem's message.
+func (e *FieldError) Error() string { return e.Message }
+
+// ValidateEvent validates one event as POST /v1/events takes it — a value
+// decoded with json.Decoder.UseNumber — for other intakes (`journey
+// import`). path prefixes the fields named in problems ("" for none); an
+// event without "at" happened at now.
+func ValidateEvent(schema *compiler.Schema, event any, path string, now time.Time) (*runtime.AddEventParams, []*FieldError) {
+	v := &validator{}
+	e := readEvent(v, schema, event, path, now)
+	if !v.ok() {
+		return nil, v.errs
+	}
+	return e, nil
+}
+
+// ValidateAttributes validates an update of a contact's attributes as
+// PUT /v1/contacts/{id} takes it (a value decoded with UseNumber): fields
+// may be absent, null removes an optional one.
+func ValidateAttributes(schema *compiler.Schema, attrs any, path string) (map[string]any, []*FieldError) {
+	v := &validator{}
+	out := v.object(schema.Contact, attrs, path, true)
+	if !v.ok() {
+		return nil, v.errs
+	}
+	return out, nil
+}

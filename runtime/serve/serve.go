@@ -1,0 +1,142 @@
+// Package serve runs Journey as a service: `journey run`. It puts together
+// the parts of the runtime — workers that claim due contacts and run the
+// engine, the HTTP intake, the outbox dispatcher, metrics — and stops them
+// gracefully: on a signal, the HTTP server stops taking requests, each
+// worker finishes the batch in hand, and nothing is left half done (a
+// batch is one transaction; its leases expire if the process dies
+// instead).
+package serve
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/journeylang/journey/runtime"
+)
+
+// Config is what a runner runs.
+type Config struct {
+	Deployment *runtime.Deployment
+	Store      runtime.Store
+	Workers    int           // worker goroutines; 2 when 0
+	Batch      int           // contacts per claim; 100 when 0
+	Poll       time.Duration // how often an idle worker looks for due work; 1s when 0
+	Listen     string        // HTTP address; "" serves no HTTP
+	Logger     *slog.Logger
+	Clock      func() time.Time // time.Now when nil
+	Name       string           // prefixes the workers' lease names; the host name when ""
+
+	// API builds the HTTP handler of the intake; metrics serves /metrics.
+	// Nil: only /healthz and /metrics are served.
+	API func(metrics http.Handler) http.Handler
+	// Background runs beside the workers until the context ends: the
+	// outbox dispatcher, reloaders.
+	Background []func(ctx context.Context) error
+	// OutboxDepth, when set, reports the pending outbox for the metrics.
+	OutboxDepth func() float64
+	// Ready, when set, is called with the HTTP server's address once it
+	// listens.
+	Ready func(addr string)
+}
+
+// Run runs until ctx ends, then stops gracefully.
+func Run(ctx context.Context, cfg Config) error {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = 2
+	}
+	if cfg.Name == "" {
+		cfg.Name = hostName()
+	}
+	m := newMetrics(cfg.OutboxDepth)
+	metricsHandler := promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errs := make(chan error, cfg.Workers+len(cfg.Background)+1)
+	var wg sync.WaitGroup
+
+	var srv *http.Server
+	if cfg.Listen != "" {
+		mux := http.NewServeMux()
+		if cfg.API != nil {
+			mux.Handle("/", cfg.API(metricsHandler))
+		} else {
+			mux.Handle("/metrics", metricsHandler)
+			mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				fmt.Fprintln(w, `{"status":"ok"}`)
+			})
+		}
+		ln, err := net.Listen("tcp", cfg.Listen)
+		if err != nil {
+			return err
+		}
+		srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		cfg.Logger.Info("listening", "addr", ln.Addr().String())
+		if cfg.Ready != nil {
+			cfg.Ready(ln.Addr().String())
+		}
+		wg.Go(func() {
+			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				errs <- err
+			}
+		})
+	}
+	for i := range cfg.Workers {
+		w := &runtime.Worker{
+			Store: cfg.Store, Engine: &runtime.Engine{Deployment: cfg.Deployment},
+			ID: fmt.Sprintf("%s/%d", cfg.Name, i), Batch: cfg.Batch, Observe: m.observe,
+		}
+		wg.Go(func() {
+			if err := w.Run(ctx, cfg.Clock, cfg.Poll); err != nil {
+				errs <- fmt.Errorf("worker %s: %w", w.ID, err)
+			}
+		})
+	}
+	for _, bg := range cfg.Background {
+		wg.Go(func() {
+			if err := bg(ctx); err != nil && ctx.Err() == nil {
+				errs <- err
+			}
+		})
+	}
+	cfg.Logger.Info("running", "journeys", len(cfg.Deployment.Journeys()), "workers", cfg.Workers)
+
+	var first error
+	select {
+	case <-ctx.Done():
+	case first = <-errs:
+		cfg.Logger.Error("stopping", "error", first)
+	}
+	cancel()
+	if srv != nil {
+		shut, done := context.WithTimeout(context.Background(), 10*time.Second)
+		defer done()
+		_ = srv.Shutdown(shut)
+	}
+	wg.Wait()
+	cfg.Logger.Info("stopped")
+	return first
+}
+
+func hostName() string {
+	if h, err := os.Hostname(); err == nil && h != "" {
+		return h
+	}
+	return "journey"
+}
