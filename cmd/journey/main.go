@@ -43,6 +43,7 @@ type cli struct {
 	Graph   graphCmd   `cmd:"" help:"Draw journeys as a Mermaid or Graphviz graph."`
 	Test    testCmd    `cmd:"" help:"Run the tests of *_test.journey files on a simulated clock."`
 	Run     runCmd     `cmd:"" help:"Run journeys as a service: workers, HTTP intake, delivery."`
+	Import  importCmd  `cmd:"" help:"Load contacts and events from a JSON-lines file into a store."`
 }
 
 // env is what a command runs with: its streams, and the exit code it has
@@ -118,6 +119,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		c.Test.run(e)
 	case "run":
 		c.Run.run(e)
+	case "import":
+		c.Import.run(e)
 	default:
 		panic("journey: no code for command " + cmd)
 	}

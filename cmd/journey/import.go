@@ -1,0 +1,161 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/journeylang/journey/compiler"
+	"github.com/journeylang/journey/runtime"
+	"github.com/journeylang/journey/runtime/api"
+)
+
+// importCmd is `journey import FILE --schema PATH [--db DSN]`.
+type importCmd struct {
+	DB     string `placeholder:"DSN" help:"The store: postgres://… for Postgres, else a SQLite file." default:"journey.db"`
+	Schema string `required:"" placeholder:"PATH" help:"Where the schema comes from: a workspace folder, or a bundle."`
+	File   string `arg:"" name:"file" help:"JSON lines: {\"contact\": ID, \"attributes\": {…}} or an event {\"id\", \"contact\", \"name\", \"payload\", \"at\"}; - for standard input."`
+}
+
+// maxReasons is how many rejected lines the summary lists.
+const maxReasons = 20
+
+func (c *importCmd) run(e *env) {
+	schema, ok := c.schema(e)
+	if !ok {
+		return
+	}
+	in := e.stdin
+	if c.File != "-" {
+		f, err := os.Open(c.File)
+		if err != nil {
+			e.errorf("%s", pathError(err))
+			return
+		}
+		defer f.Close()
+		in = f
+	}
+	ctx := context.Background()
+	store, err := openStore(ctx, c.DB)
+	if err != nil {
+		e.errorf("import: %v", err)
+		return
+	}
+	defer store.Close()
+	var contacts, events, duplicates, rejected int
+	var reasons []string
+	reject := func(line int, why string) {
+		rejected++
+		if len(reasons) < maxReasons {
+			reasons = append(reasons, fmt.Sprintf("line %d: %s", line, why))
+		}
+	}
+	progress := isTerminal(e.stderr)
+	last := time.Now()
+	sc := bufio.NewScanner(in)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for line := 1; sc.Scan(); line++ {
+		text := bytes.TrimSpace(sc.Bytes())
+		if len(text) == 0 {
+			continue
+		}
+		dec := json.NewDecoder(bytes.NewReader(text))
+		dec.UseNumber()
+		var obj map[string]any
+		if err := dec.Decode(&obj); err != nil {
+			reject(line, "not a JSON object: "+err.Error())
+			continue
+		}
+		now := time.Now()
+		if attrs, ok := obj["attributes"]; ok {
+			id, _ := obj["contact"].(string)
+			if id == "" {
+				reject(line, "contact: a contact line needs its id")
+				continue
+			}
+			values, errs := api.ValidateAttributes(schema, attrs, "attributes")
+			if len(errs) > 0 {
+				reject(line, errs[0].Error())
+				continue
+			}
+			if err := store.PutContact(ctx, &runtime.PutContactParams{ID: id, Attrs: values, At: now}); err != nil {
+				e.errorf("import: line %d: %v", line, err)
+				return
+			}
+			contacts++
+		} else {
+			p, errs := api.ValidateEvent(schema, obj, "", now)
+			if len(errs) > 0 {
+				reject(line, errs[0].Error())
+				continue
+			}
+			fresh, err := store.AddEvent(ctx, p)
+			if err != nil {
+				e.errorf("import: line %d: %v", line, err)
+				return
+			}
+			if fresh {
+				events++
+			} else {
+				duplicates++
+			}
+		}
+		if progress && time.Since(last) > 200*time.Millisecond {
+			fmt.Fprintf(e.stderr, "\rimported %d contacts, %d events; %d rejected", contacts, events, rejected)
+			last = time.Now()
+		}
+	}
+	if err := sc.Err(); err != nil {
+		e.errorf("import: %v", err)
+		return
+	}
+	if progress {
+		fmt.Fprint(e.stderr, "\r\033[K")
+	}
+	fmt.Fprintf(e.stdout, "imported %d contacts and %d events (%d duplicate events ignored); rejected %d lines\n", contacts, events, duplicates, rejected)
+	for _, r := range reasons {
+		fmt.Fprintln(e.stdout, "  "+r)
+	}
+	if rejected > len(reasons) {
+		fmt.Fprintf(e.stdout, "  … and %d more\n", rejected-len(reasons))
+	}
+	if rejected > 0 {
+		e.fail(exitFindings)
+	}
+}
+
+// schema reads the schema from a workspace or a bundle.
+func (c *importCmd) schema(e *env) (*compiler.Schema, bool) {
+	info, err := os.Stat(c.Schema)
+	if err != nil {
+		e.errorf("%s", pathError(err))
+		return nil, false
+	}
+	if !info.IsDir() {
+		b, ok := readBundle(e, "import", c.Schema, "")
+		if !ok {
+			return nil, false
+		}
+		return b.Program.Schema, true
+	}
+	prog, ok := compileWorkspace(e, "import", []string{c.Schema})
+	if !ok {
+		return nil, false
+	}
+	return prog.Schema, true
+}
+
+// isTerminal reports whether w is a terminal, for the progress line.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
