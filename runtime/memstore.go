@@ -16,8 +16,8 @@ type MemoryStore struct {
 	mu       sync.Mutex
 	contacts map[string]*memContact
 	seen     map[string]bool // event IDs
-	outbox   []Action
-	keys     map[string]bool
+	outbox   []*OutboxRow
+	keys     map[string]*OutboxRow
 	history  []Record
 	seq      int64
 }
@@ -33,7 +33,7 @@ type memContact struct {
 
 // NewMemoryStore returns an empty store.
 func NewMemoryStore() *MemoryStore {
-	return &MemoryStore{contacts: map[string]*memContact{}, seen: map[string]bool{}, keys: map[string]bool{}}
+	return &MemoryStore{contacts: map[string]*memContact{}, seen: map[string]bool{}, keys: map[string]*OutboxRow{}}
 }
 
 func (m *MemoryStore) contact(id string) *memContact {
@@ -141,9 +141,10 @@ func (m *MemoryStore) Complete(_ context.Context, p *CompleteParams) (*CompleteR
 			}
 		}
 		for _, a := range r.Outcome.Actions {
-			if !m.keys[a.Key] {
-				m.keys[a.Key] = true
-				m.outbox = append(m.outbox, a)
+			if m.keys[a.Key] == nil {
+				row := &OutboxRow{Action: a, Seq: int64(len(m.outbox) + 1), Status: OutboxPending, NextAttempt: a.Due}
+				m.keys[a.Key] = row
+				m.outbox = append(m.outbox, row)
 			}
 		}
 		m.history = append(m.history, r.Outcome.Records...)
@@ -183,12 +184,110 @@ func (m *MemoryStore) Outbox(_ context.Context, p *OutboxParams) ([]Action, erro
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	var out []Action
-	for _, a := range m.outbox {
-		if p.Contact == "" || a.Contact == p.Contact {
-			out = append(out, a)
+	for _, row := range m.outbox {
+		if p.Contact == "" || row.Contact == p.Contact {
+			out = append(out, row.Action)
 		}
 	}
 	return out, nil
+}
+
+// LeaseOutbox implements Store.
+func (m *MemoryStore) LeaseOutbox(_ context.Context, p *LeaseOutboxParams) ([]OutboxRow, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if p.Limit <= 0 {
+		return nil, nil
+	}
+	var expired, due []*OutboxRow
+	for _, row := range m.outbox {
+		switch {
+		case row.LeaseOwner != "" && !row.LeaseUntil.After(p.Now):
+			expired = append(expired, row)
+		case row.LeaseOwner == "" && row.Status == OutboxPending && !row.NextAttempt.After(p.Now):
+			due = append(due, row)
+		}
+	}
+	sort.SliceStable(expired, func(a, b int) bool { return expired[a].LeaseUntil.Before(expired[b].LeaseUntil) })
+	sort.SliceStable(due, func(a, b int) bool { return due[a].NextAttempt.Before(due[b].NextAttempt) })
+	expired = expired[:min(len(expired), p.Limit)]
+	due = due[:min(len(due), p.Limit-len(expired))]
+	sort.Slice(expired, func(a, b int) bool { return expired[a].Seq < expired[b].Seq })
+	sort.Slice(due, func(a, b int) bool { return due[a].Seq < due[b].Seq })
+	var out []OutboxRow
+	for _, row := range expired {
+		row.Status = OutboxUnknown
+		row.LeaseOwner, row.LeaseUntil = p.Worker, p.Now.Add(p.Lease)
+		r := *row
+		r.Unknown = true
+		out = append(out, r)
+	}
+	for _, row := range due {
+		row.Attempts++
+		row.LeaseOwner, row.LeaseUntil = p.Worker, p.Now.Add(p.Lease)
+		out = append(out, *row)
+	}
+	return out, nil
+}
+
+// MarkOutbox implements Store.
+func (m *MemoryStore) MarkOutbox(_ context.Context, p *MarkOutboxParams) (*MarkOutboxResult, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	res := &MarkOutboxResult{}
+	for _, r := range p.Results {
+		row := m.keys[r.Key]
+		if row == nil || row.LeaseOwner == "" || row.LeaseOwner != p.Worker {
+			res.Lost = append(res.Lost, r.Key)
+			continue
+		}
+		row.Status, row.Attempts, row.LastError = r.Status, r.Attempts, r.Error
+		row.LeaseOwner, row.LeaseUntil = "", time.Time{}
+		if r.Status == OutboxPending {
+			row.NextAttempt = r.NextAttempt
+			if row.NextAttempt.IsZero() {
+				row.NextAttempt = p.Now
+			}
+		}
+		if r.Status == OutboxSent {
+			row.SentAt = p.Now
+		}
+		res.Marked++
+	}
+	return res, nil
+}
+
+// ListOutbox implements Store.
+func (m *MemoryStore) ListOutbox(_ context.Context, p *ListOutboxParams) ([]OutboxRow, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []OutboxRow
+	for _, row := range m.outbox {
+		if p.Limit > 0 && len(out) == p.Limit {
+			break
+		}
+		if p.Status == "" || row.Status == p.Status {
+			out = append(out, *row)
+		}
+	}
+	return out, nil
+}
+
+// RetryOutbox implements Store.
+func (m *MemoryStore) RetryOutbox(_ context.Context, p *RetryOutboxParams) (int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n := 0
+	for _, row := range m.outbox {
+		if row.LeaseOwner != "" {
+			continue
+		}
+		if p.Key == "" && row.Status == OutboxParked || p.Key != "" && row.Key == p.Key && (row.Status == OutboxParked || row.Status == OutboxUnknown) {
+			row.Status, row.Attempts, row.NextAttempt = OutboxPending, 0, p.Now
+			n++
+		}
+	}
+	return n, nil
 }
 
 // History implements Store.

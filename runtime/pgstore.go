@@ -71,6 +71,7 @@ var pgq = struct {
 	lockLeases, updateStates, deleteInputs, releaseWakeups                    string
 	insertOutbox, insertHistory, upsertEnrollments, nextWake, contact, outbox string
 	history                                                                   string
+	leaseOutbox, markOutbox, listOutbox, retryOutbox                          string
 }{
 	currentSchema:     pgQuery("current_schema"),
 	insertEventID:     pgQuery("insert_event_id"),
@@ -90,6 +91,10 @@ var pgq = struct {
 	contact:           pgQuery("contact"),
 	outbox:            pgQuery("outbox"),
 	history:           pgQuery("history"),
+	leaseOutbox:       pgQuery("lease_outbox"),
+	markOutbox:        pgQuery("mark_outbox"),
+	listOutbox:        pgQuery("list_outbox"),
+	retryOutbox:       pgQuery("retry_outbox"),
 }
 
 // OpenPostgres connects to the database dsn names (a URL or key=value

@@ -40,6 +40,25 @@ type Store interface {
 	// History lists a contact's records in order.
 	History(ctx context.Context, p *HistoryParams) ([]Record, error)
 
+	// LeaseOutbox leases up to Limit outbox rows to a dispatcher, in its
+	// own committed transaction, before any of them is delivered: first
+	// the rows whose lease expired mid-call (they become OutboxUnknown and
+	// come back with Unknown set), then the pending rows whose next
+	// attempt is due at Now. A due row's Attempts grows by one as it is
+	// leased: the call about to be made is counted before it is made. An
+	// expired row's does not, its lost call having been counted already.
+	LeaseOutbox(ctx context.Context, p *LeaseOutboxParams) ([]OutboxRow, error)
+	// MarkOutbox records the outcome of leased rows and releases their
+	// leases, in one transaction: only the rows Worker still holds; the
+	// others are reported lost.
+	MarkOutbox(ctx context.Context, p *MarkOutboxParams) (*MarkOutboxResult, error)
+	// ListOutbox lists outbox rows with their delivery state, in the order
+	// written.
+	ListOutbox(ctx context.Context, p *ListOutboxParams) ([]OutboxRow, error)
+	// RetryOutbox makes parked rows (or one parked or unknown row) pending
+	// again, due at Now with no attempts, and reports how many it changed.
+	RetryOutbox(ctx context.Context, p *RetryOutboxParams) (int, error)
+
 	Close() error
 }
 
@@ -108,4 +127,73 @@ type OutboxParams struct {
 // HistoryParams filter Store.History.
 type HistoryParams struct {
 	Contact string
+}
+
+// Outbox statuses. A row that a dispatcher holds has a lease owner; its
+// status is what was known before the lease.
+const (
+	OutboxPending = "pending" // to deliver at its next attempt
+	OutboxSent    = "sent"    // delivered
+	OutboxParked  = "parked"  // kept failing, or failed for good: waits for RetryOutbox
+	OutboxUnknown = "unknown" // a lease expired mid-call: it may or may not have been delivered
+)
+
+// OutboxRow is an outbox row with its delivery state.
+type OutboxRow struct {
+	Action
+	Seq         int64     // the order written
+	Status      string    // OutboxPending, OutboxSent, OutboxParked or OutboxUnknown
+	Attempts    int       // calls begun, counted as each is leased
+	NextAttempt time.Time // a pending row is not leased before this time
+	LeaseOwner  string    // the dispatcher holding the row; "" when none does
+	LeaseUntil  time.Time // zero when not leased
+	LastError   string    // the last failed call's error; "" after a success
+	SentAt      time.Time // zero unless sent
+
+	// Unknown is set by LeaseOutbox on a row whose previous lease expired
+	// mid-call: the call may have been delivered, and the dispatcher
+	// applies its sink's policy (deliver again, or leave it unknown).
+	Unknown bool
+}
+
+// LeaseOutboxParams are the arguments of Store.LeaseOutbox.
+type LeaseOutboxParams struct {
+	Now    time.Time
+	Limit  int
+	Worker string        // names the lease
+	Lease  time.Duration // how long the rows are held before they count as lost mid-call
+}
+
+// MarkOutboxParams are the arguments of Store.MarkOutbox.
+type MarkOutboxParams struct {
+	Worker  string // only rows this worker still holds are marked
+	Now     time.Time
+	Results []OutboxMark // each key once
+}
+
+// OutboxMark is the outcome of one leased row.
+type OutboxMark struct {
+	Key         string
+	Status      string    // OutboxSent, OutboxPending (to retry), OutboxParked or OutboxUnknown
+	Attempts    int       // calls begun so far
+	NextAttempt time.Time // for OutboxPending: when to try again; zero for Now
+	Error       string    // the failure, "" for none
+}
+
+// MarkOutboxResult says which marks were written.
+type MarkOutboxResult struct {
+	Marked int
+	Lost   []string // keys whose lease the worker no longer held
+}
+
+// ListOutboxParams filter Store.ListOutbox.
+type ListOutboxParams struct {
+	Status string // "" for every status
+	Limit  int    // at most this many rows; 0 for all
+}
+
+// RetryOutboxParams are the arguments of Store.RetryOutbox.
+type RetryOutboxParams struct {
+	Key string // one parked or unknown row; "" for every parked row
+	Now time.Time
 }

@@ -44,6 +44,7 @@ type cli struct {
 	Test    testCmd    `cmd:"" help:"Run the tests of *_test.journey files on a simulated clock."`
 	Run     runCmd     `cmd:"" help:"Run journeys as a service: workers, HTTP intake, delivery."`
 	Import  importCmd  `cmd:"" help:"Load contacts and events from a JSON-lines file into a store."`
+	Outbox  outboxCmd  `cmd:"" help:"List or retry the outbox's deliveries."`
 }
 
 // env is what a command runs with: its streams, and the exit code it has
@@ -121,6 +122,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		c.Run.run(e)
 	case "import":
 		c.Import.run(e)
+	case "outbox":
+		c.Outbox.run(e, ctx.Command())
 	default:
 		panic("journey: no code for command " + cmd)
 	}

@@ -8,9 +8,12 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
+	"github.com/journeylang/journey/compiler"
 	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/api"
+	"github.com/journeylang/journey/runtime/dispatch"
 	"github.com/journeylang/journey/runtime/serve"
 )
 
@@ -22,6 +25,7 @@ type runCmd struct {
 	Listen  string   `placeholder:"ADDR" help:"The HTTP address of the intake API, /metrics and /healthz." default:"127.0.0.1:8080"`
 	Token   string   `name:"api-token" env:"JOURNEY_API_TOKEN" placeholder:"TOKEN" help:"The bearer token the API requires (or $JOURNEY_API_TOKEN); none: only loopback clients are served."`
 	Workers int      `default:"2" help:"Worker goroutines claiming due contacts."`
+	Sinks   string   `placeholder:"FILE" help:"The delivery configuration (TOML, docs/delivery.md); none: every action is logged as a JSON line on standard output."`
 	Paths   []string `arg:"" optional:"" name:"path" help:"The workspace to compile and run (its folder, or files in it)."`
 }
 
@@ -40,6 +44,28 @@ func (c *runCmd) run(e *env) {
 	}
 	defer store.Close()
 	cfg := serve.Config{Deployment: d, Store: store, Workers: c.Workers, Listen: c.Listen, Logger: logger}
+	delivery := dispatch.DefaultConfig()
+	if c.Sinks != "" {
+		if delivery, err = dispatch.LoadConfig(c.Sinks); err != nil {
+			e.errorf("run: %v", err)
+			return
+		}
+	}
+	cfg.Delivery = func(m serve.DeliveryMetrics) (func(context.Context) error, error) {
+		templates := make([]compiler.Template, 0, len(d.Program.Templates))
+		for _, t := range d.Program.Templates {
+			templates = append(templates, *t)
+		}
+		disp, err := delivery.Dispatcher(&dispatch.Options{Store: store, Worker: "dispatch@" + hostname(), Stdout: e.stdout, Templates: dispatch.TemplateList(templates)})
+		if err != nil {
+			return nil, err
+		}
+		disp.Metrics = m
+		return func(ctx context.Context) error {
+			defer disp.Close()
+			return disp.Run(ctx, time.Second)
+		}, nil
+	}
 	cfg.API = func(metrics http.Handler) http.Handler {
 		return api.New(api.Config{
 			Store: store, Deployment: func() *runtime.Deployment { return d },
@@ -91,4 +117,11 @@ func openStore(ctx context.Context, dsn string) (runtime.Store, error) {
 		return runtime.OpenPostgres(ctx, dsn)
 	}
 	return runtime.OpenSQLite(ctx, dsn)
+}
+
+func hostname() string {
+	if h, err := os.Hostname(); err == nil {
+		return h
+	}
+	return "journey"
 }

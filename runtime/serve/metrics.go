@@ -2,6 +2,7 @@ package serve
 
 import (
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/journeylang/journey/runtime"
 )
@@ -15,6 +16,7 @@ type metrics struct {
 	contacts    prometheus.Counter
 	lost        prometheus.Counter
 	batchTime   prometheus.Histogram
+	deliveries  *prometheus.CounterVec
 	outboxDepth prometheus.GaugeFunc
 }
 
@@ -41,8 +43,11 @@ func newMetrics(outboxDepth func() float64) *metrics {
 			Buckets: prometheus.ExponentialBuckets(0.001, 2, 14),
 		}),
 	}
-	m.reg.MustRegister(m.records, m.actions, m.batches, m.contacts, m.lost, m.batchTime,
-		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+	m.deliveries = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "journey_deliveries_total", Help: "Outbox deliveries by action kind and result: sent, failed, parked, unknown, lost.",
+	}, []string{"kind", "result"})
+	m.reg.MustRegister(m.records, m.actions, m.batches, m.contacts, m.lost, m.batchTime, m.deliveries,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if outboxDepth != nil {
 		m.outboxDepth = prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "journey_outbox_pending", Help: "Actions in the outbox not yet delivered.",
@@ -74,3 +79,12 @@ func (m *metrics) observe(b *runtime.BatchReport) {
 		}
 	}
 }
+
+// DeliveryMetrics counts the dispatcher's deliveries.
+type DeliveryMetrics interface {
+	Action(kind, result string)
+}
+
+type deliveryMetrics struct{ c *prometheus.CounterVec }
+
+func (d deliveryMetrics) Action(kind, result string) { d.c.WithLabelValues(kind, result).Inc() }

@@ -41,6 +41,9 @@ type Config struct {
 	// Background runs beside the workers until the context ends: the
 	// outbox dispatcher, reloaders.
 	Background []func(ctx context.Context) error
+	// Delivery, when set, makes the outbox dispatcher, given the metrics it
+	// reports deliveries to; it runs beside the workers.
+	Delivery func(m DeliveryMetrics) (func(ctx context.Context) error, error)
 	// OutboxDepth, when set, reports the pending outbox for the metrics.
 	OutboxDepth func() float64
 	// Ready, when set, is called with the HTTP server's address once it
@@ -108,7 +111,17 @@ func Run(ctx context.Context, cfg Config) error {
 			}
 		})
 	}
-	for _, bg := range cfg.Background {
+	background := cfg.Background
+	if cfg.Delivery != nil {
+		run, err := cfg.Delivery(deliveryMetrics{m.deliveries})
+		if err != nil {
+			cancel()
+			wg.Wait()
+			return err
+		}
+		background = append(background, run)
+	}
+	for _, bg := range background {
 		wg.Go(func() {
 			if err := bg(ctx); err != nil && ctx.Err() == nil {
 				errs <- err

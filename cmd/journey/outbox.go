@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/journeylang/journey/runtime"
+)
+
+// outboxCmd is `journey outbox list|retry`: the delivery queue as
+// operators see it.
+type outboxCmd struct {
+	List  outboxListCmd  `cmd:"" help:"List outbox rows: parked ones by default."`
+	Retry outboxRetryCmd `cmd:"" help:"Make parked rows (or one row) pending again."`
+}
+
+type outboxListCmd struct {
+	DB     string `placeholder:"DSN" help:"The store: postgres://… for Postgres, else a SQLite file." default:"journey.db"`
+	Status string `enum:"pending,sent,parked,unknown,all" default:"parked" help:"Which rows: pending, sent, parked, unknown or all."`
+	Limit  int    `default:"100" help:"At most this many rows."`
+}
+
+type outboxRetryCmd struct {
+	DB  string `placeholder:"DSN" help:"The store: postgres://… for Postgres, else a SQLite file." default:"journey.db"`
+	Key string `arg:"" optional:"" help:"One row's idempotency key; none: every parked row."`
+}
+
+func (c *outboxCmd) run(e *env, command string) {
+	if strings.HasPrefix(command, "outbox retry") {
+		c.Retry.run(e)
+		return
+	}
+	c.List.run(e)
+}
+
+func (c *outboxListCmd) run(e *env) {
+	ctx := context.Background()
+	store, err := openStore(ctx, c.DB)
+	if err != nil {
+		e.errorf("outbox: %v", err)
+		return
+	}
+	defer store.Close()
+	status := c.Status
+	if status == "all" {
+		status = ""
+	}
+	rows, err := store.ListOutbox(ctx, &runtime.ListOutboxParams{Status: status, Limit: c.Limit})
+	if err != nil {
+		e.errorf("outbox: %v", err)
+		return
+	}
+	for _, r := range rows {
+		fmt.Fprintf(e.stdout, "%s  %-7s  %-7s  attempts %d  %s %s  contact %s  %s", r.Key, r.Status, r.Kind, r.Attempts, r.Journey, r.Step, r.Contact, r.Due.UTC().Format(time.RFC3339))
+		if r.LastError != "" {
+			fmt.Fprintf(e.stdout, "  error: %s", r.LastError)
+		}
+		fmt.Fprintln(e.stdout)
+	}
+	fmt.Fprintf(e.stdout, "%d rows\n", len(rows))
+}
+
+func (c *outboxRetryCmd) run(e *env) {
+	ctx := context.Background()
+	store, err := openStore(ctx, c.DB)
+	if err != nil {
+		e.errorf("outbox: %v", err)
+		return
+	}
+	defer store.Close()
+	n, err := store.RetryOutbox(ctx, &runtime.RetryOutboxParams{Key: c.Key, Now: time.Now()})
+	if err != nil {
+		e.errorf("outbox: %v", err)
+		return
+	}
+	fmt.Fprintf(e.stdout, "%d rows pending again\n", n)
+}

@@ -1,0 +1,8 @@
+-- Outbox rows with their delivery state, in the order written: those of
+-- status $1, or ($1 = '') all; at most $2 (NULL for all).
+SELECT seq, key, contact_id, journey, version, step, kind, target, payload, due,
+       status, attempts, next_attempt_at, lease_owner, lease_until, last_error, sent_at
+FROM outbox
+WHERE $1 = '' OR status = $1
+ORDER BY seq
+LIMIT $2;
