@@ -47,6 +47,15 @@ func (c *importCmd) run(e *env) {
 		return
 	}
 	defer store.Close()
+	if rejected := importLines(ctx, e, store, schema, in); rejected > 0 {
+		e.fail(exitFindings)
+	}
+}
+
+// importLines loads JSON lines of contacts and events into a store,
+// validated against the schema, and prints a summary. It returns how many
+// lines it rejected.
+func importLines(ctx context.Context, e *env, store runtime.Store, schema *compiler.Schema, in io.Reader) int {
 	var contacts, events, duplicates, rejected int
 	var reasons []string
 	reject := func(line int, why string) {
@@ -85,7 +94,7 @@ func (c *importCmd) run(e *env) {
 			}
 			if err := store.PutContact(ctx, &runtime.PutContactParams{ID: id, Attrs: values, At: now}); err != nil {
 				e.errorf("import: line %d: %v", line, err)
-				return
+				return rejected
 			}
 			contacts++
 		} else {
@@ -97,7 +106,7 @@ func (c *importCmd) run(e *env) {
 			fresh, err := store.AddEvent(ctx, p)
 			if err != nil {
 				e.errorf("import: line %d: %v", line, err)
-				return
+				return rejected
 			}
 			if fresh {
 				events++
@@ -112,7 +121,7 @@ func (c *importCmd) run(e *env) {
 	}
 	if err := sc.Err(); err != nil {
 		e.errorf("import: %v", err)
-		return
+		return rejected
 	}
 	if progress {
 		fmt.Fprint(e.stderr, "\r\033[K")
@@ -124,9 +133,7 @@ func (c *importCmd) run(e *env) {
 	if rejected > len(reasons) {
 		fmt.Fprintf(e.stdout, "  … and %d more\n", rejected-len(reasons))
 	}
-	if rejected > 0 {
-		e.fail(exitFindings)
-	}
+	return rejected
 }
 
 // schema reads the schema from a workspace or a bundle.

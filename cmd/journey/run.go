@@ -25,6 +25,7 @@ type runCmd struct {
 	Listen  string   `placeholder:"ADDR" help:"The HTTP address of the intake API, /metrics and /healthz." default:"127.0.0.1:8080"`
 	Token   string   `name:"api-token" env:"JOURNEY_API_TOKEN" placeholder:"TOKEN" help:"The bearer token the API requires (or $JOURNEY_API_TOKEN); none: only loopback clients are served."`
 	Workers int      `default:"2" help:"Worker goroutines claiming due contacts."`
+	Seed    string   `placeholder:"FILE" help:"Import these JSON lines of contacts and events (as journey import does) before running."`
 	Sinks   string   `placeholder:"FILE" help:"The delivery configuration (TOML, docs/delivery.md); none: every action is logged as a JSON line on standard output."`
 	Paths   []string `arg:"" optional:"" name:"path" help:"The workspace to compile and run (its folder, or files in it)."`
 }
@@ -43,6 +44,19 @@ func (c *runCmd) run(e *env) {
 		return
 	}
 	defer store.Close()
+	if c.Seed != "" {
+		f, err := os.Open(c.Seed)
+		if err != nil {
+			e.errorf("%s", pathError(err))
+			return
+		}
+		rejected := importLines(ctx, e, store, d.Program.Schema, f)
+		f.Close()
+		if rejected > 0 {
+			e.fail(exitFindings)
+			return
+		}
+	}
 	cfg := serve.Config{Deployment: d, Store: store, Workers: c.Workers, Listen: c.Listen, Logger: logger}
 	delivery := dispatch.DefaultConfig()
 	if c.Sinks != "" {
