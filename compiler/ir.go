@@ -171,6 +171,22 @@ func (j *Journey) index() {
 	}
 }
 
+// WalkSteps calls fn for every step of steps, nested ones included, in
+// written order.
+func WalkSteps(steps []*Step, fn func(*Step)) { walkIR(steps, fn) }
+
+// BranchName names branch i of an if step as its block's identity does:
+// then, elif1…, else.
+func BranchName(st *Step, i int) string {
+	switch {
+	case st.Branches[i].When == nil:
+		return "else"
+	case i == 0:
+		return "then"
+	}
+	return "elif" + itoa(i)
+}
+
 // walkIR calls fn for every step of steps, nested ones included, in order.
 func walkIR(steps []*Step, fn func(*Step)) {
 	for _, st := range steps {

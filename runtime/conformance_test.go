@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -19,6 +18,7 @@ import (
 	"github.com/journeylang/journey/compiler"
 	"github.com/journeylang/journey/lang/ast"
 	"github.com/journeylang/journey/runtime"
+	"github.com/journeylang/journey/runtime/testrun"
 )
 
 var update = flag.Bool("update", false, "rewrite the expected traces in testdata/conformance")
@@ -166,11 +166,11 @@ func play(ctx context.Context, d *runtime.Deployment, prog *compiler.Program, st
 		}
 		switch st := st.(type) {
 		case *ast.TestContact:
-			if err := store.PutContact(ctx, &runtime.PutContactParams{ID: contact, Attrs: object(st.Value), At: now}); err != nil {
+			if err := store.PutContact(ctx, &runtime.PutContactParams{ID: contact, Attrs: testrun.Object(st.Value), At: now}); err != nil {
 				return "", err
 			}
 		case *ast.TestEvent:
-			payload := object(st.Payload)
+			payload := testrun.Object(st.Payload)
 			if _, err := store.AddEvent(ctx, &runtime.AddEventParams{Contact: contact, ID: eventID(st.Name.Name, payload, now), Name: st.Name.Name, Payload: payload, At: now}); err != nil {
 				return "", err
 			}
@@ -260,48 +260,4 @@ func trace(ctx context.Context, store runtime.Store, contact string, start time.
 		return "", fmt.Errorf("outbox has %d actions, the history %d", len(actions), len(acted))
 	}
 	return b.String(), nil
-}
-
-// object converts a test's object literal to attribute values.
-func object(o *ast.Object) map[string]any {
-	out := map[string]any{}
-	if o == nil {
-		return out
-	}
-	for _, f := range o.Fields {
-		out[f.Key.Name] = value(f.Value)
-	}
-	return out
-}
-
-func value(v ast.Value) any {
-	switch v := v.(type) {
-	case *ast.String:
-		return v.Value
-	case *ast.Number:
-		if i, err := strconv.ParseInt(v.Raw, 10, 64); err == nil {
-			return i
-		}
-		f, _ := strconv.ParseFloat(v.Raw, 64)
-		return f
-	case *ast.Word:
-		switch v.Name {
-		case "true":
-			return true
-		case "false":
-			return false
-		}
-		return nil
-	case *ast.Duration:
-		return v.Value
-	case *ast.List:
-		out := make([]any, len(v.Elems))
-		for i, e := range v.Elems {
-			out[i] = value(e)
-		}
-		return out
-	case *ast.Object:
-		return object(v)
-	}
-	return nil
 }

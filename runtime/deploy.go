@@ -85,7 +85,7 @@ func NewDeployment(p *compiler.Program) (*Deployment, error) {
 		j.schema = p.Schema
 		j.order = map[string]int{}
 		for _, s := range cj.Stages {
-			walkSteps(s.Steps, func(st *compiler.Step) { j.order[st.ID] = len(j.order) })
+			compiler.WalkSteps(s.Steps, func(st *compiler.Step) { j.order[st.ID] = len(j.order) })
 		}
 		for _, e := range cj.Entries {
 			j.hasConditionEntry = j.hasConditionEntry || (e.Event == "" && e.When != nil)
@@ -144,7 +144,7 @@ func blocks(j *compiler.Journey) map[string][]*compiler.Step {
 		out[id] = steps
 		for _, st := range steps {
 			for i, b := range st.Branches {
-				add(st.ID+"/"+branchName(st, i), b.Steps)
+				add(st.ID+"/"+compiler.BranchName(st, i), b.Steps)
 			}
 			for _, a := range st.Arms {
 				add(st.ID+"/"+a.Name, a.Steps)
@@ -174,20 +174,4 @@ func timeDependent(a *cel.Ast) bool {
 		}
 	}))
 	return found
-}
-
-// walkSteps calls fn for every step of steps, nested ones included, in
-// written order.
-func walkSteps(steps []*compiler.Step, fn func(*compiler.Step)) {
-	for _, st := range steps {
-		fn(st)
-		for _, b := range st.Branches {
-			walkSteps(b.Steps, fn)
-		}
-		for _, a := range st.Arms {
-			walkSteps(a.Steps, fn)
-		}
-		walkSteps(st.Body, fn)
-		walkSteps(st.Timeout, fn)
-	}
 }

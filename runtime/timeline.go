@@ -172,7 +172,7 @@ func (r *run) exec(j *Journey, en *Enrollment, c *Cursor, st *compiler.Step, t t
 	case compiler.StepIf:
 		for i, b := range st.Branches {
 			if b.When == nil || r.holds(j, b.When, t, event) {
-				name := branchName(st, i)
+				name := compiler.BranchName(st, i)
 				r.record(j, en, t, RecBranch, st.ID, name)
 				r.startBlock(j, en, st.ID+"/"+name, t, event)
 				return
@@ -207,17 +207,6 @@ func (r *run) matchWaits(j *Journey, en *Enrollment, t time.Time, ev *Input) {
 		r.removeCursor(en, c)
 		r.startBlock(j, en, w.ID+"/body", t, &EventIn{Name: ev.Name, Payload: ev.Payload})
 	}
-}
-
-// branchName names an if's branch as the lowering does: then, elif1…, else.
-func branchName(st *compiler.Step, i int) string {
-	switch {
-	case st.Branches[i].When == nil:
-		return "else"
-	case i == 0:
-		return "then"
-	}
-	return "elif" + itoa(i)
 }
 
 // pickArm assigns an arm by a stable hash of the contact, the journey and

@@ -79,10 +79,10 @@ func cover(prog *compiler.Program, results []*Result) *Coverage {
 			fc.Missed = append(fc.Missed, Item{Kind: kind, ID: id, Source: src})
 		}
 		for _, s := range j.Stages {
-			walk(s.Steps, func(st *compiler.Step) {
+			compiler.WalkSteps(s.Steps, func(st *compiler.Step) {
 				add("step", st.ID, st.Source)
-				for i, b := range st.Branches {
-					add("branch", st.ID+"/"+branchName(st, i, b), st.Source)
+				for i := range st.Branches {
+					add("branch", st.ID+"/"+compiler.BranchName(st, i), st.Source)
 				}
 				for _, a := range st.Arms {
 					add("arm", st.ID+"/"+a.Name, st.Source)
@@ -93,29 +93,4 @@ func cover(prog *compiler.Program, results []*Result) *Coverage {
 	}
 	sort.Slice(out.Files, func(a, b int) bool { return out.Files[a].File < out.Files[b].File })
 	return out
-}
-
-// branchName names an if's branch as the engine records it.
-func branchName(st *compiler.Step, i int, b *compiler.Branch) string {
-	switch {
-	case b.When == nil:
-		return "else"
-	case i == 0:
-		return "then"
-	}
-	return "elif" + itoa(i)
-}
-
-func walk(steps []*compiler.Step, fn func(*compiler.Step)) {
-	for _, st := range steps {
-		fn(st)
-		for _, b := range st.Branches {
-			walk(b.Steps, fn)
-		}
-		for _, a := range st.Arms {
-			walk(a.Steps, fn)
-		}
-		walk(st.Body, fn)
-		walk(st.Timeout, fn)
-	}
 }

@@ -240,8 +240,6 @@ func (x *exec) attrs(s *runtime.ContactState, text string) string {
 	return strings.Join(parts, ", ")
 }
 
-func itoa(n int) string { return strconv.Itoa(n) }
-
 func tagsOf(v any) []string {
 	var out []string
 	if l, ok := v.([]any); ok {
