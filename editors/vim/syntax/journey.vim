@@ -21,7 +21,7 @@ syn keyword journeyTodo contained TODO FIXME XXX NOTE
 syn match   journeyComment "//.*$" contains=journeyTodo,@Spell
 
 " Declarations and journey clauses.
-syn keyword journeyDecl     contact journey test
+syn keyword journeyDecl     use contact journey test
 syn match   journeyDecl     "\<event\>\ze\s"
 syn keyword journeyClause   entry goal suppress window cap reenter
 syn keyword journeyStage    stage nextgroup=journeyStageName skipwhite
