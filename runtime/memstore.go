@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"sort"
 	"sync"
 	"time"
@@ -305,3 +306,37 @@ func (m *MemoryStore) History(_ context.Context, p *HistoryParams) ([]Record, er
 
 // Close implements Store.
 func (m *MemoryStore) Close() error { return nil }
+
+// Stats implements Store.
+func (m *MemoryStore) Stats(_ context.Context, p *StatsParams) (*Stats, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	st := &Stats{Active: map[string]map[string]int{}}
+	for _, row := range m.outbox {
+		if row.Status == OutboxPending {
+			st.OutboxPending++
+		}
+	}
+	for id, c := range m.contacts {
+		if !c.wake.IsZero() && !c.wake.After(p.Now) {
+			st.DueContacts++
+			if st.OldestDue.IsZero() || c.wake.Before(st.OldestDue) {
+				st.OldestDue = c.wake
+			}
+		}
+		var s ContactState
+		if err := json.Unmarshal(c.state, &s); err != nil {
+			return nil, fmt.Errorf("contact %s: %w", id, err)
+		}
+		for _, e := range s.Enrollments {
+			if e.Status != StatusActive {
+				continue
+			}
+			if st.Active[e.Journey] == nil {
+				st.Active[e.Journey] = map[string]int{}
+			}
+			st.Active[e.Journey][e.Stage]++
+		}
+	}
+	return st, nil
+}

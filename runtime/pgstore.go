@@ -72,6 +72,7 @@ var pgq = struct {
 	insertOutbox, insertHistory, upsertEnrollments, nextWake, contact, outbox string
 	history                                                                   string
 	leaseOutbox, markOutbox, listOutbox, retryOutbox                          string
+	statsOutbox, statsDue, statsActive                                        string
 }{
 	currentSchema:     pgQuery("current_schema"),
 	insertEventID:     pgQuery("insert_event_id"),
@@ -95,6 +96,9 @@ var pgq = struct {
 	markOutbox:        pgQuery("mark_outbox"),
 	listOutbox:        pgQuery("list_outbox"),
 	retryOutbox:       pgQuery("retry_outbox"),
+	statsOutbox:       pgQuery("stats_outbox"),
+	statsDue:          pgQuery("stats_due"),
+	statsActive:       pgQuery("stats_active"),
 }
 
 // OpenPostgres connects to the database dsn names (a URL or key=value

@@ -59,6 +59,10 @@ type Store interface {
 	// again, due at Now with no attempts, and reports how many it changed.
 	RetryOutbox(ctx context.Context, p *RetryOutboxParams) (int, error)
 
+	// Stats summarises the store for monitoring: the pending outbox, the
+	// contacts due at Now, and the active enrollments by journey and stage.
+	Stats(ctx context.Context, p *StatsParams) (*Stats, error)
+
 	Close() error
 }
 
@@ -196,4 +200,17 @@ type ListOutboxParams struct {
 type RetryOutboxParams struct {
 	Key string // one parked or unknown row; "" for every parked row
 	Now time.Time
+}
+
+// StatsParams are the arguments of Store.Stats.
+type StatsParams struct {
+	Now time.Time // contacts whose wake-up is at or before Now are due
+}
+
+// Stats is a summary of a store, for metrics and the API.
+type Stats struct {
+	OutboxPending int                       // outbox rows with status OutboxPending, leased or not
+	DueContacts   int                       // contacts whose wake-up is due at Now, leased or not
+	OldestDue     time.Time                 // the earliest of their wake-ups; zero when none is due
+	Active        map[string]map[string]int // contacts with an active enrollment, by journey then stage
 }

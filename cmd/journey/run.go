@@ -57,7 +57,10 @@ func (c *runCmd) run(e *env) {
 			return
 		}
 	}
-	cfg := serve.Config{Deployment: d, Store: store, Workers: c.Workers, Listen: c.Listen, Logger: logger}
+	stats := func(ctx context.Context) (*runtime.Stats, error) {
+		return store.Stats(ctx, &runtime.StatsParams{Now: time.Now()})
+	}
+	cfg := serve.Config{Deployment: d, Store: store, Workers: c.Workers, Listen: c.Listen, Logger: logger, Stats: stats}
 	delivery := dispatch.DefaultConfig()
 	if c.Sinks != "" {
 		if delivery, err = dispatch.LoadConfig(c.Sinks); err != nil {
@@ -84,6 +87,13 @@ func (c *runCmd) run(e *env) {
 		return api.New(api.Config{
 			Store: store, Deployment: func() *runtime.Deployment { return d },
 			Token: c.Token, Logger: logger, Metrics: metrics,
+			Counts: func(ctx context.Context) (map[string]map[string]int, error) {
+				st, err := stats(ctx)
+				if err != nil {
+					return nil, err
+				}
+				return st.Active, nil
+			},
 		}).Handler()
 	}
 	if err := serve.Run(ctx, cfg); err != nil {

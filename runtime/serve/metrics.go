@@ -1,6 +1,12 @@
 package serve
 
 import (
+	"context"
+	"log/slog"
+	"math"
+	"sync"
+	"time"
+
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
@@ -9,18 +15,17 @@ import (
 
 // metrics are the runner's Prometheus metrics. No label holds a contact.
 type metrics struct {
-	reg         *prometheus.Registry
-	records     *prometheus.CounterVec // what the engine did, by record kind
-	actions     *prometheus.CounterVec // actions written to the outbox, by kind
-	batches     prometheus.Counter
-	contacts    prometheus.Counter
-	lost        prometheus.Counter
-	batchTime   prometheus.Histogram
-	deliveries  *prometheus.CounterVec
-	outboxDepth prometheus.GaugeFunc
+	reg        *prometheus.Registry
+	records    *prometheus.CounterVec // what the engine did, by record kind
+	actions    *prometheus.CounterVec // actions written to the outbox, by kind
+	batches    prometheus.Counter
+	contacts   prometheus.Counter
+	lost       prometheus.Counter
+	batchTime  prometheus.Histogram
+	deliveries *prometheus.CounterVec
 }
 
-func newMetrics(outboxDepth func() float64) *metrics {
+func newMetrics(stats *statsCache) *metrics {
 	m := &metrics{
 		reg: prometheus.NewRegistry(),
 		records: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -48,13 +53,85 @@ func newMetrics(outboxDepth func() float64) *metrics {
 	}, []string{"kind", "result"})
 	m.reg.MustRegister(m.records, m.actions, m.batches, m.contacts, m.lost, m.batchTime, m.deliveries,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	if outboxDepth != nil {
-		m.outboxDepth = prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-			Name: "journey_outbox_pending", Help: "Actions in the outbox not yet delivered.",
-		}, outboxDepth)
-		m.reg.MustRegister(m.outboxDepth)
+	if stats != nil {
+		m.reg.MustRegister(
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+				Name: "journey_outbox_pending", Help: "Actions in the outbox not yet delivered.",
+			}, stats.gauge(func(st *runtime.Stats, _ time.Time) float64 { return float64(st.OutboxPending) })),
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+				Name: "journey_due_contacts", Help: "Contacts whose wake-up is due: the workers' backlog.",
+			}, stats.gauge(func(st *runtime.Stats, _ time.Time) float64 { return float64(st.DueContacts) })),
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+				Name: "journey_oldest_due_age_seconds", Help: "How long the oldest due wake-up has waited; 0 when none is due.",
+			}, stats.gauge(func(st *runtime.Stats, now time.Time) float64 {
+				if st.OldestDue.IsZero() {
+					return 0
+				}
+				return max(0, now.Sub(st.OldestDue).Seconds())
+			})),
+		)
 	}
 	return m
+}
+
+// Reading the store's stats for the gauges: each read has statsTimeout,
+// and its result (or failure) serves every scrape for statsTTL, so that a
+// burst of scrapes costs one read.
+const (
+	statsTimeout = 2 * time.Second
+	statsTTL     = time.Second
+)
+
+// statsCache reads the store's stats for the gauges, at most once per
+// statsTTL.
+type statsCache struct {
+	read   func(ctx context.Context) (*runtime.Stats, error)
+	clock  func() time.Time
+	logger *slog.Logger
+
+	mu      sync.Mutex
+	readAt  time.Time      // when the cached result was read; zero for never
+	stats   *runtime.Stats // nil when the last read failed
+	stampAt time.Time      // the clock at that read, for the age gauge
+}
+
+func newStatsCache(read func(ctx context.Context) (*runtime.Stats, error), clock func() time.Time, logger *slog.Logger) *statsCache {
+	if read == nil {
+		return nil
+	}
+	return &statsCache{read: read, clock: clock, logger: logger}
+}
+
+// get returns the stats and the clock when they were read: the cached
+// ones if fresh, else a new read. It returns nil when the read failed.
+func (c *statsCache) get() (*runtime.Stats, time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	wall := time.Now()
+	if !c.readAt.IsZero() && wall.Sub(c.readAt) < statsTTL {
+		return c.stats, c.stampAt
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), statsTimeout)
+	defer cancel()
+	st, err := c.read(ctx)
+	if err != nil {
+		c.logger.Warn("reading the store's stats for metrics", "error", err)
+		st = nil
+	}
+	c.readAt, c.stats, c.stampAt = wall, st, c.clock()
+	return c.stats, c.stampAt
+}
+
+// gauge makes a GaugeFunc's function from the stats; NaN when they could
+// not be read.
+func (c *statsCache) gauge(f func(st *runtime.Stats, now time.Time) float64) func() float64 {
+	return func() float64 {
+		st, now := c.get()
+		if st == nil {
+			return math.NaN()
+		}
+		return f(st, now)
+	}
 }
 
 // observe counts a completed batch.

@@ -44,8 +44,11 @@ type Config struct {
 	// Delivery, when set, makes the outbox dispatcher, given the metrics it
 	// reports deliveries to; it runs beside the workers.
 	Delivery func(m DeliveryMetrics) (func(ctx context.Context) error, error)
-	// OutboxDepth, when set, reports the pending outbox for the metrics.
-	OutboxDepth func() float64
+	// Stats, when set, summarises the store for the gauges
+	// journey_outbox_pending, journey_due_contacts and
+	// journey_oldest_due_age_seconds (measured on Clock). It is read at
+	// most once a second, with a short timeout.
+	Stats func(ctx context.Context) (*runtime.Stats, error)
 	// Ready, when set, is called with the HTTP server's address once it
 	// listens.
 	Ready func(addr string)
@@ -65,7 +68,7 @@ func Run(ctx context.Context, cfg Config) error {
 	if cfg.Name == "" {
 		cfg.Name = hostName()
 	}
-	m := newMetrics(cfg.OutboxDepth)
+	m := newMetrics(newStatsCache(cfg.Stats, cfg.Clock, cfg.Logger))
 	metricsHandler := promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
 
 	ctx, cancel := context.WithCancel(ctx)

@@ -1,0 +1,136 @@
+package runtime_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/journeylang/journey/compiler"
+	"github.com/journeylang/journey/runtime"
+)
+
+// The stats test's journey: a welcome on sign-up, a nudge a day later,
+// and a move to Engaged (with an offer) once the score reaches 50.
+const statsJourney = `journey onboard
+
+entry on signed_up
+
+stage Welcome {
+  send "welcome"
+  after 1d send "nudge"
+}
+
+stage Engaged when score >= 50 {
+  send "offer"
+}
+`
+
+const statsSchema = `contact {
+  email: string?
+  score: int
+}
+
+event signed_up
+`
+
+func statsDeployment(t *testing.T) *runtime.Deployment {
+	t.Helper()
+	prog, diags := compiler.Compile(compiler.NewWorkspace(
+		map[string][]byte{"onboard.journey": []byte(statsJourney), "schema.journey": []byte(statsSchema)},
+		map[string][]byte{
+			"welcome.md": []byte("subject: Welcome\n"),
+			"nudge.md":   []byte("subject: A nudge\n"),
+			"offer.md":   []byte("subject: An offer\n"),
+		}))
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	d, err := runtime.NewDeployment(prog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// TestStats checks Store.Stats on every store, before and after a
+// simulation runs the work due.
+func TestStats(t *testing.T) {
+	d := statsDeployment(t)
+	for name, newStore := range stores {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			s := newStore(t)
+			stats := func(now time.Time) *runtime.Stats {
+				t.Helper()
+				return must[*runtime.Stats](t)(s.Stats(ctx, &runtime.StatsParams{Now: now}))
+			}
+			check := func(what string, got, want *runtime.Stats) {
+				t.Helper()
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("%s (-want +got):\n%s", what, diff)
+				}
+			}
+
+			check("empty store", stats(t0), &runtime.Stats{Active: map[string]map[string]int{}})
+
+			// Three sign-ups a minute apart; c3 scores 60 from the start.
+			for i, id := range []string{"c1", "c2", "c3"} {
+				at := t0.Add(time.Duration(i) * time.Minute)
+				score := 10
+				if id == "c3" {
+					score = 60
+				}
+				noErr(t, s.PutContact(ctx, &runtime.PutContactParams{ID: id, Attrs: map[string]any{"score": score}, At: at}))
+				must[bool](t)(s.AddEvent(ctx, &runtime.AddEventParams{Contact: id, ID: "e-" + id, Name: "signed_up", At: at}))
+			}
+			check("before t0", stats(t0.Add(-time.Second)), &runtime.Stats{Active: map[string]map[string]int{}})
+			check("at +90s", stats(t0.Add(90*time.Second)), &runtime.Stats{
+				DueContacts: 2, OldestDue: t0, Active: map[string]map[string]int{},
+			})
+			check("at +5m", stats(t0.Add(5*time.Minute)), &runtime.Stats{
+				DueContacts: 3, OldestDue: t0, Active: map[string]map[string]int{},
+			})
+
+			// Run to +1h: everyone is enrolled, nobody is due (the nudges
+			// wait a day), and the outbox holds what was written.
+			sim := runtime.NewSim(d, s, t0)
+			noErr(t, sim.Advance(ctx, t0.Add(time.Hour)))
+			actions := must[[]runtime.Action](t)(s.Outbox(ctx, &runtime.OutboxParams{}))
+			if len(actions) != 3 { // the welcomes of c1 and c2, c3's offer
+				t.Fatalf("the outbox holds %d actions, want 3: %+v", len(actions), actions)
+			}
+			check("at +1h", stats(t0.Add(time.Hour)), &runtime.Stats{
+				OutboxPending: len(actions),
+				Active:        map[string]map[string]int{"onboard": {"Welcome": 2, "Engaged": 1}},
+			})
+
+			// A day later the nudges are due, then sent.
+			check("at +1d1m", stats(t0.Add(24*time.Hour+time.Minute)), &runtime.Stats{
+				OutboxPending: len(actions), DueContacts: 2, OldestDue: t0.Add(24 * time.Hour),
+				Active: map[string]map[string]int{"onboard": {"Welcome": 2, "Engaged": 1}},
+			})
+			noErr(t, sim.Advance(ctx, t0.Add(48*time.Hour)))
+			check("at +2d", stats(t0.Add(48*time.Hour)), &runtime.Stats{
+				OutboxPending: len(actions) + 2,
+				Active:        map[string]map[string]int{"onboard": {"Welcome": 2, "Engaged": 1}},
+			})
+
+			// A delivered row is no longer pending.
+			rows := must[[]runtime.OutboxRow](t)(s.LeaseOutbox(ctx, &runtime.LeaseOutboxParams{Now: t0.Add(48 * time.Hour), Limit: 1, Worker: "d", Lease: time.Minute}))
+			if len(rows) != 1 {
+				t.Fatalf("leased %d rows, want 1", len(rows))
+			}
+			if got := stats(t0.Add(48 * time.Hour)).OutboxPending; got != len(actions)+2 {
+				t.Errorf("OutboxPending with a row leased = %d, want %d", got, len(actions)+2)
+			}
+			must[*runtime.MarkOutboxResult](t)(s.MarkOutbox(ctx, &runtime.MarkOutboxParams{Worker: "d", Now: t0.Add(48 * time.Hour),
+				Results: []runtime.OutboxMark{{Key: rows[0].Key, Status: runtime.OutboxSent, Attempts: 1}}}))
+			if got := stats(t0.Add(48 * time.Hour)).OutboxPending; got != len(actions)+1 {
+				t.Errorf("OutboxPending after a delivery = %d, want %d", got, len(actions)+1)
+			}
+		})
+	}
+}
