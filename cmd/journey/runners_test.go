@@ -1,0 +1,142 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	_ "github.com/lib/pq"
+
+	"github.com/journeylang/journey/runtime"
+)
+
+// TestRunnersShareOnePostgres starts two `journey run` processes on one
+// Postgres schema, loads due work into it, and checks that every action is
+// delivered exactly once between them, then stops both with SIGTERM.
+func TestRunnersShareOnePostgres(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts processes")
+	}
+	base := os.Getenv("JOURNEY_TEST_POSTGRES")
+	if base == "" {
+		base = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+	}
+	admin, err := sql.Open("postgres", base)
+	if err == nil {
+		err = admin.Ping()
+	}
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("Postgres: %v", err)
+		}
+		t.Skipf("no Postgres: %v", err)
+	}
+	defer admin.Close()
+	schema := fmt.Sprintf("runners_%d", rand.Uint64())
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Exec("DROP SCHEMA " + schema + " CASCADE")
+	u, _ := url.Parse(base)
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	dsn := u.String()
+
+	dir := t.TempDir()
+	ws := filepath.Join(dir, "ws")
+	os.MkdirAll(filepath.Join(ws, "templates"), 0o755)
+	os.WriteFile(filepath.Join(ws, "schema.journey"), []byte("contact {\n  email: string?\n}\n\nevent signed_up\n"), 0o644)
+	os.WriteFile(filepath.Join(ws, "j.journey"), []byte("journey j\n\nentry on signed_up\n\nstage Welcome {\n  send \"welcome\"\n  notify sales \"new\"\n}\n"), 0o644)
+	os.WriteFile(filepath.Join(ws, "templates", "welcome.md"), []byte("subject: Hi\n"), 0o644)
+
+	// The test binary runs as `journey` when called by that name.
+	bin := filepath.Join(dir, "journey")
+	if err := os.Symlink(os.Args[0], bin); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	store, err := runtime.OpenPostgres(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	const contacts = 300
+	var outs [2]bytes.Buffer
+	var cmds [2]*exec.Cmd
+	for i := range cmds {
+		cmds[i] = exec.Command(bin, "run", ws, "--db", dsn, "--listen", "127.0.0.1:0", "--workers", "2")
+		cmds[i].Stdout = &outs[i]
+		if err := cmds[i].Start(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now := time.Now()
+	for i := range contacts {
+		id := fmt.Sprintf("c%d", i)
+		if _, err := store.AddEvent(ctx, &runtime.AddEventParams{Contact: id, ID: "e" + id, Name: "signed_up", At: now}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		st, err := store.Stats(ctx, &runtime.StatsParams{Now: time.Now()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sent, err := store.ListOutbox(ctx, &runtime.ListOutboxParams{Status: runtime.OutboxSent})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.DueContacts == 0 && st.OutboxPending == 0 && len(sent) == 2*contacts {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not done after a minute: %+v, %d sent", st, len(sent))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	for _, c := range cmds {
+		c.Process.Signal(syscall.SIGTERM)
+	}
+	for i, c := range cmds {
+		if err := c.Wait(); err != nil {
+			t.Errorf("runner %d: %v", i, err)
+		}
+	}
+	keys := map[string]int{}
+	perRunner := [2]int{}
+	for i := range outs {
+		for _, line := range strings.Split(strings.TrimSpace(outs[i].String()), "\n") {
+			if line == "" {
+				continue
+			}
+			var a struct{ Key string }
+			if err := json.Unmarshal([]byte(line), &a); err != nil {
+				t.Fatalf("runner %d wrote %q: %v", i, line, err)
+			}
+			keys[a.Key]++
+			perRunner[i]++
+		}
+	}
+	for k, n := range keys {
+		if n != 1 {
+			t.Errorf("action %s delivered %d times", k, n)
+		}
+	}
+	if len(keys) != 2*contacts {
+		t.Errorf("%d actions delivered, want %d", len(keys), 2*contacts)
+	}
+	t.Logf("two runners delivered %d and %d actions; %d in all, each once", perRunner[0], perRunner[1], len(keys))
+}
