@@ -16,7 +16,8 @@ import (
 type MemoryStore struct {
 	mu       sync.Mutex
 	contacts map[string]*memContact
-	seen     map[string]bool // event IDs
+	seen     map[string]time.Time // event IDs, with their events' times
+	leaders  map[string]memLeader
 	outbox   []*OutboxRow
 	keys     map[string]*OutboxRow
 	history  []Record
@@ -32,9 +33,18 @@ type memContact struct {
 	leaseTo time.Time
 }
 
+// memLeader is who leads a chore, and until when.
+type memLeader struct {
+	holder string
+	until  time.Time
+}
+
 // NewMemoryStore returns an empty store.
 func NewMemoryStore() *MemoryStore {
-	return &MemoryStore{contacts: map[string]*memContact{}, seen: map[string]bool{}, keys: map[string]*OutboxRow{}}
+	return &MemoryStore{
+		contacts: map[string]*memContact{}, seen: map[string]time.Time{},
+		leaders: map[string]memLeader{}, keys: map[string]*OutboxRow{},
+	}
 }
 
 func (m *MemoryStore) contact(id string) *memContact {
@@ -70,10 +80,10 @@ func (m *MemoryStore) AddEvent(_ context.Context, p *AddEventParams) (bool, erro
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if p.ID != "" {
-		if m.seen[p.ID] {
+		if _, ok := m.seen[p.ID]; ok {
 			return false, nil
 		}
-		m.seen[p.ID] = true
+		m.seen[p.ID] = p.At
 	}
 	m.queue(p.Contact, Input{Kind: InputEvent, ID: p.ID, Name: p.Name, Payload: p.Payload, At: p.At})
 	return true, nil
@@ -107,7 +117,7 @@ func (m *MemoryStore) Claim(_ context.Context, p *ClaimParams) ([]*Work, error) 
 		if err := json.Unmarshal(c.state, &s); err != nil {
 			return nil, err
 		}
-		out = append(out, &Work{State: &s, Inputs: append([]Input(nil), c.inputs...), Rev: c.rev})
+		out = append(out, &Work{State: &s, Inputs: append([]Input(nil), c.inputs...), Rev: c.rev, Due: c.wake})
 	}
 	return out, nil
 }
@@ -302,6 +312,32 @@ func (m *MemoryStore) History(_ context.Context, p *HistoryParams) ([]Record, er
 		}
 	}
 	return out, nil
+}
+
+// Lead implements Store.
+func (m *MemoryStore) Lead(_ context.Context, p *LeadParams) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	l, ok := m.leaders[p.Name]
+	if ok && l.until.After(p.Now) && l.holder != p.Holder {
+		return false, nil
+	}
+	m.leaders[p.Name] = memLeader{holder: p.Holder, until: p.Now.Add(p.TTL)}
+	return true, nil
+}
+
+// Prune implements Store.
+func (m *MemoryStore) Prune(_ context.Context, p *PruneParams) (int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n := 0
+	for id, at := range m.seen {
+		if at.Before(p.Before) {
+			delete(m.seen, id)
+			n++
+		}
+	}
+	return n, nil
 }
 
 // Close implements Store.

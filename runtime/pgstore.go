@@ -73,6 +73,7 @@ var pgq = struct {
 	history                                                                   string
 	leaseOutbox, markOutbox, listOutbox, retryOutbox                          string
 	statsOutbox, statsDue, statsActive                                        string
+	lead, pruneEventIDs                                                       string
 }{
 	currentSchema:     pgQuery("current_schema"),
 	insertEventID:     pgQuery("insert_event_id"),
@@ -99,6 +100,8 @@ var pgq = struct {
 	statsOutbox:       pgQuery("stats_outbox"),
 	statsDue:          pgQuery("stats_due"),
 	statsActive:       pgQuery("stats_active"),
+	lead:              pgQuery("lead"),
+	pruneEventIDs:     pgQuery("prune_event_ids"),
 }
 
 // OpenPostgres connects to the database dsn names (a URL or key=value

@@ -201,6 +201,7 @@ func TestPostgresEventDedupe(t *testing.T) {
 	want := []*runtime.Work{{
 		State:  &runtime.ContactState{ID: "c1", Attrs: map[string]any{}},
 		Inputs: []runtime.Input{{Seq: 1, Kind: runtime.InputEvent, ID: "e1", Name: "form_submitted", Payload: map[string]any{"form": "x"}, At: pgT0}},
+		Due:    pgT0,
 	}}
 	if diff := cmp.Diff(want, work); diff != "" {
 		t.Errorf("claimed (-want +got):\n%s", diff)

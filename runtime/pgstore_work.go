@@ -102,6 +102,7 @@ func (s *PostgresStore) Claim(ctx context.Context, p *ClaimParams) ([]*Work, err
 		if w == nil {
 			return nil, fmt.Errorf("postgres store: contact %s has a wake-up but no state", c.Contact)
 		}
+		w.Due = c.Wake.UTC()
 		out = append(out, w)
 	}
 	return out, nil

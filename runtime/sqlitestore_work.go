@@ -59,6 +59,9 @@ func (s *SQLiteStore) Claim(ctx context.Context, p *ClaimParams) ([]*Work, error
 			if err != nil {
 				return err
 			}
+			if w.Due, err = parseSQLiteTime(c.Wake); err != nil {
+				return fmt.Errorf("contact %s: wake-up: %w", c.ID, err)
+			}
 			out = append(out, w)
 		}
 		return nil

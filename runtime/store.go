@@ -63,6 +63,16 @@ type Store interface {
 	// contacts due at Now, and the active enrollments by journey and stage.
 	Stats(ctx context.Context, p *StatsParams) (*Stats, error)
 
+	// Lead takes or renews the lead of a chore that one runner at a time
+	// does, in one statement: Holder leads until Now plus TTL when no one
+	// led, the last lead expired (at or before Now), or Holder led
+	// already. It reports whether Holder leads.
+	Lead(ctx context.Context, p *LeadParams) (bool, error)
+	// Prune forgets the identities of events older than Before, and
+	// reports how many it forgot: a repeat of one of those events is no
+	// longer recognised.
+	Prune(ctx context.Context, p *PruneParams) (int, error)
+
 	Close() error
 }
 
@@ -94,11 +104,13 @@ type ClaimParams struct {
 }
 
 // Work is a claimed contact: its state, its pending inputs in order of
-// arrival, and the revision the state was read at.
+// arrival, the revision the state was read at, and the wake-up it was
+// claimed at.
 type Work struct {
 	State  *ContactState
 	Inputs []Input
 	Rev    int64
+	Due    time.Time // the wake-up that made the contact due; Now minus Due is the fire lag
 }
 
 // CompleteParams are the arguments of Store.Complete.
@@ -205,6 +217,19 @@ type RetryOutboxParams struct {
 // StatsParams are the arguments of Store.Stats.
 type StatsParams struct {
 	Now time.Time // contacts whose wake-up is at or before Now are due
+}
+
+// LeadParams are the arguments of Store.Lead.
+type LeadParams struct {
+	Name   string // the chore
+	Holder string // the runner, unique among those sharing the store
+	Now    time.Time
+	TTL    time.Duration // how long the lead holds unless renewed
+}
+
+// PruneParams are the arguments of Store.Prune.
+type PruneParams struct {
+	Before time.Time // the identities of events before this time are forgotten
 }
 
 // Stats is a summary of a store, for metrics and the API.

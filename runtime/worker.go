@@ -24,6 +24,7 @@ type BatchReport struct {
 	Claimed  int
 	Results  []*WorkResult
 	Complete *CompleteResult
+	Due      []time.Time // each claimed contact's wake-up, as claimed: Now minus each is its fire lag
 	Now      time.Time
 	Elapsed  time.Duration // claim, run and complete
 }
@@ -44,7 +45,9 @@ func (w *Worker) Tick(ctx context.Context, now time.Time) (int, error) {
 		return 0, err
 	}
 	p := &CompleteParams{Worker: w.ID, Now: now}
-	for _, wk := range work {
+	due := make([]time.Time, len(work))
+	for i, wk := range work {
+		due[i] = wk.Due
 		var consumed int64
 		for _, in := range wk.Inputs {
 			consumed = max(consumed, in.Seq)
@@ -57,7 +60,7 @@ func (w *Worker) Tick(ctx context.Context, now time.Time) (int, error) {
 		return 0, err
 	}
 	if w.Observe != nil {
-		w.Observe(&BatchReport{Claimed: len(work), Results: p.Results, Complete: res, Now: now, Elapsed: time.Since(began)})
+		w.Observe(&BatchReport{Claimed: len(work), Results: p.Results, Complete: res, Due: due, Now: now, Elapsed: time.Since(began)})
 	}
 	return res.Committed, nil
 }

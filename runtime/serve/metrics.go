@@ -22,6 +22,8 @@ type metrics struct {
 	contacts   prometheus.Counter
 	lost       prometheus.Counter
 	batchTime  prometheus.Histogram
+	fireLag    prometheus.Histogram
+	leader     prometheus.Gauge
 	deliveries *prometheus.CounterVec
 }
 
@@ -47,11 +49,18 @@ func newMetrics(stats *statsCache) *metrics {
 			Name: "journey_batch_seconds", Help: "Time to claim, run and complete one batch.",
 			Buckets: prometheus.ExponentialBuckets(0.001, 2, 14),
 		}),
+		fireLag: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "journey_fire_lag_seconds", Help: "How late a contact was claimed: the batch's time minus the wake-up it was due at.",
+			Buckets: prometheus.ExponentialBuckets(0.001, 2.5, 16),
+		}),
+		leader: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "journey_leader", Help: "1 while this runner leads the chores (retention) among the runners sharing the store, else 0.",
+		}),
 	}
 	m.deliveries = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "journey_deliveries_total", Help: "Outbox deliveries by action kind and result: sent, failed, parked, unknown, lost.",
 	}, []string{"kind", "result"})
-	m.reg.MustRegister(m.records, m.actions, m.batches, m.contacts, m.lost, m.batchTime, m.deliveries,
+	m.reg.MustRegister(m.records, m.actions, m.batches, m.contacts, m.lost, m.batchTime, m.fireLag, m.leader, m.deliveries,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if stats != nil {
 		m.reg.MustRegister(
@@ -140,6 +149,11 @@ func (m *metrics) observe(b *runtime.BatchReport) {
 	m.batchTime.Observe(b.Elapsed.Seconds())
 	m.contacts.Add(float64(b.Complete.Committed))
 	m.lost.Add(float64(len(b.Complete.Lost)))
+	for _, due := range b.Due {
+		if !due.IsZero() {
+			m.fireLag.Observe(max(0, b.Now.Sub(due).Seconds()))
+		}
+	}
 	lost := map[string]bool{}
 	for _, id := range b.Complete.Lost {
 		lost[id] = true

@@ -34,6 +34,10 @@ type Config struct {
 	Logger     *slog.Logger
 	Clock      func() time.Time // time.Now when nil
 	Name       string           // prefixes the workers' lease names; the host name when ""
+	// Retention is how long event identities are kept for recognising
+	// repeats; 30 days when 0. The runner that leads the chores prunes
+	// older ones, at most once an hour.
+	Retention time.Duration
 
 	// API builds the HTTP handler of the intake; metrics serves /metrics.
 	// Nil: only /healthz and /metrics are served.
@@ -114,6 +118,8 @@ func Run(ctx context.Context, cfg Config) error {
 			}
 		})
 	}
+	chores := newChores(&cfg, m.leader)
+	wg.Go(func() { chores.run(ctx) })
 	background := cfg.Background
 	if cfg.Delivery != nil {
 		run, err := cfg.Delivery(deliveryMetrics{m.deliveries})

@@ -1,0 +1,128 @@
+package runtime_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/journeylang/journey/runtime"
+)
+
+// TestClaimDue checks that a claim reports the wake-up each contact was
+// due at: an input's time, then a timer's.
+func TestClaimDue(t *testing.T) {
+	for name, newStore := range stores {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			s := newStore(t)
+			must[bool](t)(s.AddEvent(ctx, &runtime.AddEventParams{Contact: "c1", ID: "e1", Name: "signed_up", At: t0.Add(time.Minute)}))
+			noErr(t, s.PutContact(ctx, &runtime.PutContactParams{ID: "c2", Attrs: map[string]any{"score": 1}, At: t0}))
+			now := t0.Add(time.Hour)
+			work := must[[]*runtime.Work](t)(s.Claim(ctx, &runtime.ClaimParams{Now: now, Limit: 10, Worker: "w", Lease: time.Minute}))
+			if len(work) != 2 {
+				t.Fatalf("claimed %d contacts, want 2", len(work))
+			}
+			for i, want := range []struct {
+				id  string
+				due time.Time
+			}{{"c2", t0}, {"c1", t0.Add(time.Minute)}} {
+				if got := work[i]; got.State.ID != want.id || !got.Due.Equal(want.due) {
+					t.Errorf("work %d: %s due %v, want %s due %v", i, got.State.ID, got.Due, want.id, want.due)
+				}
+			}
+
+			// c1 sets a timer a day on; it is claimed late, due at the timer.
+			timer := t0.Add(24 * time.Hour)
+			res := must[*runtime.CompleteResult](t)(s.Complete(ctx, &runtime.CompleteParams{Worker: "w", Now: now,
+				Results: results(work, func(r *runtime.WorkResult) {
+					if r.Contact == "c1" {
+						r.Outcome.Wake = timer
+					}
+				})}))
+			if res.Committed != 2 {
+				t.Fatalf("committed %d, want 2 (lost %v)", res.Committed, res.Lost)
+			}
+			work = must[[]*runtime.Work](t)(s.Claim(ctx, &runtime.ClaimParams{Now: timer.Add(3 * time.Second), Limit: 10, Worker: "w", Lease: time.Minute}))
+			if len(work) != 1 || work[0].State.ID != "c1" || !work[0].Due.Equal(timer) {
+				t.Fatalf("claimed %+v, want c1 due %v", work, timer)
+			}
+		})
+	}
+}
+
+// TestLead checks the lead of a chore: the first holder takes it and
+// renews it; another cannot take it until it expires, then does.
+func TestLead(t *testing.T) {
+	for name, newStore := range stores {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			s := newStore(t)
+			const ttl = 10 * time.Second
+			lead := func(holder string, at time.Time) bool {
+				t.Helper()
+				return must[bool](t)(s.Lead(ctx, &runtime.LeadParams{Name: "chores", Holder: holder, Now: at, TTL: ttl}))
+			}
+			steps := []struct {
+				holder string
+				at     time.Duration
+				want   bool
+			}{
+				{"a", 0, true},                 // no one led
+				{"b", time.Second, false},      // a leads until 10s
+				{"a", 5 * time.Second, true},   // a renews, until 15s
+				{"b", 12 * time.Second, false}, // a still leads
+				{"b", 15 * time.Second, true},  // a's lead expired at 15s: b takes over
+				{"a", 16 * time.Second, false}, // b leads until 25s
+				{"b", 20 * time.Second, true},  // b renews
+				{"x", 20 * time.Second, false}, // a third holder waits too
+				{"a", 31 * time.Second, true},  // b did not renew: a takes over
+				{"a", 31 * time.Second, true},  // and renews at once
+			}
+			for _, st := range steps {
+				if got := lead(st.holder, t0.Add(st.at)); got != st.want {
+					t.Errorf("+%v %s leads: %v, want %v", st.at, st.holder, got, st.want)
+				}
+			}
+			// Chores are led apart.
+			if !must[bool](t)(s.Lead(ctx, &runtime.LeadParams{Name: "other", Holder: "b", Now: t0.Add(31 * time.Second), TTL: ttl})) {
+				t.Errorf("b does not lead another chore")
+			}
+		})
+	}
+}
+
+// TestPrune checks that retention forgets old event identities, and only
+// those: a repeat of a forgotten event is taken again, of a kept one not.
+func TestPrune(t *testing.T) {
+	for name, newStore := range stores {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			s := newStore(t)
+			add := func(id string, at time.Time) bool {
+				t.Helper()
+				return must[bool](t)(s.AddEvent(ctx, &runtime.AddEventParams{Contact: "c1", ID: id, Name: "signed_up", At: at}))
+			}
+			for i, id := range []string{"e1", "e2", "e3"} {
+				add(id, t0.Add(time.Duration(i)*time.Hour))
+			}
+			if n := must[int](t)(s.Prune(ctx, &runtime.PruneParams{Before: t0})); n != 0 {
+				t.Errorf("pruned %d before the first event, want 0", n)
+			}
+			if n := must[int](t)(s.Prune(ctx, &runtime.PruneParams{Before: t0.Add(time.Hour)})); n != 1 {
+				t.Errorf("pruned %d, want 1", n)
+			}
+			if !add("e1", t0.Add(3*time.Hour)) {
+				t.Errorf("a pruned event's repeat was ignored")
+			}
+			if add("e2", t0.Add(3*time.Hour)) {
+				t.Errorf("a kept event's repeat was taken")
+			}
+			if n := must[int](t)(s.Prune(ctx, &runtime.PruneParams{Before: t0.Add(2*time.Hour + time.Second)})); n != 2 {
+				t.Errorf("pruned %d, want 2 (e2 and e3)", n)
+			}
+		})
+	}
+}

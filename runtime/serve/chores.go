@@ -1,0 +1,101 @@
+package serve
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/journeylang/journey/runtime"
+)
+
+// The chores one runner at a time does, among all those sharing a store:
+// the runner that holds the lead of "chores" (a row with a TTL, renewed
+// every choreInterval, good for choreTTL) does them; when it dies another
+// takes over within choreTTL.
+const (
+	choreName        = "chores"
+	choreInterval    = 5 * time.Second
+	choreTTL         = 10 * time.Second
+	pruneEvery       = time.Hour           // event identities are pruned at most this often
+	defaultRetention = 30 * 24 * time.Hour // how long event identities are kept when Config.Retention is 0
+)
+
+// chores tries to lead every choreInterval and, while it leads, does the
+// chores.
+type chores struct {
+	store     runtime.Store
+	holder    string // names this runner's lead: unique per process
+	clock     func() time.Time
+	retention time.Duration
+	logger    *slog.Logger
+	leader    prometheus.Gauge // 1 while this runner leads
+
+	pruned time.Time // when this runner last pruned, on clock; zero for never
+}
+
+func newChores(cfg *Config, leader prometheus.Gauge) *chores {
+	retention := cfg.Retention
+	if retention <= 0 {
+		retention = defaultRetention
+	}
+	return &chores{
+		store: cfg.Store, holder: fmt.Sprintf("%s/%d", cfg.Name, os.Getpid()), clock: cfg.Clock,
+		retention: retention, logger: cfg.Logger, leader: leader,
+	}
+}
+
+// run does the chores until ctx ends.
+func (c *chores) run(ctx context.Context) {
+	t := time.NewTicker(choreInterval)
+	defer t.Stop()
+	for {
+		c.tick(ctx)
+		select {
+		case <-ctx.Done():
+			c.leader.Set(0)
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// tick takes or renews the lead and, if this runner leads, does what is
+// due. A failure is logged and tried again on the next tick.
+func (c *chores) tick(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(ctx, choreInterval)
+	defer cancel()
+	now := c.clock()
+	leads, err := c.store.Lead(ctx, &runtime.LeadParams{Name: choreName, Holder: c.holder, Now: now, TTL: choreTTL})
+	if err != nil {
+		if ctx.Err() == nil {
+			c.logger.Warn("leading the chores", "error", err)
+		}
+		leads = false
+	}
+	if !leads {
+		c.leader.Set(0)
+		return
+	}
+	c.leader.Set(1)
+	if !c.pruned.IsZero() && now.Sub(c.pruned) < pruneEvery {
+		return
+	}
+	// Counted as done even when it fails: a failing prune is not retried
+	// every few seconds, but in an hour.
+	c.pruned = now
+	before := now.Add(-c.retention)
+	n, err := c.store.Prune(ctx, &runtime.PruneParams{Before: before})
+	if err != nil {
+		if ctx.Err() == nil {
+			c.logger.Warn("pruning event identities", "error", err)
+		}
+		return
+	}
+	if n > 0 {
+		c.logger.Info("pruned event identities", "count", n, "before", before)
+	}
+}
