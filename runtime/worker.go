@@ -73,7 +73,9 @@ func (w *Worker) Run(ctx context.Context, now func() time.Time, poll time.Durati
 		poll = time.Second
 	}
 	for {
-		n, err := w.Tick(ctx, now())
+		// The batch in hand finishes even when ctx ends: a shutdown waits for
+		// it rather than leaving its leases to expire.
+		n, err := w.Tick(context.WithoutCancel(ctx), now())
 		if err != nil && ctx.Err() == nil {
 			return err
 		}
