@@ -28,31 +28,7 @@ func TestRunnersShareOnePostgres(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts processes")
 	}
-	base := os.Getenv("JOURNEY_TEST_POSTGRES")
-	if base == "" {
-		base = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
-	}
-	admin, err := sql.Open("postgres", base)
-	if err == nil {
-		err = admin.Ping()
-	}
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("Postgres: %v", err)
-		}
-		t.Skipf("no Postgres: %v", err)
-	}
-	defer admin.Close()
-	schema := fmt.Sprintf("runners_%d", rand.Uint64())
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-	u, _ := url.Parse(base)
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	dsn := u.String()
+	dsn := pgTestSchema(t)
 
 	dir := t.TempDir()
 	ws := filepath.Join(dir, "ws")
@@ -139,4 +115,38 @@ func TestRunnersShareOnePostgres(t *testing.T) {
 		t.Errorf("%d actions delivered, want %d", len(keys), 2*contacts)
 	}
 	t.Logf("two runners delivered %d and %d actions; %d in all, each once", perRunner[0], perRunner[1], len(keys))
+}
+
+// pgTestSchema makes a fresh schema on the test Postgres, dropped after
+// the test, and returns a DSN whose search_path is that schema. It skips
+// the test when Postgres cannot be reached, unless CI is set.
+func pgTestSchema(t *testing.T) string {
+	t.Helper()
+	base := os.Getenv("JOURNEY_TEST_POSTGRES")
+	if base == "" {
+		base = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+	}
+	admin, err := sql.Open("postgres", base)
+	if err == nil {
+		err = admin.Ping()
+	}
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("Postgres: %v", err)
+		}
+		t.Skipf("no Postgres: %v", err)
+	}
+	schema := fmt.Sprintf("runners_%d", rand.Uint64())
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		admin.Exec("DROP SCHEMA " + schema + " CASCADE")
+		admin.Close()
+	})
+	u, _ := url.Parse(base)
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
 }
