@@ -83,10 +83,10 @@ func (c *runCmd) run(e *env) {
 			return disp.Run(ctx, time.Second)
 		}, nil
 	}
-	cfg.API = func(metrics http.Handler) http.Handler {
+	cfg.API = func(metrics http.Handler, intake func(kind, result string)) http.Handler {
 		return api.New(api.Config{
 			Store: store, Deployment: func() *runtime.Deployment { return d },
-			Token: c.Token, Logger: logger, Metrics: metrics,
+			Token: c.Token, Logger: logger, Metrics: metrics, Intake: intake,
 			Counts: func(ctx context.Context) (map[string]map[string]int, error) {
 				st, err := stats(ctx)
 				if err != nil {

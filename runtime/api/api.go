@@ -54,6 +54,12 @@ type Config struct {
 	// Counts returns, when not nil, the contacts currently in each stage of
 	// each journey, by journey then stage.
 	Counts func(ctx context.Context) (map[string]map[string]int, error)
+	// Intake, when not nil, counts what the intake did, for metrics: kind
+	// is "event" or "contact"; result is "accepted" (once per event
+	// stored, or per contact update queued), "duplicate" (once per event
+	// whose id was seen before) or "rejected" (once per request answered
+	// 400 or 413, which stores nothing).
+	Intake func(kind, result string)
 }
 
 // Server answers the API's requests. It is safe for concurrent use.
@@ -198,6 +204,25 @@ type errorBody struct {
 	Offset *int64        `json:"offset,omitempty"` // malformed JSON: the byte offset of the error
 	Limit  int64         `json:"limit,omitempty"`  // a body too large: the limit in bytes
 	Errors []*FieldError `json:"errors,omitempty"`
+}
+
+// Kinds and results of Config.Intake.
+const (
+	IntakeEvent     = "event"
+	IntakeContact   = "contact"
+	IntakeAccepted  = "accepted"
+	IntakeDuplicate = "duplicate"
+	IntakeRejected  = "rejected"
+)
+
+// intake reports n of a kind and result to Config.Intake.
+func (s *Server) intake(kind, result string, n int) {
+	if s.cfg.Intake == nil {
+		return
+	}
+	for range n {
+		s.cfg.Intake(kind, result)
+	}
 }
 
 // fail answers an error.

@@ -715,3 +715,22 @@ func TestValidateForImport(t *testing.T) {
 		t.Fatalf("%v", errs)
 	}
 }
+
+func TestIntakeCounts(t *testing.T) {
+	counts := map[string]int{}
+	e := newEnv(t, func(c *api.Config) {
+		c.Intake = func(kind, result string) { counts[kind+"/"+result]++ }
+	})
+	batch := `{"events": [{"id": "a", "contact": "c1", "name": "ping"}, {"id": "b", "contact": "c2", "name": "ping"}]}`
+	e.do("POST", "/v1/events", batch).want(t, 202)
+	e.do("POST", "/v1/events", batch).want(t, 202)
+	e.do("POST", "/v1/events", `{"events": [{"id": "c", "contact": "c1", "name": "nope"}]}`).want(t, 400)
+	e.do("POST", "/v1/events", `{`).want(t, 400)
+	e.do("PUT", "/v1/contacts/c1", `{"attributes": {"score": 1}}`).want(t, 202)
+	e.do("PUT", "/v1/contacts/c1", `{"attributes": {"score": "x"}}`).want(t, 400)
+	e.do("PUT", "/v1/contacts/c1", `[]`).want(t, 400)
+	want := map[string]int{"event/accepted": 2, "event/duplicate": 2, "event/rejected": 2, "contact/accepted": 1, "contact/rejected": 2}
+	if fmt.Sprint(counts) != fmt.Sprint(want) {
+		t.Fatalf("counts %v, want %v", counts, want)
+	}
+}

@@ -29,6 +29,7 @@ func (s *Server) putContact(w http.ResponseWriter, r *http.Request) {
 	}
 	body, ok := s.decode(w, r)
 	if !ok {
+		s.intake(IntakeContact, IntakeRejected, 1)
 		return
 	}
 	id := r.PathValue("id")
@@ -36,6 +37,7 @@ func (s *Server) putContact(w http.ResponseWriter, r *http.Request) {
 	obj, ok := body.(map[string]any)
 	if !ok {
 		v.fail("", CodeWrongType, fmt.Sprintf(`the body must be a JSON object: {"attributes": {...}}; got %s`, jsonKind(body)), "")
+		s.intake(IntakeContact, IntakeRejected, 1)
 		s.invalid(w, r, v.errs)
 		return
 	}
@@ -56,6 +58,7 @@ func (s *Server) putContact(w http.ResponseWriter, r *http.Request) {
 		at = t
 	}
 	if !v.ok() {
+		s.intake(IntakeContact, IntakeRejected, 1)
 		s.invalid(w, r, v.errs)
 		return
 	}
@@ -63,6 +66,7 @@ func (s *Server) putContact(w http.ResponseWriter, r *http.Request) {
 		s.internal(w, r, fmt.Errorf("updating contact %q: %w", id, err))
 		return
 	}
+	s.intake(IntakeContact, IntakeAccepted, 1)
 	res := &PutResult{ID: id, Set: []string{}, Removed: []string{}}
 	for _, k := range sortedKeys(attrs) {
 		if attrs[k] == nil {

@@ -28,15 +28,22 @@ func (s *Server) postEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	body, ok := s.decode(w, r)
 	if !ok {
+		s.intake(IntakeEvent, IntakeRejected, 1)
 		return
 	}
 	v := &validator{}
 	events := readEvents(v, d.Program.Schema, body, s.cfg.Clock())
 	if !v.ok() {
+		s.intake(IntakeEvent, IntakeRejected, 1)
 		s.invalid(w, r, v.errs)
 		return
 	}
 	res := &EventsResult{}
+	// Counted as stored, also when a later event fails (500).
+	defer func() {
+		s.intake(IntakeEvent, IntakeAccepted, res.Accepted)
+		s.intake(IntakeEvent, IntakeDuplicate, res.Duplicates)
+	}()
 	for _, e := range events {
 		added, err := s.cfg.Store.AddEvent(r.Context(), e)
 		if err != nil {

@@ -25,6 +25,7 @@ type metrics struct {
 	fireLag    prometheus.Histogram
 	leader     prometheus.Gauge
 	deliveries *prometheus.CounterVec
+	intake     *prometheus.CounterVec
 }
 
 func newMetrics(stats *statsCache) *metrics {
@@ -60,7 +61,13 @@ func newMetrics(stats *statsCache) *metrics {
 	m.deliveries = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "journey_deliveries_total", Help: "Outbox deliveries by action kind and result: sent, failed, parked, unknown, lost.",
 	}, []string{"kind", "result"})
-	m.reg.MustRegister(m.records, m.actions, m.batches, m.contacts, m.lost, m.batchTime, m.fireLag, m.leader, m.deliveries,
+	m.intake = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "journey_intake_total", Help: "What the HTTP intake did, by kind (event, contact) and result: accepted and duplicate per event or update, rejected per request refused (400, 413).",
+	}, []string{"kind", "result"})
+	for _, kr := range [][2]string{{"event", "accepted"}, {"event", "duplicate"}, {"event", "rejected"}, {"contact", "accepted"}, {"contact", "rejected"}} {
+		m.intake.WithLabelValues(kr[0], kr[1])
+	}
+	m.reg.MustRegister(m.records, m.actions, m.batches, m.contacts, m.lost, m.batchTime, m.fireLag, m.leader, m.deliveries, m.intake,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if stats != nil {
 		m.reg.MustRegister(
@@ -170,6 +177,9 @@ func (m *metrics) observe(b *runtime.BatchReport) {
 		}
 	}
 }
+
+// countIntake counts what the HTTP intake did: the hook of api.Config.Intake.
+func (m *metrics) countIntake(kind, result string) { m.intake.WithLabelValues(kind, result).Inc() }
 
 // DeliveryMetrics counts the dispatcher's deliveries.
 type DeliveryMetrics interface {

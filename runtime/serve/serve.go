@@ -39,9 +39,10 @@ type Config struct {
 	// older ones, at most once an hour.
 	Retention time.Duration
 
-	// API builds the HTTP handler of the intake; metrics serves /metrics.
-	// Nil: only /healthz and /metrics are served.
-	API func(metrics http.Handler) http.Handler
+	// API builds the HTTP handler of the intake: metrics serves /metrics,
+	// and intake counts journey_intake_total{kind,result} (pass it as
+	// api.Config.Intake). Nil: only /healthz and /metrics are served.
+	API func(metrics http.Handler, intake func(kind, result string)) http.Handler
 	// Background runs beside the workers until the context ends: the
 	// outbox dispatcher, reloaders.
 	Background []func(ctx context.Context) error
@@ -83,9 +84,10 @@ func Run(ctx context.Context, cfg Config) error {
 	var srv *http.Server
 	if cfg.Listen != "" {
 		mux := http.NewServeMux()
-		if cfg.API != nil {
-			mux.Handle("/", cfg.API(metricsHandler))
-		} else {
+		switch {
+		case cfg.API != nil:
+			mux.Handle("/", cfg.API(metricsHandler, m.countIntake))
+		default:
 			mux.Handle("/metrics", metricsHandler)
 			mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 				w.Header().Set("Content-Type", "application/json")

@@ -39,8 +39,8 @@ func TestRun(t *testing.T) {
 			Stats: func(ctx context.Context) (*runtime.Stats, error) {
 				return store.Stats(ctx, &runtime.StatsParams{Now: time.Now()})
 			},
-			API: func(metrics http.Handler) http.Handler {
-				return api.New(api.Config{Store: store, Deployment: func() *runtime.Deployment { return d }, Metrics: metrics}).Handler()
+			API: func(metrics http.Handler, intake func(kind, result string)) http.Handler {
+				return api.New(api.Config{Store: store, Deployment: func() *runtime.Deployment { return d }, Metrics: metrics, Intake: intake}).Handler()
 			},
 		})
 	}()
