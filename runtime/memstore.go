@@ -351,6 +351,9 @@ func (m *MemoryStore) Stats(_ context.Context, p *StatsParams) (*Stats, error) {
 	for _, row := range m.outbox {
 		if row.Status == OutboxPending {
 			st.OutboxPending++
+			if st.OldestPending.IsZero() || row.Due.Before(st.OldestPending) {
+				st.OldestPending = row.Due
+			}
 		}
 	}
 	for id, c := range m.contacts {

@@ -11,8 +11,16 @@ import (
 // counts as due when a claim at Now would find it due.
 func (s *PostgresStore) Stats(ctx context.Context, p *StatsParams) (*Stats, error) {
 	st := &Stats{Active: map[string]map[string]int{}}
-	if err := s.db.GetContext(ctx, &st.OutboxPending, pgq.statsOutbox); err != nil {
+	var outbox struct {
+		Pending int          `db:"pending"`
+		Oldest  sql.NullTime `db:"oldest"`
+	}
+	if err := s.db.GetContext(ctx, &outbox, pgq.statsOutbox); err != nil {
 		return nil, fmt.Errorf("postgres store: stats: outbox: %w", err)
+	}
+	st.OutboxPending = outbox.Pending
+	if outbox.Oldest.Valid {
+		st.OldestPending = outbox.Oldest.Time.UTC()
 	}
 	var due struct {
 		Due    int          `db:"due"`

@@ -10,8 +10,20 @@ import (
 // pool: together they are not one snapshot.
 func (s *SQLiteStore) Stats(ctx context.Context, p *StatsParams) (*Stats, error) {
 	st := &Stats{Active: map[string]map[string]int{}}
-	if err := s.reader("stats_outbox").GetContext(ctx, &st.OutboxPending); err != nil {
+	var outbox struct {
+		Pending int            `db:"pending"`
+		Oldest  sql.NullString `db:"oldest"`
+	}
+	if err := s.reader("stats_outbox").GetContext(ctx, &outbox); err != nil {
 		return nil, fmt.Errorf("sqlite store: stats: outbox: %w", err)
+	}
+	st.OutboxPending = outbox.Pending
+	if outbox.Oldest.Valid {
+		t, err := parseSQLiteTime(outbox.Oldest.String)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite store: stats: outbox: %w", err)
+		}
+		st.OldestPending = t
 	}
 	var due struct {
 		Due    int            `db:"due"`

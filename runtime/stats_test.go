@@ -102,20 +102,26 @@ func TestStats(t *testing.T) {
 			if len(actions) != 3 { // the welcomes of c1 and c2, c3's offer
 				t.Fatalf("the outbox holds %d actions, want 3: %+v", len(actions), actions)
 			}
+			oldest := actions[0].Due
+			for _, a := range actions {
+				if a.Due.Before(oldest) {
+					oldest = a.Due
+				}
+			}
 			check("at +1h", stats(t0.Add(time.Hour)), &runtime.Stats{
-				OutboxPending: len(actions),
-				Active:        map[string]map[string]int{"onboard": {"Welcome": 2, "Engaged": 1}},
+				OutboxPending: len(actions), OldestPending: oldest,
+				Active: map[string]map[string]int{"onboard": {"Welcome": 2, "Engaged": 1}},
 			})
 
 			// A day later the nudges are due, then sent.
 			check("at +1d1m", stats(t0.Add(24*time.Hour+time.Minute)), &runtime.Stats{
-				OutboxPending: len(actions), DueContacts: 2, OldestDue: t0.Add(24 * time.Hour),
+				OutboxPending: len(actions), OldestPending: oldest, DueContacts: 2, OldestDue: t0.Add(24 * time.Hour),
 				Active: map[string]map[string]int{"onboard": {"Welcome": 2, "Engaged": 1}},
 			})
 			noErr(t, sim.Advance(ctx, t0.Add(48*time.Hour)))
 			check("at +2d", stats(t0.Add(48*time.Hour)), &runtime.Stats{
-				OutboxPending: len(actions) + 2,
-				Active:        map[string]map[string]int{"onboard": {"Welcome": 2, "Engaged": 1}},
+				OutboxPending: len(actions) + 2, OldestPending: oldest,
+				Active: map[string]map[string]int{"onboard": {"Welcome": 2, "Engaged": 1}},
 			})
 
 			// A delivered row is no longer pending.

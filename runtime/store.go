@@ -235,6 +235,7 @@ type PruneParams struct {
 // Stats is a summary of a store, for metrics and the API.
 type Stats struct {
 	OutboxPending int                       // outbox rows with status OutboxPending, leased or not
+	OldestPending time.Time                 // the earliest due time of those rows; zero when there are none
 	DueContacts   int                       // contacts whose wake-up is due at Now, leased or not
 	OldestDue     time.Time                 // the earliest of their wake-ups; zero when none is due
 	Active        map[string]map[string]int // contacts with an active enrollment, by journey then stage

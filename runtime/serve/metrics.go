@@ -85,6 +85,14 @@ func newMetrics(stats *statsCache) *metrics {
 				}
 				return max(0, now.Sub(st.OldestDue).Seconds())
 			})),
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+				Name: "journey_outbox_oldest_pending_age_seconds", Help: "How long the oldest undelivered action has been due; 0 when none is pending.",
+			}, stats.gauge(func(st *runtime.Stats, now time.Time) float64 {
+				if st.OldestPending.IsZero() {
+					return 0
+				}
+				return max(0, now.Sub(st.OldestPending).Seconds())
+			})),
 		)
 	}
 	return m
