@@ -33,7 +33,7 @@ func TestMalformed(t *testing.T) {
 		{"unknown step in angle block", j + "stage A < emial \"x\" >\n", `2:11: unknown step "emial"`},
 		{"unterminated string", j + "stage A {\n  send \"x\n}\n", `3:8: unterminated string: it needs a closing " on the same line`},
 		{"single-quoted string", j + "stage A {\n  send 'x'\n}\n", `3:8: strings are written in double quotes`},
-		{"bad escape", j + "stage A {\n  send \"a\\qb\"\n}\n", `3:8: invalid escape in string "a\qb": the escapes are \n, \t, \", \\ and \u followed by four hex digits`},
+		{"bad escape", j + "stage A {\n  send \"a\\qb\"\n}\n", `3:8: invalid escape in string "a\qb": the escapes are Go's, such as \n, \t, \", \\ and \uHHHH`},
 		{"unterminated string in condition", j + "exit when name == \"x\n", `2:19: unterminated string: it needs a closing " on the same line`},
 		{"missing condition", j + "stage A when {\n  send \"x\"\n}\n", "2:13: missing condition after `when`"},
 		{"missing if condition", j + "stage A {\n  if { next }\n}\n", "3:5: missing condition after `if`"},

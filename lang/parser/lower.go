@@ -163,7 +163,7 @@ func (p *parser) str(g *gString) *ast.String {
 		n.Value = strings.Trim(g.Raw, `'`) // single quotes: the lexer reported it
 	default:
 		n.Value = g.Raw[1 : len(g.Raw)-1]
-		p.errorf(n.Pos, CodeInvalidString, "invalid escape in string %s: the escapes are \\n, \\t, \\\", \\\\ and \\u followed by four hex digits", g.Raw)
+		p.errorf(n.Pos, CodeInvalidString, "invalid escape in string %s: the escapes are Go's, such as \\n, \\t, \\\", \\\\ and \\uHHHH", g.Raw)
 	}
 	return n
 }
