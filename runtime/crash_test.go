@@ -14,7 +14,6 @@ import (
 
 	_ "github.com/lib/pq"
 
-	"github.com/journeylang/journey/compiler"
 	"github.com/journeylang/journey/runtime"
 )
 
@@ -38,17 +37,9 @@ event signed_up
 `
 
 func crashDeployment(t testing.TB) *runtime.Deployment {
-	prog, diags := compiler.Compile(compiler.NewWorkspace(
+	return deployFiles(t,
 		map[string][]byte{"crash.journey": []byte(crashJourney), "schema.journey": []byte(crashSchema)},
-		map[string][]byte{"welcome.md": []byte("subject: Welcome\n")}))
-	if diags.HasErrors() {
-		t.Fatal(diags)
-	}
-	d, err := runtime.NewDeployment(prog)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
+		map[string][]byte{"welcome.md": []byte("subject: Welcome\n")})
 }
 
 // crashClock runs simulated time 3,600 times faster than the wall clock,

@@ -72,6 +72,7 @@ func (e *Engine) Run(s *ContactState, inputs []Input, now time.Time) *Outcome {
 	if start.IsZero() || start.After(now) {
 		start = now
 	}
+	r.reconcile(start)
 	ins := append([]Input(nil), inputs...)
 	sort.SliceStable(ins, func(a, b int) bool {
 		if !ins[a].At.Equal(ins[b].At) {

@@ -15,7 +15,7 @@ import (
 // has already run a contact to: it is taken when it arrives (the engine
 // never rewinds a contact), and count() sees it at its own time.
 func TestOutOfOrderEvents(t *testing.T) {
-	prog, diags := compiler.Compile(compiler.NewWorkspace(map[string][]byte{
+	d := deployFiles(t, map[string][]byte{
 		"schema.journey": []byte("contact {\n  email: string?\n}\n\nevent signed_up\nevent page_viewed { path: string }\n"),
 		"j.journey": []byte(`journey j
 
@@ -31,14 +31,7 @@ stage Viewed on page_viewed when event.path == "/pricing" {
   notify sales "pricing"
 }
 `),
-	}, nil))
-	if diags.HasErrors() {
-		t.Fatal(diags)
-	}
-	d, err := runtime.NewDeployment(prog)
-	if err != nil {
-		t.Fatal(err)
-	}
+	}, nil)
 	for name, newStore := range stores {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()

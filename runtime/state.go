@@ -125,10 +125,11 @@ const (
 	RecUntagged   = "untagged"
 	RecArm        = "arm"
 	RecBranch     = "branch"
-	RecWaiting    = "waiting"  // a wait started
-	RecMatched    = "matched"  // a wait's event arrived
-	RecTimedOut   = "timedout" // a wait's deadline passed
-	RecFailed     = "failed"   // a condition or value could not be evaluated
+	RecWaiting    = "waiting"   // a wait started
+	RecMatched    = "matched"   // a wait's event arrived
+	RecTimedOut   = "timedout"  // a wait's deadline passed
+	RecFailed     = "failed"    // a condition or value could not be evaluated
+	RecCancelled  = "cancelled" // a pending step a new version of the journey no longer has
 )
 
 // Record is one line of a contact's history.

@@ -7,7 +7,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/journeylang/journey/compiler"
 	"github.com/journeylang/journey/runtime"
 )
 
@@ -37,21 +36,13 @@ event signed_up
 
 func statsDeployment(t *testing.T) *runtime.Deployment {
 	t.Helper()
-	prog, diags := compiler.Compile(compiler.NewWorkspace(
+	return deployFiles(t,
 		map[string][]byte{"onboard.journey": []byte(statsJourney), "schema.journey": []byte(statsSchema)},
 		map[string][]byte{
 			"welcome.md": []byte("subject: Welcome\n"),
 			"nudge.md":   []byte("subject: A nudge\n"),
 			"offer.md":   []byte("subject: An offer\n"),
-		}))
-	if diags.HasErrors() {
-		t.Fatal(diags)
-	}
-	d, err := runtime.NewDeployment(prog)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
+		})
 }
 
 // TestStats checks Store.Stats on every store, before and after a

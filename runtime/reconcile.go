@@ -1,0 +1,98 @@
+package runtime
+
+import (
+	"time"
+
+	"github.com/journeylang/journey/compiler"
+)
+
+// reconcile brings enrollments made under another version of a journey,
+// or under a journey no longer deployed, to the version in force before
+// the engine runs them. It keeps what DESIGN.md's rule 10 asks that needs
+// no knowledge of the old version:
+//
+//   - a timeline whose next step still exists goes on from its block's
+//     start, with the step's offset in the new version (so a step whose new
+//     time has passed runs at once), and no step it already ran runs again;
+//   - a timeline whose next step is gone has that step cancelled
+//     (recorded), and goes on at the first step of its block still ahead
+//     of the time the contact was last run (steps behind it ran, or are
+//     new and behind: an edit never sends catch-up mail); a timeline whose
+//     block or wait is gone is cancelled;
+//   - an enrollment whose stage is gone moves to the furthest stage whose
+//     trigger holds, or exits with the reason "stage removed";
+//   - an enrollment in a journey no longer deployed is left as it is, and
+//     the engine does not run it.
+//
+// Steps new in the version are not scheduled behind a timeline's position.
+func (r *run) reconcile(t time.Time) {
+	for _, en := range r.s.Enrollments {
+		if en.Status != StatusActive {
+			continue
+		}
+		j := r.e.Deployment.Journey(en.Journey)
+		if j == nil || en.Version == j.Version {
+			continue
+		}
+		en.Version = j.Version
+		if s, _ := j.Stage(en.Stage); s == nil {
+			r.replaceStage(j, en, t)
+			continue
+		}
+		kept := en.Cursors[:0]
+		for _, c := range en.Cursors {
+			if r.cursorValid(j, c) {
+				kept = append(kept, c)
+				continue
+			}
+			step := c.Next
+			if c.Wait != "" {
+				step = c.Wait
+			}
+			r.record(j, en, t, RecCancelled, step, "not in version "+j.Version)
+			if c.Wait == "" && resume(j, c, t) {
+				kept = append(kept, c)
+			}
+		}
+		en.Cursors = kept
+	}
+}
+
+// cursorValid reports whether a cursor's block and next step (or wait)
+// exist in the journey.
+func (r *run) cursorValid(j *Journey, c *Cursor) bool {
+	if c.Wait != "" {
+		w := j.Step(c.Wait)
+		return w != nil && w.Kind == compiler.StepWait
+	}
+	for _, st := range j.blocks[c.Block] {
+		if st.ID == c.Next {
+			return true
+		}
+	}
+	return false
+}
+
+// replaceStage moves an enrollment whose stage is gone.
+func (r *run) replaceStage(j *Journey, en *Enrollment, t time.Time) {
+	for k := len(j.Stages) - 1; k >= 0; k-- {
+		s := j.Stages[k]
+		if (s.On == "" && s.When != nil) && r.triggered(j, s, t, nil) {
+			r.enterStage(j, en, s, t, "")
+			return
+		}
+	}
+	r.end(j, en, t, StatusExited, "stage removed", "")
+}
+
+// resume moves a cursor whose next step is gone to the first step of its
+// block due after t, and reports whether there is one.
+func resume(j *Journey, c *Cursor, t time.Time) bool {
+	for _, st := range j.blocks[c.Block] {
+		if c.Start.Add(time.Duration(st.After)).After(t) {
+			c.Next, c.Hold = st.ID, time.Time{}
+			return true
+		}
+	}
+	return false
+}
