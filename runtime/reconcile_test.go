@@ -2,6 +2,7 @@ package runtime_test
 
 import (
 	"context"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -61,6 +62,9 @@ stage Hotter when score >= 80
 			store := newStore(t)
 			start := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 			sim := runtime.NewSim(v1, store, start)
+			var inForce atomic.Pointer[runtime.Deployment] // as hot reload swaps it
+			inForce.Store(v1)
+			sim.Worker.Current = inForce.Load
 			for _, c := range []struct {
 				id    string
 				score int
@@ -75,7 +79,7 @@ stage Hotter when score >= 80
 			if err := sim.Advance(ctx, start.Add(36*time.Hour)); err != nil {
 				t.Fatal(err)
 			}
-			sim.Worker.Engine.Deployment = v2
+			inForce.Store(v2)
 			if err := sim.Advance(ctx, start.Add(10*24*time.Hour)); err != nil {
 				t.Fatal(err)
 			}

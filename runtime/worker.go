@@ -17,6 +17,9 @@ type Worker struct {
 
 	// Observe, when set, sees every completed batch: for metrics.
 	Observe func(b *BatchReport)
+	// Current, when set, gives the deployment in force: each batch runs
+	// the one in force when it starts (hot reload swaps it).
+	Current func() *Deployment
 }
 
 // BatchReport describes one completed batch, for metrics.
@@ -44,6 +47,14 @@ func (w *Worker) Tick(ctx context.Context, now time.Time) (int, error) {
 	if err != nil || len(work) == 0 {
 		return 0, err
 	}
+	eng := w.Engine
+	if w.Current != nil {
+		if d := w.Current(); d != nil && d != eng.Deployment {
+			e := *w.Engine
+			e.Deployment = d
+			eng = &e
+		}
+	}
 	p := &CompleteParams{Worker: w.ID, Now: now}
 	due := make([]time.Time, len(work))
 	for i, wk := range work {
@@ -52,7 +63,7 @@ func (w *Worker) Tick(ctx context.Context, now time.Time) (int, error) {
 		for _, in := range wk.Inputs {
 			consumed = max(consumed, in.Seq)
 		}
-		out := w.Engine.Run(wk.State, wk.Inputs, now)
+		out := eng.Run(wk.State, wk.Inputs, now)
 		p.Results = append(p.Results, &WorkResult{Contact: wk.State.ID, Rev: wk.Rev, State: wk.State, Consumed: consumed, Outcome: out})
 	}
 	res, err := w.Store.Complete(ctx, p)

@@ -1,11 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -14,6 +18,7 @@ import (
 	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/api"
 	"github.com/journeylang/journey/runtime/dispatch"
+	"github.com/journeylang/journey/runtime/reload"
 	"github.com/journeylang/journey/runtime/serve"
 )
 
@@ -27,7 +32,35 @@ type runCmd struct {
 	Workers int      `default:"2" help:"Worker goroutines claiming due contacts."`
 	Seed    string   `placeholder:"FILE" help:"Import these JSON lines of contacts and events (as journey import does) before running."`
 	Sinks   string   `placeholder:"FILE" help:"The delivery configuration (TOML, docs/delivery.md); none: every action is logged as a JSON line on standard output."`
+	NoWatch bool     `name:"no-watch" help:"Run the sources or bundle as they are at start; by default an edit is compiled and, if it compiles, put in force."`
 	Paths   []string `arg:"" optional:"" name:"path" help:"The workspace to compile and run (its folder, or files in it)."`
+}
+
+// watcher watches what the runner runs — the workspace's folder, or the
+// bundle file's — starting from d, which the runner loaded. A reload
+// builds the deployment as the start did; its diagnostics go to the log.
+func (c *runCmd) watcher(d *runtime.Deployment, logger *slog.Logger) *reload.Watcher {
+	w := &reload.Watcher{Logger: logger, Load: func() (*runtime.Deployment, error) {
+		var b bytes.Buffer
+		d, ok := c.deployment(&env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: &b})
+		if !ok {
+			return nil, errors.New(strings.TrimSpace(b.String()))
+		}
+		return d, nil
+	}}
+	if c.Bundle != "" {
+		bundle := filepath.Clean(c.Bundle)
+		w.Dirs = []string{filepath.Dir(bundle)}
+		w.Match = func(path string) bool { return filepath.Clean(path) == bundle }
+	} else {
+		dir := c.Paths[0]
+		if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
+			dir = filepath.Dir(dir)
+		}
+		w.Dirs, w.Match = []string{dir}, reload.Workspace(dir)
+	}
+	w.Seed(d)
+	return w
 }
 
 func (c *runCmd) run(e *env) {
@@ -36,6 +69,7 @@ func (c *runCmd) run(e *env) {
 	if !ok {
 		return
 	}
+	watch := c.watcher(d, logger)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	store, err := openStore(ctx, c.DB)
@@ -60,7 +94,10 @@ func (c *runCmd) run(e *env) {
 	stats := func(ctx context.Context) (*runtime.Stats, error) {
 		return store.Stats(ctx, &runtime.StatsParams{Now: time.Now()})
 	}
-	cfg := serve.Config{Deployment: d, Store: store, Workers: c.Workers, Listen: c.Listen, Logger: logger, Stats: stats}
+	cfg := serve.Config{Deployment: d, Current: watch.Current, Store: store, Workers: c.Workers, Listen: c.Listen, Logger: logger, Stats: stats}
+	if !c.NoWatch {
+		cfg.Background = append(cfg.Background, watch.Run)
+	}
 	delivery := dispatch.DefaultConfig()
 	if c.Sinks != "" {
 		if delivery, err = dispatch.LoadConfig(c.Sinks); err != nil {
@@ -85,7 +122,7 @@ func (c *runCmd) run(e *env) {
 	}
 	cfg.API = func(metrics http.Handler, intake func(kind, result string)) http.Handler {
 		return api.New(api.Config{
-			Store: store, Deployment: func() *runtime.Deployment { return d },
+			Store: store, Deployment: watch.Current,
 			Token: c.Token, Logger: logger, Metrics: metrics, Intake: intake,
 			Counts: func(ctx context.Context) (map[string]map[string]int, error) {
 				st, err := stats(ctx)

@@ -26,14 +26,17 @@ import (
 // Config is what a runner runs.
 type Config struct {
 	Deployment *runtime.Deployment
-	Store      runtime.Store
-	Workers    int           // worker goroutines; 2 when 0
-	Batch      int           // contacts per claim; 100 when 0
-	Poll       time.Duration // how often an idle worker looks for due work; 1s when 0
-	Listen     string        // HTTP address; "" serves no HTTP
-	Logger     *slog.Logger
-	Clock      func() time.Time // time.Now when nil
-	Name       string           // prefixes the workers' lease names; the host name when ""
+	// Current, when set, gives the deployment in force, which hot reload
+	// may swap; Deployment is then the one the runner started with.
+	Current func() *runtime.Deployment
+	Store   runtime.Store
+	Workers int           // worker goroutines; 2 when 0
+	Batch   int           // contacts per claim; 100 when 0
+	Poll    time.Duration // how often an idle worker looks for due work; 1s when 0
+	Listen  string        // HTTP address; "" serves no HTTP
+	Logger  *slog.Logger
+	Clock   func() time.Time // time.Now when nil
+	Name    string           // prefixes the workers' lease names; the host name when ""
 	// Retention is how long event identities are kept for recognising
 	// repeats; 30 days when 0. The runner that leads the chores prunes
 	// older ones, at most once an hour.
@@ -112,7 +115,7 @@ func Run(ctx context.Context, cfg Config) error {
 	for i := range cfg.Workers {
 		w := &runtime.Worker{
 			Store: cfg.Store, Engine: &runtime.Engine{Deployment: cfg.Deployment},
-			ID: fmt.Sprintf("%s/%d", cfg.Name, i), Batch: cfg.Batch, Observe: m.observe,
+			ID: fmt.Sprintf("%s/%d", cfg.Name, i), Batch: cfg.Batch, Observe: m.observe, Current: cfg.Current,
 		}
 		wg.Go(func() {
 			if err := w.Run(ctx, cfg.Clock, cfg.Poll); err != nil {
