@@ -122,7 +122,7 @@ func (c *runCmd) run(e *env) {
 	}
 	cfg.API = func(metrics http.Handler, intake func(kind, result string)) http.Handler {
 		return api.New(api.Config{
-			Store: store, Deployment: watch.Current,
+			Store: store, Deployment: watch.Current, ReloadError: watch.Failure,
 			Token: c.Token, Logger: logger, Metrics: metrics, Intake: intake,
 			Counts: func(ctx context.Context) (map[string]map[string]int, error) {
 				st, err := stats(ctx)

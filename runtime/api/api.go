@@ -51,6 +51,9 @@ type Config struct {
 	MaxBody int64            // DefaultMaxBody when 0
 	Logger  *slog.Logger     // slog.Default() when nil
 	Metrics http.Handler     // served at /metrics when not nil
+	// ReloadError returns, when not nil, the diagnostics of the last
+	// reload if it failed, or "".
+	ReloadError func() string
 	// Counts returns, when not nil, the contacts currently in each stage of
 	// each journey, by journey then stage.
 	Counts func(ctx context.Context) (map[string]map[string]int, error)

@@ -564,6 +564,14 @@ func TestJourneys(t *testing.T) {
 		t.Fatalf("journey with counts %v", j)
 	}
 
+	if r.body["reload_error"] != nil {
+		t.Errorf("reload_error %v with no reload", r.body["reload_error"])
+	}
+	broken := newEnv(t, func(c *api.Config) { c.ReloadError = func() string { return "j.journey:5:9: unterminated block" } })
+	if got := broken.do("GET", "/v1/journeys", "").want(t, 200).body["reload_error"]; got != "j.journey:5:9: unterminated block" {
+		t.Errorf("reload_error %v, want the failed reload's diagnostics", got)
+	}
+
 	failing := newEnv(t, func(c *api.Config) {
 		c.Counts = func(context.Context) (map[string]map[string]int, error) { return nil, errors.New("db down") }
 	})

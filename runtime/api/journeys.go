@@ -11,6 +11,10 @@ type Journeys struct {
 	Compiler     string        `json:"compiler,omitempty"`      // the compiler that made the bundle
 	SchemaDigest string        `json:"schema_digest,omitempty"` // the bundle's schema digest
 	Journeys     []JourneyInfo `json:"journeys"`
+	// ReloadError holds the diagnostics of the last change to the sources
+	// or bundle, when it failed to load: the journeys above are then the
+	// ones in force before it.
+	ReloadError string `json:"reload_error,omitempty"`
 }
 
 // JourneyInfo is a loaded journey.
@@ -47,6 +51,9 @@ func (s *Server) getJourneys(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	out := &Journeys{Compiler: d.Manifest.Compiler, SchemaDigest: d.Manifest.SchemaDigest, Journeys: []JourneyInfo{}}
+	if s.cfg.ReloadError != nil {
+		out.ReloadError = s.cfg.ReloadError()
+	}
 	for _, j := range d.Journeys() {
 		info := JourneyInfo{Name: j.Name, Title: j.Title, Version: j.Version, File: j.Source.File, Stages: []StageInfo{}}
 		declared := map[string]bool{}

@@ -55,14 +55,10 @@ func write(t *testing.T, path, text string) {
 	}
 }
 
-// TestSavePatterns edits a workspace under a running watcher in each way
-// editors save, and waits for the deployment in force to follow.
-func TestSavePatterns(t *testing.T) {
-	dir := t.TempDir()
-	write(t, filepath.Join(dir, "schema.journey"), schema)
-	file := filepath.Join(dir, "j.journey")
-	write(t, file, journey("v0"))
-	w := &reload.Watcher{Dirs: []string{dir}, Load: load(dir), Debounce: 20 * time.Millisecond, Rescan: time.Hour,
+// watch starts a watcher on dir that runs until the test ends.
+func watch(t *testing.T, dir string) *reload.Watcher {
+	t.Helper()
+	w := &reload.Watcher{Dirs: []string{dir}, Match: reload.Workspace(dir), Load: load(dir), Debounce: 20 * time.Millisecond, Rescan: time.Hour,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	if err := w.Start(); err != nil {
 		t.Fatal(err)
@@ -70,25 +66,38 @@ func TestSavePatterns(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- w.Run(ctx) }()
-	defer func() {
+	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
 			t.Error(err)
 		}
-	}()
+	})
 	// Give the watcher its folders before the first edit.
 	time.Sleep(100 * time.Millisecond)
+	return w
+}
 
-	waitFor := func(what string, ok func() bool) {
-		t.Helper()
-		deadline := time.Now().Add(10 * time.Second)
-		for !ok() {
-			if time.Now().After(deadline) {
-				t.Fatalf("%s: the watcher did not follow; in force: %s, failure: %q", what, tagOf(w.Current()), w.Failure())
-			}
-			time.Sleep(10 * time.Millisecond)
+// waitUntil waits for the watcher to reach a state.
+func waitUntil(t *testing.T, w *reload.Watcher, what string, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: the watcher did not follow; in force: %s, failure: %q", what, tagOf(w.Current()), w.Failure())
 		}
+		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// TestSavePatterns edits a workspace under a running watcher in each way
+// editors save, and waits for the deployment in force to follow.
+func TestSavePatterns(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "schema.journey"), schema)
+	file := filepath.Join(dir, "j.journey")
+	write(t, file, journey("v0"))
+	w := watch(t, dir)
+	waitFor := func(what string, ok func() bool) { t.Helper(); waitUntil(t, w, what, ok) }
 	inForce := func(tag string) func() bool { return func() bool { return tagOf(w.Current()) == tag } }
 
 	write(t, file, journey("in-place"))
@@ -198,4 +207,40 @@ func BenchmarkSaveToLive(b *testing.B) {
 			time.Sleep(time.Millisecond)
 		}
 	}
+}
+
+// TestSymlinkSwap replaces a workspace as a Kubernetes ConfigMap volume
+// does: the files are links through a "..data" link to a hidden folder,
+// and an update swaps "..data" to a new folder by renaming a new link
+// over it.
+func TestSymlinkSwap(t *testing.T) {
+	dir := t.TempDir()
+	version := func(name, tag string) {
+		t.Helper()
+		if err := os.Mkdir(filepath.Join(dir, name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		write(t, filepath.Join(dir, name, "schema.journey"), schema)
+		write(t, filepath.Join(dir, name, "j.journey"), journey(tag))
+	}
+	link := func(target, name string) {
+		t.Helper()
+		if err := os.Symlink(target, filepath.Join(dir, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	version("..v1", "v1")
+	link("..v1", "..data")
+	link("..data/schema.journey", "schema.journey")
+	link("..data/j.journey", "j.journey")
+	w := watch(t, dir)
+	if got := tagOf(w.Current()); got != "v1" {
+		t.Fatalf("in force at start: %s", got)
+	}
+	version("..v2", "v2")
+	link("..v2", "..data_tmp")
+	if err := os.Rename(filepath.Join(dir, "..data_tmp"), filepath.Join(dir, "..data")); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, w, "a symlink swap", func() bool { return tagOf(w.Current()) == "v2" })
 }
