@@ -340,6 +340,39 @@ func (m *MemoryStore) Prune(_ context.Context, p *PruneParams) (int, error) {
 	return n, nil
 }
 
+// WakeStale implements Store.
+func (m *MemoryStore) WakeStale(_ context.Context, p *WakeStaleParams) (int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	ids := make([]string, 0, len(m.contacts))
+	for id := range m.contacts {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	n := 0
+	for _, id := range ids {
+		c := m.contacts[id]
+		if n == p.Limit {
+			break
+		}
+		if (!c.wake.IsZero() && !c.wake.After(p.Now)) || c.leaseTo.After(p.Now) {
+			continue
+		}
+		var s ContactState
+		if err := json.Unmarshal(c.state, &s); err != nil {
+			return n, fmt.Errorf("memory store: contact %s: %w", id, err)
+		}
+		for _, en := range s.Enrollments {
+			if en.Journey == p.Journey && en.Status == StatusActive && en.Version != p.Version {
+				c.wake = p.Now
+				n++
+				break
+			}
+		}
+	}
+	return n, nil
+}
+
 // Close implements Store.
 func (m *MemoryStore) Close() error { return nil }
 

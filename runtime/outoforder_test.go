@@ -7,7 +7,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/journeylang/journey/compiler"
 	"github.com/journeylang/journey/runtime"
 )
 
@@ -57,14 +56,7 @@ stage Viewed on page_viewed when event.path == "/pricing" {
 			if err := sim.Advance(ctx, start.Add(5*24*time.Hour)); err != nil {
 				t.Fatal(err)
 			}
-			recs, err := store.History(ctx, &runtime.HistoryParams{Contact: "c1"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []string
-			for _, r := range recs {
-				got = append(got, compiler.Duration(r.At.Sub(start)).String()+" "+r.Kind+" "+r.Detail)
-			}
+			got := historyLines(t, store, "c1", start)
 			want := []string{
 				"0s enrolled 1",
 				"0s stage Browsing",

@@ -73,7 +73,7 @@ var pgq = struct {
 	history                                                                   string
 	leaseOutbox, markOutbox, listOutbox, retryOutbox                          string
 	statsOutbox, statsDue, statsActive                                        string
-	lead, pruneEventIDs                                                       string
+	lead, pruneEventIDs, wakeStale                                            string
 }{
 	currentSchema:     pgQuery("current_schema"),
 	insertEventID:     pgQuery("insert_event_id"),
@@ -102,6 +102,7 @@ var pgq = struct {
 	statsActive:       pgQuery("stats_active"),
 	lead:              pgQuery("lead"),
 	pruneEventIDs:     pgQuery("prune_event_ids"),
+	wakeStale:         pgQuery("wake_stale"),
 }
 
 // OpenPostgres connects to the database dsn names (a URL or key=value

@@ -17,6 +17,19 @@ func (s *PostgresStore) Lead(ctx context.Context, p *LeadParams) (bool, error) {
 	return len(holders) > 0, nil
 }
 
+// WakeStale implements Store.
+func (s *PostgresStore) WakeStale(ctx context.Context, p *WakeStaleParams) (int, error) {
+	res, err := s.db.ExecContext(ctx, pgq.wakeStale, pgFloor(p.Now), p.Journey, p.Version, p.Limit)
+	if err != nil {
+		return 0, fmt.Errorf("postgres store: waking %s's contacts for version %s: %w", p.Journey, p.Version, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("postgres store: waking %s's contacts for version %s: %w", p.Journey, p.Version, err)
+	}
+	return int(n), nil
+}
+
 // Prune implements Store.
 func (s *PostgresStore) Prune(ctx context.Context, p *PruneParams) (int, error) {
 	res, err := s.db.ExecContext(ctx, pgq.pruneEventIDs, pgFloor(p.Before))

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"context"
 	"time"
 
 	"github.com/journeylang/journey/compiler"
@@ -95,4 +96,26 @@ func resume(j *Journey, c *Cursor, t time.Time) bool {
 		}
 	}
 	return false
+}
+
+// WakeStale makes due at now every contact enrolled in one of the
+// deployment's journeys under another version, batch contacts at a time
+// (so the claim loop is never held up), and reports how many. Leased
+// contacts are skipped, so call it again until it reports 0; a contact it
+// wakes is brought to the version in force by its next run.
+func WakeStale(ctx context.Context, s Store, d *Deployment, now time.Time, batch int) (int, error) {
+	total := 0
+	for _, j := range d.Journeys() {
+		for {
+			n, err := s.WakeStale(ctx, &WakeStaleParams{Journey: j.Name, Version: j.Version, Now: now, Limit: batch})
+			total += n
+			if err != nil {
+				return total, err
+			}
+			if n < batch {
+				break
+			}
+		}
+	}
+	return total, nil
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/journeylang/journey/compiler"
 	"github.com/journeylang/journey/runtime"
 )
 
@@ -18,6 +17,16 @@ const reconcileSchema = "contact {\n  email: string?\n  score: int\n}\n\nevent s
 func reconcileDeployment(t *testing.T, src string) *runtime.Deployment {
 	t.Helper()
 	return deployFiles(t, map[string][]byte{"schema.journey": []byte(reconcileSchema), "j.journey": []byte(src)}, nil)
+}
+
+// versionSim is a simulation whose worker runs the deployment in force,
+// first d, which the test swaps as hot reload does.
+func versionSim(d *runtime.Deployment, store runtime.Store, start time.Time) (*runtime.Sim, *atomic.Pointer[runtime.Deployment]) {
+	sim := runtime.NewSim(d, store, start)
+	inForce := new(atomic.Pointer[runtime.Deployment])
+	inForce.Store(d)
+	sim.Worker.Current = inForce.Load
+	return sim, inForce
 }
 
 // TestNewVersionTakesOver runs contacts under one version of a journey,
@@ -61,10 +70,7 @@ stage Hotter when score >= 80
 			ctx := context.Background()
 			store := newStore(t)
 			start := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
-			sim := runtime.NewSim(v1, store, start)
-			var inForce atomic.Pointer[runtime.Deployment] // as hot reload swaps it
-			inForce.Store(v1)
-			sim.Worker.Current = inForce.Load
+			sim, inForce := versionSim(v1, store, start)
 			for _, c := range []struct {
 				id    string
 				score int
@@ -85,13 +91,7 @@ stage Hotter when score >= 80
 			}
 			got := map[string][]string{}
 			for _, id := range []string{"cold", "warm", "hot"} {
-				recs, err := store.History(ctx, &runtime.HistoryParams{Contact: id})
-				if err != nil {
-					t.Fatal(err)
-				}
-				for _, r := range recs {
-					got[id] = append(got[id], compiler.Duration(r.At.Sub(start)).String()+" "+r.Kind+" "+r.Detail)
-				}
+				got[id] = historyLines(t, store, id, start)
 			}
 			// The new version is in force from each contact's last run,
 			// so its changes are stamped there.
@@ -102,6 +102,53 @@ stage Hotter when score >= 80
 			}
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("histories (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestWakeStale moves a pending step earlier in a new version: the
+// contacts still enrolled under the old one are woken at the deploy, so
+// the step runs at its new time rather than at the wake-up the old
+// version set.
+func TestWakeStale(t *testing.T) {
+	v1 := reconcileDeployment(t, "journey j\n\nentry on signed_up\n\nstage A {\n  after 1d tag \"x\"\n  after 6d tag \"y\"\n}\n")
+	v2 := reconcileDeployment(t, "journey j\n\nentry on signed_up\n\nstage A {\n  after 1d tag \"x\"\n  after 2d tag \"y\"\n}\n")
+	for name, newStore := range stores {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			store := newStore(t)
+			start := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+			sim, inForce := versionSim(v1, store, start)
+			for _, id := range []string{"c1", "c2", "c3"} {
+				if _, err := store.AddEvent(ctx, &runtime.AddEventParams{Contact: id, ID: id, Name: "signed_up", At: start}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			deploy := start.Add(36 * time.Hour)
+			if err := sim.Advance(ctx, deploy); err != nil {
+				t.Fatal(err)
+			}
+			if n, err := runtime.WakeStale(ctx, store, v1, deploy, 2); n != 0 || err != nil {
+				t.Fatalf("WakeStale for the version in force = %d, %v; want 0", n, err)
+			}
+			inForce.Store(v2)
+			if n, err := runtime.WakeStale(ctx, store, v2, deploy, 2); n != 3 || err != nil {
+				t.Fatalf("WakeStale = %d, %v; want the 3 contacts, in batches of 2", n, err)
+			}
+			if n, err := runtime.WakeStale(ctx, store, v2, deploy, 2); n != 0 || err != nil {
+				t.Fatalf("WakeStale again = %d, %v; want 0: they are due already", n, err)
+			}
+			if err := sim.Advance(ctx, start.Add(10*24*time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+			got := historyLines(t, store, "c2", start)
+			want := []string{"0s enrolled 1", "0s stage A", "1d tagged x", "2d tagged y"}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("history (-want +got):\n%s", diff)
+			}
+			if n, err := runtime.WakeStale(ctx, store, v2, sim.Now, 2); n != 0 || err != nil {
+				t.Errorf("WakeStale after the contacts ran = %d, %v; want 0: they are on the new version", n, err)
 			}
 		})
 	}

@@ -25,6 +25,24 @@ func (s *SQLiteStore) Lead(ctx context.Context, p *LeadParams) (bool, error) {
 	return len(holders) > 0, nil
 }
 
+// WakeStale implements Store.
+func (s *SQLiteStore) WakeStale(ctx context.Context, p *WakeStaleParams) (int, error) {
+	var n int64
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		res, err := s.stmt(ctx, tx, "wakeup_stale").ExecContext(ctx, sql.Named("now", sqliteTime(p.Now)),
+			sql.Named("journey", p.Journey), sql.Named("version", p.Version), sql.Named("limit", p.Limit))
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("sqlite store: waking %s's contacts for version %s: %w", p.Journey, p.Version, err)
+	}
+	return int(n), nil
+}
+
 // Prune implements Store.
 func (s *SQLiteStore) Prune(ctx context.Context, p *PruneParams) (int, error) {
 	var n int64

@@ -72,6 +72,13 @@ type Store interface {
 	// reports how many it forgot: a repeat of one of those events is no
 	// longer recognised.
 	Prune(ctx context.Context, p *PruneParams) (int, error)
+	// WakeStale makes due at Now up to Limit contacts with an active
+	// enrollment in Journey under a version other than Version, and
+	// reports how many: after a deploy, so that each is brought to the new
+	// version (and a step it moved earlier runs) without waiting for the
+	// wake-up the old version set. Contacts due sooner, and leased ones,
+	// are left: call it until it reports 0.
+	WakeStale(ctx context.Context, p *WakeStaleParams) (int, error)
 
 	Close() error
 }
@@ -230,6 +237,13 @@ type LeadParams struct {
 // PruneParams are the arguments of Store.Prune.
 type PruneParams struct {
 	Before time.Time // the identities of events before this time are forgotten
+}
+
+// WakeStaleParams are the arguments of Store.WakeStale.
+type WakeStaleParams struct {
+	Journey, Version string
+	Now              time.Time
+	Limit            int
 }
 
 // Stats is a summary of a store, for metrics and the API.

@@ -125,6 +125,9 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	chores := newChores(&cfg, m.leader)
 	wg.Go(func() { chores.run(ctx) })
+	if cfg.Current != nil {
+		wg.Go(func() { wakeStale(ctx, &cfg) })
+	}
 	background := cfg.Background
 	if cfg.Delivery != nil {
 		run, err := cfg.Delivery(deliveryMetrics{m.deliveries})
@@ -166,4 +169,38 @@ func hostName() string {
 		return h
 	}
 	return "journey"
+}
+
+// wakeStale wakes, after each change of the deployment in force (and at
+// start, for a runner started on edited files), the contacts enrolled
+// under another version, so that each is brought to the new one at once
+// rather than at the wake-up its old version set. It goes on every poll
+// until a pass finds none: a leased contact is skipped, and its worker may
+// have run it on the deployment before.
+func wakeStale(ctx context.Context, cfg *Config) {
+	poll := cfg.Poll
+	if poll <= 0 {
+		poll = time.Second
+	}
+	tick := time.NewTicker(poll)
+	defer tick.Stop()
+	var done *runtime.Deployment
+	for {
+		if d := cfg.Current(); d != nil && d != done {
+			n, err := runtime.WakeStale(ctx, cfg.Store, d, cfg.Clock(), 500)
+			switch {
+			case err != nil && ctx.Err() == nil:
+				cfg.Logger.Warn("waking contacts for the version in force", "error", err)
+			case err == nil && n == 0:
+				done = d
+			case err == nil:
+				cfg.Logger.Info("woke contacts for the version in force", "contacts", n)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }
