@@ -22,6 +22,7 @@ type MemoryStore struct {
 	keys     map[string]*OutboxRow
 	history  []Record
 	seq      int64
+	versions []JourneyVersion
 }
 
 type memContact struct {
@@ -371,6 +372,38 @@ func (m *MemoryStore) WakeStale(_ context.Context, p *WakeStaleParams) (int, err
 		}
 	}
 	return n, nil
+}
+
+// SaveVersions implements Store.
+func (m *MemoryStore) SaveVersions(_ context.Context, p *SaveVersionsParams) (int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n := 0
+next:
+	for _, v := range p.Versions {
+		for _, had := range m.versions {
+			if had.Journey == v.Journey && had.Version == v.Version {
+				continue next
+			}
+		}
+		v.IR, v.At = append(json.RawMessage(nil), v.IR...), p.Now
+		m.versions = append(m.versions, v)
+		n++
+	}
+	return n, nil
+}
+
+// Versions implements Store.
+func (m *MemoryStore) Versions(_ context.Context, p *VersionsParams) ([]JourneyVersion, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []JourneyVersion
+	for _, v := range m.versions {
+		if v.Journey == p.Journey {
+			out = append(out, v)
+		}
+	}
+	return out, nil
 }
 
 // Close implements Store.

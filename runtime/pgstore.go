@@ -73,7 +73,7 @@ var pgq = struct {
 	history                                                                   string
 	leaseOutbox, markOutbox, listOutbox, retryOutbox                          string
 	statsOutbox, statsDue, statsActive                                        string
-	lead, pruneEventIDs, wakeStale                                            string
+	lead, pruneEventIDs, wakeStale, insertVersion, versions                   string
 }{
 	currentSchema:     pgQuery("current_schema"),
 	insertEventID:     pgQuery("insert_event_id"),
@@ -103,6 +103,8 @@ var pgq = struct {
 	lead:              pgQuery("lead"),
 	pruneEventIDs:     pgQuery("prune_event_ids"),
 	wakeStale:         pgQuery("wake_stale"),
+	insertVersion:     pgQuery("insert_version"),
+	versions:          pgQuery("versions"),
 }
 
 // OpenPostgres connects to the database dsn names (a URL or key=value

@@ -1,10 +1,12 @@
 package runtime
 
-// The Postgres store's chores: the lead of a chore, and retention.
+// The Postgres store's chores: the lead of a chore, retention, and what a
+// deploy needs (waking contacts, recording versions).
 
 import (
 	"context"
 	"fmt"
+	"time"
 )
 
 // Lead implements Store.
@@ -41,4 +43,41 @@ func (s *PostgresStore) Prune(ctx context.Context, p *PruneParams) (int, error) 
 		return 0, fmt.Errorf("postgres store: pruning event identities: %w", err)
 	}
 	return int(n), nil
+}
+
+// SaveVersions implements Store.
+func (s *PostgresStore) SaveVersions(ctx context.Context, p *SaveVersionsParams) (int, error) {
+	// Each insert stands alone: one that committed is never wrong, so a
+	// failure part way leaves nothing to undo.
+	n := 0
+	for _, v := range p.Versions {
+		res, err := s.db.ExecContext(ctx, pgq.insertVersion, v.Journey, v.Version, []byte(v.IR), pgFloor(p.Now))
+		if err != nil {
+			return n, fmt.Errorf("postgres store: recording %s@%s: %w", v.Journey, v.Version, err)
+		}
+		k, err := res.RowsAffected()
+		if err != nil {
+			return n, fmt.Errorf("postgres store: recording %s@%s: %w", v.Journey, v.Version, err)
+		}
+		n += int(k)
+	}
+	return n, nil
+}
+
+// Versions implements Store.
+func (s *PostgresStore) Versions(ctx context.Context, p *VersionsParams) ([]JourneyVersion, error) {
+	var rows []struct {
+		Journey   string    `db:"journey"`
+		Version   string    `db:"version"`
+		IR        []byte    `db:"ir"`
+		CreatedAt time.Time `db:"created_at"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, pgq.versions, p.Journey); err != nil {
+		return nil, fmt.Errorf("postgres store: versions of %s: %w", p.Journey, err)
+	}
+	out := make([]JourneyVersion, len(rows))
+	for i, r := range rows {
+		out[i] = JourneyVersion{Journey: r.Journey, Version: r.Version, IR: r.IR, At: r.CreatedAt.UTC()}
+	}
+	return out, nil
 }

@@ -2,12 +2,14 @@ package runtime_test
 
 import (
 	"context"
+	"encoding/json"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/journeylang/journey/compiler"
 	"github.com/journeylang/journey/runtime"
 )
 
@@ -149,6 +151,52 @@ func TestWakeStale(t *testing.T) {
 			}
 			if n, err := runtime.WakeStale(ctx, store, v2, sim.Now, 2); n != 0 || err != nil {
 				t.Errorf("WakeStale after the contacts ran = %d, %v; want 0: they are on the new version", n, err)
+			}
+		})
+	}
+}
+
+// TestSaveVersions records the versions of two deployments of a journey:
+// each once, the oldest first, with the compiled journey.
+func TestSaveVersions(t *testing.T) {
+	v1 := reconcileDeployment(t, "journey j\n\nentry on signed_up\n\nstage A {\n  after 1d tag \"x\"\n}\n")
+	v2 := reconcileDeployment(t, "journey j\n\nentry on signed_up\n\nstage A {\n  after 2d tag \"x\"\n}\n")
+	for name, newStore := range stores {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			store := newStore(t)
+			start := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+			save := func(d *runtime.Deployment, at time.Time, want int) {
+				t.Helper()
+				vs, err := runtime.DeployedVersions(d)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if n, err := store.SaveVersions(ctx, &runtime.SaveVersionsParams{Versions: vs, Now: at}); n != want || err != nil {
+					t.Fatalf("SaveVersions = %d, %v; want %d new", n, err, want)
+				}
+			}
+			save(v1, start, 1)
+			save(v1, start.Add(time.Hour), 0)
+			save(v2, start.Add(2*time.Hour), 1)
+			save(v1, start.Add(3*time.Hour), 0) // a rollback: the version is recorded already
+			got, err := store.Versions(ctx, &runtime.VersionsParams{Journey: "j"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != 2 || got[0].Version != v1.Journey("j").Version || got[1].Version != v2.Journey("j").Version ||
+				!got[0].At.Equal(start) || !got[1].At.Equal(start.Add(2*time.Hour)) {
+				t.Fatalf("versions %+v", got)
+			}
+			var ir compiler.Journey
+			if err := json.Unmarshal(got[1].IR, &ir); err != nil {
+				t.Fatal(err)
+			}
+			if ir.Name != "j" || ir.Version != v2.Journey("j").Version || time.Duration(ir.Stages[0].Steps[0].After) != 48*time.Hour {
+				t.Errorf("recorded IR %+v", ir)
+			}
+			if none, err := store.Versions(ctx, &runtime.VersionsParams{Journey: "other"}); len(none) != 0 || err != nil {
+				t.Errorf("versions of an unknown journey: %v, %v", none, err)
 			}
 		})
 	}

@@ -1,10 +1,12 @@
 package runtime
 
-// The SQLite store's chores: the lead of a chore, and retention.
+// The SQLite store's chores: the lead of a chore, retention, and what a
+// deploy needs (waking contacts, recording versions).
 
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 
 	"github.com/jmoiron/sqlx"
@@ -58,4 +60,51 @@ func (s *SQLiteStore) Prune(ctx context.Context, p *PruneParams) (int, error) {
 		return 0, fmt.Errorf("sqlite store: pruning event identities: %w", err)
 	}
 	return int(n), nil
+}
+
+// SaveVersions implements Store.
+func (s *SQLiteStore) SaveVersions(ctx context.Context, p *SaveVersionsParams) (int, error) {
+	n := 0
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		n = 0
+		for _, v := range p.Versions {
+			res, err := s.stmt(ctx, tx, "version_insert").ExecContext(ctx, sql.Named("journey", v.Journey),
+				sql.Named("version", v.Version), sql.Named("ir", string(v.IR)), sql.Named("at", sqliteTime(p.Now)))
+			if err != nil {
+				return err
+			}
+			k, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			n += int(k)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("sqlite store: recording journey versions: %w", err)
+	}
+	return n, nil
+}
+
+// Versions implements Store.
+func (s *SQLiteStore) Versions(ctx context.Context, p *VersionsParams) ([]JourneyVersion, error) {
+	var rows []struct {
+		Journey   string `db:"journey"`
+		Version   string `db:"version"`
+		IR        string `db:"ir"`
+		CreatedAt string `db:"created_at"`
+	}
+	if err := s.reader("versions_list").SelectContext(ctx, &rows, sql.Named("journey", p.Journey)); err != nil {
+		return nil, fmt.Errorf("sqlite store: versions of %s: %w", p.Journey, err)
+	}
+	out := make([]JourneyVersion, len(rows))
+	for i, r := range rows {
+		at, err := parseSQLiteTime(r.CreatedAt)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite store: versions of %s: %w", p.Journey, err)
+		}
+		out[i] = JourneyVersion{Journey: r.Journey, Version: r.Version, IR: json.RawMessage(r.IR), At: at}
+	}
+	return out, nil
 }

@@ -2,7 +2,9 @@ package runtime
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -79,6 +81,12 @@ type Store interface {
 	// wake-up the old version set. Contacts due sooner, and leased ones,
 	// are left: call it until it reports 0.
 	WakeStale(ctx context.Context, p *WakeStaleParams) (int, error)
+	// SaveVersions records journey versions, each once (a version is
+	// content-addressed: one recorded already is kept as it is), and
+	// reports how many were new.
+	SaveVersions(ctx context.Context, p *SaveVersionsParams) (int, error)
+	// Versions lists the recorded versions of a journey, oldest first.
+	Versions(ctx context.Context, p *VersionsParams) ([]JourneyVersion, error)
 
 	Close() error
 }
@@ -244,6 +252,39 @@ type WakeStaleParams struct {
 	Journey, Version string
 	Now              time.Time
 	Limit            int
+}
+
+// JourneyVersion is a recorded version of a journey: its compiled form,
+// as the bundle holds it.
+type JourneyVersion struct {
+	Journey string
+	Version string
+	IR      json.RawMessage
+	At      time.Time // when it was first recorded
+}
+
+// SaveVersionsParams are the arguments of Store.SaveVersions.
+type SaveVersionsParams struct {
+	Versions []JourneyVersion // At is ignored: Now is the time recorded
+	Now      time.Time
+}
+
+// VersionsParams are the arguments of Store.Versions.
+type VersionsParams struct {
+	Journey string
+}
+
+// DeployedVersions is the deployment's journeys as versions to record.
+func DeployedVersions(d *Deployment) ([]JourneyVersion, error) {
+	var out []JourneyVersion
+	for _, j := range d.Journeys() {
+		ir, err := json.Marshal(j.Journey)
+		if err != nil {
+			return nil, fmt.Errorf("journey %s: %w", j.Name, err)
+		}
+		out = append(out, JourneyVersion{Journey: j.Name, Version: j.Version, IR: ir})
+	}
+	return out, nil
 }
 
 // Stats is a summary of a store, for metrics and the API.

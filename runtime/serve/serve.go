@@ -171,10 +171,24 @@ func hostName() string {
 	return "journey"
 }
 
-// wakeStale wakes, after each change of the deployment in force (and at
-// start, for a runner started on edited files), the contacts enrolled
-// under another version, so that each is brought to the new one at once
-// rather than at the wake-up its old version set. It goes on every poll
+// recordVersions records the versions of d's journeys in the store.
+func recordVersions(ctx context.Context, cfg *Config, d *runtime.Deployment) error {
+	vs, err := runtime.DeployedVersions(d)
+	if err != nil {
+		return err
+	}
+	n, err := cfg.Store.SaveVersions(ctx, &runtime.SaveVersionsParams{Versions: vs, Now: cfg.Clock()})
+	if n > 0 {
+		cfg.Logger.Info("recorded journey versions", "new", n)
+	}
+	return err
+}
+
+// wakeStale, after each change of the deployment in force (and at start,
+// for a runner started on edited files), records the versions of its
+// journeys and wakes the contacts enrolled under another version, so that
+// each is brought to the new one at once rather than at the wake-up its
+// old version set. It goes on every poll
 // until a pass finds none: a leased contact is skipped, and its worker may
 // have run it on the deployment before.
 func wakeStale(ctx context.Context, cfg *Config) {
@@ -184,8 +198,15 @@ func wakeStale(ctx context.Context, cfg *Config) {
 	}
 	tick := time.NewTicker(poll)
 	defer tick.Stop()
-	var done *runtime.Deployment
+	var done, recorded *runtime.Deployment
 	for {
+		if d := cfg.Current(); d != nil && d != recorded {
+			if err := recordVersions(ctx, cfg, d); err != nil && ctx.Err() == nil {
+				cfg.Logger.Warn("recording journey versions", "error", err)
+			} else {
+				recorded = d
+			}
+		}
 		if d := cfg.Current(); d != nil && d != done {
 			n, err := runtime.WakeStale(ctx, cfg.Store, d, cfg.Clock(), 500)
 			switch {

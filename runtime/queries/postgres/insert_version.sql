@@ -1,0 +1,5 @@
+-- Records a journey version, once: a version is content-addressed, so one
+-- already recorded is the same and is kept as it is.
+INSERT INTO journey_versions (journey, version, ir, created_at)
+VALUES ($1, $2, $3, $4)
+ON CONFLICT (journey, version) DO NOTHING;
