@@ -106,11 +106,7 @@ func (c *runCmd) run(e *env) {
 		}
 	}
 	cfg.Delivery = func(m serve.DeliveryMetrics) (func(context.Context) error, error) {
-		templates := make([]compiler.Template, 0, len(d.Program.Templates))
-		for _, t := range d.Program.Templates {
-			templates = append(templates, *t)
-		}
-		disp, err := delivery.Dispatcher(&dispatch.Options{Store: store, Worker: "dispatch@" + hostname(), Stdout: e.stdout, Templates: dispatch.TemplateList(templates)})
+		disp, err := delivery.Dispatcher(&dispatch.Options{Store: store, Worker: "dispatch@" + hostname(), Stdout: e.stdout, Templates: currentTemplates(watch)})
 		if err != nil {
 			return nil, err
 		}
@@ -185,4 +181,17 @@ func hostname() string {
 		return h
 	}
 	return "journey"
+}
+
+// currentTemplates looks a template up in the deployment in force, so a
+// reloaded template is the one sent.
+func currentTemplates(w *reload.Watcher) dispatch.Templates {
+	return func(name string) (compiler.Template, bool) {
+		for _, t := range w.Current().Program.Templates {
+			if t.Name == name {
+				return *t, true
+			}
+		}
+		return compiler.Template{}, false
+	}
 }
