@@ -103,8 +103,7 @@ func WriteBundle(p *Program, key ed25519.PrivateKey) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	sum := sha256.Sum256(raw)
-	env2 := envelope{Bundle: BundleFormat, Digest: hex.EncodeToString(sum[:]), Body: raw}
+	env2 := envelope{Bundle: BundleFormat, Digest: sha256Hex(raw), Body: raw}
 	if key != nil {
 		env2.Signature = &Signature{
 			Algorithm: "ed25519",
@@ -125,8 +124,7 @@ func manifest(p *Program) Manifest {
 		m.Journeys = append(m.Journeys, ManifestJourney{Name: j.Name, Version: j.Version, File: j.Source.File})
 	}
 	for _, t := range p.Templates {
-		sum := sha256.Sum256(t.Content)
-		m.Templates = append(m.Templates, SourceFile{File: t.File, SHA256: hex.EncodeToString(sum[:])})
+		m.Templates = append(m.Templates, SourceFile{File: t.File, SHA256: sha256Hex(t.Content)})
 	}
 	return m
 }
@@ -135,6 +133,13 @@ func manifest(p *Program) Manifest {
 func KeyID(pub ed25519.PublicKey) string {
 	sum := sha256.Sum256(pub)
 	return hex.EncodeToString(sum[:8])
+}
+
+// sha256Hex is the SHA-256 of b in hex: the digest of a body, a schema or
+// a file.
+func sha256Hex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }
 
 // ReadOptions say how a bundle is verified.
@@ -164,8 +169,7 @@ func ReadBundle(data []byte, opts ReadOptions) (*Bundle, error) {
 	if e.Bundle != BundleFormat {
 		return nil, refuse("bundle format %d; this runtime reads format %d: recompile it with this version of journey", e.Bundle, BundleFormat)
 	}
-	sum := sha256.Sum256(e.Body)
-	if hex.EncodeToString(sum[:]) != e.Digest {
+	if sha256Hex(e.Body) != e.Digest {
 		return nil, refuse("the bundle's content does not match its digest: it was changed or damaged after it was compiled")
 	}
 	if opts.PublicKey != nil {

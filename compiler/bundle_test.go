@@ -14,8 +14,8 @@ import (
 	"github.com/journeylang/journey/compiler"
 )
 
-// compileDir compiles the workspace in dir and returns its bundle.
-func compileDir(t *testing.T, dir string, key ed25519.PrivateKey) []byte {
+// compileProgram compiles the workspace in dir.
+func compileProgram(t *testing.T, dir string) *compiler.Program {
 	t.Helper()
 	ws, err := compiler.LoadWorkspace(dir)
 	if err != nil {
@@ -25,7 +25,13 @@ func compileDir(t *testing.T, dir string, key ed25519.PrivateKey) []byte {
 	if diags.HasErrors() {
 		t.Fatalf("%s does not compile: %v", dir, diags)
 	}
-	b, err := compiler.WriteBundle(prog, key)
+	return prog
+}
+
+// compileDir compiles the workspace in dir and returns its bundle.
+func compileDir(t *testing.T, dir string, key ed25519.PrivateKey) []byte {
+	t.Helper()
+	b, err := compiler.WriteBundle(compileProgram(t, dir), key)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +103,7 @@ func TestBundleRefusesTampering(t *testing.T) {
 		{"signed by another key", reSigned, compiler.ReadOptions{PublicKey: pub}, "signed by key " + compiler.KeyID(otherPub)},
 		{"not a bundle", []byte(`{"hello":1}`), compiler.ReadOptions{}, "not a Journey bundle"},
 		{"another format", []byte(`{"journey_bundle":9,"digest":"","body":{}}`), compiler.ReadOptions{}, "bundle format 9"},
-		{"body and digest both changed", redigest(t, bytes.Replace(signed, []byte(`"welcome"`), []byte(`"welcomf"`), 1)), compiler.ReadOptions{PublicKey: pub}, "signature does not verify"},
+		{"body and digest both changed", compiler.RedigestForTest(bytes.Replace(signed, []byte(`"welcome"`), []byte(`"welcomf"`), 1)), compiler.ReadOptions{PublicKey: pub}, "signature does not verify"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -109,25 +115,11 @@ func TestBundleRefusesTampering(t *testing.T) {
 	}
 }
 
-// redigest recomputes a bundle's digest after its body was edited, as a
-// careful forger would.
-func redigest(t *testing.T, data []byte) []byte {
-	t.Helper()
-	return compiler.RedigestForTest(data)
-}
-
 // TestBundleRoundTrip compiles, writes, reads back, and evaluates every
 // condition of the loaded journeys on a table of contacts: the results
 // equal those of the conditions as freshly checked.
 func TestBundleRoundTrip(t *testing.T) {
-	ws, err := compiler.LoadWorkspace("../examples/lead_nurture")
-	if err != nil {
-		t.Fatal(err)
-	}
-	prog, diags := compiler.Compile(ws)
-	if diags.HasErrors() {
-		t.Fatal(diags)
-	}
+	prog := compileProgram(t, "../examples/lead_nurture")
 	data, err := compiler.WriteBundle(prog, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -146,7 +138,7 @@ func TestBundleRoundTrip(t *testing.T) {
 		"form_submitted": {"form": "pricing-guide", "page": "/pricing"},
 	}
 	fresh, loaded := prog.Journeys[0], b.Program.Journeys[0]
-	freshConds, loadedConds := conditions(fresh), conditions(loaded)
+	freshConds, loadedConds := fresh.Conditions(), loaded.Conditions()
 	if len(freshConds) == 0 || len(freshConds) != len(loadedConds) {
 		t.Fatalf("%d conditions compiled, %d loaded", len(freshConds), len(loadedConds))
 	}
@@ -177,24 +169,6 @@ func TestBundleRoundTrip(t *testing.T) {
 	if evaluated == 0 {
 		t.Fatal("no condition was evaluated")
 	}
-}
-
-func conditions(j *compiler.Journey) []*compiler.Cond {
-	var out []*compiler.Cond
-	for _, e := range j.Entries {
-		out = append(out, e.When)
-	}
-	out = append(out, j.Exits...)
-	for _, g := range j.Goals {
-		out = append(out, g.When)
-	}
-	out = append(out, j.Suppress...)
-	for _, s := range j.Stages {
-		if s.When != nil {
-			out = append(out, s.When)
-		}
-	}
-	return out
 }
 
 func eval(t *testing.T, p *compiler.Program, c *compiler.Cond, vars map[string]any) any {

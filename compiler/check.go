@@ -28,6 +28,7 @@ type Result struct {
 	Journeys   []*ast.Journey
 	Conditions map[*ast.Expr]*Condition // every condition and value that checked
 	envs       *envs
+	files      map[*ast.Journey]string // the file each of Journeys is declared in
 }
 
 type checker struct {
@@ -70,11 +71,12 @@ func Check(ws *Workspace) (*Result, diag.List) {
 		return &Result{Schema: c.schema}, c.diags
 	}
 	c.envs = envs
-	res := &Result{Schema: c.schema, envs: envs}
+	res := &Result{Schema: c.schema, envs: envs, files: map[*ast.Journey]string{}}
 	for _, f := range ws.Files {
 		for _, j := range f.Journeys() {
 			if c.declareJourney(f.Name, j) {
 				res.Journeys = append(res.Journeys, j)
+				res.files[j] = f.Name
 			}
 		}
 	}
@@ -142,12 +144,18 @@ func (c *checker) declareJourney(file string, j *ast.Journey) bool {
 		c.report(errDuplicate(file, j.Name.Pos, "journey", j.Name.Name, prev.file, prev.decl.Name.Pos))
 		return false
 	}
+	c.journeys[j.Name.Name] = newJourneyInfo(file, j)
+	return true
+}
+
+// newJourneyInfo records a journey's stages, the first of each name; its
+// goals and arms are recorded as they are checked.
+func newJourneyInfo(file string, j *ast.Journey) *journeyInfo {
 	info := &journeyInfo{file: file, decl: j, stages: map[string]*ast.Stage{}, goals: map[string]*ast.Goal{}, arms: map[string]bool{}}
 	for _, s := range j.Stages() {
 		if _, dup := info.stages[s.Name.Name]; !dup {
 			info.stages[s.Name.Name] = s
 		}
 	}
-	c.journeys[j.Name.Name] = info
-	return true
+	return info
 }

@@ -42,16 +42,7 @@ func TestCheck(t *testing.T) {
 		}
 		ar := readArchive(t, file)
 		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
-			sources, templates := map[string][]byte{}, map[string][]byte{}
-			for _, a := range []*txtar.Archive{base, ar} {
-				for _, f := range a.Files {
-					if strings.HasPrefix(f.Name, "templates/") {
-						templates[strings.TrimPrefix(f.Name, "templates/")] = f.Data
-						continue
-					}
-					sources[f.Name] = f.Data
-				}
-			}
+			sources, templates := workspaceFiles(base, ar)
 			_, diags := compiler.Check(compiler.NewWorkspace(sources, templates))
 			markers := findMarkers(t, sources)
 			total += len(markers)
@@ -143,6 +134,25 @@ func match(t *testing.T, diags diag.List, markers []*marker) {
 			t.Errorf("%s:%d: missing %s %s (%s)", m.file, m.line, m.sev, m.code, want)
 		}
 	}
+}
+
+// workspaceFiles layers archives into a workspace: its .journey sources
+// and its templates/ files, a later archive's file replacing an earlier
+// one of the same name. A compile case's `ir` section is no file of it.
+func workspaceFiles(archives ...*txtar.Archive) (sources, templates map[string][]byte) {
+	sources, templates = map[string][]byte{}, map[string][]byte{}
+	for _, a := range archives {
+		for _, f := range a.Files {
+			switch {
+			case f.Name == "ir":
+			case strings.HasPrefix(f.Name, "templates/"):
+				templates[strings.TrimPrefix(f.Name, "templates/")] = f.Data
+			default:
+				sources[f.Name] = f.Data
+			}
+		}
+	}
+	return sources, templates
 }
 
 func readArchive(t *testing.T, file string) *txtar.Archive {

@@ -349,11 +349,7 @@ func (c *checker) libraryNames(cond *Condition, fn string, args []celast.Expr) {
 			return "", pos.Span{}, false
 		}
 		s, ok := args[i].AsLiteral().(types.String)
-		span := cond.Expr.Pos
-		if off, found := cond.locate(cond.AST.NativeRep().SourceInfo().GetStartLocation(args[i].ID())); found {
-			span = cond.span(c.lines[cond.File], off, skipString(cond.Expr.Text, off))
-		}
-		return string(s), span, ok
+		return string(s), c.literalSpan(cond, args[i]), ok
 	}
 	switch fn {
 	case "opened", "clicked":
@@ -390,13 +386,16 @@ func (c *checker) enumLiteral(cond *Condition, t *Type, lit celast.Expr, path st
 	if !ok || t.HasValue(string(s)) {
 		return
 	}
-	span := cond.Expr.Pos
+	c.report(errInvalidEnumValue(cond.File, c.literalSpan(cond, lit), string(s), path, t))
+}
+
+// literalSpan is the file span of a string literal of cond, or the whole
+// condition's when cel-go gives the literal no position.
+func (c *checker) literalSpan(cond *Condition, lit celast.Expr) pos.Span {
 	if off, ok := cond.locate(cond.AST.NativeRep().SourceInfo().GetStartLocation(lit.ID())); ok {
-		span = cond.span(c.lines[cond.File], off, skipString(cond.Expr.Text, off))
+		return cond.span(c.lines[cond.File], off, skipString(cond.Expr.Text, off))
 	}
-	d := newError(cond.File, span, CodeInvalidEnumValue, "%q is not a value of %s", string(s), path)
-	d.Detail = path + " is one of: " + strings.Join(t.Values, ", ")
-	c.report(withSuggestion(d, string(s), t.Values))
+	return cond.Expr.Pos
 }
 
 // enumField returns the enum type of the field e selects, with its path.

@@ -226,6 +226,12 @@ func errMisplacedJourney(file string, span pos.Span) diag.Diagnostic {
 	return newError(file, span, CodeMisplacedJourney, "a journey cannot be declared in a test file")
 }
 
+func errInvalidEnumValue(file string, span pos.Span, value, path string, enum *Type) diag.Diagnostic {
+	d := newError(file, span, CodeInvalidEnumValue, "%q is not a value of %s", value, path)
+	d.Detail = path + " is one of: " + strings.Join(enum.Values, ", ")
+	return withSuggestion(d, value, enum.Values)
+}
+
 func errNonBool(file string, span pos.Span, got string) diag.Diagnostic {
 	return newError(file, span, CodeNonBoolCondition, "a condition must be a bool, and this one is %s", got)
 }

@@ -1,10 +1,6 @@
 package compiler
 
-import (
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
-)
+import "encoding/json"
 
 // RedigestForTest recomputes a bundle's digest after its body was edited,
 // as a careful forger would; the signature then is what refuses it.
@@ -13,8 +9,7 @@ func RedigestForTest(data []byte) []byte {
 	if err := json.Unmarshal(data, &e); err != nil {
 		panic(err)
 	}
-	sum := sha256.Sum256(e.Body)
-	e.Digest = hex.EncodeToString(sum[:])
+	e.Digest = sha256Hex(e.Body)
 	out, err := json.Marshal(e)
 	if err != nil {
 		panic(err)

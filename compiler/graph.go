@@ -7,12 +7,13 @@ package compiler
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
 
 type graph struct {
-	nodes    []gnode
+	nodes    []gnode // the nodes outside every cluster
 	edges    []gedge
 	clusters []gcluster
 	n        int
@@ -29,7 +30,7 @@ type gedge struct {
 
 type gcluster struct {
 	id, label string
-	nodes     []string
+	nodes     []gnode
 }
 
 func (g *graph) node(label, shape string) string {
@@ -52,10 +53,9 @@ func buildGraph(j *Journey) *graph {
 		start := len(g.nodes)
 		heads[i] = g.node("stage "+s.Name, "round")
 		g.chain(heads[i], s.Steps, "")
-		c := gcluster{id: "c" + strconv.Itoa(i+1), label: s.Name}
-		for _, n := range g.nodes[start:] {
-			c.nodes = append(c.nodes, n.id)
-		}
+		// The nodes just drawn move into the stage's cluster.
+		c := gcluster{id: "c" + strconv.Itoa(i+1), label: s.Name, nodes: slices.Clone(g.nodes[start:])}
+		g.nodes = g.nodes[:start]
 		g.clusters = append(g.clusters, c)
 	}
 	if len(j.Stages) > 0 {
@@ -73,7 +73,7 @@ func buildGraph(j *Journey) *graph {
 		g.edge(heads[i-1], heads[i], triggerLabel(s.On, s.When), false)
 	}
 	for i, s := range j.Stages {
-		walkIR(s.Steps, func(st *Step) {
+		WalkSteps(s.Steps, func(st *Step) {
 			switch {
 			case st.Kind == StepGoto:
 				if _, k := j.Stage(st.Target); k >= 0 {
@@ -156,19 +156,15 @@ func Mermaid(js []*Journey) string {
 		g := buildGraph(j)
 		prefix := "j" + strconv.Itoa(ji+1)
 		fmt.Fprintf(&b, "  subgraph %s[%s]\n", prefix, mermaidText("journey "+j.Name))
-		inCluster := map[string]bool{}
 		for _, c := range g.clusters {
 			fmt.Fprintf(&b, "    subgraph %s_%s[%s]\n      direction TB\n", prefix, c.id, mermaidText(c.label))
-			for _, id := range c.nodes {
-				inCluster[id] = true
-				b.WriteString("      " + mermaidNode(prefix, g.find(id)) + "\n")
+			for _, n := range c.nodes {
+				b.WriteString("      " + mermaidNode(prefix, n) + "\n")
 			}
 			b.WriteString("    end\n")
 		}
 		for _, n := range g.nodes {
-			if !inCluster[n.id] {
-				b.WriteString("    " + mermaidNode(prefix, n) + "\n")
-			}
+			b.WriteString("    " + mermaidNode(prefix, n) + "\n")
 		}
 		for _, e := range g.edges {
 			arrow := "-->"
@@ -186,15 +182,6 @@ func Mermaid(js []*Journey) string {
 	return b.String()
 }
 
-func (g *graph) find(id string) gnode {
-	for _, n := range g.nodes {
-		if n.id == id {
-			return n
-		}
-	}
-	return gnode{}
-}
-
 func mermaidNode(prefix string, n gnode) string {
 	text := mermaidText(n.label)
 	switch n.shape {
@@ -209,10 +196,9 @@ func mermaidNode(prefix string, n gnode) string {
 }
 
 // mermaidText quotes a label, with Mermaid's entity for the quotes inside.
-func mermaidText(s string) string {
-	r := strings.NewReplacer(`"`, "#quot;", "\n", "<br/>", "{{", "#123;#123;", "}}", "#125;#125;")
-	return `"` + r.Replace(s) + `"`
-}
+func mermaidText(s string) string { return `"` + mermaidEscaper.Replace(s) + `"` }
+
+var mermaidEscaper = strings.NewReplacer(`"`, "#quot;", "\n", "<br/>", "{{", "#123;#123;", "}}", "#125;#125;")
 
 // Dot writes journeys as a Graphviz graph.
 func Dot(js []*Journey) string {
@@ -222,19 +208,15 @@ func Dot(js []*Journey) string {
 		g := buildGraph(j)
 		prefix := "j" + strconv.Itoa(ji+1)
 		fmt.Fprintf(&b, "  subgraph cluster_%s {\n    label=%s;\n", prefix, dotText("journey "+j.Name))
-		inCluster := map[string]bool{}
 		for _, c := range g.clusters {
 			fmt.Fprintf(&b, "    subgraph cluster_%s_%s {\n      label=%s;\n      style=rounded;\n", prefix, c.id, dotText(c.label))
-			for _, id := range c.nodes {
-				inCluster[id] = true
-				b.WriteString("      " + dotNode(prefix, g.find(id)) + "\n")
+			for _, n := range c.nodes {
+				b.WriteString("      " + dotNode(prefix, n) + "\n")
 			}
 			b.WriteString("    }\n")
 		}
 		for _, n := range g.nodes {
-			if !inCluster[n.id] {
-				b.WriteString("    " + dotNode(prefix, n) + "\n")
-			}
+			b.WriteString("    " + dotNode(prefix, n) + "\n")
 		}
 		for _, e := range g.edges {
 			attrs := []string{}
@@ -253,11 +235,13 @@ func Dot(js []*Journey) string {
 }
 
 func dotNode(prefix string, n gnode) string {
-	shape := map[string]string{"circle": "circle", "round": "box, style=\"rounded,bold\"", "diamond": "diamond", "box": "box"}[n.shape]
-	return fmt.Sprintf("%s_%s [label=%s, shape=%s];", prefix, n.id, dotText(n.label), shape)
+	return fmt.Sprintf("%s_%s [label=%s, shape=%s];", prefix, n.id, dotText(n.label), dotShapes[n.shape])
 }
 
+// dotShapes are the dot attributes of the neutral shapes.
+var dotShapes = map[string]string{"circle": "circle", "round": "box, style=\"rounded,bold\"", "diamond": "diamond", "box": "box"}
+
 // dotText quotes a label for dot.
-func dotText(s string) string {
-	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(s) + `"`
-}
+func dotText(s string) string { return `"` + dotEscaper.Replace(s) + `"` }
+
+var dotEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)

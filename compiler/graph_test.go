@@ -10,18 +10,10 @@ import (
 	"github.com/journeylang/journey/compiler"
 )
 
-// graphJourneys compiles the example and the step-graph cases.
+// graphJourneys compiles the example.
 func graphJourneys(t *testing.T) []*compiler.Journey {
 	t.Helper()
-	ws, err := compiler.LoadWorkspace("../examples/lead_nurture")
-	if err != nil {
-		t.Fatal(err)
-	}
-	prog, diags := compiler.Compile(ws)
-	if diags.HasErrors() {
-		t.Fatal(diags)
-	}
-	return prog.Journeys
+	return compileProgram(t, "../examples/lead_nurture").Journeys
 }
 
 // TestDotRenders hands the dot output to Graphviz, which must draw it

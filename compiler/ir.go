@@ -167,13 +167,9 @@ func (j *Journey) index() {
 	j.stageIdx = map[string]int{}
 	for i, s := range j.Stages {
 		j.stageIdx[s.Name] = i
-		walkIR(s.Steps, func(st *Step) { j.byID[st.ID] = st })
+		WalkSteps(s.Steps, func(st *Step) { j.byID[st.ID] = st })
 	}
 }
-
-// WalkSteps calls fn for every step of steps, nested ones included, in
-// written order.
-func WalkSteps(steps []*Step, fn func(*Step)) { walkIR(steps, fn) }
 
 // BranchName names branch i of an if step as its block's identity does:
 // then, elif1…, else.
@@ -187,18 +183,19 @@ func BranchName(st *Step, i int) string {
 	return "elif" + itoa(i)
 }
 
-// walkIR calls fn for every step of steps, nested ones included, in order.
-func walkIR(steps []*Step, fn func(*Step)) {
+// WalkSteps calls fn for every step of steps, nested ones included, in
+// written order.
+func WalkSteps(steps []*Step, fn func(*Step)) {
 	for _, st := range steps {
 		fn(st)
 		for _, b := range st.Branches {
-			walkIR(b.Steps, fn)
+			WalkSteps(b.Steps, fn)
 		}
 		for _, a := range st.Arms {
-			walkIR(a.Steps, fn)
+			WalkSteps(a.Steps, fn)
 		}
-		walkIR(st.Body, fn)
-		walkIR(st.Timeout, fn)
+		WalkSteps(st.Body, fn)
+		WalkSteps(st.Timeout, fn)
 	}
 }
 
@@ -225,7 +222,7 @@ func (j *Journey) Conditions() []*Cond {
 	}
 	for _, s := range j.Stages {
 		add(s.When)
-		walkIR(s.Steps, func(st *Step) {
+		WalkSteps(s.Steps, func(st *Step) {
 			add(st.Value)
 			add(st.When)
 			for _, b := range st.Branches {

@@ -5,6 +5,7 @@ package compiler
 // can reach.
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -22,17 +23,13 @@ func (c *checker) journey(file string, j *ast.Journey) {
 	info := c.journeys[j.Name.Name]
 	if info == nil || info.decl != j {
 		// A duplicate journey: checked on its own, known to no test.
-		info = &journeyInfo{file: file, decl: j, stages: map[string]*ast.Stage{}, goals: map[string]*ast.Goal{}, arms: map[string]bool{}}
+		info = newJourneyInfo(file, j)
 	}
 	stages := j.Stages()
-	seen := map[string]*ast.Stage{}
 	for _, s := range stages {
-		if prev, ok := seen[s.Name.Name]; ok {
-			c.report(errDuplicate(file, s.Name.Pos, "stage", s.Name.Name, file, prev.Name.Pos))
-			continue
+		if first := info.stages[s.Name.Name]; first != s {
+			c.report(errDuplicate(file, s.Name.Pos, "stage", s.Name.Name, file, first.Name.Pos))
 		}
-		seen[s.Name.Name] = s
-		info.stages[s.Name.Name] = seen[s.Name.Name]
 	}
 	policies := map[string]pos.Span{}
 	once := func(keyword string, kw pos.Span) bool {
@@ -145,14 +142,7 @@ func clockMinutes(raw string) (int, bool) {
 	return hh*60 + mm, true
 }
 
-func dayIndex(name string) int {
-	for i, d := range weekdays {
-		if d == name {
-			return i
-		}
-	}
-	return -1
-}
+func dayIndex(name string) int { return slices.Index(weekdays, name) }
 
 // capClause checks `cap N sends per D`.
 func (c *checker) capClause(file string, k *ast.Cap) {

@@ -67,7 +67,7 @@ func Compile(ws *Workspace) (*Program, diag.List) {
 	if diags.HasErrors() {
 		return nil, diags
 	}
-	l := &lowerer{ws: ws, res: res}
+	l := &lowerer{res: res}
 	prog := &Program{Schema: res.Schema, envs: res.envs}
 	for _, j := range res.Journeys {
 		prog.Journeys = append(prog.Journeys, l.journey(j))
@@ -83,8 +83,7 @@ func Compile(ws *Workspace) (*Program, diag.List) {
 		prog.Templates = append(prog.Templates, ws.Templates[name])
 	}
 	for _, name := range sortedNames(ws.Sources) {
-		sum := sha256.Sum256(ws.Sources[name])
-		prog.Sources = append(prog.Sources, SourceFile{File: filepath.Base(name), SHA256: hex.EncodeToString(sum[:])})
+		prog.Sources = append(prog.Sources, SourceFile{File: filepath.Base(name), SHA256: sha256Hex(ws.Sources[name])})
 	}
 	for _, j := range prog.Journeys {
 		j.Version = version(j, ws.Templates)
@@ -94,25 +93,12 @@ func Compile(ws *Workspace) (*Program, diag.List) {
 }
 
 type lowerer struct {
-	ws   *Workspace
 	res  *Result
-	file string
-	j    *Journey
+	file string // the file of the journey being lowered
 }
 
 func (l *lowerer) source(p pos.Pos) SourcePos {
 	return SourcePos{File: filepath.Base(l.file), Line: p.Line, Col: p.Col}
-}
-
-func (l *lowerer) fileOf(j *ast.Journey) string {
-	for _, f := range l.ws.Files {
-		for _, d := range f.Decls {
-			if d == ast.Decl(j) {
-				return f.Name
-			}
-		}
-	}
-	return ""
 }
 
 // cond stores a checked condition.
@@ -137,9 +123,8 @@ func (l *lowerer) cond(e *ast.Expr) *Cond {
 }
 
 func (l *lowerer) journey(aj *ast.Journey) *Journey {
-	l.file = l.fileOf(aj)
+	l.file = l.res.files[aj]
 	j := &Journey{Name: aj.Name.Name, Source: l.source(aj.Pos.Start), Reenter: &Reenter{Never: true}}
-	l.j = j
 	if aj.Title != nil {
 		j.Title = aj.Title.Value
 	}
@@ -181,7 +166,7 @@ func (l *lowerer) journey(aj *ast.Journey) *Journey {
 	}
 	sends, splits := map[string]bool{}, map[string]bool{}
 	for _, s := range j.Stages {
-		walkIR(s.Steps, func(st *Step) {
+		WalkSteps(s.Steps, func(st *Step) {
 			switch st.Kind {
 			case StepSend:
 				sends[st.Target] = true
@@ -300,17 +285,18 @@ func (l *lowerer) step(st ast.Step) *Step {
 func (l *lowerer) nested(s *Step, st ast.Step) {
 	switch st := st.(type) {
 	case *ast.If:
-		n := 0
+		var bodies []*ast.Block
 		for b := st; b != nil; b = b.ElseIf {
-			name := "then"
-			if n > 0 {
-				name = "elif" + itoa(n)
-			}
-			s.Branches = append(s.Branches, &Branch{When: l.cond(b.Cond), Steps: l.block(s.ID+"/"+name, b.Then.Steps)})
+			s.Branches = append(s.Branches, &Branch{When: l.cond(b.Cond)})
+			bodies = append(bodies, b.Then)
 			if b.Else != nil {
-				s.Branches = append(s.Branches, &Branch{Steps: l.block(s.ID+"/else", b.Else.Steps)})
+				s.Branches = append(s.Branches, &Branch{})
+				bodies = append(bodies, b.Else)
 			}
-			n++
+		}
+		// Named as the runtime finds them, by BranchName.
+		for i, br := range s.Branches {
+			br.Steps = l.block(s.ID+"/"+BranchName(s, i), bodies[i].Steps)
 		}
 	case *ast.Split:
 		for _, a := range st.Arms {

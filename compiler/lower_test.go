@@ -28,18 +28,11 @@ func TestLower(t *testing.T) {
 	for _, file := range files {
 		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
 			ar := readArchive(t, file)
-			sources, templates := map[string][]byte{}, map[string][]byte{}
+			sources, templates := workspaceFiles(base, ar)
 			var want []byte
-			for _, a := range []*txtar.Archive{base, ar} {
-				for _, f := range a.Files {
-					switch {
-					case f.Name == "ir":
-						want = f.Data
-					case strings.HasPrefix(f.Name, "templates/"):
-						templates[strings.TrimPrefix(f.Name, "templates/")] = f.Data
-					default:
-						sources[f.Name] = f.Data
-					}
+			for _, f := range ar.Files {
+				if f.Name == "ir" {
+					want = f.Data
 				}
 			}
 			prog, diags := compiler.Compile(compiler.NewWorkspace(sources, templates))

@@ -7,6 +7,7 @@ package compiler
 // celenv.go.
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -63,11 +64,7 @@ func (t *Type) String() string {
 	case KindObject:
 		s = "{…}"
 	default:
-		for name, k := range scalars {
-			if k == t.Kind {
-				s = name
-			}
-		}
+		s = kindNames[t.Kind]
 	}
 	if t.Optional {
 		s += "?"
@@ -89,14 +86,7 @@ func (t *Type) Describe() string {
 }
 
 // HasValue reports whether v is one of an enum's values.
-func (t *Type) HasValue(v string) bool {
-	for _, x := range t.Values {
-		if x == v {
-			return true
-		}
-	}
-	return false
-}
+func (t *Type) HasValue(v string) bool { return slices.Contains(t.Values, v) }
 
 // CEL returns the type as conditions see it: enums are strings, objects
 // are object types named by their path, optional fields have their value's

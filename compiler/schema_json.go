@@ -1,8 +1,6 @@
 package compiler
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -138,8 +136,7 @@ func (s *Schema) Digest() string {
 	if err != nil {
 		panic("compiler: a schema does not encode: " + err.Error())
 	}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
+	return sha256Hex(b)
 }
 
 // envConfig describes the CEL environment a schema and the function

@@ -6,6 +6,7 @@ package compiler
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -85,7 +86,7 @@ func stepKeyword(st ast.Step) pos.Span {
 func (c *checker) step(ctx *stepCtx, st ast.Step) {
 	switch st := st.(type) {
 	case *ast.Send:
-		if st.Channel != nil && !contains(channelNames, st.Channel.Name) {
+		if st.Channel != nil && !slices.Contains(channelNames, st.Channel.Name) {
 			c.report(errUnknownChannel(ctx.file, st.Channel))
 		}
 		c.template(ctx.file, st.Template)
@@ -194,12 +195,3 @@ func (c *checker) split(ctx *stepCtx, s *ast.Split) {
 }
 
 func stageNames(info *journeyInfo) []string { return sortedNames(info.stages) }
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}

@@ -6,6 +6,7 @@ package compiler
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -112,7 +113,7 @@ func (c *checker) expect(file string, info *journeyInfo, e *ast.Expect) {
 	}
 	switch e.Kind.Name {
 	case "sent", "suppressed", "capped":
-		if e.Name != nil && !contains(channelNames, e.Name.Name) {
+		if e.Name != nil && !slices.Contains(channelNames, e.Name.Name) {
 			c.report(errUnknownChannel(file, e.Name))
 		}
 		c.template(file, e.Text)
@@ -170,9 +171,7 @@ func (c *checker) fits(file string, v ast.Value, t *Type, path string) {
 		case KindString:
 		case KindEnum:
 			if !t.HasValue(v.Value) {
-				d := newError(file, v.Pos, CodeInvalidEnumValue, "%q is not a value of %s", v.Value, path)
-				d.Detail = path + " is one of: " + strings.Join(t.Values, ", ")
-				c.report(withSuggestion(d, v.Value, t.Values))
+				c.report(errInvalidEnumValue(file, v.Pos, v.Value, path, t))
 			}
 		case KindTimestamp:
 			if _, err := time.Parse(time.RFC3339, v.Value); err != nil {

@@ -6,9 +6,9 @@
 // source, owner, email engagement, last login, product usage, open tickets,
 // NPS, renewal date, plan, time zone, tags and firmographics). A workspace
 // uses it as is, or extends it with a `contact { … }` declaration of its
-// own. The CEL function library (days_since, opened, clicked, count,
-// has_tag, in_stage) and the standard actions and sinks join it with the
-// checker and the runtime.
+// own. It also holds the CEL function library conditions call (days_since,
+// opened, count, has_tag, in_stage and the rest: functions.go), with the
+// Context through which the runtime serves it (context.go).
 //
 // The schema is ordinary Journey source, embedded in the binary: it is
 // parsed, formatted and checked like any workspace file, under the name
