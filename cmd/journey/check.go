@@ -2,7 +2,7 @@ package main
 
 import (
 	"fmt"
-	"path/filepath"
+	"maps"
 	"strings"
 
 	"github.com/journeylang/journey/compiler"
@@ -26,21 +26,8 @@ func (c *checkCmd) run(e *env) {
 	}
 	var all diag.List
 	sources := make(map[string][]byte)
-	seen := map[string]bool{}
-	for _, path := range journeyFiles(c.Paths, func(err error) { e.errorf("%s", pathError(err)) }) {
-		dir := filepath.Dir(path)
-		if seen[dir] {
-			continue
-		}
-		seen[dir] = true
-		ws, err := compiler.LoadWorkspace(dir)
-		if err != nil {
-			e.errorf("%s", pathError(err))
-			continue
-		}
-		for name, src := range ws.Sources {
-			sources[name] = src
-		}
+	for ws := range workspaces(e, c.Paths) {
+		maps.Copy(sources, ws.Sources)
 		_, diags := compiler.Check(ws)
 		all = append(all, diags...)
 	}
@@ -56,8 +43,14 @@ func (c *checkCmd) run(e *env) {
 		fmt.Fprintf(e.stdout, "%s\n", out)
 		return
 	}
-	diag.RenderAll(e.stderr, all, sources)
-	if summary := summarize(all.Count()); summary != "" {
+	e.report(all, sources)
+}
+
+// report renders diagnostics l, of the files whose texts sources holds, on
+// standard error, followed by their summary line.
+func (e *env) report(l diag.List, sources map[string][]byte) {
+	diag.RenderAll(e.stderr, l, sources)
+	if summary := summarize(l.Count()); summary != "" {
 		fmt.Fprintln(e.stderr, summary)
 	}
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 
@@ -62,14 +61,12 @@ func compileWorkspace(e *env, cmd string, paths []string) (*compiler.Program, bo
 		return nil, false
 	}
 	prog, diags := compiler.Compile(ws)
-	diag.RenderAll(e.stderr, diags, ws.Sources)
 	if diags.HasErrors() {
-		if summary := summarize(diags.Count()); summary != "" {
-			fmt.Fprintln(e.stderr, summary)
-		}
+		e.report(diags, ws.Sources)
 		e.fail(exitFindings)
 		return nil, false
 	}
+	diag.RenderAll(e.stderr, diags, ws.Sources) // warnings, without a summary
 	return prog, true
 }
 
@@ -80,7 +77,7 @@ func workspaceDir(e *env, cmd string, paths []string) (string, bool) {
 	for _, p := range paths {
 		info, err := os.Stat(p)
 		if err != nil {
-			e.errorf("%s", pathError(err))
+			e.reportPath(err)
 			return "", false
 		}
 		d := p

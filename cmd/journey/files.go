@@ -3,9 +3,12 @@ package main
 import (
 	"errors"
 	"io/fs"
+	"iter"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/journeylang/journey/compiler"
 )
 
 // ext is the extension of Journey source files.
@@ -63,6 +66,31 @@ func journeyFiles(paths []string, report func(error)) []string {
 		}
 	}
 	return files
+}
+
+// workspaces loads the workspace of every file that paths name (see
+// journeyFiles): the folder that holds it, with its sibling .journey files
+// and templates, once per folder, in the order the folders are first met.
+// A path or folder that cannot be read is reported to e and left out.
+func workspaces(e *env, paths []string) iter.Seq[*compiler.Workspace] {
+	return func(yield func(*compiler.Workspace) bool) {
+		seen := map[string]bool{}
+		for _, path := range journeyFiles(paths, e.reportPath) {
+			dir := filepath.Dir(path)
+			if seen[dir] {
+				continue
+			}
+			seen[dir] = true
+			ws, err := compiler.LoadWorkspace(dir)
+			if err != nil {
+				e.reportPath(err)
+				continue
+			}
+			if !yield(ws) {
+				return
+			}
+		}
+	}
 }
 
 // skipDir reports whether a directory met while walking is left out.

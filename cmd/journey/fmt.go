@@ -39,10 +39,10 @@ func (c *fmtCmd) run(e *env) {
 		c.format(e, stdinName, src)
 		return
 	}
-	for _, path := range journeyFiles(c.Paths, func(err error) { e.errorf("%s", pathError(err)) }) {
+	for _, path := range journeyFiles(c.Paths, e.reportPath) {
 		src, err := os.ReadFile(path)
 		if err != nil {
-			e.errorf("%s", pathError(err))
+			e.reportPath(err)
 			continue
 		}
 		c.format(e, path, src)
@@ -74,7 +74,7 @@ func (c *fmtCmd) format(e *env, name string, src []byte) {
 	case c.Write:
 		if changed {
 			if err := writeFile(name, out); err != nil {
-				e.errorf("%s", pathError(err))
+				e.reportPath(err)
 			}
 		}
 	default:

@@ -55,7 +55,7 @@ func (c *inspectCmd) run(e *env) {
 func readBundle(e *env, cmd, file, pubkey string) (*compiler.Bundle, bool) {
 	data, err := os.ReadFile(file)
 	if err != nil {
-		e.errorf("%s", pathError(err))
+		e.reportPath(err)
 		return nil, false
 	}
 	opts := compiler.ReadOptions{}

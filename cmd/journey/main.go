@@ -1,9 +1,11 @@
-// Command journey is the one command-line tool of Journey: it formats and
-// checks .journey files (and, as the toolchain grows, compiles, tests and
-// runs them).
+// Command journey is the one command-line tool of Journey: it formats,
+// checks, compiles, draws and tests .journey files, shows what a bundle
+// holds, and runs journeys as a service, with the operator's commands
+// around it (import, outbox).
 //
 // It is thin on purpose: it parses flags, finds and reads files, calls the
-// lang packages, and turns their results into output and an exit code:
+// lang, compiler and runtime packages, and turns their results into output
+// and an exit code:
 //
 //	0  success
 //	1  findings: diagnostics with errors (or warnings, with check --strict),
@@ -65,6 +67,10 @@ func (e *env) errorf(format string, args ...any) {
 	fmt.Fprintf(e.stderr, "journey: "+format+"\n", args...)
 	e.fail(exitUsage)
 }
+
+// reportPath reports an error met reading a path, without its operation
+// (see pathError), and records exit code 2.
+func (e *env) reportPath(err error) { e.errorf("%s", pathError(err)) }
 
 // exit is what kong's Exit panics with, to end a parse (after --help) without
 // ending the process.

@@ -4,12 +4,10 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"regexp"
 	"time"
 
 	"github.com/journeylang/journey/compiler"
-	"github.com/journeylang/journey/lang/diag"
 	"github.com/journeylang/journey/runtime/testrun"
 )
 
@@ -36,30 +34,16 @@ func (c *testCmd) run(e *env) {
 	cover := c.Cover || c.CoverMin > 0
 	all := &testrun.Report{Coverage: &testrun.Coverage{}}
 	began := time.Now()
-	seen := map[string]bool{}
-	for _, path := range journeyFiles(c.Paths, func(err error) { e.errorf("%s", pathError(err)) }) {
-		dir := filepath.Dir(path)
-		if seen[dir] {
-			continue
-		}
-		seen[dir] = true
-		ws, err := compiler.LoadWorkspace(dir)
-		if err != nil {
-			e.errorf("%s", pathError(err))
-			continue
-		}
+	for ws := range workspaces(e, c.Paths) {
 		prog, diags := compiler.Compile(ws)
 		if diags.HasErrors() {
-			diag.RenderAll(e.stderr, diags, ws.Sources)
-			if summary := summarize(diags.Count()); summary != "" {
-				fmt.Fprintln(e.stderr, summary)
-			}
+			e.report(diags, ws.Sources)
 			e.fail(exitFindings)
 			continue
 		}
 		rep, err := testrun.Run(context.Background(), ws, prog, testrun.Options{Run: re})
 		if err != nil {
-			e.errorf("test: %s: %v", dir, err)
+			e.errorf("test: %s: %v", ws.Dir, err)
 			continue
 		}
 		all.Results = append(all.Results, rep.Results...)

@@ -19,15 +19,9 @@ const benchJourneys = 260
 // the figure to read is MB/s. docs/performance.md records the results.
 func BenchmarkParseWorkspace(b *testing.B) {
 	files := benchWorkspace(benchJourneys)
-	total := 0
-	for _, f := range files {
-		total += len(f.src)
-		if _, diags := parser.ParseFile(f.name, f.src); len(diags) > 0 {
-			b.Fatalf("generated %s does not parse cleanly: %v", f.name, diags[0].Error())
-		}
-	}
-	if total < 1<<20 {
-		b.Fatalf("generated workspace is %d bytes, want at least 1 MB", total)
+	total := checkBenchWorkspace(b, files)
+	if b.Failed() {
+		b.FailNow()
 	}
 	b.SetBytes(int64(total))
 	b.ReportAllocs()
@@ -45,19 +39,26 @@ func TestBenchWorkspace(t *testing.T) {
 	if testing.Short() {
 		t.Skip("parses 1 MB")
 	}
-	total := 0
 	files := benchWorkspace(benchJourneys)
+	total := checkBenchWorkspace(t, files)
+	t.Logf("workspace: %d files, %d bytes", len(files), total)
+}
+
+// checkBenchWorkspace reports every diagnostic of files, and a total size
+// under 1 MB, as errors of tb; it returns the total size.
+func checkBenchWorkspace(tb testing.TB, files []benchFile) int {
+	total := 0
 	for _, f := range files {
 		total += len(f.src)
 		_, diags := parser.ParseFile(f.name, f.src)
 		for _, d := range diags {
-			t.Errorf("%s: %s", d.Code, d.Error())
+			tb.Errorf("%s: %s", d.Code, d.Error())
 		}
 	}
 	if total < 1<<20 {
-		t.Errorf("workspace is %d bytes, want at least 1 MB", total)
+		tb.Errorf("workspace is %d bytes, want at least 1 MB", total)
 	}
-	t.Logf("workspace: %d files, %d bytes", len(files), total)
+	return total
 }
 
 type benchFile struct {

@@ -14,8 +14,7 @@ func (s *scanner) condition(value bool) {
 	s.skipSpace(false)
 	start := s.off
 	end := start     // end of the last token of the condition
-	depth := 0       // brackets opened inside the condition
-	var opened []int // offsets of the brackets open inside the condition
+	var opened []int // offsets of the brackets open inside the condition, innermost last
 	last := ""       // the last token, to know if the condition goes on
 	operand := false // the last token ends an operand
 	angle := s.top() == openAngleBlock
@@ -24,6 +23,10 @@ func (s *scanner) condition(value bool) {
 	token := func(text string, isOperand bool) {
 		last, operand, end = text, isOperand, s.off
 	}
+	unclosedBracket := func() {
+		at := opened[len(opened)-1]
+		s.errorf(at, at+1, CodeUnclosedBlock, unclosed(s.src[at]))
+	}
 scan:
 	for s.off < len(s.src) {
 		c := s.src[s.off]
@@ -31,18 +34,18 @@ scan:
 		case c == ' ' || c == '\t' || c == '\r':
 			s.off++
 		case c == '\n':
-			if depth == 0 && !continuing[last] {
+			if len(opened) == 0 && !continuing[last] {
 				break scan
 			}
-			if depth > 0 && s.itemFollows(s.off+1) {
+			if len(opened) > 0 && s.itemFollows(s.off+1) {
 				// A bracket left open: stop before the next item rather
 				// than swallow the rest of the file.
-				s.errorf(opened[len(opened)-1], opened[len(opened)-1]+1, CodeUnclosedBlock, unclosed(s.src[opened[len(opened)-1]]))
+				unclosedBracket()
 				break scan
 			}
 			s.off++
 		case c == '/' && s.peekByte(1) == '/':
-			if depth == 0 && !continuing[last] {
+			if len(opened) == 0 && !continuing[last] {
 				break scan
 			}
 			s.off = s.lineEnd(s.off)
@@ -51,7 +54,7 @@ scan:
 			token("\"", true)
 		case isLetter(c):
 			w := s.src[s.off:s.word(s.off)]
-			if depth == 0 && stopAtWithin && w == "within" && last != "." {
+			if len(opened) == 0 && stopAtWithin && w == "within" && last != "." {
 				break scan
 			}
 			next := s.off + len(w)
@@ -66,30 +69,28 @@ scan:
 			s.off = s.celNumber(s.off)
 			token("0", true)
 		case c == '(' || c == '[' || c == '{':
-			if c == '{' && depth == 0 && (operand || (end == start && !value)) {
+			if c == '{' && len(opened) == 0 && (operand || (end == start && !value)) {
 				break scan
 			}
-			depth++
 			opened = append(opened, s.off)
 			s.off++
 			token(string(c), false)
 		case c == ')' || c == ']' || c == '}':
-			if depth == 0 {
+			if len(opened) == 0 {
 				break scan
 			}
-			depth--
 			opened = opened[:len(opened)-1]
 			s.off++
 			token(string(c), true)
 		case c == '<':
-			if depth == 0 && s.blockFollows(s.off+1) {
+			if len(opened) == 0 && s.blockFollows(s.off+1) {
 				break scan
 			}
 			op := s.off
 			s.operator()
 			token(s.src[op:s.off], false)
 		case c == '>':
-			if depth == 0 && angle && s.peekByte(1) != '=' && !s.operandFollows(s.off+1) {
+			if len(opened) == 0 && angle && s.peekByte(1) != '=' && !s.operandFollows(s.off+1) {
 				break scan
 			}
 			s.operator()
@@ -99,8 +100,8 @@ scan:
 			token(op, false)
 		}
 	}
-	if s.off >= len(s.src) && depth > 0 {
-		s.errorf(opened[len(opened)-1], opened[len(opened)-1]+1, CodeUnclosedBlock, unclosed(s.src[opened[len(opened)-1]]))
+	if s.off >= len(s.src) && len(opened) > 0 {
+		unclosedBracket()
 	}
 	s.off = end
 	if end > start {
@@ -143,12 +144,20 @@ func (s *scanner) operandFollows(i int) bool {
 		return true
 	case isLetter(c):
 		w := s.src[i:s.word(i)]
-		if j := s.skipFrom(i+len(w), false); j < len(s.src) && (s.src[j] == '.' || s.src[j] == '(') {
+		if s.selectorFollows(i + len(w)) {
 			return true
 		}
 		return !stepKeywords[w] && !topKeywords[w] && w != "else" && w != "timeout"
 	}
 	return false
+}
+
+// selectorFollows reports whether a `.` or `(` comes next on the line at i,
+// just after a word: then the word is a field or a function call, an
+// operand, even when it is spelled like a keyword.
+func (s *scanner) selectorFollows(i int) bool {
+	i = s.skipFrom(i, false)
+	return i < len(s.src) && (s.src[i] == '.' || s.src[i] == '(')
 }
 
 func isStringPrefix(w string) bool {

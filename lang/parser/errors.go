@@ -141,19 +141,13 @@ func (p *parser) syntaxError(err error, toks []token) diag.Diagnostic {
 		// `stage A < emial "x" >`: the `<` was not taken for a block
 		// because no step follows it.
 		next := toks[at+1].Token
-		d.Code = CodeUnknownStep
+		unknownStep(&d, next.Value)
 		d.Range = p.tokenSpan(next)
-		d.Message = fmt.Sprintf("unknown step %q", next.Value)
-		d.Detail = "a step is one of: " + strings.Join(stepNames, ", ")
-		d.Suggestion = diag.Suggest(next.Value, stepNames)
 	case afterPrefix && (unexpected.Type != tIdent || stepKeywords[unexpected.Value]):
 		d.Code = CodeMissingStep
 		d.Message = fmt.Sprintf("`after %s` needs a step to delay, such as `after %s send \"welcome\"`", prev.Value, prev.Value)
 	case unexpected.Type == tIdent && (ctx == inSteps && blockEnd || afterPrefix) && !stepKeywords[unexpected.Value]:
-		d.Code = CodeUnknownStep
-		d.Message = fmt.Sprintf("unknown step %q", unexpected.Value)
-		d.Detail = "a step is one of: " + strings.Join(stepNames, ", ")
-		d.Suggestion = diag.Suggest(unexpected.Value, stepNames)
+		unknownStep(&d, unexpected.Value)
 	case unexpected.Type == tIdent && ctx == inTest && blockEnd && !testKeywords[unexpected.Value]:
 		d.Code = CodeUnknownStatement
 		d.Message = fmt.Sprintf("unknown test statement %q", unexpected.Value)
@@ -176,6 +170,14 @@ func (p *parser) syntaxError(err error, toks []token) diag.Diagnostic {
 		}
 	}
 	return d
+}
+
+// unknownStep makes d report word, which stands where a step belongs.
+func unknownStep(d *diag.Diagnostic, word string) {
+	d.Code = CodeUnknownStep
+	d.Message = fmt.Sprintf("unknown step %q", word)
+	d.Detail = "a step is one of: " + strings.Join(stepNames, ", ")
+	d.Suggestion = diag.Suggest(word, stepNames)
 }
 
 // durationKeyword lists the words a duration follows.

@@ -459,10 +459,7 @@ func (s *scanner) blockFollows(i int) bool {
 		return true
 	}
 	w, j := s.nextWord(i, false)
-	if k := s.skipFrom(j+len(w), false); k < len(s.src) && (s.src[k] == '.' || s.src[k] == '(') {
-		return false // a field or a function call: an operand
-	}
-	return stepKeywords[w]
+	return stepKeywords[w] && !s.selectorFollows(j+len(w))
 }
 
 func unclosed(kind byte) string {
