@@ -26,7 +26,7 @@ func TestEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts processes")
 	}
-	dsn := runnersSchema(t)
+	dsn := pgTestSchema(t)
 	var mu sync.Mutex
 	got := map[string]int{} // webhook-id → deliveries
 	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -42,19 +42,12 @@ func TestEndToEnd(t *testing.T) {
 	}))
 	defer receiver.Close()
 
-	dir := t.TempDir()
-	ws := filepath.Join(dir, "ws")
-	os.MkdirAll(filepath.Join(ws, "templates"), 0o755)
-	os.WriteFile(filepath.Join(ws, "schema.journey"), []byte("contact {\n  email: string?\n}\n\nevent signed_up { plan: string }\n"), 0o644)
-	os.WriteFile(filepath.Join(ws, "j.journey"), []byte("journey j\n\nentry on signed_up\n\nstage Welcome {\n  send \"welcome\"\n  after 2s notify sales \"new sign-up\"\n  after 4s task \"Call\" for owner\n}\n"), 0o644)
-	os.WriteFile(filepath.Join(ws, "templates", "welcome.md"), []byte("subject: Hi\n"), 0o644)
+	dir, ws, bin := runnerWorkspace(t,
+		"contact {\n  email: string?\n}\n\nevent signed_up { plan: string }\n",
+		"journey j\n\nentry on signed_up\n\nstage Welcome {\n  send \"welcome\"\n  after 2s notify sales \"new sign-up\"\n  after 4s task \"Call\" for owner\n}\n")
 	sinks := filepath.Join(dir, "sinks.toml")
 	os.WriteFile(sinks, []byte(fmt.Sprintf("[retry]\nbase = \"100ms\"\nmax = \"1s\"\nlease = \"3s\"\n\n[sinks.hook]\ntype = \"webhook\"\nurl = %q\ntimeout = \"2s\"\nsecret_env = \"JOURNEY_E2E_SECRET\"\n\n[routes]\n\"*\" = \"hook\"\n", receiver.URL)), 0o644)
 
-	bin := filepath.Join(dir, "journey")
-	if err := os.Symlink(os.Args[0], bin); err != nil {
-		t.Fatal(err)
-	}
 	var addrs [2]string
 	var cmds [2]*exec.Cmd
 	var logs [2]syncBuffer
@@ -120,13 +113,6 @@ func TestEndToEnd(t *testing.T) {
 		t.Errorf("%d distinct actions arrived, want %d", len(got), want)
 	}
 	t.Logf("%d contacts through the API of two runners, one killed with SIGKILL midway: %d distinct actions arrived (want %d); %d repeated deliveries of an action with the same key, which the key makes harmless", contacts, len(got), want, repeats)
-}
-
-// runnersSchema makes a fresh Postgres schema for a test and returns its
-// DSN.
-func runnersSchema(t *testing.T) string {
-	t.Helper()
-	return pgTestSchema(t)
 }
 
 // freeAddr returns a loopback address with a free port.

@@ -105,7 +105,7 @@ func (c *runCmd) run(e *env) {
 			return
 		}
 	}
-	cfg.Delivery = func(m serve.DeliveryMetrics) (func(context.Context) error, error) {
+	cfg.Delivery = func(m dispatch.Metrics) (func(context.Context) error, error) {
 		disp, err := delivery.Dispatcher(&dispatch.Options{Store: store, Worker: "dispatch@" + hostname(), Stdout: e.stdout, Templates: currentTemplates(watch)})
 		if err != nil {
 			return nil, err
@@ -113,10 +113,10 @@ func (c *runCmd) run(e *env) {
 		disp.Metrics = m
 		return func(ctx context.Context) error {
 			defer disp.Close()
-			return disp.Run(ctx, time.Second)
+			return disp.Run(ctx, delivery.Retry.Poll)
 		}, nil
 	}
-	cfg.API = func(metrics http.Handler, intake func(kind, result string)) http.Handler {
+	cfg.API = func(metrics http.Handler, intake func(kind, result string, n int)) http.Handler {
 		return api.New(api.Config{
 			Store: store, Deployment: watch.Current, ReloadError: watch.Failure,
 			Token: c.Token, Logger: logger, Metrics: metrics, Intake: intake,
@@ -136,6 +136,8 @@ func (c *runCmd) run(e *env) {
 
 // deployment compiles the workspace or loads the bundle.
 func (c *runCmd) deployment(e *env) (*runtime.Deployment, bool) {
+	var prog *compiler.Program
+	var manifest compiler.Manifest // a bundle's; none for a workspace
 	switch {
 	case c.Bundle != "" && len(c.Paths) > 0:
 		e.errorf("run: give a workspace or --bundle, not both")
@@ -145,26 +147,22 @@ func (c *runCmd) deployment(e *env) (*runtime.Deployment, bool) {
 		if !ok {
 			return nil, false
 		}
-		d, err := runtime.NewDeployment(b.Program)
-		if err != nil {
-			e.errorf("run: %v", err)
-			return nil, false
-		}
-		d.Manifest = b.Manifest
-		return d, true
+		prog, manifest = b.Program, b.Manifest
 	case len(c.Paths) == 0:
 		e.errorf("run: give a workspace to run, or --bundle FILE")
 		return nil, false
-	}
-	prog, ok := compileWorkspace(e, "run", c.Paths)
-	if !ok {
-		return nil, false
+	default:
+		var ok bool
+		if prog, ok = compileWorkspace(e, "run", c.Paths); !ok {
+			return nil, false
+		}
 	}
 	d, err := runtime.NewDeployment(prog)
 	if err != nil {
 		e.errorf("run: %v", err)
 		return nil, false
 	}
+	d.Manifest = manifest
 	return d, true
 }
 

@@ -29,19 +29,9 @@ func TestRunnersShareOnePostgres(t *testing.T) {
 		t.Skip("starts processes")
 	}
 	dsn := pgTestSchema(t)
-
-	dir := t.TempDir()
-	ws := filepath.Join(dir, "ws")
-	os.MkdirAll(filepath.Join(ws, "templates"), 0o755)
-	os.WriteFile(filepath.Join(ws, "schema.journey"), []byte("contact {\n  email: string?\n}\n\nevent signed_up\n"), 0o644)
-	os.WriteFile(filepath.Join(ws, "j.journey"), []byte("journey j\n\nentry on signed_up\n\nstage Welcome {\n  send \"welcome\"\n  notify sales \"new\"\n}\n"), 0o644)
-	os.WriteFile(filepath.Join(ws, "templates", "welcome.md"), []byte("subject: Hi\n"), 0o644)
-
-	// The test binary runs as `journey` when called by that name.
-	bin := filepath.Join(dir, "journey")
-	if err := os.Symlink(os.Args[0], bin); err != nil {
-		t.Fatal(err)
-	}
+	_, ws, bin := runnerWorkspace(t,
+		"contact {\n  email: string?\n}\n\nevent signed_up\n",
+		"journey j\n\nentry on signed_up\n\nstage Welcome {\n  send \"welcome\"\n  notify sales \"new\"\n}\n")
 	ctx := context.Background()
 	store, err := runtime.OpenPostgres(ctx, dsn)
 	if err != nil {
@@ -115,6 +105,29 @@ func TestRunnersShareOnePostgres(t *testing.T) {
 		t.Errorf("%d actions delivered, want %d", len(keys), 2*contacts)
 	}
 	t.Logf("two runners delivered %d and %d actions; %d in all, each once", perRunner[0], perRunner[1], len(keys))
+}
+
+// runnerWorkspace writes a workspace of a schema, journey j and the
+// template "welcome" into a temporary folder, and links the test binary
+// there as journey: it runs as `journey` when called by that name. It
+// returns the folder, the workspace's folder in it, and the binary.
+func runnerWorkspace(t *testing.T, schema, journey string) (dir, ws, bin string) {
+	t.Helper()
+	dir = t.TempDir()
+	ws = filepath.Join(dir, "ws")
+	if err := os.MkdirAll(filepath.Join(ws, "templates"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, text := range map[string]string{"schema.journey": schema, "j.journey": journey, "templates/welcome.md": "subject: Hi\n"} {
+		if err := os.WriteFile(filepath.Join(ws, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bin = filepath.Join(dir, "journey")
+	if err := os.Symlink(os.Args[0], bin); err != nil {
+		t.Fatal(err)
+	}
+	return dir, ws, bin
 }
 
 // pgTestSchema makes a fresh schema on the test Postgres, dropped after

@@ -57,12 +57,12 @@ type Config struct {
 	// Counts returns, when not nil, the contacts currently in each stage of
 	// each journey, by journey then stage.
 	Counts func(ctx context.Context) (map[string]map[string]int, error)
-	// Intake, when not nil, counts what the intake did, for metrics: kind
-	// is "event" or "contact"; result is "accepted" (once per event
-	// stored, or per contact update queued), "duplicate" (once per event
-	// whose id was seen before) or "rejected" (once per request answered
-	// 400 or 413, which stores nothing).
-	Intake func(kind, result string)
+	// Intake, when not nil, counts what the intake did, for metrics: n
+	// more of kind "event" or "contact" with result "accepted" (events
+	// stored, or contact updates queued), "duplicate" (events whose id was
+	// seen before) or "rejected" (requests answered 400 or 413, which
+	// store nothing). n is never 0.
+	Intake func(kind, result string, n int)
 }
 
 // Server answers the API's requests. It is safe for concurrent use.
@@ -220,11 +220,8 @@ const (
 
 // intake reports n of a kind and result to Config.Intake.
 func (s *Server) intake(kind, result string, n int) {
-	if s.cfg.Intake == nil {
-		return
-	}
-	for range n {
-		s.cfg.Intake(kind, result)
+	if s.cfg.Intake != nil && n > 0 {
+		s.cfg.Intake(kind, result, n)
 	}
 }
 
@@ -242,8 +239,10 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, status int, body
 	writeJSON(w, status, body)
 }
 
-// invalid answers 400 with the problems a validator found.
-func (s *Server) invalid(w http.ResponseWriter, r *http.Request, errs []*FieldError) {
+// invalid answers 400 with the problems a validator found in a request
+// of the intake of kind, and counts it rejected.
+func (s *Server) invalid(w http.ResponseWriter, r *http.Request, kind string, errs []*FieldError) {
+	s.intake(kind, IntakeRejected, 1)
 	body := &errorBody{FieldError: errs[0]}
 	if len(errs) > 1 {
 		body.Errors = errs
@@ -266,6 +265,22 @@ func (s *Server) deployment(w http.ResponseWriter, r *http.Request) *runtime.Dep
 		s.fail(w, r, http.StatusServiceUnavailable, &FieldError{Code: CodeNoDeployment, Message: "no bundle is loaded yet; try again once one is"})
 	}
 	return d
+}
+
+// intakeRequest begins a request of the intake of kind: it returns the
+// deployment in force and the body decoded, or answers 503 (no
+// deployment), 400 or 413 (counted rejected) and returns false.
+func (s *Server) intakeRequest(w http.ResponseWriter, r *http.Request, kind string) (*runtime.Deployment, any, bool) {
+	d := s.deployment(w, r)
+	if d == nil {
+		return nil, nil, false
+	}
+	body, ok := s.decode(w, r)
+	if !ok {
+		s.intake(kind, IntakeRejected, 1)
+		return nil, nil, false
+	}
+	return d, body, true
 }
 
 // decode reads a JSON body within the size limit, numbers as json.Number.

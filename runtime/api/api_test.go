@@ -727,7 +727,7 @@ func TestValidateForImport(t *testing.T) {
 func TestIntakeCounts(t *testing.T) {
 	counts := map[string]int{}
 	e := newEnv(t, func(c *api.Config) {
-		c.Intake = func(kind, result string) { counts[kind+"/"+result]++ }
+		c.Intake = func(kind, result string, n int) { counts[kind+"/"+result] += n }
 	})
 	batch := `{"events": [{"id": "a", "contact": "c1", "name": "ping"}, {"id": "b", "contact": "c2", "name": "ping"}]}`
 	e.do("POST", "/v1/events", batch).want(t, 202)

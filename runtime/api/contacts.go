@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 
+	"github.com/journeylang/journey/lang/diag"
 	"github.com/journeylang/journey/runtime"
 )
 
@@ -23,13 +25,8 @@ type PutResult struct {
 // contact: the attributes given are set (objects merge into the stored
 // ones), null removes an optional one, the others are kept.
 func (s *Server) putContact(w http.ResponseWriter, r *http.Request) {
-	d := s.deployment(w, r)
-	if d == nil {
-		return
-	}
-	body, ok := s.decode(w, r)
+	d, body, ok := s.intakeRequest(w, r, IntakeContact)
 	if !ok {
-		s.intake(IntakeContact, IntakeRejected, 1)
 		return
 	}
 	id := r.PathValue("id")
@@ -37,13 +34,12 @@ func (s *Server) putContact(w http.ResponseWriter, r *http.Request) {
 	obj, ok := body.(map[string]any)
 	if !ok {
 		v.fail("", CodeWrongType, fmt.Sprintf(`the body must be a JSON object: {"attributes": {...}}; got %s`, jsonKind(body)), "")
-		s.intake(IntakeContact, IntakeRejected, 1)
-		s.invalid(w, r, v.errs)
+		s.invalid(w, r, IntakeContact, v.errs)
 		return
 	}
 	for _, k := range sortedKeys(obj) {
-		if !contains(contactFields, k) {
-			v.fail(k, CodeUnknownField, fmt.Sprintf(`%s: unknown field %q; the body is {"attributes": {...}}, with an optional "at"`, k, k), suggestOne(k, contactFields...))
+		if !slices.Contains(contactFields, k) {
+			v.fail(k, CodeUnknownField, fmt.Sprintf(`%s: unknown field %q; the body is {"attributes": {...}}, with an optional "at"`, k, k), diag.Suggest(k, contactFields))
 		}
 	}
 	raw, given := obj["attributes"]
@@ -58,8 +54,7 @@ func (s *Server) putContact(w http.ResponseWriter, r *http.Request) {
 		at = t
 	}
 	if !v.ok() {
-		s.intake(IntakeContact, IntakeRejected, 1)
-		s.invalid(w, r, v.errs)
+		s.invalid(w, r, IntakeContact, v.errs)
 		return
 	}
 	if err := s.cfg.Store.PutContact(r.Context(), &runtime.PutContactParams{ID: id, Attrs: attrs, At: at}); err != nil {

@@ -3,9 +3,11 @@ package api
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/journeylang/journey/compiler"
+	"github.com/journeylang/journey/lang/diag"
 	"github.com/journeylang/journey/runtime"
 )
 
@@ -22,20 +24,14 @@ type EventsResult struct {
 // postEvents takes one event, or a batch {"events": [...]}. Every event
 // is validated before any is stored.
 func (s *Server) postEvents(w http.ResponseWriter, r *http.Request) {
-	d := s.deployment(w, r)
-	if d == nil {
-		return
-	}
-	body, ok := s.decode(w, r)
+	d, body, ok := s.intakeRequest(w, r, IntakeEvent)
 	if !ok {
-		s.intake(IntakeEvent, IntakeRejected, 1)
 		return
 	}
 	v := &validator{}
 	events := readEvents(v, d.Program.Schema, body, s.cfg.Clock())
 	if !v.ok() {
-		s.intake(IntakeEvent, IntakeRejected, 1)
-		s.invalid(w, r, v.errs)
+		s.invalid(w, r, IntakeEvent, v.errs)
 		return
 	}
 	res := &EventsResult{}
@@ -105,9 +101,9 @@ func readEvent(v *validator, schema *compiler.Schema, x any, path string, now ti
 		return nil
 	}
 	for _, k := range sortedKeys(m) {
-		if !contains(eventFields, k) {
+		if !slices.Contains(eventFields, k) {
 			fp := child(path, k)
-			v.fail(fp, CodeUnknownField, fmt.Sprintf("%s: unknown field %q; an event has id, contact, name, payload and at", fp, k), suggestOne(k, eventFields...))
+			v.fail(fp, CodeUnknownField, fmt.Sprintf("%s: unknown field %q; an event has id, contact, name, payload and at", fp, k), diag.Suggest(k, eventFields))
 		}
 	}
 	e := &runtime.AddEventParams{
@@ -120,7 +116,7 @@ func readEvent(v *validator, schema *compiler.Schema, x any, path string, now ti
 	if e.Name != "" {
 		if decl = schema.Events[e.Name]; decl == nil {
 			fp := child(path, "name")
-			v.fail(fp, CodeBadValue, fmt.Sprintf("%s: no event %q is declared", fp, e.Name), suggestOne(e.Name, schema.EventNames()...))
+			v.fail(fp, CodeBadValue, fmt.Sprintf("%s: no event %q is declared", fp, e.Name), diag.Suggest(e.Name, schema.EventNames()))
 		}
 	}
 	payload := m["payload"]
@@ -173,13 +169,4 @@ func (v *validator) optionalTime(m map[string]any, path, name string) (time.Time
 		return time.Time{}, false
 	}
 	return t.UTC(), true
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

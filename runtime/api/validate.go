@@ -11,7 +11,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -399,11 +398,6 @@ func parseDuration(s string) (time.Duration, bool) {
 		total = -total
 	}
 	return total, true
-}
-
-// suggestOne is diag.Suggest over a fixed list of names.
-func suggestOne(name string, names ...string) string {
-	return diag.Suggest(name, slices.Clone(names))
 }
 
 // Error returns the problem's message.

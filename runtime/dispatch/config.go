@@ -35,6 +35,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"net/smtp"
@@ -182,7 +183,7 @@ func (c *Config) check() error {
 	if lease == 0 {
 		lease = time.Minute
 	}
-	for _, name := range slices.Sorted(mapKeys(c.Sinks)) {
+	for _, name := range slices.Sorted(maps.Keys(c.Sinks)) {
 		s := c.Sinks[name]
 		if sinkKeys[s.Type] == nil {
 			return fmt.Errorf("sinks.%s: type %q is not log, webhook or smtp", name, s.Type)
@@ -217,7 +218,7 @@ func (c *Config) check() error {
 			}
 		}
 	}
-	for _, key := range slices.Sorted(mapKeys(c.Routes)) {
+	for _, key := range slices.Sorted(maps.Keys(c.Routes)) {
 		kind, _, _ := strings.Cut(key, ".")
 		if key != "*" && !slices.Contains(routeKinds, kind) {
 			return fmt.Errorf("routes: %q: the kind is not one of %s, nor *", key, strings.Join(routeKinds, ", "))
@@ -227,16 +228,6 @@ func (c *Config) check() error {
 		}
 	}
 	return nil
-}
-
-func mapKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // timeout is a sink's call limit.
@@ -275,7 +266,7 @@ func (c *Config) Dispatcher(o *Options) (*Dispatcher, error) {
 		Backoff: Backoff{Base: c.Retry.Base, Max: c.Retry.Max},
 	}
 	sinks := map[string]*Route{}
-	for _, name := range slices.Sorted(mapKeys(c.Sinks)) {
+	for _, name := range slices.Sorted(maps.Keys(c.Sinks)) {
 		r, err := c.Sinks[name].route(name, o, getenv, d)
 		if err != nil {
 			d.Close()

@@ -264,7 +264,7 @@ type outcome struct {
 // Tick leases one batch of due rows, delivers them, marks the outcomes,
 // and reports how many rows it leased.
 func (d *Dispatcher) Tick(ctx context.Context) (int, error) {
-	batch, lease, parallel, _ := d.settings()
+	batch, lease, parallel, maxAttempts := d.settings()
 	rows, err := d.Store.LeaseOutbox(ctx, &runtime.LeaseOutboxParams{Now: d.now(), Limit: batch, Worker: d.Worker, Lease: lease})
 	if err != nil || len(rows) == 0 {
 		return 0, err
@@ -280,7 +280,7 @@ func (d *Dispatcher) Tick(ctx context.Context) (int, error) {
 		sem <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			outs[i] = d.deliver(ctx, &rows[i], deadline)
+			outs[i] = d.deliver(ctx, &rows[i], deadline, maxAttempts)
 		})
 	}
 	wg.Wait()
@@ -316,9 +316,9 @@ func (d *Dispatcher) Tick(ctx context.Context) (int, error) {
 	return len(rows), nil
 }
 
-// deliver makes one row's call, if any, and says what to mark.
-func (d *Dispatcher) deliver(ctx context.Context, row *runtime.OutboxRow, deadline time.Duration) outcome {
-	_, _, _, maxAttempts := d.settings()
+// deliver makes one row's call, if any, within deadline, and says what
+// to mark: a failure parks the row at its maxAttempts-th call.
+func (d *Dispatcher) deliver(ctx context.Context, row *runtime.OutboxRow, deadline time.Duration, maxAttempts int) outcome {
 	o := outcome{kind: row.Kind, unknown: row.Unknown, mark: runtime.OutboxMark{Key: row.Key, Attempts: row.Attempts}}
 	route := d.Route(&row.Action)
 	if row.Unknown {

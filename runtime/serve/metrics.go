@@ -79,20 +79,10 @@ func newMetrics(stats *statsCache) *metrics {
 			}, stats.gauge(func(st *runtime.Stats, _ time.Time) float64 { return float64(st.DueContacts) })),
 			prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 				Name: "journey_oldest_due_age_seconds", Help: "How long the oldest due wake-up has waited; 0 when none is due.",
-			}, stats.gauge(func(st *runtime.Stats, now time.Time) float64 {
-				if st.OldestDue.IsZero() {
-					return 0
-				}
-				return max(0, now.Sub(st.OldestDue).Seconds())
-			})),
+			}, stats.gauge(func(st *runtime.Stats, now time.Time) float64 { return ageSeconds(st.OldestDue, now) })),
 			prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 				Name: "journey_outbox_oldest_pending_age_seconds", Help: "How long the oldest undelivered action has been due; 0 when none is pending.",
-			}, stats.gauge(func(st *runtime.Stats, now time.Time) float64 {
-				if st.OldestPending.IsZero() {
-					return 0
-				}
-				return max(0, now.Sub(st.OldestPending).Seconds())
-			})),
+			}, stats.gauge(func(st *runtime.Stats, now time.Time) float64 { return ageSeconds(st.OldestPending, now) })),
 		)
 	}
 	return m
@@ -158,6 +148,15 @@ func (c *statsCache) gauge(f func(st *runtime.Stats, now time.Time) float64) fun
 	}
 }
 
+// ageSeconds is how long before now t was, in seconds: 0 for a zero t or
+// one in the future.
+func ageSeconds(t, now time.Time) float64 {
+	if t.IsZero() {
+		return 0
+	}
+	return max(0, now.Sub(t).Seconds())
+}
+
 // observe counts a completed batch.
 func (m *metrics) observe(b *runtime.BatchReport) {
 	m.batches.Inc()
@@ -187,13 +186,12 @@ func (m *metrics) observe(b *runtime.BatchReport) {
 }
 
 // countIntake counts what the HTTP intake did: the hook of api.Config.Intake.
-func (m *metrics) countIntake(kind, result string) { m.intake.WithLabelValues(kind, result).Inc() }
-
-// DeliveryMetrics counts the dispatcher's deliveries.
-type DeliveryMetrics interface {
-	Action(kind, result string)
+func (m *metrics) countIntake(kind, result string, n int) {
+	m.intake.WithLabelValues(kind, result).Add(float64(n))
 }
 
+// deliveryMetrics counts the dispatcher's deliveries: its
+// dispatch.Metrics.
 type deliveryMetrics struct{ c *prometheus.CounterVec }
 
 func (d deliveryMetrics) Action(kind, result string) { d.c.WithLabelValues(kind, result).Inc() }

@@ -21,6 +21,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/journeylang/journey/runtime"
+	"github.com/journeylang/journey/runtime/dispatch"
 )
 
 // Config is what a runner runs.
@@ -45,13 +46,13 @@ type Config struct {
 	// API builds the HTTP handler of the intake: metrics serves /metrics,
 	// and intake counts journey_intake_total{kind,result} (pass it as
 	// api.Config.Intake). Nil: only /healthz and /metrics are served.
-	API func(metrics http.Handler, intake func(kind, result string)) http.Handler
+	API func(metrics http.Handler, intake func(kind, result string, n int)) http.Handler
 	// Background runs beside the workers until the context ends: the
 	// outbox dispatcher, reloaders.
 	Background []func(ctx context.Context) error
 	// Delivery, when set, makes the outbox dispatcher, given the metrics it
 	// reports deliveries to; it runs beside the workers.
-	Delivery func(m DeliveryMetrics) (func(ctx context.Context) error, error)
+	Delivery func(m dispatch.Metrics) (func(ctx context.Context) error, error)
 	// Stats, when set, summarises the store for the gauges
 	// journey_outbox_pending, journey_due_contacts and
 	// journey_oldest_due_age_seconds (measured on Clock). It is read at
@@ -188,9 +189,9 @@ func recordVersions(ctx context.Context, cfg *Config, d *runtime.Deployment) err
 // for a runner started on edited files), records the versions of its
 // journeys and wakes the contacts enrolled under another version, so that
 // each is brought to the new one at once rather than at the wake-up its
-// old version set. It goes on every poll
-// until a pass finds none: a leased contact is skipped, and its worker may
-// have run it on the deployment before.
+// old version set. It tries again every poll until the versions are
+// recorded and a pass wakes none: a leased contact is skipped, and its
+// worker may have run it on the deployment before.
 func wakeStale(ctx context.Context, cfg *Config) {
 	poll := cfg.Poll
 	if poll <= 0 {
@@ -198,24 +199,26 @@ func wakeStale(ctx context.Context, cfg *Config) {
 	}
 	tick := time.NewTicker(poll)
 	defer tick.Stop()
-	var done, recorded *runtime.Deployment
+	var recorded, woken *runtime.Deployment // the last deployment whose versions are recorded, whose contacts are all woken
 	for {
-		if d := cfg.Current(); d != nil && d != recorded {
-			if err := recordVersions(ctx, cfg, d); err != nil && ctx.Err() == nil {
-				cfg.Logger.Warn("recording journey versions", "error", err)
-			} else {
-				recorded = d
+		if d := cfg.Current(); d != nil {
+			if d != recorded {
+				if err := recordVersions(ctx, cfg, d); err != nil && ctx.Err() == nil {
+					cfg.Logger.Warn("recording journey versions", "error", err)
+				} else {
+					recorded = d
+				}
 			}
-		}
-		if d := cfg.Current(); d != nil && d != done {
-			n, err := runtime.WakeStale(ctx, cfg.Store, d, cfg.Clock(), 500)
-			switch {
-			case err != nil && ctx.Err() == nil:
-				cfg.Logger.Warn("waking contacts for the version in force", "error", err)
-			case err == nil && n == 0:
-				done = d
-			case err == nil:
-				cfg.Logger.Info("woke contacts for the version in force", "contacts", n)
+			if d != woken {
+				n, err := runtime.WakeStale(ctx, cfg.Store, d, cfg.Clock(), 500)
+				switch {
+				case err != nil && ctx.Err() == nil:
+					cfg.Logger.Warn("waking contacts for the version in force", "error", err)
+				case err == nil && n == 0:
+					woken = d
+				case err == nil:
+					cfg.Logger.Info("woke contacts for the version in force", "contacts", n)
+				}
 			}
 		}
 		select {

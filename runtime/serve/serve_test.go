@@ -39,7 +39,7 @@ func TestRun(t *testing.T) {
 			Stats: func(ctx context.Context) (*runtime.Stats, error) {
 				return store.Stats(ctx, &runtime.StatsParams{Now: time.Now()})
 			},
-			API: func(metrics http.Handler, intake func(kind, result string)) http.Handler {
+			API: func(metrics http.Handler, intake func(kind, result string, n int)) http.Handler {
 				return api.New(api.Config{Store: store, Deployment: func() *runtime.Deployment { return d }, Metrics: metrics, Intake: intake}).Handler()
 			},
 		})
