@@ -37,9 +37,9 @@ type runCmd struct {
 }
 
 // watcher watches what the runner runs — the workspace's folder, or the
-// bundle file's — starting from d, which the runner loaded. A reload
-// builds the deployment as the start did; its diagnostics go to the log.
-func (c *runCmd) watcher(d *runtime.Deployment, logger *slog.Logger) *reload.Watcher {
+// bundle file's. A reload builds the deployment as the start does; its
+// diagnostics go to the log.
+func (c *runCmd) watcher(logger *slog.Logger) *reload.Watcher {
 	w := &reload.Watcher{Logger: logger, Load: func() (*runtime.Deployment, error) {
 		var b bytes.Buffer
 		d, ok := c.deployment(&env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: &b})
@@ -52,24 +52,25 @@ func (c *runCmd) watcher(d *runtime.Deployment, logger *slog.Logger) *reload.Wat
 		bundle := filepath.Clean(c.Bundle)
 		w.Dirs = []string{filepath.Dir(bundle)}
 		w.Match = func(path string) bool { return filepath.Clean(path) == bundle }
-	} else {
+	} else if len(c.Paths) > 0 { // none: the load reports it
 		dir := c.Paths[0]
 		if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
 			dir = filepath.Dir(dir)
 		}
 		w.Dirs, w.Match = []string{dir}, reload.Workspace(dir)
 	}
-	w.Seed(d)
 	return w
 }
 
 func (c *runCmd) run(e *env) {
 	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
+	watch := c.watcher(logger)
+	hash := watch.Digest() // before the load: an edit made during it is seen
 	d, ok := c.deployment(e)
 	if !ok {
 		return
 	}
-	watch := c.watcher(d, logger)
+	watch.Seed(d, hash)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	store, err := openStore(ctx, c.DB)
@@ -94,7 +95,7 @@ func (c *runCmd) run(e *env) {
 	stats := func(ctx context.Context) (*runtime.Stats, error) {
 		return store.Stats(ctx, &runtime.StatsParams{Now: time.Now()})
 	}
-	cfg := serve.Config{Deployment: d, Current: watch.Current, Store: store, Workers: c.Workers, Listen: c.Listen, Logger: logger, Stats: stats}
+	cfg := serve.Config{Name: serve.DefaultName(), Deployment: d, Current: watch.Current, Store: store, Workers: c.Workers, Listen: c.Listen, Logger: logger, Stats: stats}
 	if !c.NoWatch {
 		cfg.Background = append(cfg.Background, watch.Run)
 	}
@@ -106,7 +107,7 @@ func (c *runCmd) run(e *env) {
 		}
 	}
 	cfg.Delivery = func(m dispatch.Metrics) (func(context.Context) error, error) {
-		disp, err := delivery.Dispatcher(&dispatch.Options{Store: store, Worker: "dispatch@" + hostname(), Stdout: e.stdout, Templates: currentTemplates(watch)})
+		disp, err := delivery.Dispatcher(&dispatch.Options{Store: store, Worker: "dispatch@" + cfg.Name, Stdout: e.stdout, Templates: currentTemplates(watch)})
 		if err != nil {
 			return nil, err
 		}
@@ -172,13 +173,6 @@ func openStore(ctx context.Context, dsn string) (runtime.Store, error) {
 		return runtime.OpenPostgres(ctx, dsn)
 	}
 	return runtime.OpenSQLite(ctx, dsn)
-}
-
-func hostname() string {
-	if h, err := os.Hostname(); err == nil {
-		return h
-	}
-	return "journey"
 }
 
 // currentTemplates looks a template up in the deployment in force, so a

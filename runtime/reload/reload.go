@@ -43,9 +43,9 @@ type Watcher struct {
 	Rescan   time.Duration // how often to hash the files without an event; 10s when 0
 
 	current atomic.Pointer[runtime.Deployment]
-	mu      sync.Mutex
-	hash    string
-	lastErr string
+	failure atomic.Pointer[string] // the last load's error, when it failed
+	mu      sync.Mutex             // one Check at a time
+	hash    string                 // of the files the deployment in force was loaded from
 }
 
 // Start loads the deployment for the first time and returns the load's
@@ -60,16 +60,26 @@ func (w *Watcher) Start() error {
 	if err != nil {
 		return err
 	}
-	w.current.Store(d)
-	w.hash = h
+	w.Seed(d, h)
 	return nil
 }
 
-// Seed puts d, loaded by the caller from the files as they are now, in
-// force without loading it again.
-func (w *Watcher) Seed(d *runtime.Deployment) {
+// Digest hashes the files the watcher watches, or is "" if they cannot be
+// read. Take it before loading a deployment to Seed: an edit made during
+// the load then differs from it, and is loaded by the next Check.
+func (w *Watcher) Digest() string {
 	w.defaults()
-	w.hash, _ = w.digest()
+	h, _ := w.digest()
+	return h
+}
+
+// Seed puts d, loaded by the caller from files whose Digest was hash, in
+// force without loading it again.
+func (w *Watcher) Seed(d *runtime.Deployment, hash string) {
+	w.defaults()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.hash = hash
 	w.current.Store(d)
 }
 
@@ -88,9 +98,10 @@ func (w *Watcher) Current() *runtime.Deployment { return w.current.Load() }
 // Failure is the error of the last load if it failed (the deployment in
 // force is then an earlier one), or "".
 func (w *Watcher) Failure() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.lastErr
+	if f := w.failure.Load(); f != nil {
+		return *f
+	}
+	return ""
 }
 
 // Run watches until ctx ends. Call Start first.
@@ -160,11 +171,12 @@ func (w *Watcher) Check() bool {
 	began := time.Now()
 	d, err := w.Load()
 	if err != nil {
-		w.lastErr = err.Error()
-		w.Logger.Error("reload failed; the running version stays", "diagnostics", w.lastErr)
+		msg := err.Error()
+		w.failure.Store(&msg)
+		w.Logger.Error("reload failed; the running version stays", "diagnostics", msg)
 		return false
 	}
-	w.lastErr = ""
+	w.failure.Store(nil)
 	prev := w.current.Swap(d)
 	w.Logger.Info("reloaded", "changed", strings.Join(changes(prev, d), " "), "took", time.Since(began).Round(time.Millisecond))
 	return true

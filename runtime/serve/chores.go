@@ -2,9 +2,7 @@ package serve
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
-	"os"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -28,7 +26,7 @@ const (
 // chores.
 type chores struct {
 	store     runtime.Store
-	holder    string // names this runner's lead: unique per process
+	holder    string // names this runner's lead: Config.Name
 	clock     func() time.Time
 	retention time.Duration
 	logger    *slog.Logger
@@ -43,7 +41,7 @@ func newChores(cfg *Config, leader prometheus.Gauge) *chores {
 		retention = defaultRetention
 	}
 	return &chores{
-		store: cfg.Store, holder: fmt.Sprintf("%s/%d", cfg.Name, os.Getpid()), clock: cfg.Clock,
+		store: cfg.Store, holder: cfg.Name, clock: cfg.Clock,
 		retention: retention, logger: cfg.Logger, leader: leader,
 	}
 }

@@ -28,7 +28,8 @@ import (
 type Config struct {
 	Deployment *runtime.Deployment
 	// Current, when set, gives the deployment in force, which hot reload
-	// may swap; Deployment is then the one the runner started with.
+	// may swap; Deployment is then the one the runner started with. When
+	// nil, Deployment is in force throughout.
 	Current func() *runtime.Deployment
 	Store   runtime.Store
 	Workers int           // worker goroutines; 2 when 0
@@ -37,7 +38,7 @@ type Config struct {
 	Listen  string        // HTTP address; "" serves no HTTP
 	Logger  *slog.Logger
 	Clock   func() time.Time // time.Now when nil
-	Name    string           // prefixes the workers' lease names; the host name when ""
+	Name    string           // unique among the runners sharing the store: it names the workers' leases and the lead of the chores; DefaultName() when ""
 	// Retention is how long event identities are kept for recognising
 	// repeats; 30 days when 0. The runner that leads the chores prunes
 	// older ones, at most once an hour.
@@ -75,7 +76,11 @@ func Run(ctx context.Context, cfg Config) error {
 		cfg.Workers = 2
 	}
 	if cfg.Name == "" {
-		cfg.Name = hostName()
+		cfg.Name = DefaultName()
+	}
+	if cfg.Current == nil {
+		d := cfg.Deployment
+		cfg.Current = func() *runtime.Deployment { return d }
 	}
 	m := newMetrics(newStatsCache(cfg.Stats, cfg.Clock, cfg.Logger))
 	metricsHandler := promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
@@ -126,9 +131,7 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	chores := newChores(&cfg, m.leader)
 	wg.Go(func() { chores.run(ctx) })
-	if cfg.Current != nil {
-		wg.Go(func() { wakeStale(ctx, &cfg) })
-	}
+	wg.Go(func() { wakeStale(ctx, &cfg) })
 	background := cfg.Background
 	if cfg.Delivery != nil {
 		run, err := cfg.Delivery(deliveryMetrics{m.deliveries})
@@ -165,11 +168,14 @@ func Run(ctx context.Context, cfg Config) error {
 	return first
 }
 
-func hostName() string {
-	if h, err := os.Hostname(); err == nil && h != "" {
-		return h
+// DefaultName names a runner by its host and process: unique among the
+// runners sharing a store, as lease and lead names must be.
+func DefaultName() string {
+	h, err := os.Hostname()
+	if err != nil || h == "" {
+		h = "journey"
 	}
-	return "journey"
+	return fmt.Sprintf("%s/%d", h, os.Getpid())
 }
 
 // recordVersions records the versions of d's journeys in the store.
