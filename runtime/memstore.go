@@ -51,7 +51,7 @@ func NewMemoryStore() *MemoryStore {
 func (m *MemoryStore) contact(id string) *memContact {
 	c, ok := m.contacts[id]
 	if !ok {
-		state, _ := json.Marshal(&ContactState{ID: id, Attrs: map[string]any{}})
+		state, _ := newContactJSON(id)
 		c = &memContact{state: state}
 		m.contacts[id] = c
 	}

@@ -135,7 +135,7 @@ func OpenPostgres(ctx context.Context, dsn string) (*PostgresStore, error) {
 
 // PutContact implements Store.
 func (s *PostgresStore) PutContact(ctx context.Context, p *PutContactParams) error {
-	attrs, err := pgJSONOrNull(p.Attrs)
+	attrs, err := jsonParam(p.Attrs)
 	if err != nil {
 		return err
 	}
@@ -145,7 +145,7 @@ func (s *PostgresStore) PutContact(ctx context.Context, p *PutContactParams) err
 
 // AddEvent implements Store.
 func (s *PostgresStore) AddEvent(ctx context.Context, p *AddEventParams) (bool, error) {
-	payload, err := pgJSONOrNull(p.Payload)
+	payload, err := jsonParam(p.Payload)
 	if err != nil {
 		return false, err
 	}
@@ -162,7 +162,7 @@ type pgInput struct {
 // intake queues an input for a contact in one transaction, first taking
 // the event identity dedupe (unless "") and reporting false for a repeat.
 func (s *PostgresStore) intake(ctx context.Context, contact, dedupe string, in *pgInput) (bool, error) {
-	initial, err := json.Marshal(&ContactState{ID: contact, Attrs: map[string]any{}})
+	initial, err := newContactJSON(contact)
 	if err != nil {
 		return false, err
 	}
@@ -222,35 +222,19 @@ func (s *PostgresStore) Contact(ctx context.Context, id string) (*ContactState, 
 	return &out, nil
 }
 
-// pgAction is an outbox row.
-type pgAction struct {
-	Key     string    `db:"key"`
-	Contact string    `db:"contact_id"`
-	Journey string    `db:"journey"`
-	Version string    `db:"version"`
-	Step    string    `db:"step"`
-	Kind    string    `db:"kind"`
-	Target  string    `db:"target"`
-	Payload []byte    `db:"payload"`
-	Due     time.Time `db:"due"`
-}
-
 // Outbox implements Store.
 func (s *PostgresStore) Outbox(ctx context.Context, p *OutboxParams) ([]Action, error) {
-	var rows []pgAction
+	var rows []pgOutboxRow
 	if err := s.db.SelectContext(ctx, &rows, pgq.outbox, p.Contact); err != nil {
 		return nil, fmt.Errorf("postgres store: outbox: %w", err)
 	}
 	var out []Action
 	for _, r := range rows {
-		payload, err := pgCanonicalJSON(r.Payload)
+		row, err := r.row()
 		if err != nil {
-			return nil, fmt.Errorf("postgres store: outbox %s: %w", r.Key, err)
+			return nil, err
 		}
-		out = append(out, Action{
-			Key: r.Key, Contact: r.Contact, Journey: r.Journey, Version: r.Version, Step: r.Step,
-			Kind: r.Kind, Target: r.Target, Payload: payload, Due: r.Due.UTC(),
-		})
+		out = append(out, row.Action)
 	}
 	return out, nil
 }
@@ -294,11 +278,12 @@ func pgCeil(t time.Time) time.Time {
 // pgFloor rounds a time down to the microsecond, in UTC.
 func pgFloor(t time.Time) time.Time { return t.Truncate(time.Microsecond).UTC() }
 
+// pgTimeLayout formats a time as an element of a timestamptz[] parameter.
+const pgTimeLayout = "2006-01-02T15:04:05.999999Z07:00"
+
 // pgTimeText is a time as an element of a timestamptz[] parameter: rounded
 // up to the microsecond, in UTC.
-func pgTimeText(t time.Time) string {
-	return pgCeil(t).Format("2006-01-02T15:04:05.999999Z07:00")
-}
+func pgTimeText(t time.Time) string { return pgCeil(t).Format(pgTimeLayout) }
 
 // pgNullTimeText is pgTimeText, with NULL for the zero time.
 func pgNullTimeText(t time.Time) sql.NullString {

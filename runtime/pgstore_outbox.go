@@ -13,7 +13,8 @@ import (
 	"time"
 )
 
-// pgOutboxRow is an outbox row with its delivery state.
+// pgOutboxRow is an outbox row with its delivery state; the outbox query
+// reads only the columns of its Action.
 type pgOutboxRow struct {
 	Seq         int64          `db:"seq"`
 	Key         string         `db:"key"`
@@ -104,7 +105,7 @@ func (s *PostgresStore) MarkOutbox(ctx context.Context, p *MarkOutboxParams) (*M
 			if m.NextAttempt.IsZero() {
 				// Due at once: rounded down, so a lease at the same
 				// time takes it.
-				next[i] = sql.NullString{String: pgFloor(p.Now).Format("2006-01-02T15:04:05.999999Z07:00"), Valid: true}
+				next[i] = sql.NullString{String: pgFloor(p.Now).Format(pgTimeLayout), Valid: true}
 			} else {
 				next[i] = pgNullTimeText(m.NextAttempt)
 			}

@@ -87,10 +87,10 @@ func (s *PostgresStore) Claim(ctx context.Context, p *ClaimParams) ([]*Work, err
 		}
 		in := Input{Seq: r.Seq, Kind: r.Kind, ID: r.EventID, Name: r.Name, At: r.At.UTC()}
 		var err error
-		if in.Payload, err = pgObject(r.Payload); err != nil {
+		if in.Payload, err = jsonObject(r.Payload); err != nil {
 			return nil, fmt.Errorf("postgres store: input %d: %w", r.Seq, err)
 		}
-		if in.Attrs, err = pgObject(r.Attrs); err != nil {
+		if in.Attrs, err = jsonObject(r.Attrs); err != nil {
 			return nil, fmt.Errorf("postgres store: input %d: %w", r.Seq, err)
 		}
 		w.Inputs = append(w.Inputs, in)
@@ -157,7 +157,7 @@ func (b *pgBatch) add(r *WorkResult) {
 		b.aStep = append(b.aStep, a.Step)
 		b.aKind = append(b.aKind, a.Kind)
 		b.aTarget = append(b.aTarget, a.Target)
-		b.aPayload = append(b.aPayload, pgRawOrNull(a.Payload))
+		b.aPayload = append(b.aPayload, payloadText(a.Payload))
 		b.aDue = append(b.aDue, pgTimeText(a.Due))
 	}
 	for _, h := range out.Records {

@@ -141,7 +141,9 @@ func sqliteQueries() (map[string]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		texts[strings.TrimSuffix(path.Base(f), ".sql")] = string(b)
+		// Trimmed: the driver keeps a statement compiled only when nothing,
+		// not even a newline, follows it; else it compiles it on every call.
+		texts[strings.TrimSuffix(path.Base(f), ".sql")] = strings.TrimSpace(string(b))
 	}
 	return texts, nil
 }
@@ -245,7 +247,7 @@ func (s *SQLiteStore) inTx(ctx context.Context, f func(tx *sqlx.Tx) error) error
 
 // PutContact implements Store.
 func (s *SQLiteStore) PutContact(ctx context.Context, p *PutContactParams) error {
-	attrs, err := sqliteJSON(p.Attrs)
+	attrs, err := jsonParam(p.Attrs)
 	if err != nil {
 		return err
 	}
@@ -256,7 +258,7 @@ func (s *SQLiteStore) PutContact(ctx context.Context, p *PutContactParams) error
 
 // AddEvent implements Store.
 func (s *SQLiteStore) AddEvent(ctx context.Context, p *AddEventParams) (bool, error) {
-	payload, err := sqliteJSON(p.Payload)
+	payload, err := jsonParam(p.Payload)
 	if err != nil {
 		return false, err
 	}
@@ -284,7 +286,7 @@ func (s *SQLiteStore) AddEvent(ctx context.Context, p *AddEventParams) (bool, er
 // queue creates the contact if need be, adds an input, and wakes the
 // contact at the input's time unless it is due earlier.
 func (s *SQLiteStore) queue(ctx context.Context, tx *sqlx.Tx, id, kind string, eventID, name, payload, attrs any, at time.Time) error {
-	state, err := json.Marshal(&ContactState{ID: id, Attrs: map[string]any{}})
+	state, err := newContactJSON(id)
 	if err != nil {
 		return err
 	}
@@ -338,17 +340,7 @@ func (s *SQLiteStore) Contact(ctx context.Context, id string) (*ContactState, er
 
 // Outbox implements Store.
 func (s *SQLiteStore) Outbox(ctx context.Context, p *OutboxParams) ([]Action, error) {
-	var rows []struct {
-		Key     string `db:"key"`
-		Contact string `db:"contact_id"`
-		Journey string `db:"journey"`
-		Version string `db:"version"`
-		Step    string `db:"step"`
-		Kind    string `db:"kind"`
-		Target  string `db:"target"`
-		Payload string `db:"payload"`
-		Due     string `db:"due"`
-	}
+	var rows []sqliteOutboxRow
 	var err error
 	if p.Contact == "" {
 		err = s.reader("outbox_all").SelectContext(ctx, &rows)
@@ -360,14 +352,11 @@ func (s *SQLiteStore) Outbox(ctx context.Context, p *OutboxParams) ([]Action, er
 	}
 	var out []Action
 	for _, r := range rows {
-		due, err := parseSQLiteTime(r.Due)
+		row, err := r.row()
 		if err != nil {
-			return nil, fmt.Errorf("outbox %s: %w", r.Key, err)
+			return nil, err
 		}
-		out = append(out, Action{
-			Key: r.Key, Contact: r.Contact, Journey: r.Journey, Version: r.Version, Step: r.Step,
-			Kind: r.Kind, Target: r.Target, Payload: json.RawMessage(r.Payload), Due: due,
-		})
+		out = append(out, row.Action)
 	}
 	return out, nil
 }
@@ -427,58 +416,4 @@ func sqliteText(s string) any {
 		return nil
 	}
 	return s
-}
-
-// sqliteJSON encodes an object for a column, or NULL for a nil map.
-func sqliteJSON(m map[string]any) (any, error) {
-	if m == nil {
-		return nil, nil
-	}
-	b, err := json.Marshal(m)
-	if err != nil {
-		return nil, err
-	}
-	return string(b), nil
-}
-
-// sqliteObject decodes an object a column holds, nil for NULL. A number
-// without a fraction or an exponent that fits comes back as an int64,
-// any other as a float64: so an integer attribute or payload field reads
-// back as the integer it was queued as.
-func sqliteObject(s sql.NullString) (map[string]any, error) {
-	if !s.Valid {
-		return nil, nil
-	}
-	dec := json.NewDecoder(strings.NewReader(s.String))
-	dec.UseNumber()
-	var m map[string]any
-	if err := dec.Decode(&m); err != nil {
-		return nil, err
-	}
-	for k, v := range m {
-		m[k] = sqliteNumbers(v)
-	}
-	return m, nil
-}
-
-func sqliteNumbers(v any) any {
-	switch v := v.(type) {
-	case json.Number:
-		if !strings.ContainsAny(string(v), ".eE") {
-			if i, err := v.Int64(); err == nil {
-				return i
-			}
-		}
-		f, _ := v.Float64()
-		return f
-	case map[string]any:
-		for k, x := range v {
-			v[k] = sqliteNumbers(x)
-		}
-	case []any:
-		for i, x := range v {
-			v[i] = sqliteNumbers(x)
-		}
-	}
-	return v
 }

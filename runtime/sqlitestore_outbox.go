@@ -15,7 +15,8 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-// sqliteOutboxRow is an outbox row with its delivery state.
+// sqliteOutboxRow is an outbox row with its delivery state; the outbox_all
+// and outbox_contact queries read only the columns of its Action.
 type sqliteOutboxRow struct {
 	Seq         int64          `db:"seq"`
 	Key         string         `db:"key"`

@@ -21,8 +21,8 @@ type sqliteInput struct {
 	Kind    string         `db:"kind"`
 	EventID sql.NullString `db:"event_id"`
 	Name    sql.NullString `db:"name"`
-	Payload sql.NullString `db:"payload"`
-	Attrs   sql.NullString `db:"attrs"`
+	Payload []byte         `db:"payload"` // nil for NULL
+	Attrs   []byte         `db:"attrs"`   // nil for NULL
 	At      string         `db:"at"`
 }
 
@@ -105,10 +105,10 @@ func (r *sqliteInput) input() (Input, error) {
 	if in.At, err = parseSQLiteTime(r.At); err != nil {
 		return in, err
 	}
-	if in.Payload, err = sqliteObject(r.Payload); err != nil {
+	if in.Payload, err = jsonObject(r.Payload); err != nil {
 		return in, err
 	}
-	in.Attrs, err = sqliteObject(r.Attrs)
+	in.Attrs, err = jsonObject(r.Attrs)
 	return in, err
 }
 
@@ -165,14 +165,10 @@ func (s *SQLiteStore) complete(ctx context.Context, tx *sqlx.Tx, worker string, 
 	}
 	outbox := s.stmt(ctx, tx, "outbox_insert")
 	for _, a := range out.Actions {
-		payload := string(a.Payload)
-		if a.Payload == nil {
-			payload = "null"
-		}
 		if _, err := outbox.ExecContext(ctx,
 			sql.Named("key", a.Key), sql.Named("contact_id", a.Contact), sql.Named("journey", a.Journey),
 			sql.Named("version", a.Version), sql.Named("step", a.Step), sql.Named("kind", a.Kind),
-			sql.Named("target", a.Target), sql.Named("payload", payload), sql.Named("due", sqliteTime(a.Due))); err != nil {
+			sql.Named("target", a.Target), sql.Named("payload", payloadText(a.Payload)), sql.Named("due", sqliteTime(a.Due))); err != nil {
 			return false, fmt.Errorf("outbox %s: %w", a.Key, err)
 		}
 	}

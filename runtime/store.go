@@ -1,10 +1,12 @@
 package runtime
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -294,4 +296,77 @@ type Stats struct {
 	DueContacts   int                       // contacts whose wake-up is due at Now, leased or not
 	OldestDue     time.Time                 // the earliest of their wake-ups; zero when none is due
 	Active        map[string]map[string]int // contacts with an active enrollment, by journey then stage
+}
+
+// What the stores share of the JSON they keep.
+
+// newContactJSON is the state of a contact a store creates on its first
+// input: its ID and no attributes.
+func newContactJSON(id string) ([]byte, error) {
+	return json.Marshal(&ContactState{ID: id, Attrs: map[string]any{}})
+}
+
+// jsonParam is an input's payload or attributes as a parameter of a JSON
+// column: its text, or NULL for a nil map.
+func jsonParam(m map[string]any) (any, error) {
+	if m == nil {
+		return nil, nil
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		return nil, err
+	}
+	return string(b), nil
+}
+
+// jsonObject decodes an input's payload or attributes as a JSON column
+// holds them. Numbers come back as they went in from Go: an integer (no
+// fraction, no exponent, in range) as int64, any other number as float64
+// (encoding/json alone would make every number a float64, and CEL does
+// not add a double to an int). NULL and JSON null give a nil map.
+func jsonObject(b []byte) (map[string]any, error) {
+	if b == nil || bytes.Equal(b, []byte("null")) {
+		return nil, nil
+	}
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	var m map[string]any
+	if err := d.Decode(&m); err != nil {
+		return nil, err
+	}
+	for k, v := range m {
+		m[k] = jsonNumbers(v)
+	}
+	return m, nil
+}
+
+// jsonNumbers replaces the json.Numbers in a decoded value by int64 or
+// float64.
+func jsonNumbers(v any) any {
+	switch v := v.(type) {
+	case json.Number:
+		if i, err := strconv.ParseInt(string(v), 10, 64); err == nil {
+			return i
+		}
+		f, _ := strconv.ParseFloat(string(v), 64)
+		return f
+	case map[string]any:
+		for k, x := range v {
+			v[k] = jsonNumbers(x)
+		}
+	case []any:
+		for i, x := range v {
+			v[i] = jsonNumbers(x)
+		}
+	}
+	return v
+}
+
+// payloadText is an action's payload as an outbox column holds it: a
+// payload that is not set is JSON null (the column is NOT NULL).
+func payloadText(b json.RawMessage) string {
+	if len(b) == 0 {
+		return "null"
+	}
+	return string(b)
 }
