@@ -28,9 +28,6 @@ var stores = map[string]func(t *testing.T) runtime.Store{ // more are added by t
 	"memory": func(*testing.T) runtime.Store { return runtime.NewMemoryStore() },
 }
 
-// defaultStart is when a scenario's clock starts: a Monday, 09:00 UTC.
-var defaultStart = time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
-
 // TestConformance runs the corpus testdata/conformance/*.txtar on every
 // store. A case is a workspace (layered on _base.txtar) whose
 // scenario_test.journey holds one test block: its contact, its start, and
@@ -94,7 +91,7 @@ func runCase(t *testing.T, file string, base *txtar.Archive, store runtime.Store
 		t.Fatal(err)
 	}
 	test := scenario(t, ws)
-	got, err := play(context.Background(), d, prog, store, test, sections["until"])
+	got, err := play(context.Background(), d, store, test, sections["until"])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,8 +131,8 @@ func scenario(t *testing.T, ws *compiler.Workspace) *ast.Test {
 }
 
 // play feeds a test block's inputs to a simulation and returns the trace.
-func play(ctx context.Context, d *runtime.Deployment, prog *compiler.Program, store runtime.Store, test *ast.Test, until string) (string, error) {
-	start, contact := defaultStart, "c1"
+func play(ctx context.Context, d *runtime.Deployment, store runtime.Store, test *ast.Test, until string) (string, error) {
+	start, contact := testrun.Start, "c1" // a scenario starts when `journey test` starts a test
 	for _, st := range test.Stmts {
 		switch st := st.(type) {
 		case *ast.TestStart:
@@ -175,7 +172,7 @@ func play(ctx context.Context, d *runtime.Deployment, prog *compiler.Program, st
 				return "", err
 			}
 		case *ast.TestSet:
-			v, err := constant(prog, st.Value.Text)
+			v, err := constant(d.Program, st.Value.Text)
 			if err != nil {
 				return "", fmt.Errorf("statement %d: %w", i+1, err)
 			}

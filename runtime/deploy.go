@@ -3,6 +3,7 @@ package runtime
 import (
 	"fmt"
 	"os"
+	"strconv"
 
 	"github.com/google/cel-go/cel"
 	celast "github.com/google/cel-go/common/ast"
@@ -21,17 +22,24 @@ type Deployment struct {
 	order    []*Journey
 }
 
-// Journey is a compiled journey with a program for each condition.
+// Journey is a compiled journey with a program for each condition, and
+// what the engine asks of it on every run, worked out once.
 type Journey struct {
 	*compiler.Journey
-	programs          map[*compiler.Cond]cel.Program
-	blocks            map[string][]*compiler.Step // by block identity: stage name, or step identity and branch
-	timedEntry        bool                        // an entry's condition depends on time
-	timedInside       bool                        // a goal, exit or stage trigger depends on time
-	hasConditionEntry bool                        // an `entry when` without an event
-	timedStage        []bool                      // by stage: a trigger that depends on time
-	order             map[string]int              // step identity → position in written order
-	schema            *compiler.Schema
+	programs    map[*compiler.Cond]cel.Program
+	blocks      map[string][]*compiler.Step // by block identity: stage name, or step identity and branch
+	order       map[string]int              // step identity → position in written order
+	condEntries []condEntry                 // the entries without an event (`entry when EXPR`), in order
+	timedEntry  bool                        // a condition entry depends on time
+	timedInside bool                        // a goal, exit or stage trigger depends on time
+	timedStage  []bool                      // by stage: a trigger that depends on time
+}
+
+// condEntry is an `entry when EXPR`: it fires when its condition becomes
+// true.
+type condEntry struct {
+	when *compiler.Cond
+	key  string // in ContactState.EntryHeld: "journey#i", i the entry's index
 }
 
 // LoadFile reads, verifies and plans the bundle at path.
@@ -66,30 +74,29 @@ func Load(data []byte, opts compiler.ReadOptions) (*Deployment, error) {
 // test` and other callers that compiled it themselves.
 func NewDeployment(p *compiler.Program) (*Deployment, error) {
 	d := &Deployment{Program: p, journeys: map[string]*Journey{}}
-	b := struct{ Program *compiler.Program }{p}
-	for _, cj := range b.Program.Journeys {
-		j := &Journey{Journey: cj, programs: map[*compiler.Cond]cel.Program{}, blocks: blocks(cj)}
+	for _, cj := range p.Journeys {
+		j := &Journey{Journey: cj, programs: map[*compiler.Cond]cel.Program{}, blocks: blocks(cj), order: map[string]int{}}
 		timed := map[*compiler.Cond]bool{}
 		for _, c := range cj.Conditions() {
 			ast, err := c.AST()
 			if err != nil {
 				return nil, err
 			}
-			prg, err := b.Program.Env(c.Event).Program(ast)
+			prg, err := p.Env(c.Event).Program(ast)
 			if err != nil {
 				return nil, fmt.Errorf("%s: journey %s: the condition %q does not plan: %w", c.Source, cj.Name, c.Text, err)
 			}
 			j.programs[c] = prg
 			timed[c] = timeDependent(ast)
 		}
-		j.schema = p.Schema
-		j.order = map[string]int{}
 		for _, s := range cj.Stages {
 			compiler.WalkSteps(s.Steps, func(st *compiler.Step) { j.order[st.ID] = len(j.order) })
 		}
-		for _, e := range cj.Entries {
-			j.hasConditionEntry = j.hasConditionEntry || (e.Event == "" && e.When != nil)
-			j.timedEntry = j.timedEntry || (e.Event == "" && e.When != nil && timed[e.When])
+		for i, e := range cj.Entries {
+			if e.Event == "" && e.When != nil {
+				j.condEntries = append(j.condEntries, condEntry{when: e.When, key: cj.Name + "#" + strconv.Itoa(i)})
+				j.timedEntry = j.timedEntry || timed[e.When]
+			}
 		}
 		for _, c := range cj.Exits {
 			j.timedInside = j.timedInside || timed[c]
@@ -118,16 +125,15 @@ func (d *Deployment) Journeys() []*Journey { return d.order }
 // fields, and `event` where one is in scope; ctx serves the function
 // library and the clock, whose time is also `now`.
 func (j *Journey) Eval(c *compiler.Cond, vars map[string]any, ctx stdlib.Context) (ref.Val, error) {
+	return j.eval(c, &activation{vars: vars, now: ctx.Now(), ctx: stdlib.NewContextValue(ctx)})
+}
+
+// eval evaluates one of the journey's conditions on its variables.
+func (j *Journey) eval(c *compiler.Cond, act *activation) (ref.Val, error) {
 	prg, ok := j.programs[c]
 	if !ok {
 		return nil, fmt.Errorf("journey %s: a condition of another journey: %s", j.Name, c.Source)
 	}
-	act := make(map[string]any, len(vars)+2)
-	for k, v := range vars {
-		act[k] = v
-	}
-	act["now"] = ctx.Now()
-	act[stdlib.ContextVar] = stdlib.NewContextValue(ctx)
 	out, _, err := prg.Eval(act)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %s: %w", c.Source, c.Text, err)

@@ -59,6 +59,12 @@ type run struct {
 	s     *ContactState
 	out   *Outcome
 	steps int
+
+	// The contact as conditions see it, worked out when first needed and
+	// again after each change (see change): most runs evaluate many
+	// conditions and change nothing.
+	contact map[string]any // see vars
+	loc     *time.Location // see location
 }
 
 // Run processes a contact up to now. inputs are those not yet processed;
@@ -182,9 +188,9 @@ func (r *run) input(in *Input, t time.Time) {
 		if tpl, ok := in.Payload["template"].(string); ok {
 			switch in.Name {
 			case "email_opened":
-				r.s.Opened = setFlag(r.s.Opened, tpl)
+				r.s.Opened = setFlag(r.s.Opened, tpl, true)
 			case "email_clicked":
-				r.s.Clicked = setFlag(r.s.Clicked, tpl)
+				r.s.Clicked = setFlag(r.s.Clicked, tpl, true)
 			}
 		}
 		r.change(t, in)
@@ -211,17 +217,24 @@ func merge(attrs, update map[string]any) {
 	}
 }
 
-func setFlag(m map[string]bool, k string) map[string]bool {
+// setFlag adds a key to a set, or removes it, and returns the set: made
+// when it is nil.
+func setFlag(m map[string]bool, key string, v bool) map[string]bool {
+	if !v {
+		delete(m, key)
+		return m
+	}
 	if m == nil {
 		m = map[string]bool{}
 	}
-	m[k] = true
+	m[key] = true
 	return m
 }
 
 // change runs the checks that follow every change of the contact: ev is
 // the event that arrived, or nil for an update.
 func (r *run) change(t time.Time, ev *Input) {
+	r.contact, r.loc = nil, nil // the attributes may have changed
 	for _, j := range r.e.Deployment.Journeys() {
 		en := r.s.enrollment(j.Name)
 		if en == nil {
@@ -281,8 +294,10 @@ func (r *run) end(j *Journey, en *Enrollment, t time.Time, status, reason, step 
 }
 
 // forward moves the contact to the furthest later stage whose trigger
-// holds; with timedOnly, among the stages whose trigger depends on time.
-func (r *run) forward(j *Journey, en *Enrollment, t time.Time, ev *Input, timedOnly bool) {
+// holds — to the furthest of all when it is in none (a new enrollment, or
+// one whose stage a new version removed); with timedOnly, among the stages
+// whose trigger depends on time. It reports whether the contact moved.
+func (r *run) forward(j *Journey, en *Enrollment, t time.Time, ev *Input, timedOnly bool) bool {
 	_, cur := j.Stage(en.Stage)
 	for k := len(j.Stages) - 1; k > cur; k-- {
 		if timedOnly && !j.timedStage[k] {
@@ -290,9 +305,10 @@ func (r *run) forward(j *Journey, en *Enrollment, t time.Time, ev *Input, timedO
 		}
 		if r.triggered(j, j.Stages[k], t, ev) {
 			r.enterStage(j, en, j.Stages[k], t, "")
-			return
+			return true
 		}
 	}
+	return false
 }
 
 // triggered reports whether a stage's trigger holds: its condition, and
@@ -316,26 +332,23 @@ func (r *run) triggered(j *Journey, s *compiler.Stage, t time.Time, ev *Input) b
 // it is.
 func (r *run) tryEnter(j *Journey, t time.Time, ev *Input) {
 	fired := false
-	for i, e := range j.Entries {
-		switch {
-		case e.Event != "":
-			if ev != nil && ev.Name == e.Event && (e.When == nil || r.holds(j, e.When, t, eventIn(ev))) {
-				fired = fired || r.mayEnter(j, t)
-			}
-		case e.When != nil:
-			key := entryKey(j, i)
-			if !r.holds(j, e.When, t, nil) {
-				r.s.EntryHeld = setHeld(r.s.EntryHeld, key, false)
-				continue
-			}
-			if !r.s.EntryHeld[key] && r.mayEnter(j, t) {
-				fired = true
-				r.s.EntryHeld = setHeld(r.s.EntryHeld, key, true)
-			}
+	for _, e := range j.Entries {
+		if e.Event != "" && ev != nil && ev.Name == e.Event && (e.When == nil || r.holds(j, e.When, t, eventIn(ev))) {
+			fired = fired || r.mayEnter(j, t)
+		}
+	}
+	for _, e := range j.condEntries {
+		if !r.holds(j, e.when, t, nil) {
+			r.s.EntryHeld = setFlag(r.s.EntryHeld, e.key, false)
+			continue
+		}
+		if !r.s.EntryHeld[e.key] && r.mayEnter(j, t) {
+			fired = true
+			r.s.EntryHeld = setFlag(r.s.EntryHeld, e.key, true)
 		}
 	}
 	if fired {
-		r.Enroll(j, t, ev)
+		r.enroll(j, t, ev)
 	}
 }
 
@@ -343,31 +356,15 @@ func (r *run) tryEnter(j *Journey, t time.Time, ev *Input) {
 // contact is enrolled, so that after the exit a condition that went false
 // and true again is a new entry.
 func (r *run) trackEntries(j *Journey, t time.Time) {
-	for i, e := range j.Entries {
-		if e.Event == "" && e.When != nil {
-			r.s.EntryHeld = setHeld(r.s.EntryHeld, entryKey(j, i), r.holds(j, e.When, t, nil))
-		}
+	for _, e := range j.condEntries {
+		r.s.EntryHeld = setFlag(r.s.EntryHeld, e.key, r.holds(j, e.when, t, nil))
 	}
-}
-
-func entryKey(j *Journey, i int) string { return j.Name + "#" + itoa(i) }
-
-func setHeld(m map[string]bool, key string, v bool) map[string]bool {
-	if !v {
-		delete(m, key)
-		return m
-	}
-	if m == nil {
-		m = map[string]bool{}
-	}
-	m[key] = true
-	return m
 }
 
 // mayEnter applies the re-entry policy to a contact that was enrolled
 // before.
 func (r *run) mayEnter(j *Journey, t time.Time) bool {
-	last := r.s.last(j.Name)
+	last := r.s.Last(j.Name)
 	if last == nil {
 		return true
 	}
@@ -377,29 +374,23 @@ func (r *run) mayEnter(j *Journey, t time.Time) bool {
 	return !t.Before(last.ExitedAt.Add(time.Duration(j.Reenter.After)))
 }
 
-// Enroll starts a new enrollment: in the furthest stage whose trigger
+// enroll starts a new enrollment: in the furthest stage whose trigger
 // holds, else the first.
-func (r *run) Enroll(j *Journey, t time.Time, ev *Input) *Enrollment {
+func (r *run) enroll(j *Journey, t time.Time, ev *Input) {
 	entry := 1
-	if last := r.s.last(j.Name); last != nil {
+	if last := r.s.Last(j.Name); last != nil {
 		entry = last.Entry + 1
 	}
 	en := &Enrollment{Journey: j.Name, Entry: entry, Version: j.Version, Status: StatusActive, EnteredAt: t}
 	r.s.Enrollments = append(r.s.Enrollments, en)
 	r.record(j, en, t, RecEnrolled, "", strconv.Itoa(entry))
 	if len(j.Stages) == 0 {
-		return en
+		return
 	}
-	stage := j.Stages[0]
-	for k := len(j.Stages) - 1; k > 0; k-- {
-		if r.triggered(j, j.Stages[k], t, ev) {
-			stage = j.Stages[k]
-			break
-		}
+	if !r.forward(j, en, t, ev, false) {
+		r.enterStage(j, en, j.Stages[0], t, "")
 	}
-	r.enterStage(j, en, stage, t, "")
 	r.checkEnd(j, en, t)
-	return en
 }
 
 // enterStage moves an enrollment into a stage: the pending steps of the
@@ -483,7 +474,7 @@ func (r *run) wake(now time.Time) time.Time {
 			earlier(now.Add(recheck))
 		}
 		// A condition entry that holds but waits for re-entry to be allowed.
-		if last := r.s.last(j.Name); en == nil && last != nil && j.hasConditionEntry && j.Reenter != nil && !j.Reenter.Never {
+		if last := r.s.Last(j.Name); en == nil && last != nil && len(j.condEntries) > 0 && j.Reenter != nil && !j.Reenter.Never {
 			if at := last.ExitedAt.Add(time.Duration(j.Reenter.After)); at.After(now) {
 				earlier(at)
 			}

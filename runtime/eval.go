@@ -6,14 +6,15 @@ package runtime
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/google/cel-go/cel"
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/common/types/ref"
 	"github.com/google/cel-go/common/types/traits"
+	"github.com/google/cel-go/interpreter"
 
 	"github.com/journeylang/journey/compiler"
 	"github.com/journeylang/journey/stdlib"
@@ -22,7 +23,7 @@ import (
 // holds evaluates a condition; one that cannot be evaluated (a field the
 // contact lacks, say) does not hold.
 func (r *run) holds(j *Journey, c *compiler.Cond, t time.Time, ev *EventIn) bool {
-	out, err := j.Eval(c, r.vars(ev), r.ctx(t))
+	out, err := j.eval(c, r.vars(t, ev))
 	if err != nil {
 		return false
 	}
@@ -30,26 +31,63 @@ func (r *run) holds(j *Journey, c *compiler.Cond, t time.Time, ev *EventIn) bool
 	return ok && b
 }
 
-// vars are the variables of a condition: the contact's fields, the whole
-// contact, and the event in scope, each in the type the schema declares
-// (see coerce).
-func (r *run) vars(ev *EventIn) map[string]any {
-	schema := r.e.Deployment.Program.Schema
-	attrs := coerceObject(schema.Contact, r.s.Attrs)
-	vars := make(map[string]any, len(attrs)+2)
-	for k, v := range attrs {
-		vars[k] = v
+// value evaluates the value of a `set` as a plain Go value.
+func (r *run) value(j *Journey, c *compiler.Cond, t time.Time, ev *EventIn) (any, error) {
+	out, err := j.eval(c, r.vars(t, ev))
+	if err != nil {
+		return nil, err
 	}
-	vars["contact"] = attrs
+	return Native(out)
+}
+
+// vars are the variables of a condition at time t: the contact's fields,
+// the whole contact, and the event in scope, each in the type the schema
+// declares (see coerce); `now`; and the function library's context.
+func (r *run) vars(t time.Time, ev *EventIn) *activation {
+	schema := r.e.Deployment.Program.Schema
+	if r.contact == nil {
+		attrs := coerceObject(schema.Contact, r.s.Attrs)
+		r.contact = make(map[string]any, len(attrs)+1)
+		maps.Copy(r.contact, attrs)
+		r.contact["contact"] = attrs
+	}
+	a := &activation{vars: r.contact, now: t, ctx: stdlib.NewContextValue(r.ctx(t))}
 	if ev != nil {
+		a.hasEvent = true
 		if e := schema.Events[ev.Name]; e != nil {
-			vars["event"] = coerceObject(e.Payload, ev.Payload)
+			a.event = coerceObject(e.Payload, ev.Payload)
 		} else {
-			vars["event"] = ev.Payload
+			a.event = ev.Payload
 		}
 	}
-	return vars
+	return a
 }
+
+// activation binds the variables of a condition for cel-go: `now`, the
+// function library's context (stdlib.ContextVar), and `event` when one is
+// in scope, over vars.
+type activation struct {
+	vars     map[string]any
+	now      time.Time
+	ctx      ref.Val
+	event    any
+	hasEvent bool
+}
+
+func (a *activation) ResolveName(name string) (any, bool) {
+	switch {
+	case name == "now":
+		return a.now, true
+	case name == stdlib.ContextVar:
+		return a.ctx, true
+	case name == "event" && a.hasEvent:
+		return a.event, true
+	}
+	v, ok := a.vars[name]
+	return v, ok
+}
+
+func (a *activation) Parent() interpreter.Activation { return nil }
 
 // coerceObject returns an object's values in the types its schema
 // declares. Values come from JSON (an API, a store), where every number is
@@ -127,15 +165,6 @@ func coerce(t *compiler.Type, v any) any {
 		}
 	}
 	return v
-}
-
-// value evaluates the value of a `set` as a plain Go value.
-func (j *Journey) value(c *compiler.Cond, vars map[string]any, ctx *runCtx) (any, error) {
-	out, err := j.Eval(c, vars, ctx)
-	if err != nil {
-		return nil, err
-	}
-	return Native(out)
 }
 
 // Native converts a CEL value to what a contact's attributes hold, as JSON
@@ -217,18 +246,20 @@ func (c *runCtx) Count(event string, within time.Duration) int {
 // location is the contact's time zone: its `timezone` attribute if it
 // names one, else the engine's default.
 func (r *run) location() *time.Location {
+	if r.loc != nil {
+		return r.loc
+	}
+	r.loc = time.UTC
+	if r.e.Location != nil {
+		r.loc = r.e.Location
+	}
 	if name, ok := r.s.Attrs["timezone"].(string); ok && name != "" {
 		if loc, err := loadLocation(name); err == nil {
-			return loc
+			r.loc = loc
 		}
 	}
-	if r.e.Location != nil {
-		return r.e.Location
-	}
-	return time.UTC
+	return r.loc
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }
 
 // Evaluate evaluates a planned program against a contact's state at time
 // now, with the variables and function library the engine's conditions
@@ -236,12 +267,6 @@ func itoa(n int) string { return strconv.Itoa(n) }
 // expectations and values.
 func (d *Deployment) Evaluate(s *ContactState, prg cel.Program, now time.Time) (ref.Val, error) {
 	r := &run{e: &Engine{Deployment: d}, s: s}
-	if s.Attrs == nil {
-		s.Attrs = map[string]any{}
-	}
-	act := r.vars(nil)
-	act["now"] = now
-	act[stdlib.ContextVar] = stdlib.NewContextValue(r.ctx(now))
-	out, _, err := prg.Eval(act)
+	out, _, err := prg.Eval(r.vars(now, nil))
 	return out, err
 }

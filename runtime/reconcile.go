@@ -37,20 +37,18 @@ func (r *run) reconcile(t time.Time) {
 		}
 		en.Version = j.Version
 		if s, _ := j.Stage(en.Stage); s == nil {
-			r.replaceStage(j, en, t)
+			if !r.forward(j, en, t, nil, false) {
+				r.end(j, en, t, StatusExited, "stage removed", "")
+			}
 			continue
 		}
 		kept := en.Cursors[:0]
 		for _, c := range en.Cursors {
-			if r.cursorValid(j, c) {
+			if cursorValid(j, c) {
 				kept = append(kept, c)
 				continue
 			}
-			step := c.Next
-			if c.Wait != "" {
-				step = c.Wait
-			}
-			r.record(j, en, t, RecCancelled, step, "not in version "+j.Version)
+			r.record(j, en, t, RecCancelled, cursorStep(c), "not in version "+j.Version)
 			if c.Wait == "" && resume(j, c, t) {
 				kept = append(kept, c)
 			}
@@ -61,7 +59,7 @@ func (r *run) reconcile(t time.Time) {
 
 // cursorValid reports whether a cursor's block and next step (or wait)
 // exist in the journey.
-func (r *run) cursorValid(j *Journey, c *Cursor) bool {
+func cursorValid(j *Journey, c *Cursor) bool {
 	if c.Wait != "" {
 		w := j.Step(c.Wait)
 		return w != nil && w.Kind == compiler.StepWait
@@ -72,18 +70,6 @@ func (r *run) cursorValid(j *Journey, c *Cursor) bool {
 		}
 	}
 	return false
-}
-
-// replaceStage moves an enrollment whose stage is gone.
-func (r *run) replaceStage(j *Journey, en *Enrollment, t time.Time) {
-	for k := len(j.Stages) - 1; k >= 0; k-- {
-		s := j.Stages[k]
-		if (s.On == "" && s.When != nil) && r.triggered(j, s, t, nil) {
-			r.enterStage(j, en, s, t, "")
-			return
-		}
-	}
-	r.end(j, en, t, StatusExited, "stage removed", "")
 }
 
 // resume moves a cursor whose next step is gone to the first step of its

@@ -153,8 +153,9 @@ func (s *ContactState) enrollment(journey string) *Enrollment {
 	return nil
 }
 
-// last returns the contact's latest enrollment in a journey, or nil.
-func (s *ContactState) last(journey string) *Enrollment {
+// Last returns the contact's latest enrollment in a journey, active or
+// ended, or nil.
+func (s *ContactState) Last(journey string) *Enrollment {
 	var out *Enrollment
 	for _, e := range s.Enrollments {
 		if e.Journey == journey && (out == nil || e.Entry > out.Entry) {

@@ -29,12 +29,12 @@ func (r *run) fire(en *Enrollment, c *Cursor, t time.Time) {
 	if st.Kind == compiler.StepSend && !r.sendable(j, en, c, st, t) {
 		return // held for the window: the cursor stays on the send
 	}
-	c.Hold = time.Time{}
 	r.advance(j, en, c)
 	r.exec(j, en, c, st, t)
 }
 
-// advance moves a cursor to the next step of its block, or removes it.
+// advance moves a cursor past its next step, run or skipped: to the step
+// after it in its block, not held, or the cursor ends with the block.
 func (r *run) advance(j *Journey, en *Enrollment, c *Cursor) {
 	steps := j.blocks[c.Block]
 	i := slices.IndexFunc(steps, func(s *compiler.Step) bool { return s.ID == c.Next })
@@ -42,7 +42,7 @@ func (r *run) advance(j *Journey, en *Enrollment, c *Cursor) {
 		r.removeCursor(en, c)
 		return
 	}
-	c.Next = steps[i+1].ID
+	c.Next, c.Hold = steps[i+1].ID, time.Time{}
 }
 
 func (r *run) removeCursor(en *Enrollment, c *Cursor) {
@@ -51,12 +51,13 @@ func (r *run) removeCursor(en *Enrollment, c *Cursor) {
 
 // sendable applies suppression, the window and the cap to a due send. It
 // reports false when the send is held for the window; a suppressed or
-// capped send is recorded, and the cursor moves on past it.
+// capped send is recorded, and the cursor moves on past it. A send it lets
+// through counts towards the cap.
 func (r *run) sendable(j *Journey, en *Enrollment, c *Cursor, st *compiler.Step, t time.Time) bool {
 	for _, s := range j.Suppress {
 		if r.holds(j, s, t, nil) {
 			r.record(j, en, t, RecSuppressed, st.ID, st.Target)
-			r.skip(j, en, c)
+			r.advance(j, en, c)
 			return false
 		}
 	}
@@ -84,17 +85,12 @@ func (r *run) sendable(j *Journey, en *Enrollment, c *Cursor, st *compiler.Step,
 		r.s.Sends[j.Name] = kept
 		if len(kept) >= k.Count {
 			r.record(j, en, t, RecCapped, st.ID, st.Target)
-			r.skip(j, en, c)
+			r.advance(j, en, c)
 			return false
 		}
+		r.s.Sends[j.Name] = append(kept, t)
 	}
 	return true
-}
-
-// skip passes over the cursor's step without running it.
-func (r *run) skip(j *Journey, en *Enrollment, c *Cursor) {
-	c.Hold = time.Time{}
-	r.advance(j, en, c)
 }
 
 // exec runs one step.
@@ -102,12 +98,6 @@ func (r *run) exec(j *Journey, en *Enrollment, c *Cursor, st *compiler.Step, t t
 	event := c.Event
 	switch st.Kind {
 	case compiler.StepSend:
-		if j.Cap != nil {
-			if r.s.Sends == nil {
-				r.s.Sends = map[string][]time.Time{}
-			}
-			r.s.Sends[j.Name] = append(r.s.Sends[j.Name], t)
-		}
 		r.act(j, en, st, t, map[string]any{"template": st.Target, "channel": st.Channel})
 		r.record(j, en, t, RecSent, st.ID, st.Target)
 	case compiler.StepNotify:
@@ -127,7 +117,7 @@ func (r *run) exec(j *Journey, en *Enrollment, c *Cursor, st *compiler.Step, t t
 		r.act(j, en, st, t, map[string]any{"webhook": st.Target, "journey": j.Name, "stage": en.Stage})
 		r.record(j, en, t, RecWebhook, st.ID, st.Target)
 	case compiler.StepSet:
-		v, err := j.value(st.Value, r.vars(event), r.ctx(t))
+		v, err := r.value(j, st.Value, t, event)
 		if err != nil {
 			r.record(j, en, t, RecFailed, st.ID, err.Error())
 			return
@@ -192,6 +182,7 @@ func (r *run) exec(j *Journey, en *Enrollment, c *Cursor, st *compiler.Step, t t
 // arrived at or after the wait started and no later than its deadline, and
 // the wait's condition holds for it.
 func (r *run) matchWaits(j *Journey, en *Enrollment, t time.Time, ev *Input) {
+	event := eventIn(ev)
 	for _, c := range slices.Clone(en.Cursors) {
 		if c.Wait == "" {
 			continue
@@ -200,12 +191,12 @@ func (r *run) matchWaits(j *Journey, en *Enrollment, t time.Time, ev *Input) {
 		if w.Target != ev.Name || t.Before(c.Since) || t.After(c.Until) {
 			continue
 		}
-		if w.When != nil && !r.holds(j, w.When, t, &EventIn{Name: ev.Name, Payload: ev.Payload}) {
+		if w.When != nil && !r.holds(j, w.When, t, event) {
 			continue
 		}
 		r.record(j, en, t, RecMatched, w.ID, ev.Name)
 		r.removeCursor(en, c)
-		r.startBlock(j, en, w.ID+"/body", t, &EventIn{Name: ev.Name, Payload: ev.Payload})
+		r.startBlock(j, en, w.ID+"/body", t, event)
 	}
 }
 

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"strconv"
 	"testing"
 	"time"
 
@@ -62,7 +63,7 @@ func TestSplitStable(t *testing.T) {
 	counts := map[string]int{}
 	const n = 20000
 	for i := range n {
-		id := "contact-" + itoa(i)
+		id := "contact-" + strconv.Itoa(i)
 		first := pickArm(id, "j", st)
 		if again := pickArm(id, "j", st); again != first {
 			t.Fatalf("%s: arm %s, then %s", id, first.Name, again.Name)

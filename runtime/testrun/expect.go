@@ -18,10 +18,8 @@ import (
 
 // expect checks one expectation at time now, recording a failure.
 func (x *exec) expect(e *ast.Expect, now time.Time) error {
-	state, err := x.store.Contact(x.ctx, x.contact)
-	if err == runtime.ErrNotFound {
-		state = &runtime.ContactState{ID: x.contact, Attrs: map[string]any{}}
-	} else if err != nil {
+	state, err := x.state()
+	if err != nil {
 		return err
 	}
 	history, err := x.store.History(x.ctx, &runtime.HistoryParams{Contact: x.contact})
@@ -55,15 +53,7 @@ func (x *exec) holds(e *ast.Expect, s *runtime.ContactState, history []runtime.R
 			recs = append(recs, r)
 		}
 	}
-	current := func() *runtime.Enrollment {
-		var out *runtime.Enrollment
-		for _, en := range s.Enrollments {
-			if en.Journey == journey && (out == nil || en.Entry > out.Entry) {
-				out = en
-			}
-		}
-		return out
-	}()
+	current := s.Last(journey)
 	if e.Cond != nil {
 		ok, err := x.condition(e.Cond.Text, s, now)
 		if err != nil {
@@ -185,10 +175,8 @@ func (x *exec) value(text string, now time.Time) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := x.store.Contact(x.ctx, x.contact)
-	if err == runtime.ErrNotFound {
-		s = &runtime.ContactState{ID: x.contact, Attrs: map[string]any{}}
-	} else if err != nil {
+	s, err := x.state()
+	if err != nil {
 		return nil, err
 	}
 	out, err := x.d.Evaluate(s, prg, now)
@@ -198,9 +186,19 @@ func (x *exec) value(text string, now time.Time) (any, error) {
 	return runtime.Native(out)
 }
 
+// state is the test's contact as the store has it, or a contact with no
+// attributes before the test gives it any.
+func (x *exec) state() (*runtime.ContactState, error) {
+	s, err := x.store.Contact(x.ctx, x.contact)
+	if err == runtime.ErrNotFound {
+		return &runtime.ContactState{ID: x.contact, Attrs: map[string]any{}}, nil
+	}
+	return s, err
+}
+
 // plan compiles a test's expression as the compiler does a condition's.
 func (x *exec) plan(text string) (cel.Program, error) {
-	env := x.prog.Env("")
+	env := x.d.Program.Env("")
 	src, err := compiler.CELSource(text)
 	if err != nil {
 		return nil, err
@@ -223,7 +221,7 @@ func (x *exec) plan(text string) (cel.Program, error) {
 // attrs shows the contact's values of the fields an expression names.
 func (x *exec) attrs(s *runtime.ContactState, text string) string {
 	var parts []string
-	for _, f := range x.prog.Schema.Contact.Names() {
+	for _, f := range x.d.Program.Schema.Contact.Names() {
 		if strings.Contains(text, f) {
 			v, ok := s.Attrs[f]
 			if !ok {

@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -111,7 +112,7 @@ func Run(ctx context.Context, ws *compiler.Workspace, prog *compiler.Program, op
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			results[i] = runTest(ctx, d, prog, jb.file, jb.test)
+			results[i] = runTest(ctx, d, jb.file, jb.test)
 		})
 	}
 	wg.Wait()
@@ -127,7 +128,7 @@ func Run(ctx context.Context, ws *compiler.Workspace, prog *compiler.Program, op
 // contactID is the contact of a test without a `contact "id"`.
 const contactID = "test-contact"
 
-func runTest(ctx context.Context, d *runtime.Deployment, prog *compiler.Program, file string, t *ast.Test) *Result {
+func runTest(ctx context.Context, d *runtime.Deployment, file string, t *ast.Test) *Result {
 	began := time.Now()
 	res := &Result{File: file, Name: t.Name.Value, Line: t.Pos.Start.Line, Start: Start}
 	contact := contactID
@@ -147,13 +148,13 @@ func runTest(ctx context.Context, d *runtime.Deployment, prog *compiler.Program,
 	}
 	store := runtime.NewMemoryStore()
 	sim := runtime.NewSim(d, store, res.Start)
-	x := &exec{ctx: ctx, d: d, prog: prog, store: store, sim: sim, contact: contact, res: res, file: file}
+	x := &exec{ctx: ctx, d: d, store: store, sim: sim, contact: contact, res: res, file: file}
 	now := res.Start
-	for i, st := range t.Stmts {
+	for _, st := range t.Stmts {
 		if at := st.Time(); at != nil {
 			now = res.Start.Add(at.Time.Value)
 		}
-		if err := x.statement(i, st, now); err != nil {
+		if err := x.statement(st, now); err != nil {
 			res.Err = err
 			break
 		}
@@ -167,7 +168,6 @@ func runTest(ctx context.Context, d *runtime.Deployment, prog *compiler.Program,
 type exec struct {
 	ctx     context.Context
 	d       *runtime.Deployment
-	prog    *compiler.Program
 	store   runtime.Store
 	sim     *runtime.Sim
 	contact string
@@ -176,7 +176,7 @@ type exec struct {
 	events  int
 }
 
-func (x *exec) statement(i int, st ast.TestStmt, now time.Time) error {
+func (x *exec) statement(st ast.TestStmt, now time.Time) error {
 	switch st := st.(type) {
 	case *ast.TestContact:
 		if err := x.sim.Advance(x.ctx, before(now)); err != nil {
@@ -219,7 +219,7 @@ func before(t time.Time) time.Time { return t.Add(-time.Nanosecond) }
 func nested(path string, v any) map[string]any {
 	out := map[string]any{}
 	m := out
-	parts := splitPath(path)
+	parts := strings.Split(path, ".")
 	for _, p := range parts[:len(parts)-1] {
 		next := map[string]any{}
 		m[p] = next
@@ -227,16 +227,4 @@ func nested(path string, v any) map[string]any {
 	}
 	m[parts[len(parts)-1]] = v
 	return out
-}
-
-func splitPath(p string) []string {
-	var out []string
-	start := 0
-	for i := 0; i < len(p); i++ {
-		if p[i] == '.' {
-			out = append(out, p[start:i])
-			start = i + 1
-		}
-	}
-	return append(out, p[start:])
 }
