@@ -92,14 +92,14 @@ func (c *checker) compile(file string, e *ast.Expr, event string) *Condition {
 	return cond
 }
 
-// planned returns a condition's AST in the form the runtime evaluates:
+// planned returns a checked AST in the form the runtime evaluates:
 // library calls rewritten to take the hidden context (stdlib.ContextVar).
-func (c *Condition) planned(env *cel.Env) (*cel.Ast, error) {
+func planned(env *cel.Env, a *cel.Ast) (*cel.Ast, error) {
 	opt, err := cel.NewStaticOptimizer(stdlib.ContextRewriter{})
 	if err != nil {
 		return nil, err
 	}
-	out, iss := opt.Optimize(env, c.AST)
+	out, iss := opt.Optimize(env, a)
 	if iss != nil && iss.Err() != nil {
 		return nil, iss.Err()
 	}

@@ -191,10 +191,3 @@ func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 func isWordByte(c byte) bool {
 	return isDigit(c) || isLetter(c)
 }
-
-// CELSource returns the text cel-go compiles for a condition as written:
-// duration literals rewritten. `journey test` uses it for its expressions.
-func CELSource(text string) (string, error) {
-	src, _ := rewriteDurations(text)
-	return src, nil
-}

@@ -45,6 +45,24 @@ type Program struct {
 // scope ("" for none): what a stored condition is planned in.
 func (p *Program) Env(event string) *cel.Env { return p.envs.env(event) }
 
+// Plan compiles an expression written as a condition is, with no event in
+// scope, to a program that evaluates as the runtime's conditions do (see
+// runtime.Deployment.Evaluate). `journey test` uses it for its
+// expectations and values.
+func (p *Program) Plan(text string) (cel.Program, error) {
+	env := p.Env("")
+	src, _ := rewriteDurations(text)
+	a, iss := env.Compile(src)
+	if iss != nil && iss.Err() != nil {
+		return nil, iss.Err()
+	}
+	a, err := planned(env, a)
+	if err != nil {
+		return nil, err
+	}
+	return env.Program(a)
+}
+
 // AST decodes a stored condition.
 func (c *Cond) AST() (*cel.Ast, error) {
 	var checked exprpb.CheckedExpr
@@ -107,11 +125,11 @@ func (l *lowerer) cond(e *ast.Expr) *Cond {
 		return nil
 	}
 	c := l.res.Conditions[e]
-	planned, err := c.planned(l.res.envs.env(c.Event))
+	a, err := planned(l.res.envs.env(c.Event), c.AST)
 	if err != nil {
 		panic("compiler: a checked condition does not rewrite: " + err.Error())
 	}
-	checked, err := cel.AstToCheckedExpr(planned)
+	checked, err := cel.AstToCheckedExpr(a)
 	if err != nil {
 		panic("compiler: a checked condition does not convert: " + err.Error())
 	}

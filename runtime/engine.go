@@ -502,7 +502,7 @@ func (r *run) act(j *Journey, en *Enrollment, st *compiler.Step, t time.Time, pa
 	r.out.Actions = append(r.out.Actions, Action{
 		Key:     IdempotencyKey(r.s.ID, j.Name, en.Entry, st.ID, en.Occurrences[st.ID]),
 		Contact: r.s.ID, Journey: j.Name, Version: en.Version, Step: st.ID,
-		Kind: st.Kind, Target: st.Target, Payload: body, Due: t, Sequence: len(r.out.Actions),
+		Kind: st.Kind, Target: st.Target, Payload: body, Due: t,
 	})
 }
 

@@ -9,7 +9,6 @@ import (
 
 	"github.com/lib/pq"
 
-	"github.com/journeylang/journey/compiler"
 	"github.com/journeylang/journey/runtime"
 )
 
@@ -136,7 +135,7 @@ func TestPostgresTwoWorkers(t *testing.T) {
 // pgDeployment compiles a journey that sends one email on entry.
 func pgDeployment(t *testing.T) *runtime.Deployment {
 	t.Helper()
-	ws := compiler.NewWorkspace(map[string][]byte{
+	return deployFiles(t, map[string][]byte{
 		"schema.journey": []byte(`contact {
   email: string
 }
@@ -152,15 +151,6 @@ stage Welcome {
 }
 `),
 	}, map[string][]byte{"welcome.md": []byte("subject: Welcome\n")})
-	prog, diags := compiler.Compile(ws)
-	if diags.HasErrors() {
-		t.Fatalf("does not compile: %v", diags)
-	}
-	d, err := runtime.NewDeployment(prog)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
 }
 
 // TestPostgresConcurrentIntake sends the same events to one contact from

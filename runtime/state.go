@@ -94,16 +94,15 @@ type Input struct {
 // Action is an effect for the outbox: delivered exactly once in effect
 // under its idempotency key.
 type Action struct {
-	Key      string          `json:"key"` // stable: contact, journey, entry, step identity, occurrence
-	Contact  string          `json:"contact"`
-	Journey  string          `json:"journey"`
-	Version  string          `json:"version"`
-	Step     string          `json:"step"`
-	Kind     string          `json:"kind"`   // send, notify, task, webhook
-	Target   string          `json:"target"` // template, team, task title, webhook name
-	Payload  json.RawMessage `json:"payload"`
-	Due      time.Time       `json:"due"`
-	Sequence int             `json:"-"` // order within one run
+	Key     string          `json:"key"` // stable: contact, journey, entry, step identity, occurrence
+	Contact string          `json:"contact"`
+	Journey string          `json:"journey"`
+	Version string          `json:"version"`
+	Step    string          `json:"step"`
+	Kind    string          `json:"kind"`   // send, notify, task, webhook
+	Target  string          `json:"target"` // template, team, task title, webhook name
+	Payload json.RawMessage `json:"payload"`
+	Due     time.Time       `json:"due"`
 }
 
 // Record kinds: what happened to a contact in a journey, for reports and

@@ -34,7 +34,7 @@ func (c *importCmd) run(e *env) {
 	if c.File != "-" {
 		f, err := os.Open(c.File)
 		if err != nil {
-			e.errorf("%s", pathError(err))
+			e.reportPath(err)
 			return
 		}
 		defer f.Close()
@@ -140,7 +140,7 @@ func importLines(ctx context.Context, e *env, store runtime.Store, schema *compi
 func (c *importCmd) schema(e *env) (*compiler.Schema, bool) {
 	info, err := os.Stat(c.Schema)
 	if err != nil {
-		e.errorf("%s", pathError(err))
+		e.reportPath(err)
 		return nil, false
 	}
 	if !info.IsDir() {

@@ -82,7 +82,7 @@ func (c *runCmd) run(e *env) {
 	if c.Seed != "" {
 		f, err := os.Open(c.Seed)
 		if err != nil {
-			e.errorf("%s", pathError(err))
+			e.reportPath(err)
 			return
 		}
 		rejected := importLines(ctx, e, store, d.Program.Schema, f)

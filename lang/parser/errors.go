@@ -116,7 +116,7 @@ func (p *parser) syntaxError(err error, toks []token) diag.Diagnostic {
 	case at == 0 && unexpected.Type == tIdent && !topKeywords[unexpected.Value]:
 		d.Code = CodeUnknownDeclaration
 		d.Message = fmt.Sprintf("unknown declaration %q", unexpected.Value)
-		d.Detail = "a file holds contact, event, journey and test declarations, and a journey's clauses and stages"
+		d.Detail = "a file holds use, contact, event, journey and test declarations, and a journey's clauses and stages"
 		d.Suggestion = diag.Suggest(unexpected.Value, topNames)
 	case prev.Type == tIdent && (prev.Value == "when" || prev.Value == "if"):
 		d.Code = CodeMissingCondition

@@ -8,12 +8,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/cel-go/cel"
-
 	"github.com/journeylang/journey/compiler"
 	"github.com/journeylang/journey/lang/ast"
 	"github.com/journeylang/journey/runtime"
-	"github.com/journeylang/journey/stdlib"
 )
 
 // expect checks one expectation at time now, recording a failure.
@@ -157,7 +154,7 @@ func (x *exec) actionHas(r runtime.Record, key, want string) bool {
 
 // condition evaluates an `expect EXPR` as the engine would at now.
 func (x *exec) condition(text string, s *runtime.ContactState, now time.Time) (bool, error) {
-	prg, err := x.plan(text)
+	prg, err := x.d.Program.Plan(text)
 	if err != nil {
 		return false, err
 	}
@@ -171,7 +168,7 @@ func (x *exec) condition(text string, s *runtime.ContactState, now time.Time) (b
 
 // value evaluates a test's `set` value against the contact at now.
 func (x *exec) value(text string, now time.Time) (any, error) {
-	prg, err := x.plan(text)
+	prg, err := x.d.Program.Plan(text)
 	if err != nil {
 		return nil, err
 	}
@@ -194,28 +191,6 @@ func (x *exec) state() (*runtime.ContactState, error) {
 		return &runtime.ContactState{ID: x.contact, Attrs: map[string]any{}}, nil
 	}
 	return s, err
-}
-
-// plan compiles a test's expression as the compiler does a condition's.
-func (x *exec) plan(text string) (cel.Program, error) {
-	env := x.d.Program.Env("")
-	src, err := compiler.CELSource(text)
-	if err != nil {
-		return nil, err
-	}
-	a, iss := env.Compile(src)
-	if iss != nil && iss.Err() != nil {
-		return nil, iss.Err()
-	}
-	opt, err := cel.NewStaticOptimizer(stdlib.ContextRewriter{})
-	if err != nil {
-		return nil, err
-	}
-	a, iss = opt.Optimize(env, a)
-	if iss != nil && iss.Err() != nil {
-		return nil, iss.Err()
-	}
-	return env.Program(a)
 }
 
 // attrs shows the contact's values of the fields an expression names.
