@@ -52,6 +52,9 @@ func Dump(j *Journey) string {
 			fmt.Fprintf(&b, "  reenter after %s\n", r.After)
 		}
 	}
+	if j.OnChange != "" {
+		fmt.Fprintf(&b, "  on change %s\n", j.OnChange)
+	}
 	for _, s := range j.Stages {
 		fmt.Fprintf(&b, "  stage %s", s.Name)
 		if s.On != "" {

@@ -55,6 +55,7 @@ const (
 	CodeInvalidWindow       diag.Code = "InvalidWindow"
 	CodeInvalidCap          diag.Code = "InvalidCap"
 	CodeInvalidReenter      diag.Code = "InvalidReenter"
+	CodeInvalidOnChange     diag.Code = "InvalidOnChange"
 	CodeZeroDuration        diag.Code = "ZeroDuration"
 	CodeEmptyJourney        diag.Code = "EmptyJourney"
 	CodeUnsentTemplate      diag.Code = "UnsentTemplate"
@@ -199,6 +200,12 @@ func errCap(file string, span pos.Span, format string, args ...any) diag.Diagnos
 func errReenter(file string, span pos.Span, word string) diag.Diagnostic {
 	d := newError(file, span, CodeInvalidReenter, "reenter takes `never` or `after DURATION`, not %q", word)
 	return withSuggestion(d, word, []string{"never"})
+}
+
+func errOnChange(file string, span pos.Span, word string) diag.Diagnostic {
+	d := newError(file, span, CodeInvalidOnChange, "on change takes `migrate` or `drain`, not %q", word)
+	d.Detail = "`migrate` (the default) moves the contacts in flight to a new version of the journey; `drain` lets them finish the version they started on"
+	return withSuggestion(d, word, onChangeWords)
 }
 
 func errZeroDuration(file string, d *ast.Duration, what string) diag.Diagnostic {

@@ -22,6 +22,7 @@ type Journey struct {
 	Window   *Window   `json:"window,omitempty"`
 	Cap      *Cap      `json:"cap,omitempty"`
 	Reenter  *Reenter  `json:"reenter,omitempty"`
+	OnChange string    `json:"on_change,omitempty"` // OnChangeDrain, or "" to migrate (the default)
 	Stages   []*Stage  `json:"stages"`
 	Source   SourcePos `json:"source"`
 	Sends    []string  `json:"sends,omitempty"` // templates the journey sends, sorted
@@ -55,6 +56,12 @@ type Cap struct {
 	Count int      `json:"count"`
 	Per   Duration `json:"per"`
 }
+
+// OnChangeDrain is Journey.OnChange for `on change drain`: when a new
+// version is deployed, the contacts in flight finish the version they
+// started on, and new entries take the new one. Its absence, the default
+// (`on change migrate`), moves them to the new version (DESIGN.md rule 10).
+const OnChangeDrain = "drain"
 
 // Reenter is the re-entry policy: never, or after a wait since the exit.
 type Reenter struct {

@@ -1,8 +1,8 @@
 package compiler
 
 // Checking one journey: its policies (entry, exit, goal, suppress, window,
-// cap, reenter), its stages and their triggers, and which stages a contact
-// can reach.
+// cap, reenter, on change), its stages and their triggers, and which
+// stages a contact can reach.
 
 import (
 	"slices"
@@ -15,6 +15,10 @@ import (
 
 // weekdays are the day names of a window, Monday first.
 var weekdays = []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
+
+// onChangeWords are the words of `on change`: what a new version of the
+// journey does to the contacts in flight.
+var onChangeWords = []string{"migrate", OnChangeDrain}
 
 func (c *checker) journey(file string, j *ast.Journey) {
 	if isTestFile(file) {
@@ -69,6 +73,10 @@ func (c *checker) journey(file string, j *ast.Journey) {
 		case *ast.Reenter:
 			if once("reenter", it.Keyword) {
 				c.reenter(file, it)
+			}
+		case *ast.OnChange:
+			if once("on change", it.Keyword) && !slices.Contains(onChangeWords, it.Word.Name) {
+				c.report(errOnChange(file, it.Word.Pos, it.Word.Name))
 			}
 		}
 	}

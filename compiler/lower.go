@@ -170,6 +170,10 @@ func (l *lowerer) journey(aj *ast.Journey) *Journey {
 			if it.After != nil {
 				j.Reenter = &Reenter{After: Duration(it.After.Value)}
 			}
+		case *ast.OnChange:
+			if it.Word.Name == OnChangeDrain {
+				j.OnChange = OnChangeDrain
+			}
 		case *ast.Stage:
 			s := &Stage{Name: it.Name.Name, When: l.cond(it.When), Source: l.source(it.Pos.Start)}
 			if it.On != nil {

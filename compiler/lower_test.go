@@ -1,6 +1,8 @@
 package compiler_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
@@ -60,5 +62,51 @@ func TestLower(t *testing.T) {
 				t.Errorf("step graph (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestOnChange checks that `on change drain` sets Journey.OnChange and that
+// `on change migrate`, the default, compiles to the very IR — and so the
+// version — of the journey without the setting. The setting is written
+// last, so that the source positions of the rest do not move.
+func TestOnChange(t *testing.T) {
+	base := readArchive(t, "../testdata/check/_base.txtar")
+	compile := func(setting string) (*compiler.Journey, []byte) {
+		t.Helper()
+		sources, templates := workspaceFiles(base)
+		sources["j.journey"] = []byte("journey j\n\nreenter after 30d\n\nstage Only {\n  send \"welcome\"\n}\n" + setting)
+		prog, diags := compiler.Compile(compiler.NewWorkspace(sources, templates))
+		if diags.HasErrors() {
+			t.Fatalf("%q does not compile: %v", setting, diags)
+		}
+		for _, j := range prog.Journeys {
+			if j.Name == "j" {
+				b, err := json.Marshal(j)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return j, b
+			}
+		}
+		t.Fatalf("%q: no journey j", setting)
+		return nil, nil
+	}
+	none, noneJSON := compile("")
+	migrate, migrateJSON := compile("on change migrate\n")
+	drain, _ := compile("on change drain\n")
+	if diff := cmp.Diff(string(noneJSON), string(migrateJSON)); diff != "" {
+		t.Errorf("on change migrate changes the IR (-without +with):\n%s", diff)
+	}
+	if bytes.Contains(noneJSON, []byte("on_change")) {
+		t.Errorf("the IR of a journey without the setting mentions on_change: %s", noneJSON)
+	}
+	if none.OnChange != "" || migrate.OnChange != "" {
+		t.Errorf("OnChange = %q without the setting, %q with migrate; want both empty", none.OnChange, migrate.OnChange)
+	}
+	if drain.OnChange != compiler.OnChangeDrain {
+		t.Errorf("OnChange = %q with drain; want %q", drain.OnChange, compiler.OnChangeDrain)
+	}
+	if drain.Version == none.Version {
+		t.Errorf("on change drain keeps the version %s; a new setting is a new version", none.Version)
 	}
 }

@@ -91,6 +91,15 @@ type Reenter struct {
 	Pos     pos.Span
 }
 
+// OnChange is `on change WORD`: what a new version of the journey does to
+// the contacts in flight, `migrate` or `drain` (Word holds any other word,
+// for the checker to reject).
+type OnChange struct {
+	Keyword pos.Span // the two words `on change`
+	Word    *Ident
+	Pos     pos.Span
+}
+
 // Stage is `stage NAME [on EVENT] [when EXPR] [BLOCK]`.
 type Stage struct {
 	Keyword pos.Span
@@ -108,6 +117,7 @@ func (n *Suppress) Span() pos.Span { return n.Pos }
 func (n *Window) Span() pos.Span   { return n.Pos }
 func (n *Cap) Span() pos.Span      { return n.Pos }
 func (n *Reenter) Span() pos.Span  { return n.Pos }
+func (n *OnChange) Span() pos.Span { return n.Pos }
 func (n *Stage) Span() pos.Span    { return n.Pos }
 
 func (*Entry) itemNode()    {}
@@ -117,6 +127,7 @@ func (*Suppress) itemNode() {}
 func (*Window) itemNode()   {}
 func (*Cap) itemNode()      {}
 func (*Reenter) itemNode()  {}
+func (*OnChange) itemNode() {}
 func (*Stage) itemNode()    {}
 
 // Block is a list of steps in braces, or in the angle form `< … >`.

@@ -73,6 +73,8 @@ func (p *printer) item(it ast.Item) {
 		} else {
 			clause("reenter", name(it.Word))
 		}
+	case *ast.OnChange:
+		clause("on change", name(it.Word))
 	case *ast.Stage:
 		p.stage(it)
 	}

@@ -110,12 +110,17 @@ scan:
 }
 
 // itemFollows reports whether the line at i starts, in column 1, with a
-// keyword that begins a top-level item.
+// keyword that begins a top-level item (`on` only as `on change`).
 func (s *scanner) itemFollows(i int) bool {
 	if i >= len(s.src) || !isLetter(s.src[i]) {
 		return false
 	}
-	return topKeywords[s.src[i:s.word(i)]]
+	w := s.src[i:s.word(i)]
+	if w == "on" {
+		next, _ := s.nextWord(i+len(w), false)
+		return next == "change"
+	}
+	return topKeywords[w]
 }
 
 // operator consumes one CEL operator (or any other single character, for

@@ -118,6 +118,16 @@ func (p *parser) syntaxError(err error, toks []token) diag.Diagnostic {
 		d.Message = fmt.Sprintf("unknown declaration %q", unexpected.Value)
 		d.Detail = "a file holds use, contact, event, journey and test declarations, and a journey's clauses and stages"
 		d.Suggestion = diag.Suggest(unexpected.Value, topNames)
+	case toks[0].Value == "on" && at == 1:
+		// `on change WORD` misspelt, or a stage's or an entry's `on EVENT`
+		// cut off from its header (see startsItem).
+		d.Message = fmt.Sprintf("unexpected %s; expected 'change'", describe(unexpected))
+		d.Detail = "a line that starts with `on` is the journey's setting `on change migrate` or `on change drain`; an event trigger `on EVENT` follows `entry` or `stage NAME`"
+		if unexpected.Type == tIdent {
+			d.Suggestion = diag.Suggest(unexpected.Value, []string{"change"})
+		}
+	case toks[0].Value == "on" && at == 2 && toks[1].Value == "change":
+		d.Message = fmt.Sprintf("unexpected %s; expected 'migrate' or 'drain'", describe(unexpected))
 	case prev.Type == tIdent && (prev.Value == "when" || prev.Value == "if"):
 		d.Code = CodeMissingCondition
 		d.Range = p.lines.Span(endOf(prev), endOf(prev))
@@ -153,7 +163,7 @@ func (p *parser) syntaxError(err error, toks []token) diag.Diagnostic {
 		d.Message = fmt.Sprintf("unknown test statement %q", unexpected.Value)
 		d.Detail = "a test statement is one of: " + strings.Join(testNames, ", ")
 		d.Suggestion = diag.Suggest(unexpected.Value, testNames)
-	case unexpected.Type == tIdent && topKeywords[unexpected.Value] && !toks[at].lineStart:
+	case unexpected.Type == tIdent && (topKeywords[unexpected.Value] || onChangeAt(toks, at)) && !toks[at].lineStart:
 		d.Message = fmt.Sprintf("unexpected %q: start each declaration, clause and stage on a line of its own", unexpected.Value)
 	case unexpected.Value == ":" && at >= 3 && toks[at-2].Value == ":":
 		d.Code = CodeMissingType
@@ -170,6 +180,11 @@ func (p *parser) syntaxError(err error, toks []token) diag.Diagnostic {
 		}
 	}
 	return d
+}
+
+// onChangeAt reports whether toks[at] begins `on change`.
+func onChangeAt(toks []token, at int) bool {
+	return toks[at].Value == "on" && at+1 < len(toks) && toks[at+1].Value == "change"
 }
 
 // unknownStep makes d report word, which stands where a step belongs.

@@ -71,6 +71,11 @@ func TestMalformed(t *testing.T) {
 		{"angle object type", "contact { company: < size: int > }\n", "1:20: unexpected '<': only blocks of steps take the angle form; write braces here"},
 		{"angle test object", "test \"t\" {\n  contact < email: \"x\" >\n}\n", "2:11: unexpected '<': only blocks of steps take the angle form; write braces here"},
 		{"goto without stage", j + "stage A {\n  goto\n}\n", `4:1: unexpected '}'; expected a name`},
+		{"on without change", j + "on drain\n", `2:4: unexpected "drain"; expected 'change'`},
+		{"on change without word", j + "on change\nstage A\n", `2:10: unexpected end of input; expected 'migrate' or 'drain'`},
+		{"on change with a string", j + "on change \"drain\"\n", `2:11: unexpected string "drain"; expected 'migrate' or 'drain'`},
+		{"on change after a clause", j + "reenter never on change drain\n", `2:15: unexpected "on": start each declaration, clause and stage on a line of its own`},
+		{"stage trigger after its condition", j + "stage A when score > 1\n  on e {}\n", `3:6: unexpected "e"; expected 'change'`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

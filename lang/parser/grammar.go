@@ -22,6 +22,7 @@ type gItem struct {
 	Window   *gWindow    `parser:"| @@"`
 	Cap      *gCap       `parser:"| @@"`
 	Reenter  *gReenter   `parser:"| @@"`
+	OnChange *gOnChange  `parser:"| @@"`
 	Stage    *gStage     `parser:"| @@"`
 	Test     *gTest      `parser:"| @@"`
 }
@@ -200,6 +201,13 @@ type gReenter struct {
 	Tokens []lexer.Token
 	After  *gDuration `parser:"'reenter' ( 'after' @@"`
 	Word   *gIdent    `parser:"| @@ )"`
+}
+
+// gOnChange is `on change WORD`; the checker judges the word.
+type gOnChange struct {
+	Pos    lexer.Position
+	Tokens []lexer.Token
+	Word   *gIdent `parser:"'on' 'change' @@"`
 }
 
 // Stages and steps.

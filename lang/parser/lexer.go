@@ -73,6 +73,8 @@ var stepKeywords = map[string]bool{
 }
 
 // topKeywords begin a top-level item: a declaration, a clause or a stage.
+// `on` begins one too (`on change WORD`) except where it continues an
+// entry's or a stage's header: see startsItem.
 var topKeywords = map[string]bool{
 	"use": true, "contact": true, "event": true, "journey": true, "test": true,
 	"entry": true, "exit": true, "goal": true, "suppress": true,

@@ -55,6 +55,8 @@ func (p *parser) lowerItem(g *gItem) {
 		item = &ast.Cap{Keyword: p.word(g.Cap.Pos), Count: p.int(g.Cap.Count), Unit: p.ident(g.Cap.Unit), Per: p.dur(g.Cap.Per), Pos: p.span(g.Cap.Pos, g.Cap.Tokens)}
 	case g.Reenter != nil:
 		item = &ast.Reenter{Keyword: p.word(g.Reenter.Pos), Word: p.ident(g.Reenter.Word), After: p.dur(g.Reenter.After), Pos: p.span(g.Reenter.Pos, g.Reenter.Tokens)}
+	case g.OnChange != nil:
+		item = p.onChange(g.OnChange)
 	case g.Stage != nil:
 		item = p.stage(g.Stage)
 	}
@@ -88,6 +90,8 @@ func itemWord(it ast.Item) string {
 		return "window"
 	case *ast.Cap:
 		return "cap"
+	case *ast.OnChange:
+		return "on change"
 	}
 	return "reenter"
 }

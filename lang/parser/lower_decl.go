@@ -84,6 +84,15 @@ func (p *parser) window(g *gWindow) *ast.Window {
 	return n
 }
 
+// onChange lowers `on change WORD`; its keyword spans both words.
+func (p *parser) onChange(g *gOnChange) *ast.OnChange {
+	kw := p.word(g.Pos)
+	if len(g.Tokens) > 1 {
+		kw = pos.Join(kw, p.word(g.Tokens[1].Pos))
+	}
+	return &ast.OnChange{Keyword: kw, Word: p.ident(g.Word), Pos: p.span(g.Pos, g.Tokens)}
+}
+
 func (p *parser) stage(g *gStage) *ast.Stage {
 	return &ast.Stage{
 		Keyword: p.word(g.Pos),

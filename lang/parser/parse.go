@@ -101,7 +101,7 @@ func chunks(toks []token, at func(token) bool) [][]token {
 	var out [][]token
 	start := 0
 	for i, t := range toks {
-		if i > start && t.Type == tIdent && topKeywords[t.Value] && at(t) {
+		if i > start && startsItem(toks[start:i+1]) && at(t) {
 			out = append(out, toks[start:i])
 			start = i
 		}
@@ -110,6 +110,28 @@ func chunks(toks []token, at func(token) bool) [][]token {
 		out = append(out, toks[start:])
 	}
 	return out
+}
+
+// startsItem reports whether the last of item, the tokens of an item so
+// far, is a keyword that begins a new one. `on` begins `on change WORD`,
+// except where it continues the header of an entry or a stage written over
+// several lines: right after `entry`, or after `stage NAME`.
+func startsItem(item []token) bool {
+	t := item[len(item)-1]
+	if t.Type != tIdent {
+		return false
+	}
+	if t.Value != "on" {
+		return topKeywords[t.Value]
+	}
+	n := len(item) - 1 // tokens before the `on`
+	switch item[0].Value {
+	case "entry":
+		return n != 1
+	case "stage":
+		return n != 2
+	}
+	return true
 }
 
 // parseChunk parses one top-level item. On failure it retries the chunk cut

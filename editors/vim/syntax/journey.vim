@@ -28,7 +28,14 @@ syn keyword journeyStage    stage nextgroup=journeyStageName skipwhite
 syn match   journeyStageName "\<\h\w*\>" contained
 
 " Words inside clauses.
-syn keyword journeyKeyword  on when per never within for due by
+syn keyword journeyKeyword  when per never within for due by
+syn match   journeyKeyword  "\<on\>"
+
+" `on change migrate` or `on change drain`, the journey's setting for new
+" versions: a clause where `on change` starts a line; elsewhere `on` is the
+" word of an event trigger (`entry on EVENT`, `stage NAME on EVENT`).
+syn match   journeyClause   "\(^\s*\)\@<=on\s\+change\>"
+syn match   journeyKeyword  "\(^\s*on\s\+change\s\+\)\@<=\(migrate\|drain\)\>"
 syn keyword journeyDay      mon tue wed thu fri sat sun
 
 " Steps.
