@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -23,6 +24,7 @@ type MemoryStore struct {
 	history  []Record
 	seq      int64
 	versions []JourneyVersion
+	deploys  []DeployedBundle // in order: the last is in force
 }
 
 type memContact struct {
@@ -404,6 +406,71 @@ func (m *MemoryStore) Versions(_ context.Context, p *VersionsParams) ([]JourneyV
 		}
 	}
 	return out, nil
+}
+
+// Stale implements Store.
+func (m *MemoryStore) Stale(_ context.Context, p *StaleParams) ([]string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if p.Limit <= 0 {
+		return nil, nil
+	}
+	ids := make([]string, 0, len(m.contacts))
+	for id := range m.contacts {
+		if id > p.After {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	var out []string
+	for _, id := range ids {
+		if len(out) == p.Limit {
+			break
+		}
+		var s ContactState
+		if err := json.Unmarshal(m.contacts[id].state, &s); err != nil {
+			return out, fmt.Errorf("memory store: contact %s: %w", id, err)
+		}
+		for _, en := range s.Enrollments {
+			if en.Journey == p.Journey && en.Status == StatusActive && en.Version != p.Version {
+				out = append(out, id)
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+// Deploy implements Store.
+func (m *MemoryStore) Deploy(_ context.Context, p *DeployParams) (*DeployedBundle, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	digest := bundleDigest(p)
+	if n := len(m.deploys); n > 0 && m.deploys[n-1].Digest == digest {
+		return m.deployed(n - 1), false, nil
+	}
+	m.deploys = append(m.deploys, DeployedBundle{
+		ID: int64(len(m.deploys) + 1), Digest: digest, Bundle: bytes.Clone(p.Bundle), By: p.By, At: p.At,
+	})
+	return m.deployed(len(m.deploys) - 1), true, nil
+}
+
+// Deployed implements Store.
+func (m *MemoryStore) Deployed(_ context.Context, p *DeployedParams) (*DeployedBundle, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n := len(m.deploys)
+	if n == 0 || m.deploys[n-1].ID <= p.After {
+		return nil, ErrNotFound
+	}
+	return m.deployed(n - 1), nil
+}
+
+// deployed is a copy of the i'th deployment, for a caller to keep.
+func (m *MemoryStore) deployed(i int) *DeployedBundle {
+	d := m.deploys[i]
+	d.Bundle = bytes.Clone(d.Bundle)
+	return &d
 }
 
 // Close implements Store.

@@ -73,7 +73,8 @@ var pgq = struct {
 	history                                                                   string
 	leaseOutbox, markOutbox, listOutbox, retryOutbox                          string
 	statsOutbox, statsDue, statsActive                                        string
-	lead, pruneEventIDs, wakeStale, insertVersion, versions                   string
+	lead, pruneEventIDs, wakeStale, insertVersion, versions, stale            string
+	lockDeployments, latestDeployment, insertDeployment, deployed             string
 }{
 	currentSchema:     pgQuery("current_schema"),
 	insertEventID:     pgQuery("insert_event_id"),
@@ -105,6 +106,11 @@ var pgq = struct {
 	wakeStale:         pgQuery("wake_stale"),
 	insertVersion:     pgQuery("insert_version"),
 	versions:          pgQuery("versions"),
+	stale:             pgQuery("stale"),
+	lockDeployments:   pgQuery("lock_deployments"),
+	latestDeployment:  pgQuery("latest_deployment"),
+	insertDeployment:  pgQuery("insert_deployment"),
+	deployed:          pgQuery("deployed"),
 }
 
 // OpenPostgres connects to the database dsn names (a URL or key=value

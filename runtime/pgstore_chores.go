@@ -32,6 +32,18 @@ func (s *PostgresStore) WakeStale(ctx context.Context, p *WakeStaleParams) (int,
 	return int(n), nil
 }
 
+// Stale implements Store.
+func (s *PostgresStore) Stale(ctx context.Context, p *StaleParams) ([]string, error) {
+	if p.Limit <= 0 {
+		return nil, nil
+	}
+	var ids []string
+	if err := s.db.SelectContext(ctx, &ids, pgq.stale, p.Journey, p.Version, p.After, p.Limit); err != nil {
+		return nil, fmt.Errorf("postgres store: %s's contacts to bring to version %s: %w", p.Journey, p.Version, err)
+	}
+	return ids, nil
+}
+
 // Prune implements Store.
 func (s *PostgresStore) Prune(ctx context.Context, p *PruneParams) (int, error) {
 	res, err := s.db.ExecContext(ctx, pgq.pruneEventIDs, pgFloor(p.Before))

@@ -45,6 +45,19 @@ func (s *SQLiteStore) WakeStale(ctx context.Context, p *WakeStaleParams) (int, e
 	return int(n), nil
 }
 
+// Stale implements Store.
+func (s *SQLiteStore) Stale(ctx context.Context, p *StaleParams) ([]string, error) {
+	if p.Limit <= 0 {
+		return nil, nil
+	}
+	var ids []string
+	if err := s.reader("contacts_stale").SelectContext(ctx, &ids, sql.Named("journey", p.Journey),
+		sql.Named("version", p.Version), sql.Named("after", p.After), sql.Named("limit", p.Limit)); err != nil {
+		return nil, fmt.Errorf("sqlite store: %s's contacts to bring to version %s: %w", p.Journey, p.Version, err)
+	}
+	return ids, nil
+}
+
 // Prune implements Store.
 func (s *SQLiteStore) Prune(ctx context.Context, p *PruneParams) (int, error) {
 	var n int64

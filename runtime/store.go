@@ -3,6 +3,8 @@ package runtime
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -89,11 +91,26 @@ type Store interface {
 	SaveVersions(ctx context.Context, p *SaveVersionsParams) (int, error)
 	// Versions lists the recorded versions of a journey, oldest first.
 	Versions(ctx context.Context, p *VersionsParams) ([]JourneyVersion, error)
+	// Stale lists, in order of contact ID, up to Limit contacts after After
+	// with an active enrollment in Journey under a version other than Version:
+	// those a deploy of Version would migrate. Page with After set to the last
+	// ID returned.
+	Stale(ctx context.Context, p *StaleParams) ([]string, error)
+
+	// Deploy puts a bundle in force unless it is in force already (the latest
+	// deployment has the same digest): it records it as the latest deployment,
+	// and reports the deployment in force and whether it was new. Deploying an
+	// earlier bundle again (a rollback) records it anew.
+	Deploy(ctx context.Context, p *DeployParams) (*DeployedBundle, bool, error)
+	// Deployed returns the deployment in force if its ID is greater than After,
+	// else ErrNotFound (also when nothing was deployed): runners poll it.
+	Deployed(ctx context.Context, p *DeployedParams) (*DeployedBundle, error)
 
 	Close() error
 }
 
-// ErrNotFound is returned for a contact the store does not know.
+// ErrNotFound is returned for a contact the store does not know, and by
+// Deployed when no deployment newer than the one asked after is in force.
 var ErrNotFound = errors.New("not found")
 
 // PutContactParams are the arguments of Store.PutContact.
@@ -274,6 +291,46 @@ type SaveVersionsParams struct {
 // VersionsParams are the arguments of Store.Versions.
 type VersionsParams struct {
 	Journey string
+}
+
+// StaleParams are the arguments of Store.Stale.
+type StaleParams struct {
+	Journey, Version string
+	After            string // list the contacts whose IDs come after it; "" for the first page
+	Limit            int
+}
+
+// DeployParams are the arguments of Store.Deploy.
+type DeployParams struct {
+	Bundle []byte
+	Digest string // of Bundle: sha256 hex, computed by the store when ""
+	By     string // the runner or user that deployed it
+	At     time.Time
+}
+
+// DeployedParams are the arguments of Store.Deployed.
+type DeployedParams struct {
+	After int64 // the ID of the deployment the caller has; 0 for none
+}
+
+// DeployedBundle is a deployment: a bundle put in force. The latest, the
+// one with the highest ID, is in force.
+type DeployedBundle struct {
+	ID     int64
+	Digest string // sha256 hex of Bundle
+	Bundle []byte // the bundle file's bytes
+	By     string // the runner or user that deployed it
+	At     time.Time
+}
+
+// bundleDigest is the digest a deployment is known by: the sha256 of
+// the bundle, in hex. A given digest is kept.
+func bundleDigest(p *DeployParams) string {
+	if p.Digest != "" {
+		return p.Digest
+	}
+	sum := sha256.Sum256(p.Bundle)
+	return hex.EncodeToString(sum[:])
 }
 
 // DeployedVersions is the deployment's journeys as versions to record.
