@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -18,8 +19,10 @@ import (
 type Deployment struct {
 	Manifest compiler.Manifest
 	Program  *compiler.Program
+	Bundle   []byte // the bundle it was loaded from, when it was: what a runner deploys to the store
 	journeys map[string]*Journey
 	order    []*Journey
+	earlier  map[string]map[string]*Journey // by name, then version: see WithVersions
 }
 
 // Journey is a compiled journey with a program for each condition, and
@@ -66,7 +69,7 @@ func Load(data []byte, opts compiler.ReadOptions) (*Deployment, error) {
 	if err != nil {
 		return nil, err
 	}
-	d.Manifest = b.Manifest
+	d.Manifest, d.Bundle = b.Manifest, data
 	return d, nil
 }
 
@@ -75,39 +78,9 @@ func Load(data []byte, opts compiler.ReadOptions) (*Deployment, error) {
 func NewDeployment(p *compiler.Program) (*Deployment, error) {
 	d := &Deployment{Program: p, journeys: map[string]*Journey{}}
 	for _, cj := range p.Journeys {
-		j := &Journey{Journey: cj, programs: map[*compiler.Cond]cel.Program{}, blocks: blocks(cj), order: map[string]int{}}
-		timed := map[*compiler.Cond]bool{}
-		for _, c := range cj.Conditions() {
-			ast, err := c.AST()
-			if err != nil {
-				return nil, err
-			}
-			prg, err := p.Env(c.Event).Program(ast)
-			if err != nil {
-				return nil, fmt.Errorf("%s: journey %s: the condition %q does not plan: %w", c.Source, cj.Name, c.Text, err)
-			}
-			j.programs[c] = prg
-			timed[c] = timeDependent(ast)
-		}
-		for _, s := range cj.Stages {
-			compiler.WalkSteps(s.Steps, func(st *compiler.Step) { j.order[st.ID] = len(j.order) })
-		}
-		for i, e := range cj.Entries {
-			if e.Event == "" && e.When != nil {
-				j.condEntries = append(j.condEntries, condEntry{when: e.When, key: cj.Name + "#" + strconv.Itoa(i)})
-				j.timedEntry = j.timedEntry || timed[e.When]
-			}
-		}
-		for _, c := range cj.Exits {
-			j.timedInside = j.timedInside || timed[c]
-		}
-		for _, g := range cj.Goals {
-			j.timedInside = j.timedInside || timed[g.When]
-		}
-		for _, s := range cj.Stages {
-			t := s.On == "" && s.When != nil && timed[s.When]
-			j.timedStage = append(j.timedStage, t)
-			j.timedInside = j.timedInside || t
+		j, err := plan(p, cj)
+		if err != nil {
+			return nil, err
 		}
 		d.journeys[cj.Name] = j
 		d.order = append(d.order, j)
@@ -115,11 +88,89 @@ func NewDeployment(p *compiler.Program) (*Deployment, error) {
 	return d, nil
 }
 
+// plan plans the conditions of one journey with the program's
+// environment, and indexes what the engine asks of it.
+func plan(p *compiler.Program, cj *compiler.Journey) (*Journey, error) {
+	j := &Journey{Journey: cj, programs: map[*compiler.Cond]cel.Program{}, blocks: blocks(cj), order: map[string]int{}}
+	timed := map[*compiler.Cond]bool{}
+	for _, c := range cj.Conditions() {
+		ast, err := c.AST()
+		if err != nil {
+			return nil, err
+		}
+		prg, err := p.Env(c.Event).Program(ast)
+		if err != nil {
+			return nil, fmt.Errorf("%s: journey %s: the condition %q does not plan: %w", c.Source, cj.Name, c.Text, err)
+		}
+		j.programs[c] = prg
+		timed[c] = timeDependent(ast)
+	}
+	for _, s := range cj.Stages {
+		compiler.WalkSteps(s.Steps, func(st *compiler.Step) { j.order[st.ID] = len(j.order) })
+	}
+	for i, e := range cj.Entries {
+		if e.Event == "" && e.When != nil {
+			j.condEntries = append(j.condEntries, condEntry{when: e.When, key: cj.Name + "#" + strconv.Itoa(i)})
+			j.timedEntry = j.timedEntry || timed[e.When]
+		}
+	}
+	for _, c := range cj.Exits {
+		j.timedInside = j.timedInside || timed[c]
+	}
+	for _, g := range cj.Goals {
+		j.timedInside = j.timedInside || timed[g.When]
+	}
+	for _, s := range cj.Stages {
+		t := s.On == "" && s.When != nil && timed[s.When]
+		j.timedStage = append(j.timedStage, t)
+		j.timedInside = j.timedInside || t
+	}
+	return j, nil
+}
+
 // Journey returns the journey called name, or nil.
 func (d *Deployment) Journey(name string) *Journey { return d.journeys[name] }
 
 // Journeys returns the journeys, sorted by name.
 func (d *Deployment) Journeys() []*Journey { return d.order }
+
+// WithVersions returns a copy of d that also holds earlier versions of its
+// journeys, as the store recorded them (Store.Versions), planned with d's
+// program: the engine runs a contact still on one of them when its
+// journey drains (`on change drain`), and, when it migrates the contact,
+// tells a step new in the version in force from one it had already
+// (DESIGN.md rule 10). Versions of journeys d does not have, and the
+// versions in force, are left out; so is a version that no longer
+// plans (say its condition reads a field the schema lost), with an error
+// naming it: its contacts migrate instead of draining.
+func (d *Deployment) WithVersions(vs []JourneyVersion) (*Deployment, error) {
+	out := *d
+	out.earlier = map[string]map[string]*Journey{}
+	var errs []error
+	for _, v := range vs {
+		cur := d.journeys[v.Journey]
+		if cur == nil || v.Version == cur.Version || out.earlier[v.Journey][v.Version] != nil {
+			continue
+		}
+		cj, err := compiler.DecodeJourney(v.IR)
+		if err == nil {
+			var j *Journey
+			if j, err = plan(d.Program, cj); err == nil {
+				if out.earlier[v.Journey] == nil {
+					out.earlier[v.Journey] = map[string]*Journey{}
+				}
+				out.earlier[v.Journey][v.Version] = j
+				continue
+			}
+		}
+		errs = append(errs, fmt.Errorf("journey %s version %s: %w", v.Journey, v.Version, err))
+	}
+	return &out, errors.Join(errs...)
+}
+
+// Earlier returns an earlier version of a journey that WithVersions added,
+// or nil.
+func (d *Deployment) Earlier(name, version string) *Journey { return d.earlier[name][version] }
 
 // Eval evaluates one of the journey's conditions. vars holds the contact's
 // fields, and `event` where one is in scope; ctx serves the function

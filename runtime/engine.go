@@ -78,7 +78,9 @@ func (e *Engine) Run(s *ContactState, inputs []Input, now time.Time) *Outcome {
 	if start.IsZero() || start.After(now) {
 		start = now
 	}
-	r.reconcile(start)
+	if r.reconcile(now) {
+		start = now // the new version is in force from now on
+	}
 	ins := append([]Input(nil), inputs...)
 	sort.SliceStable(ins, func(a, b int) bool {
 		if !ins[a].At.Equal(ins[b].At) {
@@ -241,6 +243,7 @@ func (r *run) change(t time.Time, ev *Input) {
 			r.tryEnter(j, t, ev)
 			continue
 		}
+		j := r.journeyOf(j, en)
 		r.trackEntries(j, t)
 		if r.checkEnd(j, en, t) {
 			continue
@@ -262,6 +265,7 @@ func (r *run) recheck(t time.Time) {
 			r.tryEnter(j, t, nil)
 			continue
 		}
+		j := r.journeyOf(j, en)
 		if r.checkEnd(j, en, t) {
 			continue
 		}
@@ -423,6 +427,7 @@ func (r *run) nextTimer() (*Enrollment, *Cursor, time.Time, bool) {
 		if en == nil {
 			continue
 		}
+		j := r.journeyOf(j, en)
 		for _, c := range en.Cursors {
 			d := r.due(j, c)
 			if best == nil || d.Before(due) || (d.Equal(due) && bestEn == en && j.order[cursorStep(c)] < j.order[cursorStep(best)]) {
@@ -470,7 +475,7 @@ func (r *run) wake(now time.Time) time.Time {
 	}
 	for _, j := range r.e.Deployment.Journeys() {
 		en := r.s.enrollment(j.Name)
-		if (en != nil && j.timedInside) || (en == nil && j.timedEntry && r.mayEnter(j, now.Add(recheck))) {
+		if (en != nil && r.journeyOf(j, en).timedInside) || (en == nil && j.timedEntry && r.mayEnter(j, now.Add(recheck))) {
 			earlier(now.Add(recheck))
 		}
 		// A condition entry that holds but waits for re-entry to be allowed.

@@ -2,39 +2,50 @@ package runtime
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/journeylang/journey/compiler"
 )
 
-// reconcile brings enrollments made under another version of a journey,
-// or under a journey no longer deployed, to the version in force before
-// the engine runs them. It keeps what DESIGN.md's rule 10 asks that needs
-// no knowledge of the old version:
+// reconcile brings the contact's enrollments made under another version
+// of a journey to the version in force, at t, before the engine runs them,
+// as DESIGN.md's rule 10 asks, and reports whether it moved any:
 //
-//   - a timeline whose next step still exists goes on from its block's
-//     start, with the step's offset in the new version (so a step whose new
-//     time has passed runs at once), and no step it already ran runs again;
-//   - a timeline whose next step is gone has that step cancelled
-//     (recorded), and goes on at the first step of its block still ahead
-//     of the time the contact was last run (steps behind it ran, or are
-//     new and behind: an edit never sends catch-up mail); a timeline whose
-//     block or wait is gone is cancelled;
+//   - a journey that drains (`on change drain`) keeps an enrollment on the
+//     version it started on, while the deployment holds that version;
 //   - an enrollment whose stage is gone moves to the furthest stage whose
 //     trigger holds, or exits with the reason "stage removed";
+//   - in each timeline (a cursor), a step already passed never runs again;
+//     the pending step, if it still exists, keeps its place with its new
+//     offset from the block's start (so it runs at once if that time has
+//     passed) and a step the old version had and the contact has not
+//     reached runs in its turn likewise; a pending step that is gone is
+//     cancelled; a step new in the version is scheduled if its time is
+//     after t, and skipped if not: an edit never sends catch-up mail;
+//   - a wait in progress that still exists keeps its start, with its new
+//     deadline; one that is gone is cancelled, and so is a timeline whose
+//     block is gone;
 //   - an enrollment in a journey no longer deployed is left as it is, and
 //     the engine does not run it.
 //
-// Steps new in the version are not scheduled behind a timeline's position.
-func (r *run) reconcile(t time.Time) {
+// Every case is recorded (migrated, cancelled, rescheduled, scheduled,
+// skipped, stage, exited), which is what `journey plan` counts. Without the
+// earlier version (Deployment.WithVersions), a step the contact has not
+// reached whose time is behind t is taken for a new one, and skipped.
+func (r *run) reconcile(t time.Time) bool {
+	moved := false
 	for _, en := range r.s.Enrollments {
 		if en.Status != StatusActive {
 			continue
 		}
 		j := r.e.Deployment.Journey(en.Journey)
-		if j == nil || en.Version == j.Version {
+		if j == nil || en.Version == j.Version || r.journeyOf(j, en) != j {
 			continue
 		}
+		moved = true
+		old := r.e.Deployment.Earlier(j.Name, en.Version)
+		r.record(j, en, t, RecMigrated, "", en.Version+" → "+j.Version)
 		en.Version = j.Version
 		if s, _ := j.Stage(en.Stage); s == nil {
 			if !r.forward(j, en, t, nil, false) {
@@ -44,45 +55,98 @@ func (r *run) reconcile(t time.Time) {
 		}
 		kept := en.Cursors[:0]
 		for _, c := range en.Cursors {
-			if cursorValid(j, c) {
-				kept = append(kept, c)
-				continue
-			}
-			r.record(j, en, t, RecCancelled, cursorStep(c), "not in version "+j.Version)
-			if c.Wait == "" && resume(j, c, t) {
+			if r.migrateCursor(j, old, en, c, t) {
 				kept = append(kept, c)
 			}
 		}
 		en.Cursors = kept
 	}
+	return moved
 }
 
-// cursorValid reports whether a cursor's block and next step (or wait)
-// exist in the journey.
-func cursorValid(j *Journey, c *Cursor) bool {
+// journeyOf is the version of j that runs an enrollment: the one it
+// started on when j drains and the deployment holds it, else j.
+func (r *run) journeyOf(j *Journey, en *Enrollment) *Journey {
+	if en.Version == j.Version || j.OnChange != compiler.OnChangeDrain {
+		return j
+	}
+	if old := r.e.Deployment.Earlier(j.Name, en.Version); old != nil {
+		return old
+	}
+	return j
+}
+
+// migrateCursor brings one timeline to j (see reconcile); old is the
+// version it ran under, or nil when unknown. It reports whether the
+// timeline goes on.
+func (r *run) migrateCursor(j, old *Journey, en *Enrollment, c *Cursor, t time.Time) bool {
 	if c.Wait != "" {
 		w := j.Step(c.Wait)
-		return w != nil && w.Kind == compiler.StepWait
+		if w == nil || w.Kind != compiler.StepWait {
+			r.record(j, en, t, RecCancelled, c.Wait, "not in version "+j.Version)
+			return false
+		}
+		if until := c.Since.Add(time.Duration(w.Within)); !until.Equal(c.Until) {
+			c.Until = until
+			r.record(j, en, t, RecRescheduled, w.ID, stamp(until))
+		}
+		return true
 	}
-	for _, st := range j.blocks[c.Block] {
-		if st.ID == c.Next {
-			return true
+	steps, ok := j.blocks[c.Block]
+	if !ok || !slices.ContainsFunc(steps, func(st *compiler.Step) bool { return st.ID == c.Next }) {
+		r.record(j, en, t, RecCancelled, c.Next, "not in version "+j.Version)
+	}
+	passed := map[string]bool{}
+	for _, id := range c.Done {
+		passed[id] = true
+	}
+	if old != nil { // a state written before steps were marked done
+		for _, st := range old.blocks[c.Block] {
+			if st.ID == c.Next {
+				break
+			}
+			passed[st.ID] = true
 		}
 	}
-	return false
+	next, done := "", []string{}
+	for _, st := range steps {
+		if passed[st.ID] {
+			done = append(done, st.ID)
+			continue
+		}
+		due := c.Start.Add(time.Duration(st.After))
+		var was *compiler.Step // the step in the version the contact ran under
+		if old != nil {
+			was = old.Step(st.ID)
+		}
+		switch {
+		case st.ID == c.Next || was != nil:
+			if old != nil && was != nil && was.After != st.After {
+				r.record(j, en, t, RecRescheduled, st.ID, stamp(due))
+			}
+		case due.After(t):
+			r.record(j, en, t, RecScheduled, st.ID, stamp(due))
+		default:
+			r.record(j, en, t, RecSkipped, st.ID, stamp(due))
+			done = append(done, st.ID)
+			continue
+		}
+		if next == "" {
+			next = st.ID
+		}
+	}
+	if next == "" {
+		return false
+	}
+	if next != c.Next {
+		c.Next, c.Hold = next, time.Time{}
+	}
+	c.Done = done
+	return true
 }
 
-// resume moves a cursor whose next step is gone to the first step of its
-// block due after t, and reports whether there is one.
-func resume(j *Journey, c *Cursor, t time.Time) bool {
-	for _, st := range j.blocks[c.Block] {
-		if c.Start.Add(time.Duration(st.After)).After(t) {
-			c.Next, c.Hold = st.ID, time.Time{}
-			return true
-		}
-	}
-	return false
-}
+// stamp writes a time for a record's detail.
+func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 // WakeStale makes due at now every contact enrolled in one of the
 // deployment's journeys under another version, batch contacts at a time
@@ -92,6 +156,9 @@ func resume(j *Journey, c *Cursor, t time.Time) bool {
 func WakeStale(ctx context.Context, s Store, d *Deployment, now time.Time, batch int) (int, error) {
 	total := 0
 	for _, j := range d.Journeys() {
+		if j.OnChange == compiler.OnChangeDrain {
+			continue // its contacts stay on their versions
+		}
 		for {
 			n, err := s.WakeStale(ctx, &WakeStaleParams{Journey: j.Name, Version: j.Version, Now: now, Limit: batch})
 			total += n
@@ -104,4 +171,17 @@ func WakeStale(ctx context.Context, s Store, d *Deployment, now time.Time, batch
 		}
 	}
 	return total, nil
+}
+
+// Migrate brings a contact's enrollments to the deployment's versions as
+// its next run at now would, and returns what that run would record of it
+// (see reconcile): `journey plan` runs it on a copy of each contact. It
+// changes s.
+func (e *Engine) Migrate(s *ContactState, now time.Time) []Record {
+	r := &run{e: e, s: s, out: &Outcome{}}
+	if s.Attrs == nil {
+		s.Attrs = map[string]any{}
+	}
+	r.reconcile(now)
+	return r.out.Records
 }

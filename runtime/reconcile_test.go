@@ -21,6 +21,25 @@ func reconcileDeployment(t *testing.T, src string) *runtime.Deployment {
 	return deployFiles(t, map[string][]byte{"schema.journey": []byte(reconcileSchema), "j.journey": []byte(src)}, nil)
 }
 
+// withEarlier is d holding the journeys of earlier deployments as
+// earlier versions, as a runner loads them from the store.
+func withEarlier(t *testing.T, d *runtime.Deployment, earlier ...*runtime.Deployment) *runtime.Deployment {
+	t.Helper()
+	var vs []runtime.JourneyVersion
+	for _, e := range earlier {
+		v, err := runtime.DeployedVersions(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		vs = append(vs, v...)
+	}
+	out, err := d.WithVersions(vs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 // versionSim is a simulation whose worker runs the deployment in force,
 // first d, which the test swaps as hot reload does.
 func versionSim(d *runtime.Deployment, store runtime.Store, start time.Time) (*runtime.Sim, *atomic.Pointer[runtime.Deployment]) {
@@ -54,7 +73,7 @@ stage Hot when score >= 50 {
 	// a2 is gone, a3 keeps its identity at a new offset, and Hot is gone:
 	// the hot contact with score 60 moves to Warm, the one with score 90
 	// to Hotter.
-	v2 := reconcileDeployment(t, `journey j
+	v2 := withEarlier(t, reconcileDeployment(t, `journey j
 
 entry on signed_up
 
@@ -66,7 +85,7 @@ stage Nurture {
 stage Warm when score >= 50
 
 stage Hotter when score >= 80
-`)
+`), v1)
 	for name, newStore := range stores {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
@@ -95,12 +114,15 @@ stage Hotter when score >= 80
 			for _, id := range []string{"cold", "warm", "hot"} {
 				got[id] = historyLines(t, store, id, start)
 			}
-			// The new version is in force from each contact's last run,
-			// so its changes are stamped there.
+			// Without WakeStale, each contact moves to the new version at
+			// its next wake-up under the old one (a2 at 3d, h1 at 2d), and
+			// its changes are stamped there: a2 is cancelled, a3 keeps its
+			// place at 4d, the contacts in Hot move on.
+			migrated := "migrated " + v1.Journey("j").Version + " → " + v2.Journey("j").Version
 			want := map[string][]string{
-				"cold": {"0s enrolled 1", "0s stage Nurture", "1d tagged a1", "1d cancelled not in version " + v2.Journey("j").Version, "4d tagged a3"},
-				"warm": {"0s enrolled 1", "0s stage Hot", "0s stage Warm"},
-				"hot":  {"0s enrolled 1", "0s stage Hot", "0s stage Hotter"},
+				"cold": {"0s enrolled 1", "0s stage Nurture", "1d tagged a1", "3d " + migrated, "3d cancelled not in version " + v2.Journey("j").Version, "3d rescheduled 2026-01-09T09:00:00Z", "4d tagged a3"},
+				"warm": {"0s enrolled 1", "0s stage Hot", "2d " + migrated, "2d stage Warm"},
+				"hot":  {"0s enrolled 1", "0s stage Hot", "2d " + migrated, "2d stage Hotter"},
 			}
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("histories (-want +got):\n%s", diff)
@@ -115,7 +137,7 @@ stage Hotter when score >= 80
 // version set.
 func TestWakeStale(t *testing.T) {
 	v1 := reconcileDeployment(t, "journey j\n\nentry on signed_up\n\nstage A {\n  after 1d tag \"x\"\n  after 6d tag \"y\"\n}\n")
-	v2 := reconcileDeployment(t, "journey j\n\nentry on signed_up\n\nstage A {\n  after 1d tag \"x\"\n  after 2d tag \"y\"\n}\n")
+	v2 := withEarlier(t, reconcileDeployment(t, "journey j\n\nentry on signed_up\n\nstage A {\n  after 1d tag \"x\"\n  after 2d tag \"y\"\n}\n"), v1)
 	for name, newStore := range stores {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
@@ -145,7 +167,8 @@ func TestWakeStale(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := historyLines(t, store, "c2", start)
-			want := []string{"0s enrolled 1", "0s stage A", "1d tagged x", "2d tagged y"}
+			migrated := "1d12h migrated " + v1.Journey("j").Version + " → " + v2.Journey("j").Version
+			want := []string{"0s enrolled 1", "0s stage A", "1d tagged x", migrated, "1d12h rescheduled 2026-01-07T09:00:00Z", "2d tagged y"}
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("history (-want +got):\n%s", diff)
 			}
@@ -197,6 +220,106 @@ func TestSaveVersions(t *testing.T) {
 			}
 			if none, err := store.Versions(ctx, &runtime.VersionsParams{Journey: "other"}); len(none) != 0 || err != nil {
 				t.Errorf("versions of an unknown journey: %v, %v", none, err)
+			}
+		})
+	}
+}
+
+// TestMigrationCases deploys, at 2d, a version of a stage that has each
+// case of rule 10 for a contact waiting for b: a step that ran and moved
+// later (never again), a new step whose time is behind (skipped), a new
+// step ahead (scheduled), the pending step moved earlier (rescheduled),
+// and a later step unchanged.
+func TestMigrationCases(t *testing.T) {
+	v1 := reconcileDeployment(t, "journey j\n\nentry on signed_up\n\nstage A {\n  after 1d tag \"a\"\n  after 5d tag \"b\"\n  after 6d tag \"c\"\n}\n")
+	v2 := withEarlier(t, reconcileDeployment(t, `journey j
+
+entry on signed_up
+
+stage A {
+  after 1d12h tag "n1"
+  after 3d tag "a"
+  after 3d tag "n2"
+  after 4d tag "b"
+  after 6d tag "c"
+}
+`), v1)
+	for name, newStore := range stores {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			store := newStore(t)
+			start := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+			sim, inForce := versionSim(v1, store, start)
+			if _, err := store.AddEvent(ctx, &runtime.AddEventParams{Contact: "c", ID: "e1", Name: "signed_up", At: start}); err != nil {
+				t.Fatal(err)
+			}
+			deploy := start.Add(48 * time.Hour)
+			if err := sim.Advance(ctx, deploy); err != nil {
+				t.Fatal(err)
+			}
+			inForce.Store(v2)
+			if _, err := runtime.WakeStale(ctx, store, v2, deploy, 100); err != nil {
+				t.Fatal(err)
+			}
+			if err := sim.Advance(ctx, start.Add(10*24*time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+			want := []string{
+				"0s enrolled 1", "0s stage A", "1d tagged a",
+				"2d migrated " + v1.Journey("j").Version + " → " + v2.Journey("j").Version,
+				"2d skipped 2026-01-06T21:00:00Z",
+				"2d scheduled 2026-01-08T09:00:00Z",
+				"2d rescheduled 2026-01-09T09:00:00Z",
+				"3d tagged n2", "4d tagged b", "6d tagged c",
+			}
+			if diff := cmp.Diff(want, historyLines(t, store, "c", start)); diff != "" {
+				t.Errorf("history (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestDrain deploys a version that drains: the contact in flight finishes
+// the version it started on, a contact entering after the deploy takes the
+// new one, and WakeStale wakes no one.
+func TestDrain(t *testing.T) {
+	v1 := reconcileDeployment(t, "journey j\n\nentry on signed_up\n\nstage A {\n  after 1d tag \"a\"\n  after 3d tag \"b\"\n}\n")
+	v2 := withEarlier(t, reconcileDeployment(t, "journey j\n\non change drain\n\nentry on signed_up\n\nstage A {\n  after 2d tag \"b2\"\n}\n"), v1)
+	for name, newStore := range stores {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			store := newStore(t)
+			start := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+			sim, inForce := versionSim(v1, store, start)
+			if _, err := store.AddEvent(ctx, &runtime.AddEventParams{Contact: "old", ID: "e1", Name: "signed_up", At: start}); err != nil {
+				t.Fatal(err)
+			}
+			deploy := start.Add(36 * time.Hour)
+			if err := sim.Advance(ctx, deploy); err != nil {
+				t.Fatal(err)
+			}
+			inForce.Store(v2)
+			if n, err := runtime.WakeStale(ctx, store, v2, deploy, 100); n != 0 || err != nil {
+				t.Fatalf("WakeStale = %d, %v; want 0: the journey drains", n, err)
+			}
+			if _, err := store.AddEvent(ctx, &runtime.AddEventParams{Contact: "new", ID: "e2", Name: "signed_up", At: deploy}); err != nil {
+				t.Fatal(err)
+			}
+			if err := sim.Advance(ctx, start.Add(10*24*time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff([]string{"0s enrolled 1", "0s stage A", "1d tagged a", "3d tagged b"}, historyLines(t, store, "old", start)); diff != "" {
+				t.Errorf("the contact in flight (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff([]string{"1d12h enrolled 1", "1d12h stage A", "3d12h tagged b2"}, historyLines(t, store, "new", start)); diff != "" {
+				t.Errorf("the new contact (-want +got):\n%s", diff)
+			}
+			st, err := store.Contact(ctx, "old")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v := st.Enrollments[0].Version; v != v1.Journey("j").Version {
+				t.Errorf("the drained enrollment is on %s; want the first version", v)
 			}
 		})
 	}

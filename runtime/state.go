@@ -65,6 +65,7 @@ type Cursor struct {
 	Until time.Time `json:"until,omitzero"`  // the wait's deadline
 	Since time.Time `json:"since,omitzero"`  // when the wait started: earlier events do not count
 	Event *EventIn  `json:"event,omitempty"` // in a wait's body (and the blocks it starts): the event that resolved the wait
+	Done  []string  `json:"done,omitempty"`  // the steps of the block passed (run, suppressed, capped or skipped): never run again, whatever the version
 }
 
 // EventIn is the event in scope for a timeline.
@@ -124,11 +125,16 @@ const (
 	RecUntagged   = "untagged"
 	RecArm        = "arm"
 	RecBranch     = "branch"
-	RecWaiting    = "waiting"   // a wait started
-	RecMatched    = "matched"   // a wait's event arrived
-	RecTimedOut   = "timedout"  // a wait's deadline passed
-	RecFailed     = "failed"    // a condition or value could not be evaluated
-	RecCancelled  = "cancelled" // a pending step a new version of the journey no longer has
+	RecWaiting    = "waiting"  // a wait started
+	RecMatched    = "matched"  // a wait's event arrived
+	RecTimedOut   = "timedout" // a wait's deadline passed
+	RecFailed     = "failed"   // a condition or value could not be evaluated
+	// Migration to a new version of the journey (DESIGN.md rule 10).
+	RecMigrated    = "migrated"    // the enrollment moved to the version in force: detail "OLD -> NEW"
+	RecCancelled   = "cancelled"   // a pending step (or a wait in progress) the new version no longer has
+	RecRescheduled = "rescheduled" // a pending step the new version moved: detail its new due time
+	RecScheduled   = "scheduled"   // a step new in the version, still ahead: detail its due time
+	RecSkipped     = "skipped"     // a step new in the version whose time was already behind: detail its due time
 )
 
 // Record is one line of a contact's history.

@@ -14,7 +14,7 @@ import (
 // fire runs the due move of a cursor at time t: a wait's deadline, or the
 // cursor's next step.
 func (r *run) fire(en *Enrollment, c *Cursor, t time.Time) {
-	j := r.e.Deployment.Journey(en.Journey)
+	j := r.journeyOf(r.e.Deployment.Journey(en.Journey), en)
 	if r.checkEnd(j, en, t) {
 		return
 	}
@@ -33,16 +33,25 @@ func (r *run) fire(en *Enrollment, c *Cursor, t time.Time) {
 	r.exec(j, en, c, st, t)
 }
 
-// advance moves a cursor past its next step, run or skipped: to the step
-// after it in its block, not held, or the cursor ends with the block.
+// advance moves a cursor past its next step, run or skipped, which it
+// marks done: to the first step after it in its block not done already
+// (a migration may have skipped some), not held, or the cursor ends with
+// the block.
 func (r *run) advance(j *Journey, en *Enrollment, c *Cursor) {
 	steps := j.blocks[c.Block]
 	i := slices.IndexFunc(steps, func(s *compiler.Step) bool { return s.ID == c.Next })
-	if i < 0 || i+1 >= len(steps) {
+	if i < 0 {
 		r.removeCursor(en, c)
 		return
 	}
-	c.Next, c.Hold = steps[i+1].ID, time.Time{}
+	c.Done = append(c.Done, c.Next)
+	for _, st := range steps[i+1:] {
+		if !slices.Contains(c.Done, st.ID) {
+			c.Next, c.Hold = st.ID, time.Time{}
+			return
+		}
+	}
+	r.removeCursor(en, c)
 }
 
 func (r *run) removeCursor(en *Enrollment, c *Cursor) {

@@ -53,25 +53,41 @@ func (c *inspectCmd) run(e *env) {
 
 // readBundle reads and verifies a bundle file.
 func readBundle(e *env, cmd, file, pubkey string) (*compiler.Bundle, bool) {
+	b, _, ok := readBundleData(e, cmd, file, pubkey)
+	return b, ok
+}
+
+// readBundleData is readBundle, with the bundle's bytes.
+func readBundleData(e *env, cmd, file, pubkey string) (*compiler.Bundle, []byte, bool) {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		e.reportPath(err)
-		return nil, false
+		return nil, nil, false
 	}
-	opts := compiler.ReadOptions{}
-	if pubkey != "" {
-		k, err := compiler.ReadPublicKey(pubkey)
-		if err != nil {
-			e.errorf("%s: %v", cmd, err)
-			return nil, false
-		}
-		opts.PublicKey = k
+	opts, ok := readOptions(e, cmd, pubkey)
+	if !ok {
+		return nil, nil, false
 	}
 	b, err := compiler.ReadBundle(data, opts)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "journey: %s: %s: %v\n", cmd, file, err)
 		e.fail(exitFindings)
-		return nil, false
+		return nil, nil, false
 	}
-	return b, true
+	return b, data, true
+}
+
+// readOptions requires a bundle signed by the key in the PEM file pubkey,
+// or nothing when it is "".
+func readOptions(e *env, cmd, pubkey string) (compiler.ReadOptions, bool) {
+	opts := compiler.ReadOptions{}
+	if pubkey != "" {
+		k, err := compiler.ReadPublicKey(pubkey)
+		if err != nil {
+			e.errorf("%s: %v", cmd, err)
+			return opts, false
+		}
+		opts.PublicKey = k
+	}
+	return opts, true
 }

@@ -45,6 +45,7 @@ type cli struct {
 	Graph   graphCmd   `cmd:"" help:"Draw journeys as a Mermaid or Graphviz graph."`
 	Test    testCmd    `cmd:"" help:"Run the tests of *_test.journey files on a simulated clock."`
 	Run     runCmd     `cmd:"" help:"Run journeys as a service: workers, HTTP intake, delivery."`
+	Plan    planCmd    `cmd:"" help:"Show what deploying a workspace or bundle would do to the contacts in flight; changes nothing."`
 	Import  importCmd  `cmd:"" help:"Load contacts and events from a JSON-lines file into a store."`
 	Outbox  outboxCmd  `cmd:"" help:"List or retry the outbox's deliveries."`
 }
@@ -126,6 +127,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		c.Test.run(e)
 	case "run":
 		c.Run.run(e)
+	case "plan":
+		c.Plan.run(e)
 	case "import":
 		c.Import.run(e)
 	case "outbox":

@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -32,7 +33,8 @@ type runCmd struct {
 	Workers int      `default:"2" help:"Worker goroutines claiming due contacts."`
 	Seed    string   `placeholder:"FILE" help:"Import these JSON lines of contacts and events (as journey import does) before running."`
 	Sinks   string   `placeholder:"FILE" help:"The delivery configuration (TOML, docs/delivery.md); none: every action is logged as a JSON line on standard output."`
-	NoWatch bool     `name:"no-watch" help:"Run the sources or bundle as they are at start; by default an edit is compiled and, if it compiles, put in force."`
+	NoWatch bool     `name:"no-watch" help:"Run the sources or bundle as they are at start; by default an edit is compiled and, if it compiles, deployed."`
+	Follow  bool     `help:"Run the deployment the store has in force without deploying these sources or bundle (used only while the store has none)."`
 	Paths   []string `arg:"" optional:"" name:"path" help:"The workspace to compile and run (its folder, or files in it)."`
 }
 
@@ -42,7 +44,7 @@ type runCmd struct {
 func (c *runCmd) watcher(logger *slog.Logger) *reload.Watcher {
 	w := &reload.Watcher{Logger: logger, Load: func() (*runtime.Deployment, error) {
 		var b bytes.Buffer
-		d, ok := c.deployment(&env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: &b})
+		d, ok := c.deployment(&env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: &b}, "run")
 		if !ok {
 			return nil, errors.New(strings.TrimSpace(b.String()))
 		}
@@ -66,7 +68,7 @@ func (c *runCmd) run(e *env) {
 	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
 	watch := c.watcher(logger)
 	hash := watch.Digest() // before the load: an edit made during it is seen
-	d, ok := c.deployment(e)
+	d, ok := c.deployment(e, "run")
 	if !ok {
 		return
 	}
@@ -95,7 +97,16 @@ func (c *runCmd) run(e *env) {
 	stats := func(ctx context.Context) (*runtime.Stats, error) {
 		return store.Stats(ctx, &runtime.StatsParams{Now: time.Now()})
 	}
-	cfg := serve.Config{Name: serve.DefaultName(), Deployment: d, Current: watch.Current, Store: store, Workers: c.Workers, Listen: c.Listen, Logger: logger, Stats: stats}
+	verify, ok := readOptions(e, "run", c.Verify)
+	if !ok {
+		return
+	}
+	inForce := new(atomic.Pointer[runtime.Deployment])
+	inForce.Store(d)
+	cfg := serve.Config{
+		Name: serve.DefaultName(), Deployment: d, Current: watch.Current, Follow: c.Follow, Verify: verify, InForce: inForce,
+		Store: store, Workers: c.Workers, Listen: c.Listen, Logger: logger, Stats: stats,
+	}
 	if !c.NoWatch {
 		cfg.Background = append(cfg.Background, watch.Run)
 	}
@@ -107,7 +118,7 @@ func (c *runCmd) run(e *env) {
 		}
 	}
 	cfg.Delivery = func(m dispatch.Metrics) (func(context.Context) error, error) {
-		disp, err := delivery.Dispatcher(&dispatch.Options{Store: store, Worker: "dispatch@" + cfg.Name, Stdout: e.stdout, Templates: currentTemplates(watch)})
+		disp, err := delivery.Dispatcher(&dispatch.Options{Store: store, Worker: "dispatch@" + cfg.Name, Stdout: e.stdout, Templates: currentTemplates(inForce)})
 		if err != nil {
 			return nil, err
 		}
@@ -119,7 +130,7 @@ func (c *runCmd) run(e *env) {
 	}
 	cfg.API = func(metrics http.Handler, intake func(kind, result string, n int)) http.Handler {
 		return api.New(api.Config{
-			Store: store, Deployment: watch.Current, ReloadError: watch.Failure,
+			Store: store, Deployment: inForce.Load, ReloadError: watch.Failure,
 			Token: c.Token, Logger: logger, Metrics: metrics, Intake: intake,
 			Counts: func(ctx context.Context) (map[string]map[string]int, error) {
 				st, err := stats(ctx)
@@ -135,35 +146,42 @@ func (c *runCmd) run(e *env) {
 	}
 }
 
-// deployment compiles the workspace or loads the bundle.
-func (c *runCmd) deployment(e *env) (*runtime.Deployment, bool) {
+// deployment compiles the workspace or loads the bundle, for the command
+// cmd.
+func (c *runCmd) deployment(e *env, cmd string) (*runtime.Deployment, bool) {
 	var prog *compiler.Program
 	var manifest compiler.Manifest // a bundle's; none for a workspace
+	var bundle []byte
 	switch {
 	case c.Bundle != "" && len(c.Paths) > 0:
-		e.errorf("run: give a workspace or --bundle, not both")
+		e.errorf(cmd + ": give a workspace or --bundle, not both")
 		return nil, false
 	case c.Bundle != "":
-		b, ok := readBundle(e, "run", c.Bundle, c.Verify)
+		b, data, ok := readBundleData(e, cmd, c.Bundle, c.Verify)
 		if !ok {
 			return nil, false
 		}
-		prog, manifest = b.Program, b.Manifest
+		prog, manifest, bundle = b.Program, b.Manifest, data
 	case len(c.Paths) == 0:
-		e.errorf("run: give a workspace to run, or --bundle FILE")
+		e.errorf(cmd + ": give a workspace to run, or --bundle FILE")
 		return nil, false
 	default:
 		var ok bool
-		if prog, ok = compileWorkspace(e, "run", c.Paths); !ok {
+		if prog, ok = compileWorkspace(e, cmd, c.Paths); !ok {
+			return nil, false
+		}
+		var err error
+		if bundle, err = compiler.WriteBundle(prog, nil); err != nil {
+			e.errorf(cmd+": %v", err)
 			return nil, false
 		}
 	}
 	d, err := runtime.NewDeployment(prog)
 	if err != nil {
-		e.errorf("run: %v", err)
+		e.errorf(cmd+": %v", err)
 		return nil, false
 	}
-	d.Manifest = manifest
+	d.Manifest, d.Bundle = manifest, bundle
 	return d, true
 }
 
@@ -177,9 +195,9 @@ func openStore(ctx context.Context, dsn string) (runtime.Store, error) {
 
 // currentTemplates looks a template up in the deployment in force, so a
 // reloaded template is the one sent.
-func currentTemplates(w *reload.Watcher) dispatch.Templates {
+func currentTemplates(inForce *atomic.Pointer[runtime.Deployment]) dispatch.Templates {
 	return func(name string) (compiler.Template, bool) {
-		for _, t := range w.Current().Program.Templates {
+		for _, t := range inForce.Load().Program.Templates {
 			if t.Name == name {
 				return *t, true
 			}

@@ -16,10 +16,12 @@ import (
 	"net/http"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/journeylang/journey/compiler"
 	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/dispatch"
 )
@@ -27,10 +29,21 @@ import (
 // Config is what a runner runs.
 type Config struct {
 	Deployment *runtime.Deployment
-	// Current, when set, gives the deployment in force, which hot reload
-	// may swap; Deployment is then the one the runner started with. When
-	// nil, Deployment is in force throughout.
+	// Current, when set, gives the runner's own deployment, which hot
+	// reload may swap; Deployment is then the one the runner started with.
+	// When nil, Deployment is the runner's own throughout. The runner
+	// deploys its own to the store (see follow), and runs what the store
+	// has in force.
 	Current func() *runtime.Deployment
+	// Follow makes the runner run the store's deployment in force without
+	// deploying its own, except when the store has none.
+	Follow bool
+	// Verify is how a bundle deployed by another runner is read (its
+	// signature); the runner keeps its deployment when one is refused.
+	Verify compiler.ReadOptions
+	// InForce, when set, receives the deployment in force each time it
+	// changes (the API and the dispatcher read it).
+	InForce *atomic.Pointer[runtime.Deployment]
 	Store   runtime.Store
 	Workers int           // worker goroutines; 2 when 0
 	Batch   int           // contacts per claim; 100 when 0
@@ -82,6 +95,11 @@ func Run(ctx context.Context, cfg Config) error {
 		d := cfg.Deployment
 		cfg.Current = func() *runtime.Deployment { return d }
 	}
+	if cfg.InForce == nil {
+		cfg.InForce = new(atomic.Pointer[runtime.Deployment])
+	}
+	f := &follower{cfg: &cfg}
+	f.step(ctx) // so that the workers start on the deployment in force
 	m := newMetrics(newStatsCache(cfg.Stats, cfg.Clock, cfg.Logger))
 	metricsHandler := promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
 
@@ -121,7 +139,7 @@ func Run(ctx context.Context, cfg Config) error {
 	for i := range cfg.Workers {
 		w := &runtime.Worker{
 			Store: cfg.Store, Engine: &runtime.Engine{Deployment: cfg.Deployment},
-			ID: fmt.Sprintf("%s/%d", cfg.Name, i), Batch: cfg.Batch, Observe: m.observe, Current: cfg.Current,
+			ID: fmt.Sprintf("%s/%d", cfg.Name, i), Batch: cfg.Batch, Observe: m.observe, Current: cfg.InForce.Load,
 		}
 		wg.Go(func() {
 			if err := w.Run(ctx, cfg.Clock, cfg.Poll); err != nil {
@@ -131,7 +149,7 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	chores := newChores(&cfg, m.leader)
 	wg.Go(func() { chores.run(ctx) })
-	wg.Go(func() { wakeStale(ctx, &cfg) })
+	wg.Go(func() { f.run(ctx) })
 	background := cfg.Background
 	if cfg.Delivery != nil {
 		run, err := cfg.Delivery(deliveryMetrics{m.deliveries})
@@ -176,61 +194,4 @@ func DefaultName() string {
 		h = "journey"
 	}
 	return fmt.Sprintf("%s/%d", h, os.Getpid())
-}
-
-// recordVersions records the versions of d's journeys in the store.
-func recordVersions(ctx context.Context, cfg *Config, d *runtime.Deployment) error {
-	vs, err := runtime.DeployedVersions(d)
-	if err != nil {
-		return err
-	}
-	n, err := cfg.Store.SaveVersions(ctx, &runtime.SaveVersionsParams{Versions: vs, Now: cfg.Clock()})
-	if n > 0 {
-		cfg.Logger.Info("recorded journey versions", "new", n)
-	}
-	return err
-}
-
-// wakeStale, after each change of the deployment in force (and at start,
-// for a runner started on edited files), records the versions of its
-// journeys and wakes the contacts enrolled under another version, so that
-// each is brought to the new one at once rather than at the wake-up its
-// old version set. It tries again every poll until the versions are
-// recorded and a pass wakes none: a leased contact is skipped, and its
-// worker may have run it on the deployment before.
-func wakeStale(ctx context.Context, cfg *Config) {
-	poll := cfg.Poll
-	if poll <= 0 {
-		poll = time.Second
-	}
-	tick := time.NewTicker(poll)
-	defer tick.Stop()
-	var recorded, woken *runtime.Deployment // the last deployment whose versions are recorded, whose contacts are all woken
-	for {
-		if d := cfg.Current(); d != nil {
-			if d != recorded {
-				if err := recordVersions(ctx, cfg, d); err != nil && ctx.Err() == nil {
-					cfg.Logger.Warn("recording journey versions", "error", err)
-				} else {
-					recorded = d
-				}
-			}
-			if d != woken {
-				n, err := runtime.WakeStale(ctx, cfg.Store, d, cfg.Clock(), 500)
-				switch {
-				case err != nil && ctx.Err() == nil:
-					cfg.Logger.Warn("waking contacts for the version in force", "error", err)
-				case err == nil && n == 0:
-					woken = d
-				case err == nil:
-					cfg.Logger.Info("woke contacts for the version in force", "contacts", n)
-				}
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-	}
 }

@@ -1,0 +1,167 @@
+package serve
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"time"
+
+	"github.com/journeylang/journey/runtime"
+)
+
+// follower keeps a runner on the deployment the store has in force, so
+// that the runners sharing a store agree on the versions they run
+// whatever files each has:
+//
+//   - when the runner's own deployment changes (at start, and on each hot
+//     reload), it deploys its bundle to the store, unless Follow is set;
+//   - every poll it asks the store for a newer deployment in force, and
+//     loads it (its own, when the digests match, else the bundle as the
+//     store holds it, read with Verify);
+//   - on a new deployment in force it records its journeys' versions,
+//     loads the earlier versions the store holds (the engine drains and
+//     migrates with them), puts it in force, and wakes the contacts still
+//     on another version of a journey that migrates, in batches, until
+//     none is left.
+//
+// A runner runs its own deployment while the store has none: when it has
+// no bundle (tests that build one from a program), or Follow is set, or
+// deploying it failed.
+type follower struct {
+	cfg       *Config
+	published *runtime.Deployment // the runner's own, last deployed
+	id        int64               // the store's deployment in force, once loaded (or refused)
+	inForce   *runtime.Deployment // what was put in force, before its earlier versions were added
+	woken     bool                // no contact of the deployment in force is left on another version
+}
+
+// run follows until ctx ends.
+func (f *follower) run(ctx context.Context) {
+	poll := f.cfg.Poll
+	if poll <= 0 {
+		poll = time.Second
+	}
+	tick := time.NewTicker(poll)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		f.step(ctx)
+	}
+}
+
+// step does one round: deploy, follow, wake.
+func (f *follower) step(ctx context.Context) {
+	cfg := f.cfg
+	own := cfg.Current()
+	if own == nil {
+		return
+	}
+	if !cfg.Follow && own != f.published && len(own.Bundle) > 0 {
+		_, fresh, err := cfg.Store.Deploy(ctx, &runtime.DeployParams{Bundle: own.Bundle, By: cfg.Name, At: cfg.Clock()})
+		switch {
+		case err != nil && ctx.Err() == nil:
+			cfg.Logger.Warn("deploying", "error", err)
+		case err == nil:
+			f.published = own
+			if fresh {
+				cfg.Logger.Info("deployed", "digest", digest(own.Bundle))
+			}
+		}
+	}
+	db, err := cfg.Store.Deployed(ctx, &runtime.DeployedParams{After: f.id})
+	switch {
+	case err == nil:
+		d := own
+		if db.Digest != digest(own.Bundle) {
+			if d, err = runtime.Load(db.Bundle, cfg.Verify); err != nil {
+				cfg.Logger.Error("the deployment in force does not load here; this runner keeps its own", "deployment", db.ID, "by", db.By, "error", err)
+				f.id = db.ID // not tried again
+				d = nil
+			}
+		}
+		if d != nil && f.adopt(ctx, d) {
+			f.id = db.ID
+			cfg.Logger.Info("in force", "deployment", db.ID, "by", db.By, "journeys", len(d.Journeys()))
+		}
+	case err != runtime.ErrNotFound:
+		if ctx.Err() == nil {
+			cfg.Logger.Warn("reading the deployment in force", "error", err)
+		}
+	case f.id == 0 && f.inForce != own:
+		f.adopt(ctx, own) // the store has none: one without a bundle, or deploying failed
+	}
+	if cfg.InForce.Load() == nil {
+		f.adopt(ctx, own) // what the store has does not load, or cannot be read
+	}
+	if !f.woken {
+		f.wake(ctx)
+	}
+}
+
+// adopt puts d in force, and reports whether it could: its versions are
+// recorded and the earlier ones read.
+func (f *follower) adopt(ctx context.Context, d *runtime.Deployment) bool {
+	cfg := f.cfg
+	vs, err := runtime.DeployedVersions(d)
+	if err == nil {
+		var n int
+		n, err = cfg.Store.SaveVersions(ctx, &runtime.SaveVersionsParams{Versions: vs, Now: cfg.Clock()})
+		if n > 0 {
+			cfg.Logger.Info("recorded journey versions", "new", n)
+		}
+	}
+	if err != nil {
+		if ctx.Err() == nil {
+			cfg.Logger.Warn("recording journey versions", "error", err)
+		}
+		return false // tried again next poll
+	}
+	var earlier []runtime.JourneyVersion
+	for _, j := range d.Journeys() {
+		vs, err := cfg.Store.Versions(ctx, &runtime.VersionsParams{Journey: j.Name})
+		if err != nil {
+			if ctx.Err() == nil {
+				cfg.Logger.Warn("reading journey versions", "error", err)
+			}
+			return false
+		}
+		earlier = append(earlier, vs...)
+	}
+	full, err := d.WithVersions(earlier)
+	if err != nil {
+		cfg.Logger.Warn("earlier versions that do not load: their contacts migrate", "error", err)
+	}
+	cfg.InForce.Store(full)
+	f.inForce, f.woken = d, false
+	return true
+}
+
+// wake makes the contacts on another version of a migrating journey due,
+// so that each moves to the version in force at once rather than at the
+// wake-up its old version set.
+func (f *follower) wake(ctx context.Context) {
+	cfg := f.cfg
+	d := cfg.InForce.Load()
+	if d == nil {
+		return
+	}
+	n, err := runtime.WakeStale(ctx, cfg.Store, d, cfg.Clock(), 500)
+	switch {
+	case err != nil && ctx.Err() == nil:
+		cfg.Logger.Warn("waking contacts for the version in force", "error", err)
+	case err == nil && n == 0:
+		f.woken = true
+	case err == nil:
+		cfg.Logger.Info("woke contacts for the version in force", "contacts", n)
+	}
+}
+
+// digest is a bundle's SHA-256 in hex, as the store keeps it.
+func digest(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
