@@ -23,6 +23,7 @@ type Deployment struct {
 	journeys map[string]*Journey
 	order    []*Journey
 	earlier  map[string]map[string]*Journey // by name, then version: see WithVersions
+	known    map[string]map[string]bool     // every version WithVersions was given, by name; nil: not called
 }
 
 // Journey is a compiled journey with a program for each condition, and
@@ -145,9 +146,13 @@ func (d *Deployment) Journeys() []*Journey { return d.order }
 // naming it: its contacts migrate instead of draining.
 func (d *Deployment) WithVersions(vs []JourneyVersion) (*Deployment, error) {
 	out := *d
-	out.earlier = map[string]map[string]*Journey{}
+	out.earlier, out.known = map[string]map[string]*Journey{}, map[string]map[string]bool{}
 	var errs []error
 	for _, v := range vs {
+		if out.known[v.Journey] == nil {
+			out.known[v.Journey] = map[string]bool{}
+		}
+		out.known[v.Journey][v.Version] = true
 		cur := d.journeys[v.Journey]
 		if cur == nil || v.Version == cur.Version || out.earlier[v.Journey][v.Version] != nil {
 			continue
@@ -166,6 +171,27 @@ func (d *Deployment) WithVersions(vs []JourneyVersion) (*Deployment, error) {
 		errs = append(errs, fmt.Errorf("journey %s version %s: %w", v.Journey, v.Version, err))
 	}
 	return &out, errors.Join(errs...)
+}
+
+// Ahead reports whether the contact is enrolled in one of d's journeys
+// under a version d does not know, when d knows the versions recorded
+// (WithVersions): one that another runner put in force after d was
+// loaded. A runner running d leaves such a contact to a runner that
+// knows its version (or to itself once it has caught up), rather than
+// move it back to an older version.
+func (d *Deployment) Ahead(s *ContactState) bool {
+	if d.known == nil {
+		return false
+	}
+	for _, en := range s.Enrollments {
+		if en.Status != StatusActive {
+			continue
+		}
+		if j := d.journeys[en.Journey]; j != nil && en.Version != j.Version && !d.known[en.Journey][en.Version] {
+			return true
+		}
+	}
+	return false
 }
 
 // Earlier returns an earlier version of a journey that WithVersions added,

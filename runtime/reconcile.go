@@ -151,7 +151,7 @@ func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 // WakeStale makes due at now every contact enrolled in one of the
 // deployment's journeys under another version, batch contacts at a time
 // (so the claim loop is never held up), and reports how many. Leased
-// contacts are skipped, so call it again until it reports 0; a contact it
+// contacts are skipped, so call it again until Migrated; a contact it
 // wakes is brought to the version in force by its next run.
 func WakeStale(ctx context.Context, s Store, d *Deployment, now time.Time, batch int) (int, error) {
 	total := 0
@@ -171,6 +171,23 @@ func WakeStale(ctx context.Context, s Store, d *Deployment, now time.Time, batch
 		}
 	}
 	return total, nil
+}
+
+// Migrated reports whether no contact is left enrolled in one of the
+// deployment's migrating journeys under another version. WakeStale
+// reporting 0 does not say so: it skips leased contacts, and a worker
+// running one on an older deployment may set its wake-up later again.
+func Migrated(ctx context.Context, s Store, d *Deployment) (bool, error) {
+	for _, j := range d.Journeys() {
+		if j.OnChange == compiler.OnChangeDrain {
+			continue
+		}
+		left, err := s.Stale(ctx, &StaleParams{Journey: j.Name, Version: j.Version, Limit: 1})
+		if err != nil || len(left) > 0 {
+			return false, err
+		}
+	}
+	return true, nil
 }
 
 // Migrate brings a contact's enrollments to the deployment's versions as

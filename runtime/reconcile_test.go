@@ -3,6 +3,7 @@ package runtime_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -320,6 +321,56 @@ func TestDrain(t *testing.T) {
 			}
 			if v := st.Enrollments[0].Version; v != v1.Journey("j").Version {
 				t.Errorf("the drained enrollment is on %s; want the first version", v)
+			}
+		})
+	}
+}
+
+// TestAheadLeftAlone runs a contact that a newer version moved with a
+// runner still on the older one, which knows the versions recorded: the
+// contact is left as it is, its input kept, rather than moved back.
+func TestAheadLeftAlone(t *testing.T) {
+	v1 := reconcileDeployment(t, "journey j\n\nentry on signed_up\n\nstage A {\n  after 1d tag \"x\"\n}\n")
+	v2 := withEarlier(t, reconcileDeployment(t, "journey j\n\nentry on signed_up\n\nstage A {\n  after 2d tag \"x\"\n}\n"), v1)
+	old := withEarlier(t, v1, v1)
+	for name, newStore := range stores {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			store := newStore(t)
+			start := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+			sim := runtime.NewSim(v2, store, start)
+			if _, err := store.AddEvent(ctx, &runtime.AddEventParams{Contact: "c", ID: "e1", Name: "signed_up", At: start}); err != nil {
+				t.Fatal(err)
+			}
+			if err := sim.Advance(ctx, start); err != nil {
+				t.Fatal(err)
+			}
+			if err := store.PutContact(ctx, &runtime.PutContactParams{ID: "c", Attrs: map[string]any{"score": 3}, At: start.Add(time.Hour)}); err != nil {
+				t.Fatal(err)
+			}
+			w := &runtime.Worker{Store: store, Engine: &runtime.Engine{Deployment: old}, ID: "old"}
+			if _, err := w.Tick(ctx, start.Add(time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+			st, err := store.Contact(ctx, "c")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v := st.Enrollments[0].Version; v != v2.Journey("j").Version || st.Attrs["score"] != nil {
+				t.Errorf("after the older runner: version %s, attributes %v; want the newer version, the update not taken", v, st.Attrs)
+			}
+			if err := sim.Advance(ctx, start.Add(3*24*time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+			st, err = store.Contact(ctx, "c")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(st.Attrs["score"]) != "3" {
+				t.Errorf("the newer runner did not take the update: %v", st.Attrs)
+			}
+			if diff := cmp.Diff([]string{"0s enrolled 1", "0s stage A", "2d tagged x"}, historyLines(t, store, "c", start)); diff != "" {
+				t.Errorf("history (-want +got):\n%s", diff)
 			}
 		})
 	}

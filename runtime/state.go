@@ -130,7 +130,7 @@ const (
 	RecTimedOut   = "timedout" // a wait's deadline passed
 	RecFailed     = "failed"   // a condition or value could not be evaluated
 	// Migration to a new version of the journey (DESIGN.md rule 10).
-	RecMigrated    = "migrated"    // the enrollment moved to the version in force: detail "OLD -> NEW"
+	RecMigrated    = "migrated"    // the enrollment moved to the version in force: detail "OLD → NEW"
 	RecCancelled   = "cancelled"   // a pending step (or a wait in progress) the new version no longer has
 	RecRescheduled = "rescheduled" // a pending step the new version moved: detail its new due time
 	RecScheduled   = "scheduled"   // a step new in the version, still ahead: detail its due time

@@ -33,7 +33,8 @@ type BatchReport struct {
 }
 
 // Tick processes one batch of contacts due at now and reports how many it
-// committed.
+// committed, not counting contacts left for a runner with a newer
+// deployment (see Deployment.Ahead).
 func (w *Worker) Tick(ctx context.Context, now time.Time) (int, error) {
 	batch, lease := w.Batch, w.Lease
 	if batch <= 0 {
@@ -56,12 +57,21 @@ func (w *Worker) Tick(ctx context.Context, now time.Time) (int, error) {
 		}
 	}
 	p := &CompleteParams{Worker: w.ID, Now: now}
+	ahead := 0
 	due := make([]time.Time, len(work))
 	for i, wk := range work {
 		due[i] = wk.Due
 		var consumed int64
 		for _, in := range wk.Inputs {
 			consumed = max(consumed, in.Seq)
+		}
+		if eng.Deployment.Ahead(wk.State) {
+			// Not this worker's to run yet: unchanged, its inputs kept,
+			// still due (for a runner that knows its version) and not
+			// counted, so that this worker waits for its next poll.
+			p.Results = append(p.Results, &WorkResult{Contact: wk.State.ID, Rev: wk.Rev, State: wk.State, Outcome: &Outcome{Wake: wk.Due}})
+			ahead++
+			continue
 		}
 		out := eng.Run(wk.State, wk.Inputs, now)
 		p.Results = append(p.Results, &WorkResult{Contact: wk.State.ID, Rev: wk.Rev, State: wk.State, Consumed: consumed, Outcome: out})
@@ -73,7 +83,7 @@ func (w *Worker) Tick(ctx context.Context, now time.Time) (int, error) {
 	if w.Observe != nil {
 		w.Observe(&BatchReport{Claimed: len(work), Results: p.Results, Complete: res, Due: due, Now: now, Elapsed: time.Since(began)})
 	}
-	return res.Committed, nil
+	return max(res.Committed-ahead, 0), nil
 }
 
 // Run processes due contacts until ctx ends: batch after batch while work

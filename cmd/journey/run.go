@@ -163,7 +163,7 @@ func (c *runCmd) deployment(e *env, cmd string) (*runtime.Deployment, bool) {
 		}
 		prog, manifest, bundle = b.Program, b.Manifest, data
 	case len(c.Paths) == 0:
-		e.errorf(cmd + ": give a workspace to run, or --bundle FILE")
+		e.errorf(cmd + ": give a workspace, or --bundle FILE")
 		return nil, false
 	default:
 		var ok bool

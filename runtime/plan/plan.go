@@ -13,6 +13,7 @@ package plan
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -28,7 +29,7 @@ type Options struct {
 	Store      runtime.Store
 	Deployment *runtime.Deployment // the deployment to plan
 	Now        time.Time           // when the deploy would happen
-	Examples   int                 // contact IDs kept per case; 5 when 0
+	Examples   int                 // contact IDs kept per case
 }
 
 // Plan is what a deploy would do, journey by journey.
@@ -102,10 +103,11 @@ type caseTotals map[caseKey]*Case
 
 // Make plans the deployment against the store.
 func Make(ctx context.Context, o Options) (*Plan, error) {
-	if o.Examples <= 0 {
-		o.Examples = 5
+	p := &Plan{At: o.Now, Journeys: []*JourneyPlan{}}
+	inForce, err := deployedVersions(ctx, o.Store)
+	if err != nil {
+		return nil, err
 	}
-	p := &Plan{At: o.Now}
 	var recorded []runtime.JourneyVersion
 	for _, j := range o.Deployment.Journeys() {
 		vs, err := o.Store.Versions(ctx, &runtime.VersionsParams{Journey: j.Name})
@@ -165,10 +167,15 @@ func Make(ctx context.Context, o Options) (*Plan, error) {
 			}
 			after = ids[len(ids)-1]
 		}
-		// The version the journey is at in the store, when no contact is
-		// on it: the diff still shows.
-		if latest := latestVersion(recorded, j.Name); latest != "" && latest != j.Version && froms[latest] == nil {
-			froms[latest] = &From{Version: latest}
+		// The version in force in the store, when no contact is on it:
+		// the diff still shows. Without a deployment in force, the last
+		// version recorded.
+		cur, ok := inForce[j.Name]
+		if !ok {
+			cur = latestVersion(recorded, j.Name)
+		}
+		if cur != "" && cur != j.Version && froms[cur] == nil {
+			froms[cur] = &From{Version: cur}
 		}
 		if len(froms) == 0 && !jp.New {
 			continue // unchanged
@@ -182,7 +189,7 @@ func Make(ctx context.Context, o Options) (*Plan, error) {
 			}
 			jp.From = append(jp.From, f)
 		}
-		jp.Cases = jp.byCase.sorted()
+		jp.Cases = jp.byCase.sorted(stepOrder(j.Journey))
 		p.Journeys = append(p.Journeys, jp)
 	}
 	return p, nil
@@ -243,11 +250,19 @@ func (jp *JourneyPlan) add(k caseKey, contact string) {
 	}
 }
 
-// sorted lists the cases by stage, then step, kind and destination.
-func (t caseTotals) sorted() []*Case {
+// sorted lists the cases by stage, then step (in the order of order, the
+// steps it lacks after, by identity), kind and destination.
+func (t caseTotals) sorted(order map[string]int) []*Case {
 	out := slices.Collect(maps.Values(t))
+	rank := func(step string) int {
+		if i, ok := order[step]; ok {
+			return i
+		}
+		return len(order)
+	}
 	slices.SortFunc(out, func(a, b *Case) int {
-		return cmp.Or(cmp.Compare(a.Stage, b.Stage), cmp.Compare(a.Step, b.Step), cmp.Compare(kindOrder[a.Kind], kindOrder[b.Kind]), cmp.Compare(a.To, b.To))
+		return cmp.Or(cmp.Compare(a.Stage, b.Stage), cmp.Compare(rank(a.Step), rank(b.Step)), cmp.Compare(a.Step, b.Step),
+			cmp.Compare(kindOrder[a.Kind], kindOrder[b.Kind]), cmp.Compare(a.To, b.To))
 	})
 	for _, c := range out {
 		slices.Sort(c.Examples)
@@ -260,15 +275,47 @@ var kindOrder = map[string]int{
 	runtime.RecCancelled: 4, runtime.RecRescheduled: 5, runtime.RecScheduled: 6, runtime.RecSkipped: 7,
 }
 
-// Tally counts records of migrations the way Make does, for comparing a
-// plan with what a runner did: records holds the history lines the
-// runner wrote at the deploy, stages each contact's stage before it, and
-// examples how many contact IDs to keep per case (all when < 0).
-func Tally(journey string, records []runtime.Record, stages map[string]string, examples int) []*Case {
+// Tally counts records of migrations to version j the way Make does, for
+// comparing a plan with what a runner did: records holds the history
+// lines the runner wrote at the deploy, stages each contact's stage
+// before it, and examples how many contact IDs to keep per case (all when
+// < 0).
+func Tally(j *compiler.Journey, records []runtime.Record, stages map[string]string, examples int) []*Case {
 	if examples < 0 {
 		examples = int(^uint(0) >> 1)
 	}
-	jp := &JourneyPlan{Journey: journey, byCase: caseTotals{}, examples: examples}
+	jp := &JourneyPlan{Journey: j.Name, byCase: caseTotals{}, examples: examples}
 	jp.count(records, stages)
-	return jp.byCase.sorted()
+	return jp.byCase.sorted(stepOrder(j))
+}
+
+// stepOrder numbers a journey's steps in written order, after the stage
+// itself ("").
+func stepOrder(j *compiler.Journey) map[string]int {
+	order := map[string]int{"": 0}
+	for _, s := range j.Stages {
+		compiler.WalkSteps(s.Steps, func(st *compiler.Step) { order[st.ID] = len(order) })
+	}
+	return order
+}
+
+// deployedVersions is the version of each journey of the store's
+// deployment in force, or nothing when there is none.
+func deployedVersions(ctx context.Context, s runtime.Store) (map[string]string, error) {
+	out := map[string]string{}
+	db, err := s.Deployed(ctx, &runtime.DeployedParams{})
+	if errors.Is(err, runtime.ErrNotFound) {
+		return out, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	b, err := compiler.ReadBundle(db.Bundle, compiler.ReadOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("the deployment in force (%d): %w", db.ID, err)
+	}
+	for _, j := range b.Program.Journeys {
+		out[j.Name] = j.Version
+	}
+	return out, nil
 }

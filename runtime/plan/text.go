@@ -86,7 +86,7 @@ func (c *Case) what() string {
 	case runtime.RecCancelled:
 		return "have pending step " + c.Step + " cancelled (removed)"
 	case runtime.RecRescheduled:
-		return "have pending step " + c.Step + " rescheduled to its new time"
+		return "have step " + c.Step + " rescheduled to its new time"
 	case runtime.RecScheduled:
 		return "get new step " + c.Step + " (its time is ahead)"
 	case runtime.RecSkipped:

@@ -35,21 +35,31 @@ type follower struct {
 	woken     bool                // no contact of the deployment in force is left on another version
 }
 
+// ownCheck is how often the runner looks for a new deployment of its own.
+const ownCheck = 20 * time.Millisecond
+
 // run follows until ctx ends.
 func (f *follower) run(ctx context.Context) {
 	poll := f.cfg.Poll
 	if poll <= 0 {
 		poll = time.Second
 	}
-	tick := time.NewTicker(poll)
+	// The runner's own deployment is looked at often (hot reload puts an
+	// edit in force at once); the store, every poll.
+	tick := time.NewTicker(min(poll, ownCheck))
 	defer tick.Stop()
+	last := time.Now()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
 		}
-		f.step(ctx)
+		own := f.cfg.Current()
+		if time.Since(last) >= poll || (own != f.published && own != nil && len(own.Bundle) > 0 && !f.cfg.Follow) {
+			last = time.Now()
+			f.step(ctx)
+		}
 	}
 }
 
@@ -78,7 +88,7 @@ func (f *follower) step(ctx context.Context) {
 		d := own
 		if db.Digest != digest(own.Bundle) {
 			if d, err = runtime.Load(db.Bundle, cfg.Verify); err != nil {
-				cfg.Logger.Error("the deployment in force does not load here; this runner keeps its own", "deployment", db.ID, "by", db.By, "error", err)
+				cfg.Logger.Error("the deployment in force does not load here; this runner keeps the one it runs", "deployment", db.ID, "by", db.By, "error", err)
 				f.id = db.ID // not tried again
 				d = nil
 			}
@@ -150,13 +160,14 @@ func (f *follower) wake(ctx context.Context) {
 		return
 	}
 	n, err := runtime.WakeStale(ctx, cfg.Store, d, cfg.Clock(), 500)
-	switch {
-	case err != nil && ctx.Err() == nil:
-		cfg.Logger.Warn("waking contacts for the version in force", "error", err)
-	case err == nil && n == 0:
-		f.woken = true
-	case err == nil:
+	if n > 0 {
 		cfg.Logger.Info("woke contacts for the version in force", "contacts", n)
+	}
+	if err == nil {
+		f.woken, err = runtime.Migrated(ctx, cfg.Store, d)
+	}
+	if err != nil && ctx.Err() == nil {
+		cfg.Logger.Warn("waking contacts for the version in force", "error", err)
 	}
 }
 
