@@ -149,7 +149,7 @@ stage Welcome {
 
 // TestLiveEdits edits a journey under a running runner on Postgres — add
 // steps, change offsets, remove a step, rename a stage, delete a stage,
-// break the syntax, fix it — with the runner's clock stopped at each edit.
+// roll back, break the syntax, fix it — with the runner's clock stopped at each edit.
 // Before each, `journey plan` on the edited files (as of that time) must
 // count exactly the cases the runner then records when it migrates the
 // contacts; after each, the contacts' positions are checked, and at the
@@ -313,6 +313,11 @@ func TestLiveEdits(t *testing.T) {
 			"Active exited →stage removed [h]",
 			"Welcome " + migrated + " [a b]",
 		}, map[string]position{"a": {"Welcome", ""}, "b": {"Welcome", "Welcome/send:w3#1"}, "h": {"", ""}}},
+		// A rollback is a change like any other: Active is back, h
+		// (who left it, and may not re-enter) stays out.
+		{"roll back", liveVersions[4], 97 * time.Hour, saveByRename, []string{
+			"Welcome " + migrated + " [a b]",
+		}, map[string]position{"a": {"Welcome", ""}, "b": {"Welcome", "Welcome/send:w3#1"}, "h": {"", ""}}},
 	}
 	for _, ed := range edits {
 		clock.Set(t0.Add(ed.offset))
@@ -330,6 +335,9 @@ func TestLiveEdits(t *testing.T) {
 			t.Fatalf("%s: plan of %d journeys; want onboard", ed.name, len(p.Journeys))
 		}
 		jp := p.Journeys[0]
+		if len(jp.From) != 1 || jp.From[0].Version != version || len(jp.From[0].Changes) == 0 {
+			t.Errorf("%s: plan from %+v; want the version in force, with its changes", ed.name, jp.From)
+		}
 		if got := caseLines(jp.Cases); !cmp.Equal(ed.cases, got) {
 			t.Errorf("%s: plan (-want +got):\n%s", ed.name, cmp.Diff(ed.cases, got))
 		}
@@ -352,7 +360,8 @@ func TestLiveEdits(t *testing.T) {
 
 	// Break the syntax: the runner keeps the version in force and says
 	// why; `journey plan` reports the diagnostic.
-	broken := strings.Replace(liveVersions[5], "after 2d send", "after 2x send", 1)
+	last := liveVersions[4]
+	broken := strings.Replace(last, "after 2d send", "after 2x send", 1)
 	clock.Set(t0.Add(98 * time.Hour))
 	settle(version)
 	writeText(t, filepath.Join(staging, "onboard.journey"), broken)
@@ -364,10 +373,10 @@ func TestLiveEdits(t *testing.T) {
 	waitFor(t, "the reload failure", func() bool { return strings.Contains(watch.Failure(), "onboard.journey:") })
 	settle(version)
 	// Fix it: the same version as before the break, so no change.
-	if p := planEdit(t, staging, dsn, liveVersions[5], clock.Now()); len(p.Journeys) != 0 {
+	if p := planEdit(t, staging, dsn, last, clock.Now()); len(p.Journeys) != 0 {
 		t.Errorf("plan of the fix: %+v; want no change", p.Journeys)
 	}
-	saveByRename(t, file, liveVersions[5])
+	saveByRename(t, file, last)
 	waitFor(t, "the fix", func() bool { return watch.Failure() == "" })
 	settle(version)
 
