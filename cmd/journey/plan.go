@@ -29,7 +29,7 @@ func (c *planCmd) run(e *env) {
 	}
 	if !strings.Contains(c.DB, "://") {
 		if _, err := os.Stat(c.DB); err != nil {
-			e.errorf("plan: no store at %s: %v", c.DB, pathError(err))
+			e.errorf("plan: no store: %v", pathError(err))
 			return
 		}
 	}
