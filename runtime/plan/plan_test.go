@@ -1,0 +1,99 @@
+package plan_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/journeylang/journey/compiler"
+	"github.com/journeylang/journey/runtime"
+	"github.com/journeylang/journey/runtime/plan"
+)
+
+const schema = "contact {\n  score: int\n}\n\nevent signed_up\n"
+
+func deployment(t *testing.T, journey string) *runtime.Deployment {
+	t.Helper()
+	prog, diags := compiler.Compile(compiler.NewWorkspace(map[string][]byte{"schema.journey": []byte(schema), "j.journey": []byte(journey)}, nil))
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	d, err := runtime.NewDeployment(prog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// TestPlanText plans, on the embedded store, an edit that moves a step,
+// adds one, and removes a stage a contact is in, and checks the text a
+// person reads; the store is left as it was.
+func TestPlanText(t *testing.T) {
+	v1 := deployment(t, "journey j\n\nentry on signed_up\n\nstage A {\n  tag \"a\"\n  after 4d tag \"b\"\n}\n\nstage B when score >= 50 {\n  after 1d tag \"x\"\n}\n")
+	v2 := deployment(t, "journey j\n\nentry on signed_up\n\nstage A {\n  tag \"a\"\n  after 12h tag \"n\"\n  after 3d tag \"b\"\n  after 5d tag \"c\"\n}\n")
+	ctx := context.Background()
+	store, err := runtime.OpenSQLite(ctx, t.TempDir()+"/j.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	start := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+	sim := runtime.NewSim(v1, store, start)
+	vs, err := runtime.DeployedVersions(v1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.SaveVersions(ctx, &runtime.SaveVersionsParams{Versions: vs, Now: start}); err != nil {
+		t.Fatal(err)
+	}
+	for id, score := range map[string]int{"c1": 10, "c2": 10, "hot": 90} {
+		if err := store.PutContact(ctx, &runtime.PutContactParams{ID: id, Attrs: map[string]any{"score": score}, At: start}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := store.AddEvent(ctx, &runtime.AddEventParams{Contact: id, ID: id, Name: "signed_up", At: start}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	at := start.Add(18 * time.Hour)
+	if err := sim.Advance(ctx, at); err != nil {
+		t.Fatal(err)
+	}
+	p, err := plan.Make(ctx, plan.Options{Store: store, Deployment: v2, Now: at, Examples: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := p.WriteText(&b); err != nil {
+		t.Fatal(err)
+	}
+	old, cur := v1.Journey("j").Version, v2.Journey("j").Version
+	want := "journey j → version " + cur + " (on change migrate)\n" +
+		"  from version " + old + ": 3 contacts\n" +
+		"    + step A/tag:n#1 after 12h (added)\n" +
+		"    ~ step A/tag:b#1 after 4d → after 3d (moved)\n" +
+		"    + step A/tag:c#1 after 5d (added)\n" +
+		"    - stage B (removed)\n" +
+		"  contacts in stage A:\n" +
+		"         2  migrate to the new version  (c1, …)\n" +
+		"         2  skip new step A/tag:n#1 (its time has passed)  (c1, …)\n" +
+		"         2  have step A/tag:b#1 rescheduled to its new time  (c1, …)\n" +
+		"         2  get new step A/tag:c#1 (its time is ahead)  (c1, …)\n" +
+		"  contacts in stage B:\n" +
+		"         1  migrate to the new version  (hot)\n" +
+		"         1  exit: stage removed  (hot)\n"
+	if diff := cmp.Diff(want, b.String()); diff != "" {
+		t.Errorf("plan (-want +got):\n%s", diff)
+	}
+	for _, id := range []string{"c1", "hot"} {
+		s, err := store.Contact(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v := s.Enrollments[0].Version; v != old {
+			t.Errorf("contact %s is on %s after the plan; want it left on %s", id, v, old)
+		}
+	}
+}
