@@ -2,8 +2,6 @@ package runtime_test
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"sync"
 	"testing"
@@ -41,7 +39,7 @@ func TestDeploy(t *testing.T) {
 			}
 
 			first := deploy(b1, "runner-a", at, true)
-			want := &runtime.DeployedBundle{ID: first.ID, Digest: digest(b1), Bundle: b1, By: "runner-a", At: at}
+			want := &runtime.DeployedBundle{ID: first.ID, Digest: runtime.BundleDigest(b1), Bundle: b1, By: "runner-a", At: at}
 			if first.ID <= 0 {
 				t.Errorf("first deployment has ID %d", first.ID)
 			}
@@ -55,23 +53,19 @@ func TestDeploy(t *testing.T) {
 			if again := deploy(b1, "runner-b", at.Add(time.Minute), false); !cmp.Equal(want, again) {
 				t.Errorf("Deploy again (-want +got):\n%s", cmp.Diff(want, again))
 			}
-			d, added, err := store.Deploy(ctx, &runtime.DeployParams{Bundle: b1, Digest: digest(b1), By: "runner-b", At: at})
-			if err != nil || added || d.ID != first.ID {
-				t.Errorf("Deploy with its digest given = %+v, %v, %v; want deployment %d, not new", d, added, err, first.ID)
-			}
 
 			second := deploy(b2, "ci", at.Add(time.Hour), true)
-			if second.ID <= first.ID || second.Digest != digest(b2) {
+			if second.ID <= first.ID || second.Digest != runtime.BundleDigest(b2) {
 				t.Errorf("second deployment %+v, want an ID above %d and b2's digest", second, first.ID)
 			}
 			wantDeployed(t, store, first.ID, second)
 			wantDeployed(t, store, 0, second)
 
 			rollback := deploy(b1, "ci", at.Add(2*time.Hour), true)
-			if rollback.ID <= second.ID || rollback.Digest != digest(b1) {
+			if rollback.ID <= second.ID || rollback.Digest != runtime.BundleDigest(b1) {
 				t.Errorf("rollback %+v, want an ID above %d and b1's digest", rollback, second.ID)
 			}
-			wantDeployed(t, store, second.ID, &runtime.DeployedBundle{ID: rollback.ID, Digest: digest(b1), Bundle: b1, By: "ci", At: at.Add(2 * time.Hour)})
+			wantDeployed(t, store, second.ID, &runtime.DeployedBundle{ID: rollback.ID, Digest: runtime.BundleDigest(b1), Bundle: b1, By: "ci", At: at.Add(2 * time.Hour)})
 
 			if d, err := store.Deployed(ctx, &runtime.DeployedParams{After: rollback.ID}); !errors.Is(err, runtime.ErrNotFound) {
 				t.Errorf("Deployed after the latest = %+v, %v; want ErrNotFound", d, err)
@@ -125,7 +119,7 @@ func TestDeployConcurrent(t *testing.T) {
 				t.Errorf("%d of %d concurrent deploys were new, reporting deployments %v; want 1, all reporting it", added, runners, ids)
 			}
 			d, err := store.Deployed(ctx, &runtime.DeployedParams{})
-			if err != nil || !ids[d.ID] || d.Digest != digest(bundle) {
+			if err != nil || !ids[d.ID] || d.Digest != runtime.BundleDigest(bundle) {
 				t.Errorf("Deployed = %+v, %v; want the one deployment", d, err)
 			}
 		})
@@ -232,10 +226,4 @@ func wantDeployed(t *testing.T, store runtime.Store, after int64, want *runtime.
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Deployed after %d (-want +got):\n%s", after, diff)
 	}
-}
-
-// digest is a bundle's sha256, in hex.
-func digest(b []byte) string {
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
 }

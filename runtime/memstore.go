@@ -445,7 +445,7 @@ func (m *MemoryStore) Stale(_ context.Context, p *StaleParams) ([]string, error)
 func (m *MemoryStore) Deploy(_ context.Context, p *DeployParams) (*DeployedBundle, bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	digest := bundleDigest(p)
+	digest := BundleDigest(p.Bundle)
 	if n := len(m.deploys); n > 0 && m.deploys[n-1].Digest == digest {
 		return m.deployed(n - 1), false, nil
 	}

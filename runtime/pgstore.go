@@ -234,15 +234,7 @@ func (s *PostgresStore) Outbox(ctx context.Context, p *OutboxParams) ([]Action, 
 	if err := s.db.SelectContext(ctx, &rows, pgq.outbox, p.Contact); err != nil {
 		return nil, fmt.Errorf("postgres store: outbox: %w", err)
 	}
-	var out []Action
-	for _, r := range rows {
-		row, err := r.row()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, row.Action)
-	}
-	return out, nil
+	return outboxActions(rows)
 }
 
 // pgRecord is a history row.

@@ -29,7 +29,7 @@ func (r *pgDeployment) bundle() *DeployedBundle {
 // from the read of the latest deployment to the commit, so that two
 // runners deploying one bundle at once record it once.
 func (s *PostgresStore) Deploy(ctx context.Context, p *DeployParams) (*DeployedBundle, bool, error) {
-	digest := bundleDigest(p)
+	digest := BundleDigest(p.Bundle)
 	bundle := p.Bundle
 	if bundle == nil {
 		bundle = []byte{} // an empty bundle, not NULL

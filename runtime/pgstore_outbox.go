@@ -79,15 +79,7 @@ func (s *PostgresStore) LeaseOutbox(ctx context.Context, p *LeaseOutboxParams) (
 		}
 		return int(a.Seq - b.Seq)
 	})
-	out := make([]OutboxRow, 0, len(rows))
-	for _, r := range rows {
-		row, err := r.row()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, row)
-	}
-	return out, nil
+	return outboxRows(rows)
 }
 
 // MarkOutbox implements Store.
@@ -140,15 +132,7 @@ func (s *PostgresStore) ListOutbox(ctx context.Context, p *ListOutboxParams) ([]
 	if err := s.db.SelectContext(ctx, &rows, pgq.listOutbox, p.Status, limit); err != nil {
 		return nil, fmt.Errorf("postgres store: listing the outbox: %w", err)
 	}
-	var out []OutboxRow
-	for _, r := range rows {
-		row, err := r.row()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, row)
-	}
-	return out, nil
+	return outboxRows(rows)
 }
 
 // RetryOutbox implements Store.

@@ -350,15 +350,7 @@ func (s *SQLiteStore) Outbox(ctx context.Context, p *OutboxParams) ([]Action, er
 	if err != nil {
 		return nil, err
 	}
-	var out []Action
-	for _, r := range rows {
-		row, err := r.row()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, row.Action)
-	}
-	return out, nil
+	return outboxActions(rows)
 }
 
 // History implements Store.

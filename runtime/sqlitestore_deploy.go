@@ -35,7 +35,7 @@ func (r *sqliteDeployment) bundle() (*DeployedBundle, error) {
 // the commit, so that two runners deploying one bundle at once record it
 // once.
 func (s *SQLiteStore) Deploy(ctx context.Context, p *DeployParams) (*DeployedBundle, bool, error) {
-	digest := bundleDigest(p)
+	digest := BundleDigest(p.Bundle)
 	bundle := p.Bundle
 	if bundle == nil {
 		bundle = []byte{} // an empty bundle, not NULL

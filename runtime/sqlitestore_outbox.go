@@ -166,15 +166,7 @@ func (s *SQLiteStore) ListOutbox(ctx context.Context, p *ListOutboxParams) ([]Ou
 		sql.Named("status", p.Status), sql.Named("limit", limit)); err != nil {
 		return nil, err
 	}
-	var out []OutboxRow
-	for _, r := range rows {
-		row, err := r.row()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, row)
-	}
-	return out, nil
+	return outboxRows(rows)
 }
 
 // RetryOutbox implements Store.

@@ -303,7 +303,6 @@ type StaleParams struct {
 // DeployParams are the arguments of Store.Deploy.
 type DeployParams struct {
 	Bundle []byte
-	Digest string // of Bundle: sha256 hex, computed by the store when ""
 	By     string // the runner or user that deployed it
 	At     time.Time
 }
@@ -323,13 +322,10 @@ type DeployedBundle struct {
 	At     time.Time
 }
 
-// bundleDigest is the digest a deployment is known by: the sha256 of
-// the bundle, in hex. A given digest is kept.
-func bundleDigest(p *DeployParams) string {
-	if p.Digest != "" {
-		return p.Digest
-	}
-	sum := sha256.Sum256(p.Bundle)
+// BundleDigest is the digest a deployment is known by: the SHA-256 of
+// the bundle, in hex.
+func BundleDigest(bundle []byte) string {
+	sum := sha256.Sum256(bundle)
 	return hex.EncodeToString(sum[:])
 }
 
@@ -417,6 +413,39 @@ func jsonNumbers(v any) any {
 		}
 	}
 	return v
+}
+
+// storeRow is a store's outbox row, as its query reads it.
+type storeRow[R any] interface {
+	*R
+	row() (OutboxRow, error)
+}
+
+// outboxRows decodes a store's outbox rows, in order; nil for none.
+func outboxRows[R any, P storeRow[R]](rows []R) ([]OutboxRow, error) {
+	var out []OutboxRow
+	for i := range rows {
+		row, err := P(&rows[i]).row()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, row)
+	}
+	return out, nil
+}
+
+// outboxActions decodes the actions of a store's outbox rows, in order;
+// nil for none.
+func outboxActions[R any, P storeRow[R]](rows []R) ([]Action, error) {
+	got, err := outboxRows[R, P](rows)
+	if err != nil {
+		return nil, err
+	}
+	var out []Action
+	for _, r := range got {
+		out = append(out, r.Action)
+	}
+	return out, nil
 }
 
 // payloadText is an action's payload as an outbox column holds it: a
