@@ -1,8 +1,10 @@
 package runtime
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"os"
 	"strconv"
 
@@ -22,9 +24,12 @@ type Deployment struct {
 	Bundle   []byte // the bundle it was loaded from, when it was: what a runner deploys to the store
 	journeys map[string]*Journey
 	order    []*Journey
-	earlier  map[string]map[string]*Journey // by name, then version: see WithVersions
-	known    map[string]map[string]bool     // every version WithVersions was given, by name; nil: not called
+	earlier  map[versionKey]*Journey // the earlier versions WithVersions planned
+	known    map[versionKey]bool     // every version WithVersions was given; nil: it was not called
 }
+
+// versionKey names a version of a journey.
+type versionKey struct{ journey, version string }
 
 // Journey is a compiled journey with a program for each condition, and
 // what the engine asks of it on every run, worked out once.
@@ -146,31 +151,49 @@ func (d *Deployment) Journeys() []*Journey { return d.order }
 // naming it: its contacts migrate instead of draining.
 func (d *Deployment) WithVersions(vs []JourneyVersion) (*Deployment, error) {
 	out := *d
-	out.earlier, out.known = map[string]map[string]*Journey{}, map[string]map[string]bool{}
+	out.earlier, out.known = map[versionKey]*Journey{}, map[versionKey]bool{}
 	var errs []error
 	for _, v := range vs {
-		if out.known[v.Journey] == nil {
-			out.known[v.Journey] = map[string]bool{}
-		}
-		out.known[v.Journey][v.Version] = true
-		cur := d.journeys[v.Journey]
-		if cur == nil || v.Version == cur.Version || out.earlier[v.Journey][v.Version] != nil {
+		k := versionKey{v.Journey, v.Version}
+		if out.known[k] {
 			continue
 		}
-		cj, err := compiler.DecodeJourney(v.IR)
-		if err == nil {
-			var j *Journey
-			if j, err = plan(d.Program, cj); err == nil {
-				if out.earlier[v.Journey] == nil {
-					out.earlier[v.Journey] = map[string]*Journey{}
-				}
-				out.earlier[v.Journey][v.Version] = j
-				continue
-			}
+		out.known[k] = true
+		if cur := d.journeys[v.Journey]; cur == nil || v.Version == cur.Version {
+			continue
 		}
-		errs = append(errs, fmt.Errorf("journey %s version %s: %w", v.Journey, v.Version, err))
+		j, err := planIR(d.Program, v.IR)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("journey %s version %s: %w", v.Journey, v.Version, err))
+			continue
+		}
+		out.earlier[k] = j
 	}
 	return &out, errors.Join(errs...)
+}
+
+// planIR plans a journey's IR as the store recorded it.
+func planIR(p *compiler.Program, ir []byte) (*Journey, error) {
+	cj, err := compiler.DecodeJourney(ir)
+	if err != nil {
+		return nil, err
+	}
+	return plan(p, cj)
+}
+
+// RecordedVersions lists the versions the store recorded of the
+// deployment's journeys, each journey's oldest first: what WithVersions
+// takes.
+func RecordedVersions(ctx context.Context, s Store, d *Deployment) ([]JourneyVersion, error) {
+	var out []JourneyVersion
+	for _, j := range d.Journeys() {
+		vs, err := s.Versions(ctx, &VersionsParams{Journey: j.Name})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, vs...)
+	}
+	return out, nil
 }
 
 // Ahead reports whether the contact is enrolled in one of d's journeys
@@ -187,7 +210,7 @@ func (d *Deployment) Ahead(s *ContactState) bool {
 		if en.Status != StatusActive {
 			continue
 		}
-		if j := d.journeys[en.Journey]; j != nil && en.Version != j.Version && !d.known[en.Journey][en.Version] {
+		if j := d.journeys[en.Journey]; j != nil && en.Version != j.Version && !d.known[versionKey{en.Journey, en.Version}] {
 			return true
 		}
 	}
@@ -196,7 +219,31 @@ func (d *Deployment) Ahead(s *ContactState) bool {
 
 // Earlier returns an earlier version of a journey that WithVersions added,
 // or nil.
-func (d *Deployment) Earlier(name, version string) *Journey { return d.earlier[name][version] }
+func (d *Deployment) Earlier(name, version string) *Journey {
+	return d.earlier[versionKey{name, version}]
+}
+
+// Drains returns the earlier version of j that runs en, which started on
+// it, when j drains (`on change drain`) and d holds that version; else nil:
+// en runs on j, migrated to it first if need be.
+func (d *Deployment) Drains(j *Journey, en *Enrollment) *Journey {
+	if en.Version == j.Version || j.OnChange != compiler.OnChangeDrain {
+		return nil
+	}
+	return d.Earlier(j.Name, en.Version)
+}
+
+// migrating lists the journeys whose contacts move to the version in
+// force, rather than drain.
+func (d *Deployment) migrating() iter.Seq[*Journey] {
+	return func(yield func(*Journey) bool) {
+		for _, j := range d.order {
+			if j.OnChange != compiler.OnChangeDrain && !yield(j) {
+				return
+			}
+		}
+	}
+}
 
 // Eval evaluates one of the journey's conditions. vars holds the contact's
 // fields, and `event` where one is in scope; ctx serves the function

@@ -70,10 +70,7 @@ type run struct {
 // Run processes a contact up to now. inputs are those not yet processed;
 // the state is updated in place.
 func (e *Engine) Run(s *ContactState, inputs []Input, now time.Time) *Outcome {
-	r := &run{e: e, s: s, out: &Outcome{}}
-	if s.Attrs == nil {
-		s.Attrs = map[string]any{}
-	}
+	r := e.start(s)
 	start := s.Processed
 	if start.IsZero() || start.After(now) {
 		start = now
@@ -123,6 +120,14 @@ func (e *Engine) Run(s *ContactState, inputs []Input, now time.Time) *Outcome {
 	r.out.Wake = r.wake(now)
 	r.prune(now)
 	return r.out
+}
+
+// start begins a run on a contact's state.
+func (e *Engine) start(s *ContactState) *run {
+	if s.Attrs == nil {
+		s.Attrs = map[string]any{}
+	}
+	return &run{e: e, s: s, out: &Outcome{}}
 }
 
 // History kept in a contact's state, so that it does not grow for ever:
@@ -238,7 +243,7 @@ func setFlag(m map[string]bool, key string, v bool) map[string]bool {
 func (r *run) change(t time.Time, ev *Input) {
 	r.contact, r.loc = nil, nil // the attributes may have changed
 	for _, j := range r.e.Deployment.Journeys() {
-		en := r.s.enrollment(j.Name)
+		en := r.s.Active(j.Name)
 		if en == nil {
 			r.tryEnter(j, t, ev)
 			continue
@@ -260,7 +265,7 @@ func (r *run) change(t time.Time, ev *Input) {
 // time, so that a contact sent back by goto stays until the next change.
 func (r *run) recheck(t time.Time) {
 	for _, j := range r.e.Deployment.Journeys() {
-		en := r.s.enrollment(j.Name)
+		en := r.s.Active(j.Name)
 		if en == nil {
 			r.tryEnter(j, t, nil)
 			continue
@@ -423,7 +428,7 @@ func (r *run) nextTimer() (*Enrollment, *Cursor, time.Time, bool) {
 	var best *Cursor
 	var due time.Time
 	for _, j := range r.e.Deployment.Journeys() {
-		en := r.s.enrollment(j.Name)
+		en := r.s.Active(j.Name)
 		if en == nil {
 			continue
 		}
@@ -474,7 +479,7 @@ func (r *run) wake(now time.Time) time.Time {
 		}
 	}
 	for _, j := range r.e.Deployment.Journeys() {
-		en := r.s.enrollment(j.Name)
+		en := r.s.Active(j.Name)
 		if (en != nil && r.journeyOf(j, en).timedInside) || (en == nil && j.timedEntry && r.mayEnter(j, now.Add(recheck))) {
 			earlier(now.Add(recheck))
 		}

@@ -229,7 +229,7 @@ func (c *runCtx) Opened(t string) bool     { return c.s.Opened[t] }
 func (c *runCtx) Clicked(t string) bool    { return c.s.Clicked[t] }
 func (c *runCtx) HasTag(tag string) bool   { return slices.Contains(tagList(c.s.Attrs["tags"]), tag) }
 func (c *runCtx) InStage(journey, stage string) bool {
-	en := c.s.enrollment(journey)
+	en := c.s.Active(journey)
 	return en != nil && en.Stage == stage
 }
 func (c *runCtx) Count(event string, within time.Duration) int {

@@ -40,7 +40,7 @@ func (r *run) reconcile(t time.Time) bool {
 			continue
 		}
 		j := r.e.Deployment.Journey(en.Journey)
-		if j == nil || en.Version == j.Version || r.journeyOf(j, en) != j {
+		if j == nil || en.Version == j.Version || r.e.Deployment.Drains(j, en) != nil {
 			continue
 		}
 		moved = true
@@ -67,10 +67,7 @@ func (r *run) reconcile(t time.Time) bool {
 // journeyOf is the version of j that runs an enrollment: the one it
 // started on when j drains and the deployment holds it, else j.
 func (r *run) journeyOf(j *Journey, en *Enrollment) *Journey {
-	if en.Version == j.Version || j.OnChange != compiler.OnChangeDrain {
-		return j
-	}
-	if old := r.e.Deployment.Earlier(j.Name, en.Version); old != nil {
+	if old := r.e.Deployment.Drains(j, en); old != nil {
 		return old
 	}
 	return j
@@ -155,10 +152,7 @@ func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 // wakes is brought to the version in force by its next run.
 func WakeStale(ctx context.Context, s Store, d *Deployment, now time.Time, batch int) (int, error) {
 	total := 0
-	for _, j := range d.Journeys() {
-		if j.OnChange == compiler.OnChangeDrain {
-			continue // its contacts stay on their versions
-		}
+	for j := range d.migrating() {
 		for {
 			n, err := s.WakeStale(ctx, &WakeStaleParams{Journey: j.Name, Version: j.Version, Now: now, Limit: batch})
 			total += n
@@ -178,10 +172,7 @@ func WakeStale(ctx context.Context, s Store, d *Deployment, now time.Time, batch
 // reporting 0 does not say so: it skips leased contacts, and a worker
 // running one on an older deployment may set its wake-up later again.
 func Migrated(ctx context.Context, s Store, d *Deployment) (bool, error) {
-	for _, j := range d.Journeys() {
-		if j.OnChange == compiler.OnChangeDrain {
-			continue
-		}
+	for j := range d.migrating() {
 		left, err := s.Stale(ctx, &StaleParams{Journey: j.Name, Version: j.Version, Limit: 1})
 		if err != nil || len(left) > 0 {
 			return false, err
@@ -195,10 +186,7 @@ func Migrated(ctx context.Context, s Store, d *Deployment) (bool, error) {
 // (see reconcile): `journey plan` runs it on a copy of each contact. It
 // changes s.
 func (e *Engine) Migrate(s *ContactState, now time.Time) []Record {
-	r := &run{e: e, s: s, out: &Outcome{}}
-	if s.Attrs == nil {
-		s.Attrs = map[string]any{}
-	}
+	r := e.start(s)
 	r.reconcile(now)
 	return r.out.Records
 }

@@ -41,6 +41,14 @@ func withEarlier(t *testing.T, d *runtime.Deployment, earlier ...*runtime.Deploy
 	return out
 }
 
+// signUp sends a contact's signed_up event at a time.
+func signUp(t *testing.T, store runtime.Store, contact string, at time.Time) {
+	t.Helper()
+	if _, err := store.AddEvent(context.Background(), &runtime.AddEventParams{Contact: contact, ID: "signup-" + contact, Name: "signed_up", At: at}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // versionSim is a simulation whose worker runs the deployment in force,
 // first d, which the test swaps as hot reload does.
 func versionSim(d *runtime.Deployment, store runtime.Store, start time.Time) (*runtime.Sim, *atomic.Pointer[runtime.Deployment]) {
@@ -100,9 +108,7 @@ stage Hotter when score >= 80
 				if err := store.PutContact(ctx, &runtime.PutContactParams{ID: c.id, Attrs: map[string]any{"score": c.score}, At: start}); err != nil {
 					t.Fatal(err)
 				}
-				if _, err := store.AddEvent(ctx, &runtime.AddEventParams{Contact: c.id, ID: c.id + "-signup", Name: "signed_up", At: start}); err != nil {
-					t.Fatal(err)
-				}
+				signUp(t, store, c.id, start)
 			}
 			if err := sim.Advance(ctx, start.Add(36*time.Hour)); err != nil {
 				t.Fatal(err)
@@ -146,9 +152,7 @@ func TestWakeStale(t *testing.T) {
 			start := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 			sim, inForce := versionSim(v1, store, start)
 			for _, id := range []string{"c1", "c2", "c3"} {
-				if _, err := store.AddEvent(ctx, &runtime.AddEventParams{Contact: id, ID: id, Name: "signed_up", At: start}); err != nil {
-					t.Fatal(err)
-				}
+				signUp(t, store, id, start)
 			}
 			deploy := start.Add(36 * time.Hour)
 			if err := sim.Advance(ctx, deploy); err != nil {
@@ -251,9 +255,7 @@ stage A {
 			store := newStore(t)
 			start := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 			sim, inForce := versionSim(v1, store, start)
-			if _, err := store.AddEvent(ctx, &runtime.AddEventParams{Contact: "c", ID: "e1", Name: "signed_up", At: start}); err != nil {
-				t.Fatal(err)
-			}
+			signUp(t, store, "c", start)
 			deploy := start.Add(48 * time.Hour)
 			if err := sim.Advance(ctx, deploy); err != nil {
 				t.Fatal(err)
@@ -292,9 +294,7 @@ func TestDrain(t *testing.T) {
 			store := newStore(t)
 			start := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 			sim, inForce := versionSim(v1, store, start)
-			if _, err := store.AddEvent(ctx, &runtime.AddEventParams{Contact: "old", ID: "e1", Name: "signed_up", At: start}); err != nil {
-				t.Fatal(err)
-			}
+			signUp(t, store, "old", start)
 			deploy := start.Add(36 * time.Hour)
 			if err := sim.Advance(ctx, deploy); err != nil {
 				t.Fatal(err)
@@ -303,9 +303,7 @@ func TestDrain(t *testing.T) {
 			if n, err := runtime.WakeStale(ctx, store, v2, deploy, 100); n != 0 || err != nil {
 				t.Fatalf("WakeStale = %d, %v; want 0: the journey drains", n, err)
 			}
-			if _, err := store.AddEvent(ctx, &runtime.AddEventParams{Contact: "new", ID: "e2", Name: "signed_up", At: deploy}); err != nil {
-				t.Fatal(err)
-			}
+			signUp(t, store, "new", deploy)
 			if err := sim.Advance(ctx, start.Add(10*24*time.Hour)); err != nil {
 				t.Fatal(err)
 			}
@@ -339,9 +337,7 @@ func TestAheadLeftAlone(t *testing.T) {
 			store := newStore(t)
 			start := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 			sim := runtime.NewSim(v2, store, start)
-			if _, err := store.AddEvent(ctx, &runtime.AddEventParams{Contact: "c", ID: "e1", Name: "signed_up", At: start}); err != nil {
-				t.Fatal(err)
-			}
+			signUp(t, store, "c", start)
 			if err := sim.Advance(ctx, start); err != nil {
 				t.Fatal(err)
 			}

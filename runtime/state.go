@@ -148,8 +148,8 @@ type Record struct {
 	Detail  string    `json:"detail,omitempty"`
 }
 
-// enrollment returns the contact's active enrollment in a journey, or nil.
-func (s *ContactState) enrollment(journey string) *Enrollment {
+// Active returns the contact's active enrollment in a journey, or nil.
+func (s *ContactState) Active(journey string) *Enrollment {
 	for _, e := range s.Enrollments {
 		if e.Journey == journey && e.Status == StatusActive {
 			return e

@@ -478,15 +478,14 @@ type position struct{ stage, next string }
 // of its stage's timeline, or "" for either.
 func livePosition(t *testing.T, store runtime.Store, id string) (p position) {
 	t.Helper()
-	for _, en := range liveContact(t, store, id).Enrollments {
-		if en.Status != runtime.StatusActive {
-			continue
-		}
-		p.stage = en.Stage
-		for _, c := range en.Cursors {
-			if c.Block == en.Stage {
-				p.next = c.Next
-			}
+	en := liveContact(t, store, id).Active("onboard")
+	if en == nil {
+		return p
+	}
+	p.stage = en.Stage
+	for _, c := range en.Cursors {
+		if c.Block == en.Stage {
+			p.next = c.Next
 		}
 	}
 	return p

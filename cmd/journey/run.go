@@ -101,8 +101,7 @@ func (c *runCmd) run(e *env) {
 	if !ok {
 		return
 	}
-	inForce := new(atomic.Pointer[runtime.Deployment])
-	inForce.Store(d)
+	inForce := new(atomic.Pointer[runtime.Deployment]) // serve.Run fills it
 	cfg := serve.Config{
 		Name: serve.DefaultName(), Deployment: d, Current: watch.Current, Follow: c.Follow, Verify: verify, InForce: inForce,
 		Store: store, Workers: c.Workers, Listen: c.Listen, Logger: logger, Stats: stats,

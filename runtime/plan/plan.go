@@ -108,71 +108,31 @@ func Make(ctx context.Context, o Options) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	var recorded []runtime.JourneyVersion
-	for _, j := range o.Deployment.Journeys() {
-		vs, err := o.Store.Versions(ctx, &runtime.VersionsParams{Journey: j.Name})
-		if err != nil {
-			return nil, err
-		}
-		recorded = append(recorded, vs...)
+	recorded, err := runtime.RecordedVersions(ctx, o.Store, o.Deployment)
+	if err != nil {
+		return nil, err
 	}
 	d, err := o.Deployment.WithVersions(recorded)
 	if err != nil {
 		p.Errors = strings.Split(err.Error(), "\n")
 	}
-	eng := &runtime.Engine{Deployment: d}
 	for _, j := range d.Journeys() {
 		jp := &JourneyPlan{Journey: j.Name, Version: j.Version, OnChange: Migrate, byCase: caseTotals{}, examples: o.Examples}
 		if j.OnChange == compiler.OnChangeDrain {
 			jp.OnChange = Drain
 		}
-		known := map[string]bool{}
-		for _, v := range recorded {
-			if v.Journey == j.Name {
-				known[v.Version] = true
-			}
-		}
-		jp.New = len(known) == 0
-		froms := map[string]*From{}
-		after := ""
-		for {
-			ids, err := o.Store.Stale(ctx, &runtime.StaleParams{Journey: j.Name, Version: j.Version, After: after, Limit: 500})
-			if err != nil {
-				return nil, err
-			}
-			for _, id := range ids {
-				s, err := o.Store.Contact(ctx, id)
-				if err != nil {
-					return nil, fmt.Errorf("contact %s: %w", id, err)
-				}
-				en := active(s, j.Name)
-				if en == nil || en.Version == j.Version {
-					continue // changed since it was listed
-				}
-				f := froms[en.Version]
-				if f == nil {
-					f = &From{Version: en.Version}
-					froms[en.Version] = f
-				}
-				f.Contacts++
-				stage := en.Stage
-				if jp.OnChange == Drain && d.Earlier(j.Name, en.Version) != nil {
-					jp.add(caseKey{stage: stage, kind: Drain, to: en.Version}, id)
-					continue
-				}
-				jp.count(eng.Migrate(s, o.Now), map[string]string{id: stage})
-			}
-			if len(ids) < 500 {
-				break
-			}
-			after = ids[len(ids)-1]
+		latest := latestVersion(recorded, j.Name)
+		jp.New = latest == ""
+		froms, err := jp.contacts(ctx, o, d, j)
+		if err != nil {
+			return nil, err
 		}
 		// The version in force in the store, when no contact is on it:
 		// the diff still shows. Without a deployment in force, the last
 		// version recorded.
 		cur, ok := inForce[j.Name]
 		if !ok {
-			cur = latestVersion(recorded, j.Name)
+			cur = latest
 		}
 		if cur != "" && cur != j.Version && froms[cur] == nil {
 			froms[cur] = &From{Version: cur}
@@ -195,14 +155,44 @@ func Make(ctx context.Context, o Options) (*Plan, error) {
 	return p, nil
 }
 
-// active is the contact's active enrollment in a journey, or nil.
-func active(s *runtime.ContactState, journey string) *runtime.Enrollment {
-	for _, en := range s.Enrollments {
-		if en.Journey == journey && en.Status == runtime.StatusActive {
-			return en
+// contacts counts the cases of the contacts enrolled in j under another
+// version, page by page, and returns those versions.
+func (jp *JourneyPlan) contacts(ctx context.Context, o Options, d *runtime.Deployment, j *runtime.Journey) (map[string]*From, error) {
+	const page = 500
+	eng := &runtime.Engine{Deployment: d}
+	froms := map[string]*From{}
+	for after := ""; ; {
+		ids, err := o.Store.Stale(ctx, &runtime.StaleParams{Journey: j.Name, Version: j.Version, After: after, Limit: page})
+		if err != nil {
+			return nil, err
 		}
+		for _, id := range ids {
+			s, err := o.Store.Contact(ctx, id)
+			if err != nil {
+				return nil, fmt.Errorf("contact %s: %w", id, err)
+			}
+			en := s.Active(j.Name)
+			if en == nil || en.Version == j.Version {
+				continue // changed since it was listed
+			}
+			f := froms[en.Version]
+			if f == nil {
+				f = &From{Version: en.Version}
+				froms[en.Version] = f
+			}
+			f.Contacts++
+			stage := en.Stage // before the migration moves it
+			if d.Drains(j, en) != nil {
+				jp.add(caseKey{stage: stage, kind: Drain, to: en.Version}, id)
+				continue
+			}
+			jp.count(eng.Migrate(s, o.Now), map[string]string{id: stage})
+		}
+		if len(ids) < page {
+			return froms, nil
+		}
+		after = ids[len(ids)-1]
 	}
-	return nil
 }
 
 // latestVersion is the journey's last recorded version, or "".

@@ -2,8 +2,7 @@ package serve
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
+	"errors"
 	"time"
 
 	"github.com/journeylang/journey/runtime"
@@ -55,8 +54,7 @@ func (f *follower) run(ctx context.Context) {
 			return
 		case <-tick.C:
 		}
-		own := f.cfg.Current()
-		if time.Since(last) >= poll || (own != f.published && own != nil && len(own.Bundle) > 0 && !f.cfg.Follow) {
+		if time.Since(last) >= poll || f.unpublished(f.cfg.Current()) {
 			last = time.Now()
 			f.step(ctx)
 		}
@@ -70,7 +68,7 @@ func (f *follower) step(ctx context.Context) {
 	if own == nil {
 		return
 	}
-	if !cfg.Follow && own != f.published && len(own.Bundle) > 0 {
+	if f.unpublished(own) {
 		_, fresh, err := cfg.Store.Deploy(ctx, &runtime.DeployParams{Bundle: own.Bundle, By: cfg.Name, At: cfg.Clock()})
 		switch {
 		case err != nil && ctx.Err() == nil:
@@ -78,7 +76,7 @@ func (f *follower) step(ctx context.Context) {
 		case err == nil:
 			f.published = own
 			if fresh {
-				cfg.Logger.Info("deployed", "digest", digest(own.Bundle))
+				cfg.Logger.Info("deployed", "digest", runtime.BundleDigest(own.Bundle))
 			}
 		}
 	}
@@ -86,7 +84,7 @@ func (f *follower) step(ctx context.Context) {
 	switch {
 	case err == nil:
 		d := own
-		if db.Digest != digest(own.Bundle) {
+		if db.Digest != runtime.BundleDigest(own.Bundle) {
 			if d, err = runtime.Load(db.Bundle, cfg.Verify); err != nil {
 				cfg.Logger.Error("the deployment in force does not load here; this runner keeps the one it runs", "deployment", db.ID, "by", db.By, "error", err)
 				f.id = db.ID // not tried again
@@ -97,19 +95,25 @@ func (f *follower) step(ctx context.Context) {
 			f.id = db.ID
 			cfg.Logger.Info("in force", "deployment", db.ID, "by", db.By, "journeys", len(d.Journeys()))
 		}
-	case err != runtime.ErrNotFound:
+	case !errors.Is(err, runtime.ErrNotFound):
 		if ctx.Err() == nil {
 			cfg.Logger.Warn("reading the deployment in force", "error", err)
 		}
 	case f.id == 0 && f.inForce != own:
 		f.adopt(ctx, own) // the store has none: one without a bundle, or deploying failed
 	}
-	if cfg.InForce.Load() == nil {
+	if f.inForce == nil {
 		f.adopt(ctx, own) // what the store has does not load, or cannot be read
 	}
 	if !f.woken {
 		f.wake(ctx)
 	}
+}
+
+// unpublished reports whether own, the runner's deployment, is one to
+// deploy that it has not deployed yet.
+func (f *follower) unpublished(own *runtime.Deployment) bool {
+	return !f.cfg.Follow && own != nil && own != f.published && len(own.Bundle) > 0
 }
 
 // adopt puts d in force, and reports whether it could: its versions are
@@ -130,16 +134,12 @@ func (f *follower) adopt(ctx context.Context, d *runtime.Deployment) bool {
 		}
 		return false // tried again next poll
 	}
-	var earlier []runtime.JourneyVersion
-	for _, j := range d.Journeys() {
-		vs, err := cfg.Store.Versions(ctx, &runtime.VersionsParams{Journey: j.Name})
-		if err != nil {
-			if ctx.Err() == nil {
-				cfg.Logger.Warn("reading journey versions", "error", err)
-			}
-			return false
+	earlier, err := runtime.RecordedVersions(ctx, cfg.Store, d)
+	if err != nil {
+		if ctx.Err() == nil {
+			cfg.Logger.Warn("reading journey versions", "error", err)
 		}
-		earlier = append(earlier, vs...)
+		return false
 	}
 	full, err := d.WithVersions(earlier)
 	if err != nil {
@@ -169,10 +169,4 @@ func (f *follower) wake(ctx context.Context) {
 	if err != nil && ctx.Err() == nil {
 		cfg.Logger.Warn("waking contacts for the version in force", "error", err)
 	}
-}
-
-// digest is a bundle's SHA-256 in hex, as the store keeps it.
-func digest(b []byte) string {
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
 }

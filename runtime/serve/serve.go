@@ -42,7 +42,8 @@ type Config struct {
 	// signature); the runner keeps its deployment when one is refused.
 	Verify compiler.ReadOptions
 	// InForce, when set, receives the deployment in force each time it
-	// changes (the API and the dispatcher read it).
+	// changes (the API and the dispatcher read it); Deployment until the
+	// runner has read the store's.
 	InForce *atomic.Pointer[runtime.Deployment]
 	Store   runtime.Store
 	Workers int           // worker goroutines; 2 when 0
@@ -98,6 +99,7 @@ func Run(ctx context.Context, cfg Config) error {
 	if cfg.InForce == nil {
 		cfg.InForce = new(atomic.Pointer[runtime.Deployment])
 	}
+	cfg.InForce.CompareAndSwap(nil, cfg.Deployment) // never nil for its readers
 	f := &follower{cfg: &cfg}
 	f.step(ctx) // so that the workers start on the deployment in force
 	m := newMetrics(newStatsCache(cfg.Stats, cfg.Clock, cfg.Logger))
