@@ -7,6 +7,7 @@ import (
 	"iter"
 	"os"
 	"strconv"
+	"time"
 
 	"github.com/google/cel-go/cel"
 	celast "github.com/google/cel-go/common/ast"
@@ -22,11 +23,23 @@ type Deployment struct {
 	Manifest compiler.Manifest
 	Program  *compiler.Program
 	Bundle   []byte // the bundle it was loaded from, when it was: what a runner deploys to the store
+	Budget   SendBudget
 	journeys map[string]*Journey
 	order    []*Journey
 	earlier  map[versionKey]*Journey // the earlier versions WithVersions planned
 	known    map[versionKey]bool     // every version WithVersions was given; nil: it was not called
 }
+
+// SendBudget is the workspace's send budget (rule 11): at most Sends sends
+// to one contact in any period of Per, over all its journeys; a send beyond
+// it is skipped and recorded over_budget. Sends 0 is no budget.
+type SendBudget struct {
+	Sends int
+	Per   time.Duration
+}
+
+// DefaultBudget is the send budget of a workspace that declares none.
+var DefaultBudget = SendBudget{Sends: 20, Per: 24 * time.Hour}
 
 // versionKey names a version of a journey.
 type versionKey struct{ journey, version string }
@@ -36,6 +49,7 @@ type versionKey struct{ journey, version string }
 type Journey struct {
 	*compiler.Journey
 	programs    map[*compiler.Cond]cel.Program
+	costLimit   uint64                      // the cost beyond which an evaluation stops (cel.CostLimit)
 	blocks      map[string][]*compiler.Step // by block identity: stage name, or step identity and branch
 	order       map[string]int              // step identity → position in written order
 	condEntries []condEntry                 // the entries without an event (`entry when EXPR`), in order
@@ -82,7 +96,7 @@ func Load(data []byte, opts compiler.ReadOptions) (*Deployment, error) {
 // NewDeployment plans the conditions of a compiled program: for `journey
 // test` and other callers that compiled it themselves.
 func NewDeployment(p *compiler.Program) (*Deployment, error) {
-	d := &Deployment{Program: p, journeys: map[string]*Journey{}}
+	d := &Deployment{Program: p, Budget: DefaultBudget, journeys: map[string]*Journey{}}
 	for _, cj := range p.Journeys {
 		j, err := plan(p, cj)
 		if err != nil {
@@ -94,17 +108,23 @@ func NewDeployment(p *compiler.Program) (*Deployment, error) {
 	return d, nil
 }
 
+// costLimit bounds the cost of every evaluation, as the checker bounds
+// every condition's estimated cost: a condition the checker let through
+// stays under it unless a list or map is far longer than the estimate
+// assumed; one that goes over halts its journey for the contact.
+const costLimit = 1_000_000
+
 // plan plans the conditions of one journey with the program's
 // environment, and indexes what the engine asks of it.
 func plan(p *compiler.Program, cj *compiler.Journey) (*Journey, error) {
-	j := &Journey{Journey: cj, programs: map[*compiler.Cond]cel.Program{}, blocks: blocks(cj), order: map[string]int{}}
+	j := &Journey{Journey: cj, programs: map[*compiler.Cond]cel.Program{}, costLimit: costLimit, blocks: blocks(cj), order: map[string]int{}}
 	timed := map[*compiler.Cond]bool{}
 	for _, c := range cj.Conditions() {
 		ast, err := c.AST()
 		if err != nil {
 			return nil, err
 		}
-		prg, err := p.Env(c.Event).Program(ast)
+		prg, err := p.Env(c.Event).Program(ast, cel.CostLimit(j.costLimit))
 		if err != nil {
 			return nil, fmt.Errorf("%s: journey %s: the condition %q does not plan: %w", c.Source, cj.Name, c.Text, err)
 		}

@@ -41,6 +41,7 @@ type Engine struct {
 	Deployment *Deployment
 	Location   *time.Location // the time zone of a contact without a valid `timezone`; UTC when nil
 	Recheck    time.Duration  // how soon a time-dependent condition is noticed; 1h when 0
+	MaxSteps   int            // steps of one journey in one run before the journey is halted for the contact; MaxSteps when 0
 }
 
 // Outcome is what one run produced.
@@ -50,15 +51,18 @@ type Outcome struct {
 	Wake    time.Time // the next time the contact needs a run; zero when only a new input can change anything
 }
 
-// maxSteps bounds the work of one run, so that a journey that loops
-// (goto back and forth with no delay) cannot stall a worker.
-const maxSteps = 10000
+// MaxSteps bounds the steps one journey may take in one run: a journey
+// that loops (goto back and forth with no delay, which the checker
+// refuses, in a bundle made without it) is halted for the contact when it
+// reaches the bound, rather than stalling a worker; the contact's other
+// journeys and its inputs go on.
+const MaxSteps = 10000
 
 type run struct {
 	e     *Engine
 	s     *ContactState
 	out   *Outcome
-	steps int
+	steps map[string]int // by journey: the steps taken in this run
 
 	// The contact as conditions see it, worked out when first needed and
 	// again after each change (see change): most runs evaluate many
@@ -68,13 +72,14 @@ type run struct {
 }
 
 // Run processes a contact up to now. inputs are those not yet processed;
-// the state is updated in place.
+// Run takes every one of them. The state is updated in place.
 func (e *Engine) Run(s *ContactState, inputs []Input, now time.Time) *Outcome {
 	r := e.start(s)
 	start := s.Processed
 	if start.IsZero() || start.After(now) {
 		start = now
 	}
+	r.releaseChanged(now)
 	if r.reconcile(now) {
 		start = now // the new version is in force from now on
 	}
@@ -86,8 +91,7 @@ func (e *Engine) Run(s *ContactState, inputs []Input, now time.Time) *Outcome {
 		return ins[a].Seq < ins[b].Seq
 	})
 	i := 0
-	for r.steps < maxSteps {
-		r.steps++
+	for {
 		var inAt time.Time
 		hasIn := i < len(ins)
 		if hasIn {
@@ -109,8 +113,13 @@ func (e *Engine) Run(s *ContactState, inputs []Input, now time.Time) *Outcome {
 			if at.Before(start) {
 				at = start
 			}
-			r.fire(en, cur, at)
 			start = at
+			if r.steps[en.Journey]++; r.steps[en.Journey] > r.e.maxSteps() {
+				r.halt(r.e.Deployment.Journey(en.Journey), at, cursorStep(cur),
+					fmt.Sprintf("more than %d steps in one run: a loop with no wait", r.e.maxSteps()))
+				continue
+			}
+			r.fire(en, cur, at)
 			continue
 		}
 		break
@@ -127,7 +136,14 @@ func (e *Engine) start(s *ContactState) *run {
 	if s.Attrs == nil {
 		s.Attrs = map[string]any{}
 	}
-	return &run{e: e, s: s, out: &Outcome{}}
+	return &run{e: e, s: s, out: &Outcome{}, steps: map[string]int{}}
+}
+
+func (e *Engine) maxSteps() int {
+	if e.MaxSteps > 0 {
+		return e.MaxSteps
+	}
+	return MaxSteps
 }
 
 // History kept in a contact's state, so that it does not grow for ever:
@@ -201,6 +217,8 @@ func (r *run) input(in *Input, t time.Time) {
 			}
 		}
 		r.change(t, in)
+	case InputRelease:
+		r.release(t, in.Name, "operator")
 	}
 }
 
@@ -242,7 +260,7 @@ func setFlag(m map[string]bool, key string, v bool) map[string]bool {
 // the event that arrived, or nil for an update.
 func (r *run) change(t time.Time, ev *Input) {
 	r.contact, r.loc = nil, nil // the attributes may have changed
-	for _, j := range r.e.Deployment.Journeys() {
+	for j := range r.running() {
 		en := r.s.Active(j.Name)
 		if en == nil {
 			r.tryEnter(j, t, ev)
@@ -264,7 +282,7 @@ func (r *run) change(t time.Time, ev *Input) {
 // goals and exits, and only the stage triggers and entries that depend on
 // time, so that a contact sent back by goto stays until the next change.
 func (r *run) recheck(t time.Time) {
-	for _, j := range r.e.Deployment.Journeys() {
+	for j := range r.running() {
 		en := r.s.Active(j.Name)
 		if en == nil {
 			r.tryEnter(j, t, nil)
@@ -427,7 +445,7 @@ func (r *run) nextTimer() (*Enrollment, *Cursor, time.Time, bool) {
 	var bestEn *Enrollment
 	var best *Cursor
 	var due time.Time
-	for _, j := range r.e.Deployment.Journeys() {
+	for j := range r.running() {
 		en := r.s.Active(j.Name)
 		if en == nil {
 			continue
@@ -478,7 +496,7 @@ func (r *run) wake(now time.Time) time.Time {
 			next = t
 		}
 	}
-	for _, j := range r.e.Deployment.Journeys() {
+	for j := range r.running() {
 		en := r.s.Active(j.Name)
 		if (en != nil && r.journeyOf(j, en).timedInside) || (en == nil && j.timedEntry && r.mayEnter(j, now.Add(recheck))) {
 			earlier(now.Add(recheck))
@@ -493,9 +511,14 @@ func (r *run) wake(now time.Time) time.Time {
 	return next
 }
 
-// record adds a line to the history.
+// record adds a line to the history; en is nil for a journey the contact
+// is not in.
 func (r *run) record(j *Journey, en *Enrollment, t time.Time, kind, step, detail string) {
-	r.out.Records = append(r.out.Records, Record{At: t, Contact: r.s.ID, Journey: j.Name, Entry: en.Entry, Kind: kind, Step: step, Detail: detail})
+	entry := 0
+	if en != nil {
+		entry = en.Entry
+	}
+	r.out.Records = append(r.out.Records, Record{At: t, Contact: r.s.ID, Journey: j.Name, Entry: entry, Kind: kind, Step: step, Detail: detail})
 }
 
 // act adds an action for the outbox, keyed by the step's occurrence.

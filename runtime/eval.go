@@ -5,6 +5,7 @@ package runtime
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -22,8 +23,9 @@ import (
 
 // holds evaluates a condition; one that cannot be evaluated (a field the
 // contact lacks, say) does not hold.
+// A condition of a halted journey holds no longer.
 func (r *run) holds(j *Journey, c *compiler.Cond, t time.Time, ev *EventIn) bool {
-	out, err := j.eval(c, r.vars(t, ev))
+	out, err := r.eval(j, c, t, ev)
 	if err != nil {
 		return false
 	}
@@ -33,11 +35,28 @@ func (r *run) holds(j *Journey, c *compiler.Cond, t time.Time, ev *EventIn) bool
 
 // value evaluates the value of a `set` as a plain Go value.
 func (r *run) value(j *Journey, c *compiler.Cond, t time.Time, ev *EventIn) (any, error) {
-	out, err := j.eval(c, r.vars(t, ev))
+	out, err := r.eval(j, c, t, ev)
 	if err != nil {
 		return nil, err
 	}
 	return Native(out)
+}
+
+// errHalted is the error of an evaluation in a halted journey.
+var errHalted = errors.New("the journey is halted")
+
+// eval evaluates a condition of a journey at t; one that goes over its
+// cost limit halts the journey for the contact.
+func (r *run) eval(j *Journey, c *compiler.Cond, t time.Time, ev *EventIn) (ref.Val, error) {
+	if r.halted(j) {
+		return nil, errHalted
+	}
+	out, err := j.eval(c, r.vars(t, ev))
+	if cancelled := (interpreter.EvalCancelledError{}); errors.As(err, &cancelled) && cancelled.Cause == interpreter.CostLimitExceeded {
+		r.halt(j, t, c.Source.String(), fmt.Sprintf("the condition %q went over its cost limit (%d)", c.Text, j.costLimit))
+		return nil, errHalted
+	}
+	return out, err
 }
 
 // vars are the variables of a condition at time t: the contact's fields,

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -92,6 +93,17 @@ func (m *MemoryStore) AddEvent(_ context.Context, p *AddEventParams) (bool, erro
 	return true, nil
 }
 
+// Release implements Store.
+func (m *MemoryStore) Release(_ context.Context, p *ReleaseParams) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.contacts[p.Contact] == nil {
+		return ErrNotFound
+	}
+	m.queue(p.Contact, Input{Kind: InputRelease, Name: p.Journey, At: p.At})
+	return nil
+}
+
 // Claim implements Store.
 func (m *MemoryStore) Claim(_ context.Context, p *ClaimParams) ([]*Work, error) {
 	m.mu.Lock()
@@ -120,7 +132,7 @@ func (m *MemoryStore) Claim(_ context.Context, p *ClaimParams) ([]*Work, error) 
 		if err := json.Unmarshal(c.state, &s); err != nil {
 			return nil, err
 		}
-		out = append(out, &Work{State: &s, Inputs: append([]Input(nil), c.inputs...), Rev: c.rev, Due: c.wake})
+		out = append(out, &Work{State: &s, Inputs: slices.Clone(c.inputs[:min(len(c.inputs), p.inputs())]), Rev: c.rev, Due: c.wake})
 	}
 	return out, nil
 }

@@ -158,6 +158,15 @@ func (s *PostgresStore) AddEvent(ctx context.Context, p *AddEventParams) (bool, 
 	return s.intake(ctx, p.Contact, p.ID, &pgInput{kind: InputEvent, eventID: p.ID, name: p.Name, payload: payload, at: p.At})
 }
 
+// Release implements Store.
+func (s *PostgresStore) Release(ctx context.Context, p *ReleaseParams) error {
+	if _, err := s.Contact(ctx, p.Contact); err != nil {
+		return err // contacts are never deleted: one found stays
+	}
+	_, err := s.intake(ctx, p.Contact, "", &pgInput{kind: InputRelease, name: p.Journey, at: p.At})
+	return err
+}
+
 // pgInput is an input on its way into the inputs table.
 type pgInput struct {
 	kind, eventID, name string

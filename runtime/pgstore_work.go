@@ -77,7 +77,7 @@ func (s *PostgresStore) Claim(ctx context.Context, p *ClaimParams) ([]*Work, err
 	}
 
 	var inputs []pgInputRow
-	if err := s.db.SelectContext(ctx, &inputs, pgq.claimedInputs, pgArray(ids)); err != nil {
+	if err := s.db.SelectContext(ctx, &inputs, pgq.claimedInputs, pgArray(ids), p.inputs()); err != nil {
 		return nil, fmt.Errorf("postgres store: claimed inputs: %w", err)
 	}
 	for _, r := range inputs {

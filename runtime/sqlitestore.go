@@ -283,6 +283,16 @@ func (s *SQLiteStore) AddEvent(ctx context.Context, p *AddEventParams) (bool, er
 	return added && err == nil, err
 }
 
+// Release implements Store.
+func (s *SQLiteStore) Release(ctx context.Context, p *ReleaseParams) error {
+	if _, err := s.Contact(ctx, p.Contact); err != nil {
+		return err // contacts are never deleted: one found stays
+	}
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		return s.queue(ctx, tx, p.Contact, InputRelease, nil, sqliteText(p.Journey), nil, nil, p.At)
+	})
+}
+
 // queue creates the contact if need be, adds an input, and wakes the
 // contact at the input's time unless it is due earlier.
 func (s *SQLiteStore) queue(ctx context.Context, tx *sqlx.Tx, id, kind string, eventID, name, payload, attrs any, at time.Time) error {

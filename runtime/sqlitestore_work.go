@@ -55,7 +55,7 @@ func (s *SQLiteStore) Claim(ctx context.Context, p *ClaimParams) ([]*Work, error
 			return strings.Compare(a.ID, b.ID)
 		})
 		for _, c := range claimed {
-			w, err := s.work(ctx, tx, c.ID)
+			w, err := s.work(ctx, tx, c.ID, p.inputs())
 			if err != nil {
 				return err
 			}
@@ -72,8 +72,8 @@ func (s *SQLiteStore) Claim(ctx context.Context, p *ClaimParams) ([]*Work, error
 	return out, nil
 }
 
-// work reads a claimed contact's state and pending inputs.
-func (s *SQLiteStore) work(ctx context.Context, tx *sqlx.Tx, id string) (*Work, error) {
+// work reads a claimed contact's state and its first limit pending inputs.
+func (s *SQLiteStore) work(ctx context.Context, tx *sqlx.Tx, id string, limit int) (*Work, error) {
 	var row struct {
 		State string `db:"state"`
 		Rev   int64  `db:"rev"`
@@ -86,7 +86,7 @@ func (s *SQLiteStore) work(ctx context.Context, tx *sqlx.Tx, id string) (*Work, 
 		return nil, fmt.Errorf("contact %s: %w", id, err)
 	}
 	var rows []sqliteInput
-	if err := s.stmt(ctx, tx, "inputs_list").SelectContext(ctx, &rows, sql.Named("contact_id", id)); err != nil {
+	if err := s.stmt(ctx, tx, "inputs_list").SelectContext(ctx, &rows, sql.Named("contact_id", id), sql.Named("limit", limit)); err != nil {
 		return nil, err
 	}
 	for _, r := range rows {

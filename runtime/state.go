@@ -18,7 +18,22 @@ type ContactState struct {
 	Clicked     map[string]bool        `json:"clicked,omitempty"`     // templates whose emails were clicked
 	Sends       map[string][]time.Time `json:"sends,omitempty"`       // send times by journey, for caps
 	EntryHeld   map[string]bool        `json:"entry_held,omitempty"`  // condition entries ("journey#i") that held at their last check
+	Budget      []time.Time            `json:"budget,omitempty"`      // the sends within the send budget's period, for the budget
+	Halted      map[string]*Halt       `json:"halted,omitempty"`      // by journey: the journeys the engine stopped running for this contact
 	Processed   time.Time              `json:"processed"`             // the last time the engine ran for this contact
+}
+
+// Halt is why the engine stopped running a journey for a contact (rule
+// 11): a run took more steps in the journey than the engine allows, or one
+// of its conditions went over its cost. While halted, the journey is left
+// as it is for the contact: no entry, no condition, no step. A new version
+// of the journey, or an operator's release (an InputRelease), ends the
+// halt.
+type Halt struct {
+	Version string    `json:"version"`        // the version of the journey that was halted
+	At      time.Time `json:"at"`             // when
+	Step    string    `json:"step,omitempty"` // the step that was due, or the condition's position
+	Reason  string    `json:"reason"`         // what went over its bound
 }
 
 // EventMark is an event in a contact's history.
@@ -76,8 +91,9 @@ type EventIn struct {
 
 // Input kinds.
 const (
-	InputEvent  = "event"
-	InputUpdate = "update"
+	InputEvent   = "event"
+	InputUpdate  = "update"
+	InputRelease = "release" // an operator's release of halted journeys: Name, or every one when ""
 )
 
 // Input is a change to a contact, taken in the order of its time: an event,
@@ -129,6 +145,10 @@ const (
 	RecMatched    = "matched"  // a wait's event arrived
 	RecTimedOut   = "timedout" // a wait's deadline passed
 	RecFailed     = "failed"   // a condition or value could not be evaluated
+	// Rule 11: nothing runs away.
+	RecHalted     = "halted"      // the engine stopped running the journey: detail why
+	RecReleased   = "released"    // a halt ended: detail "new version" or "operator"
+	RecOverBudget = "over_budget" // a send skipped: the contact had its send budget's sends
 	// Migration to a new version of the journey (DESIGN.md rule 10).
 	RecMigrated    = "migrated"    // the enrollment moved to the version in force: detail "OLD → NEW"
 	RecCancelled   = "cancelled"   // a pending step (or a wait in progress) the new version no longer has

@@ -31,7 +31,12 @@ type Store interface {
 	// wakes it. An event whose ID was seen before is ignored: it reports
 	// false.
 	AddEvent(ctx context.Context, p *AddEventParams) (bool, error)
-	// Claim leases up to Limit contacts whose wake-up is due at Now.
+	// Release queues an operator's release of a contact's halted journeys
+	// (an InputRelease), and wakes the contact; ErrNotFound for a contact
+	// the store does not know.
+	Release(ctx context.Context, p *ReleaseParams) error
+	// Claim leases up to Limit contacts whose wake-up is due at Now, each
+	// with its first Inputs pending inputs.
 	Claim(ctx context.Context, p *ClaimParams) ([]*Work, error)
 	// Complete commits claimed work and releases its leases, in one
 	// transaction. Work whose lease was lost is left out, and reported.
@@ -129,12 +134,32 @@ type AddEventParams struct {
 	At      time.Time
 }
 
+// ReleaseParams are the arguments of Store.Release.
+type ReleaseParams struct {
+	Contact string
+	Journey string // the journey to release; "" for every halted one
+	At      time.Time
+}
+
 // ClaimParams are the arguments of Store.Claim.
 type ClaimParams struct {
 	Now    time.Time
 	Limit  int
 	Worker string
 	Lease  time.Duration // how long the claim holds before another worker may take the contact
+	Inputs int           // the most pending inputs of one contact to claim, the first in order of arrival; MaxInputs when 0
+}
+
+// MaxInputs is how many pending inputs of one contact a claim takes by
+// default: a contact with more is due again at once, and its next run
+// takes the next ones.
+const MaxInputs = 1000
+
+func (p *ClaimParams) inputs() int {
+	if p.Inputs > 0 {
+		return p.Inputs
+	}
+	return MaxInputs
 }
 
 // Work is a claimed contact: its state, its pending inputs in order of

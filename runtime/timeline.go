@@ -3,6 +3,7 @@ package runtime
 // Running the steps of a timeline: one due cursor at a time.
 
 import (
+	"errors"
 	"hash/fnv"
 	"slices"
 	"strings"
@@ -15,7 +16,7 @@ import (
 // cursor's next step.
 func (r *run) fire(en *Enrollment, c *Cursor, t time.Time) {
 	j := r.journeyOf(r.e.Deployment.Journey(en.Journey), en)
-	if r.checkEnd(j, en, t) {
+	if r.checkEnd(j, en, t) || r.halted(j) {
 		return
 	}
 	if c.Wait != "" {
@@ -58,10 +59,11 @@ func (r *run) removeCursor(en *Enrollment, c *Cursor) {
 	en.Cursors = slices.DeleteFunc(en.Cursors, func(x *Cursor) bool { return x == c })
 }
 
-// sendable applies suppression, the window and the cap to a due send. It
-// reports false when the send is held for the window; a suppressed or
-// capped send is recorded, and the cursor moves on past it. A send it lets
-// through counts towards the cap.
+// sendable applies suppression, the window, the cap and the send budget
+// to a due send. It reports false when the send is held for the window (or
+// its journey halted while suppression was checked); a suppressed, capped
+// or over-budget send is recorded, and the cursor moves on past it. A send
+// it lets through counts towards the cap and the budget.
 func (r *run) sendable(j *Journey, en *Enrollment, c *Cursor, st *compiler.Step, t time.Time) bool {
 	for _, s := range j.Suppress {
 		if r.holds(j, s, t, nil) {
@@ -69,6 +71,9 @@ func (r *run) sendable(j *Journey, en *Enrollment, c *Cursor, st *compiler.Step,
 			r.advance(j, en, c)
 			return false
 		}
+	}
+	if r.halted(j) {
+		return false
 	}
 	if w := j.Window; w != nil {
 		loc := r.location()
@@ -82,24 +87,40 @@ func (r *run) sendable(j *Journey, en *Enrollment, c *Cursor, st *compiler.Step,
 		}
 	}
 	if k := j.Cap; k != nil {
-		var kept []time.Time
-		for _, at := range r.s.Sends[j.Name] {
-			if at.After(t.Add(-time.Duration(k.Per))) {
-				kept = append(kept, at)
-			}
-		}
 		if r.s.Sends == nil {
 			r.s.Sends = map[string][]time.Time{}
 		}
-		r.s.Sends[j.Name] = kept
-		if len(kept) >= k.Count {
+		r.s.Sends[j.Name] = since(r.s.Sends[j.Name], t.Add(-time.Duration(k.Per)))
+		if len(r.s.Sends[j.Name]) >= k.Count {
 			r.record(j, en, t, RecCapped, st.ID, st.Target)
 			r.advance(j, en, c)
 			return false
 		}
-		r.s.Sends[j.Name] = append(kept, t)
+	}
+	if b := r.e.Deployment.Budget; b.Sends > 0 {
+		r.s.Budget = since(r.s.Budget, t.Add(-b.Per))
+		if len(r.s.Budget) >= b.Sends {
+			r.record(j, en, t, RecOverBudget, st.ID, st.Target)
+			r.advance(j, en, c)
+			return false
+		}
+		r.s.Budget = append(r.s.Budget, t)
+	}
+	if j.Cap != nil {
+		r.s.Sends[j.Name] = append(r.s.Sends[j.Name], t)
 	}
 	return true
+}
+
+// since returns the times after from, in a new slice.
+func since(times []time.Time, from time.Time) []time.Time {
+	var kept []time.Time
+	for _, at := range times {
+		if at.After(from) {
+			kept = append(kept, at)
+		}
+	}
+	return kept
 }
 
 // exec runs one step.
@@ -127,6 +148,9 @@ func (r *run) exec(j *Journey, en *Enrollment, c *Cursor, st *compiler.Step, t t
 		r.record(j, en, t, RecWebhook, st.ID, st.Target)
 	case compiler.StepSet:
 		v, err := r.value(j, st.Value, t, event)
+		if errors.Is(err, errHalted) {
+			return
+		}
 		if err != nil {
 			r.record(j, en, t, RecFailed, st.ID, err.Error())
 			return
@@ -170,12 +194,16 @@ func (r *run) exec(j *Journey, en *Enrollment, c *Cursor, st *compiler.Step, t t
 		r.end(j, en, t, StatusExited, reason, st.ID)
 	case compiler.StepIf:
 		for i, b := range st.Branches {
-			if b.When == nil || r.holds(j, b.When, t, event) {
-				name := compiler.BranchName(st, i)
-				r.record(j, en, t, RecBranch, st.ID, name)
-				r.startBlock(j, en, st.ID+"/"+name, t, event)
-				return
+			if b.When != nil && !r.holds(j, b.When, t, event) {
+				if r.halted(j) {
+					return
+				}
+				continue
 			}
+			name := compiler.BranchName(st, i)
+			r.record(j, en, t, RecBranch, st.ID, name)
+			r.startBlock(j, en, st.ID+"/"+name, t, event)
+			return
 		}
 	case compiler.StepSplit:
 		arm := pickArm(r.s.ID, j.Name, st)

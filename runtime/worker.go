@@ -14,6 +14,7 @@ type Worker struct {
 	ID     string        // names the worker's leases
 	Batch  int           // contacts per claim; 100 when 0
 	Lease  time.Duration // how long a claim holds; 30s when 0
+	Inputs int           // the most pending inputs of one contact a run takes; MaxInputs when 0
 
 	// Observe, when set, sees every completed batch: for metrics.
 	Observe func(b *BatchReport)
@@ -44,7 +45,7 @@ func (w *Worker) Tick(ctx context.Context, now time.Time) (int, error) {
 		lease = 30 * time.Second
 	}
 	began := time.Now()
-	work, err := w.Store.Claim(ctx, &ClaimParams{Now: now, Limit: batch, Worker: w.ID, Lease: lease})
+	work, err := w.Store.Claim(ctx, &ClaimParams{Now: now, Limit: batch, Worker: w.ID, Lease: lease, Inputs: w.Inputs})
 	if err != nil || len(work) == 0 {
 		return 0, err
 	}
@@ -61,7 +62,7 @@ func (w *Worker) Tick(ctx context.Context, now time.Time) (int, error) {
 	due := make([]time.Time, len(work))
 	for i, wk := range work {
 		due[i] = wk.Due
-		var consumed int64
+		var consumed int64 // the run takes every input claimed: the first ones of the contact
 		for _, in := range wk.Inputs {
 			consumed = max(consumed, in.Seq)
 		}
@@ -88,7 +89,8 @@ func (w *Worker) Tick(ctx context.Context, now time.Time) (int, error) {
 
 // Run processes due contacts until ctx ends: batch after batch while work
 // is due, then it sleeps until the next wake-up or poll, whichever comes
-// first. now is the clock; poll is 1s when 0.
+// first. now is the clock; poll is 1s when 0. When ctx ends, the batch in
+// hand is finished and Run returns, leaving the rest of the work due.
 func (w *Worker) Run(ctx context.Context, now func() time.Time, poll time.Duration) error {
 	if poll <= 0 {
 		poll = time.Second
@@ -97,7 +99,10 @@ func (w *Worker) Run(ctx context.Context, now func() time.Time, poll time.Durati
 		// The batch in hand finishes even when ctx ends: a shutdown waits for
 		// it rather than leaving its leases to expire.
 		n, err := w.Tick(context.WithoutCancel(ctx), now())
-		if err != nil && ctx.Err() == nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err != nil {
 			return err
 		}
 		if n > 0 {

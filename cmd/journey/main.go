@@ -38,16 +38,17 @@ func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
 
 // cli is the command line: one field per command.
 type cli struct {
-	Fmt     fmtCmd     `cmd:"" help:"Format .journey files canonically."`
-	Check   checkCmd   `cmd:"" help:"Report the diagnostics of .journey files."`
-	Compile compileCmd `cmd:"" help:"Compile a workspace into a bundle."`
-	Inspect inspectCmd `cmd:"" help:"Show what a bundle holds."`
-	Graph   graphCmd   `cmd:"" help:"Draw journeys as a Mermaid or Graphviz graph."`
-	Test    testCmd    `cmd:"" help:"Run the tests of *_test.journey files on a simulated clock."`
-	Run     runCmd     `cmd:"" help:"Run journeys as a service: workers, HTTP intake, delivery."`
-	Plan    planCmd    `cmd:"" help:"Show what deploying a workspace or bundle would do to the contacts in flight; changes nothing."`
-	Import  importCmd  `cmd:"" help:"Load contacts and events from a JSON-lines file into a store."`
-	Outbox  outboxCmd  `cmd:"" help:"List or retry the outbox's deliveries."`
+	Fmt      fmtCmd      `cmd:"" help:"Format .journey files canonically."`
+	Check    checkCmd    `cmd:"" help:"Report the diagnostics of .journey files."`
+	Compile  compileCmd  `cmd:"" help:"Compile a workspace into a bundle."`
+	Inspect  inspectCmd  `cmd:"" help:"Show what a bundle holds."`
+	Graph    graphCmd    `cmd:"" help:"Draw journeys as a Mermaid or Graphviz graph."`
+	Test     testCmd     `cmd:"" help:"Run the tests of *_test.journey files on a simulated clock."`
+	Run      runCmd      `cmd:"" help:"Run journeys as a service: workers, HTTP intake, delivery."`
+	Plan     planCmd     `cmd:"" help:"Show what deploying a workspace or bundle would do to the contacts in flight; changes nothing."`
+	Import   importCmd   `cmd:"" help:"Load contacts and events from a JSON-lines file into a store."`
+	Outbox   outboxCmd   `cmd:"" help:"List or retry the outbox's deliveries."`
+	Contacts contactsCmd `cmd:"" help:"Act on one contact: release its halted journeys."`
 }
 
 // env is what a command runs with: its streams, and the exit code it has
@@ -133,6 +134,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		c.Import.run(e)
 	case "outbox":
 		c.Outbox.run(e, ctx.Command())
+	case "contacts":
+		c.Contacts.Release.run(e)
 	default:
 		panic("journey: no code for command " + cmd)
 	}

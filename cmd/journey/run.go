@@ -73,7 +73,7 @@ func (c *runCmd) run(e *env) {
 		return
 	}
 	watch.Seed(d, hash)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := stopOnSignal(logger)
 	defer stop()
 	store, err := openStore(ctx, c.DB)
 	if err != nil {
@@ -142,6 +142,30 @@ func (c *runCmd) run(e *env) {
 	}
 	if err := serve.Run(ctx, cfg); err != nil {
 		e.errorf("run: %v", err)
+	}
+}
+
+// stopOnSignal returns a context that ends at the first SIGINT or SIGTERM:
+// the runner stops gracefully. A second signal exits at once.
+func stopOnSignal(logger *slog.Logger) (context.Context, func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		if _, ok := <-sigs; !ok {
+			return
+		}
+		logger.Info("stopping: a second signal stops at once")
+		cancel()
+		if _, ok := <-sigs; ok {
+			logger.Warn("stopped at once")
+			os.Exit(exitUsage)
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(sigs)
+		close(sigs)
+		cancel()
 	}
 }
 

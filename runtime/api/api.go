@@ -128,6 +128,7 @@ func (s *Server) routes() http.Handler {
 	}
 	route("/v1/events", true, map[string]http.HandlerFunc{"POST": s.postEvents})
 	route("/v1/contacts/{id}", true, map[string]http.HandlerFunc{"GET": s.getContact, "PUT": s.putContact})
+	route("/v1/contacts/{id}/release", true, map[string]http.HandlerFunc{"POST": s.release})
 	route("/v1/journeys", true, map[string]http.HandlerFunc{"GET": s.getJourneys})
 	route("/healthz", false, map[string]http.HandlerFunc{"GET": s.health})
 	if s.cfg.Metrics != nil {

@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"time"
@@ -78,6 +79,7 @@ type Contact struct {
 	ID          string         `json:"id"`
 	Attributes  map[string]any `json:"attributes"`
 	Enrollments []Enrollment   `json:"enrollments"`
+	Halted      []Halt         `json:"halted"`             // the journeys halted for the contact, by name
 	History     []Record       `json:"history"`            // the last HistoryLimit records, oldest first
 	Processed   time.Time      `json:"processed,omitzero"` // the engine's last run for the contact
 }
@@ -93,6 +95,16 @@ type Enrollment struct {
 	EnteredAt time.Time `json:"entered_at"`
 	ExitedAt  time.Time `json:"exited_at,omitzero"`
 	Reason    string    `json:"reason,omitempty"`
+}
+
+// Halt is a journey the engine stopped running for the contact (DESIGN.md
+// rule 11), until a new version or POST /v1/contacts/{id}/release.
+type Halt struct {
+	Journey string    `json:"journey"`
+	Version string    `json:"version"`
+	At      time.Time `json:"at"`
+	Step    string    `json:"step,omitempty"` // the step that was due, or the condition's position
+	Reason  string    `json:"reason"`
 }
 
 // Record is a line of a contact's history.
@@ -122,7 +134,11 @@ func (s *Server) getContact(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	hist = hist[max(0, len(hist)-HistoryLimit):]
-	out := &Contact{ID: id, Attributes: st.Attrs, Enrollments: []Enrollment{}, History: []Record{}, Processed: st.Processed}
+	out := &Contact{ID: id, Attributes: st.Attrs, Enrollments: []Enrollment{}, Halted: []Halt{}, History: []Record{}, Processed: st.Processed}
+	for _, name := range slices.Sorted(maps.Keys(st.Halted)) {
+		h := st.Halted[name]
+		out.Halted = append(out.Halted, Halt{Journey: name, Version: h.Version, At: h.At, Step: h.Step, Reason: h.Reason})
+	}
 	if out.Attributes == nil {
 		out.Attributes = map[string]any{}
 	}

@@ -67,6 +67,9 @@ func newMetrics(stats *statsCache) *metrics {
 	for _, kr := range [][2]string{{"event", "accepted"}, {"event", "duplicate"}, {"event", "rejected"}, {"contact", "accepted"}, {"contact", "rejected"}} {
 		m.intake.WithLabelValues(kr[0], kr[1])
 	}
+	for _, kind := range []string{runtime.RecHalted, runtime.RecReleased, runtime.RecOverBudget} {
+		m.records.WithLabelValues(kind) // a runaway's signs, at 0 from the start so that alerts can watch them
+	}
 	m.reg.MustRegister(m.records, m.actions, m.batches, m.contacts, m.lost, m.batchTime, m.fireLag, m.leader, m.deliveries, m.intake,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if stats != nil {

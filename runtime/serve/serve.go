@@ -78,7 +78,14 @@ type Config struct {
 	Ready func(addr string)
 }
 
-// Run runs until ctx ends, then stops gracefully.
+// shutdownGrace is how long a stopping runner lets HTTP requests in
+// progress finish.
+const shutdownGrace = 2 * time.Second
+
+// Run runs until ctx ends, then stops gracefully: each worker finishes the
+// batch in hand (a run is bounded: MaxSteps, the cost limit), the
+// dispatcher's calls in progress are cancelled, HTTP requests in progress
+// have shutdownGrace to finish, and the backlog is left in the store.
 func Run(ctx context.Context, cfg Config) error {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -100,18 +107,37 @@ func Run(ctx context.Context, cfg Config) error {
 		cfg.InForce = new(atomic.Pointer[runtime.Deployment])
 	}
 	cfg.InForce.CompareAndSwap(nil, cfg.Deployment) // never nil for its readers
-	f := &follower{cfg: &cfg}
-	f.step(ctx) // so that the workers start on the deployment in force
+	var ln net.Listener
+	if cfg.Listen != "" {
+		// Before the deploy: a runner that cannot listen changes nothing.
+		var err error
+		if ln, err = net.Listen("tcp", cfg.Listen); err != nil {
+			return err
+		}
+		defer ln.Close()
+	}
 	m := newMetrics(newStatsCache(cfg.Stats, cfg.Clock, cfg.Logger))
 	metricsHandler := promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+	background := cfg.Background
+	if cfg.Delivery != nil {
+		// Before the deploy too: a delivery that cannot be set up stops
+		// the runner having changed nothing.
+		run, err := cfg.Delivery(deliveryMetrics{m.deliveries})
+		if err != nil {
+			return err
+		}
+		background = append(background, run)
+	}
+	f := &follower{cfg: &cfg}
+	f.step(ctx) // so that the workers start on the deployment in force
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	errs := make(chan error, cfg.Workers+len(cfg.Background)+1)
+	errs := make(chan error, cfg.Workers+len(background)+1)
 	var wg sync.WaitGroup
 
 	var srv *http.Server
-	if cfg.Listen != "" {
+	if ln != nil {
 		mux := http.NewServeMux()
 		switch {
 		case cfg.API != nil:
@@ -122,10 +148,6 @@ func Run(ctx context.Context, cfg Config) error {
 				w.Header().Set("Content-Type", "application/json")
 				fmt.Fprintln(w, `{"status":"ok"}`)
 			})
-		}
-		ln, err := net.Listen("tcp", cfg.Listen)
-		if err != nil {
-			return err
 		}
 		srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 		cfg.Logger.Info("listening", "addr", ln.Addr().String())
@@ -152,16 +174,6 @@ func Run(ctx context.Context, cfg Config) error {
 	chores := newChores(&cfg, m.leader)
 	wg.Go(func() { chores.run(ctx) })
 	wg.Go(func() { f.run(ctx) })
-	background := cfg.Background
-	if cfg.Delivery != nil {
-		run, err := cfg.Delivery(deliveryMetrics{m.deliveries})
-		if err != nil {
-			cancel()
-			wg.Wait()
-			return err
-		}
-		background = append(background, run)
-	}
 	for _, bg := range background {
 		wg.Go(func() {
 			if err := bg(ctx); err != nil && ctx.Err() == nil {
@@ -179,9 +191,13 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	cancel()
 	if srv != nil {
-		shut, done := context.WithTimeout(context.Background(), 10*time.Second)
+		// Requests in progress get a moment to finish; then the
+		// connections close.
+		shut, done := context.WithTimeout(context.Background(), shutdownGrace)
 		defer done()
-		_ = srv.Shutdown(shut)
+		if srv.Shutdown(shut) != nil {
+			_ = srv.Close()
+		}
 	}
 	wg.Wait()
 	cfg.Logger.Info("stopped")

@@ -16,8 +16,11 @@ package testrun
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -179,12 +182,12 @@ type exec struct {
 func (x *exec) statement(st ast.TestStmt, now time.Time) error {
 	switch st := st.(type) {
 	case *ast.TestContact:
-		if err := x.sim.Advance(x.ctx, before(now)); err != nil {
+		if err := x.advance(before(now)); err != nil {
 			return err
 		}
 		return x.store.PutContact(x.ctx, &runtime.PutContactParams{ID: x.contact, Attrs: Object(st.Value), At: now})
 	case *ast.TestEvent:
-		if err := x.sim.Advance(x.ctx, before(now)); err != nil {
+		if err := x.advance(before(now)); err != nil {
 			return err
 		}
 		x.events++
@@ -194,7 +197,7 @@ func (x *exec) statement(st ast.TestStmt, now time.Time) error {
 		})
 		return err
 	case *ast.TestSet:
-		if err := x.sim.Advance(x.ctx, before(now)); err != nil {
+		if err := x.advance(before(now)); err != nil {
 			return err
 		}
 		v, err := x.value(st.Value.Text, now)
@@ -203,10 +206,34 @@ func (x *exec) statement(st ast.TestStmt, now time.Time) error {
 		}
 		return x.store.PutContact(x.ctx, &runtime.PutContactParams{ID: x.contact, Attrs: nested(st.Field.String(), v), At: now})
 	case *ast.Expect:
-		if err := x.sim.Advance(x.ctx, now); err != nil {
+		if err := x.advance(now); err != nil {
 			return err
 		}
 		return x.expect(st, now)
+	}
+	return nil
+}
+
+// advance moves the simulation to t. A journey the engine halted for the
+// contact (a loop, a condition over its cost) fails the test.
+func (x *exec) advance(t time.Time) error {
+	if err := x.sim.Advance(x.ctx, t); err != nil {
+		return err
+	}
+	s, err := x.store.Contact(x.ctx, x.contact)
+	if errors.Is(err, runtime.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, name := range slices.Sorted(maps.Keys(s.Halted)) {
+		h := s.Halted[name]
+		step := ""
+		if h.Step != "" {
+			step = " at " + h.Step
+		}
+		return fmt.Errorf("journey %s halted%s, +%s: %s", name, step, compiler.Duration(h.At.Sub(x.res.Start)), h.Reason)
 	}
 	return nil
 }
