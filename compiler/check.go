@@ -10,7 +10,8 @@ package compiler
 //  3. journeys: names unique across the workspace; then each journey's
 //     policies, stages and steps (journey.go, step.go), with every
 //     condition compiled against the schema (condition.go).
-//  4. reachability: warnings for stages no contact can reach or stay in.
+//  4. reachability: warnings for stages no contact can reach or stay in;
+//     errors for `goto`/`next` loops along which nothing waits (loop.go).
 //  5. tests: each test against the journey it names (testblock.go).
 //
 // The result keeps the schema and every checked condition for the

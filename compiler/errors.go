@@ -68,6 +68,7 @@ const (
 	CodeInvalidTime         diag.Code = "InvalidTime"
 	CodeUnreachableStage    diag.Code = "UnreachableStage"
 	CodeSkippedStage        diag.Code = "SkippedStage"
+	CodeZeroDelayLoop       diag.Code = "ZeroDelayLoop"
 )
 
 func newError(file string, span pos.Span, code diag.Code, format string, args ...any) diag.Diagnostic {
@@ -255,4 +256,10 @@ func errUnreachable(file string, n *ast.Ident) diag.Diagnostic {
 
 func errSkipped(file string, n *ast.Ident, by *ast.Stage) diag.Diagnostic {
 	return newWarning(file, n.Pos, CodeSkippedStage, "contacts never stay in stage %s: the trigger of stage %s, further on, always holds, so they move on to it", n.Name, by.Name.Name)
+}
+
+func errZeroDelayLoop(file string, span pos.Span, jump string, cycle []string) diag.Diagnostic {
+	d := newError(file, span, CodeZeroDelayLoop, "%s loops back without a wait: %s", jump, strings.Join(cycle, " → "))
+	d.Detail = "nothing on the way waits, so a contact would go round within one instant, for ever: put an `after` delay on a step of the loop, or take the jump in a `wait for` body or its `timeout`"
+	return d
 }
