@@ -40,6 +40,7 @@ type checker struct {
 	envs       *envs
 	journeys   map[string]*journeyInfo
 	conditions map[*ast.Expr]*Condition
+	costLimit  uint64 // the most a condition may cost (see cost.go)
 }
 
 // journeyInfo is a journey and where it is declared.
@@ -55,8 +56,11 @@ func (c *checker) report(d diag.Diagnostic) { c.diags = append(c.diags, d) }
 
 // Check checks a workspace. The diagnostics include the parse diagnostics
 // of its files, sorted by file and position.
-func Check(ws *Workspace) (*Result, diag.List) {
-	c := &checker{ws: ws, lines: map[string]*pos.Lines{}, journeys: map[string]*journeyInfo{}, conditions: map[*ast.Expr]*Condition{}}
+func Check(ws *Workspace) (*Result, diag.List) { return CheckWith(ws, Options{}) }
+
+// CheckWith is Check with options.
+func CheckWith(ws *Workspace, opts Options) (*Result, diag.List) {
+	c := &checker{ws: ws, lines: map[string]*pos.Lines{}, journeys: map[string]*journeyInfo{}, conditions: map[*ast.Expr]*Condition{}, costLimit: opts.costLimit()}
 	c.diags = append(c.diags, ws.Diags...)
 	for name, src := range ws.Sources {
 		c.lines[name] = pos.NewLines(src)
