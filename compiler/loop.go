@@ -54,6 +54,7 @@ type loopGraph struct {
 	stages []*ast.Stage
 	index  map[string]int // a stage's name → its first index
 	jumps  []jump
+	out    [][]int // by stage index: the jumps leaving it, in written order
 }
 
 // loops reports the zero-delay cycles of a journey's stages.
@@ -66,6 +67,10 @@ func (c *checker) loops(file string, stages []*ast.Stage) {
 	}
 	for i, s := range stages {
 		g.block(i, s.Body)
+	}
+	g.out = make([][]int, len(stages))
+	for k, j := range g.jumps {
+		g.out[j.from] = append(g.out[j.from], k)
 	}
 	reported := map[string]bool{}
 	for k, j := range g.jumps {
@@ -160,10 +165,10 @@ func (g *loopGraph) cycle(k int) []int {
 	for len(queue) > 0 && !seen[goal] {
 		s := queue[0]
 		queue = queue[1:]
-		for e, j := range g.jumps {
-			if j.from == s && !seen[j.to] {
-				seen[j.to], via[j.to] = true, e
-				queue = append(queue, j.to)
+		for _, e := range g.out[s] {
+			if to := g.jumps[e].to; !seen[to] {
+				seen[to], via[to] = true, e
+				queue = append(queue, to)
 			}
 		}
 	}
