@@ -10,7 +10,8 @@ package compiler
 //  3. journeys: names unique across the workspace; then each journey's
 //     policies, stages and steps (journey.go, step.go), with every
 //     condition compiled against the schema (condition.go).
-//  4. reachability: warnings for stages no contact can reach or stay in.
+//  4. reachability: warnings for stages no contact can reach or stay in;
+//     errors for `goto`/`next` loops along which nothing waits (loop.go).
 //  5. tests: each test against the journey it names (testblock.go).
 //
 // The result keeps the schema and every checked condition for the
@@ -39,6 +40,7 @@ type checker struct {
 	envs       *envs
 	journeys   map[string]*journeyInfo
 	conditions map[*ast.Expr]*Condition
+	costLimit  uint64 // the most a condition may cost (see cost.go)
 }
 
 // journeyInfo is a journey and where it is declared.
@@ -54,8 +56,11 @@ func (c *checker) report(d diag.Diagnostic) { c.diags = append(c.diags, d) }
 
 // Check checks a workspace. The diagnostics include the parse diagnostics
 // of its files, sorted by file and position.
-func Check(ws *Workspace) (*Result, diag.List) {
-	c := &checker{ws: ws, lines: map[string]*pos.Lines{}, journeys: map[string]*journeyInfo{}, conditions: map[*ast.Expr]*Condition{}}
+func Check(ws *Workspace) (*Result, diag.List) { return CheckWith(ws, Options{}) }
+
+// CheckWith is Check with options.
+func CheckWith(ws *Workspace, opts Options) (*Result, diag.List) {
+	c := &checker{ws: ws, lines: map[string]*pos.Lines{}, journeys: map[string]*journeyInfo{}, conditions: map[*ast.Expr]*Condition{}, costLimit: opts.costLimit()}
 	c.diags = append(c.diags, ws.Diags...)
 	for name, src := range ws.Sources {
 		c.lines[name] = pos.NewLines(src)

@@ -88,6 +88,7 @@ func (c *checker) compile(file string, e *ast.Expr, event string) *Condition {
 	}
 	cond.AST = checked
 	c.literals(cond)
+	c.cost(cond)
 	c.conditions[e] = cond
 	return cond
 }

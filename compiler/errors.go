@@ -68,6 +68,8 @@ const (
 	CodeInvalidTime         diag.Code = "InvalidTime"
 	CodeUnreachableStage    diag.Code = "UnreachableStage"
 	CodeSkippedStage        diag.Code = "SkippedStage"
+	CodeZeroDelayLoop       diag.Code = "ZeroDelayLoop"
+	CodeExpensiveCondition  diag.Code = "ExpensiveCondition"
 )
 
 func newError(file string, span pos.Span, code diag.Code, format string, args ...any) diag.Diagnostic {
@@ -255,4 +257,16 @@ func errUnreachable(file string, n *ast.Ident) diag.Diagnostic {
 
 func errSkipped(file string, n *ast.Ident, by *ast.Stage) diag.Diagnostic {
 	return newWarning(file, n.Pos, CodeSkippedStage, "contacts never stay in stage %s: the trigger of stage %s, further on, always holds, so they move on to it", n.Name, by.Name.Name)
+}
+
+func errZeroDelayLoop(file string, span pos.Span, jump string, cycle []string) diag.Diagnostic {
+	d := newError(file, span, CodeZeroDelayLoop, "%s loops back without a wait: %s", jump, strings.Join(cycle, " → "))
+	d.Detail = "nothing on the way waits, so a contact would go round within one instant, for ever: put an `after` delay on a step of the loop, or take the jump in a `wait for` body or its `timeout`"
+	return d
+}
+
+func errExpensive(file string, span pos.Span, cost, limit uint64) diag.Diagnostic {
+	d := newError(file, span, CodeExpensiveCondition, "this condition may cost up to %s to evaluate, above the limit of %s", thousands(cost), thousands(limit))
+	d.Detail = fmt.Sprintf("the estimate takes a list or map to hold up to %d elements and a string up to %s characters; a loop over a list inside another multiplies their sizes: nest fewer loops", listSize, thousands(stringSize))
+	return d
 }

@@ -97,6 +97,7 @@ func (c *checker) journey(file string, j *ast.Journey) {
 		c.report(newWarning(file, j.Name.Pos, CodeEmptyJourney, "journey %s has no stage: contacts who enter it do nothing", j.Name.Name))
 	}
 	c.reachability(file, stages, always, never)
+	c.loops(file, stages)
 }
 
 // event checks the event an `on` or `wait for` names and returns its name

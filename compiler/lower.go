@@ -80,8 +80,11 @@ type SourceFile struct {
 
 // Compile checks a workspace and, when it has no errors, lowers it to a
 // Program. The diagnostics are the checker's, warnings included.
-func Compile(ws *Workspace) (*Program, diag.List) {
-	res, diags := Check(ws)
+func Compile(ws *Workspace) (*Program, diag.List) { return CompileWith(ws, Options{}) }
+
+// CompileWith is Compile with the checker's options.
+func CompileWith(ws *Workspace, opts Options) (*Program, diag.List) {
+	res, diags := CheckWith(ws, opts)
 	if diags.HasErrors() {
 		return nil, diags
 	}

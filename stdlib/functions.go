@@ -35,7 +35,24 @@ type Function struct {
 	// conditions that call one (docs/runtime.md, "Time-dependent
 	// conditions").
 	TimeDependent bool
+	// Cost is the most one call costs, in cel-go's cost units (about one
+	// simple operation each, as CEL counts `a == b` on numbers): 1 for a
+	// lookup or a date sum, more for a scan. The checker adds it to a
+	// condition's estimated cost (docs/stdlib.md, "Cost").
+	Cost uint64
+	// ResultSize is the most characters of a string result; 0 for a
+	// result that is no string.
+	ResultSize uint64
 }
+
+// The sizes the costs of the scanning functions assume: count reads the
+// contact's event history, which the runtime keeps to the last year and
+// at most 1,000 events; has_tag reads the tags, a list, which the checker
+// takes to hold at most 100 elements like any list.
+const (
+	historySize = 1000
+	tagsSize    = 100
+)
 
 // Functions is the journey function library, in documentation order.
 // docs/stdlib.md describes each function with examples.
@@ -43,67 +60,67 @@ var Functions = []Function{
 	{
 		Name: "days_since", Signature: "days_since(timestamp) -> int",
 		Doc:  "Whole days (24 hours) from the timestamp to now, negative when it is ahead: days_since(last_login) >= 14.",
-		Args: []*cel.Type{cel.TimestampType}, Result: cel.IntType, TimeDependent: true,
+		Args: []*cel.Type{cel.TimestampType}, Result: cel.IntType, TimeDependent: true, Cost: 1,
 	},
 	{
 		Name: "hours_since", Signature: "hours_since(timestamp) -> int",
 		Doc:  "Whole hours from the timestamp to now, negative when it is ahead: hours_since(last_opened) < 24.",
-		Args: []*cel.Type{cel.TimestampType}, Result: cel.IntType, TimeDependent: true,
+		Args: []*cel.Type{cel.TimestampType}, Result: cel.IntType, TimeDependent: true, Cost: 1,
 	},
 	{
 		Name: "days_until", Signature: "days_until(timestamp) -> int",
 		Doc:  "Whole days (24 hours) from now to the timestamp, negative when it is past: days_until(renewal_date) <= 90.",
-		Args: []*cel.Type{cel.TimestampType}, Result: cel.IntType, TimeDependent: true,
+		Args: []*cel.Type{cel.TimestampType}, Result: cel.IntType, TimeDependent: true, Cost: 1,
 	},
 	{
 		Name: "hours_until", Signature: "hours_until(timestamp) -> int",
 		Doc:  "Whole hours from now to the timestamp, negative when it is past: hours_until(trial_ends) <= 24.",
-		Args: []*cel.Type{cel.TimestampType}, Result: cel.IntType, TimeDependent: true,
+		Args: []*cel.Type{cel.TimestampType}, Result: cel.IntType, TimeDependent: true, Cost: 1,
 	},
 	{
 		Name: "business_days_since", Signature: "business_days_since(timestamp) -> int",
 		Doc:  "Whole Monday-to-Friday days from the timestamp to now, in the contact's time zone: business_days_since(last_clicked) >= 2.",
-		Args: []*cel.Type{cel.TimestampType}, Result: cel.IntType, TimeDependent: true,
+		Args: []*cel.Type{cel.TimestampType}, Result: cel.IntType, TimeDependent: true, Cost: 2,
 	},
 	{
 		Name: "local_hour", Signature: "local_hour() -> int",
 		Doc:  "The hour now, 0 to 23, in the contact's time zone: local_hour() >= 9 && local_hour() < 17.",
-		Args: []*cel.Type{}, Result: cel.IntType, TimeDependent: true,
+		Args: []*cel.Type{}, Result: cel.IntType, TimeDependent: true, Cost: 2,
 	},
 	{
 		Name: "local_weekday", Signature: "local_weekday() -> string",
 		Doc:  "The day of the week now in the contact's time zone, \"mon\" to \"sun\": local_weekday() in [\"tue\", \"wed\", \"thu\"].",
-		Args: []*cel.Type{}, Result: cel.StringType, TimeDependent: true,
+		Args: []*cel.Type{}, Result: cel.StringType, TimeDependent: true, Cost: 2, ResultSize: 3,
 	},
 	{
 		Name: "is_weekend", Signature: "is_weekend() -> bool",
 		Doc:  "Whether it is Saturday or Sunday now in the contact's time zone: !is_weekend().",
-		Args: []*cel.Type{}, Result: cel.BoolType, TimeDependent: true,
+		Args: []*cel.Type{}, Result: cel.BoolType, TimeDependent: true, Cost: 2,
 	},
 	{
 		Name: "opened", Signature: "opened(string) -> bool",
 		Doc:  "Whether the contact opened an email sent from the template: opened(\"proposal\").",
-		Args: []*cel.Type{cel.StringType}, Result: cel.BoolType,
+		Args: []*cel.Type{cel.StringType}, Result: cel.BoolType, Cost: 1,
 	},
 	{
 		Name: "clicked", Signature: "clicked(string) -> bool",
 		Doc:  "Whether the contact clicked a link in an email sent from the template: clicked(\"roi-guide\").",
-		Args: []*cel.Type{cel.StringType}, Result: cel.BoolType,
+		Args: []*cel.Type{cel.StringType}, Result: cel.BoolType, Cost: 1,
 	},
 	{
 		Name: "count", Signature: "count(string, duration) -> int",
 		Doc:  "How many events of the named kind the contact had within the window up to now: count(\"page_viewed\", 7d) >= 2.",
-		Args: []*cel.Type{cel.StringType, cel.DurationType}, Result: cel.IntType, TimeDependent: true,
+		Args: []*cel.Type{cel.StringType, cel.DurationType}, Result: cel.IntType, TimeDependent: true, Cost: historySize,
 	},
 	{
 		Name: "has_tag", Signature: "has_tag(string) -> bool",
 		Doc:  "Whether the contact carries the tag: has_tag(\"vip\").",
-		Args: []*cel.Type{cel.StringType}, Result: cel.BoolType,
+		Args: []*cel.Type{cel.StringType}, Result: cel.BoolType, Cost: tagsSize,
 	},
 	{
 		Name: "in_stage", Signature: "in_stage(string, string) -> bool",
 		Doc:  "Whether the contact is in the named stage of the named journey: in_stage(\"onboarding\", \"Activated\").",
-		Args: []*cel.Type{cel.StringType, cel.StringType}, Result: cel.BoolType,
+		Args: []*cel.Type{cel.StringType, cel.StringType}, Result: cel.BoolType, Cost: 1,
 	},
 }
 
