@@ -27,19 +27,22 @@ import (
 // above it (ExpensiveCondition), and the runtime gives it to
 // cel.CostLimit. With the sizes below, `score > 50` costs 2, has_tag 100,
 // count 1,000, a loop over a list (tags.exists(t, t == "vip")) some
-// hundreds; two loops over lists, one inside the other, a million or a
-// few (each element of the one meets every element of the other), which
-// the limit lets through; three, a hundred million and more, which it
-// refuses. It is the figure Kubernetes allows a CEL validation rule's
-// estimate.
-const CostLimit uint64 = 10_000_000
+// hundreds; two loops over lists, one inside the other, from about ten
+// thousand to a million, as what the inner one does is cheap or not (each
+// element of the one meets every element of the other); three, tens of
+// millions and more. It is the figure Kubernetes allows one CEL
+// evaluation at run time. The runtime counts cost as it evaluates, and
+// counting is slow on lists far longer than the estimate assumed: there, an
+// evaluation stopped at this limit took about 1.4 s (see
+// docs/performance.md, "Cost limit"), a fraction of a worker's lease.
+const CostLimit uint64 = 1_000_000
 
 // The sizes the estimate assumes, since the schema declares none: the
 // elements of a list or map (a contact's tags, say), and the characters
-// of a string or bytes (an email address, a page path, a free text).
+// of a string or bytes (a tag, an email address, a page path).
 const (
 	listSize   = 100
-	stringSize = 1000
+	stringSize = 100
 )
 
 // Options adjust the checker.

@@ -30,10 +30,10 @@ func TestExpensiveCondition(t *testing.T) {
 	_, diags := compiler.Check(ws)
 	var b bytes.Buffer
 	diag.RenderAll(&b, diags, ws.Sources)
-	want := `j.journey:4:14: this condition may cost up to 507,050,502 to evaluate, above the limit of 10,000,000
+	want := `j.journey:4:14: this condition may cost up to 57,050,502 to evaluate, above the limit of 1,000,000
    4 | stage B when tags.all(a, tags.all(b, tags.all(c, a + b + c != "x"))) {
      |              ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
-     = the estimate takes a list or map to hold up to 100 elements and a string up to 1,000 characters; a loop over a list inside another multiplies their sizes: nest fewer loops
+     = the estimate takes a list or map to hold up to 100 elements and a string up to 100 characters; a loop over a list inside another multiplies their sizes: nest fewer loops
 `
 	if diff := cmp.Diff(want, b.String()); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)

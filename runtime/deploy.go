@@ -108,16 +108,10 @@ func NewDeployment(p *compiler.Program) (*Deployment, error) {
 	return d, nil
 }
 
-// costLimit bounds the cost of every evaluation, as the checker bounds
-// every condition's estimated cost: a condition the checker let through
-// stays under it unless a list or map is far longer than the estimate
-// assumed; one that goes over halts its journey for the contact.
-const costLimit = 1_000_000
-
 // plan plans the conditions of one journey with the program's
 // environment, and indexes what the engine asks of it.
 func plan(p *compiler.Program, cj *compiler.Journey) (*Journey, error) {
-	j := &Journey{Journey: cj, programs: map[*compiler.Cond]cel.Program{}, costLimit: costLimit, blocks: blocks(cj), order: map[string]int{}}
+	j := &Journey{Journey: cj, programs: map[*compiler.Cond]cel.Program{}, costLimit: compiler.CostLimit, blocks: blocks(cj), order: map[string]int{}}
 	timed := map[*compiler.Cond]bool{}
 	for _, c := range cj.Conditions() {
 		ast, err := c.AST()

@@ -293,3 +293,37 @@ stage Only {
 		})
 	}
 }
+
+// TestSlowBatchGoesBack runs a batch whose runs take longer than half its
+// lease (here, a lease of a nanosecond), on every store: the first contact
+// runs, the others go back unchanged with their inputs, still due, and the
+// next batches take them.
+func TestSlowBatchGoesBack(t *testing.T) {
+	ctx := context.Background()
+	d := deployFiles(t, map[string][]byte{
+		"schema.journey": []byte(haltSchema),
+		"pings.journey":  []byte("journey pings\nentry on signed_up\nstage Only {\n  send \"welcome\"\n}\n"),
+	}, haltTemplates)
+	for name, newStore := range stores {
+		t.Run(name, func(t *testing.T) {
+			store := newStore(t)
+			for _, id := range []string{"a", "b", "c"} {
+				signUp(t, store, id, t0)
+			}
+			w := &runtime.Worker{Store: store, Engine: &runtime.Engine{Deployment: d}, ID: "w", Lease: time.Nanosecond}
+			var enrolled []int
+			for range 3 {
+				_, err := w.Tick(ctx, t0)
+				noErr(t, err)
+				n := 0
+				for _, id := range []string{"a", "b", "c"} {
+					n += kinds(t, store, id)["pings enrolled"]
+				}
+				enrolled = append(enrolled, n)
+			}
+			if want := []int{1, 2, 3}; !slices.Equal(enrolled, want) {
+				t.Fatalf("contacts enrolled after each batch: %v, want %v", enrolled, want)
+			}
+		})
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -132,7 +131,7 @@ func (m *MemoryStore) Claim(_ context.Context, p *ClaimParams) ([]*Work, error) 
 		if err := json.Unmarshal(c.state, &s); err != nil {
 			return nil, err
 		}
-		out = append(out, &Work{State: &s, Inputs: slices.Clone(c.inputs[:min(len(c.inputs), p.inputs())]), Rev: c.rev, Due: c.wake})
+		out = append(out, &Work{State: &s, Inputs: append([]Input(nil), c.inputs[:min(len(c.inputs), p.inputs())]...), Rev: c.rev, Due: c.wake})
 	}
 	return out, nil
 }

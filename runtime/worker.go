@@ -74,6 +74,13 @@ func (w *Worker) Tick(ctx context.Context, now time.Time) (int, error) {
 			ahead++
 			continue
 		}
+		if i > 0 && time.Since(began) > lease/2 {
+			// Runs so slow (conditions at their cost limit) that the
+			// batch would outlive its lease: the rest go back, unchanged
+			// and still due, and the work done is committed in time.
+			p.Results = append(p.Results, &WorkResult{Contact: wk.State.ID, Rev: wk.Rev, State: wk.State, Outcome: &Outcome{Wake: wk.Due}})
+			continue
+		}
 		out := eng.Run(wk.State, wk.Inputs, now)
 		p.Results = append(p.Results, &WorkResult{Contact: wk.State.ID, Rev: wk.Rev, State: wk.State, Consumed: consumed, Outcome: out})
 	}
