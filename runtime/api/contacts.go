@@ -31,6 +31,7 @@ func (s *Server) putContact(w http.ResponseWriter, r *http.Request) {
 	}
 	id := r.PathValue("id")
 	v := &validator{}
+	v.id("id", "a contact's id", id)
 	obj, ok := body.(map[string]any)
 	if !ok {
 		v.fail("", CodeWrongType, fmt.Sprintf(`the body must be a JSON object: {"attributes": {...}}; got %s`, jsonKind(body)), "")
@@ -107,6 +108,10 @@ type Record struct {
 
 func (s *Server) getContact(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
+	if v := (&validator{}); !v.id("id", "a contact's id", id) {
+		s.answer(w, r, http.StatusBadRequest, &errorBody{FieldError: v.errs[0]})
+		return
+	}
 	st, err := s.cfg.Store.Contact(r.Context(), id)
 	if errors.Is(err, runtime.ErrNotFound) {
 		s.fail(w, r, http.StatusNotFound, &FieldError{Field: "id", Code: CodeNotFound, Message: fmt.Sprintf("no contact %q", id)})
