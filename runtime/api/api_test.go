@@ -646,6 +646,19 @@ func TestRoutes(t *testing.T) {
 	e.do("GET", "/v1/contacts/a/b", "").wantError(t, 404, api.CodeNotFound, "")
 	e.do("GET", "/", "").wantError(t, 404, api.CodeNotFound, "")
 	e.do("HEAD", "/healthz", "").want(t, 200)
+
+	// A path ServeMux would redirect to its cleaned form is not found, in
+	// the API's own answer; an id . or .. is reached escaped.
+	for _, p := range []string{"/v1/contacts/.", "/v1/contacts/..", "/v1/contacts/a/../c1", "/v1//contacts/c1", "/v1/./journeys"} {
+		e.do("PUT", p, `{"attributes": {}}`).wantError(t, 404, api.CodeNotFound, "")
+		e.do("GET", p, "").wantError(t, 404, api.CodeNotFound, "")
+	}
+	e.do("GET", "/x/../healthz", "").wantError(t, 404, api.CodeNotFound, "")
+	if r := e.do("PUT", "/v1/contacts/%2E%2E", `{"attributes": {}}`).want(t, 202); r.body["id"] != ".." {
+		t.Errorf("answer %s", r.raw)
+	}
+	tok := newEnv(t, func(c *api.Config) { c.Token = "s3cret" })
+	tok.do("PUT", "/v1/contacts/.", `{"attributes": {}}`).wantError(t, 401, api.CodeUnauthorized, "")
 }
 
 func TestMalformedJSON(t *testing.T) {
