@@ -108,8 +108,8 @@ type Record struct {
 
 func (s *Server) getContact(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	if v := (&validator{}); !v.id("id", "a contact's id", id) {
-		s.answer(w, r, http.StatusBadRequest, &errorBody{FieldError: v.errs[0]})
+	if e := ValidateContactID(id, "id"); e != nil {
+		s.answer(w, r, http.StatusBadRequest, &errorBody{FieldError: e})
 		return
 	}
 	st, err := s.cfg.Store.Contact(r.Context(), id)

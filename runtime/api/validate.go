@@ -465,6 +465,16 @@ func ValidateEvent(schema *compiler.Schema, event any, path string, now time.Tim
 	return e, nil
 }
 
+// ValidateContactID checks a contact's id as PUT /v1/contacts/{id} does,
+// for other intakes; field names it in the problem.
+func ValidateContactID(id, field string) *FieldError {
+	v := &validator{}
+	if !v.id(field, "a contact's id", id) {
+		return v.errs[0]
+	}
+	return nil
+}
+
 // ValidateAttributes validates an update of a contact's attributes as
 // PUT /v1/contacts/{id} takes it (a value decoded with UseNumber): fields
 // may be absent, null removes an optional one.
