@@ -78,6 +78,16 @@ type Config struct {
 	Ready func(addr string)
 }
 
+// The HTTP server's timeouts (docs/runtime.md, "HTTP"): a client that
+// sends slowly, reads slowly or holds an idle connection cannot keep a
+// connection, and the goroutine serving it, for long.
+const (
+	ReadHeaderTimeout = 10 * time.Second  // to read a request's headers
+	ReadTimeout       = 30 * time.Second  // to read a whole request, body included (at most 1 MiB)
+	WriteTimeout      = 60 * time.Second  // from the end of the headers to the end of the answer: a batch of 1,000 events is stored within it
+	IdleTimeout       = 120 * time.Second // a kept-alive connection waiting for its next request
+)
+
 // Run runs until ctx ends, then stops gracefully.
 func Run(ctx context.Context, cfg Config) error {
 	if cfg.Logger == nil {
@@ -127,7 +137,13 @@ func Run(ctx context.Context, cfg Config) error {
 		if err != nil {
 			return err
 		}
-		srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		srv = &http.Server{
+			Handler:           mux,
+			ReadHeaderTimeout: ReadHeaderTimeout,
+			ReadTimeout:       ReadTimeout,
+			WriteTimeout:      WriteTimeout,
+			IdleTimeout:       IdleTimeout,
+		}
 		cfg.Logger.Info("listening", "addr", ln.Addr().String())
 		if cfg.Ready != nil {
 			cfg.Ready(ln.Addr().String())
