@@ -145,6 +145,10 @@ func coerce(t *compiler.Type, v any) any {
 			return float64(n)
 		case int:
 			return float64(n)
+		case json.Number:
+			if f, err := n.Float64(); err == nil {
+				return f
+			}
 		}
 	case compiler.KindTimestamp:
 		if s, ok := v.(string); ok {

@@ -37,6 +37,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -113,14 +114,32 @@ var pgq = struct {
 	deployed:          pgQuery("deployed"),
 }
 
+// DefaultPoolSize is how many connections a PostgresStore opens at most
+// when its DSN does not say (pool_max_conns).
+const DefaultPoolSize = 10
+
 // OpenPostgres connects to the database dsn names (a URL or key=value
 // string, as lib/pq reads it) and brings its schema up to date. The store
 // lives in the schema the connection's search_path resolves to: set
 // search_path in the DSN (…?search_path=journey) to keep it apart; the
-// schema must exist.
+// schema must exist. The store keeps a pool of at most pool_max_conns
+// connections (a parameter of the DSN, read here and not sent to the
+// server; DefaultPoolSize when absent), all of which it keeps open once
+// opened: a caller beyond them waits for one to be free.
 func OpenPostgres(ctx context.Context, dsn string) (*PostgresStore, error) {
-	db, err := sqlx.ConnectContext(ctx, "postgres", dsn)
+	cfg, pool, err := pgConfig(dsn)
 	if err != nil {
+		return nil, fmt.Errorf("postgres store: %w", err)
+	}
+	conn, err := pq.NewConnectorConfig(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres store: %w", err)
+	}
+	db := sqlx.NewDb(sql.OpenDB(conn), "postgres")
+	db.SetMaxOpenConns(pool)
+	db.SetMaxIdleConns(pool)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
 		return nil, fmt.Errorf("postgres store: connecting: %w", err)
 	}
 	var schema sql.NullString
@@ -137,6 +156,25 @@ func OpenPostgres(ctx context.Context, dsn string) (*PostgresStore, error) {
 		return nil, err
 	}
 	return &PostgresStore{db: db}, nil
+}
+
+// pgConfig reads a DSN: lib/pq's configuration, and the pool's size from
+// pool_max_conns, which it takes out.
+func pgConfig(dsn string) (pq.Config, int, error) {
+	cfg, err := pq.NewConfig(dsn)
+	if err != nil {
+		return pq.Config{}, 0, err
+	}
+	pool := DefaultPoolSize
+	if v, ok := cfg.Runtime["pool_max_conns"]; ok {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return pq.Config{}, 0, fmt.Errorf("pool_max_conns=%q: want a whole number of connections, at least 1", v)
+		}
+		pool = n
+		delete(cfg.Runtime, "pool_max_conns")
+	}
+	return cfg, pool, nil
 }
 
 // PutContact implements Store.

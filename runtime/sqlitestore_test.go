@@ -201,20 +201,21 @@ func TestSQLiteOutboxKeyUnique(t *testing.T) {
 }
 
 // sampleState is a state with something in every field, its times in
-// several zones and to the nanosecond.
+// several zones and to the nanosecond, its numbers as a state read back
+// holds them: whole ones int64, exactly beyond 2^53, the others float64.
 func sampleState(id string) *runtime.ContactState {
 	paris := time.FixedZone("CET", 3600)
 	at := time.Date(2026, 1, 5, 10, 30, 0, 123456789, paris)
 	return &runtime.ContactState{
 		ID:    id,
-		Attrs: map[string]any{"plan": "pro", "seats": float64(3), "tags": []any{"a", "b"}, "meta": map[string]any{"x": true}},
+		Attrs: map[string]any{"plan": "pro", "seats": int64(3), "ratio": 0.5, "id": int64(9007199254740993), "tags": []any{"a", "b"}, "meta": map[string]any{"x": true, "n": []any{int64(-9007199254740993)}}},
 		Enrollments: []*runtime.Enrollment{{
 			Journey: "onboard", Entry: 1, Version: "v1", Status: runtime.StatusActive, Stage: "Welcome",
 			StageAt: at, EnteredAt: at.Add(-time.Nanosecond),
 			Cursors: []*runtime.Cursor{{
 				Block: "Welcome", Start: at, Next: "Welcome/send:hi#1", Hold: at.Add(time.Hour),
 				Wait: "Welcome/wait#1", Until: at.Add(24 * time.Hour), Since: at,
-				Event: &runtime.EventIn{Name: "opened", Payload: map[string]any{"template": "hi"}},
+				Event: &runtime.EventIn{Name: "opened", Payload: map[string]any{"template": "hi", "n": int64(9007199254740993)}},
 			}},
 			Occurrences: map[string]int{"Welcome/send:hi#1": 2},
 		}, {

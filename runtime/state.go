@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"bytes"
 	"encoding/json"
 	"time"
 )
@@ -34,6 +35,31 @@ type Halt struct {
 	At      time.Time `json:"at"`             // when
 	Step    string    `json:"step,omitempty"` // the step that was due, or the condition's position
 	Reason  string    `json:"reason"`         // what went over its bound
+}
+
+// UnmarshalJSON decodes a state as the stores keep it, its numbers exact:
+// in the attributes and in the payloads of the events cursors hold, an
+// integer comes back as int64 (a float64 holds integers exactly only up
+// to 2^53) and any other number as float64, as jsonObject decodes an
+// input. Every store reads a state through this method.
+func (s *ContactState) UnmarshalJSON(b []byte) error {
+	type plain ContactState // the same fields, without this method
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	var p plain
+	if err := d.Decode(&p); err != nil {
+		return err
+	}
+	*s = ContactState(p)
+	jsonNumbers(s.Attrs)
+	for _, e := range s.Enrollments {
+		for _, c := range e.Cursors {
+			if c != nil && c.Event != nil {
+				jsonNumbers(c.Event.Payload)
+			}
+		}
+	}
+	return nil
 }
 
 // EventMark is an event in a contact's history.

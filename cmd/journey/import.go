@@ -87,6 +87,10 @@ func importLines(ctx context.Context, e *env, store runtime.Store, schema *compi
 				reject(line, "contact: a contact line needs its id")
 				continue
 			}
+			if err := api.ValidateContactID(id, "contact"); err != nil {
+				reject(line, err.Error())
+				continue
+			}
 			values, errs := api.ValidateAttributes(schema, attrs, "attributes")
 			if len(errs) > 0 {
 				reject(line, errs[0].Error())

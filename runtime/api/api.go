@@ -11,13 +11,11 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"slices"
 	"strings"
@@ -136,45 +134,7 @@ func (s *Server) routes() http.Handler {
 	}
 	mux.Handle("/v1/", s.guard(s.notFound))
 	mux.HandleFunc("/", s.notFound)
-	return s.recover(mux)
-}
-
-// guard lets a request through when it carries the token, or, with no
-// token configured, when it comes from a loopback address.
-func (s *Server) guard(next http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if s.cfg.Token == "" {
-			if !loopback(r.RemoteAddr) {
-				s.fail(w, r, http.StatusForbidden, &FieldError{Code: CodeForbidden,
-					Message: "no API token is configured, so only loopback clients are served; configure a token to call the API from " + r.RemoteAddr})
-				return
-			}
-			next(w, r)
-			return
-		}
-		scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
-		given := sha256.Sum256([]byte(strings.TrimSpace(token)))
-		if !ok || !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare(given[:], s.token[:]) != 1 {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="journey"`)
-			msg := "a valid `Authorization: Bearer <token>` header is required"
-			if r.Header.Get("Authorization") == "" {
-				msg = "the Authorization header is missing; send `Authorization: Bearer <token>`"
-			}
-			s.fail(w, r, http.StatusUnauthorized, &FieldError{Code: CodeUnauthorized, Message: msg})
-			return
-		}
-		next(w, r)
-	}
-}
-
-// loopback reports whether a remote address is on the loopback interface.
-func loopback(addr string) bool {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		host = addr
-	}
-	ip := net.ParseIP(strings.Trim(host, "[]"))
-	return ip != nil && ip.IsLoopback()
+	return s.recover(s.canonical(mux))
 }
 
 // recover answers 500 to a request whose handler panicked, and logs it.
@@ -324,6 +284,15 @@ func (s *Server) decode(w http.ResponseWriter, r *http.Request) (any, bool) {
 		line, col := position(data, offset)
 		s.answer(w, r, http.StatusBadRequest, &errorBody{Offset: &offset, FieldError: &FieldError{Code: CodeMalformedJSON,
 			Message: fmt.Sprintf("malformed JSON at offset %d (line %d, column %d): %v", offset, line, col, err)}})
+		return nil, false
+	}
+	if field, dup := duplicateKey(data); dup {
+		where := field
+		if where == "" {
+			where = "the body"
+		}
+		s.fail(w, r, http.StatusBadRequest, &FieldError{Field: field, Code: CodeDuplicateKey,
+			Message: fmt.Sprintf("%s: the key appears twice in one object; give each key once", where)})
 		return nil, false
 	}
 	return v, true

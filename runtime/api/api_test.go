@@ -83,19 +83,27 @@ func deployment(t testing.TB) *runtime.Deployment {
 	return d
 }
 
-// env is a server on a memory store, with a fixed clock.
+// env is a server on a store, with a fixed clock.
 type env struct {
 	t     testing.TB
-	store *runtime.MemoryStore
+	store runtime.Store
 	dep   *runtime.Deployment
 	srv   *api.Server
 	h     http.Handler
 	logs  *bytes.Buffer
 }
 
+// newEnv is a server on a memory store; mod, when not nil, changes its
+// configuration.
 func newEnv(t testing.TB, mod func(*api.Config)) *env {
 	t.Helper()
-	e := &env{t: t, store: runtime.NewMemoryStore(), dep: deployment(t), logs: &bytes.Buffer{}}
+	return newEnvOn(t, runtime.NewMemoryStore(), mod)
+}
+
+// newEnvOn is a server on the given store.
+func newEnvOn(t testing.TB, store runtime.Store, mod func(*api.Config)) *env {
+	t.Helper()
+	e := &env{t: t, store: store, dep: deployment(t), logs: &bytes.Buffer{}}
 	cfg := api.Config{
 		Store:      e.store,
 		Deployment: func() *runtime.Deployment { return e.dep },
@@ -123,19 +131,14 @@ func (e *env) do(method, path, body string, header ...string) *reply {
 	return e.doFrom("127.0.0.1:40000", method, path, body, header...)
 }
 
+// doFrom sends a request from a remote address. It is addressed to Host
+// 127.0.0.1:8080 and carries Content-Type: application/json, unless
+// header (name, value, name, value…) says otherwise; a header given an
+// empty value is left out.
 func (e *env) doFrom(remote, method, path, body string, header ...string) *reply {
 	e.t.Helper()
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
-	}
-	req := httptest.NewRequest(method, path, rd)
-	req.RemoteAddr = remote
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
 	rec := httptest.NewRecorder()
-	e.h.ServeHTTP(rec, req)
+	e.h.ServeHTTP(rec, request(remote, method, path, body, header...))
 	r := &reply{status: rec.Code, header: rec.Header(), raw: rec.Body.String()}
 	if strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") {
 		if err := json.Unmarshal(rec.Body.Bytes(), &r.body); err != nil {
@@ -143,6 +146,29 @@ func (e *env) doFrom(remote, method, path, body string, header ...string) *reply
 		}
 	}
 	return r
+}
+
+// request is a request as doFrom sends it.
+func request(remote, method, path, body string, header ...string) *http.Request {
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req := httptest.NewRequest(method, path, rd)
+	req.RemoteAddr = remote
+	req.Host = "127.0.0.1:8080"
+	req.Header.Set("Content-Type", "application/json")
+	for i := 0; i+1 < len(header); i += 2 {
+		switch name, value := header[i], header[i+1]; {
+		case strings.EqualFold(name, "Host"):
+			req.Host = value
+		case value == "":
+			req.Header.Del(name)
+		default:
+			req.Header.Set(name, value)
+		}
+	}
+	return req
 }
 
 func (r *reply) want(t testing.TB, status int) *reply {
@@ -620,6 +646,19 @@ func TestRoutes(t *testing.T) {
 	e.do("GET", "/v1/contacts/a/b", "").wantError(t, 404, api.CodeNotFound, "")
 	e.do("GET", "/", "").wantError(t, 404, api.CodeNotFound, "")
 	e.do("HEAD", "/healthz", "").want(t, 200)
+
+	// A path ServeMux would redirect to its cleaned form is not found, in
+	// the API's own answer; an id . or .. is reached escaped.
+	for _, p := range []string{"/v1/contacts/.", "/v1/contacts/..", "/v1/contacts/a/../c1", "/v1//contacts/c1", "/v1/./journeys"} {
+		e.do("PUT", p, `{"attributes": {}}`).wantError(t, 404, api.CodeNotFound, "")
+		e.do("GET", p, "").wantError(t, 404, api.CodeNotFound, "")
+	}
+	e.do("GET", "/x/../healthz", "").wantError(t, 404, api.CodeNotFound, "")
+	if r := e.do("PUT", "/v1/contacts/%2E%2E", `{"attributes": {}}`).want(t, 202); r.body["id"] != ".." {
+		t.Errorf("answer %s", r.raw)
+	}
+	tok := newEnv(t, func(c *api.Config) { c.Token = "s3cret" })
+	tok.do("PUT", "/v1/contacts/.", `{"attributes": {}}`).wantError(t, 401, api.CodeUnauthorized, "")
 }
 
 func TestMalformedJSON(t *testing.T) {
@@ -700,6 +739,35 @@ func TestAuthLoopbackOnly(t *testing.T) {
 	e.nothingStored("c1")
 	e.doFrom("[::1]:9999", "POST", "/v1/events", ev).want(t, 202)
 	e.doFrom("127.0.0.2:9999", "GET", "/v1/contacts/c1", "").want(t, 200)
+}
+
+// TestLoopbackRequests: without a token, what a program on the machine
+// sends is served — any loopback Host, the server's own Origin (or none),
+// JSON with parameters — and the checks refusing the rest (in
+// TestBadRequests) do not apply once a token is configured.
+func TestLoopbackRequests(t *testing.T) {
+	e := newEnv(t, nil)
+	put := `{"attributes": {"score": 1}}`
+	for i, h := range [][]string{
+		{"Host", "127.0.0.1:8080"}, {"Host", "127.0.0.1"}, {"Host", "localhost:8080"}, {"Host", "LocalHost"},
+		{"Host", "[::1]:9"}, {"Host", "[::1]"}, {"Host", "127.3.2.1:80"},
+		{"Origin", "http://127.0.0.1:8080"}, {"Origin", "http://localhost:8080"}, {"Origin", "https://[::1]:8080"},
+		{"Host", "localhost", "Origin", "http://localhost"}, {"Host", "localhost:443", "Origin", "https://127.0.0.1"},
+		{"Content-Type", "application/json; charset=utf-8"}, {"Content-Type", "Application/JSON"},
+	} {
+		e.do("PUT", "/v1/contacts/c1", put, h...).want(t, 202)
+		e.do("POST", "/v1/events", fmt.Sprintf(`{"id": "e%d", "contact": "c1", "name": "ping"}`, i), h...).want(t, 202)
+		e.do("GET", "/v1/contacts/c1", "", h...).want(t, 200)
+	}
+	e.do("GET", "/v1/journeys", "", "Content-Type", "").want(t, 200)
+	e.do("GET", "/healthz", "", "Host", "rebound.example", "Origin", "https://evil.example").want(t, 200)
+
+	// With a token, the token is the check.
+	tok := newEnv(t, func(c *api.Config) { c.Token = "s3cret" })
+	h := []string{"Authorization", "Bearer s3cret", "Host", "journey.example.com", "Origin", "https://app.example.com", "Content-Type", ""}
+	tok.doFrom("203.0.113.9:5000", "POST", "/v1/events", `{"id": "a", "contact": "c1", "name": "ping"}`, h...).want(t, 202)
+	tok.doFrom("203.0.113.9:5000", "PUT", "/v1/contacts/c1", put, h...).want(t, 202)
+	tok.doFrom("203.0.113.9:5000", "GET", "/v1/contacts/c1", "", h...).want(t, 200)
 }
 
 func TestValidateForImport(t *testing.T) {

@@ -3,24 +3,18 @@ package api_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/lib/pq"
 
 	"github.com/journeylang/journey/compiler"
 	"github.com/journeylang/journey/runtime"
@@ -38,8 +32,8 @@ import (
 //
 // N comes from JOURNEY_BENCH_EVENTS (default 20000). The server is
 // $JOURNEY_TEST_POSTGRES or a local one with trust authentication; each
-// run gets a schema of its own. Without a server it skips, except under
-// CI. Figures are in docs/performance.md; run it with
+// run gets a schema of its own (pgSchema). Without a server it skips,
+// except under CI. Figures are in docs/performance.md; run it with
 //
 //	go test ./runtime/api -run XXX -bench APIPostgres -benchtime 1x -count 3
 func BenchmarkAPIPostgres(b *testing.B) {
@@ -58,7 +52,7 @@ func BenchmarkAPIPostgres(b *testing.B) {
 	var events, transitions float64
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		dsn := benchSchema(b)
+		dsn := pgSchema(b)
 		store, err := runtime.OpenPostgres(ctx, dsn)
 		if err != nil {
 			b.Fatal(err)
@@ -189,51 +183,4 @@ func benchDeployment(b *testing.B) *runtime.Deployment {
 		b.Fatal(err)
 	}
 	return d
-}
-
-// benchSchema creates a schema on the test server, dropped when the
-// benchmark ends, and returns a DSN whose search_path is that schema. It
-// skips when there is no server, but fails under CI (where $CI is set).
-func benchSchema(b *testing.B) string {
-	b.Helper()
-	base := os.Getenv("JOURNEY_TEST_POSTGRES")
-	if base == "" {
-		base = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
-	}
-	admin, err := sql.Open("postgres", base)
-	if err == nil {
-		pctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		err = admin.PingContext(pctx)
-		cancel()
-	}
-	if err != nil {
-		if admin != nil {
-			admin.Close()
-		}
-		if os.Getenv("CI") != "" {
-			b.Fatalf("Postgres is not reachable at %s (CI must have it): %v", base, err)
-		}
-		b.Skipf("Postgres is not reachable at %s: %v", base, err)
-	}
-	var r [8]byte
-	if _, err := rand.Read(r[:]); err != nil {
-		b.Fatal(err)
-	}
-	name := "journey_bench_" + hex.EncodeToString(r[:])
-	if _, err := admin.Exec("CREATE SCHEMA " + pq.QuoteIdentifier(name)); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() {
-		if _, err := admin.Exec("DROP SCHEMA " + pq.QuoteIdentifier(name) + " CASCADE"); err != nil {
-			b.Errorf("dropping schema %s: %v", name, err)
-		}
-		admin.Close()
-	})
-	if u, err := url.Parse(base); err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") {
-		q := u.Query()
-		q.Set("search_path", name)
-		u.RawQuery = q.Encode()
-		return u.String()
-	}
-	return base + " search_path=" + name
 }

@@ -32,6 +32,7 @@ func (s *Server) putContact(w http.ResponseWriter, r *http.Request) {
 	}
 	id := r.PathValue("id")
 	v := &validator{}
+	v.id("id", "a contact's id", id)
 	obj, ok := body.(map[string]any)
 	if !ok {
 		v.fail("", CodeWrongType, fmt.Sprintf(`the body must be a JSON object: {"attributes": {...}}; got %s`, jsonKind(body)), "")
@@ -119,6 +120,10 @@ type Record struct {
 
 func (s *Server) getContact(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
+	if e := ValidateContactID(id, "id"); e != nil {
+		s.answer(w, r, http.StatusBadRequest, &errorBody{FieldError: e})
+		return
+	}
 	st, err := s.cfg.Store.Contact(r.Context(), id)
 	if errors.Is(err, runtime.ErrNotFound) {
 		s.fail(w, r, http.StatusNotFound, &FieldError{Field: "id", Code: CodeNotFound, Message: fmt.Sprintf("no contact %q", id)})

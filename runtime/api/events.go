@@ -112,6 +112,12 @@ func readEvent(v *validator, schema *compiler.Schema, x any, path string, now ti
 		Name:    v.requiredString(m, path, "name", "the name of a declared event"),
 		At:      now,
 	}
+	if e.ID != "" {
+		v.id(child(path, "id"), "an event's id", e.ID)
+	}
+	if e.Contact != "" {
+		v.id(child(path, "contact"), "a contact's id", e.Contact)
+	}
 	var decl *compiler.Event
 	if e.Name != "" {
 		if decl = schema.Events[e.Name]; decl == nil {

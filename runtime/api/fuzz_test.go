@@ -1,31 +1,60 @@
 package api_test
 
 import (
+	"context"
 	"net/http/httptest"
-	"strings"
+	"net/url"
+	"path/filepath"
 	"testing"
+	"time"
+
+	"github.com/journeylang/journey/runtime"
 )
 
-// FuzzEvents posts arbitrary bodies: the server never panics and answers
-// 2xx or 4xx, never 5xx.
-func FuzzEvents(f *testing.F) {
-	for _, seed := range []string{
-		dealWon,
-		`{"events": [{"id": "a", "contact": "c", "name": "ping"}, {"id": "b", "contact": "c", "name": "form_submitted", "payload": {"form": "x"}}]}`,
-		`{"id": "a", "contact": "c", "name": "deal_won", "payload": {"amount": 1e400, "currency": "usd", "closed_at": "2026-03-01T10:00:00Z", "cycle": "99999999999w", "items": [1e19, -0.0, 1E+2], "notes": {"": ""}}}`,
-		`{"events": {}}`, `{"events": [null, 1, "x", []]}`, `[]`, `null`, `1`, `"x"`, `{`, ``, `{"id": "a"}{}`,
-		`{"id": "a", "contact": "c", "name": "ping", "at": "2026-02-30T00:00:00Z"}`,
+// FuzzIntake drives the API on a SQLite store with arbitrary bodies: each
+// is posted to /v1/events and put to /v1/contacts/{id}, for an arbitrary
+// id. The server never panics (a panic would be answered 500) and answers
+// 2xx or 4xx, never 5xx; what it accepts, the engine then runs without an
+// error.
+//
+//	go test ./runtime/api -run XXX -fuzz FuzzIntake -fuzztime 60s
+func FuzzIntake(f *testing.F) {
+	for _, seed := range []struct{ id, body string }{
+		{"c1", dealWon},
+		{"c1", `{"events": [{"id": "a", "contact": "c", "name": "ping"}, {"id": "b", "contact": "c", "name": "form_submitted", "payload": {"form": "pricing-guide"}}]}`},
+		{"c1", `{"id": "a", "contact": "c", "name": "deal_won", "payload": {"amount": 1e400, "currency": "usd", "closed_at": "2026-03-01T10:00:00Z", "cycle": "99999999999w", "items": [1e19, -0.0, 1E+2], "notes": {"": ""}}}`},
+		{"c1", `{"events": {}}`}, {"c1", `{"events": [null, 1, "x", []]}`}, {"c1", `[]`}, {"c1", `null`}, {"c1", `1`}, {"c1", `"x"`}, {"c1", `{`}, {"c1", ``}, {"c1", `{"id": "a"}{}`},
+		{"c1", `{"id": "a", "contact": "c", "name": "ping", "at": "2026-02-30T00:00:00Z"}`},
+		{"c\x00", `{"id": "a\u0000", "contact": "c\u0000", "name": "ping"}`},
+		{"\xff", `{"id": "a", "contact": "\ud800", "name": "form_submitted", "payload": {"form": "\u0000"}}`},
+		{"ada@example.com", `{"attributes": {"email": "ada@example.com", "score": 9007199254740993, "lifecycle": "lead", "tags": ["a"], "limits": {"daily": 3}, "company": {"size": 1, "industry": "x"}, "last_login": "2026-03-01T10:00:00+01:00", "cooldown": "3d"}}`},
+		{"c1", `{"attributes": {"score": 1, "score": 2}}`},
+		{"c1", `{"attributes": {"company": {"size": 60}}, "at": "2026-03-02T10:00:00Z"}`},
+		{"a/b c", `{"attributes": {"first_name": null, "limits": {"\u0000": 1}}}`},
 	} {
-		f.Add(seed)
+		f.Add(seed.id, seed.body)
 	}
-	e := newEnv(f, nil)
-	f.Fuzz(func(t *testing.T, body string) {
-		req := httptest.NewRequest("POST", "/v1/events", strings.NewReader(body))
-		req.RemoteAddr = "127.0.0.1:1"
-		rec := httptest.NewRecorder()
-		e.h.ServeHTTP(rec, req)
-		if rec.Code < 200 || rec.Code >= 500 || rec.Code >= 300 && rec.Code < 400 {
-			t.Fatalf("status %d for %q: %s", rec.Code, body, rec.Body)
+	store, err := runtime.OpenSQLite(context.Background(), filepath.Join(f.TempDir(), "journey.db"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { store.Close() })
+	e := newEnvOn(f, store, nil)
+	sim := runtime.NewSim(e.dep, store, start)
+	f.Fuzz(func(t *testing.T, id, body string) {
+		accepted := false
+		for _, r := range []struct{ method, path string }{{"POST", "/v1/events"}, {"PUT", "/v1/contacts/" + url.PathEscape(id)}} {
+			rec := httptest.NewRecorder()
+			e.h.ServeHTTP(rec, request("127.0.0.1:1", r.method, r.path, body))
+			if rec.Code < 200 || rec.Code >= 500 || rec.Code >= 300 && rec.Code < 400 {
+				t.Fatalf("%s %s: status %d for %q: %s", r.method, r.path, rec.Code, body, rec.Body)
+			}
+			accepted = accepted || rec.Code < 300
+		}
+		if accepted {
+			if err := sim.Advance(context.Background(), start.Add(time.Hour)); err != nil {
+				t.Fatalf("running what was accepted of %q: %v", body, err)
+			}
 		}
 	})
 }

@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/journeylang/journey/compiler"
 	"github.com/journeylang/journey/lang/diag"
@@ -23,24 +25,29 @@ import (
 
 // Error codes: the "code" of an error answer.
 const (
-	CodeMalformedJSON    = "malformed_json"     // the body is not JSON
-	CodeUnknownField     = "unknown_field"      // a field the schema does not declare
-	CodeMissingField     = "missing_field"      // a required field is absent
-	CodeWrongType        = "wrong_type"         // a value of the wrong JSON type
-	CodeBadValue         = "bad_value"          // the right type, but not a valid value
-	CodeNullNotAllowed   = "null_not_allowed"   // null for a field that is not optional
-	CodeTooManyEvents    = "too_many_events"    // a batch larger than MaxBatch
-	CodeBodyTooLarge     = "body_too_large"     // the body passes the limit
-	CodeUnauthorized     = "unauthorized"       // no token, or the wrong one
-	CodeForbidden        = "forbidden"          // no token configured and not a loopback client
-	CodeNotFound         = "not_found"          // no such route or contact
-	CodeMethodNotAllowed = "method_not_allowed" // the route exists, not with this method
-	CodeNoDeployment     = "no_deployment"      // no bundle is loaded yet
-	CodeInternal         = "internal"           // the server failed; details are in its log
+	CodeMalformedJSON        = "malformed_json"         // the body is not JSON
+	CodeDuplicateKey         = "duplicate_key"          // an object of the body has a key twice
+	CodeUnknownField         = "unknown_field"          // a field the schema does not declare
+	CodeMissingField         = "missing_field"          // a required field is absent
+	CodeWrongType            = "wrong_type"             // a value of the wrong JSON type
+	CodeBadValue             = "bad_value"              // the right type, but not a valid value
+	CodeNullNotAllowed       = "null_not_allowed"       // null for a field that is not optional
+	CodeTooManyEvents        = "too_many_events"        // a batch larger than MaxBatch
+	CodeBodyTooLarge         = "body_too_large"         // the body passes the limit
+	CodeUnauthorized         = "unauthorized"           // no token, or the wrong one
+	CodeForbidden            = "forbidden"              // no token configured, and not a loopback client, Host or Origin
+	CodeNotFound             = "not_found"              // no such route or contact
+	CodeMethodNotAllowed     = "method_not_allowed"     // the route exists, not with this method
+	CodeUnsupportedMediaType = "unsupported_media_type" // no token configured, and a write that is not application/json
+	CodeNoDeployment         = "no_deployment"          // no bundle is loaded yet
+	CodeInternal             = "internal"               // the server failed; details are in its log
 )
 
 // maxErrors bounds the problems one answer lists.
 const maxErrors = 100
+
+// MaxIDLength bounds an id — a contact's, an event's — in bytes.
+const MaxIDLength = 256
 
 // FieldError is one problem with a request, naming the field.
 type FieldError struct {
@@ -116,6 +123,7 @@ func (v *validator) value(t *compiler.Type, val any, path string, partial bool) 
 	switch t.Kind {
 	case compiler.KindString:
 		if s, ok := val.(string); ok {
+			v.text(path, s)
 			return s
 		}
 		v.wrongType(path, "a string", val)
@@ -202,7 +210,12 @@ func (v *validator) value(t *compiler.Type, val any, path string, partial bool) 
 		}
 		out := make(map[string]any, len(m))
 		for _, k := range sortedKeys(m) {
-			out[k] = v.element(t.Elem, m[k], path+"["+strconv.Quote(k)+"]")
+			kp := path + "[" + strconv.Quote(k) + "]"
+			if strings.IndexByte(k, 0) >= 0 {
+				v.fail(kp, CodeBadValue, fmt.Sprintf("%s: the key contains a NUL character (\\u0000), which cannot be stored", kp), "")
+				continue
+			}
+			out[k] = v.element(t.Elem, m[k], kp)
 		}
 		return out
 	case compiler.KindObject:
@@ -219,6 +232,42 @@ func (v *validator) element(t *compiler.Type, val any, path string) any {
 		return nil
 	}
 	return v.value(t, val, path, false)
+}
+
+// text checks a string value: it may hold any text but NUL, which a
+// Postgres store cannot keep.
+func (v *validator) text(path, s string) {
+	if strings.IndexByte(s, 0) >= 0 {
+		v.fail(path, CodeBadValue, fmt.Sprintf("%s: the text contains a NUL character (\\u0000), which cannot be stored", path), "")
+	}
+}
+
+// id checks an id (a contact's, an event's) named field; what is the
+// id's description.
+func (v *validator) id(field, what, s string) bool {
+	if problem := idProblem(s); problem != "" {
+		v.fail(field, CodeBadValue, fmt.Sprintf("%s: %s; %s is 1 to %d bytes of UTF-8 text without control characters", field, problem, what, MaxIDLength), "")
+		return false
+	}
+	return true
+}
+
+// idProblem says what is wrong with an id, or "".
+func idProblem(s string) string {
+	switch {
+	case s == "":
+		return "empty"
+	case len(s) > MaxIDLength:
+		return fmt.Sprintf("%d bytes long", len(s))
+	case !utf8.ValidString(s):
+		return "not valid UTF-8"
+	}
+	for i, r := range s {
+		if unicode.IsControl(r) {
+			return fmt.Sprintf("a control character (%U) at byte %d", r, i)
+		}
+	}
+	return ""
 }
 
 func (v *validator) wrongType(path, want string, got any) {
@@ -414,6 +463,16 @@ func ValidateEvent(schema *compiler.Schema, event any, path string, now time.Tim
 		return nil, v.errs
 	}
 	return e, nil
+}
+
+// ValidateContactID checks a contact's id as PUT /v1/contacts/{id} does,
+// for other intakes; field names it in the problem.
+func ValidateContactID(id, field string) *FieldError {
+	v := &validator{}
+	if !v.id(field, "a contact's id", id) {
+		return v.errs[0]
+	}
+	return nil
 }
 
 // ValidateAttributes validates an update of a contact's attributes as

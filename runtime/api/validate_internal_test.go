@@ -41,3 +41,23 @@ func TestParseDuration(t *testing.T) {
 		}
 	}
 }
+
+func TestDuplicateKey(t *testing.T) {
+	cases := []struct{ body, field string }{
+		{`{"a": [{"x": 1}, {"x": 2}], "b": {"x": 1}, "c": [[], {}, "x", 1, null, true]}`, ""},
+		{`[{"k": 1}, {"k": 1, "j": {"k": 2}}]`, ""},
+		{`{"a": 1, "b": 2, "a": 3}`, "a"},
+		{`{"a": [{"x": 1}, {"x": 2, "y": [1, {"z": 1, "z": 2}]}]}`, "a[1].y[1].z"},
+		{`[{"k": 1}, {"k": 1, "k": 2}]`, "[1].k"},
+		{`{"a b": {"c": 1, "c": 1}}`, `["a b"].c`},
+		{`{"": 1, "": 2}`, `[""]`},
+		{`{"m": {"x": {}, "y": [], "x": 0}}`, "m.x"},
+		{`{"e": 1, "\u0065": 2}`, "e"},
+	}
+	for _, c := range cases {
+		field, dup := duplicateKey([]byte(c.body))
+		if dup != (c.field != "") || field != c.field {
+			t.Errorf("duplicateKey(%s) = %q %v, want %q", c.body, field, dup, c.field)
+		}
+	}
+}

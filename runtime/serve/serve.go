@@ -78,6 +78,16 @@ type Config struct {
 	Ready func(addr string)
 }
 
+// The HTTP server's timeouts (docs/runtime.md, "HTTP"): a client that
+// sends slowly, reads slowly or holds an idle connection cannot keep a
+// connection, and the goroutine serving it, for long.
+const (
+	ReadHeaderTimeout = 10 * time.Second  // to read a request's headers
+	ReadTimeout       = 30 * time.Second  // to read a whole request, body included (at most 1 MiB)
+	WriteTimeout      = 60 * time.Second  // from the end of the headers to the end of the answer: a batch of 1,000 events is stored within it
+	IdleTimeout       = 120 * time.Second // a kept-alive connection waiting for its next request
+)
+
 // shutdownGrace is how long a stopping runner lets HTTP requests in
 // progress finish.
 const shutdownGrace = 2 * time.Second
@@ -149,7 +159,13 @@ func Run(ctx context.Context, cfg Config) error {
 				fmt.Fprintln(w, `{"status":"ok"}`)
 			})
 		}
-		srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		srv = &http.Server{
+			Handler:           mux,
+			ReadHeaderTimeout: ReadHeaderTimeout,
+			ReadTimeout:       ReadTimeout,
+			WriteTimeout:      WriteTimeout,
+			IdleTimeout:       IdleTimeout,
+		}
 		cfg.Logger.Info("listening", "addr", ln.Addr().String())
 		if cfg.Ready != nil {
 			cfg.Ready(ln.Addr().String())
