@@ -327,3 +327,69 @@ func TestSlowBatchGoesBack(t *testing.T) {
 		})
 	}
 }
+
+// TestStoppedBatchGoesBack ends a worker's context before its batch runs,
+// as a shutdown does, on every store: the first contact runs, the others
+// go back unchanged and still due, and the batch is completed.
+func TestStoppedBatchGoesBack(t *testing.T) {
+	d := deployFiles(t, map[string][]byte{
+		"schema.journey": []byte(haltSchema),
+		"pings.journey":  []byte("journey pings\nentry on signed_up\nstage Only {\n  send \"welcome\"\n}\n"),
+	}, haltTemplates)
+	for name, newStore := range stores {
+		t.Run(name, func(t *testing.T) {
+			store := newStore(t)
+			for _, id := range []string{"a", "b", "c"} {
+				signUp(t, store, id, t0)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			w := &runtime.Worker{Store: store, Engine: &runtime.Engine{Deployment: d}, ID: "w"}
+			_, err := w.Tick(ctx, t0)
+			noErr(t, err)
+			n := 0
+			for _, id := range []string{"a", "b", "c"} {
+				n += kinds(t, store, id)["pings enrolled"]
+			}
+			if n != 1 {
+				t.Fatalf("%d contacts ran, want 1", n)
+			}
+			work, err := store.Claim(context.Background(), &runtime.ClaimParams{Now: t0, Limit: 10, Worker: "w2", Lease: time.Minute})
+			noErr(t, err)
+			if len(work) != 2 || len(work[0].Inputs) != 1 || len(work[1].Inputs) != 1 {
+				t.Fatalf("claimable after the stop: %d contacts, want the 2 not run with their inputs", len(work))
+			}
+		})
+	}
+}
+
+// BenchmarkCostLimit evaluates, under the runtime's cost limit, a
+// condition the checker lets through (two loops over the tags) on a
+// contact with 5,000 tags, fifty times what the estimate assumes: each
+// evaluation goes over the limit and halts the journey. The time per
+// operation is how long such a condition holds a worker.
+func BenchmarkCostLimit(b *testing.B) {
+	prog, diags := compiler.Compile(compiler.NewWorkspace(map[string][]byte{
+		"schema.journey": []byte(haltSchema),
+		"pairs.journey":  []byte("journey pairs\nentry on signed_up when tags.all(a, tags.all(b, a + b != \"x\"))\nstage S {\n}\n"),
+	}, nil))
+	if diags.HasErrors() {
+		b.Fatal(diags)
+	}
+	d, err := runtime.NewDeployment(prog)
+	if err != nil {
+		b.Fatal(err)
+	}
+	tags := make([]any, 5000)
+	for i := range tags {
+		tags[i] = fmt.Sprint("t", i)
+	}
+	e := &runtime.Engine{Deployment: d}
+	for b.Loop() {
+		s := &runtime.ContactState{ID: "bomb", Attrs: map[string]any{"email": "b@example.com", "tags": tags}}
+		out := e.Run(s, []runtime.Input{{Seq: 1, Kind: runtime.InputEvent, Name: "signed_up", At: t0}}, t0)
+		if s.Halted["pairs"] == nil || len(out.Records) != 1 {
+			b.Fatalf("not halted: %+v", out.Records)
+		}
+	}
+}

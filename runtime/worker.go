@@ -35,8 +35,12 @@ type BatchReport struct {
 
 // Tick processes one batch of contacts due at now and reports how many it
 // committed, not counting contacts left for a runner with a newer
-// deployment (see Deployment.Ahead).
+// deployment (see Deployment.Ahead). When ctx ends, the contacts of the
+// batch not yet run go back unchanged, and the batch is completed all the
+// same.
 func (w *Worker) Tick(ctx context.Context, now time.Time) (int, error) {
+	stop := ctx.Done()
+	ctx = context.WithoutCancel(ctx) // the batch in hand is completed, not left to its lease
 	batch, lease := w.Batch, w.Lease
 	if batch <= 0 {
 		batch = 100
@@ -74,10 +78,11 @@ func (w *Worker) Tick(ctx context.Context, now time.Time) (int, error) {
 			ahead++
 			continue
 		}
-		if i > 0 && time.Since(began) > lease/2 {
+		if i > 0 && (time.Since(began) > lease/2 || stopped(stop)) {
 			// Runs so slow (conditions at their cost limit) that the
-			// batch would outlive its lease: the rest go back, unchanged
-			// and still due, and the work done is committed in time.
+			// batch would outlive its lease, or a shutdown: the rest go
+			// back, unchanged and still due, and the work done is
+			// committed.
 			p.Results = append(p.Results, &WorkResult{Contact: wk.State.ID, Rev: wk.Rev, State: wk.State, Outcome: &Outcome{Wake: wk.Due}})
 			continue
 		}
@@ -103,9 +108,7 @@ func (w *Worker) Run(ctx context.Context, now func() time.Time, poll time.Durati
 		poll = time.Second
 	}
 	for {
-		// The batch in hand finishes even when ctx ends: a shutdown waits for
-		// it rather than leaving its leases to expire.
-		n, err := w.Tick(context.WithoutCancel(ctx), now())
+		n, err := w.Tick(ctx, now())
 		if ctx.Err() != nil {
 			return nil
 		}
@@ -126,5 +129,15 @@ func (w *Worker) Run(ctx context.Context, now func() time.Time, poll time.Durati
 			return nil
 		case <-time.After(sleep):
 		}
+	}
+}
+
+// stopped reports whether a done channel is closed.
+func stopped(done <-chan struct{}) bool {
+	select {
+	case <-done:
+		return true
+	default:
+		return false
 	}
 }
