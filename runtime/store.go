@@ -138,9 +138,10 @@ type AddEventParams struct {
 	Payload map[string]any
 	At      time.Time // when the event happened, as its sender stamped it
 	// Received is when the intake received the event, on its own clock:
-	// the ID is kept for Prune by it, never by At, which the sender
-	// chose. At when zero, for callers whose events happen as they are
-	// taken (tests, simulations); an intake of events from outside sets it.
+	// Prune keeps the ID a window from it, and never for less because of
+	// At, which the sender chose. At when zero, for callers whose events
+	// happen as they are taken (tests, simulations); an intake of events
+	// from outside sets it.
 	Received time.Time
 }
 

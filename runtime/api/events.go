@@ -59,7 +59,7 @@ func (s *Server) postEvents(w http.ResponseWriter, r *http.Request) {
 // intakeTime is the time of an intake and the dedupe window it keeps.
 type intakeTime struct {
 	now    time.Time     // when the events are received: their Received, and At when not given
-	window time.Duration // events stamped further back than now are refused; runtime.DefaultDedupeWindow when 0
+	window time.Duration // events stamped further back than this before now are refused; runtime.DefaultDedupeWindow when 0
 }
 
 // oldest is the earliest stamp an event may have.
