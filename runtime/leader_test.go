@@ -92,37 +92,3 @@ func TestLead(t *testing.T) {
 		})
 	}
 }
-
-// TestPrune checks that retention forgets old event identities, and only
-// those: a repeat of a forgotten event is taken again, of a kept one not.
-func TestPrune(t *testing.T) {
-	for name, newStore := range stores {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			ctx := context.Background()
-			s := newStore(t)
-			add := func(id string, at time.Time) bool {
-				t.Helper()
-				return must[bool](t)(s.AddEvent(ctx, &runtime.AddEventParams{Contact: "c1", ID: id, Name: "signed_up", At: at}))
-			}
-			for i, id := range []string{"e1", "e2", "e3"} {
-				add(id, t0.Add(time.Duration(i)*time.Hour))
-			}
-			if n := must[int](t)(s.Prune(ctx, &runtime.PruneParams{Before: t0})); n != 0 {
-				t.Errorf("pruned %d before the first event, want 0", n)
-			}
-			if n := must[int](t)(s.Prune(ctx, &runtime.PruneParams{Before: t0.Add(time.Hour)})); n != 1 {
-				t.Errorf("pruned %d, want 1", n)
-			}
-			if !add("e1", t0.Add(3*time.Hour)) {
-				t.Errorf("a pruned event's repeat was ignored")
-			}
-			if add("e2", t0.Add(3*time.Hour)) {
-				t.Errorf("a kept event's repeat was taken")
-			}
-			if n := must[int](t)(s.Prune(ctx, &runtime.PruneParams{Before: t0.Add(2*time.Hour + time.Second)})); n != 2 {
-				t.Errorf("pruned %d, want 2 (e2 and e3)", n)
-			}
-		})
-	}
-}

@@ -17,7 +17,7 @@ import (
 type MemoryStore struct {
 	mu       sync.Mutex
 	contacts map[string]*memContact
-	seen     map[string]time.Time // event IDs, with their events' times
+	seen     map[string]memSeen // event IDs
 	leaders  map[string]memLeader
 	outbox   []*OutboxRow
 	keys     map[string]*OutboxRow
@@ -36,6 +36,11 @@ type memContact struct {
 	leaseTo time.Time
 }
 
+// memSeen is a kept event ID: when its event was received, and stamped.
+type memSeen struct {
+	received, at time.Time
+}
+
 // memLeader is who leads a chore, and until when.
 type memLeader struct {
 	holder string
@@ -45,7 +50,7 @@ type memLeader struct {
 // NewMemoryStore returns an empty store.
 func NewMemoryStore() *MemoryStore {
 	return &MemoryStore{
-		contacts: map[string]*memContact{}, seen: map[string]time.Time{},
+		contacts: map[string]*memContact{}, seen: map[string]memSeen{},
 		leaders: map[string]memLeader{}, keys: map[string]*OutboxRow{},
 	}
 }
@@ -86,7 +91,7 @@ func (m *MemoryStore) AddEvent(_ context.Context, p *AddEventParams) (bool, erro
 		if _, ok := m.seen[p.ID]; ok {
 			return false, nil
 		}
-		m.seen[p.ID] = p.At
+		m.seen[p.ID] = memSeen{received: p.received(), at: p.At}
 	}
 	m.queue(p.Contact, Input{Kind: InputEvent, ID: p.ID, Name: p.Name, Payload: p.Payload, At: p.At})
 	return true, nil
@@ -345,8 +350,8 @@ func (m *MemoryStore) Prune(_ context.Context, p *PruneParams) (int, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	n := 0
-	for id, at := range m.seen {
-		if at.Before(p.Before) {
+	for id, e := range m.seen {
+		if e.received.Before(p.Before) && e.at.Before(p.Before) {
 			delete(m.seen, id)
 			n++
 		}

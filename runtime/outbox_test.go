@@ -221,7 +221,7 @@ VALUES ('old', 'c1', 'onboard', 'v1', 'Welcome/send:hi#1', 'send', 'hi', '{"cont
 			db, err := sql.Open("sqlite", path)
 			noErr(t, err)
 			defer db.Close()
-			upTo2(t, db, goose.DialectSQLite3, "migrations/sqlite")
+			upTo(t, db, goose.DialectSQLite3, "migrations/sqlite", 2)
 			_, err = db.Exec(fmt.Sprintf(insert, "'2026-01-05T09:00:00.000000000Z'"))
 			noErr(t, err)
 			return openSQLite(t, path)
@@ -231,7 +231,7 @@ VALUES ('old', 'c1', 'onboard', 'v1', 'Welcome/send:hi#1', 'send', 'hi', '{"cont
 			db, err := sql.Open("postgres", dsn)
 			noErr(t, err)
 			defer db.Close()
-			upTo2(t, db, goose.DialectPostgres, "migrations/postgres")
+			upTo(t, db, goose.DialectPostgres, "migrations/postgres", 2)
 			_, err = db.Exec(fmt.Sprintf(insert, "'2026-01-05T09:00:00Z'"))
 			noErr(t, err)
 			return pgOpen(t, dsn)
@@ -250,11 +250,11 @@ VALUES ('old', 'c1', 'onboard', 'v1', 'Welcome/send:hi#1', 'send', 'hi', '{"cont
 	}
 }
 
-// upTo2 applies the migrations before 00003.
-func upTo2(t *testing.T, db *sql.DB, dialect goose.Dialect, dir string) {
+// upTo applies the migrations up to version.
+func upTo(t *testing.T, db *sql.DB, dialect goose.Dialect, dir string, version int64) {
 	t.Helper()
 	p, err := goose.NewProvider(dialect, db, os.DirFS(dir))
 	noErr(t, err)
-	_, err = p.UpTo(context.Background(), 2)
+	_, err = p.UpTo(context.Background(), version)
 	noErr(t, err)
 }

@@ -193,7 +193,7 @@ func (s *PostgresStore) AddEvent(ctx context.Context, p *AddEventParams) (bool, 
 	if err != nil {
 		return false, err
 	}
-	return s.intake(ctx, p.Contact, p.ID, &pgInput{kind: InputEvent, eventID: p.ID, name: p.Name, payload: payload, at: p.At})
+	return s.intake(ctx, p.Contact, p.ID, &pgInput{kind: InputEvent, eventID: p.ID, name: p.Name, payload: payload, at: p.At, received: p.received()})
 }
 
 // Release implements Store.
@@ -210,6 +210,7 @@ type pgInput struct {
 	kind, eventID, name string
 	payload, attrs      any // JSON text, or nil for NULL
 	at                  time.Time
+	received            time.Time // an event's: when it was received, kept with its identity
 }
 
 // intake queues an input for a contact in one transaction, first taking
@@ -227,7 +228,7 @@ func (s *PostgresStore) intake(ctx context.Context, contact, dedupe string, in *
 	defer tx.Rollback()
 	if dedupe != "" {
 		var taken []string
-		if err := tx.SelectContext(ctx, &taken, pgq.insertEventID, dedupe, contact, at); err != nil {
+		if err := tx.SelectContext(ctx, &taken, pgq.insertEventID, dedupe, contact, at, pgCeil(in.received)); err != nil {
 			return false, fmt.Errorf("postgres store: event identity: %w", err)
 		}
 		if len(taken) == 0 {

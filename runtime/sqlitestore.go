@@ -266,7 +266,8 @@ func (s *SQLiteStore) AddEvent(ctx context.Context, p *AddEventParams) (bool, er
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
 		if p.ID != "" {
 			res, err := s.stmt(ctx, tx, "event_id_insert").ExecContext(ctx,
-				sql.Named("id", p.ID), sql.Named("contact_id", p.Contact), sql.Named("at", sqliteTime(p.At)))
+				sql.Named("id", p.ID), sql.Named("contact_id", p.Contact), sql.Named("at", sqliteTime(p.At)),
+				sql.Named("received_at", sqliteTime(p.received())))
 			if err != nil {
 				return err
 			}

@@ -28,8 +28,9 @@ type Store interface {
 	// contact), and wakes it.
 	PutContact(ctx context.Context, p *PutContactParams) error
 	// AddEvent queues an event for a contact (creating the contact) and
-	// wakes it. An event whose ID was seen before is ignored: it reports
-	// false.
+	// wakes it. An event whose ID was seen before (and not pruned since)
+	// is ignored: it reports false. The ID is kept with the time the event
+	// was received, for Prune.
 	AddEvent(ctx context.Context, p *AddEventParams) (bool, error)
 	// Release queues an operator's release of a contact's halted journeys
 	// (an InputRelease), and wakes the contact; ErrNotFound for a contact
@@ -79,9 +80,13 @@ type Store interface {
 	// led, the last lead expired (at or before Now), or Holder led
 	// already. It reports whether Holder leads.
 	Lead(ctx context.Context, p *LeadParams) (bool, error)
-	// Prune forgets the identities of events older than Before, and
-	// reports how many it forgot: a repeat of one of those events is no
-	// longer recognised.
+	// Prune forgets the identities of events received before Before,
+	// and reports how many it forgot: a repeat of one of those events is
+	// no longer recognised. An identity whose event is stamped (At) at or
+	// after Before is kept however long ago it was received, so that an
+	// intake that refuses events stamped before the window (see
+	// DefaultDedupeWindow) recognises every repeat it takes, even of an
+	// event stamped ahead of the clock.
 	Prune(ctx context.Context, p *PruneParams) (int, error)
 	// WakeStale makes due at Now up to Limit contacts with an active
 	// enrollment in Journey under a version other than Version, and
@@ -131,7 +136,21 @@ type AddEventParams struct {
 	ID      string // unique per event; the store ignores a repeat
 	Name    string
 	Payload map[string]any
-	At      time.Time
+	At      time.Time // when the event happened, as its sender stamped it
+	// Received is when the intake received the event, on its own clock:
+	// Prune keeps the ID a window from it, and never for less because of
+	// At, which the sender chose. At when zero, for callers whose events
+	// happen as they are taken (tests, simulations); an intake of events
+	// from outside sets it.
+	Received time.Time
+}
+
+// received is when the event was received: Received, or At when zero.
+func (p *AddEventParams) received() time.Time {
+	if p.Received.IsZero() {
+		return p.At
+	}
+	return p.Received
 }
 
 // ReleaseParams are the arguments of Store.Release.
@@ -288,8 +307,15 @@ type LeadParams struct {
 
 // PruneParams are the arguments of Store.Prune.
 type PruneParams struct {
-	Before time.Time // the identities of events before this time are forgotten
+	Before time.Time // the identities of events received before this time (and stamped before it) are forgotten
 }
+
+// DefaultDedupeWindow is how long event identities are kept by default,
+// from when each event was received, for recognising repeats (`journey
+// run --dedupe-window`). The intakes refuse an event stamped further back
+// than the window, since a repeat of it might no longer be recognised;
+// the runner that leads the chores prunes identities received before it.
+const DefaultDedupeWindow = 30 * 24 * time.Hour
 
 // WakeStaleParams are the arguments of Store.WakeStale.
 type WakeStaleParams struct {

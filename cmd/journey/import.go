@@ -17,9 +17,10 @@ import (
 
 // importCmd is `journey import FILE --schema PATH [--db DSN]`.
 type importCmd struct {
-	DB     string `placeholder:"DSN" help:"The store: postgres://… for Postgres, else a SQLite file." default:"journey.db"`
-	Schema string `required:"" placeholder:"PATH" help:"Where the schema comes from: a workspace folder, or a bundle."`
-	File   string `arg:"" name:"file" help:"JSON lines: {\"contact\": ID, \"attributes\": {…}} or an event {\"id\", \"contact\", \"name\", \"payload\", \"at\"}; - for standard input."`
+	DB     string   `placeholder:"DSN" help:"The store: postgres://… for Postgres, else a SQLite file." default:"journey.db"`
+	Schema string   `required:"" placeholder:"PATH" help:"Where the schema comes from: a workspace folder, or a bundle."`
+	File   string   `arg:"" name:"file" help:"JSON lines: {\"contact\": ID, \"attributes\": {…}} or an event {\"id\", \"contact\", \"name\", \"payload\", \"at\"}; - for standard input."`
+	Dedupe duration `name:"dedupe-window" default:"30d" help:"Refuse events stamped (at) further back than this: the --dedupe-window of the journey run on this store, which keeps events' ids that long from their receipt to ignore repeats. s, m, h, d or w: 30d, 2w, 720h."`
 }
 
 // maxReasons is how many rejected lines the summary lists.
@@ -47,15 +48,16 @@ func (c *importCmd) run(e *env) {
 		return
 	}
 	defer store.Close()
-	if rejected := importLines(ctx, e, store, schema, in); rejected > 0 {
+	if rejected := importLines(ctx, e, store, schema, in, time.Duration(c.Dedupe)); rejected > 0 {
 		e.fail(exitFindings)
 	}
 }
 
 // importLines loads JSON lines of contacts and events into a store,
-// validated against the schema, and prints a summary. It returns how many
-// lines it rejected.
-func importLines(ctx context.Context, e *env, store runtime.Store, schema *compiler.Schema, in io.Reader) int {
+// validated against the schema, and prints a summary: an event stamped
+// further back than the dedupe window is rejected, as the API refuses it.
+// It returns how many lines it rejected.
+func importLines(ctx context.Context, e *env, store runtime.Store, schema *compiler.Schema, in io.Reader, window time.Duration) int {
 	var contacts, events, duplicates, rejected int
 	var reasons []string
 	reject := func(line int, why string) {
@@ -102,7 +104,7 @@ func importLines(ctx context.Context, e *env, store runtime.Store, schema *compi
 			}
 			contacts++
 		} else {
-			p, errs := api.ValidateEvent(schema, obj, "", now)
+			p, errs := api.ValidateEvent(schema, obj, "", now, window)
 			if len(errs) > 0 {
 				reject(line, errs[0].Error())
 				continue

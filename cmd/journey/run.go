@@ -35,6 +35,7 @@ type runCmd struct {
 	Sinks   string   `placeholder:"FILE" help:"The delivery configuration (TOML, docs/delivery.md); none: every action is logged as a JSON line on standard output."`
 	NoWatch bool     `name:"no-watch" help:"Run the sources or bundle as they are at start; by default an edit is compiled and, if it compiles, deployed."`
 	Follow  bool     `help:"Run the deployment the store has in force without deploying these sources or bundle (used only while the store has none)."`
+	Dedupe  duration `name:"dedupe-window" default:"30d" help:"How long an event's id is kept, from when it was received, so that a repeat of the event is ignored; an event stamped (at) further back is refused. s, m, h, d or w: 30d, 2w, 720h."`
 	Paths   []string `arg:"" optional:"" name:"path" help:"The workspace to compile and run (its folder, or files in it)."`
 }
 
@@ -87,7 +88,7 @@ func (c *runCmd) run(e *env) {
 			e.reportPath(err)
 			return
 		}
-		rejected := importLines(ctx, e, store, d.Program.Schema, f)
+		rejected := importLines(ctx, e, store, d.Program.Schema, f, time.Duration(c.Dedupe))
 		f.Close()
 		if rejected > 0 {
 			e.fail(exitFindings)
@@ -105,6 +106,7 @@ func (c *runCmd) run(e *env) {
 	cfg := serve.Config{
 		Name: serve.DefaultName(), Deployment: d, Current: watch.Current, Follow: c.Follow, Verify: verify, InForce: inForce,
 		Store: store, Workers: c.Workers, Listen: c.Listen, Logger: logger, Stats: stats,
+		DedupeWindow: time.Duration(c.Dedupe),
 	}
 	if !c.NoWatch {
 		cfg.Background = append(cfg.Background, watch.Run)
@@ -130,7 +132,7 @@ func (c *runCmd) run(e *env) {
 	cfg.API = func(metrics http.Handler, intake func(kind, result string, n int)) http.Handler {
 		return api.New(api.Config{
 			Store: store, Deployment: inForce.Load, ReloadError: watch.Failure,
-			Token: c.Token, Logger: logger, Metrics: metrics, Intake: intake,
+			Token: c.Token, Logger: logger, Metrics: metrics, Intake: intake, DedupeWindow: time.Duration(c.Dedupe),
 			Counts: func(ctx context.Context) (map[string]map[string]int, error) {
 				st, err := stats(ctx)
 				if err != nil {

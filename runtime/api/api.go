@@ -61,6 +61,12 @@ type Config struct {
 	// seen before) or "rejected" (requests answered 400 or 413, which
 	// store nothing). n is never 0.
 	Intake func(kind, result string, n int)
+	// DedupeWindow is how long the store keeps event identities, from
+	// when each event was received (serve.Config.DedupeWindow);
+	// runtime.DefaultDedupeWindow when 0. An event stamped (at) further
+	// back than it is refused, 400 too_old: a repeat of it might no longer
+	// be recognised.
+	DedupeWindow time.Duration
 }
 
 // Server answers the API's requests. It is safe for concurrent use.

@@ -778,9 +778,16 @@ func TestValidateForImport(t *testing.T) {
 	if err := dec.Decode(&ev); err != nil {
 		t.Fatal(err)
 	}
-	p, errs := api.ValidateEvent(schema, ev, "line 3", start)
-	if errs != nil || p.Payload["cycle"] != "336h0m0s" || p.Payload["amount"] != 3.0 || !p.At.Equal(start) {
+	p, errs := api.ValidateEvent(schema, ev, "line 3", start, 0)
+	if errs != nil || p.Payload["cycle"] != "336h0m0s" || p.Payload["amount"] != 3.0 || !p.At.Equal(start) || !p.Received.Equal(start) {
 		t.Fatalf("%+v %v", p, errs)
+	}
+	old := map[string]any{"id": "b", "contact": "c", "name": "ping", "at": "2026-02-20T09:00:00Z"}
+	if p, errs := api.ValidateEvent(schema, old, "", start, 0); errs != nil || !p.Received.Equal(start) {
+		t.Fatalf("within the default window: %+v %v", p, errs)
+	}
+	if _, errs := api.ValidateEvent(schema, old, "", start, 7*24*time.Hour); len(errs) != 1 || errs[0].Code != api.CodeTooOld || errs[0].Field != "at" {
+		t.Fatalf("before a window of 7d: %v", errs)
 	}
 	_, errs = api.ValidateAttributes(schema, map[string]any{"score": json.Number("1.5"), "nope": true}, "")
 	if len(errs) != 2 || errs[0].Field != "nope" || errs[1].Field != "score" || errs[1].Error() == "" {

@@ -85,6 +85,11 @@ var badRequests = []badRequest{
 	{name: "event contact with ESC", method: "POST", path: "/v1/events", body: event(`"e1"`, `"c\u001b1"`, `"x"`), status: 400, code: "bad_value", field: "contact"},
 	{name: "event contact too long", method: "POST", path: "/v1/events", body: event(`"e1"`, `"`+strings.Repeat("c", api.MaxIDLength+1)+`"`, `"x"`), status: 400, code: "bad_value", field: "contact"},
 
+	// Time: an event stamped before the dedupe window (30 days before the
+	// clock's 2026-03-02T09:00:00Z), alone or in a batch.
+	{name: "event stamped before the window", method: "POST", path: "/v1/events", body: `{"id": "old1", "contact": "c2", "name": "ping", "at": "2026-01-31T08:59:59Z"}`, status: 400, code: "too_old", field: "at"},
+	{name: "old event in a batch", method: "POST", path: "/v1/events", body: `{"events": [` + event(`"e1"`, `"c2"`, `"x"`) + `, {"id": "old1", "contact": "c2", "name": "ping", "at": "2025-03-02T09:00:00Z"}]}`, status: 400, code: "too_old", field: "events[1].at"},
+
 	// NUL in text.
 	{name: "NUL in a payload", method: "POST", path: "/v1/events", body: event(`"e1"`, `"c1"`, `"pricing\u0000guide"`), status: 400, code: "bad_value", field: "payload.form"},
 	{name: "NUL in an attribute", method: "PUT", path: "/v1/contacts/c1", body: `{"attributes": {"email": "a\u0000@x"}}`, status: 400, code: "bad_value", field: "attributes.email"},

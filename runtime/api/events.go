@@ -29,7 +29,7 @@ func (s *Server) postEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := &validator{}
-	events := readEvents(v, d.Program.Schema, body, s.cfg.Clock())
+	events := readEvents(v, d.Program.Schema, body, &intakeTime{now: s.cfg.Clock(), window: s.cfg.DedupeWindow})
 	if !v.ok() {
 		s.invalid(w, r, IntakeEvent, v.errs)
 		return
@@ -56,8 +56,23 @@ func (s *Server) postEvents(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusAccepted, res)
 }
 
+// intakeTime is the time of an intake and the dedupe window it keeps.
+type intakeTime struct {
+	now    time.Time     // when the events are received: their Received, and At when not given
+	window time.Duration // events stamped further back than this before now are refused; runtime.DefaultDedupeWindow when 0
+}
+
+// oldest is the earliest stamp an event may have.
+func (it *intakeTime) oldest() time.Time {
+	w := it.window
+	if w <= 0 {
+		w = runtime.DefaultDedupeWindow
+	}
+	return it.now.Add(-w)
+}
+
 // readEvents validates a body of POST /v1/events and returns its events.
-func readEvents(v *validator, schema *compiler.Schema, body any, now time.Time) []*runtime.AddEventParams {
+func readEvents(v *validator, schema *compiler.Schema, body any, it *intakeTime) []*runtime.AddEventParams {
 	obj, ok := body.(map[string]any)
 	if !ok {
 		v.fail("", CodeWrongType, fmt.Sprintf(`the body must be a JSON object: one event, or {"events": [...]}; got %s`, jsonKind(body)), "")
@@ -65,7 +80,7 @@ func readEvents(v *validator, schema *compiler.Schema, body any, now time.Time) 
 	}
 	raw, batch := obj["events"]
 	if !batch {
-		if e := readEvent(v, schema, obj, "", now); e != nil {
+		if e := readEvent(v, schema, obj, "", it); e != nil {
 			return []*runtime.AddEventParams{e}
 		}
 		return nil
@@ -86,15 +101,17 @@ func readEvents(v *validator, schema *compiler.Schema, body any, now time.Time) 
 	}
 	out := make([]*runtime.AddEventParams, 0, len(list))
 	for i, x := range list {
-		if e := readEvent(v, schema, x, fmt.Sprintf("events[%d]", i), now); e != nil {
+		if e := readEvent(v, schema, x, fmt.Sprintf("events[%d]", i), it); e != nil {
 			out = append(out, e)
 		}
 	}
 	return out
 }
 
-// readEvent validates one event; path is where it is in the body.
-func readEvent(v *validator, schema *compiler.Schema, x any, path string, now time.Time) *runtime.AddEventParams {
+// readEvent validates one event; path is where it is in the body. An
+// event stamped before the dedupe window is refused: its identity may have
+// been pruned, and a repeat of it would be taken again.
+func readEvent(v *validator, schema *compiler.Schema, x any, path string, it *intakeTime) *runtime.AddEventParams {
 	m, ok := x.(map[string]any)
 	if !ok {
 		v.wrongType(path, "an event (an object)", x)
@@ -107,10 +124,11 @@ func readEvent(v *validator, schema *compiler.Schema, x any, path string, now ti
 		}
 	}
 	e := &runtime.AddEventParams{
-		ID:      v.requiredString(m, path, "id", "the event's unique id, for deduplication"),
-		Contact: v.requiredString(m, path, "contact", "the id of the contact"),
-		Name:    v.requiredString(m, path, "name", "the name of a declared event"),
-		At:      now,
+		ID:       v.requiredString(m, path, "id", "the event's unique id, for deduplication"),
+		Contact:  v.requiredString(m, path, "contact", "the id of the contact"),
+		Name:     v.requiredString(m, path, "name", "the name of a declared event"),
+		At:       it.now,
+		Received: it.now,
 	}
 	if e.ID != "" {
 		v.id(child(path, "id"), "an event's id", e.ID)
@@ -134,6 +152,11 @@ func readEvent(v *validator, schema *compiler.Schema, x any, path string, now ti
 	}
 	if at, ok := v.optionalTime(m, path, "at"); ok {
 		e.At = at
+		if oldest := it.oldest(); at.Before(oldest) {
+			fp := child(path, "at")
+			v.fail(fp, CodeTooOld, fmt.Sprintf("%s: %s is older than the dedupe window of %s, which began at %s: a repeat of an event that old might no longer be recognised, so it is refused",
+				fp, at.Format(time.RFC3339Nano), compiler.Duration(it.now.Sub(oldest)), oldest.UTC().Format(time.RFC3339)), "")
+		}
 	}
 	return e
 }

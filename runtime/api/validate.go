@@ -33,6 +33,7 @@ const (
 	CodeBadValue             = "bad_value"              // the right type, but not a valid value
 	CodeNullNotAllowed       = "null_not_allowed"       // null for a field that is not optional
 	CodeTooManyEvents        = "too_many_events"        // a batch larger than MaxBatch
+	CodeTooOld               = "too_old"                // an event stamped before the dedupe window
 	CodeBodyTooLarge         = "body_too_large"         // the body passes the limit
 	CodeUnauthorized         = "unauthorized"           // no token, or the wrong one
 	CodeForbidden            = "forbidden"              // no token configured, and not a loopback client, Host or Origin
@@ -174,7 +175,7 @@ func (v *validator) value(t *compiler.Type, val any, path string, partial bool) 
 			v.wrongType(path, "a duration (text such as \"1h30m\" or \"3d\")", val)
 			return nil
 		}
-		d, ok := parseDuration(s)
+		d, ok := ParseDuration(s)
 		if !ok {
 			v.fail(path, CodeBadValue, fmt.Sprintf("%s: %q is not a duration such as \"90s\", \"1h30m\", \"3d\" or \"2w\"", path, s), "")
 			return nil
@@ -387,10 +388,11 @@ func parseTime(s string) (time.Time, error) {
 	return time.Parse(time.RFC3339Nano, s)
 }
 
-// parseDuration reads a duration as Go writes one ("90s", "1h30m",
+// ParseDuration reads a duration as Go writes one ("90s", "1h30m",
 // "1.5h", "250ms") or as Journey does ("3d", "2w", "1d12h"), with an
-// optional sign.
-func parseDuration(s string) (time.Duration, bool) {
+// optional sign: as the API takes a duration value, and as `journey`
+// takes a duration flag.
+func ParseDuration(s string) (time.Duration, bool) {
 	neg := false
 	if s != "" && (s[0] == '-' || s[0] == '+') {
 		neg, s = s[0] == '-', s[1:]
@@ -454,11 +456,13 @@ func (e *FieldError) Error() string { return e.Message }
 
 // ValidateEvent validates one event as POST /v1/events takes it — a value
 // decoded with json.Decoder.UseNumber — for other intakes (`journey
-// import`). path prefixes the fields named in problems ("" for none); an
-// event without "at" happened at now.
-func ValidateEvent(schema *compiler.Schema, event any, path string, now time.Time) (*runtime.AddEventParams, []*FieldError) {
+// import`). path prefixes the fields named in problems ("" for none). The
+// event is received at now, and happened then when it has no "at"; one
+// stamped further back than window (runtime.DefaultDedupeWindow when 0)
+// is refused (CodeTooOld).
+func ValidateEvent(schema *compiler.Schema, event any, path string, now time.Time, window time.Duration) (*runtime.AddEventParams, []*FieldError) {
 	v := &validator{}
-	e := readEvent(v, schema, event, path, now)
+	e := readEvent(v, schema, event, path, &intakeTime{now: now, window: window})
 	if !v.ok() {
 		return nil, v.errs
 	}

@@ -31,13 +31,13 @@ func TestParseDuration(t *testing.T) {
 		"3d": 72 * time.Hour, "2w": 14 * 24 * time.Hour, "1d12h": 36 * time.Hour, "-1h": -time.Hour, "+2m": 2 * time.Minute,
 	}
 	for in, want := range ok {
-		if got, good := parseDuration(in); !good || got != want {
-			t.Errorf("parseDuration(%q) = %v %v, want %v", in, got, good, want)
+		if got, good := ParseDuration(in); !good || got != want {
+			t.Errorf("ParseDuration(%q) = %v %v, want %v", in, got, good, want)
 		}
 	}
 	for _, in := range []string{"", "-", "3", "d", "3 d", "3days", "1x", "1d-1h", "99999999999w", "9999999999h", "..h", "1e3s"} {
-		if got, good := parseDuration(in); good {
-			t.Errorf("parseDuration(%q) = %v, want an error", in, got)
+		if got, good := ParseDuration(in); good {
+			t.Errorf("ParseDuration(%q) = %v, want an error", in, got)
 		}
 	}
 }

@@ -18,8 +18,8 @@ const (
 	choreName        = "chores"
 	choreInterval    = 5 * time.Second
 	choreTTL         = 10 * time.Second
-	pruneEvery       = time.Hour           // event identities are pruned at most this often
-	defaultRetention = 30 * 24 * time.Hour // how long event identities are kept when Config.Retention is 0
+	pruneEvery       = time.Hour                   // event identities are pruned at most this often
+	defaultRetention = runtime.DefaultDedupeWindow // how long event identities are kept, from their receipt, when Config.DedupeWindow is 0
 )
 
 // chores tries to lead every choreInterval and, while it leads, does the
@@ -36,7 +36,7 @@ type chores struct {
 }
 
 func newChores(cfg *Config, leader prometheus.Gauge) *chores {
-	retention := cfg.Retention
+	retention := cfg.DedupeWindow
 	if retention <= 0 {
 		retention = defaultRetention
 	}

@@ -53,10 +53,13 @@ type Config struct {
 	Logger  *slog.Logger
 	Clock   func() time.Time // time.Now when nil
 	Name    string           // unique among the runners sharing the store: it names the workers' leases and the lead of the chores; DefaultName() when ""
-	// Retention is how long event identities are kept for recognising
-	// repeats; 30 days when 0. The runner that leads the chores prunes
-	// older ones, at most once an hour.
-	Retention time.Duration
+	// DedupeWindow is how long event identities are kept for recognising
+	// repeats, from when each event was received;
+	// runtime.DefaultDedupeWindow when 0. The runner that leads the
+	// chores prunes the identities received before it, at most once an
+	// hour. The intake must refuse events stamped further back (pass the
+	// same window as api.Config.DedupeWindow).
+	DedupeWindow time.Duration
 
 	// API builds the HTTP handler of the intake: metrics serves /metrics,
 	// and intake counts journey_intake_total{kind,result} (pass it as

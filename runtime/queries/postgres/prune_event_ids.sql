@@ -1,3 +1,4 @@
--- Forgets the identities of events older than $1: a repeat of one of them
--- would no longer be recognised.
-DELETE FROM event_ids WHERE at < $1;
+-- Forgets the identities of events received before $1, unless stamped at
+-- or after it: a repeat of one of them would no longer be recognised.
+-- The index event_ids_received_at finds them.
+DELETE FROM event_ids WHERE received_at < $1 AND at < $1;
