@@ -57,6 +57,7 @@ type body struct {
 	Env       json.RawMessage  `json:"env"`
 	Journeys  []*Journey       `json:"journeys"`
 	Templates []bundleTemplate `json:"templates"`
+	Budget    *Budget          `json:"budget,omitempty"` // absent when the workspace declares none
 }
 
 // Manifest says what a bundle holds.
@@ -94,7 +95,7 @@ func WriteBundle(p *Program, key ed25519.PrivateKey) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := body{Format: BundleFormat, Compiler: Version, Schema: p.Schema, Env: env, Journeys: p.Journeys}
+	b := body{Format: BundleFormat, Compiler: Version, Schema: p.Schema, Env: env, Journeys: p.Journeys, Budget: p.Budget}
 	b.Manifest = manifest(p)
 	for _, t := range p.Templates {
 		b.Templates = append(b.Templates, bundleTemplate{Name: t.Name, File: t.File, Content: string(t.Content)})
@@ -196,6 +197,9 @@ func ReadBundle(data []byte, opts ReadOptions) (*Bundle, error) {
 	if b.Schema.Digest() != b.Manifest.SchemaDigest {
 		return nil, refuse("its schema does not match the manifest's schema digest")
 	}
+	if !b.Budget.valid() {
+		return nil, refuse("its send budget %s is not one a workspace can declare", b.Budget)
+	}
 	envs, err := newEnvs(b.Schema)
 	if err != nil {
 		return nil, refuse("its schema does not make a CEL environment: %v", err)
@@ -207,7 +211,7 @@ func ReadBundle(data []byte, opts ReadOptions) (*Bundle, error) {
 	if !bytes.Equal(conf, b.Env) {
 		return nil, refuse("it was compiled for another CEL environment (another version of the journey function library): recompile it with this version of journey")
 	}
-	p := &Program{Schema: b.Schema, Journeys: b.Journeys, Sources: b.Manifest.Sources, envs: envs}
+	p := &Program{Schema: b.Schema, Journeys: b.Journeys, Sources: b.Manifest.Sources, Budget: b.Budget, envs: envs}
 	for _, t := range b.Templates {
 		p.Templates = append(p.Templates, &Template{Name: t.Name, File: t.File, Content: []byte(t.Content)})
 	}

@@ -187,3 +187,72 @@ func eval(t *testing.T, p *compiler.Program, c *compiler.Cond, vars map[string]a
 	}
 	return out.Value()
 }
+
+// TestBudget compiles one workspace with each kind of send budget, writes
+// its bundle and reads it back: the budget survives the round trip, it
+// changes no journey's version, and a workspace without one writes a bundle
+// with no trace of it, byte for byte what it was before budgets existed.
+func TestBudget(t *testing.T) {
+	const journey = "journey j\n\nstage Only {\n  send \"welcome\"\n}\n"
+	templates := map[string][]byte{"welcome.md": []byte("subject: Hi\nHello.\n")}
+	compile := func(decl string) (*compiler.Program, []byte) {
+		t.Helper()
+		sources := map[string][]byte{
+			"schema.journey": []byte("contact {\n  email: string\n}\n" + decl),
+			"j.journey":      []byte(journey),
+		}
+		prog, diags := compiler.Compile(compiler.NewWorkspace(sources, templates))
+		if diags.HasErrors() {
+			t.Fatalf("%q does not compile: %v", decl, diags)
+		}
+		data, err := compiler.WriteBundle(prog, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return prog, data
+	}
+	none, noneData := compile("")
+	if none.Budget != nil || bytes.Contains(noneData, []byte(`"budget"`)) {
+		t.Fatalf("a workspace without a budget: Budget %+v, and the bundle says %q", none.Budget, "budget")
+	}
+	tests := []struct {
+		decl string
+		want compiler.Budget
+		json string
+	}{
+		{"budget 2 sends per 1d12h\n", compiler.Budget{Sends: 2, Per: compiler.Duration(36 * time.Hour)}, `"budget":{"sends":2,"per":"1d12h"}`},
+		{"budget 1 send per 30m\n", compiler.Budget{Sends: 1, Per: compiler.Duration(30 * time.Minute)}, `"budget":{"sends":1,"per":"30m"}`},
+		{"budget off\n", compiler.Budget{Off: true}, `"budget":{"off":true}`},
+	}
+	for _, tt := range tests {
+		t.Run(strings.TrimSpace(tt.decl), func(t *testing.T) {
+			prog, data := compile(tt.decl)
+			if prog.Budget == nil || *prog.Budget != tt.want {
+				t.Fatalf("compiled budget %+v, want %+v", prog.Budget, tt.want)
+			}
+			if !bytes.Contains(data, []byte(tt.json)) {
+				t.Errorf("the bundle does not hold %s", tt.json)
+			}
+			b, err := compiler.ReadBundle(data, compiler.ReadOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b.Program.Budget == nil || *b.Program.Budget != tt.want {
+				t.Fatalf("read back budget %+v, want %+v", b.Program.Budget, tt.want)
+			}
+			if got, want := prog.Journeys[0].Version, none.Journeys[0].Version; got != want {
+				t.Errorf("the budget changed the journey's version: %s, without it %s", got, want)
+			}
+		})
+	}
+	// A bundle whose budget no workspace can declare is refused, even with
+	// a digest to match.
+	_, data := compile("budget 2 sends per 1d\n")
+	for _, bad := range []string{`{"sends":0,"per":"1d"}`, `{"sends":2,"per":"0s"}`, `{"sends":2,"per":"-1d"}`, `{"sends":2,"per":"1d","off":true}`} {
+		forged := compiler.RedigestForTest(bytes.Replace(data, []byte(`{"sends":2,"per":"1d"}`), []byte(bad), 1))
+		_, err := compiler.ReadBundle(forged, compiler.ReadOptions{})
+		if err == nil || !errors.Is(err, compiler.ErrBundle) || !strings.Contains(err.Error(), "send budget") {
+			t.Errorf("budget %s: got %v, want a refusal naming the send budget", bad, err)
+		}
+	}
+}

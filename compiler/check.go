@@ -4,7 +4,8 @@ package compiler
 // workspace, reporting every problem it can find and going on after each:
 //
 //  1. files: what each file may hold (one journey; tests only in
-//     *_test.journey files; `use` names a standard schema).
+//     *_test.journey files; `use` names a standard schema); the
+//     workspace's send budget, declared at most once (budget.go).
 //  2. schema: the contact and events from every file (schema.go), and the
 //     CEL environments built from them (celenv.go).
 //  3. journeys: names unique across the workspace; then each journey's
@@ -28,6 +29,7 @@ type Result struct {
 	Schema     *Schema
 	Journeys   []*ast.Journey
 	Conditions map[*ast.Expr]*Condition // every condition and value that checked
+	Budget     *ast.BudgetDecl          // the workspace's send budget, the first declared; nil when none is
 	envs       *envs
 	files      map[*ast.Journey]string // the file each of Journeys is declared in
 }
@@ -66,6 +68,7 @@ func CheckWith(ws *Workspace, opts Options) (*Result, diag.List) {
 		c.lines[name] = pos.NewLines(src)
 	}
 	c.files()
+	budget := c.budgets()
 	c.schema = c.buildSchema(ws.Files)
 	envs, err := newEnvs(c.schema)
 	if err != nil {
@@ -76,7 +79,7 @@ func CheckWith(ws *Workspace, opts Options) (*Result, diag.List) {
 		return &Result{Schema: c.schema}, c.diags
 	}
 	c.envs = envs
-	res := &Result{Schema: c.schema, envs: envs, files: map[*ast.Journey]string{}}
+	res := &Result{Schema: c.schema, Budget: budget, envs: envs, files: map[*ast.Journey]string{}}
 	for _, f := range ws.Files {
 		for _, j := range f.Journeys() {
 			if c.declareJourney(f.Name, j) {

@@ -69,6 +69,25 @@ func Dump(j *Journey) string {
 	return b.String()
 }
 
+// DumpBudget prints the workspace's send budget as a line, as `journey
+// inspect` shows it: `budget 20 sends per 1d`, or `budget off`; nothing for
+// nil.
+func DumpBudget(b *Budget) string {
+	if b == nil {
+		return ""
+	}
+	return "budget " + b.String() + "\n"
+}
+
+// String writes the budget as it is declared, without the keyword: `20
+// sends per 1d`, or `off`.
+func (b *Budget) String() string {
+	if b.Off {
+		return "off"
+	}
+	return fmt.Sprintf("%d sends per %s", b.Sends, b.Per)
+}
+
 func dumpSteps(b *strings.Builder, steps []*Step, indent string) {
 	for _, st := range steps {
 		fmt.Fprintf(b, "%s+%-6s %s  %s\n", indent, st.After, st.ID, describeStep(st))

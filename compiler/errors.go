@@ -56,6 +56,8 @@ const (
 	CodeInvalidCap          diag.Code = "InvalidCap"
 	CodeInvalidReenter      diag.Code = "InvalidReenter"
 	CodeInvalidOnChange     diag.Code = "InvalidOnChange"
+	CodeInvalidBudget       diag.Code = "InvalidBudget"
+	CodeDuplicateBudget     diag.Code = "DuplicateBudget"
 	CodeZeroDuration        diag.Code = "ZeroDuration"
 	CodeEmptyJourney        diag.Code = "EmptyJourney"
 	CodeUnsentTemplate      diag.Code = "UnsentTemplate"
@@ -208,6 +210,34 @@ func errOnChange(file string, span pos.Span, word string) diag.Diagnostic {
 	d := newError(file, span, CodeInvalidOnChange, "on change takes `migrate` or `drain`, not %q", word)
 	d.Detail = "`migrate` (the default) moves the contacts in flight to a new version of the journey; `drain` lets them finish the version they started on"
 	return withSuggestion(d, word, onChangeWords)
+}
+
+// budgetForm says how a budget is written.
+const budgetForm = "a budget is written `budget 20 sends per 1d`, or `budget off` for none"
+
+func errBudgetCount(file string, span pos.Span, count int64) diag.Diagnostic {
+	d := newError(file, span, CodeInvalidBudget, "a budget of %d sends lets nothing through; the count must be 1 or more", count)
+	d.Detail = "to send without a budget, write `budget off`"
+	d.Suggestion = "off"
+	return d
+}
+
+func errBudgetUnit(file string, n *ast.Ident) diag.Diagnostic {
+	d := newError(file, n.Pos, CodeInvalidBudget, "a budget counts sends, not %q", n.Name)
+	d.Detail = budgetForm
+	return withSuggestion(d, n.Name, []string{"sends"})
+}
+
+func errBudgetWord(file string, n *ast.Ident) diag.Diagnostic {
+	d := newError(file, n.Pos, CodeInvalidBudget, "budget takes a number of sends or `off`, not %q", n.Name)
+	d.Detail = budgetForm
+	return withSuggestion(d, n.Name, []string{"off"})
+}
+
+func errDuplicateBudget(file string, span pos.Span, prevFile string, prev pos.Span) diag.Diagnostic {
+	d := newError(file, span, CodeDuplicateBudget, "a workspace has one `budget`")
+	d.Detail = "the first is at " + at(prevFile, prev)
+	return d
 }
 
 func errZeroDuration(file string, d *ast.Duration, what string) diag.Diagnostic {

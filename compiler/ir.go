@@ -57,6 +57,16 @@ type Cap struct {
 	Per   Duration `json:"per"`
 }
 
+// Budget is the workspace's send budget as it declares it (DESIGN.md rule
+// 11): at most Sends sends to one contact in any period of Per, over all its
+// journeys, or, with Off, no budget at all. A workspace that declares none
+// has no Budget (Program.Budget is nil), and the runtime's default applies.
+type Budget struct {
+	Sends int      `json:"sends,omitempty"` // 1 or more; 0 with Off
+	Per   Duration `json:"per,omitempty"`   // above 0; 0 with Off
+	Off   bool     `json:"off,omitempty"`   // `budget off`
+}
+
 // OnChangeDrain is Journey.OnChange for `on change drain`: when a new
 // version is deployed, the contacts in flight finish the version they
 // started on, and new entries take the new one. Its absence, the default

@@ -175,11 +175,11 @@ func (c *checker) reenter(file string, r *ast.Reenter) {
 	}
 }
 
-// readable reports whether the parser read a duration without error: one
-// it could not read has the value 0, which is not the author's.
-func (c *checker) readable(file string, d *ast.Duration) bool {
+// readable reports whether the parser read a duration or a number without
+// error: one it could not read has the value 0, which is not the author's.
+func (c *checker) readable(file string, n ast.Node) bool {
 	for _, x := range c.ws.Diags {
-		if x.File == file && x.Range.Start.Offset == d.Pos.Start.Offset {
+		if x.File == file && x.Range.Start.Offset == n.Span().Start.Offset {
 			return false
 		}
 	}

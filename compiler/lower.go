@@ -38,6 +38,7 @@ type Program struct {
 	Journeys  []*Journey   // sorted by name
 	Templates []*Template  // the templates the journeys send, sorted by name
 	Sources   []SourceFile // the workspace's files, sorted by name
+	Budget    *Budget      // the workspace's send budget; nil when it declares none
 	envs      *envs
 }
 
@@ -89,7 +90,7 @@ func CompileWith(ws *Workspace, opts Options) (*Program, diag.List) {
 		return nil, diags
 	}
 	l := &lowerer{res: res}
-	prog := &Program{Schema: res.Schema, envs: res.envs}
+	prog := &Program{Schema: res.Schema, Budget: lowerBudget(res.Budget), envs: res.envs}
 	for _, j := range res.Journeys {
 		prog.Journeys = append(prog.Journeys, l.journey(j))
 	}

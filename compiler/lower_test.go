@@ -19,8 +19,8 @@ var update = flag.Bool("update", false, "rewrite the expected step graphs in tes
 
 // TestLower compiles each workspace of testdata/compile/*.txtar (layered on
 // testdata/check/_base.txtar, like the checker cases) and compares the step
-// graph of every journey, printed by compiler.Dump, with the archive's
-// `ir` section. Run with -update to rewrite it after a deliberate change.
+// graph of every journey, printed by compiler.Dump, after the workspace's
+// send budget (compiler.DumpBudget), with the archive's `ir` section. Run with -update to rewrite it after a deliberate change.
 func TestLower(t *testing.T) {
 	base := readArchive(t, "../testdata/check/_base.txtar")
 	files, err := filepath.Glob("../testdata/compile/*.txtar")
@@ -42,6 +42,7 @@ func TestLower(t *testing.T) {
 				t.Fatalf("does not compile: %v", diags)
 			}
 			var got strings.Builder
+			got.WriteString(compiler.DumpBudget(prog.Budget))
 			for _, j := range prog.Journeys {
 				got.WriteString(compiler.Dump(j))
 			}

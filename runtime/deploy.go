@@ -41,6 +41,18 @@ type SendBudget struct {
 // DefaultBudget is the send budget of a workspace that declares none.
 var DefaultBudget = SendBudget{Sends: 20, Per: 24 * time.Hour}
 
+// budget is the send budget a program declares: none for `budget off`,
+// DefaultBudget when it declares none.
+func budget(b *compiler.Budget) SendBudget {
+	switch {
+	case b == nil:
+		return DefaultBudget
+	case b.Off:
+		return SendBudget{}
+	}
+	return SendBudget{Sends: b.Sends, Per: time.Duration(b.Per)}
+}
+
 // versionKey names a version of a journey.
 type versionKey struct{ journey, version string }
 
@@ -96,7 +108,7 @@ func Load(data []byte, opts compiler.ReadOptions) (*Deployment, error) {
 // NewDeployment plans the conditions of a compiled program: for `journey
 // test` and other callers that compiled it themselves.
 func NewDeployment(p *compiler.Program) (*Deployment, error) {
-	d := &Deployment{Program: p, Budget: DefaultBudget, journeys: map[string]*Journey{}}
+	d := &Deployment{Program: p, Budget: budget(p.Budget), journeys: map[string]*Journey{}}
 	for _, cj := range p.Journeys {
 		j, err := plan(p, cj)
 		if err != nil {

@@ -245,6 +245,59 @@ func TestSendBudget(t *testing.T) {
 	}
 }
 
+// TestSendBudgetDeclared runs a journey that sends every 30 minutes, for
+// a day, under the budget its workspace declares, loaded from its bundle
+// as `journey run --bundle` loads it: none declared is DefaultBudget,
+// `budget 3 sends per 1d` lets 3 through, `budget off` all 48.
+func TestSendBudgetDeclared(t *testing.T) {
+	tests := []struct {
+		decl       string
+		want       runtime.SendBudget
+		sent, over int
+	}{
+		{"", runtime.DefaultBudget, 20, 28},
+		{"budget 3 sends per 1d", runtime.SendBudget{Sends: 3, Per: 24 * time.Hour}, 3, 45},
+		{"budget off", runtime.SendBudget{}, 48, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.decl, func(t *testing.T) {
+			ctx := context.Background()
+			prog, diags := compiler.Compile(compiler.NewWorkspace(map[string][]byte{
+				"schema.journey": []byte(haltSchema + tt.decl + "\n"),
+				"a.journey":      []byte("journey a\nentry on signed_up\nstage S {\n  send \"welcome\"\n  after 30m goto S\n}\n"),
+			}, haltTemplates))
+			if diags.HasErrors() {
+				t.Fatal(diags)
+			}
+			data, err := compiler.WriteBundle(prog, nil)
+			noErr(t, err)
+			d, err := runtime.Load(data, compiler.ReadOptions{})
+			noErr(t, err)
+			if d.Budget != tt.want {
+				t.Fatalf("budget %+v, want %+v", d.Budget, tt.want)
+			}
+			store := runtime.NewMemoryStore()
+			sim := runtime.NewSim(d, store, t0)
+			signUp(t, store, "ada", t0)
+			noErr(t, sim.Advance(ctx, t0.Add(23*time.Hour+45*time.Minute)))
+			recs, err := store.History(ctx, &runtime.HistoryParams{Contact: "ada"})
+			noErr(t, err)
+			sent, over := 0, 0
+			for _, r := range recs {
+				switch r.Kind {
+				case runtime.RecSent:
+					sent++
+				case runtime.RecOverBudget:
+					over++
+				}
+			}
+			if sent != tt.sent || over != tt.over {
+				t.Fatalf("%d sent and %d over budget, want %d and %d", sent, over, tt.sent, tt.over)
+			}
+		})
+	}
+}
+
 // TestCostHalts evaluates a condition that the checker let through but
 // that a contact's list, far longer than the checker assumed, takes over
 // its cost limit, on every store: that contact's journey is halted at the

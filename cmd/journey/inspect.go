@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"github.com/journeylang/journey/compiler"
+	"github.com/journeylang/journey/runtime"
 )
 
 // inspectCmd is `journey inspect FILE [--format text|json] [--verify KEY]`.
@@ -25,7 +26,8 @@ func (c *inspectCmd) run(e *env) {
 			Manifest  compiler.Manifest   `json:"manifest"`
 			Signature *compiler.Signature `json:"signature,omitempty"`
 			Journeys  []*compiler.Journey `json:"journeys"`
-		}{b.Manifest, b.Signature, b.Program.Journeys}, "", "  ")
+			Budget    *compiler.Budget    `json:"budget,omitempty"`
+		}{b.Manifest, b.Signature, b.Program.Journeys, b.Program.Budget}, "", "  ")
 		if err != nil {
 			e.errorf("inspect: %v", err)
 			return
@@ -45,6 +47,12 @@ func (c *inspectCmd) run(e *env) {
 	}
 	for _, t := range m.Templates {
 		fmt.Fprintf(e.stdout, "template %s %s\n", t.File, t.SHA256)
+	}
+	if b.Program.Budget != nil {
+		fmt.Fprint(e.stdout, compiler.DumpBudget(b.Program.Budget))
+	} else {
+		def := runtime.DefaultBudget
+		fmt.Fprintf(e.stdout, "budget %d sends per %s (the default)\n", def.Sends, compiler.Duration(def.Per))
 	}
 	for _, j := range b.Program.Journeys {
 		fmt.Fprintf(e.stdout, "\n%s", compiler.Dump(j))

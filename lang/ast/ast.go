@@ -139,6 +139,19 @@ type EventDecl struct {
 	Pos     pos.Span
 }
 
+// BudgetDecl is the workspace's send budget: `budget N sends per DURATION`
+// (at most N sends to a contact in any period of that length, over all
+// journeys) or `budget off` (none). Word holds `off`, or any other word for
+// the checker to reject.
+type BudgetDecl struct {
+	Keyword pos.Span
+	Count   *Int      // nil with Word
+	Unit    *Ident    // `sends`; nil with Word
+	Per     *Duration // nil with Word
+	Word    *Ident    // `off`, or nil with Count
+	Pos     pos.Span
+}
+
 // Journey is a journey header and everything up to the next top-level
 // declaration: its policies and its stages, in source order.
 type Journey struct {
@@ -176,6 +189,7 @@ type BadDecl struct {
 func (d *UseDecl) Span() pos.Span     { return d.Pos }
 func (d *ContactDecl) Span() pos.Span { return d.Pos }
 func (d *EventDecl) Span() pos.Span   { return d.Pos }
+func (d *BudgetDecl) Span() pos.Span  { return d.Pos }
 func (d *Journey) Span() pos.Span     { return d.Pos }
 func (d *Test) Span() pos.Span        { return d.Pos }
 func (d *BadDecl) Span() pos.Span     { return d.Pos }
@@ -183,6 +197,7 @@ func (d *BadDecl) Span() pos.Span     { return d.Pos }
 func (*UseDecl) declNode()     {}
 func (*ContactDecl) declNode() {}
 func (*EventDecl) declNode()   {}
+func (*BudgetDecl) declNode()  {}
 func (*Journey) declNode()     {}
 func (*Test) declNode()        {}
 func (*BadDecl) declNode()     {}

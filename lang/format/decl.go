@@ -19,6 +19,8 @@ func (p *printer) decls(ds []ast.Decl) {
 			multi = p.top(multi, func() { p.contact(d) })
 		case *ast.EventDecl:
 			multi = p.top(multi, func() { p.event(d) })
+		case *ast.BudgetDecl:
+			multi = p.top(multi, func() { p.emit(d.Pos.Start.Line, d.Pos.End, noRun, budget(d)) })
 		case *ast.Journey:
 			multi = p.top(multi, func() { p.journeyHeader(d) })
 			for _, it := range d.Items {
@@ -78,6 +80,14 @@ func (p *printer) item(it ast.Item) {
 	case *ast.Stage:
 		p.stage(it)
 	}
+}
+
+// budget prints `budget N sends per D` or `budget off`.
+func budget(b *ast.BudgetDecl) string {
+	if b.Word != nil {
+		return "budget " + name(b.Word)
+	}
+	return "budget " + raw(b.Count) + " " + name(b.Unit) + " per " + duration(b.Per)
 }
 
 func window(w *ast.Window) string {

@@ -116,7 +116,7 @@ func (p *parser) syntaxError(err error, toks []token) diag.Diagnostic {
 	case at == 0 && unexpected.Type == tIdent && !topKeywords[unexpected.Value]:
 		d.Code = CodeUnknownDeclaration
 		d.Message = fmt.Sprintf("unknown declaration %q", unexpected.Value)
-		d.Detail = "a file holds use, contact, event, journey and test declarations, and a journey's clauses and stages"
+		d.Detail = "a file holds use, contact, event, budget, journey and test declarations, and a journey's clauses and stages"
 		d.Suggestion = diag.Suggest(unexpected.Value, topNames)
 	case toks[0].Value == "on" && at == 1:
 		// `on change WORD` misspelt, or a stage's or an entry's `on EVENT`
@@ -178,6 +178,9 @@ func (p *parser) syntaxError(err error, toks []token) diag.Diagnostic {
 		if want != "" {
 			d.Message += "; expected " + want
 		}
+		if toks[0].Value == "budget" {
+			d.Detail = "a budget is written `budget 20 sends per 1d`, or `budget off` for none"
+		}
 	}
 	return d
 }
@@ -199,7 +202,7 @@ func unknownStep(d *diag.Diagnostic, word string) {
 var durationKeyword = map[string]bool{"after": true, "within": true, "due": true, "per": true, "at": true, "by": true}
 
 // follows says what a keyword takes, for when participle does not.
-var follows = map[string]string{"reenter": "'never' or 'after' and a duration"}
+var follows = map[string]string{"reenter": "'never' or 'after' and a duration", "budget": "a number of sends or 'off'"}
 
 // testKeywords begin a statement of a test block.
 var testKeywords = map[string]bool{"journey": true, "contact": true, "start": true, "at": true, "event": true, "set": true, "expect": true}

@@ -14,6 +14,7 @@ type gItem struct {
 	Use      *gUse       `parser:"  @@"`
 	Contact  *gContact   `parser:"| @@"`
 	Event    *gEventDecl `parser:"| @@"`
+	Budget   *gBudget    `parser:"| @@"`
 	Journey  *gJourney   `parser:"| @@"`
 	Entry    *gEntry     `parser:"| @@"`
 	Exit     *gExit      `parser:"| @@"`
@@ -89,6 +90,17 @@ type gEventDecl struct {
 	Open   *gLBrace  `parser:"( @@"`
 	Fields []*gField `parser:"  ( @@ ','? )*"`
 	Close  *gRBrace  `parser:"  @@ )?"`
+}
+
+// gBudget is the workspace's send budget, `budget N sends per D` or
+// `budget off`; the checker judges the unit and the word.
+type gBudget struct {
+	Pos    lexer.Position
+	Tokens []lexer.Token
+	Count  *gInt      `parser:"'budget' ( @@"`
+	Unit   *gIdent    `parser:"  @@"`
+	Per    *gDuration `parser:"  'per' @@"`
+	Word   *gIdent    `parser:"| @@ )"`
 }
 
 type gOpen struct {

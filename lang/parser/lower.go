@@ -28,6 +28,9 @@ func (p *parser) lowerItem(g *gItem) {
 	case g.Event != nil:
 		p.decl(p.eventDecl(g.Event))
 		return
+	case g.Budget != nil:
+		p.decl(p.budget(g.Budget))
+		return
 	case g.Test != nil:
 		p.decl(p.test(g.Test))
 		return
@@ -64,7 +67,7 @@ func (p *parser) lowerItem(g *gItem) {
 		switch {
 		case p.orphaned:
 		case len(p.out.Journeys()) > 0:
-			p.errorf(item.Span(), CodeOrphanItem, "%s outside a journey: a journey's clauses and stages follow its header, before any contact, event or test declaration", itemWord(item))
+			p.errorf(item.Span(), CodeOrphanItem, "%s outside a journey: a journey's clauses and stages follow its header, before any contact, event, budget or test declaration", itemWord(item))
 		default:
 			p.errorf(item.Span(), CodeOrphanItem, "%s outside a journey: start the file with `journey NAME`", itemWord(item))
 		}

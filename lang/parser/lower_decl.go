@@ -66,6 +66,18 @@ func (p *parser) typ(g *gType) ast.Type {
 	return t
 }
 
+// budget lowers the workspace's send budget.
+func (p *parser) budget(g *gBudget) *ast.BudgetDecl {
+	return &ast.BudgetDecl{
+		Keyword: p.word(g.Pos),
+		Count:   p.int(g.Count),
+		Unit:    p.ident(g.Unit),
+		Per:     p.dur(g.Per),
+		Word:    p.ident(g.Word),
+		Pos:     p.span(g.Pos, g.Tokens),
+	}
+}
+
 // Journey clauses.
 
 func (p *parser) entry(g *gEntry) *ast.Entry {

@@ -183,9 +183,13 @@ func (w *Watcher) Check() bool {
 }
 
 // changes lists the journeys whose version differs between two
-// deployments: name@version, or -name for one removed.
+// deployments: name@version, or -name for one removed; and budget when the
+// send budget changed.
 func changes(prev, d *runtime.Deployment) []string {
 	var out []string
+	if prev != nil && prev.Budget != d.Budget {
+		out = append(out, "budget")
+	}
 	for _, j := range d.Journeys() {
 		if prev == nil || prev.Journey(j.Name) == nil || prev.Journey(j.Name).Version != j.Version {
 			out = append(out, j.Name+"@"+j.Version)

@@ -163,6 +163,40 @@ func TestCheckWithoutEvents(t *testing.T) {
 	}
 }
 
+// TestBudgetReload declares a send budget in a file of its own under a
+// watcher: the reload puts it in force and logs it as changed, though no
+// journey's version changed; removing it brings the default back.
+func TestBudgetReload(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "schema.journey"), schema)
+	write(t, filepath.Join(dir, "j.journey"), journey("v0"))
+	var log bytes.Buffer
+	w := &reload.Watcher{Dirs: []string{dir}, Load: load(dir), Logger: slog.New(slog.NewTextHandler(&log, nil))}
+	if err := w.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if got := w.Current().Budget; got != runtime.DefaultBudget {
+		t.Fatalf("budget %+v in force, want the default", got)
+	}
+	budget := filepath.Join(dir, "budget.journey")
+	write(t, budget, "budget 5 sends per 1d\n")
+	if !w.Check() {
+		t.Fatalf("Check did not reload the budget; failure: %q", w.Failure())
+	}
+	if got, want := w.Current().Budget, (runtime.SendBudget{Sends: 5, Per: 24 * time.Hour}); got != want {
+		t.Errorf("budget %+v in force, want %+v", got, want)
+	}
+	if !strings.Contains(log.String(), "changed=budget") {
+		t.Errorf("the reload does not log the budget as changed:\n%s", log.String())
+	}
+	if err := os.Remove(budget); err != nil {
+		t.Fatal(err)
+	}
+	if !w.Check() || w.Current().Budget != runtime.DefaultBudget {
+		t.Errorf("without the declaration, budget %+v in force, want the default", w.Current().Budget)
+	}
+}
+
 // TestStartFails reports a workspace that does not compile at start.
 func TestStartFails(t *testing.T) {
 	dir := t.TempDir()

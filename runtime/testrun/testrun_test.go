@@ -3,14 +3,17 @@ package testrun_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/journeylang/journey/compiler"
+	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/testrun"
 )
 
@@ -107,5 +110,29 @@ func TestJUnitValidates(t *testing.T) {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("the report lacks %s", want)
 		}
+	}
+}
+
+// TestBudget runs a test under the workspace's declared send budget: the
+// third send of the day is skipped and recorded over_budget, which the
+// test's timeline shows.
+func TestBudget(t *testing.T) {
+	rep := run(t, map[string]string{
+		"schema.journey": "contact {\n  email: string\n}\n\nevent signed_up\n\nbudget 2 sends per 1d\n",
+		"j.journey":      "journey j\n\nentry on signed_up\n\nstage A {\n  send \"welcome\"\n  after 1h send \"welcome\"\n  after 2h send \"welcome\"\n  after 1d1h send \"welcome\"\n}\n",
+		"j_test.journey": "test \"budget\" {\n  journey j\n  contact { email: \"a@x\" }\n  at 0 event signed_up\n  at 2d expect sent \"welcome\"\n}\n",
+	})
+	if rep.Failed() != 0 {
+		t.Fatalf("%d failed", rep.Failed())
+	}
+	var got []string
+	for _, r := range rep.Results[0].Timeline {
+		if r.Kind == runtime.RecSent || r.Kind == runtime.RecOverBudget {
+			got = append(got, fmt.Sprintf("%s +%s", r.Kind, r.At.Sub(testrun.Start)))
+		}
+	}
+	want := []string{"sent +0s", "sent +1h0m0s", "over_budget +2h0m0s", "sent +25h0m0s"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("sends %v, want %v", got, want)
 	}
 }

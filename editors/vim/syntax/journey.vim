@@ -23,6 +23,10 @@ syn match   journeyComment "//.*$" contains=journeyTodo,@Spell
 " Declarations and journey clauses.
 syn keyword journeyDecl     use contact journey test
 syn match   journeyDecl     "\<event\>\ze\s"
+" `budget 20 sends per 1d` or `budget off`, the workspace's send budget:
+" a declaration where `budget` starts a line; elsewhere it may name a field.
+syn match   journeyDecl     "\(^\s*\)\@<=budget\>"
+syn match   journeyKeyword  "\(^\s*budget\s\+\)\@<=off\>"
 syn keyword journeyClause   entry goal suppress window cap reenter
 syn keyword journeyStage    stage nextgroup=journeyStageName skipwhite
 syn match   journeyStageName "\<\h\w*\>" contained
