@@ -156,7 +156,7 @@ func dayIndex(name string) int { return slices.Index(weekdays, name) }
 // capClause checks `cap N sends per D`.
 func (c *checker) capClause(file string, k *ast.Cap) {
 	switch {
-	case k.Count.Value < 1:
+	case k.Count.Value < 1 && c.readable(file, k.Count):
 		c.report(errCap(file, k.Count.Pos, "a cap of %d sends lets nothing through; the count must be 1 or more", k.Count.Value))
 	case k.Unit.Name != "sends" && k.Unit.Name != "send":
 		c.report(withSuggestion(errCap(file, k.Unit.Pos, "a cap counts sends, not %q", k.Unit.Name), k.Unit.Name, []string{"sends"}))

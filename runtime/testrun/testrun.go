@@ -227,15 +227,16 @@ func (x *exec) advance(t time.Time) error {
 	if err != nil {
 		return err
 	}
-	for _, name := range slices.Sorted(maps.Keys(s.Halted)) {
-		h := s.Halted[name]
-		step := ""
-		if h.Step != "" {
-			step = " at " + h.Step
-		}
-		return fmt.Errorf("journey %s halted%s, +%s: %s", name, step, compiler.Duration(h.At.Sub(x.res.Start)), h.Reason)
+	if len(s.Halted) == 0 {
+		return nil
 	}
-	return nil
+	name := slices.Sorted(maps.Keys(s.Halted))[0]
+	h := s.Halted[name]
+	step := ""
+	if h.Step != "" {
+		step = " at " + h.Step
+	}
+	return fmt.Errorf("journey %s halted%s, +%s: %s", name, step, compiler.Duration(h.At.Sub(x.res.Start)), h.Reason)
 }
 
 // before is the last instant before t: what is due at t waits for the
