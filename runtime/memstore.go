@@ -184,8 +184,15 @@ func (m *MemoryStore) NextWake(context.Context) (time.Time, bool, error) {
 	defer m.mu.Unlock()
 	var next time.Time
 	for _, c := range m.contacts {
-		if !c.wake.IsZero() && (next.IsZero() || c.wake.Before(next)) {
-			next = c.wake
+		if c.wake.IsZero() {
+			continue
+		}
+		at := c.wake
+		if c.owner != "" && c.leaseTo.After(at) {
+			at = c.leaseTo // claimable when the lease ends
+		}
+		if next.IsZero() || at.Before(next) {
+			next = at
 		}
 	}
 	return next, !next.IsZero(), nil

@@ -41,7 +41,10 @@ type Store interface {
 	// Complete commits claimed work and releases its leases, in one
 	// transaction. Work whose lease was lost is left out, and reported.
 	Complete(ctx context.Context, p *CompleteParams) (*CompleteResult, error)
-	// NextWake returns the earliest wake-up of any contact.
+	// NextWake returns when the earliest contact becomes claimable: the
+	// later of its wake-up and the end of its lease, if it is leased (a
+	// lease that has ended counts for nothing). ok is false when no
+	// contact has a wake-up.
 	NextWake(ctx context.Context) (time.Time, bool, error)
 
 	// Contact returns a contact's state, or ErrNotFound.
