@@ -298,7 +298,7 @@ func (m *MemoryStore) ListOutbox(_ context.Context, p *ListOutboxParams) ([]Outb
 		if p.Limit > 0 && len(out) == p.Limit {
 			break
 		}
-		if p.Status == "" || row.Status == p.Status {
+		if (p.Status == "" || row.Status == p.Status) && (p.Key == "" || row.Key == p.Key) {
 			out = append(out, *row)
 		}
 	}

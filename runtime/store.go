@@ -121,6 +121,11 @@ type Store interface {
 // Deployed when no deployment newer than the one asked after is in force.
 var ErrNotFound = errors.New("not found")
 
+// ErrNoStore is returned by OpenSQLiteExisting and OpenPostgresExisting
+// for a database that holds no store: the commands that only read a store,
+// or add to one, never make one.
+var ErrNoStore = errors.New("no store")
+
 // PutContactParams are the arguments of Store.PutContact.
 type PutContactParams struct {
 	ID    string
@@ -267,6 +272,7 @@ type MarkOutboxResult struct {
 // ListOutboxParams filter Store.ListOutbox.
 type ListOutboxParams struct {
 	Status string // "" for every status
+	Key    string // the row of this idempotency key only; "" for every row
 	Limit  int    // at most this many rows; 0 for all
 }
 
