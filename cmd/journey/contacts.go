@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/journeylang/journey/runtime"
+	"github.com/journeylang/journey/runtime/redact"
 )
 
 // contactsCmd is `journey contacts release`: what an operator does to one
@@ -23,7 +24,7 @@ type contactsReleaseCmd struct {
 
 func (c *contactsReleaseCmd) run(e *env) {
 	ctx := context.Background()
-	store, err := openStore(ctx, c.DB)
+	store, err := openExistingStore(ctx, c.DB)
 	if err != nil {
 		e.errorf("contacts release: %v", err)
 		return
@@ -31,7 +32,7 @@ func (c *contactsReleaseCmd) run(e *env) {
 	defer store.Close()
 	err = store.Release(ctx, &runtime.ReleaseParams{Contact: c.ID, Journey: c.Journey, At: time.Now()})
 	if errors.Is(err, runtime.ErrNotFound) {
-		fmt.Fprintf(e.stderr, "journey: contacts release: no contact %q in %s\n", c.ID, c.DB)
+		fmt.Fprintf(e.stderr, "journey: contacts release: no contact %q in %s\n", c.ID, redact.DSN(c.DB))
 		e.fail(exitFindings)
 		return
 	}

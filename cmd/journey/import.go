@@ -41,7 +41,7 @@ func (c *importCmd) run(e *env) {
 		in = f
 	}
 	ctx := context.Background()
-	store, err := openStore(ctx, c.DB)
+	store, err := openExistingStore(ctx, c.DB)
 	if err != nil {
 		e.errorf("import: %v", err)
 		return
@@ -54,7 +54,8 @@ func (c *importCmd) run(e *env) {
 
 // importLines loads JSON lines of contacts and events into a store,
 // validated against the schema, and prints a summary. It returns how many
-// lines it rejected.
+// lines it rejected. With a nil store it only checks the lines, and
+// prints the reasons of the lines it rejects, if any, to standard error.
 func importLines(ctx context.Context, e *env, store runtime.Store, schema *compiler.Schema, in io.Reader) int {
 	var contacts, events, duplicates, rejected int
 	var reasons []string
@@ -64,7 +65,8 @@ func importLines(ctx context.Context, e *env, store runtime.Store, schema *compi
 			reasons = append(reasons, fmt.Sprintf("line %d: %s", line, why))
 		}
 	}
-	progress := isTerminal(e.stderr)
+	check := store == nil
+	progress := !check && isTerminal(e.stderr)
 	last := time.Now()
 	sc := bufio.NewScanner(in)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
@@ -96,6 +98,9 @@ func importLines(ctx context.Context, e *env, store runtime.Store, schema *compi
 				reject(line, errs[0].Error())
 				continue
 			}
+			if check {
+				continue
+			}
 			if err := store.PutContact(ctx, &runtime.PutContactParams{ID: id, Attrs: values, At: now}); err != nil {
 				e.errorf("import: line %d: %v", line, err)
 				return rejected
@@ -105,6 +110,9 @@ func importLines(ctx context.Context, e *env, store runtime.Store, schema *compi
 			p, errs := api.ValidateEvent(schema, obj, "", now)
 			if len(errs) > 0 {
 				reject(line, errs[0].Error())
+				continue
+			}
+			if check {
 				continue
 			}
 			fresh, err := store.AddEvent(ctx, p)
@@ -130,14 +138,23 @@ func importLines(ctx context.Context, e *env, store runtime.Store, schema *compi
 	if progress {
 		fmt.Fprint(e.stderr, "\r\033[K")
 	}
+	if check {
+		printReasons(e.stderr, reasons, rejected)
+		return rejected
+	}
 	fmt.Fprintf(e.stdout, "imported %d contacts and %d events (%d duplicate events ignored); rejected %d lines\n", contacts, events, duplicates, rejected)
+	printReasons(e.stdout, reasons, rejected)
+	return rejected
+}
+
+// printReasons lists the reasons lines were rejected.
+func printReasons(w io.Writer, reasons []string, rejected int) {
 	for _, r := range reasons {
-		fmt.Fprintln(e.stdout, "  "+r)
+		fmt.Fprintln(w, "  "+r)
 	}
 	if rejected > len(reasons) {
-		fmt.Fprintf(e.stdout, "  … and %d more\n", rejected-len(reasons))
+		fmt.Fprintf(w, "  … and %d more\n", rejected-len(reasons))
 	}
-	return rejected
 }
 
 // schema reads the schema from a workspace or a bundle.

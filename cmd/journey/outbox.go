@@ -37,7 +37,7 @@ func (c *outboxCmd) run(e *env, command string) {
 
 func (c *outboxListCmd) run(e *env) {
 	ctx := context.Background()
-	store, err := openStore(ctx, c.DB)
+	store, err := openExistingStore(ctx, c.DB)
 	if err != nil {
 		e.errorf("outbox: %v", err)
 		return
@@ -64,7 +64,7 @@ func (c *outboxListCmd) run(e *env) {
 
 func (c *outboxRetryCmd) run(e *env) {
 	ctx := context.Background()
-	store, err := openStore(ctx, c.DB)
+	store, err := openExistingStore(ctx, c.DB)
 	if err != nil {
 		e.errorf("outbox: %v", err)
 		return
@@ -75,5 +75,29 @@ func (c *outboxRetryCmd) run(e *env) {
 		e.errorf("outbox: %v", err)
 		return
 	}
+	if n == 0 && c.Key != "" {
+		c.why(ctx, e, store)
+		return
+	}
 	fmt.Fprintf(e.stdout, "%d rows pending again\n", n)
+}
+
+// why says why the row of c.Key was not retried, and records exit code 1.
+func (c *outboxRetryCmd) why(ctx context.Context, e *env, store runtime.Store) {
+	rows, err := store.ListOutbox(ctx, &runtime.ListOutboxParams{Key: c.Key})
+	if err != nil {
+		e.errorf("outbox: %v", err)
+		return
+	}
+	switch {
+	case len(rows) == 0:
+		fmt.Fprintf(e.stderr, "journey: outbox retry: no outbox row %s\n", c.Key)
+	case rows[0].LeaseOwner != "":
+		r := rows[0]
+		fmt.Fprintf(e.stderr, "journey: outbox retry: outbox row %s is %s and held by %s until %s: retry it when the lease ends\n",
+			c.Key, r.Status, r.LeaseOwner, r.LeaseUntil.UTC().Format(time.RFC3339))
+	default:
+		fmt.Fprintf(e.stderr, "journey: outbox retry: outbox row %s is %s: only a parked or unknown row is retried\n", c.Key, rows[0].Status)
+	}
+	e.fail(exitFindings)
 }

@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"os"
-	"strings"
 	"time"
 
 	"github.com/journeylang/journey/runtime/plan"
@@ -27,12 +25,6 @@ func (c *planCmd) run(e *env) {
 	if !ok {
 		return
 	}
-	if !strings.Contains(c.DB, "://") {
-		if _, err := os.Stat(c.DB); err != nil {
-			e.errorf("plan: no store: %v", pathError(err))
-			return
-		}
-	}
 	at := time.Now()
 	if c.At != "" {
 		t, err := time.Parse(time.RFC3339, c.At)
@@ -43,7 +35,7 @@ func (c *planCmd) run(e *env) {
 		at = t
 	}
 	ctx := context.Background()
-	store, err := openStore(ctx, c.DB)
+	store, err := openExistingStore(ctx, c.DB)
 	if err != nil {
 		e.errorf("plan: %v", err)
 		return
