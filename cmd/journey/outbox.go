@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/journeylang/journey/runtime"
+	"github.com/journeylang/journey/runtime/redact"
 )
 
 // outboxCmd is `journey outbox list|retry`: the delivery queue as
@@ -55,7 +56,7 @@ func (c *outboxListCmd) run(e *env) {
 	for _, r := range rows {
 		fmt.Fprintf(e.stdout, "%s  %-7s  %-7s  attempts %d  %s %s  contact %s  %s", r.Key, r.Status, r.Kind, r.Attempts, r.Journey, r.Step, r.Contact, r.Due.UTC().Format(time.RFC3339))
 		if r.LastError != "" {
-			fmt.Fprintf(e.stdout, "  error: %s", r.LastError)
+			fmt.Fprintf(e.stdout, "  error: %s", redact.Text(r.LastError)) // a row may hold one stored unredacted
 		}
 		fmt.Fprintln(e.stdout)
 	}

@@ -116,6 +116,15 @@ func settings(s string) string {
 	})
 }
 
+// urlInText matches a URL inside a text, up to a space or a quote.
+var urlInText = regexp.MustCompile(`[A-Za-z][A-Za-z0-9+.\-]*://[^\s"'<>]+`)
+
+// Text returns a text (an error's message, say) with every URL in it
+// redacted as URL does.
+func Text(s string) string {
+	return urlInText.ReplaceAllStringFunc(s, URL)
+}
+
 // DSN returns a database connection string with its secrets masked: a URL
 // (postgres://…) as URL does, a key=value string (host=… password=…) by
 // its secret settings. A SQLite file's path comes back as it is, unless

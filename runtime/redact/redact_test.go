@@ -26,6 +26,18 @@ func TestURL(t *testing.T) {
 	}
 }
 
+func TestText(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{`hooks: Post "http://bob:s3cret@127.0.0.1:1/h?token=t": dial tcp: refused`, `hooks: Post "http://bob:xxxxx@127.0.0.1:1/h?token=xxxxx": dial tcp: refused`},
+		{`POST https://u:p@h/x?a=1: 503 Service Unavailable`, `POST https://u:xxxxx@h/x?a=1: 503 Service Unavailable`},
+		{`no URL here: a=b password=c`, `no URL here: a=b password=c`},
+	} {
+		if got := redact.Text(c.in); got != c.want {
+			t.Errorf("Text(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
 func TestDSN(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
 		{"journey.db", "journey.db"},
