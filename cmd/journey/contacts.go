@@ -17,7 +17,7 @@ type contactsCmd struct {
 }
 
 type contactsReleaseCmd struct {
-	DB      string `placeholder:"DSN" help:"The store: postgres://… for Postgres, else a SQLite file." default:"journey.db"`
+	DB      string `placeholder:"DSN" help:"The store, as journey run made it: postgres://… for Postgres, else a SQLite file's path." default:"journey.db"`
 	Journey string `placeholder:"NAME" help:"Release this journey only; by default every halted one."`
 	ID      string `arg:"" help:"The contact's ID."`
 }

@@ -17,7 +17,7 @@ import (
 
 // importCmd is `journey import FILE --schema PATH [--db DSN]`.
 type importCmd struct {
-	DB     string `placeholder:"DSN" help:"The store: postgres://… for Postgres, else a SQLite file." default:"journey.db"`
+	DB     string `placeholder:"DSN" help:"The store, as journey run made it: postgres://… for Postgres, else a SQLite file's path." default:"journey.db"`
 	Schema string `required:"" placeholder:"PATH" help:"Where the schema comes from: a workspace folder, or a bundle."`
 	File   string `arg:"" name:"file" help:"JSON lines: {\"contact\": ID, \"attributes\": {…}} or an event {\"id\", \"contact\", \"name\", \"payload\", \"at\"}; - for standard input."`
 }

@@ -18,13 +18,13 @@ type outboxCmd struct {
 }
 
 type outboxListCmd struct {
-	DB     string `placeholder:"DSN" help:"The store: postgres://… for Postgres, else a SQLite file." default:"journey.db"`
+	DB     string `placeholder:"DSN" help:"The store, as journey run made it: postgres://… for Postgres, else a SQLite file's path." default:"journey.db"`
 	Status string `enum:"pending,sent,parked,unknown,all" default:"parked" help:"Which rows: pending, sent, parked, unknown or all."`
 	Limit  int    `default:"100" help:"At most this many rows."`
 }
 
 type outboxRetryCmd struct {
-	DB  string `placeholder:"DSN" help:"The store: postgres://… for Postgres, else a SQLite file." default:"journey.db"`
+	DB  string `placeholder:"DSN" help:"The store, as journey run made it: postgres://… for Postgres, else a SQLite file's path." default:"journey.db"`
 	Key string `arg:"" optional:"" help:"One row's idempotency key; none: every parked row."`
 }
 

@@ -12,7 +12,7 @@ import (
 type planCmd struct {
 	Bundle   string   `placeholder:"FILE" help:"Plan a compiled bundle instead of source."`
 	Verify   string   `placeholder:"PUBKEY" help:"Require the bundle to be signed by this ed25519 public key (PEM)."`
-	DB       string   `placeholder:"DSN" help:"The store the runners use: postgres://… for Postgres, else a SQLite file." default:"journey.db"`
+	DB       string   `placeholder:"DSN" help:"The store the runners use: postgres://… for Postgres, else a SQLite file's path." default:"journey.db"`
 	Format   string   `enum:"text,json" default:"text" help:"Output format: text or json."`
 	Examples int      `default:"5" help:"Contact IDs shown per case."`
 	At       string   `placeholder:"TIME" help:"Plan a deploy at this time (RFC 3339) rather than now: which new steps are still ahead depends on it."`

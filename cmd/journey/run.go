@@ -29,7 +29,7 @@ import (
 type runCmd struct {
 	Bundle  string   `placeholder:"FILE" help:"Run a compiled bundle instead of source."`
 	Verify  string   `placeholder:"PUBKEY" help:"Require the bundle to be signed by this ed25519 public key (PEM)."`
-	DB      string   `placeholder:"DSN" help:"The store: postgres://… for Postgres (at most 10 connections; pool_max_conns=N in the DSN to change it), else a SQLite file." default:"journey.db"`
+	DB      string   `placeholder:"DSN" help:"The store: postgres://… for Postgres (at most 10 connections; pool_max_conns=N in the DSN to change it), else a SQLite file's path, made if need be." default:"journey.db"`
 	Listen  string   `placeholder:"ADDR" help:"The HTTP address of the intake API, /metrics and /healthz." default:"127.0.0.1:8080"`
 	Token   string   `name:"api-token" env:"JOURNEY_API_TOKEN" placeholder:"TOKEN" help:"The bearer token the API requires (or $JOURNEY_API_TOKEN); none: only loopback clients are served."`
 	Workers int      `default:"2" help:"Worker goroutines claiming due contacts."`
