@@ -51,6 +51,63 @@ func TestClaimDue(t *testing.T) {
 	}
 }
 
+// TestNextWakeLeased checks that NextWake answers when the earliest
+// contact becomes claimable: a due contact under a lease (a worker that
+// died holding it) counts from its lease's end, so that an idle worker
+// sleeps until then rather than polling a wake-up it cannot claim.
+func TestNextWakeLeased(t *testing.T) {
+	for name, newStore := range stores {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			s := newStore(t)
+			next := func(want time.Time) {
+				t.Helper()
+				got, ok, err := s.NextWake(ctx)
+				if err != nil || !ok || !got.Equal(want) {
+					t.Fatalf("NextWake = %v, %v, %v; want %v", got, ok, err, want)
+				}
+			}
+			if _, ok, err := s.NextWake(ctx); err != nil || ok {
+				t.Fatalf("NextWake of an empty store: %v, %v", ok, err)
+			}
+			must[bool](t)(s.AddEvent(ctx, &runtime.AddEventParams{Contact: "c1", ID: "e1", Name: "signed_up", At: t0}))
+			must[bool](t)(s.AddEvent(ctx, &runtime.AddEventParams{Contact: "c2", ID: "e2", Name: "signed_up", At: t0.Add(30 * time.Minute)}))
+			next(t0)
+
+			// A worker claims c1 for ten minutes and dies: c1 is due, but
+			// claimable only when the lease ends, before c2's wake-up.
+			claim := func(at time.Time, lease time.Duration, want string) []*runtime.Work {
+				t.Helper()
+				work := must[[]*runtime.Work](t)(s.Claim(ctx, &runtime.ClaimParams{Now: at, Limit: 1, Worker: "w" + want, Lease: lease}))
+				if len(work) != 1 || work[0].State.ID != want {
+					t.Fatalf("claim at %v: %d contacts, want %s", at, len(work), want)
+				}
+				return work
+			}
+			claim(t0, 10*time.Minute, "c1")
+			next(t0.Add(10 * time.Minute))
+			if work := must[[]*runtime.Work](t)(s.Claim(ctx, &runtime.ClaimParams{Now: t0.Add(5 * time.Minute), Limit: 1, Worker: "w", Lease: time.Minute})); len(work) != 0 {
+				t.Fatalf("claimed %s under another's lease", work[0].State.ID)
+			}
+
+			// Another worker takes c1 over for an hour: c2's wake-up comes
+			// first; once c2 is leased too, c1's lease ends first.
+			work := claim(t0.Add(10*time.Minute), time.Hour, "c1")
+			next(t0.Add(30 * time.Minute))
+			claim(t0.Add(30*time.Minute), time.Hour, "c2")
+			next(t0.Add(70 * time.Minute))
+
+			// c1's run ends with no wake-up: c2's lease is what is left.
+			res := must[*runtime.CompleteResult](t)(s.Complete(ctx, &runtime.CompleteParams{Worker: "wc1", Now: t0.Add(11 * time.Minute), Results: results(work, nil)}))
+			if res.Committed != 1 {
+				t.Fatalf("committed %d, want 1 (lost %v)", res.Committed, res.Lost)
+			}
+			next(t0.Add(90 * time.Minute))
+		})
+	}
+}
+
 // TestLead checks the lead of a chore: the first holder takes it and
 // renews it; another cannot take it until it expires, then does.
 func TestLead(t *testing.T) {

@@ -189,8 +189,15 @@ func (m *MemoryStore) NextWake(context.Context) (time.Time, bool, error) {
 	defer m.mu.Unlock()
 	var next time.Time
 	for _, c := range m.contacts {
-		if !c.wake.IsZero() && (next.IsZero() || c.wake.Before(next)) {
-			next = c.wake
+		if c.wake.IsZero() {
+			continue
+		}
+		at := c.wake
+		if c.owner != "" && c.leaseTo.After(at) {
+			at = c.leaseTo // claimable when the lease ends
+		}
+		if next.IsZero() || at.Before(next) {
+			next = at
 		}
 	}
 	return next, !next.IsZero(), nil
@@ -296,7 +303,7 @@ func (m *MemoryStore) ListOutbox(_ context.Context, p *ListOutboxParams) ([]Outb
 		if p.Limit > 0 && len(out) == p.Limit {
 			break
 		}
-		if p.Status == "" || row.Status == p.Status {
+		if (p.Status == "" || row.Status == p.Status) && (p.Key == "" || row.Key == p.Key) {
 			out = append(out, *row)
 		}
 	}

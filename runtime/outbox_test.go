@@ -137,6 +137,11 @@ func TestOutboxLeases(t *testing.T) {
 				{Key: "k3", Status: "unknown", Attempts: 1, NextAttempt: at(2 * time.Minute), Error: "lease expired mid-call"},
 			})
 			check("first two", len(must[[]runtime.OutboxRow](t)(s.ListOutbox(ctx, &runtime.ListOutboxParams{Limit: 2}))), 2)
+			check("k2", summarize(must[[]runtime.OutboxRow](t)(s.ListOutbox(ctx, &runtime.ListOutboxParams{Key: "k2"}))), []leased{
+				{Key: "k2", Status: "parked", Attempts: 2, NextAttempt: at(10 * time.Minute), Error: "400 Bad Request"},
+			})
+			check("k2 if sent", summarize(must[[]runtime.OutboxRow](t)(s.ListOutbox(ctx, &runtime.ListOutboxParams{Key: "k2", Status: "sent"}))), []leased{})
+			check("no such key", summarize(must[[]runtime.OutboxRow](t)(s.ListOutbox(ctx, &runtime.ListOutboxParams{Key: "k9"}))), []leased{})
 
 			// Retry: every parked row, or one parked or unknown row; a row
 			// sent stays sent.

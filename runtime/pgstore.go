@@ -37,11 +37,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"strconv"
 	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
+
+	"github.com/journeylang/journey/runtime/redact"
 )
 
 // PostgresStore is a Store in a Postgres database, in the schema its
@@ -127,6 +130,17 @@ const DefaultPoolSize = 10
 // server; DefaultPoolSize when absent), all of which it keeps open once
 // opened: a caller beyond them waits for one to be free.
 func OpenPostgres(ctx context.Context, dsn string) (*PostgresStore, error) {
+	return openPostgres(ctx, dsn, false)
+}
+
+// OpenPostgresExisting is OpenPostgres for a store that must exist
+// already: in a schema without one it makes none, and returns an error
+// wrapping ErrNoStore. A store it finds is brought up to date.
+func OpenPostgresExisting(ctx context.Context, dsn string) (*PostgresStore, error) {
+	return openPostgres(ctx, dsn, true)
+}
+
+func openPostgres(ctx context.Context, dsn string, existing bool) (*PostgresStore, error) {
 	cfg, pool, err := pgConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("postgres store: %w", err)
@@ -151,6 +165,17 @@ func OpenPostgres(ctx context.Context, dsn string) (*PostgresStore, error) {
 		db.Close()
 		return nil, errors.New("postgres store: the connection's search_path names no schema that exists")
 	}
+	if existing {
+		var found bool
+		if err := db.GetContext(ctx, &found, pgQuery("store_exists")); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("postgres store: %w", err)
+		}
+		if !found {
+			db.Close()
+			return nil, fmt.Errorf("postgres store: %w in schema %s", ErrNoStore, schema.String)
+		}
+	}
 	if err := migrate(ctx, db.DB, "postgres"); err != nil {
 		db.Close()
 		return nil, err
@@ -163,6 +188,10 @@ func OpenPostgres(ctx context.Context, dsn string) (*PostgresStore, error) {
 func pgConfig(dsn string) (pq.Config, int, error) {
 	cfg, err := pq.NewConfig(dsn)
 	if err != nil {
+		var bad *url.Error // its text quotes the DSN, password and all
+		if errors.As(err, &bad) {
+			bad.URL = redact.URL(bad.URL)
+		}
 		return pq.Config{}, 0, err
 	}
 	pool := DefaultPoolSize

@@ -129,7 +129,7 @@ func (s *PostgresStore) ListOutbox(ctx context.Context, p *ListOutboxParams) ([]
 		limit = sql.NullInt64{Int64: int64(p.Limit), Valid: true}
 	}
 	var rows []pgOutboxRow
-	if err := s.db.SelectContext(ctx, &rows, pgq.listOutbox, p.Status, limit); err != nil {
+	if err := s.db.SelectContext(ctx, &rows, pgq.listOutbox, p.Status, limit, p.Key); err != nil {
 		return nil, fmt.Errorf("postgres store: listing the outbox: %w", err)
 	}
 	return outboxRows(rows)

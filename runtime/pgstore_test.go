@@ -240,7 +240,7 @@ func TestPostgresLostLease(t *testing.T) {
 	if st, err := s.Contact(ctx, "c1"); err != nil || len(st.Attrs) != 0 {
 		t.Errorf("A's lost work wrote the state: %v, %v", st, err)
 	}
-	pgWantNextWake(t, s, pgT0) // the input is still there, B holds it
+	pgWantNextWake(t, s, pgT0.Add(62*time.Second)) // the input is still there, under B's lease
 
 	res = pgComplete(t, s, &runtime.CompleteParams{Worker: "B", Now: pgT0.Add(3 * time.Second), Results: []*runtime.WorkResult{pgResult(b[0], "from-B", pgT0.Add(time.Hour))}})
 	if diff := cmp.Diff(&runtime.CompleteResult{Committed: 1}, res); diff != "" {

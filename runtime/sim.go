@@ -51,8 +51,9 @@ func (s *Sim) Advance(ctx context.Context, to time.Time) error {
 			return err
 		}
 		if n == 0 {
-			// Due but not claimable: leased by a worker that stopped. Move
-			// on past its lease.
+			// Claimable but nothing run: a contact ahead of this
+			// deployment (NextWake already waits out a lease). Move on,
+			// so that a simulation that cannot settle still ends.
 			s.Now = s.Now.Add(time.Second)
 		}
 	}

@@ -29,6 +29,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"path"
 	"strconv"
 	"strings"
@@ -77,6 +78,45 @@ func OpenSQLite(ctx context.Context, path string) (*SQLiteStore, error) {
 		return nil, fmt.Errorf("sqlite store %s: %w", path, err)
 	}
 	return s, nil
+}
+
+// OpenSQLiteExisting is OpenSQLite for a store that must exist already:
+// it creates no file, changes no database that holds no store (looking
+// at it read-only), and returns an error wrapping ErrNoStore for either.
+// A store it finds is brought up to date.
+func OpenSQLiteExisting(ctx context.Context, path string) (*SQLiteStore, error) {
+	if path == "" || strings.ContainsRune(path, '?') {
+		return nil, fmt.Errorf("sqlite store: bad database path %q", path)
+	}
+	if path == ":memory:" {
+		return nil, fmt.Errorf("%w at %s", ErrNoStore, path)
+	}
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%w at %s", ErrNoStore, path)
+	} else if err != nil {
+		return nil, fmt.Errorf("sqlite store: %w", err)
+	}
+	texts, err := sqliteQueries()
+	if err != nil {
+		return nil, err
+	}
+	// SQLite's own URI, read-only: the driver's plain path would open the
+	// file read-write, and set the journal mode.
+	uri := "file:" + strings.NewReplacer("%", "%25", "#", "%23").Replace(path) + "?mode=ro"
+	probe, err := sqlx.Open("sqlite", uri)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite store %s: %w", path, err)
+	}
+	var found bool
+	err = probe.GetContext(ctx, &found, texts["store_exists"])
+	probe.Close()
+	if err != nil {
+		return nil, fmt.Errorf("sqlite store %s: %w", path, err)
+	}
+	if !found {
+		return nil, fmt.Errorf("%w at %s", ErrNoStore, path)
+	}
+	return OpenSQLite(ctx, path)
 }
 
 func (s *SQLiteStore) open(ctx context.Context, path string, texts map[string]string) error {

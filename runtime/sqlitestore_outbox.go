@@ -163,7 +163,7 @@ func (s *SQLiteStore) ListOutbox(ctx context.Context, p *ListOutboxParams) ([]Ou
 	}
 	var rows []sqliteOutboxRow
 	if err := s.reader("outbox_list").SelectContext(ctx, &rows,
-		sql.Named("status", p.Status), sql.Named("limit", limit)); err != nil {
+		sql.Named("status", p.Status), sql.Named("key", p.Key), sql.Named("limit", limit)); err != nil {
 		return nil, err
 	}
 	return outboxRows(rows)

@@ -151,8 +151,8 @@ func TestSQLiteLostLease(t *testing.T) {
 	if h := must[[]runtime.Record](t)(s.History(ctx, &runtime.HistoryParams{Contact: "c1"})); len(h) != 0 {
 		t.Errorf("A's history written: %v", h)
 	}
-	if next := must[time.Time](t)(nextWake(s)); !next.Equal(t0) {
-		t.Errorf("next wake %v after A's lost complete, want %v (the input is still pending)", next, t0)
+	if next, want := must[time.Time](t)(nextWake(s)), t0.Add(3*time.Minute); !next.Equal(want) {
+		t.Errorf("next wake %v after A's lost complete, want %v (the input is still pending, under B's lease)", next, want)
 	}
 
 	// B's work commits; A, now a revision behind, loses again.

@@ -42,7 +42,10 @@ type Store interface {
 	// Complete commits claimed work and releases its leases, in one
 	// transaction. Work whose lease was lost is left out, and reported.
 	Complete(ctx context.Context, p *CompleteParams) (*CompleteResult, error)
-	// NextWake returns the earliest wake-up of any contact.
+	// NextWake returns when the earliest contact becomes claimable: the
+	// later of its wake-up and the end of its lease, if it is leased (a
+	// lease that has ended counts for nothing). ok is false when no
+	// contact has a wake-up.
 	NextWake(ctx context.Context) (time.Time, bool, error)
 
 	// Contact returns a contact's state, or ErrNotFound.
@@ -122,6 +125,11 @@ type Store interface {
 // ErrNotFound is returned for a contact the store does not know, and by
 // Deployed when no deployment newer than the one asked after is in force.
 var ErrNotFound = errors.New("not found")
+
+// ErrNoStore is returned by OpenSQLiteExisting and OpenPostgresExisting
+// for a database that holds no store: the commands that only read a store,
+// or add to one, never make one.
+var ErrNoStore = errors.New("no store")
 
 // PutContactParams are the arguments of Store.PutContact.
 type PutContactParams struct {
@@ -283,6 +291,7 @@ type MarkOutboxResult struct {
 // ListOutboxParams filter Store.ListOutbox.
 type ListOutboxParams struct {
 	Status string // "" for every status
+	Key    string // the row of this idempotency key only; "" for every row
 	Limit  int    // at most this many rows; 0 for all
 }
 

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/journeylang/journey/runtime"
+	"github.com/journeylang/journey/runtime/redact"
 )
 
 // contactsCmd is `journey contacts release`: what an operator does to one
@@ -16,14 +17,14 @@ type contactsCmd struct {
 }
 
 type contactsReleaseCmd struct {
-	DB      string `placeholder:"DSN" help:"The store: postgres://… for Postgres, else a SQLite file." default:"journey.db"`
+	DB      string `placeholder:"DSN" help:"The store, as journey run made it: postgres://… for Postgres, else a SQLite file's path." default:"journey.db"`
 	Journey string `placeholder:"NAME" help:"Release this journey only; by default every halted one."`
 	ID      string `arg:"" help:"The contact's ID."`
 }
 
 func (c *contactsReleaseCmd) run(e *env) {
 	ctx := context.Background()
-	store, err := openStore(ctx, c.DB)
+	store, err := openExistingStore(ctx, c.DB)
 	if err != nil {
 		e.errorf("contacts release: %v", err)
 		return
@@ -31,7 +32,7 @@ func (c *contactsReleaseCmd) run(e *env) {
 	defer store.Close()
 	err = store.Release(ctx, &runtime.ReleaseParams{Contact: c.ID, Journey: c.Journey, At: time.Now()})
 	if errors.Is(err, runtime.ErrNotFound) {
-		fmt.Fprintf(e.stderr, "journey: contacts release: no contact %q in %s\n", c.ID, c.DB)
+		fmt.Fprintf(e.stderr, "journey: contacts release: no contact %q in %s\n", c.ID, redact.DSN(c.DB))
 		e.fail(exitFindings)
 		return
 	}

@@ -17,7 +17,7 @@ import (
 
 // importCmd is `journey import FILE --schema PATH [--db DSN]`.
 type importCmd struct {
-	DB     string   `placeholder:"DSN" help:"The store: postgres://… for Postgres, else a SQLite file." default:"journey.db"`
+	DB     string   `placeholder:"DSN" help:"The store, as journey run made it: postgres://… for Postgres, else a SQLite file's path." default:"journey.db"`
 	Schema string   `required:"" placeholder:"PATH" help:"Where the schema comes from: a workspace folder, or a bundle."`
 	File   string   `arg:"" name:"file" help:"JSON lines: {\"contact\": ID, \"attributes\": {…}} or an event {\"id\", \"contact\", \"name\", \"payload\", \"at\"}; - for standard input."`
 	Dedupe duration `name:"dedupe-window" default:"30d" help:"Refuse events stamped (at) further back than this: the --dedupe-window of the journey run on this store, which keeps events' ids that long from their receipt to ignore repeats. s, m, h, d or w: 30d, 2w, 720h."`
@@ -42,7 +42,7 @@ func (c *importCmd) run(e *env) {
 		in = f
 	}
 	ctx := context.Background()
-	store, err := openStore(ctx, c.DB)
+	store, err := openExistingStore(ctx, c.DB)
 	if err != nil {
 		e.errorf("import: %v", err)
 		return
@@ -56,7 +56,9 @@ func (c *importCmd) run(e *env) {
 // importLines loads JSON lines of contacts and events into a store,
 // validated against the schema, and prints a summary: an event stamped
 // further back than the dedupe window is rejected, as the API refuses it.
-// It returns how many lines it rejected.
+// It returns how many lines it rejected. With a nil store it only checks
+// the lines, and prints the reasons of the lines it rejects, if any, to
+// standard error.
 func importLines(ctx context.Context, e *env, store runtime.Store, schema *compiler.Schema, in io.Reader, window time.Duration) int {
 	var contacts, events, duplicates, rejected int
 	var reasons []string
@@ -66,7 +68,8 @@ func importLines(ctx context.Context, e *env, store runtime.Store, schema *compi
 			reasons = append(reasons, fmt.Sprintf("line %d: %s", line, why))
 		}
 	}
-	progress := isTerminal(e.stderr)
+	check := store == nil
+	progress := !check && isTerminal(e.stderr)
 	last := time.Now()
 	sc := bufio.NewScanner(in)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
@@ -98,6 +101,9 @@ func importLines(ctx context.Context, e *env, store runtime.Store, schema *compi
 				reject(line, errs[0].Error())
 				continue
 			}
+			if check {
+				continue
+			}
 			if err := store.PutContact(ctx, &runtime.PutContactParams{ID: id, Attrs: values, At: now}); err != nil {
 				e.errorf("import: line %d: %v", line, err)
 				return rejected
@@ -107,6 +113,9 @@ func importLines(ctx context.Context, e *env, store runtime.Store, schema *compi
 			p, errs := api.ValidateEvent(schema, obj, "", now, window)
 			if len(errs) > 0 {
 				reject(line, errs[0].Error())
+				continue
+			}
+			if check {
 				continue
 			}
 			fresh, err := store.AddEvent(ctx, p)
@@ -132,14 +141,23 @@ func importLines(ctx context.Context, e *env, store runtime.Store, schema *compi
 	if progress {
 		fmt.Fprint(e.stderr, "\r\033[K")
 	}
+	if check {
+		printReasons(e.stderr, reasons, rejected)
+		return rejected
+	}
 	fmt.Fprintf(e.stdout, "imported %d contacts and %d events (%d duplicate events ignored); rejected %d lines\n", contacts, events, duplicates, rejected)
+	printReasons(e.stdout, reasons, rejected)
+	return rejected
+}
+
+// printReasons lists the reasons lines were rejected.
+func printReasons(w io.Writer, reasons []string, rejected int) {
 	for _, r := range reasons {
-		fmt.Fprintln(e.stdout, "  "+r)
+		fmt.Fprintln(w, "  "+r)
 	}
 	if rejected > len(reasons) {
-		fmt.Fprintf(e.stdout, "  … and %d more\n", rejected-len(reasons))
+		fmt.Fprintf(w, "  … and %d more\n", rejected-len(reasons))
 	}
-	return rejected
 }
 
 // schema reads the schema from a workspace or a bundle.

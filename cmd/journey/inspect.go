@@ -92,7 +92,7 @@ func readOptions(e *env, cmd, pubkey string) (compiler.ReadOptions, bool) {
 	if pubkey != "" {
 		k, err := compiler.ReadPublicKey(pubkey)
 		if err != nil {
-			e.errorf("%s: %v", cmd, err)
+			e.errorf("%s: --verify: %s", cmd, pathError(err))
 			return opts, false
 		}
 		opts.PublicKey = k

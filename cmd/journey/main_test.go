@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/x509"
@@ -12,6 +13,8 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/journeylang/journey/runtime"
 )
 
 // TestMain lets the test binary run as the journey command inside the
@@ -35,13 +38,18 @@ func TestMain(m *testing.M) {
 //
 //	genkey PRIVATE PUBLIC
 //
-// which writes a new ed25519 key pair as PEM files, as openssl would.
+// which writes a new ed25519 key pair as PEM files, as openssl would, and
+//
+//	newstore PATH
+//
+// which makes an empty SQLite store, as journey run does on a fresh
+// machine.
 func TestScript(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
 		UpdateScripts:       os.Getenv("UPDATE_SCRIPTS") != "",
-		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"exits": exits, "genkey": genkey},
+		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"exits": exits, "genkey": genkey, "newstore": newstore},
 	})
 }
 
@@ -65,6 +73,16 @@ func exits(ts *testscript.TestScript, neg bool, args []string) {
 	if got != want {
 		ts.Fatalf("%s exited with %d, want %d", args[1], got, want)
 	}
+}
+
+// newstore is the script command `newstore PATH`.
+func newstore(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: newstore PATH")
+	}
+	s, err := runtime.OpenSQLite(context.Background(), ts.MkAbs(args[0]))
+	ts.Check(err)
+	ts.Check(s.Close())
 }
 
 // genkey is the script command `genkey PRIVATE PUBLIC`.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/journeylang/journey/runtime"
+	"github.com/journeylang/journey/runtime/redact"
 )
 
 // outboxCmd is `journey outbox list|retry`: the delivery queue as
@@ -17,13 +18,13 @@ type outboxCmd struct {
 }
 
 type outboxListCmd struct {
-	DB     string `placeholder:"DSN" help:"The store: postgres://… for Postgres, else a SQLite file." default:"journey.db"`
+	DB     string `placeholder:"DSN" help:"The store, as journey run made it: postgres://… for Postgres, else a SQLite file's path." default:"journey.db"`
 	Status string `enum:"pending,sent,parked,unknown,all" default:"parked" help:"Which rows: pending, sent, parked, unknown or all."`
 	Limit  int    `default:"100" help:"At most this many rows."`
 }
 
 type outboxRetryCmd struct {
-	DB  string `placeholder:"DSN" help:"The store: postgres://… for Postgres, else a SQLite file." default:"journey.db"`
+	DB  string `placeholder:"DSN" help:"The store, as journey run made it: postgres://… for Postgres, else a SQLite file's path." default:"journey.db"`
 	Key string `arg:"" optional:"" help:"One row's idempotency key; none: every parked row."`
 }
 
@@ -37,7 +38,7 @@ func (c *outboxCmd) run(e *env, command string) {
 
 func (c *outboxListCmd) run(e *env) {
 	ctx := context.Background()
-	store, err := openStore(ctx, c.DB)
+	store, err := openExistingStore(ctx, c.DB)
 	if err != nil {
 		e.errorf("outbox: %v", err)
 		return
@@ -55,7 +56,7 @@ func (c *outboxListCmd) run(e *env) {
 	for _, r := range rows {
 		fmt.Fprintf(e.stdout, "%s  %-7s  %-7s  attempts %d  %s %s  contact %s  %s", r.Key, r.Status, r.Kind, r.Attempts, r.Journey, r.Step, r.Contact, r.Due.UTC().Format(time.RFC3339))
 		if r.LastError != "" {
-			fmt.Fprintf(e.stdout, "  error: %s", r.LastError)
+			fmt.Fprintf(e.stdout, "  error: %s", redact.Text(r.LastError)) // a row may hold one stored unredacted
 		}
 		fmt.Fprintln(e.stdout)
 	}
@@ -64,7 +65,7 @@ func (c *outboxListCmd) run(e *env) {
 
 func (c *outboxRetryCmd) run(e *env) {
 	ctx := context.Background()
-	store, err := openStore(ctx, c.DB)
+	store, err := openExistingStore(ctx, c.DB)
 	if err != nil {
 		e.errorf("outbox: %v", err)
 		return
@@ -75,5 +76,29 @@ func (c *outboxRetryCmd) run(e *env) {
 		e.errorf("outbox: %v", err)
 		return
 	}
+	if n == 0 && c.Key != "" {
+		c.why(ctx, e, store)
+		return
+	}
 	fmt.Fprintf(e.stdout, "%d rows pending again\n", n)
+}
+
+// why says why the row of c.Key was not retried, and records exit code 1.
+func (c *outboxRetryCmd) why(ctx context.Context, e *env, store runtime.Store) {
+	rows, err := store.ListOutbox(ctx, &runtime.ListOutboxParams{Key: c.Key})
+	if err != nil {
+		e.errorf("outbox: %v", err)
+		return
+	}
+	switch {
+	case len(rows) == 0:
+		fmt.Fprintf(e.stderr, "journey: outbox retry: no outbox row %s\n", c.Key)
+	case rows[0].LeaseOwner != "":
+		r := rows[0]
+		fmt.Fprintf(e.stderr, "journey: outbox retry: outbox row %s is %s and held by %s until %s: retry it when the lease ends\n",
+			c.Key, r.Status, r.LeaseOwner, r.LeaseUntil.UTC().Format(time.RFC3339))
+	default:
+		fmt.Fprintf(e.stderr, "journey: outbox retry: outbox row %s is %s: only a parked or unknown row is retried\n", c.Key, rows[0].Status)
+	}
+	e.fail(exitFindings)
 }

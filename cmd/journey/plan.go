@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"os"
-	"strings"
 	"time"
 
 	"github.com/journeylang/journey/runtime/plan"
@@ -14,7 +12,7 @@ import (
 type planCmd struct {
 	Bundle   string   `placeholder:"FILE" help:"Plan a compiled bundle instead of source."`
 	Verify   string   `placeholder:"PUBKEY" help:"Require the bundle to be signed by this ed25519 public key (PEM)."`
-	DB       string   `placeholder:"DSN" help:"The store the runners use: postgres://… for Postgres, else a SQLite file." default:"journey.db"`
+	DB       string   `placeholder:"DSN" help:"The store the runners use: postgres://… for Postgres, else a SQLite file's path." default:"journey.db"`
 	Format   string   `enum:"text,json" default:"text" help:"Output format: text or json."`
 	Examples int      `default:"5" help:"Contact IDs shown per case."`
 	At       string   `placeholder:"TIME" help:"Plan a deploy at this time (RFC 3339) rather than now: which new steps are still ahead depends on it."`
@@ -27,12 +25,6 @@ func (c *planCmd) run(e *env) {
 	if !ok {
 		return
 	}
-	if !strings.Contains(c.DB, "://") {
-		if _, err := os.Stat(c.DB); err != nil {
-			e.errorf("plan: no store: %v", pathError(err))
-			return
-		}
-	}
 	at := time.Now()
 	if c.At != "" {
 		t, err := time.Parse(time.RFC3339, c.At)
@@ -43,7 +35,7 @@ func (c *planCmd) run(e *env) {
 		at = t
 	}
 	ctx := context.Background()
-	store, err := openStore(ctx, c.DB)
+	store, err := openExistingStore(ctx, c.DB)
 	if err != nil {
 		e.errorf("plan: %v", err)
 		return

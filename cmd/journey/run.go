@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -27,7 +29,7 @@ import (
 type runCmd struct {
 	Bundle  string   `placeholder:"FILE" help:"Run a compiled bundle instead of source."`
 	Verify  string   `placeholder:"PUBKEY" help:"Require the bundle to be signed by this ed25519 public key (PEM)."`
-	DB      string   `placeholder:"DSN" help:"The store: postgres://… for Postgres (at most 10 connections; pool_max_conns=N in the DSN to change it), else a SQLite file." default:"journey.db"`
+	DB      string   `placeholder:"DSN" help:"The store: postgres://… for Postgres (at most 10 connections; pool_max_conns=N in the DSN to change it), else a SQLite file's path, made if need be." default:"journey.db"`
 	Listen  string   `placeholder:"ADDR" help:"The HTTP address of the intake API, /metrics and /healthz." default:"127.0.0.1:8080"`
 	Token   string   `name:"api-token" env:"JOURNEY_API_TOKEN" placeholder:"TOKEN" help:"The bearer token the API requires (or $JOURNEY_API_TOKEN); none: only loopback clients are served."`
 	Workers int      `default:"2" help:"Worker goroutines claiming due contacts."`
@@ -65,6 +67,13 @@ func (c *runCmd) watcher(logger *slog.Logger) *reload.Watcher {
 	return w
 }
 
+// run checks everything it can before it changes anything: the workspace
+// or bundle (and its signature), the bundle key, the DSN's form, the seed
+// file's lines, the delivery configuration (with the secrets it names) and
+// the listen address, which it binds. Only then does it open the store
+// (making it if need be), import the seed, and start serving, which
+// deploys. A mistake found on the way exits 2 (1 for a rejected seed
+// line) with one line naming it, and leaves the store as it was.
 func (c *runCmd) run(e *env) {
 	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
 	watch := c.watcher(logger)
@@ -74,6 +83,33 @@ func (c *runCmd) run(e *env) {
 		return
 	}
 	watch.Seed(d, hash)
+	verify, ok := readOptions(e, "run", c.Verify)
+	if !ok {
+		return
+	}
+	if _, err := postgresDSN(c.DB); err != nil {
+		e.errorf("run: %v", err)
+		return
+	}
+	if c.Seed != "" && !c.checkSeed(e, d.Program.Schema) {
+		return
+	}
+	inForce := new(atomic.Pointer[runtime.Deployment]) // serve.Run fills it
+	disp, poll, ok := c.dispatcher(e, inForce)
+	if !ok {
+		return
+	}
+	defer disp.Close()
+	var ln net.Listener
+	if c.Listen != "" {
+		var err error
+		if ln, err = net.Listen("tcp", c.Listen); err != nil {
+			e.errorf("run: --listen %s: %s", c.Listen, listenError(err))
+			return
+		}
+		defer ln.Close()
+	}
+
 	ctx, stop := stopOnSignal(logger)
 	defer stop()
 	store, err := openStore(ctx, c.DB)
@@ -98,36 +134,18 @@ func (c *runCmd) run(e *env) {
 	stats := func(ctx context.Context) (*runtime.Stats, error) {
 		return store.Stats(ctx, &runtime.StatsParams{Now: time.Now()})
 	}
-	verify, ok := readOptions(e, "run", c.Verify)
-	if !ok {
-		return
-	}
-	inForce := new(atomic.Pointer[runtime.Deployment]) // serve.Run fills it
 	cfg := serve.Config{
 		Name: serve.DefaultName(), Deployment: d, Current: watch.Current, Follow: c.Follow, Verify: verify, InForce: inForce,
-		Store: store, Workers: c.Workers, Listen: c.Listen, Logger: logger, Stats: stats,
+		Store: store, Workers: c.Workers, Listener: ln, Logger: logger, Stats: stats,
 		DedupeWindow: time.Duration(c.Dedupe),
 	}
 	if !c.NoWatch {
 		cfg.Background = append(cfg.Background, watch.Run)
 	}
-	delivery := dispatch.DefaultConfig()
-	if c.Sinks != "" {
-		if delivery, err = dispatch.LoadConfig(c.Sinks); err != nil {
-			e.errorf("run: %v", err)
-			return
-		}
-	}
+	disp.Store = store
 	cfg.Delivery = func(m dispatch.Metrics) (func(context.Context) error, error) {
-		disp, err := delivery.Dispatcher(&dispatch.Options{Store: store, Worker: "dispatch@" + cfg.Name, Stdout: e.stdout, Templates: currentTemplates(inForce)})
-		if err != nil {
-			return nil, err
-		}
 		disp.Metrics = m
-		return func(ctx context.Context) error {
-			defer disp.Close()
-			return disp.Run(ctx, delivery.Retry.Poll)
-		}, nil
+		return func(ctx context.Context) error { return disp.Run(ctx, poll) }, nil
 	}
 	cfg.API = func(metrics http.Handler, intake func(kind, result string, n int)) http.Handler {
 		return api.New(api.Config{
@@ -145,6 +163,65 @@ func (c *runCmd) run(e *env) {
 	if err := serve.Run(ctx, cfg); err != nil {
 		e.errorf("run: %v", err)
 	}
+}
+
+// dispatcher reads the delivery configuration (--sinks, or the default)
+// and makes the outbox dispatcher, without its store: the secrets the file
+// names are read and checked, and the log files opened, before the store
+// is. It returns the dispatcher's pause when nothing is due too.
+func (c *runCmd) dispatcher(e *env, inForce *atomic.Pointer[runtime.Deployment]) (*dispatch.Dispatcher, time.Duration, bool) {
+	delivery := dispatch.DefaultConfig()
+	if c.Sinks != "" {
+		var err error
+		if delivery, err = dispatch.LoadConfig(c.Sinks); err != nil {
+			e.errorf("run: %s", pathError(err))
+			return nil, 0, false
+		}
+	}
+	disp, err := delivery.Dispatcher(&dispatch.Options{Worker: "dispatch@" + serve.DefaultName(), Stdout: e.stdout, Templates: currentTemplates(inForce)})
+	if err != nil {
+		if c.Sinks != "" {
+			e.errorf("run: %s: %v", c.Sinks, err)
+		} else {
+			e.errorf("run: %v", err)
+		}
+		return nil, 0, false
+	}
+	return disp, delivery.Retry.Poll, true
+}
+
+// checkSeed checks every line of the --seed file before anything is
+// imported: a file with a bad line imports nothing.
+func (c *runCmd) checkSeed(e *env, schema *compiler.Schema) bool {
+	f, err := os.Open(c.Seed)
+	if err != nil {
+		e.reportPath(err)
+		return false
+	}
+	defer f.Close()
+	var reasons bytes.Buffer // after the line that says what they are
+	check := &env{stdin: e.stdin, stdout: e.stdout, stderr: &reasons}
+	rejected := importLines(context.Background(), check, nil, schema, f, time.Duration(c.Dedupe))
+	if rejected > 0 {
+		fmt.Fprintf(e.stderr, "journey: run: --seed %s: %d lines rejected; nothing imported\n", c.Seed, rejected)
+		e.fail(exitFindings)
+	}
+	io.Copy(e.stderr, &reasons)
+	e.fail(check.code)
+	return rejected == 0 && check.code == 0
+}
+
+// listenError is the part of a listen error that says what is wrong.
+func listenError(err error) string {
+	var addr *net.AddrError
+	if errors.As(err, &addr) {
+		return addr.Err
+	}
+	var op *net.OpError
+	if errors.As(err, &op) {
+		return op.Err.Error()
+	}
+	return err.Error()
 }
 
 // stopOnSignal returns a context that ends at the first SIGINT or SIGTERM:
@@ -208,14 +285,6 @@ func (c *runCmd) deployment(e *env, cmd string) (*runtime.Deployment, bool) {
 	}
 	d.Manifest, d.Bundle = manifest, bundle
 	return d, true
-}
-
-// openStore opens Postgres for a postgres:// DSN, else the SQLite file.
-func openStore(ctx context.Context, dsn string) (runtime.Store, error) {
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		return runtime.OpenPostgres(ctx, dsn)
-	}
-	return runtime.OpenSQLite(ctx, dsn)
 }
 
 // currentTemplates looks a template up in the deployment in force, so a

@@ -39,6 +39,7 @@ import (
 	"net"
 	"net/http"
 	"net/smtp"
+	"net/url"
 	"os"
 	"slices"
 	"strconv"
@@ -48,6 +49,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/journeylang/journey/runtime"
+	"github.com/journeylang/journey/runtime/redact"
 )
 
 // Config is a delivery configuration file.
@@ -203,8 +205,23 @@ func (c *Config) check() error {
 			if s.URL == "" && len(s.URLs) == 0 {
 				return fmt.Errorf("sinks.%s: a webhook sink needs url or urls", name)
 			}
+			if s.URL != "" {
+				if err := checkURL(s.URL); err != nil {
+					return fmt.Errorf("sinks.%s.url: %w", name, err)
+				}
+			}
+			for _, target := range slices.Sorted(maps.Keys(s.URLs)) {
+				if err := checkURL(s.URLs[target]); err != nil {
+					return fmt.Errorf("sinks.%s.urls.%s: %w", name, target, err)
+				}
+			}
 			if s.Secret != "" && s.SecretEnv != "" {
 				return fmt.Errorf("sinks.%s: secret and secret_env both set", name)
+			}
+			if s.Secret != "" {
+				if _, err := ParseSecret(s.Secret); err != nil {
+					return fmt.Errorf("sinks.%s.secret: %w", name, err) // the error quotes no part of it
+				}
 			}
 		case "smtp":
 			if s.Host == "" || s.From == "" {
@@ -226,6 +243,19 @@ func (c *Config) check() error {
 		if c.Sinks[c.Routes[key]] == nil {
 			return fmt.Errorf("routes: %q goes to %q, which is no sink", key, c.Routes[key])
 		}
+	}
+	return nil
+}
+
+// checkURL refuses a webhook URL that is not an absolute http or https
+// URL with a host. Its error shows the URL redacted.
+func checkURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("%s: not a URL", redact.URL(raw))
+	}
+	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
+		return fmt.Errorf("%s: not an http:// or https:// URL with a host", redact.URL(raw))
 	}
 	return nil
 }
@@ -270,7 +300,7 @@ func (c *Config) Dispatcher(o *Options) (*Dispatcher, error) {
 		r, err := c.Sinks[name].route(name, o, getenv, d)
 		if err != nil {
 			d.Close()
-			return nil, fmt.Errorf("sinks.%s: %w", name, err)
+			return nil, err
 		}
 		sinks[name] = r
 	}
@@ -298,7 +328,7 @@ func (s *SinkConfig) route(name string, o *Options, getenv func(string) string, 
 		if s.Path != "" && s.Path != "-" {
 			f, err := os.OpenFile(s.Path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o640)
 			if err != nil {
-				return nil, err
+				return nil, fmt.Errorf("sinks.%s.path: %w", name, err)
 			}
 			d.closers = append(d.closers, f.Close)
 			w = f
@@ -308,7 +338,7 @@ func (s *SinkConfig) route(name string, o *Options, getenv func(string) string, 
 		secret := s.Secret
 		if s.SecretEnv != "" {
 			if secret = getenv(s.SecretEnv); secret == "" {
-				return nil, fmt.Errorf("secret_env: $%s is empty", s.SecretEnv)
+				return nil, fmt.Errorf("sinks.%s.secret_env: $%s is not set, or empty", name, s.SecretEnv)
 			}
 		}
 		w := &WebhookSink{URL: s.URL, URLs: s.URLs, Headers: s.Headers, Client: &http.Client{
@@ -318,7 +348,11 @@ func (s *SinkConfig) route(name string, o *Options, getenv func(string) string, 
 		if secret != "" {
 			key, err := ParseSecret(secret)
 			if err != nil {
-				return nil, fmt.Errorf("secret: %w", err)
+				what := "secret"
+				if s.SecretEnv != "" {
+					what = "secret_env: $" + s.SecretEnv
+				}
+				return nil, fmt.Errorf("sinks.%s.%s: %w", name, what, err)
 			}
 			w.Secret = key
 		}
@@ -335,7 +369,7 @@ func (s *SinkConfig) route(name string, o *Options, getenv func(string) string, 
 		password := s.Password
 		if s.PasswordEnv != "" {
 			if password = getenv(s.PasswordEnv); password == "" {
-				return nil, fmt.Errorf("password_env: $%s is empty", s.PasswordEnv)
+				return nil, fmt.Errorf("sinks.%s.password_env: $%s is not set, or empty", name, s.PasswordEnv)
 			}
 		}
 		m := &SMTPSink{

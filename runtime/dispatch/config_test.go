@@ -150,6 +150,19 @@ from = "a@b"
 tls = "maybe"`, `sinks.x: tls = "maybe" is not starttls, tls or none`},
 		{`[sinks.x]
 type = "webhook"
+url = "https://bob:s3cret@hooks.example.com/j?token=t0ken"
+secret = "whsec_not base64!"`, `sinks.x.secret: not base64 (after an optional whsec_): illegal base64 data at input byte 3`},
+		{`[sinks.x]
+type = "webhook"
+url = "ftp://bob:s3cret@hooks.example.com/j?token=t0ken"`, `sinks.x.url: ftp://bob:xxxxx@hooks.example.com/j?token=xxxxx: not an http:// or https:// URL with a host`},
+		{`[sinks.x]
+type = "webhook"
+urls = { crm = "https://bob:s3cret@hooks.example.com:port/j" }`, `sinks.x.urls.crm: https://xxxxx@hooks.example.com:port/j: not a URL`},
+		{`[sinks.x]
+type = "webhook"
+url = "hooks.example.com/j"`, `sinks.x.url: hooks.example.com/j: not an http:// or https:// URL with a host`},
+		{`[sinks.x]
+type = "webhook"
 url = "http://x"
 unknown = "ignore"`, `sinks.x: unknown = "ignore" is not park or redeliver`},
 		{`[sinks.x]
@@ -167,7 +180,7 @@ email = "log"`, `routes: "email": the kind is not one of send, notify, task, web
 send = "mail"`, `routes: "send" goes to "mail", which is no sink`},
 	} {
 		_, err := dispatch.ParseConfig([]byte(tc.config))
-		if err == nil || !strings.Contains(err.Error(), tc.err) {
+		if err == nil || !strings.Contains(err.Error(), tc.err) || strings.Contains(err.Error(), "s3cret") {
 			t.Errorf("%s:\nerror %v\nwant %q", tc.config, err, tc.err)
 		}
 	}
@@ -179,7 +192,7 @@ url = "http://x"
 secret_env = "NOPE"`))
 	noErr(t, err)
 	_, err = cfg.Dispatcher(&dispatch.Options{Getenv: func(string) string { return "" }})
-	if err == nil || !strings.Contains(err.Error(), "$NOPE is empty") {
+	if err == nil || !strings.Contains(err.Error(), "sinks.x.secret_env: $NOPE is not set, or empty") {
 		t.Errorf("missing secret: %v", err)
 	}
 }

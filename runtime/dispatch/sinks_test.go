@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -179,4 +180,60 @@ func classify(err error) (string, time.Duration) {
 		return "retry", e.RetryAfter
 	}
 	return "retry", 0
+}
+
+// TestWebhookErrorsRedacted: a webhook URL's password and secret query
+// parameters appear in no error the dispatcher stores as a row's last
+// error — not a receiver's failing status, not a connection refused, not
+// a call that got no answer, not a URL that does not parse.
+func TestWebhookErrorsRedacted(t *testing.T) {
+	for name, newStore := range stores {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			s := newStore(t)
+			failing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				http.Error(w, "down for maintenance", http.StatusServiceUnavailable)
+			}))
+			defer failing.Close()
+			hanging := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				readAll(r)
+				<-r.Context().Done()
+			}))
+			defer hanging.Close()
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			noErr(t, err)
+			refused := ln.Addr().String()
+			ln.Close()
+			withCreds := func(base string) string {
+				return strings.Replace(base, "http://", "http://bob:s3cret@", 1) + "/hook?team=a&access_token=t0ken"
+			}
+			urls := map[string]string{
+				"failing": withCreds(failing.URL),
+				"refused": withCreds("http://" + refused),
+				"hanging": withCreds(hanging.URL),
+				"broken":  "http://bob:s3cret@exa mple.com/hook?sig=t0ken",
+			}
+			var actions []runtime.Action
+			for target := range urls {
+				actions = append(actions, action("c1", "webhook", target, nil))
+			}
+			seed(t, s, map[string]map[string]any{"c1": {}}, actions...)
+			d := &dispatch.Dispatcher{
+				Store: s, Worker: "d", Lease: time.Minute, Clock: func() time.Time { return t0 },
+				Routes: map[string]*dispatch.Route{"*": {Name: "hook", Unknown: dispatch.Redeliver, Sink: &dispatch.WebhookSink{
+					URLs: urls, Client: &http.Client{Timeout: 200 * time.Millisecond},
+				}}},
+			}
+			if _, err := d.Tick(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			rows := list(t, s)
+			for _, a := range actions {
+				row := rows[a.Key]
+				if row.LastError == "" || strings.Contains(row.LastError, "s3cret") || strings.Contains(row.LastError, "t0ken") {
+					t.Errorf("%s: last error %q, want one without the secrets", a.Target, row.LastError)
+				}
+			}
+		})
+	}
 }

@@ -26,11 +26,13 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/journeylang/journey/runtime"
+	"github.com/journeylang/journey/runtime/redact"
 )
 
 // WebhookSink posts actions to HTTP endpoints.
@@ -56,7 +58,7 @@ type webhookBody struct {
 func ParseSecret(s string) ([]byte, error) {
 	key, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(s, "whsec_"))
 	if err != nil {
-		return nil, fmt.Errorf("a secret is base64, after an optional whsec_: %w", err)
+		return nil, fmt.Errorf("not base64 (after an optional whsec_): %w", err)
 	}
 	if len(key) == 0 {
 		return nil, errors.New("the secret is empty")
@@ -79,20 +81,20 @@ var defaultWebhookClient = &http.Client{
 
 // Deliver implements Sink.
 func (s *WebhookSink) Deliver(ctx context.Context, d *Delivery) error {
-	url := s.URLs[d.Target]
-	if url == "" {
-		url = s.URL
+	endpoint := s.URLs[d.Target]
+	if endpoint == "" {
+		endpoint = s.URL
 	}
-	if url == "" {
+	if endpoint == "" {
 		return Permanent(fmt.Errorf("no URL for %s %q", d.Kind, d.Target))
 	}
 	body, err := json.Marshal(&webhookBody{Type: "journey." + d.Kind, Timestamp: d.At.UTC(), Data: d.Action})
 	if err != nil {
 		return Permanent(err)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader(body))
 	if err != nil {
-		return Permanent(err)
+		return Permanent(redactURL(err))
 	}
 	for k, v := range s.Headers {
 		req.Header.Set(k, v)
@@ -113,6 +115,7 @@ func (s *WebhookSink) Deliver(ctx context.Context, d *Delivery) error {
 	}
 	resp, err := client.Do(req)
 	if err != nil {
+		err = redactURL(err)
 		var op *net.OpError
 		if errors.As(err, &op) && op.Op == "dial" {
 			return err // not sent: retried
@@ -125,7 +128,7 @@ func (s *WebhookSink) Deliver(ctx context.Context, d *Delivery) error {
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		return nil
 	}
-	err = fmt.Errorf("POST %s: %s", url, resp.Status)
+	err = fmt.Errorf("POST %s: %s", redact.URL(endpoint), resp.Status)
 	if text := strings.TrimSpace(string(snippet)); text != "" {
 		err = fmt.Errorf("%w: %s", err, text)
 	}
@@ -135,6 +138,16 @@ func (s *WebhookSink) Deliver(ctx context.Context, d *Delivery) error {
 	default:
 		return Permanent(err)
 	}
+}
+
+// redactURL masks the secrets of the URL an error of net/http quotes: the
+// error is stored as the outbox row's last error, and shown.
+func redactURL(err error) error {
+	var bad *url.Error
+	if errors.As(err, &bad) {
+		bad.URL = redact.URL(bad.URL)
+	}
+	return err
 }
 
 // retryAfter reads a Retry-After header: seconds, or an HTTP date; 0 when

@@ -79,6 +79,10 @@ type Config struct {
 	// Ready, when set, is called with the HTTP server's address once it
 	// listens.
 	Ready func(addr string)
+	// Listener, when set, is the HTTP server's socket, already bound (by
+	// a caller that checks all it can before it opens the store); Listen
+	// is then not used. Run closes it.
+	Listener net.Listener
 }
 
 // The HTTP server's timeouts (docs/runtime.md, "HTTP"): a client that
@@ -120,13 +124,15 @@ func Run(ctx context.Context, cfg Config) error {
 		cfg.InForce = new(atomic.Pointer[runtime.Deployment])
 	}
 	cfg.InForce.CompareAndSwap(nil, cfg.Deployment) // never nil for its readers
-	var ln net.Listener
-	if cfg.Listen != "" {
+	ln := cfg.Listener
+	if ln == nil && cfg.Listen != "" {
 		// Before the deploy: a runner that cannot listen changes nothing.
 		var err error
 		if ln, err = net.Listen("tcp", cfg.Listen); err != nil {
 			return err
 		}
+	}
+	if ln != nil {
 		defer ln.Close()
 	}
 	m := newMetrics(newStatsCache(cfg.Stats, cfg.Clock, cfg.Logger))
