@@ -39,6 +39,7 @@ func (c *testCmd) run(e *env) {
 		if diags.HasErrors() {
 			e.report(diags, ws.Sources)
 			e.fail(exitFindings)
+			all.Unchecked++
 			continue
 		}
 		rep, err := testrun.Run(context.Background(), ws, prog, testrun.Options{Run: re})

@@ -36,10 +36,16 @@ func WriteText(w io.Writer, r *Report, verbose, cover bool) {
 		WriteCoverage(w, r.Coverage)
 	}
 	status := "ok"
-	if r.Failed() > 0 {
+	if r.Failed() > 0 || r.Unchecked > 0 {
 		status = "FAIL"
 	}
 	fmt.Fprintf(w, "%s: %d passed, %d failed\n", status, r.Passed(), r.Failed())
+	switch {
+	case r.Unchecked == 1:
+		fmt.Fprintln(w, "a workspace did not check: its tests did not run")
+	case r.Unchecked > 1:
+		fmt.Fprintf(w, "%d workspaces did not check: their tests did not run\n", r.Unchecked)
+	}
 }
 
 // writeTimeline writes a contact's history, one line a record.
@@ -94,10 +100,11 @@ func WriteCoverage(w io.Writer, c *Coverage) {
 
 // jsonReport is the report as `--format json` writes it.
 type jsonReport struct {
-	Passed   int        `json:"passed"`
-	Failed   int        `json:"failed"`
-	Tests    []jsonTest `json:"tests"`
-	Coverage *jsonCover `json:"coverage,omitempty"`
+	Passed    int        `json:"passed"`
+	Failed    int        `json:"failed"`
+	Unchecked int        `json:"unchecked,omitempty"` // workspaces that did not check
+	Tests     []jsonTest `json:"tests"`
+	Coverage  *jsonCover `json:"coverage,omitempty"`
 }
 
 type jsonTest struct {
@@ -136,7 +143,7 @@ type jsonCover struct {
 
 // WriteJSON writes the report as JSON.
 func WriteJSON(w io.Writer, r *Report, cover bool) error {
-	out := jsonReport{Passed: r.Passed(), Failed: r.Failed(), Tests: []jsonTest{}}
+	out := jsonReport{Passed: r.Passed(), Failed: r.Failed(), Unchecked: r.Unchecked, Tests: []jsonTest{}}
 	for _, res := range r.Results {
 		t := jsonTest{File: res.File, Line: res.Line, Name: res.Name, Journey: res.Journey, Passed: res.Passed(), Timeline: []jsonRecord{}}
 		if res.Err != nil {

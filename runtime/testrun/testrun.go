@@ -42,9 +42,10 @@ type Options struct {
 
 // Report is the outcome of a run.
 type Report struct {
-	Results  []*Result
-	Coverage *Coverage
-	Elapsed  time.Duration
+	Results   []*Result
+	Coverage  *Coverage
+	Elapsed   time.Duration
+	Unchecked int // workspaces that did not check, whose tests did not run
 }
 
 // Passed and Failed count the results.
