@@ -19,6 +19,7 @@ import (
 	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/api"
 	"github.com/journeylang/journey/runtime/dispatch"
+	"github.com/journeylang/journey/runtime/health"
 	"github.com/journeylang/journey/runtime/reload"
 	"github.com/journeylang/journey/runtime/serve"
 )
@@ -116,21 +117,21 @@ func (c *runCmd) run(e *env) {
 			return
 		}
 	}
-	cfg.Delivery = func(m dispatch.Metrics) (func(context.Context) error, error) {
+	cfg.Delivery = func(m dispatch.Metrics, h *health.Part) (func(context.Context) error, error) {
 		disp, err := delivery.Dispatcher(&dispatch.Options{Store: store, Worker: "dispatch@" + cfg.Name, Stdout: e.stdout, Templates: currentTemplates(inForce)})
 		if err != nil {
 			return nil, err
 		}
-		disp.Metrics = m
+		disp.Metrics, disp.Health = m, h
 		return func(ctx context.Context) error {
 			defer disp.Close()
 			return disp.Run(ctx, delivery.Retry.Poll)
 		}, nil
 	}
-	cfg.API = func(metrics http.Handler, intake func(kind, result string, n int)) http.Handler {
+	cfg.API = func(metrics http.Handler, intake func(kind, result string, n int), h *health.Monitor) http.Handler {
 		return api.New(api.Config{
 			Store: store, Deployment: inForce.Load, ReloadError: watch.Failure,
-			Token: c.Token, Logger: logger, Metrics: metrics, Intake: intake,
+			Token: c.Token, Logger: logger, Metrics: metrics, Intake: intake, Health: h,
 			Counts: func(ctx context.Context) (map[string]map[string]int, error) {
 				st, err := stats(ctx)
 				if err != nil {

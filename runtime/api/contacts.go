@@ -60,7 +60,7 @@ func (s *Server) putContact(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.cfg.Store.PutContact(r.Context(), &runtime.PutContactParams{ID: id, Attrs: attrs, At: at}); err != nil {
-		s.internal(w, r, fmt.Errorf("updating contact %q: %w", id, err))
+		s.unavailable(w, r, fmt.Errorf("updating contact %q: %w", id, err))
 		return
 	}
 	s.intake(IntakeContact, IntakeAccepted, 1)
@@ -130,12 +130,12 @@ func (s *Server) getContact(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		s.internal(w, r, fmt.Errorf("reading contact %q: %w", id, err))
+		s.unavailable(w, r, fmt.Errorf("reading contact %q: %w", id, err))
 		return
 	}
 	hist, err := s.cfg.Store.History(r.Context(), &runtime.HistoryParams{Contact: id})
 	if err != nil {
-		s.internal(w, r, fmt.Errorf("reading the history of contact %q: %w", id, err))
+		s.unavailable(w, r, fmt.Errorf("reading the history of contact %q: %w", id, err))
 		return
 	}
 	hist = hist[max(0, len(hist)-HistoryLimit):]

@@ -65,7 +65,7 @@ func (s *Server) release(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		s.internal(w, r, fmt.Errorf("releasing contact %q: %w", id, err))
+		s.unavailable(w, r, fmt.Errorf("releasing contact %q: %w", id, err))
 		return
 	}
 	writeJSON(w, http.StatusAccepted, &ReleaseResult{ID: id, Journey: journey})
