@@ -14,9 +14,11 @@
 // A Monitor gathers the parts. It logs when a part begins to fail (with
 // the error), again at most once a minute while it still fails (with the
 // count and the last error), and when it recovers (with how long it
-// failed); it counts every failure, for the metric
-// journey_store_errors_total{part}; and it reports which parts fail, and
-// since when, for /healthz.
+// failed). A part that fails on and off logs at most one line a minute
+// too: an outage beginning within a minute of the last line logged is
+// not announced, nor is its end. The Monitor counts every failure, for
+// the metric journey_store_errors_total{part}, and reports which parts
+// fail, and since when, for /healthz.
 //
 // One-off callers — the HTTP API's requests, the metrics' reads of the
 // store's statistics — Note their failures instead: counted, and logged
@@ -65,10 +67,12 @@ type Monitor struct {
 
 // outage is what the Monitor knows of a part by name.
 type outage struct {
-	failing  int       // members failing now: a part's name may have several (one per worker)
-	since    time.Time // when the outage began; zero when none goes on
-	failures int       // failures since then; for a noted part, since it was last logged
-	logged   time.Time // when the part was last logged failing; zero for never
+	failing   int       // members failing now: a part's name may have several (one per worker)
+	since     time.Time // when the outage began; zero when none goes on
+	failures  int       // failures since then
+	announced bool      // the outage was logged: its end will be
+	logged    time.Time // when the part was last logged failing, in any outage; zero for never
+	quiet     int       // failures since then
 }
 
 // New returns a monitor that logs to logger (slog.Default() when nil)
@@ -120,18 +124,20 @@ func (p *Part) Fail(err error) {
 	if first {
 		o.failing++
 		if o.failing == 1 {
-			o.since, o.failures, o.logged = now, 0, time.Time{}
+			o.since, o.failures, o.announced = now, 0, false
 		}
 	}
 	o.failures++
-	switch {
-	case o.logged.IsZero():
-		o.logged = now
-		m.log.Warn("the store fails; retrying with backoff", "part", p.name, "error", err)
-	case now.Sub(o.logged) >= remindEvery:
-		o.logged = now
-		m.log.Warn("the store still fails; retrying with backoff", "part", p.name, "since", o.since, "failures", o.failures, "error", err)
+	o.quiet++
+	if !o.logged.IsZero() && now.Sub(o.logged) < remindEvery {
+		return
 	}
+	if o.announced {
+		m.log.Warn("the store still fails; retrying with backoff", "part", p.name, "since", o.since, "failures", o.failures, "error", err)
+	} else {
+		m.log.Warn("the store fails; retrying with backoff", "part", p.name, "unlogged", o.quiet-1, "error", err)
+	}
+	o.logged, o.quiet, o.announced = now, 0, true
 }
 
 // Wait waits the backoff before the next attempt, and reports false when
@@ -174,8 +180,10 @@ func (p *Part) Ok() {
 	o := m.outage(p.name)
 	o.failing--
 	if o.failing == 0 {
-		m.log.Info("the store is back", "part", p.name, "after", m.now().Sub(o.since).Round(time.Millisecond), "failures", o.failures)
-		o.since, o.failures, o.logged = time.Time{}, 0, time.Time{}
+		if o.announced {
+			m.log.Info("the store is back", "part", p.name, "after", m.now().Sub(o.since).Round(time.Millisecond), "failures", o.failures)
+		}
+		o.since, o.failures, o.announced = time.Time{}, 0, false
 	}
 }
 
@@ -191,11 +199,11 @@ func (m *Monitor) Note(part string, err error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	o := m.outage(part)
-	o.failures++
+	o.quiet++
 	now := m.now()
 	if o.logged.IsZero() || now.Sub(o.logged) >= remindEvery {
-		m.log.Warn("the store fails", "part", part, "failures", o.failures, "error", err)
-		o.logged, o.failures = now, 0
+		m.log.Warn("the store fails", "part", part, "unlogged", o.quiet-1, "error", err)
+		o.logged, o.quiet = now, 0
 	}
 }
 

@@ -141,3 +141,33 @@ func TestWaitEndsWithContext(t *testing.T) {
 		t.Fatal("Wait with a live context")
 	}
 }
+
+// TestFlapping: a part failing on and off, each outage a blip, logs one
+// outage and its end a minute, not every blip; each blip still counts
+// and shows in the report while it lasts.
+func TestFlapping(t *testing.T) {
+	m, logs, c, counts := newTestMonitor()
+	p := m.Part("dispatcher")
+	for i := range 300 { // 30 s of blips
+		p.Fail(errors.New("disk full"))
+		if i == 150 {
+			if got := m.Report(); got.Status != StatusDegraded {
+				t.Errorf("a blip not reported: %+v", got)
+			}
+		}
+		c.t = c.t.Add(50 * time.Millisecond)
+		p.Ok()
+		c.t = c.t.Add(50 * time.Millisecond)
+	}
+	if got, want := strings.Count(logs.String(), "level="), 2; got != want {
+		t.Errorf("%d lines for 300 blips in 30 s, want %d:\n%s", got, want, logs)
+	}
+	c.t = c.t.Add(time.Minute)
+	p.Fail(errors.New("disk full"))
+	if !strings.Contains(logs.String(), "unlogged=299") {
+		t.Errorf("the next line a minute on does not count the unlogged failures:\n%s", logs)
+	}
+	if counts["dispatcher"] != 301 {
+		t.Errorf("counted %d, want 301", counts["dispatcher"])
+	}
+}

@@ -30,7 +30,8 @@ import (
 // deploying it failed.
 //
 // A failed store call is recorded in health and the round goes on; what
-// failed is tried again the next poll.
+// failed is tried again the next poll, or after the backoff of health if
+// that is longer.
 type follower struct {
 	cfg       *Config
 	health    *health.Part        // records failed store calls
@@ -64,6 +65,9 @@ func (f *follower) run(ctx context.Context) {
 		if time.Since(last) >= poll || f.unpublished(f.cfg.Current()) {
 			last = time.Now()
 			f.step(ctx)
+			if f.failed != nil && !f.health.Wait(ctx) {
+				return // the store fails: the next round waits its backoff too
+			}
 		}
 	}
 }
