@@ -80,9 +80,11 @@ type Config struct {
 	// seen before) or "rejected" (requests answered 400 or 413, which
 	// store nothing). n is never 0.
 	Intake func(kind, result string, n int)
-	// Health is the runner's health: /healthz reports it, and a failed
-	// store call is noted in it under HealthPart. When nil, /healthz
-	// reports ok and failures are logged to Logger at most once a minute.
+	// Health is the runner's health: /healthz reports it, and a request's
+	// failed store call is noted in it under HealthPart (cleared by the
+	// next request whose store calls succeed). When nil, the server keeps
+	// its own, logging to Logger: /healthz then reports the API's
+	// failures only.
 	Health *health.Monitor
 	// StoreTimeout bounds a request's store calls, all together;
 	// DefaultStoreTimeout when 0.
@@ -259,6 +261,10 @@ func (s *Server) invalid(w http.ResponseWriter, r *http.Request, kind string, er
 	}
 	s.answer(w, r, http.StatusBadRequest, body)
 }
+
+// stored records that a request's store calls succeeded: the API's part
+// of the runner's health fails no longer.
+func (s *Server) stored() { s.cfg.Health.Clear(HealthPart) }
 
 // unavailable answers 503 store_unavailable, with Retry-After, for a
 // failed store call: the store did not do the request's part, or not

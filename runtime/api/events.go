@@ -53,6 +53,7 @@ func (s *Server) postEvents(w http.ResponseWriter, r *http.Request) {
 			res.DuplicateIDs = append(res.DuplicateIDs, e.ID)
 		}
 	}
+	s.stored()
 	writeJSON(w, http.StatusAccepted, res)
 }
 

@@ -46,6 +46,7 @@ func (s *Server) getJourneys(w http.ResponseWriter, r *http.Request) {
 			s.unavailable(w, r, fmt.Errorf("counting contacts by stage: %w", err))
 			return
 		}
+		s.stored()
 		if counts == nil {
 			counts = map[string]map[string]int{}
 		}

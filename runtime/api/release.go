@@ -61,6 +61,7 @@ func (s *Server) release(w http.ResponseWriter, r *http.Request) {
 	}
 	err := s.cfg.Store.Release(r.Context(), &runtime.ReleaseParams{Contact: id, Journey: journey, At: s.cfg.Clock()})
 	if errors.Is(err, runtime.ErrNotFound) {
+		s.stored()
 		s.fail(w, r, http.StatusNotFound, &FieldError{Field: "id", Code: CodeNotFound, Message: fmt.Sprintf("no contact %q", id)})
 		return
 	}
@@ -68,6 +69,7 @@ func (s *Server) release(w http.ResponseWriter, r *http.Request) {
 		s.unavailable(w, r, fmt.Errorf("releasing contact %q: %w", id, err))
 		return
 	}
+	s.stored()
 	writeJSON(w, http.StatusAccepted, &ReleaseResult{ID: id, Journey: journey})
 }
 

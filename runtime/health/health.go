@@ -11,6 +11,11 @@
 // unreachable as much as a fault that will not go away (a corrupt row):
 // either way it is counted and logged, and the runner lives on.
 //
+// One-off callers — the HTTP API's requests, the metrics' reads of the
+// store's statistics — do not retry: they Note a failure and Clear it
+// with their next success. Since no later call of theirs need come, a
+// noted failure keeps its part failing for NoteTTL at most.
+//
 // A Monitor gathers the parts. It logs when a part begins to fail (with
 // the error), again at most once a minute while it still fails (with the
 // count and the last error), and when it recovers (with how long it
@@ -19,11 +24,6 @@
 // not announced, nor is its end. The Monitor counts every failure, for
 // the metric journey_store_errors_total{part}, and reports which parts
 // fail, and since when, for /healthz.
-//
-// One-off callers — the HTTP API's requests, the metrics' reads of the
-// store's statistics — Note their failures instead: counted, and logged
-// at most once a minute per part, but not part of the report, since no
-// later call of theirs need come to tell that the store is back.
 package health
 
 import (
@@ -47,6 +47,10 @@ const (
 // remindEvery is how often a part that keeps failing is logged again.
 const remindEvery = time.Minute
 
+// NoteTTL is how long a noted failure keeps its part failing, unless the
+// part's next success clears it first.
+const NoteTTL = 30 * time.Second
+
 // Report statuses.
 const (
 	StatusOK       = "ok"
@@ -67,12 +71,18 @@ type Monitor struct {
 
 // outage is what the Monitor knows of a part by name.
 type outage struct {
-	failing   int       // members failing now: a part's name may have several (one per worker)
+	members   int       // members failing now: a part's name may have several (one per worker)
+	noted     time.Time // a one-off caller's last failure, until cleared; zero for none
 	since     time.Time // when the outage began; zero when none goes on
 	failures  int       // failures since then
 	announced bool      // the outage was logged: its end will be
 	logged    time.Time // when the part was last logged failing, in any outage; zero for never
 	quiet     int       // failures since then
+}
+
+// active reports whether the part fails at now.
+func (o *outage) active(now time.Time) bool {
+	return o.members > 0 || !o.noted.IsZero() && now.Sub(o.noted) < NoteTTL
 }
 
 // New returns a monitor that logs to logger (slog.Default() when nil)
@@ -110,34 +120,11 @@ func (p *Part) Fail(err error) {
 	}
 	first := !p.failing
 	p.failing = true
-	m := p.m
-	if m == nil {
-		return
-	}
-	if m.count != nil {
-		m.count(p.name)
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	o := m.outage(p.name)
-	now := m.now()
-	if first {
-		o.failing++
-		if o.failing == 1 {
-			o.since, o.failures, o.announced = now, 0, false
+	p.m.failed(p.name, err, func(o *outage, _ time.Time) {
+		if first {
+			o.members++
 		}
-	}
-	o.failures++
-	o.quiet++
-	if !o.logged.IsZero() && now.Sub(o.logged) < remindEvery {
-		return
-	}
-	if o.announced {
-		m.log.Warn("the store still fails; retrying with backoff", "part", p.name, "since", o.since, "failures", o.failures, "error", err)
-	} else {
-		m.log.Warn("the store fails; retrying with backoff", "part", p.name, "unlogged", o.quiet-1, "error", err)
-	}
-	o.logged, o.quiet, o.announced = now, 0, true
+	})
 }
 
 // Wait waits the backoff before the next attempt, and reports false when
@@ -171,40 +158,72 @@ func (p *Part) Ok() {
 		return
 	}
 	p.failing, p.backoff = false, nil
-	m := p.m
-	if m == nil {
-		return
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	o := m.outage(p.name)
-	o.failing--
-	if o.failing == 0 {
-		if o.announced {
-			m.log.Info("the store is back", "part", p.name, "after", m.now().Sub(o.since).Round(time.Millisecond), "failures", o.failures)
-		}
-		o.since, o.failures, o.announced = time.Time{}, 0, false
-	}
+	p.m.recovered(p.name, func(o *outage) { o.members-- })
 }
 
-// Note records a failed call of a one-off caller, named part: it is
-// counted, and logged unless the part was logged within the last minute.
+// Note records a failed call of a one-off caller, named part: the part
+// fails until Clear, or for NoteTTL.
 func (m *Monitor) Note(part string, err error) {
+	m.failed(part, err, func(o *outage, now time.Time) { o.noted = now })
+}
+
+// Clear records a successful call of a one-off caller, named part: it
+// ends the part's outage, if one went on.
+func (m *Monitor) Clear(part string) {
+	m.recovered(part, func(o *outage) { o.noted = time.Time{} })
+}
+
+// failed counts a failure of part name and logs it unless the part was
+// logged within remindEvery; change records who failed.
+func (m *Monitor) failed(name string, err error, change func(o *outage, now time.Time)) {
 	if m == nil {
 		return
 	}
 	if m.count != nil {
-		m.count(part)
+		m.count(name)
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	o := m.outage(part)
-	o.quiet++
+	o := m.outage(name)
 	now := m.now()
-	if o.logged.IsZero() || now.Sub(o.logged) >= remindEvery {
-		m.log.Warn("the store fails", "part", part, "unlogged", o.quiet-1, "error", err)
-		o.logged, o.quiet = now, 0
+	if !o.active(now) {
+		o.since, o.failures, o.announced = now, 0, false
 	}
+	change(o, now)
+	o.failures++
+	o.quiet++
+	if !o.logged.IsZero() && now.Sub(o.logged) < remindEvery {
+		return
+	}
+	if o.announced {
+		m.log.Warn("the store still fails", "part", name, "since", o.since, "failures", o.failures, "error", err)
+	} else {
+		m.log.Warn("the store fails", "part", name, "unlogged", o.quiet-1, "error", err)
+	}
+	o.logged, o.quiet, o.announced = now, 0, true
+}
+
+// recovered ends the outage of part name, if one went on and nothing
+// else keeps it going; change records who recovered.
+func (m *Monitor) recovered(name string, change func(o *outage)) {
+	if m == nil {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	o := m.parts[name]
+	if o == nil {
+		return
+	}
+	change(o)
+	now := m.now()
+	if o.since.IsZero() || o.active(now) {
+		return
+	}
+	if o.announced {
+		m.log.Info("the store is back", "part", name, "after", now.Sub(o.since).Round(time.Millisecond), "failures", o.failures)
+	}
+	o.since, o.failures, o.announced = time.Time{}, 0, false
 }
 
 // Fault is a failing part in a Report.
@@ -230,8 +249,9 @@ func (m *Monitor) Report() *Report {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	now := m.now()
 	for name, o := range m.parts {
-		if o.failing > 0 {
+		if o.active(now) {
 			r.Failing = append(r.Failing, Fault{Part: name, Since: o.since.UTC(), Failures: o.failures})
 		}
 	}

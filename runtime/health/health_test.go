@@ -79,10 +79,11 @@ func TestOutage(t *testing.T) {
 	}
 }
 
-// TestNote logs a one-off caller's failures at most once a minute and
-// keeps them out of the report.
+// TestNote logs a one-off caller's failures at most once a minute, and
+// reports its part failing until it succeeds again, or for NoteTTL.
 func TestNote(t *testing.T) {
 	m, logs, c, counts := newTestMonitor()
+	start := c.t
 	for range 100 {
 		m.Note("api", errors.New("disk full"))
 		c.t = c.t.Add(100 * time.Millisecond)
@@ -93,8 +94,32 @@ func TestNote(t *testing.T) {
 	if counts["api"] != 100 {
 		t.Errorf("counted %d, want 100", counts["api"])
 	}
+	want := &Report{Status: StatusDegraded, Failing: []Fault{{Part: "api", Since: start, Failures: 100}}}
+	if diff := cmp.Diff(want, m.Report()); diff != "" {
+		t.Errorf("during (-want +got):\n%s", diff)
+	}
+	m.Clear("api")
 	if got := m.Report(); got.Status != StatusOK {
-		t.Errorf("report: %+v", got)
+		t.Errorf("after a success: %+v", got)
+	}
+	if n := strings.Count(logs.String(), "the store is back"); n != 1 {
+		t.Errorf("the end is not logged once:\n%s", logs)
+	}
+	m.Clear("api") // again: nothing to end
+
+	c.t = c.t.Add(time.Hour)
+	m.Note("api", errors.New("disk full"))
+	c.t = c.t.Add(NoteTTL - time.Second)
+	if got := m.Report(); got.Status != StatusDegraded || got.Failing[0].Failures != 1 {
+		t.Errorf("within NoteTTL: %+v", got)
+	}
+	c.t = c.t.Add(time.Second)
+	if got := m.Report(); got.Status != StatusOK {
+		t.Errorf("NoteTTL after the last failure: %+v", got)
+	}
+	m.Note("api", errors.New("disk full")) // a new outage
+	if got := m.Report(); got.Status != StatusDegraded || got.Failing[0].Failures != 1 || !got.Failing[0].Since.Equal(c.t) {
+		t.Errorf("a failure after NoteTTL: %+v", got)
 	}
 }
 

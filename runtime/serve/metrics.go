@@ -152,6 +152,8 @@ func (c *statsCache) get() (*runtime.Stats, time.Time) {
 	if err != nil {
 		c.health.Note(partStats, err)
 		st = nil
+	} else {
+		c.health.Clear(partStats)
 	}
 	c.readAt, c.stats, c.stampAt = wall, st, c.clock()
 	return c.stats, c.stampAt

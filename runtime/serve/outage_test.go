@@ -12,13 +12,19 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -92,13 +98,14 @@ type outageRunner struct {
 }
 
 // startRunner starts a runner on store, one contact per event: each event
-// enrolls its contact, whose one step sends "welcome".
+// enrolls its contact, which is sent "welcome" at once and "followup" a
+// second later (a timer).
 func startRunner(t *testing.T, store runtime.Store) *outageRunner {
 	t.Helper()
 	prog, diags := compiler.Compile(compiler.NewWorkspace(map[string][]byte{
 		"schema.journey": []byte("contact {\n  email: string?\n}\n\nevent signed_up\n"),
-		"j.journey":      []byte("journey j\n\nentry on signed_up\n\nstage Welcome {\n  send \"welcome\"\n}\n"),
-	}, map[string][]byte{"welcome.md": []byte("subject: Hi\n")}))
+		"j.journey":      []byte("journey j\n\nentry on signed_up\n\nstage Welcome {\n  send \"welcome\"\n  after 1s send \"followup\"\n}\n"),
+	}, map[string][]byte{"welcome.md": []byte("subject: Hi\n"), "followup.md": []byte("subject: Still there?\n")}))
 	if diags.HasErrors() {
 		t.Fatal(diags)
 	}
@@ -325,9 +332,12 @@ func (r *outageRunner) storeErrors() map[string]float64 {
 	return out
 }
 
-// checkExactlyOnce waits until every accepted event's action is
-// delivered, then checks each was delivered once: one outbox row per
-// contact, sent, and the sink given its key once.
+// actionsPerContact is how many actions each contact's journey makes.
+const actionsPerContact = 2
+
+// checkExactlyOnce waits until every accepted event's actions are
+// delivered, then checks each was delivered once: actionsPerContact
+// outbox rows per contact, sent, and the sink given each key once.
 func (r *outageRunner) checkExactlyOnce() {
 	r.t.Helper()
 	ctx := context.Background()
@@ -346,7 +356,7 @@ func (r *outageRunner) checkExactlyOnce() {
 				sent++
 			}
 		}
-		return sent >= len(accepted)
+		return sent >= actionsPerContact*len(accepted)
 	})
 	byContact := map[string][]string{}
 	for _, row := range rows {
@@ -358,12 +368,13 @@ func (r *outageRunner) checkExactlyOnce() {
 	delivered := r.sink.snapshot()
 	for _, c := range accepted {
 		keys := byContact[c]
-		if len(keys) != 1 {
-			r.t.Errorf("contact %s: %d outbox rows, want 1", c, len(keys))
-			continue
+		if len(keys) != actionsPerContact {
+			r.t.Errorf("contact %s: %d outbox rows, want %d", c, len(keys), actionsPerContact)
 		}
-		if n := delivered[keys[0]]; n != 1 {
-			r.t.Errorf("contact %s: its action delivered %d times, want 1", c, n)
+		for _, k := range keys {
+			if n := delivered[k]; n != 1 {
+				r.t.Errorf("contact %s: action %s delivered %d times, want 1", c, k, n)
+			}
 		}
 	}
 	if len(delivered) != len(rows) {
@@ -461,4 +472,95 @@ func TestPostgresOutage(t *testing.T) {
 		t.Error(err)
 	}
 	t.Logf("%d events accepted, %d answers 503; store errors %v", n, refused, errs)
+}
+
+// TestFullDisk fills the disk of the runner's SQLite file while a client
+// sends events. While writes fail the API answers 503 with Retry-After
+// and /healthz is degraded; once space is freed, the runner, which never
+// stopped, has processed every event accepted and delivered every action
+// once.
+func TestFullDisk(t *testing.T) {
+	dir := smallDisk(t, "16m") // room for the WAL, which grows to 4 MB between checkpoints
+	store, err := runtime.OpenSQLite(context.Background(), filepath.Join(dir, "journey.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	r := startRunner(t, store)
+	r.feed()
+	r.waitAccepted(20)
+
+	filler := filepath.Join(dir, "filler")
+	fill(t, filler)
+	// SQLite reuses the space of its WAL: a write may still succeed, until
+	// one needs more room. The client sends its event again and again; the
+	// workers fail to commit the followups falling due.
+	r.waitFor("10 answers 503", 30*time.Second, func() bool { _, refused, _ := r.counts(); return refused >= 10 })
+	r.waitFor("the workers failing", 30*time.Second, func() bool {
+		_, rep := r.healthz()
+		return slices.ContainsFunc(rep.Failing, func(f health.Fault) bool { return f.Part == "worker" })
+	})
+	rep := r.waitDegraded(5 * time.Second)
+	t.Logf("healthz with the disk full: %+v", rep)
+	r.checkAlive()
+	if err := os.Remove(filler); err != nil {
+		t.Fatal(err)
+	}
+
+	r.waitAccepted(20)
+	r.waitFor("/healthz ok again", 60*time.Second, func() bool { status, _ := r.healthz(); return status == http.StatusOK })
+	r.stopFeeding()
+	r.checkExactlyOnce()
+	r.checkAlive()
+	errs := r.storeErrors()
+	for _, part := range []string{"worker", "api"} {
+		if errs[part] == 0 {
+			t.Errorf("journey_store_errors_total{part=%q} is 0", part)
+		}
+	}
+	r.checkLogs()
+	n, refused, err := r.counts()
+	if err != nil {
+		t.Error(err)
+	}
+	t.Logf("%d events accepted, %d answers 503; store errors %v", n, refused, errs)
+}
+
+// smallDisk mounts a tmpfs of size (mount's size=) on a folder of
+// t.TempDir(), unmounted when the test ends, or skips the test saying why
+// it cannot: mounting needs root, or CAP_SYS_ADMIN.
+func smallDisk(t *testing.T, size string) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("mounts a file system")
+	}
+	dir := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+size, "tmpfs", dir).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a small file system to fill (needs root): %v: %s", err, out)
+	}
+	t.Cleanup(func() {
+		if out, err := exec.Command("umount", dir).CombinedOutput(); err != nil {
+			t.Errorf("umount %s: %v: %s", dir, err, out)
+		}
+	})
+	return dir
+}
+
+// fill writes to the file at path until the disk is full.
+func fill(t *testing.T, path string) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	chunk := make([]byte, 16<<10)
+	for {
+		if _, err := f.Write(chunk); err != nil {
+			if !errors.Is(err, syscall.ENOSPC) {
+				t.Fatalf("filling the disk: %v", err)
+			}
+			return
+		}
+	}
 }
