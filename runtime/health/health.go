@@ -110,9 +110,6 @@ type Part struct {
 	failing bool
 }
 
-// Name is the part's name.
-func (p *Part) Name() string { return p.name }
-
 // Fail records a failed call of the store.
 func (p *Part) Fail(err error) {
 	if p.backoff == nil {
