@@ -3,6 +3,8 @@ package runtime
 import (
 	"context"
 	"time"
+
+	"github.com/journeylang/journey/runtime/health"
 )
 
 // Worker claims due contacts from a store in batches, runs the engine on
@@ -21,6 +23,10 @@ type Worker struct {
 	// Current, when set, gives the deployment in force: each batch runs
 	// the one in force when it starts (hot reload swaps it).
 	Current func() *Deployment
+	// Health, when set, records Run's failed store calls (logged, counted,
+	// reported) and paces its retries; when nil, Run retries with the
+	// same backoff, logging to slog.Default().
+	Health *health.Part
 }
 
 // BatchReport describes one completed batch, for metrics.
@@ -39,6 +45,15 @@ type BatchReport struct {
 // batch not yet run go back unchanged, and the batch is completed all the
 // same.
 func (w *Worker) Tick(ctx context.Context, now time.Time) (int, error) {
+	return w.tick(ctx, now, nil)
+}
+
+// tick is Tick. When retry is not nil, a failed Complete is tried again
+// for as long as retry, given the error, says so: the work done is
+// committed once the store is back. A retry commits nothing twice: the
+// store takes each result only while the worker holds its contact's lease
+// at the revision claimed, and a commit releases the lease.
+func (w *Worker) tick(ctx context.Context, now time.Time, retry func(error) bool) (int, error) {
 	stop := ctx.Done()
 	ctx = context.WithoutCancel(ctx) // the batch in hand is completed, not left to its lease
 	batch, lease := w.Batch, w.Lease
@@ -90,6 +105,9 @@ func (w *Worker) Tick(ctx context.Context, now time.Time) (int, error) {
 		p.Results = append(p.Results, &WorkResult{Contact: wk.State.ID, Rev: wk.Rev, State: wk.State, Consumed: consumed, Outcome: out})
 	}
 	res, err := w.Store.Complete(ctx, p)
+	for err != nil && retry != nil && retry(err) {
+		res, err = w.Store.Complete(ctx, p)
+	}
 	if err != nil {
 		return 0, err
 	}
@@ -102,19 +120,35 @@ func (w *Worker) Tick(ctx context.Context, now time.Time) (int, error) {
 // Run processes due contacts until ctx ends: batch after batch while work
 // is due, then it sleeps until the next wake-up or poll, whichever comes
 // first. now is the clock; poll is 1s when 0. When ctx ends, the batch in
-// hand is finished and Run returns, leaving the rest of the work due.
+// hand is finished and Run returns nil, leaving the rest of the work due.
+//
+// A failed store call does not end Run: it is recorded in Health and
+// tried again after its backoff, for as long as it fails — a claim, or
+// the commit of the batch in hand, whose leases the worker keeps. A
+// backoff ends at once when ctx does; the batch then in hand is left to
+// its leases, which expire, and another worker runs it again from the
+// same state.
 func (w *Worker) Run(ctx context.Context, now func() time.Time, poll time.Duration) error {
 	if poll <= 0 {
 		poll = time.Second
 	}
+	part := w.Health
+	if part == nil {
+		part = health.New(nil, nil).Part("worker")
+	}
+	retry := func(err error) bool { return part.Retry(ctx, err) }
 	for {
-		n, err := w.Tick(ctx, now())
+		n, err := w.tick(ctx, now(), retry)
 		if ctx.Err() != nil {
 			return nil
 		}
 		if err != nil {
-			return err
+			if !part.Retry(ctx, err) {
+				return nil
+			}
+			continue
 		}
+		part.Ok()
 		if n > 0 {
 			continue
 		}

@@ -21,6 +21,7 @@ import (
 	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/api"
 	"github.com/journeylang/journey/runtime/dispatch"
+	"github.com/journeylang/journey/runtime/health"
 	"github.com/journeylang/journey/runtime/reload"
 	"github.com/journeylang/journey/runtime/serve"
 )
@@ -143,14 +144,14 @@ func (c *runCmd) run(e *env) {
 		cfg.Background = append(cfg.Background, watch.Run)
 	}
 	disp.Store = store
-	cfg.Delivery = func(m dispatch.Metrics) (func(context.Context) error, error) {
-		disp.Metrics = m
+	cfg.Delivery = func(m dispatch.Metrics, h *health.Part) (func(context.Context) error, error) {
+		disp.Metrics, disp.Health = m, h
 		return func(ctx context.Context) error { return disp.Run(ctx, poll) }, nil
 	}
-	cfg.API = func(metrics http.Handler, intake func(kind, result string, n int)) http.Handler {
+	cfg.API = func(metrics http.Handler, intake func(kind, result string, n int), h *health.Monitor) http.Handler {
 		return api.New(api.Config{
 			Store: store, Deployment: inForce.Load, ReloadError: watch.Failure,
-			Token: c.Token, Logger: logger, Metrics: metrics, Intake: intake, DedupeWindow: time.Duration(c.Dedupe),
+			Token: c.Token, Logger: logger, Metrics: metrics, Intake: intake, DedupeWindow: time.Duration(c.Dedupe), Health: h,
 			Counts: func(ctx context.Context) (map[string]map[string]int, error) {
 				st, err := stats(ctx)
 				if err != nil {

@@ -5,6 +5,12 @@
 // Every request is checked whole before anything is stored: a batch of
 // events with one bad event, or an update with one bad attribute, is
 // answered 400 with the path of the field at fault, and stores nothing.
+//
+// A request whose store call fails, or takes longer than the store
+// deadline, is answered 503 store_unavailable with Retry-After: every
+// request may be sent again as it was (events are deduplicated by id, an
+// update sets the same attributes again), and none waits on the store
+// for longer than the deadline.
 package api
 
 import (
@@ -18,10 +24,12 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/journeylang/journey/runtime"
+	"github.com/journeylang/journey/runtime/health"
 )
 
 // Limits and defaults.
@@ -29,6 +37,17 @@ const (
 	DefaultMaxBody = 1 << 20 // bytes of a request body, when Config.MaxBody is 0
 	MaxBatch       = 1000    // events in one POST /v1/events
 	HistoryLimit   = 100     // records of history in GET /v1/contacts/{id}
+
+	// DefaultStoreTimeout bounds a request's store calls, all together,
+	// when Config.StoreTimeout is 0: within the HTTP server's write
+	// timeout, so that the 503 reaches the client.
+	DefaultStoreTimeout = 20 * time.Second
+	// RetryAfter is the Retry-After of a 503: about the longest wait
+	// between the runner's own tries of a failing store.
+	RetryAfter = 5 * time.Second
+	// HealthPart names the API in the runner's health: its failed store
+	// calls are noted under it.
+	HealthPart = "api"
 )
 
 // TokenEnv is the environment variable the API token is conventionally
@@ -67,6 +86,15 @@ type Config struct {
 	// back than it is refused, 400 too_old: a repeat of it might no longer
 	// be recognised.
 	DedupeWindow time.Duration
+	// Health is the runner's health: /healthz reports it, and a request's
+	// failed store call is noted in it under HealthPart (cleared by the
+	// next request whose store calls succeed). When nil, the server keeps
+	// its own, logging to Logger: /healthz then reports the API's
+	// failures only.
+	Health *health.Monitor
+	// StoreTimeout bounds a request's store calls, all together;
+	// DefaultStoreTimeout when 0.
+	StoreTimeout time.Duration
 }
 
 // Server answers the API's requests. It is safe for concurrent use.
@@ -88,6 +116,12 @@ func New(cfg Config) *Server {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if cfg.StoreTimeout <= 0 {
+		cfg.StoreTimeout = DefaultStoreTimeout
+	}
+	if cfg.Health == nil {
+		cfg.Health = health.New(cfg.Logger, nil)
 	}
 	if cfg.Deployment == nil {
 		cfg.Deployment = func() *runtime.Deployment { return nil }
@@ -140,7 +174,17 @@ func (s *Server) routes() http.Handler {
 	}
 	mux.Handle("/v1/", s.guard(s.notFound))
 	mux.HandleFunc("/", s.notFound)
-	return s.recover(s.canonical(mux))
+	return s.recover(s.canonical(s.storeDeadline(mux)))
+}
+
+// storeDeadline gives every request's context the store deadline: the
+// store calls made with it fail when it passes.
+func (s *Server) storeDeadline(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), s.cfg.StoreTimeout)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
 }
 
 // recover answers 500 to a request whose handler panicked, and logs it.
@@ -163,8 +207,15 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	s.fail(w, r, http.StatusNotFound, &FieldError{Code: CodeNotFound, Message: "no route " + r.URL.Path + "; see docs/api.md"})
 }
 
+// health answers /healthz: 200 ok, or 503 degraded with the parts of
+// the runner whose store calls fail, and since when.
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	rep := s.cfg.Health.Report()
+	status := http.StatusOK
+	if rep.Status != health.StatusOK {
+		status = http.StatusServiceUnavailable
+	}
+	writeJSON(w, status, rep)
 }
 
 // errorBody is the body of every error answer: the first problem, and all
@@ -217,18 +268,36 @@ func (s *Server) invalid(w http.ResponseWriter, r *http.Request, kind string, er
 	s.answer(w, r, http.StatusBadRequest, body)
 }
 
-// internal answers 500 for an error of the store or the server, logged
-// with its details.
-func (s *Server) internal(w http.ResponseWriter, r *http.Request, err error) {
-	s.log.Error("API: internal error", "method", r.Method, "path", r.URL.Path, "error", err)
-	s.fail(w, r, http.StatusInternalServerError, &FieldError{Code: CodeInternal, Message: "internal error; see the server's log"})
+// stored records that a request's store calls succeeded: the API's part
+// of the runner's health fails no longer.
+func (s *Server) stored() { s.cfg.Health.Clear(HealthPart) }
+
+// unavailable answers 503 store_unavailable, with Retry-After, for a
+// failed store call: the store did not do the request's part, or not
+// within the deadline, and the request may be sent again as it was. The
+// error goes to the runner's health (counted, logged at most once a
+// minute), not into the answer; a request whose client went away is not
+// counted.
+func (s *Server) unavailable(w http.ResponseWriter, r *http.Request, err error) {
+	ctx := r.Context()
+	switch {
+	case errors.Is(ctx.Err(), context.Canceled):
+		s.log.Debug("API: the client went away", "method", r.Method, "path", r.URL.Path, "error", err)
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		s.cfg.Health.Note(HealthPart, fmt.Errorf("%s %s: the store did not answer within %v: %w", r.Method, r.URL.Path, s.cfg.StoreTimeout, err))
+	default:
+		s.cfg.Health.Note(HealthPart, fmt.Errorf("%s %s: %w", r.Method, r.URL.Path, err))
+	}
+	w.Header().Set("Retry-After", strconv.Itoa(int(RetryAfter/time.Second)))
+	writeJSON(w, http.StatusServiceUnavailable, &errorBody{FieldError: &FieldError{Code: CodeStoreUnavailable,
+		Message: fmt.Sprintf("the store is unavailable; send the request again in %d seconds", int(RetryAfter/time.Second))}})
 }
 
 // deployment returns the deployment in force, or answers 503.
 func (s *Server) deployment(w http.ResponseWriter, r *http.Request) *runtime.Deployment {
 	d := s.cfg.Deployment()
 	if d == nil {
-		w.Header().Set("Retry-After", "5")
+		w.Header().Set("Retry-After", strconv.Itoa(int(RetryAfter/time.Second)))
 		s.fail(w, r, http.StatusServiceUnavailable, &FieldError{Code: CodeNoDeployment, Message: "no bundle is loaded yet; try again once one is"})
 	}
 	return d

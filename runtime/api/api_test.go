@@ -601,7 +601,9 @@ func TestJourneys(t *testing.T) {
 	failing := newEnv(t, func(c *api.Config) {
 		c.Counts = func(context.Context) (map[string]map[string]int, error) { return nil, errors.New("db down") }
 	})
-	failing.do("GET", "/v1/journeys", "").wantError(t, 500, api.CodeInternal, "")
+	if r := failing.do("GET", "/v1/journeys", "").wantError(t, 503, api.CodeStoreUnavailable, ""); r.header.Get("Retry-After") != "5" {
+		t.Errorf("Retry-After %q, want 5", r.header.Get("Retry-After"))
+	}
 	if !strings.Contains(failing.logs.String(), "db down") {
 		t.Errorf("the failure is not logged: %s", failing.logs)
 	}

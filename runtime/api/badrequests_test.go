@@ -69,6 +69,10 @@ var badRequests = []badRequest{
 	{name: "unknown contact field", method: "PUT", path: "/v1/contacts/c1", body: `{"attributes":{"scroe":10}}`, status: 400, code: "unknown_field", field: "attributes.scroe"},
 	{name: "bad enum value", method: "PUT", path: "/v1/contacts/c1", body: `{"attributes":{"lifecycle":"custmer"}}`, status: 400, code: "bad_value", field: "attributes.lifecycle"},
 	{name: "unknown contact", method: "GET", path: "/v1/contacts/nobody", status: 404, code: "not_found", field: "id"},
+	{name: "release of an unknown contact", method: "POST", path: "/v1/contacts/nobody/release", body: `{}`, status: 404, code: "not_found", field: "id"},
+	{name: "release of a journey not deployed", method: "POST", path: "/v1/contacts/c1/release", body: `{"journey": "lead_nurtur"}`, status: 400, code: "bad_value", field: "journey"},
+	{name: "release with an unknown field", method: "POST", path: "/v1/contacts/c1/release", body: `{"journeys": ["lead_nurture"]}`, status: 400, code: "unknown_field", field: "journeys"},
+	{name: "release of a contact id with NUL", method: "POST", path: "/v1/contacts/c%001/release", body: `{}`, status: 400, code: "bad_value", field: "id"},
 
 	// Ids.
 	{name: "contact id not UTF-8", method: "PUT", path: "/v1/contacts/%FF", body: `{"attributes": {"score": 1}}`, status: 400, code: "bad_value", field: "id"},

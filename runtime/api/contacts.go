@@ -60,9 +60,10 @@ func (s *Server) putContact(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.cfg.Store.PutContact(r.Context(), &runtime.PutContactParams{ID: id, Attrs: attrs, At: at}); err != nil {
-		s.internal(w, r, fmt.Errorf("updating contact %q: %w", id, err))
+		s.unavailable(w, r, fmt.Errorf("updating contact %q: %w", id, err))
 		return
 	}
+	s.stored()
 	s.intake(IntakeContact, IntakeAccepted, 1)
 	res := &PutResult{ID: id, Set: []string{}, Removed: []string{}}
 	for _, k := range sortedKeys(attrs) {
@@ -126,18 +127,20 @@ func (s *Server) getContact(w http.ResponseWriter, r *http.Request) {
 	}
 	st, err := s.cfg.Store.Contact(r.Context(), id)
 	if errors.Is(err, runtime.ErrNotFound) {
+		s.stored()
 		s.fail(w, r, http.StatusNotFound, &FieldError{Field: "id", Code: CodeNotFound, Message: fmt.Sprintf("no contact %q", id)})
 		return
 	}
 	if err != nil {
-		s.internal(w, r, fmt.Errorf("reading contact %q: %w", id, err))
+		s.unavailable(w, r, fmt.Errorf("reading contact %q: %w", id, err))
 		return
 	}
 	hist, err := s.cfg.Store.History(r.Context(), &runtime.HistoryParams{Contact: id})
 	if err != nil {
-		s.internal(w, r, fmt.Errorf("reading the history of contact %q: %w", id, err))
+		s.unavailable(w, r, fmt.Errorf("reading the history of contact %q: %w", id, err))
 		return
 	}
+	s.stored()
 	hist = hist[max(0, len(hist)-HistoryLimit):]
 	out := &Contact{ID: id, Attributes: st.Attrs, Enrollments: []Enrollment{}, Halted: []Halt{}, History: []Record{}, Processed: st.Processed}
 	for _, name := range slices.Sorted(maps.Keys(st.Halted)) {

@@ -35,7 +35,7 @@ func (s *Server) postEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res := &EventsResult{}
-	// Counted as stored, also when a later event fails (500).
+	// Counted as stored, also when a later event fails (503).
 	defer func() {
 		s.intake(IntakeEvent, IntakeAccepted, res.Accepted)
 		s.intake(IntakeEvent, IntakeDuplicate, res.Duplicates)
@@ -43,7 +43,7 @@ func (s *Server) postEvents(w http.ResponseWriter, r *http.Request) {
 	for _, e := range events {
 		added, err := s.cfg.Store.AddEvent(r.Context(), e)
 		if err != nil {
-			s.internal(w, r, fmt.Errorf("storing event %q of contact %q (after %d accepted, %d duplicates): %w", e.ID, e.Contact, res.Accepted, res.Duplicates, err))
+			s.unavailable(w, r, fmt.Errorf("storing event %q of contact %q (after %d accepted, %d duplicates): %w", e.ID, e.Contact, res.Accepted, res.Duplicates, err))
 			return
 		}
 		if added {
@@ -53,6 +53,7 @@ func (s *Server) postEvents(w http.ResponseWriter, r *http.Request) {
 			res.DuplicateIDs = append(res.DuplicateIDs, e.ID)
 		}
 	}
+	s.stored()
 	writeJSON(w, http.StatusAccepted, res)
 }
 

@@ -43,9 +43,10 @@ func (s *Server) getJourneys(w http.ResponseWriter, r *http.Request) {
 	if s.cfg.Counts != nil {
 		var err error
 		if counts, err = s.cfg.Counts(r.Context()); err != nil {
-			s.internal(w, r, fmt.Errorf("counting contacts by stage: %w", err))
+			s.unavailable(w, r, fmt.Errorf("counting contacts by stage: %w", err))
 			return
 		}
+		s.stored()
 		if counts == nil {
 			counts = map[string]map[string]int{}
 		}

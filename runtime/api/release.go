@@ -29,6 +29,10 @@ func (s *Server) release(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("id")
+	if e := ValidateContactID(id, "id"); e != nil {
+		s.answer(w, r, http.StatusBadRequest, &errorBody{FieldError: e})
+		return
+	}
 	v := &validator{}
 	obj, ok := body.(map[string]any)
 	if !ok {
@@ -61,13 +65,15 @@ func (s *Server) release(w http.ResponseWriter, r *http.Request) {
 	}
 	err := s.cfg.Store.Release(r.Context(), &runtime.ReleaseParams{Contact: id, Journey: journey, At: s.cfg.Clock()})
 	if errors.Is(err, runtime.ErrNotFound) {
+		s.stored()
 		s.fail(w, r, http.StatusNotFound, &FieldError{Field: "id", Code: CodeNotFound, Message: fmt.Sprintf("no contact %q", id)})
 		return
 	}
 	if err != nil {
-		s.internal(w, r, fmt.Errorf("releasing contact %q: %w", id, err))
+		s.unavailable(w, r, fmt.Errorf("releasing contact %q: %w", id, err))
 		return
 	}
+	s.stored()
 	writeJSON(w, http.StatusAccepted, &ReleaseResult{ID: id, Journey: journey})
 }
 

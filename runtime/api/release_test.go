@@ -45,6 +45,7 @@ func TestRelease(t *testing.T) {
 	}
 
 	e.do("POST", "/v1/contacts/nobody/release", `{}`).wantError(t, 404, "not_found", "id")
+	e.do("POST", "/v1/contacts/%FF/release", `{}`).wantError(t, 400, "bad_value", "id")
 	e.do("POST", "/v1/contacts/c1/release", `{"journey": "spn"}`).wantError(t, 400, "bad_value", "journey")
 	e.do("POST", "/v1/contacts/c1/release", `{"journey": 5}`).wantError(t, 400, "wrong_type", "journey")
 	e.do("POST", "/v1/contacts/c1/release", `{"journy": "spin"}`).wantError(t, 400, "unknown_field", "journy")

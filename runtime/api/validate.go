@@ -41,7 +41,8 @@ const (
 	CodeMethodNotAllowed     = "method_not_allowed"     // the route exists, not with this method
 	CodeUnsupportedMediaType = "unsupported_media_type" // no token configured, and a write that is not application/json
 	CodeNoDeployment         = "no_deployment"          // no bundle is loaded yet
-	CodeInternal             = "internal"               // the server failed; details are in its log
+	CodeStoreUnavailable     = "store_unavailable"      // the store failed, or did not answer in time: send the request again
+	CodeInternal             = "internal"               // the server failed (a bug); details are in its log
 )
 
 // maxErrors bounds the problems one answer lists.

@@ -16,7 +16,10 @@
 //     Idempotency-Key headers, the Message-ID of an email), so a provider
 //     that deduplicates makes a repeat harmless.
 //   - The outcomes of a batch are marked in one transaction, and only for
-//     rows the dispatcher still holds.
+//     rows the dispatcher still holds. When the store fails to mark them,
+//     the dispatcher keeps the outcomes and tries again, with backoff,
+//     until it can (or it stops): a call made is not made again because
+//     its outcome could not be written at once.
 //   - A failure is retried with exponential backoff and jitter, capped;
 //     a permanent failure, or MaxAttempts failures, parks the row, where
 //     `journey outbox list` shows it and `journey outbox retry` revives
@@ -40,6 +43,7 @@ import (
 	"time"
 
 	"github.com/journeylang/journey/runtime"
+	"github.com/journeylang/journey/runtime/health"
 )
 
 // Sink delivers actions somewhere. Deliver returns nil when the action was
@@ -131,6 +135,10 @@ type Dispatcher struct {
 	Backoff     Backoff          // the delay before each retry
 	Clock       func() time.Time // time.Now when nil
 	Metrics     Metrics          // nil for none
+	// Health, when set, records Run's failed store calls (logged,
+	// counted, reported) and paces their retries; when nil, Run retries
+	// with the same backoff, logging to slog.Default().
+	Health *health.Part
 
 	closers []func() error // files the configuration opened
 }
@@ -264,6 +272,14 @@ type outcome struct {
 // Tick leases one batch of due rows, delivers them, marks the outcomes,
 // and reports how many rows it leased.
 func (d *Dispatcher) Tick(ctx context.Context) (int, error) {
+	return d.tick(ctx, nil)
+}
+
+// tick is Tick. When retry is not nil, a failed MarkOutbox is tried again
+// for as long as retry, given the error, says so. A retry marks nothing
+// twice: the store marks only rows the dispatcher still holds, and a mark
+// releases them.
+func (d *Dispatcher) tick(ctx context.Context, retry func(error) bool) (int, error) {
 	batch, lease, parallel, maxAttempts := d.settings()
 	rows, err := d.Store.LeaseOutbox(ctx, &runtime.LeaseOutboxParams{Now: d.now(), Limit: batch, Worker: d.Worker, Lease: lease})
 	if err != nil || len(rows) == 0 {
@@ -291,9 +307,15 @@ func (d *Dispatcher) Tick(ctx context.Context) (int, error) {
 	}
 	// The calls are made: their outcomes are recorded even if ctx ended
 	// meanwhile.
-	mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), max(lease, 10*time.Second))
-	defer cancel()
-	res, err := d.Store.MarkOutbox(mctx, &runtime.MarkOutboxParams{Worker: d.Worker, Now: d.now(), Results: marks})
+	mark := func() (*runtime.MarkOutboxResult, error) {
+		mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), max(lease, 10*time.Second))
+		defer cancel()
+		return d.Store.MarkOutbox(mctx, &runtime.MarkOutboxParams{Worker: d.Worker, Now: d.now(), Results: marks})
+	}
+	res, err := mark()
+	for err != nil && retry != nil && retry(err) {
+		res, err = mark()
+	}
 	if err != nil {
 		return 0, fmt.Errorf("dispatch: marking %d rows: %w", len(marks), err)
 	}
@@ -360,21 +382,36 @@ func (d *Dispatcher) deliver(ctx context.Context, row *runtime.OutboxRow, deadli
 }
 
 // Run delivers due rows until ctx ends: batch after batch while rows come,
-// then a pause of poll (1s when 0) between leases. It returns the first
-// store error, or nil when ctx ends.
+// then a pause of poll (1s when 0) between leases. It returns nil when
+// ctx ends.
+//
+// A failed store call does not end Run: it is recorded in Health and
+// tried again after its backoff, for as long as it fails — a lease, or
+// the marking of a batch whose calls were made. A backoff ends at once
+// when ctx does; outcomes then unmarked are left to their leases, which
+// expire, and the rows come back unknown (see UnknownPolicy).
 func (d *Dispatcher) Run(ctx context.Context, poll time.Duration) error {
 	if poll <= 0 {
 		poll = time.Second
 	}
+	part := d.Health
+	if part == nil {
+		part = health.New(nil, nil).Part("dispatcher")
+	}
+	retry := func(err error) bool { return part.Retry(ctx, err) }
 	batch, _, _, _ := d.settings()
 	for {
-		n, err := d.Tick(ctx)
+		n, err := d.tick(ctx, retry)
 		if ctx.Err() != nil {
 			return nil
 		}
 		if err != nil {
-			return err
+			if !part.Retry(ctx, err) {
+				return nil
+			}
+			continue
 		}
+		part.Ok()
 		if n == batch {
 			continue
 		}

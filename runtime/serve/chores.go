@@ -2,12 +2,14 @@ package serve
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/journeylang/journey/runtime"
+	"github.com/journeylang/journey/runtime/health"
 )
 
 // The chores one runner at a time does, among all those sharing a store:
@@ -23,7 +25,8 @@ const (
 )
 
 // chores tries to lead every choreInterval and, while it leads, does the
-// chores.
+// chores. After a failed store call it tries again after its backoff
+// instead (up to choreInterval).
 type chores struct {
 	store     runtime.Store
 	holder    string // names this runner's lead: Config.Name
@@ -31,56 +34,64 @@ type chores struct {
 	retention time.Duration
 	logger    *slog.Logger
 	leader    prometheus.Gauge // 1 while this runner leads
+	health    *health.Part     // records failed store calls and paces their retries
 
 	pruned time.Time // when this runner last pruned, on clock; zero for never
 }
 
-func newChores(cfg *Config, leader prometheus.Gauge) *chores {
+func newChores(cfg *Config, leader prometheus.Gauge, part *health.Part) *chores {
 	retention := cfg.DedupeWindow
 	if retention <= 0 {
 		retention = defaultRetention
 	}
 	return &chores{
 		store: cfg.Store, holder: cfg.Name, clock: cfg.Clock,
-		retention: retention, logger: cfg.Logger, leader: leader,
+		retention: retention, logger: cfg.Logger, leader: leader, health: part,
 	}
 }
 
-// run does the chores until ctx ends.
+// run does the chores until ctx ends: every choreInterval, or after the
+// backoff of a failed store call.
 func (c *chores) run(ctx context.Context) {
-	t := time.NewTicker(choreInterval)
-	defer t.Stop()
+	defer c.leader.Set(0)
 	for {
-		c.tick(ctx)
+		err := c.tick(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil {
+			if !c.health.Retry(ctx, err) {
+				return
+			}
+			continue
+		}
+		c.health.Ok()
 		select {
 		case <-ctx.Done():
-			c.leader.Set(0)
 			return
-		case <-t.C:
+		case <-time.After(choreInterval):
 		}
 	}
 }
 
 // tick takes or renews the lead and, if this runner leads, does what is
-// due. A failure is logged and tried again on the next tick.
-func (c *chores) tick(ctx context.Context) {
+// due. It returns a failed store call's error.
+func (c *chores) tick(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, choreInterval)
 	defer cancel()
 	now := c.clock()
 	leads, err := c.store.Lead(ctx, &runtime.LeadParams{Name: choreName, Holder: c.holder, Now: now, TTL: choreTTL})
 	if err != nil {
-		if ctx.Err() == nil {
-			c.logger.Warn("leading the chores", "error", err)
-		}
-		leads = false
+		c.leader.Set(0)
+		return fmt.Errorf("leading the chores: %w", err)
 	}
 	if !leads {
 		c.leader.Set(0)
-		return
+		return nil
 	}
 	c.leader.Set(1)
 	if !c.pruned.IsZero() && now.Sub(c.pruned) < pruneEvery {
-		return
+		return nil
 	}
 	// Counted as done even when it fails: a failing prune is not retried
 	// every few seconds, but in an hour.
@@ -88,12 +99,10 @@ func (c *chores) tick(ctx context.Context) {
 	before := now.Add(-c.retention)
 	n, err := c.store.Prune(ctx, &runtime.PruneParams{Before: before})
 	if err != nil {
-		if ctx.Err() == nil {
-			c.logger.Warn("pruning event identities", "error", err)
-		}
-		return
+		return fmt.Errorf("pruning event identities: %w", err)
 	}
 	if n > 0 {
 		c.logger.Info("pruned event identities", "count", n, "before", before)
 	}
+	return nil
 }

@@ -3,9 +3,11 @@ package serve
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/journeylang/journey/runtime"
+	"github.com/journeylang/journey/runtime/health"
 )
 
 // follower keeps a runner on the deployment the store has in force, so
@@ -26,12 +28,18 @@ import (
 // A runner runs its own deployment while the store has none: when it has
 // no bundle (tests that build one from a program), or Follow is set, or
 // deploying it failed.
+//
+// A failed store call is recorded in health and the round goes on; what
+// failed is tried again the next poll, or after the backoff of health if
+// that is longer.
 type follower struct {
 	cfg       *Config
+	health    *health.Part        // records failed store calls
 	published *runtime.Deployment // the runner's own, last deployed
 	id        int64               // the store's deployment in force, once loaded (or refused)
 	inForce   *runtime.Deployment // what was put in force, before its earlier versions were added
 	woken     bool                // no contact of the deployment in force is left on another version
+	failed    error               // the round's first failed store call; nil for none
 }
 
 // ownCheck is how often the runner looks for a new deployment of its own.
@@ -57,6 +65,9 @@ func (f *follower) run(ctx context.Context) {
 		if time.Since(last) >= poll || f.unpublished(f.cfg.Current()) {
 			last = time.Now()
 			f.step(ctx)
+			if f.failed != nil && !f.health.Wait(ctx) {
+				return // the store fails: the next round waits its backoff too
+			}
 		}
 	}
 }
@@ -68,11 +79,20 @@ func (f *follower) step(ctx context.Context) {
 	if own == nil {
 		return
 	}
+	f.failed = nil
+	defer func() {
+		switch {
+		case f.failed != nil:
+			f.health.Fail(f.failed)
+		case ctx.Err() == nil:
+			f.health.Ok()
+		}
+	}()
 	if f.unpublished(own) {
 		_, fresh, err := cfg.Store.Deploy(ctx, &runtime.DeployParams{Bundle: own.Bundle, By: cfg.Name, At: cfg.Clock()})
 		switch {
-		case err != nil && ctx.Err() == nil:
-			cfg.Logger.Warn("deploying", "error", err)
+		case err != nil:
+			f.fail(ctx, "deploying", err)
 		case err == nil:
 			f.published = own
 			if fresh {
@@ -96,9 +116,7 @@ func (f *follower) step(ctx context.Context) {
 			cfg.Logger.Info("in force", "deployment", db.ID, "by", db.By, "journeys", len(d.Journeys()))
 		}
 	case !errors.Is(err, runtime.ErrNotFound):
-		if ctx.Err() == nil {
-			cfg.Logger.Warn("reading the deployment in force", "error", err)
-		}
+		f.fail(ctx, "reading the deployment in force", err)
 	case f.id == 0 && f.inForce != own:
 		f.adopt(ctx, own) // the store has none: one without a bundle, or deploying failed
 	}
@@ -129,16 +147,12 @@ func (f *follower) adopt(ctx context.Context, d *runtime.Deployment) bool {
 		}
 	}
 	if err != nil {
-		if ctx.Err() == nil {
-			cfg.Logger.Warn("recording journey versions", "error", err)
-		}
+		f.fail(ctx, "recording journey versions", err)
 		return false // tried again next poll
 	}
 	earlier, err := runtime.RecordedVersions(ctx, cfg.Store, d)
 	if err != nil {
-		if ctx.Err() == nil {
-			cfg.Logger.Warn("reading journey versions", "error", err)
-		}
+		f.fail(ctx, "reading journey versions", err)
 		return false
 	}
 	full, err := d.WithVersions(earlier)
@@ -166,7 +180,15 @@ func (f *follower) wake(ctx context.Context) {
 	if err == nil {
 		f.woken, err = runtime.Migrated(ctx, cfg.Store, d)
 	}
-	if err != nil && ctx.Err() == nil {
-		cfg.Logger.Warn("waking contacts for the version in force", "error", err)
+	if err != nil {
+		f.fail(ctx, "waking contacts for the version in force", err)
+	}
+}
+
+// fail records the round's failed store call, doing what; none once ctx
+// ended (the runner stops).
+func (f *follower) fail(ctx context.Context, doing string, err error) {
+	if f.failed == nil && ctx.Err() == nil {
+		f.failed = fmt.Errorf("%s: %w", doing, err)
 	}
 }

@@ -2,7 +2,6 @@ package serve
 
 import (
 	"context"
-	"log/slog"
 	"math"
 	"sync"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/journeylang/journey/runtime"
+	"github.com/journeylang/journey/runtime/health"
 )
 
 // metrics are the runner's Prometheus metrics. No label holds a contact.
@@ -26,7 +26,19 @@ type metrics struct {
 	leader     prometheus.Gauge
 	deliveries *prometheus.CounterVec
 	intake     *prometheus.CounterVec
+	storeErrs  *prometheus.CounterVec // failed store calls, by part
 }
+
+// The parts of a runner whose failed store calls are counted, by their
+// label in journey_store_errors_total.
+const (
+	partWorker     = "worker"
+	partDispatcher = "dispatcher"
+	partChores     = "chores"
+	partFollower   = "follower"
+	partAPI        = "api"
+	partStats      = "stats"
+)
 
 func newMetrics(stats *statsCache) *metrics {
 	m := &metrics{
@@ -67,10 +79,16 @@ func newMetrics(stats *statsCache) *metrics {
 	for _, kr := range [][2]string{{"event", "accepted"}, {"event", "duplicate"}, {"event", "rejected"}, {"contact", "accepted"}, {"contact", "rejected"}} {
 		m.intake.WithLabelValues(kr[0], kr[1])
 	}
+	m.storeErrs = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "journey_store_errors_total", Help: "Failed store calls, by part of the runner: worker, dispatcher, chores, follower (the deployment in force), api (a request answered 503), stats (the gauges). Each is retried with backoff.",
+	}, []string{"part"})
+	for _, part := range []string{partWorker, partDispatcher, partChores, partFollower, partAPI, partStats} {
+		m.storeErrs.WithLabelValues(part) // at 0 from the start, for alerts
+	}
 	for _, kind := range []string{runtime.RecHalted, runtime.RecReleased, runtime.RecOverBudget} {
 		m.records.WithLabelValues(kind) // a runaway's signs, at 0 from the start so that alerts can watch them
 	}
-	m.reg.MustRegister(m.records, m.actions, m.batches, m.contacts, m.lost, m.batchTime, m.fireLag, m.leader, m.deliveries, m.intake,
+	m.reg.MustRegister(m.records, m.actions, m.batches, m.contacts, m.lost, m.batchTime, m.fireLag, m.leader, m.deliveries, m.intake, m.storeErrs,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if stats != nil {
 		m.reg.MustRegister(
@@ -104,7 +122,7 @@ const (
 type statsCache struct {
 	read   func(ctx context.Context) (*runtime.Stats, error)
 	clock  func() time.Time
-	logger *slog.Logger
+	health *health.Monitor // notes a failed read
 
 	mu      sync.Mutex
 	readAt  time.Time      // when the cached result was read; zero for never
@@ -112,11 +130,11 @@ type statsCache struct {
 	stampAt time.Time      // the clock at that read, for the age gauge
 }
 
-func newStatsCache(read func(ctx context.Context) (*runtime.Stats, error), clock func() time.Time, logger *slog.Logger) *statsCache {
+func newStatsCache(read func(ctx context.Context) (*runtime.Stats, error), clock func() time.Time, health *health.Monitor) *statsCache {
 	if read == nil {
 		return nil
 	}
-	return &statsCache{read: read, clock: clock, logger: logger}
+	return &statsCache{read: read, clock: clock, health: health}
 }
 
 // get returns the stats and the clock when they were read: the cached
@@ -132,8 +150,10 @@ func (c *statsCache) get() (*runtime.Stats, time.Time) {
 	defer cancel()
 	st, err := c.read(ctx)
 	if err != nil {
-		c.logger.Warn("reading the store's stats for metrics", "error", err)
+		c.health.Note(partStats, err)
 		st = nil
+	} else {
+		c.health.Clear(partStats)
 	}
 	c.readAt, c.stats, c.stampAt = wall, st, c.clock()
 	return c.stats, c.stampAt
@@ -186,6 +206,12 @@ func (m *metrics) observe(b *runtime.BatchReport) {
 			m.actions.WithLabelValues(a.Kind).Inc()
 		}
 	}
+}
+
+// countStoreError counts a failed store call of part: the hook of
+// health.New.
+func (m *metrics) countStoreError(part string) {
+	m.storeErrs.WithLabelValues(part).Inc()
 }
 
 // countIntake counts what the HTTP intake did: the hook of api.Config.Intake.

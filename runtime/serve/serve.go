@@ -5,10 +5,20 @@
 // worker finishes the batch in hand, and nothing is left half done (a
 // batch is one transaction; its leases expire if the process dies
 // instead).
+//
+// A runner outlives its store's failures: every part that calls the store
+// (the workers, the dispatcher, the chores, the follower) retries a
+// failed call with backoff until it succeeds, and the runner's health
+// (package health) logs each outage, counts its failures in
+// journey_store_errors_total{part}, and has /healthz answer 503
+// "degraded" while it lasts. Nothing is lost or done twice meanwhile: a
+// claim, a commit, a lease of the outbox and its marks are each one
+// transaction of the store.
 package serve
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -24,6 +34,7 @@ import (
 	"github.com/journeylang/journey/compiler"
 	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/dispatch"
+	"github.com/journeylang/journey/runtime/health"
 )
 
 // Config is what a runner runs.
@@ -62,15 +73,19 @@ type Config struct {
 	DedupeWindow time.Duration
 
 	// API builds the HTTP handler of the intake: metrics serves /metrics,
-	// and intake counts journey_intake_total{kind,result} (pass it as
-	// api.Config.Intake). Nil: only /healthz and /metrics are served.
-	API func(metrics http.Handler, intake func(kind, result string, n int)) http.Handler
+	// intake counts journey_intake_total{kind,result} (pass it as
+	// api.Config.Intake), and health is the runner's health, which the
+	// API's failed store calls are noted in and /healthz reports (pass it
+	// as api.Config.Health). Nil: only /healthz and /metrics are served.
+	API func(metrics http.Handler, intake func(kind, result string, n int), health *health.Monitor) http.Handler
 	// Background runs beside the workers until the context ends: the
 	// outbox dispatcher, reloaders.
 	Background []func(ctx context.Context) error
 	// Delivery, when set, makes the outbox dispatcher, given the metrics it
-	// reports deliveries to; it runs beside the workers.
-	Delivery func(m dispatch.Metrics) (func(ctx context.Context) error, error)
+	// reports deliveries to and the part of the runner's health its store
+	// calls are recorded in (dispatch.Dispatcher's Metrics and Health); it
+	// runs beside the workers.
+	Delivery func(m dispatch.Metrics, h *health.Part) (func(ctx context.Context) error, error)
 	// Stats, when set, summarises the store for the gauges
 	// journey_outbox_pending, journey_due_contacts and
 	// journey_oldest_due_age_seconds (measured on Clock). It is read at
@@ -135,19 +150,21 @@ func Run(ctx context.Context, cfg Config) error {
 	if ln != nil {
 		defer ln.Close()
 	}
-	m := newMetrics(newStatsCache(cfg.Stats, cfg.Clock, cfg.Logger))
+	var m *metrics
+	mon := health.New(cfg.Logger, func(part string) { m.countStoreError(part) })
+	m = newMetrics(newStatsCache(cfg.Stats, cfg.Clock, mon))
 	metricsHandler := promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
 	background := cfg.Background
 	if cfg.Delivery != nil {
 		// Before the deploy too: a delivery that cannot be set up stops
 		// the runner having changed nothing.
-		run, err := cfg.Delivery(deliveryMetrics{m.deliveries})
+		run, err := cfg.Delivery(deliveryMetrics{m.deliveries}, mon.Part(partDispatcher))
 		if err != nil {
 			return err
 		}
 		background = append(background, run)
 	}
-	f := &follower{cfg: &cfg}
+	f := &follower{cfg: &cfg, health: mon.Part(partFollower)}
 	f.step(ctx) // so that the workers start on the deployment in force
 
 	ctx, cancel := context.WithCancel(ctx)
@@ -160,12 +177,16 @@ func Run(ctx context.Context, cfg Config) error {
 		mux := http.NewServeMux()
 		switch {
 		case cfg.API != nil:
-			mux.Handle("/", cfg.API(metricsHandler, m.countIntake))
+			mux.Handle("/", cfg.API(metricsHandler, m.countIntake, mon))
 		default:
 			mux.Handle("/metrics", metricsHandler)
 			mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
+				rep := mon.Report()
 				w.Header().Set("Content-Type", "application/json")
-				fmt.Fprintln(w, `{"status":"ok"}`)
+				if rep.Status != health.StatusOK {
+					w.WriteHeader(http.StatusServiceUnavailable)
+				}
+				_ = json.NewEncoder(w).Encode(rep)
 			})
 		}
 		srv = &http.Server{
@@ -189,6 +210,7 @@ func Run(ctx context.Context, cfg Config) error {
 		w := &runtime.Worker{
 			Store: cfg.Store, Engine: &runtime.Engine{Deployment: cfg.Deployment},
 			ID: fmt.Sprintf("%s/%d", cfg.Name, i), Batch: cfg.Batch, Observe: m.observe, Current: cfg.InForce.Load,
+			Health: mon.Part(partWorker),
 		}
 		wg.Go(func() {
 			if err := w.Run(ctx, cfg.Clock, cfg.Poll); err != nil {
@@ -196,7 +218,7 @@ func Run(ctx context.Context, cfg Config) error {
 			}
 		})
 	}
-	chores := newChores(&cfg, m.leader)
+	chores := newChores(&cfg, m.leader, mon.Part(partChores))
 	wg.Go(func() { chores.run(ctx) })
 	wg.Go(func() { f.run(ctx) })
 	for _, bg := range background {

@@ -11,6 +11,7 @@ import (
 	"github.com/journeylang/journey/compiler"
 	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/api"
+	"github.com/journeylang/journey/runtime/health"
 	"github.com/journeylang/journey/runtime/serve"
 )
 
@@ -39,8 +40,8 @@ func TestRun(t *testing.T) {
 			Stats: func(ctx context.Context) (*runtime.Stats, error) {
 				return store.Stats(ctx, &runtime.StatsParams{Now: time.Now()})
 			},
-			API: func(metrics http.Handler, intake func(kind, result string, n int)) http.Handler {
-				return api.New(api.Config{Store: store, Deployment: func() *runtime.Deployment { return d }, Metrics: metrics, Intake: intake}).Handler()
+			API: func(metrics http.Handler, intake func(kind, result string, n int), h *health.Monitor) http.Handler {
+				return api.New(api.Config{Store: store, Deployment: func() *runtime.Deployment { return d }, Metrics: metrics, Intake: intake, Health: h}).Handler()
 			},
 		})
 	}()
