@@ -152,10 +152,14 @@ func (w *Worker) Run(ctx context.Context, now func() time.Time, poll time.Durati
 		if n > 0 {
 			continue
 		}
+		// Nothing taken: sleep until the next wake-up, or a poll. A wake-up
+		// already due is work this worker left (contacts ahead of its
+		// deployment, for a runner that knows their version): it waits a
+		// poll rather than spinning on them.
 		sleep := poll
 		if next, ok, err := w.Store.NextWake(ctx); err == nil && ok {
-			if d := next.Sub(now()); d < sleep {
-				sleep = max(d, time.Millisecond)
+			if d := next.Sub(now()); d > 0 && d < sleep {
+				sleep = d
 			}
 		}
 		select {
