@@ -225,8 +225,14 @@ func listenError(err error) string {
 	return err.Error()
 }
 
+// signalEcho is how soon after a stopping signal a second one is taken for
+// the same one again.
+const signalEcho = 250 * time.Millisecond
+
 // stopOnSignal returns a context that ends at the first SIGINT or SIGTERM:
-// the runner stops gracefully. A second signal exits at once.
+// the runner stops gracefully. A second signal exits at once; one within
+// signalEcho of the first is taken for the same signal delivered twice
+// (`timeout` sends it to the process and to its group).
 func stopOnSignal(logger *slog.Logger) (context.Context, func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	sigs := make(chan os.Signal, 2)
@@ -235,11 +241,14 @@ func stopOnSignal(logger *slog.Logger) (context.Context, func()) {
 		if _, ok := <-sigs; !ok {
 			return
 		}
+		first := time.Now()
 		logger.Info("stopping: a second signal stops at once")
 		cancel()
-		if _, ok := <-sigs; ok {
-			logger.Warn("stopped at once")
-			os.Exit(exitUsage)
+		for range sigs {
+			if time.Since(first) > signalEcho {
+				logger.Warn("stopped at once")
+				os.Exit(exitUsage)
+			}
 		}
 	}()
 	return ctx, func() {
