@@ -25,6 +25,7 @@ package parser
 // then it stops.
 
 import (
+	"bytes"
 	"strings"
 	"unicode/utf8"
 
@@ -144,7 +145,8 @@ type scanner struct {
 // the end of src (stopped).
 func lex(file string, src []byte) *scanner {
 	s := &scanner{file: file, src: string(src), lines: pos.NewLines(src)}
-	s.toks = make([]token, 0, len(src)/4)
+	// Code has about one token in 8 bytes, blanks aside.
+	s.toks = make([]token, 0, (len(src)-bytes.Count(src, []byte{' '}))/6+16)
 	s.run()
 	return s
 }
