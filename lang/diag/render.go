@@ -150,15 +150,24 @@ func caretLine(line []byte, r pos.Span) string {
 }
 
 // RenderAll renders every diagnostic of l in order, each against its file's
-// text in sources (a missing file renders without source). Each file's
-// lines are indexed once, so the time it takes grows with the size of the
-// files and the number of diagnostics, not with their product.
+// text in sources (a missing file renders without source). The lines of a
+// file with several diagnostics are indexed once, so the time it takes
+// grows with the size of the files and the number of diagnostics, not with
+// their product; a file with one is only scanned.
 func RenderAll(w io.Writer, l List, sources map[string][]byte) {
+	count := make(map[string]int)
+	for _, d := range l {
+		count[d.File]++
+	}
 	index := make(map[string]*pos.Lines)
 	for _, d := range l {
 		src := sources[d.File]
 		var line []byte
-		if src != nil && d.Range.IsValid() {
+		switch {
+		case src == nil || !d.Range.IsValid():
+		case count[d.File] == 1:
+			line = pos.Line(src, d.Range.Start.Line)
+		default:
 			lines, ok := index[d.File]
 			if !ok {
 				lines = pos.NewLines(src)
