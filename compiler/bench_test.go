@@ -2,10 +2,14 @@ package compiler_test
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/journeylang/journey/compiler"
+	"github.com/journeylang/journey/lang/diag"
+	"github.com/journeylang/journey/lang/synth"
 )
 
 // benchWorkspace generates a workspace of n journeys against one schema:
@@ -110,4 +114,44 @@ func BenchmarkCheckWorkspace(b *testing.B) {
 		compiler.Check(compiler.NewWorkspace(sources, templates))
 	}
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "journeys/s")
+}
+
+// BenchmarkCheckLinear parses and checks, as `journey check` does,
+// workspaces of 250, 500 and 1,000 journeys (benchWorkspace; 0.29 to
+// 1.15 MB), then the inputs of synth.Series but its workspaces (which name
+// templates they lack), each with synth.Schema: nesting close to the limit
+// and one file close to the size limit, at sizes N, 2N and 4N, and nesting
+// at three depths. ns/byte and B/byte stay flat where checking is linear.
+// docs/performance.md records the results.
+func BenchmarkCheckLinear(b *testing.B) {
+	var inputs []synth.Input
+	templates := map[string][]byte{}
+	for _, n := range []int{250, 500, 1000} {
+		sources, tpl := benchWorkspace(n)
+		maps.Copy(templates, tpl)
+		in := synth.Input{Name: fmt.Sprintf("workspace/%d", n)}
+		for _, name := range slices.Sorted(maps.Keys(sources)) {
+			in.Files = append(in.Files, synth.File{Name: name, Src: sources[name]})
+		}
+		inputs = append(inputs, in)
+	}
+	for _, in := range synth.Series(synth.File{Name: "schema.journey", Src: []byte(synth.Schema)}) {
+		if !strings.HasPrefix(in.Name, "workspace/") {
+			inputs = append(inputs, in)
+		}
+	}
+	check := func(in synth.Input) diag.List {
+		sources := make(map[string][]byte, len(in.Files))
+		for _, f := range in.Files {
+			sources[f.Name] = f.Src
+		}
+		_, diags := compiler.Check(compiler.NewWorkspace(sources, templates))
+		return diags
+	}
+	for _, in := range inputs {
+		if diags := check(in); len(diags) > 0 {
+			b.Fatalf("%s has diagnostics; the first: %v", in.Name, diags[0])
+		}
+	}
+	synth.Bench(b, inputs, func(in synth.Input) { check(in) })
 }

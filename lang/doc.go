@@ -8,4 +8,7 @@
 //	ast     the syntax tree, with a span on every node
 //	parser  lexer and participle grammar, lowered into the ast
 //	format  the canonical printer behind `journey fmt`
+//
+// Beside them, synth writes the generated sources that the benchmarks of
+// the front end and the checker run on.
 package lang

@@ -26,23 +26,32 @@ import (
 // single caret. Columns are byte columns, so the padding before the carets
 // copies the source line's tabs and takes one space for each character,
 // however many bytes it has; each caret likewise stands for one character.
+// A line longer than maxLine bytes is cut to a window of that size around
+// the start of the range, with an ellipsis at each cut end, so a rendering
+// never grows with the length of a line.
 //
 // If src is nil, the range is invalid or its line is not in src, only the
 // header is written.
 func Render(w io.Writer, d Diagnostic, src []byte) {
+	var line []byte
+	if src != nil && d.Range.IsValid() {
+		line = pos.Line(src, d.Range.Start.Line)
+	}
+	render(w, d, line)
+}
+
+// render is Render with the source line of d's range already found: nil if
+// there is none.
+func render(w io.Writer, d Diagnostic, line []byte) {
 	var b strings.Builder
 	b.WriteString(d.Error())
 	b.WriteString("\n")
 	gutter := 4
-	var line []byte
-	if src != nil && d.Range.IsValid() {
-		line = pos.Line(src, d.Range.Start.Line)
-		gutter = max(gutter, len(strconv.Itoa(d.Range.Start.Line)))
-	}
 	if line != nil {
-		line = bytes.TrimSuffix(line, []byte("\r"))
-		fmt.Fprintf(&b, "%*d | %s\n", gutter, d.Range.Start.Line, line)
-		fmt.Fprintf(&b, "%*s | %s", gutter, "", caretLine(line, d.Range))
+		gutter = max(gutter, len(strconv.Itoa(d.Range.Start.Line)))
+		shown, r := clip(bytes.TrimSuffix(line, []byte("\r")), d.Range)
+		fmt.Fprintf(&b, "%*d | %s\n", gutter, d.Range.Start.Line, shown)
+		fmt.Fprintf(&b, "%*s | %s", gutter, "", caretLine(shown, r))
 		if d.Suggestion != "" {
 			fmt.Fprintf(&b, " did you mean %q?", d.Suggestion)
 		}
@@ -60,6 +69,56 @@ func Render(w io.Writer, d Diagnostic, src []byte) {
 		}
 	}
 	io.WriteString(w, b.String())
+}
+
+// maxLine is the length, in bytes, of the longest source line a rendering
+// shows whole; clipLead is how much of a longer line is shown before the
+// start of the range.
+const (
+	maxLine  = 200
+	clipLead = 60
+)
+
+// ellipsis marks where clip cut a line.
+const ellipsis = "…"
+
+// clip returns line, the text of r's first line, cut to a window of
+// maxLine bytes around r's start when it is longer, and r with its columns
+// moved to match; the window starts and ends on character boundaries. A
+// range that runs past the window is underlined to its end.
+func clip(line []byte, r pos.Span) ([]byte, pos.Span) {
+	if len(line) <= maxLine {
+		return line, r
+	}
+	start := min(max(r.Start.Col-1, 0), len(line))
+	from := max(start-clipLead, 0)
+	to := min(from+maxLine, len(line))
+	for from > 0 && !utf8.RuneStart(line[from]) {
+		from--
+	}
+	for to < len(line) && !utf8.RuneStart(line[to]) {
+		to--
+	}
+	var shown []byte
+	shift := -from
+	if from > 0 {
+		shown = append(shown, ellipsis...)
+		shift += len(ellipsis)
+	}
+	shown = append(shown, line[from:to]...)
+	end := len(shown)
+	if to < len(line) {
+		shown = append(shown, ellipsis...)
+	}
+	out := r
+	out.Start.Col = start + shift + 1
+	switch {
+	case r.End.Line > r.Start.Line || r.End.Line == r.Start.Line && r.End.Col-1 > to:
+		out.End = pos.Pos{Line: r.Start.Line, Col: end + 1}
+	case r.End.Line == r.Start.Line:
+		out.End.Col = max(r.End.Col-1, start) + shift + 1
+	}
+	return shown, out
 }
 
 // caretLine returns the padding and carets that underline r on line, the
@@ -91,10 +150,32 @@ func caretLine(line []byte, r pos.Span) string {
 }
 
 // RenderAll renders every diagnostic of l in order, each against its file's
-// text in sources (a missing file renders without source).
+// text in sources (a missing file renders without source). The lines of a
+// file with several diagnostics are indexed once, so the time it takes
+// grows with the size of the files and the number of diagnostics, not with
+// their product; a file with one is only scanned.
 func RenderAll(w io.Writer, l List, sources map[string][]byte) {
+	count := make(map[string]int)
 	for _, d := range l {
-		Render(w, d, sources[d.File])
+		count[d.File]++
+	}
+	index := make(map[string]*pos.Lines)
+	for _, d := range l {
+		src := sources[d.File]
+		var line []byte
+		switch {
+		case src == nil || !d.Range.IsValid():
+		case count[d.File] == 1:
+			line = pos.Line(src, d.Range.Start.Line)
+		default:
+			lines, ok := index[d.File]
+			if !ok {
+				lines = pos.NewLines(src)
+				index[d.File] = lines
+			}
+			line = lines.Line(src, d.Range.Start.Line)
+		}
+		render(w, d, line)
 	}
 }
 

@@ -3,6 +3,7 @@ package diag
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -121,6 +122,30 @@ func TestRender(t *testing.T) {
 		want: "crlf.journey:1:6: no template\n" +
 			"   1 | send x\n" +
 			"     |      ^\n",
+	}, {
+		name: "a long line is cut around the range",
+		src:  "exit when " + strings.Repeat("a && ", 40) + "bad + " + strings.Repeat("b || ", 60) + "\n",
+		at:   "bad",
+		d:    Diagnostic{File: "long.journey", Message: "undefined field \"bad\""},
+		want: "long.journey:1:211: undefined field \"bad\"\n" +
+			"   1 | …" + strings.Repeat("a && ", 12) + "bad + " + strings.Repeat("b || ", 26) + "b ||…\n" +
+			"     |  " + strings.Repeat(" ", 60) + "^^^\n",
+	}, {
+		name: "a long line is cut at its end only near its start",
+		src:  "send \"" + strings.Repeat("é", 150) + "\"\n",
+		at:   "send",
+		d:    Diagnostic{File: "long.journey", Message: "no template"},
+		want: "long.journey:1:1: no template\n" +
+			"   1 | send \"" + strings.Repeat("é", 97) + "…\n" +
+			"     | ^^^^\n",
+	}, {
+		name: "a range past the cut is underlined to it",
+		src:  strings.Repeat("x", 300) + "\n",
+		at:   strings.Repeat("x", 250),
+		d:    Diagnostic{File: "long.journey", Message: "too long"},
+		want: "long.journey:1:1: too long\n" +
+			"   1 | " + strings.Repeat("x", 200) + "…\n" +
+			"     | " + strings.Repeat("^", 200) + "\n",
 	}, {
 		name: "missing source prints the header only",
 		at:   "",

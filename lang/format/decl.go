@@ -180,37 +180,67 @@ func (p *printer) fields(fs []*ast.Field) {
 
 // typ prints a type on one line.
 func typ(t ast.Type) string {
+	var b strings.Builder
+	writeType(&b, t)
+	return b.String()
+}
+
+// writeType writes t on one line to b. Nested types are written into the
+// one builder, so the time is linear in the output however deep they nest.
+func writeType(b *strings.Builder, t ast.Type) {
 	switch t := t.(type) {
 	case *ast.NamedType:
-		return name(t.Name)
+		b.WriteString(name(t.Name))
 	case *ast.ListType:
-		return "list<" + typ(t.Elem) + ">"
+		b.WriteString("list<")
+		writeType(b, t.Elem)
+		b.WriteString(">")
 	case *ast.MapType:
-		return "map<" + typ(t.Key) + ", " + typ(t.Elem) + ">"
+		b.WriteString("map<")
+		writeType(b, t.Key)
+		b.WriteString(", ")
+		writeType(b, t.Elem)
+		b.WriteString(">")
 	case *ast.EnumType:
-		vals := make([]string, len(t.Values))
+		b.WriteString("enum(")
 		for i, v := range t.Values {
-			vals[i] = name(v)
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(name(v))
 		}
-		return "enum(" + strings.Join(vals, ", ") + ")"
+		b.WriteString(")")
 	case *ast.ObjectType:
-		return inlineFields(t.Fields)
+		writeFields(b, t.Fields)
 	case *ast.OptionalType:
-		return typ(t.Elem) + "?"
+		writeType(b, t.Elem)
+		b.WriteString("?")
 	}
-	return ""
 }
 
 // inlineFields prints `{ a: T, b: U }`, or `{}`.
 func inlineFields(fs []*ast.Field) string {
+	var b strings.Builder
+	writeFields(&b, fs)
+	return b.String()
+}
+
+// writeFields writes fields as inlineFields prints them to b.
+func writeFields(b *strings.Builder, fs []*ast.Field) {
 	if len(fs) == 0 {
-		return "{}"
+		b.WriteString("{}")
+		return
 	}
-	parts := make([]string, len(fs))
+	b.WriteString("{ ")
 	for i, f := range fs {
-		parts[i] = name(f.Name) + ": " + typ(f.Type)
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(name(f.Name))
+		b.WriteString(": ")
+		writeType(b, f.Type)
 	}
-	return "{ " + strings.Join(parts, ", ") + " }"
+	b.WriteString(" }")
 }
 
 // after returns the position after the one-byte token (a `{`) at p.

@@ -55,6 +55,7 @@ package format
 
 import (
 	"math"
+	"sort"
 
 	"github.com/journeylang/journey/lang/ast"
 	"github.com/journeylang/journey/lang/pos"
@@ -178,17 +179,12 @@ func (p *printer) close(end pos.Pos, text string, reopen bool) {
 }
 
 // commentsIn reports whether a queued comment starts in [start, end):
-// a block that holds one prints on several lines, to keep it inside.
+// a block that holds one prints on several lines, to keep it inside. The
+// queue is in source order, so a binary search finds the first comment at
+// or after start without walking the comments of every enclosing block.
 func (p *printer) commentsIn(start, end int) bool {
-	for _, c := range p.queue {
-		if c.Pos.Start.Offset >= end {
-			break
-		}
-		if c.Pos.Start.Offset >= start {
-			return true
-		}
-	}
-	return false
+	i := sort.Search(len(p.queue), func(i int) bool { return p.queue[i].Pos.Start.Offset >= start })
+	return i < len(p.queue) && p.queue[i].Pos.Start.Offset < end
 }
 
 // emptyBlock reports whether b can print as `{}`: it has no steps and no

@@ -132,30 +132,47 @@ func expect(e *ast.Expect) string {
 
 // value prints a value on one line.
 func value(v ast.Value) string {
+	var b strings.Builder
+	writeValue(&b, v)
+	return b.String()
+}
+
+// writeValue writes v on one line to b. Nested lists and objects are
+// written into the one builder, so the time is linear in the output
+// however deep they nest.
+func writeValue(b *strings.Builder, v ast.Value) {
 	switch v := v.(type) {
 	case *ast.String:
-		return v.Raw
+		b.WriteString(v.Raw)
 	case *ast.Number:
-		return v.Raw
+		b.WriteString(v.Raw)
 	case *ast.Duration:
-		return v.Raw
+		b.WriteString(v.Raw)
 	case *ast.Word:
-		return v.Name
+		b.WriteString(v.Name)
 	case *ast.List:
-		elems := make([]string, len(v.Elems))
+		b.WriteString("[")
 		for i, e := range v.Elems {
-			elems[i] = value(e)
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			writeValue(b, e)
 		}
-		return "[" + strings.Join(elems, ", ") + "]"
+		b.WriteString("]")
 	case *ast.Object:
 		if len(v.Fields) == 0 {
-			return "{}"
+			b.WriteString("{}")
+			return
 		}
-		fields := make([]string, len(v.Fields))
+		b.WriteString("{ ")
 		for i, f := range v.Fields {
-			fields[i] = name(f.Key) + ": " + value(f.Value)
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(name(f.Key))
+			b.WriteString(": ")
+			writeValue(b, f.Value)
 		}
-		return "{ " + strings.Join(fields, ", ") + " }"
+		b.WriteString(" }")
 	}
-	return ""
 }

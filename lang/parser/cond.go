@@ -204,7 +204,7 @@ func (s *scanner) celString(start, q int) {
 // celNumber returns the end of the CEL number (or duration literal such as
 // 7d) starting at i.
 func (s *scanner) celNumber(start int) int {
-	hex := strings.HasPrefix(strings.ToLower(s.src[start:]), "0x")
+	hex := start+1 < len(s.src) && s.src[start] == '0' && (s.src[start+1] == 'x' || s.src[start+1] == 'X')
 	i := start
 	for i < len(s.src) {
 		c := s.src[i]

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/alecthomas/participle/v2"
@@ -33,7 +34,46 @@ const (
 	CodeMissingType         diag.Code = "MissingType"
 	CodeMissingStep         diag.Code = "MissingStep"
 	CodeUnknownStatement    diag.Code = "UnknownStatement"
+	CodeOversizedFile       diag.Code = "OversizedFile"
+	CodeExcessiveNesting    diag.Code = "ExcessiveNesting"
+	CodeTooManyErrors       diag.Code = "TooManyErrors"
 )
+
+// The messages of the limits (limits.go).
+
+// oversizedFile is the message for a file of size bytes, over MaxFileSize.
+func oversizedFile(size int) string {
+	return fmt.Sprintf("file too large: it is %s bytes, and a file may hold at most %s (4 MiB); nothing of it is read",
+		thousands(size), thousands(MaxFileSize))
+}
+
+// oversizedFileDetail says what to do about an oversized file.
+const oversizedFileDetail = "the caret marks the first byte past the limit; split the file: a workspace is a folder of files, and each journey has a file of its own"
+
+// excessiveNesting is the message for the bracket c that would open
+// nesting level level, over MaxNesting.
+func excessiveNesting(c byte, level int) string {
+	return fmt.Sprintf("nesting too deep: this '%c' opens level %d, and blocks and brackets nest at most %d levels; the file is not read past it",
+		c, level, MaxNesting)
+}
+
+// excessiveNestingDetail says how levels are counted, and what to do.
+const excessiveNestingDetail = "each block, object, list and type bracket opens a level, and each `else if` one more than the `if` before it; a branch this deep reads better as stages of its own, reached with `goto`"
+
+// tooManyErrors is the message that takes the place of the error after the
+// first MaxErrors of a file.
+func tooManyErrors() string {
+	return fmt.Sprintf("too many errors: %d are reported, and the file is not read past this one", MaxErrors)
+}
+
+// thousands writes n with commas between groups of three digits.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
 
 var stepNames = sortedKeys(stepKeywords)
 var topNames = sortedKeys(topKeywords)

@@ -53,9 +53,13 @@ var trickySeeds = []string{
 	"journey j\nstage A " + strings.Repeat("< if a ", 40) + strings.Repeat("> ", 40) + "\n",
 	"journey j\nexit when " + strings.Repeat("(", 200) + "a" + strings.Repeat(")", 199) + "\n",
 	strings.Repeat("{", 300) + strings.Repeat("}", 299),
+	"journey j\nstage A {\n  if a { next }" + strings.Repeat(" else if a { next }", 120) + "\n}\n",
+	"contact {\n  a: " + strings.Repeat("list<", 120) + "int" + strings.Repeat(">", 120) + "\n}\n",
+	strings.Repeat("@ ", 150) + "\n" + strings.Repeat("stage\n", 150),
 }
 
 // FuzzParseFile checks that ParseFile never panics, always returns a file,
+// reports no more than parser.MaxErrors errors and the one that says so,
 // and gives every diagnostic a file name and a range inside the source
 // whose line and column agree with its offset.
 func FuzzParseFile(f *testing.F) {
@@ -72,6 +76,9 @@ func FuzzParseFile(f *testing.F) {
 		file, diags := parser.ParseFile(name, src)
 		if file == nil {
 			t.Fatal("ParseFile returned a nil *ast.File")
+		}
+		if n, _ := diags.Count(); n > parser.MaxErrors+1 {
+			t.Errorf("%d errors, more than parser.MaxErrors and the one that says so", n)
 		}
 		lines := pos.NewLines(src)
 		for _, d := range diags {

@@ -21,9 +21,11 @@ package parser
 // for each token the depth of that stack and whether the token starts its
 // line (the parser splits a file into top-level chunks with them), and never
 // fails: bad characters, unterminated strings and unbalanced brackets become
-// diagnostics, and lexing goes on.
+// diagnostics, and lexing goes on — until a limit of limits.go is passed:
+// then it stops.
 
 import (
+	"bytes"
 	"strings"
 	"unicode/utf8"
 
@@ -113,8 +115,10 @@ const (
 )
 
 type opener struct {
-	kind byte
-	at   int // byte offset
+	kind  byte
+	at    int // byte offset
+	level int // nesting level inside the bracket, 1 for the outermost; see push
+	chain int // the if chain outside the bracket; see countChain
 }
 
 type scanner struct {
@@ -128,24 +132,54 @@ type scanner struct {
 	diags  diag.List
 	inWait bool // between `wait` and its `within`: a condition ends at `within`
 	line   int  // line of the last token emitted
+
+	chain    int    // `else if` links so far in the if chain at the current level
+	prevWord string // the last token but comments if it is a word, else ""
+	errs     int    // errors reported
+	stopped  bool   // a limit was passed: nothing more is read
 }
 
 // lex splits src into tokens (comments included) and reports lexical
-// errors. The last token is EOF.
-func lex(file string, src []byte) ([]token, diag.List) {
+// errors. The last token is EOF. The scanner it returns holds the tokens
+// (toks), the diagnostics (diags), and whether a limit stopped it before
+// the end of src (stopped).
+func lex(file string, src []byte) *scanner {
 	s := &scanner{file: file, src: string(src), lines: pos.NewLines(src)}
+	// Code has about one token in 8 bytes, blanks aside.
+	s.toks = make([]token, 0, (len(src)-bytes.Count(src, []byte{' '}))/6+16)
 	s.run()
-	return s.toks, s.diags
+	return s
 }
 
 func (s *scanner) errorf(start, end int, code diag.Code, msg string) {
-	s.diags = append(s.diags, diag.Diagnostic{
-		Severity: diag.Error, Code: code, File: s.file,
-		Range: s.lines.Span(start, end), Message: msg,
-	})
+	s.report(diag.Diagnostic{Code: code, Range: s.lines.Span(start, end), Message: msg})
+}
+
+// report records the error d, unless MaxErrors are reported already: then
+// it reports TooManyErrors in its place and stops lexing.
+func (s *scanner) report(d diag.Diagnostic) {
+	if s.stopped {
+		return
+	}
+	if s.errs == MaxErrors {
+		d = diag.Diagnostic{Code: CodeTooManyErrors, Range: d.Range, Message: tooManyErrors()}
+		s.stopped = true
+	}
+	s.errs++
+	d.Severity, d.File = diag.Error, s.file
+	s.diags = append(s.diags, d)
 }
 
 func (s *scanner) emit(typ lexer.TokenType, start, end int) {
+	if s.stopped {
+		return
+	}
+	if typ != tComment {
+		s.prevWord = ""
+		if typ == tIdent {
+			s.prevWord = s.src[start:end]
+		}
+	}
 	p := s.lines.Pos(start)
 	s.toks = append(s.toks, token{
 		Token: lexer.Token{
@@ -160,14 +194,14 @@ func (s *scanner) emit(typ lexer.TokenType, start, end int) {
 }
 
 func (s *scanner) run() {
-	for {
+	for !s.stopped {
 		s.skipSpace(true)
 		if s.off >= len(s.src) {
 			break
 		}
 		s.next()
 	}
-	for i := len(s.stack) - 1; i >= 0; i-- {
+	for i := len(s.stack) - 1; i >= 0 && !s.stopped; i-- {
 		o := s.stack[i]
 		s.errorf(o.at, o.at+1, CodeUnclosedBlock, unclosed(o.kind))
 	}
@@ -273,6 +307,7 @@ func (s *scanner) skipFrom(i int, nl bool) int {
 func (s *scanner) ident(start int) {
 	s.off = s.word(start)
 	w := s.src[start:s.off]
+	s.countChain(s.prevWord, w)
 	s.emit(tIdent, start, s.off)
 	switch w {
 	case "wait":
@@ -379,26 +414,26 @@ func (s *scanner) punct(start int, c byte) {
 	switch c {
 	case '{', '(', '[':
 		s.emit(tPunct, start, s.off)
-		s.stack = append(s.stack, opener{kind: c, at: start})
+		s.push(c, start)
 	case '}', ')', ']':
 		s.closeBracket(start, map[byte]byte{'}': openBrace, ')': openParen, ']': openBracket}[c])
 		s.emit(tPunct, start, s.off)
 	case '<':
 		if s.blockFollows(s.off) {
 			s.emit(tBlockOpen, start, s.off)
-			s.stack = append(s.stack, opener{kind: openAngleBlock, at: start})
+			s.push(openAngleBlock, start)
 			return
 		}
 		s.emit(tPunct, start, s.off)
-		s.stack = append(s.stack, opener{kind: openAngleType, at: start})
+		s.push(openAngleType, start)
 	case '>':
 		top := s.top()
 		switch {
 		case top == openAngleBlock:
-			s.stack = s.stack[:len(s.stack)-1]
+			s.pop(len(s.stack) - 1)
 			s.emit(tBlockClose, start, s.off)
 		case top == openAngleType:
-			s.stack = s.stack[:len(s.stack)-1]
+			s.pop(len(s.stack) - 1)
 			s.emit(tPunct, start, s.off)
 		default:
 			s.errorf(start, s.off, CodeStrayBracket, "stray '>': nothing is open here for it to close")
@@ -444,7 +479,7 @@ func (s *scanner) closeBracket(off int, kind byte) {
 			o := s.stack[j]
 			s.errorf(o.at, o.at+1, CodeUnclosedBlock, unclosed(o.kind))
 		}
-		s.stack = s.stack[:i]
+		s.pop(i)
 		return
 	}
 	s.errorf(off, off+1, CodeStrayBracket, "stray '"+s.src[off:off+1]+"': nothing open here to close")

@@ -105,7 +105,7 @@ func (p *parser) decl(d ast.Decl) {
 }
 
 func (p *parser) errorf(span pos.Span, code diag.Code, format string, args ...any) {
-	p.diags = append(p.diags, diag.Diagnostic{
+	p.add(diag.Diagnostic{
 		Severity: diag.Error, Code: code, File: p.file, Range: span,
 		Message: fmt.Sprintf(format, args...),
 	})

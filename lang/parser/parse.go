@@ -17,6 +17,10 @@
 //  4. lower (lower.go): the grammar structs become ast nodes, and the
 //     journey clauses and stages that follow a journey header are gathered
 //     into it.
+//
+// Limits on the size of a file, the depth of its nesting and the number of
+// its errors (limits.go) stop each phase early on inputs that would
+// otherwise run away.
 package parser
 
 import (
@@ -49,18 +53,19 @@ var itemParser = participle.MustBuild[gItem](
 	participle.UseLookahead(0),
 )
 
-// sliceLexer hands participle a chunk of tokens.
+// sliceLexer hands participle a chunk of tokens, then eof for good.
 type sliceLexer struct {
-	toks []lexer.Token
+	toks []token
+	eof  lexer.Token
 	i    int
 }
 
 func (l *sliceLexer) Next() (lexer.Token, error) {
-	t := l.toks[l.i]
-	if l.i < len(l.toks)-1 {
-		l.i++
+	if l.i == len(l.toks) {
+		return l.eof, nil
 	}
-	return t, nil
+	l.i++
+	return l.toks[l.i-1].Token, nil
 }
 
 type parser struct {
@@ -68,6 +73,8 @@ type parser struct {
 	src   []byte
 	lines *pos.Lines
 	diags diag.List
+	errs  int  // errors in diags
+	full  bool // MaxErrors are reported: the rest of the file is not read
 
 	out      *ast.File
 	journey  *ast.Journey // the journey that clauses and stages join
@@ -75,12 +82,19 @@ type parser struct {
 }
 
 // ParseFile parses one .journey file.
+//
+// A file larger than MaxFileSize is not read: the tree holds one BadDecl.
 func ParseFile(filename string, src []byte) (*ast.File, diag.List) {
-	toks, diags := lex(filename, src)
-	p := &parser{file: filename, src: src, lines: pos.NewLines(src), diags: diags}
+	if len(src) > MaxFileSize {
+		return oversized(filename, src)
+	}
+	s := lex(filename, src)
+	p := &parser{file: filename, src: src, lines: s.lines, diags: s.diags, errs: s.errs}
+	p.full = s.errs > MaxErrors
 	p.out = &ast.File{Name: filename, Pos: p.lines.Span(0, len(src))}
-	var code []token
-	for _, t := range toks {
+	// The tokens but comments and EOF, in place.
+	code := s.toks[:0]
+	for _, t := range s.toks {
 		if t.Type == tComment {
 			p.out.Comments = append(p.out.Comments, &ast.Comment{Text: t.Value, Pos: p.tokenSpan(t.Token)})
 			continue
@@ -89,11 +103,35 @@ func ParseFile(filename string, src []byte) (*ast.File, diag.List) {
 			code = append(code, t)
 		}
 	}
-	for _, c := range chunks(code, func(t token) bool { return t.depth == 0 && t.lineStart }) {
+	cs := chunks(code, func(t token) bool { return t.depth == 0 && t.lineStart })
+	for i, c := range cs {
+		if p.full || s.stopped && i == len(cs)-1 {
+			// Reading stopped in this item: it and the rest of the file
+			// are one bad node.
+			p.bad(c[0], p.lines.Span(c[0].Pos.Offset, len(src)))
+			break
+		}
 		p.parseChunk(c, true)
 	}
 	p.diags.Sort()
 	return p.out, p.diags
+}
+
+// add records the diagnostic d, unless MaxErrors errors are reported
+// already: then an error is reported as TooManyErrors, once, and the rest
+// of the file is not read.
+func (p *parser) add(d diag.Diagnostic) {
+	if p.full {
+		return
+	}
+	if d.Severity == diag.Error {
+		if p.errs == MaxErrors {
+			d = diag.Diagnostic{Severity: diag.Error, Code: CodeTooManyErrors, File: p.file, Range: d.Range, Message: tooManyErrors()}
+			p.full = true
+		}
+		p.errs++
+	}
+	p.diags = append(p.diags, d)
 }
 
 // chunks cuts toks before every top-level keyword for which at holds.
@@ -153,22 +191,17 @@ func (p *parser) parseChunk(c []token, retry bool) {
 	}
 	span := p.lines.Span(c[0].Pos.Offset, endOf(c[len(c)-1].Token))
 	if !p.lexErrorIn(span) {
-		p.diags = append(p.diags, p.syntaxError(err, c))
+		p.add(p.syntaxError(err, c))
 	}
 	p.bad(c[0], span)
 }
 
 func (p *parser) parseTokens(c []token) (*gItem, error) {
-	toks := make([]lexer.Token, 0, len(c)+1)
-	for _, t := range c {
-		toks = append(toks, t.Token)
-	}
-	last := c[len(c)-1].Token
-	end := p.lines.Pos(endOf(last))
-	toks = append(toks, lexer.Token{Type: lexer.EOF, Pos: lexer.Position{
+	end := p.lines.Pos(endOf(c[len(c)-1].Token))
+	eof := lexer.Token{Type: lexer.EOF, Pos: lexer.Position{
 		Filename: p.file, Offset: end.Offset, Line: end.Line, Column: end.Col,
-	}})
-	plex, err := lexer.Upgrade(&sliceLexer{toks: toks})
+	}}
+	plex, err := lexer.Upgrade(&sliceLexer{toks: c, eof: eof})
 	if err != nil {
 		return nil, err
 	}

@@ -99,6 +99,20 @@ func (l *Lines) Pos(offset int) Pos {
 // Span returns the span of the byte range [start, end).
 func (l *Lines) Span(start, end int) Span { return Span{Start: l.Pos(start), End: l.Pos(end)} }
 
+// Line returns the text of 1-based line n of src, the text l indexes,
+// without its newline; nil if there is no such line. Unlike the function
+// Line, it does not scan src.
+func (l *Lines) Line(src []byte, n int) []byte {
+	if n < 1 || n > len(l.starts) || l.size != len(src) {
+		return nil
+	}
+	end := l.size
+	if n < len(l.starts) {
+		end = l.starts[n] - 1
+	}
+	return src[l.starts[n-1]:end]
+}
+
 // Line returns the text of 1-based line n of src, without its newline.
 func Line(src []byte, n int) []byte {
 	line := 1

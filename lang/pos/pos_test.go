@@ -40,6 +40,20 @@ func TestLine(t *testing.T) {
 	}
 }
 
+// TestLinesLine checks that Lines.Line agrees with Line on every line
+// number, those out of range included.
+func TestLinesLine(t *testing.T) {
+	for _, src := range []string{"", "one", "one\ntwo\nthree", "one\n", "\n\n", "a\r\nb\r\n"} {
+		l := NewLines([]byte(src))
+		for n := -1; n <= 5; n++ {
+			want, got := Line([]byte(src), n), l.Line([]byte(src), n)
+			if string(got) != string(want) || (got == nil) != (want == nil) {
+				t.Errorf("%q: Lines.Line(%d) = %q, want %q", src, n, got, want)
+			}
+		}
+	}
+}
+
 func TestJoin(t *testing.T) {
 	l := NewLines([]byte("abcdef"))
 	a, b := l.Span(1, 2), l.Span(4, 6)
