@@ -21,6 +21,7 @@ package compiler
 import (
 	"github.com/journeylang/journey/lang/ast"
 	"github.com/journeylang/journey/lang/diag"
+	"github.com/journeylang/journey/lang/parser"
 	"github.com/journeylang/journey/lang/pos"
 )
 
@@ -42,7 +43,8 @@ type checker struct {
 	envs       *envs
 	journeys   map[string]*journeyInfo
 	conditions map[*ast.Expr]*Condition
-	costLimit  uint64 // the most a condition may cost (see cost.go)
+	costLimit  uint64         // the most a condition may cost (see cost.go)
+	errors     map[string]int // by file: the errors reported
 }
 
 // journeyInfo is a journey and where it is declared.
@@ -54,7 +56,25 @@ type journeyInfo struct {
 	arms   map[string]bool
 }
 
-func (c *checker) report(d diag.Diagnostic) { c.diags = append(c.diags, d) }
+// report records a diagnostic. A file reports at most parser.MaxErrors
+// of the checker's errors: the next takes their place as TooManyErrors,
+// and the rest are dropped, so that a file of thousands of the same
+// mistake costs what a hundred do.
+func (c *checker) report(d diag.Diagnostic) {
+	if d.Severity == diag.Error {
+		if c.errors == nil {
+			c.errors = map[string]int{}
+		}
+		c.errors[d.File]++
+		switch n := c.errors[d.File]; {
+		case n == parser.MaxErrors+1:
+			d = errTooMany(d)
+		case n > parser.MaxErrors+1:
+			return
+		}
+	}
+	c.diags = append(c.diags, d)
+}
 
 // Check checks a workspace. The diagnostics include the parse diagnostics
 // of its files, sorted by file and position.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/journeylang/journey/lang/ast"
 	"github.com/journeylang/journey/lang/diag"
+	"github.com/journeylang/journey/lang/parser"
 	"github.com/journeylang/journey/lang/pos"
 )
 
@@ -299,4 +300,10 @@ func errExpensive(file string, span pos.Span, cost, limit uint64) diag.Diagnosti
 	d := newError(file, span, CodeExpensiveCondition, "this condition may cost up to %s to evaluate, above the limit of %s", thousands(cost), thousands(limit))
 	d.Detail = fmt.Sprintf("the estimate takes a list or map to hold up to %d elements and a string up to %s characters; a loop over a list inside another multiplies their sizes: nest fewer loops", listSize, thousands(stringSize))
 	return d
+}
+
+// errTooMany takes the place of a file's first error past
+// parser.MaxErrors: the checker reports no more of that file's errors.
+func errTooMany(d diag.Diagnostic) diag.Diagnostic {
+	return newError(d.File, d.Range, parser.CodeTooManyErrors, "too many errors: %d are reported, and the file's other errors are not", parser.MaxErrors)
 }
