@@ -7,6 +7,7 @@ import (
 
 	"github.com/journeylang/journey/compiler"
 	"github.com/journeylang/journey/runtime"
+	"github.com/journeylang/journey/runtime/store"
 )
 
 // clock is a Context with a fixed time and a set of opened templates.
@@ -99,9 +100,9 @@ func deployFiles(t testing.TB, files, templates map[string][]byte) *runtime.Depl
 
 // historyLines is a contact's history as "offset kind detail" lines, the
 // offsets counted from start.
-func historyLines(t *testing.T, store runtime.Store, contact string, start time.Time) []string {
+func historyLines(t *testing.T, st store.Store, contact string, start time.Time) []string {
 	t.Helper()
-	recs, err := store.History(context.Background(), &runtime.HistoryParams{Contact: contact})
+	recs, err := st.History(context.Background(), &store.HistoryParams{Contact: contact})
 	if err != nil {
 		t.Fatal(err)
 	}
