@@ -1,13 +1,11 @@
 package runtime_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
 	"github.com/journeylang/journey/compiler"
 	"github.com/journeylang/journey/runtime"
-	"github.com/journeylang/journey/runtime/store"
 )
 
 // clock is a Context with a fixed time and a set of opened templates.
@@ -96,19 +94,4 @@ func deployFiles(t testing.TB, files, templates map[string][]byte) *runtime.Depl
 		t.Fatal(err)
 	}
 	return d
-}
-
-// historyLines is a contact's history as "offset kind detail" lines, the
-// offsets counted from start.
-func historyLines(t *testing.T, st store.Store, contact string, start time.Time) []string {
-	t.Helper()
-	recs, err := st.History(context.Background(), &store.HistoryParams{Contact: contact})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, r := range recs {
-		out = append(out, compiler.Duration(r.At.Sub(start)).String()+" "+r.Kind+" "+r.Detail)
-	}
-	return out
 }

@@ -1,3 +1,7 @@
+// Package memory is a store.Store in memory: for tests, simulation and
+// `journey test`. Input and output are store.Store's; it keeps the same
+// rules as the durable stores (see storetest) and nothing across a
+// process's end.
 package memory
 
 import (

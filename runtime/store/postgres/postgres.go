@@ -1,3 +1,8 @@
+// Package postgres is a store.Store in a Postgres database: production,
+// and any number of runners on one database. Its statements are
+// queries/*.sql and its schema migrations/*.sql, embedded and applied by
+// goose when a store opens (Open creates the schema, OpenExisting only
+// opens one). It passes the conformance suite of runtime/store/storetest.
 package postgres
 
 // The Postgres store: production, and any number of runners on one

@@ -1,3 +1,8 @@
+// Package sqlite is a store.Store in a SQLite database file: the embedded
+// default of `journey run`. Its statements are queries/*.sql and its
+// schema migrations/*.sql, embedded and applied by goose when a store
+// opens (Open creates a database, OpenExisting only opens one). It passes
+// the conformance suite of runtime/store/storetest.
 package sqlite
 
 // The SQLite store: the embedded default, one database file.
