@@ -41,7 +41,7 @@ type Halt struct {
 // UnmarshalJSON decodes a state as the stores keep it, its numbers exact:
 // in the attributes and in the payloads of the events cursors hold, an
 // integer comes back as int64 (a float64 holds integers exactly only up
-// to 2^53) and any other number as float64, as jsonObject decodes an
+// to 2^53) and any other number as float64, as store.JSONObject decodes an
 // input. Every store reads a state through this method.
 func (s *ContactState) UnmarshalJSON(b []byte) error {
 	type plain ContactState // the same fields, without this method

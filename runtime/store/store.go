@@ -10,7 +10,7 @@ import (
 )
 
 // Store keeps contacts, their pending inputs, their positions, the outbox
-// and the history. Three implement it: MemoryStore (tests and
+// and the history. Three implement it: memory.Store (tests and
 // simulation), SQLite (the embedded default) and Postgres (production and
 // several runners); all pass the same conformance corpus.
 //
@@ -123,7 +123,7 @@ type Store interface {
 // Deployed when no deployment newer than the one asked after is in force.
 var ErrNotFound = errors.New("not found")
 
-// ErrNoStore is returned by OpenSQLiteExisting and OpenPostgresExisting
+// ErrNoStore is returned by sqlite.OpenExisting and postgres.OpenExisting
 // for a database that holds no store: the commands that only read a store,
 // or add to one, never make one.
 var ErrNoStore = errors.New("no store")
@@ -381,13 +381,13 @@ type Stats struct {
 
 // What the stores share of the JSON they keep.
 
-// newContactJSON is the state of a contact a store creates on its first
+// NewContactJSON is the state of a contact a store creates on its first
 // input: its ID and no attributes.
 func NewContactJSON(id string) ([]byte, error) {
 	return json.Marshal(&runtime.ContactState{ID: id, Attrs: map[string]any{}})
 }
 
-// jsonParam is an input's payload or attributes as a parameter of a JSON
+// JSONParam is an input's payload or attributes as a parameter of a JSON
 // column: its text, or NULL for a nil map.
 func JSONParam(m map[string]any) (any, error) {
 	if m == nil {
@@ -400,7 +400,7 @@ func JSONParam(m map[string]any) (any, error) {
 	return string(b), nil
 }
 
-// jsonObject decodes an input's payload or attributes as a JSON column
+// JSONObject decodes an input's payload or attributes as a JSON column
 // holds them. Numbers come back as they went in from Go: an integer (no
 // fraction, no exponent, in range) as int64, any other number as float64
 // (encoding/json alone would make every number a float64, and CEL does
@@ -427,7 +427,7 @@ type Row[R any] interface {
 	Row() (OutboxRow, error)
 }
 
-// outboxRows decodes a store's outbox rows, in order; nil for none.
+// OutboxRows decodes a store's outbox rows, in order; nil for none.
 func OutboxRows[R any, P Row[R]](rows []R) ([]OutboxRow, error) {
 	var out []OutboxRow
 	for i := range rows {
@@ -440,7 +440,7 @@ func OutboxRows[R any, P Row[R]](rows []R) ([]OutboxRow, error) {
 	return out, nil
 }
 
-// outboxActions decodes the actions of a store's outbox rows, in order;
+// OutboxActions decodes the actions of a store's outbox rows, in order;
 // nil for none.
 func OutboxActions[R any, P Row[R]](rows []R) ([]runtime.Action, error) {
 	got, err := OutboxRows[R, P](rows)
@@ -454,7 +454,7 @@ func OutboxActions[R any, P Row[R]](rows []R) ([]runtime.Action, error) {
 	return out, nil
 }
 
-// payloadText is an action's payload as an outbox column holds it: a
+// PayloadText is an action's payload as an outbox column holds it: a
 // payload that is not set is JSON null (the column is NOT NULL).
 func PayloadText(b json.RawMessage) string {
 	if len(b) == 0 {

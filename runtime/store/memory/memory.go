@@ -16,7 +16,7 @@ import (
 	"time"
 )
 
-// MemoryStore is a Store in memory: for tests, simulation and `journey
+// Store is a store.Store in memory: for tests, simulation and `journey
 // test`. It keeps the same rules as the durable stores — leases, revision
 // guards, deduplicated events, unique outbox keys — so the conformance
 // corpus means the same on all three.
@@ -53,7 +53,7 @@ type memLeader struct {
 	until  time.Time
 }
 
-// NewMemoryStore returns an empty store.
+// New returns an empty store.
 func New() *Store {
 	return &Store{
 		contacts: map[string]*memContact{}, seen: map[string]memSeen{},

@@ -40,7 +40,7 @@ func TestPostgresDSNRedacted(t *testing.T) {
 	} {
 		_, err := postgres.Open(context.Background(), dsn)
 		if err == nil || strings.Contains(err.Error(), "s3") {
-			t.Errorf("OpenPostgres(%q): %v, want an error without the password", dsn, err)
+			t.Errorf("postgres.Open(%q): %v, want an error without the password", dsn, err)
 		}
 	}
 }

@@ -16,7 +16,7 @@ import (
 )
 
 // TestPostgresMatchesMemory plays one script of store calls on a
-// MemoryStore and on a PostgresStore and requires the same answers: the
+// memory.Store and on a postgres.Store and requires the same answers: the
 // edges the conformance corpus does not reach (ties in the claim order,
 // inputs arriving during a lease, partly consumed inputs, an expired lease
 // completed by its holder, a contact twice in a batch, an unknown contact,

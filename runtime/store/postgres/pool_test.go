@@ -48,7 +48,7 @@ func TestPostgresPoolSetting(t *testing.T) {
 		}
 	}
 	if _, err := postgres.Open(context.Background(), "postgres://u@h/db?pool_max_conns=0"); err == nil || !strings.Contains(err.Error(), "pool_max_conns") {
-		t.Errorf("OpenPostgres with a bad pool: %v", err)
+		t.Errorf("postgres.Open with a bad pool: %v", err)
 	}
 }
 

@@ -10,7 +10,7 @@ package postgres
 // and loaded by name; none is assembled at run time. The schema is
 // migrations/postgres, applied when the store opens.
 //
-// The rules are MemoryStore's, made durable and concurrent:
+// The rules are memory.Store's, made durable and concurrent:
 //
 //   - Intake (AddEvent, PutContact) is one transaction: the event's
 //     identity (a repeat changes nothing), the contact if it is new, its
@@ -55,7 +55,7 @@ import (
 	"github.com/journeylang/journey/runtime/store"
 )
 
-// PostgresStore is a Store in a Postgres database, in the schema its
+// Store is a store.Store in a Postgres database, in the schema its
 // connection's search_path names. Any number of stores, in one process
 // or many, may share a schema.
 type Store struct {
@@ -130,11 +130,11 @@ var pgq = struct {
 	deployed:          pgQuery("deployed"),
 }
 
-// DefaultPoolSize is how many connections a PostgresStore opens at most
+// DefaultPoolSize is how many connections a postgres.Store opens at most
 // when its DSN does not say (pool_max_conns).
 const DefaultPoolSize = 10
 
-// OpenPostgres connects to the database dsn names (a URL or key=value
+// Open connects to the database dsn names (a URL or key=value
 // string, as lib/pq reads it) and brings its schema up to date. The store
 // lives in the schema the connection's search_path resolves to: set
 // search_path in the DSN (…?search_path=journey) to keep it apart; the
@@ -146,7 +146,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	return openPostgres(ctx, dsn, false)
 }
 
-// OpenPostgresExisting is OpenPostgres for a store that must exist
+// OpenExisting is postgres.Open for a store that must exist
 // already: in a schema without one it makes none, and returns an error
 // wrapping ErrNoStore. A store it finds is brought up to date.
 func OpenExisting(ctx context.Context, dsn string) (*Store, error) {

@@ -204,7 +204,7 @@ func (s *Store) Complete(ctx context.Context, p *store.CompleteParams) (*store.C
 	}
 	// A contact is completed once: the first result for it commits the
 	// state and releases the lease, so any later one in the same batch
-	// has lost it, as in MemoryStore.
+	// has lost it, as in memory.Store.
 	first := make(map[string]int, len(p.Results))
 	var ids []string
 	for i, r := range p.Results {

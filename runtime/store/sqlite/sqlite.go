@@ -62,7 +62,7 @@ const (
 	sqliteReaders     = 4               // connections in the read pool
 )
 
-// SQLiteStore is a Store in a SQLite database file. It is safe for
+// Store is a store.Store in a SQLite database file. It is safe for
 // concurrent use; writes are serialised on one connection.
 type Store struct {
 	write *sqlx.DB              // one connection; every transaction is BEGIN IMMEDIATE
@@ -73,7 +73,7 @@ type Store struct {
 
 var _ store.Store = (*Store)(nil)
 
-// OpenSQLite opens (creating it if need be) the SQLite database at path
+// Open opens (creating it if need be) the SQLite database at path
 // and brings its schema up to date. path is a file name without a query;
 // ":memory:" gives a private in-memory database, for tests.
 func Open(ctx context.Context, path string) (*Store, error) {
@@ -92,7 +92,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	return s, nil
 }
 
-// OpenSQLiteExisting is OpenSQLite for a store that must exist already:
+// OpenExisting is sqlite.Open for a store that must exist already:
 // it creates no file, changes no database that holds no store (looking
 // at it read-only), and returns an error wrapping ErrNoStore for either.
 // A store it finds is brought up to date.

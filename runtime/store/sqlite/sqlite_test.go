@@ -496,7 +496,7 @@ func TestSQLiteOpenErrors(t *testing.T) {
 	for _, path := range []string{"", filepath.Join(t.TempDir(), "j.db?mode=ro"), filepath.Join(t.TempDir(), "missing", "j.db")} {
 		if s, err := sqlite.Open(context.Background(), path); err == nil {
 			s.Close()
-			t.Errorf("OpenSQLite(%q) succeeded", path)
+			t.Errorf("sqlite.Open(%q) succeeded", path)
 		}
 	}
 	s := openSQLite(t, ":memory:")
