@@ -1,7 +1,9 @@
 package runtime
 
 import (
-	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
@@ -207,21 +209,6 @@ func planIR(p *compiler.Program, ir []byte) (*Journey, error) {
 	return plan(p, cj)
 }
 
-// RecordedVersions lists the versions the store recorded of the
-// deployment's journeys, each journey's oldest first: what WithVersions
-// takes.
-func RecordedVersions(ctx context.Context, s Store, d *Deployment) ([]JourneyVersion, error) {
-	var out []JourneyVersion
-	for _, j := range d.Journeys() {
-		vs, err := s.Versions(ctx, &VersionsParams{Journey: j.Name})
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, vs...)
-	}
-	return out, nil
-}
-
 // Ahead reports whether the contact is enrolled in one of d's journeys
 // under a version d does not know, when d knows the versions recorded
 // (WithVersions): one that another runner put in force after d was
@@ -259,9 +246,9 @@ func (d *Deployment) Drains(j *Journey, en *Enrollment) *Journey {
 	return d.Earlier(j.Name, en.Version)
 }
 
-// migrating lists the journeys whose contacts move to the version in
+// Migrating lists the journeys whose contacts move to the version in
 // force, rather than drain.
-func (d *Deployment) migrating() iter.Seq[*Journey] {
+func (d *Deployment) Migrating() iter.Seq[*Journey] {
 	return func(yield func(*Journey) bool) {
 		for _, j := range d.order {
 			if j.OnChange != compiler.OnChangeDrain && !yield(j) {
@@ -330,4 +317,33 @@ func timeDependent(a *cel.Ast) bool {
 		}
 	}))
 	return found
+}
+
+// JourneyVersion is a recorded version of a journey: its compiled form,
+// as the bundle holds it.
+type JourneyVersion struct {
+	Journey string
+	Version string
+	IR      json.RawMessage
+	At      time.Time // when it was first recorded
+}
+
+// BundleDigest is the digest a deployment is known by: the SHA-256 of
+// the bundle, in hex.
+func BundleDigest(bundle []byte) string {
+	sum := sha256.Sum256(bundle)
+	return hex.EncodeToString(sum[:])
+}
+
+// DeployedVersions is the deployment's journeys as versions to record.
+func DeployedVersions(d *Deployment) ([]JourneyVersion, error) {
+	var out []JourneyVersion
+	for _, j := range d.Journeys() {
+		ir, err := json.Marshal(j.Journey)
+		if err != nil {
+			return nil, fmt.Errorf("journey %s: %w", j.Name, err)
+		}
+		out = append(out, JourneyVersion{Journey: j.Name, Version: j.Version, IR: ir})
+	}
+	return out, nil
 }

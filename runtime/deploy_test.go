@@ -1,7 +1,6 @@
 package runtime_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -95,19 +94,4 @@ func deployFiles(t testing.TB, files, templates map[string][]byte) *runtime.Depl
 		t.Fatal(err)
 	}
 	return d
-}
-
-// historyLines is a contact's history as "offset kind detail" lines, the
-// offsets counted from start.
-func historyLines(t *testing.T, store runtime.Store, contact string, start time.Time) []string {
-	t.Helper()
-	recs, err := store.History(context.Background(), &runtime.HistoryParams{Contact: contact})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, r := range recs {
-		out = append(out, compiler.Duration(r.At.Sub(start)).String()+" "+r.Kind+" "+r.Detail)
-	}
-	return out
 }

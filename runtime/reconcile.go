@@ -1,7 +1,6 @@
 package runtime
 
 import (
-	"context"
 	"slices"
 	"time"
 
@@ -144,42 +143,6 @@ func (r *run) migrateCursor(j, old *Journey, en *Enrollment, c *Cursor, t time.T
 
 // stamp writes a time for a record's detail.
 func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
-
-// WakeStale makes due at now every contact enrolled in one of the
-// deployment's journeys under another version, batch contacts at a time
-// (so the claim loop is never held up), and reports how many. Leased
-// contacts are skipped, so call it again until Migrated; a contact it
-// wakes is brought to the version in force by its next run.
-func WakeStale(ctx context.Context, s Store, d *Deployment, now time.Time, batch int) (int, error) {
-	total := 0
-	for j := range d.migrating() {
-		for {
-			n, err := s.WakeStale(ctx, &WakeStaleParams{Journey: j.Name, Version: j.Version, Now: now, Limit: batch})
-			total += n
-			if err != nil {
-				return total, err
-			}
-			if n < batch {
-				break
-			}
-		}
-	}
-	return total, nil
-}
-
-// Migrated reports whether no contact is left enrolled in one of the
-// deployment's migrating journeys under another version. WakeStale
-// reporting 0 does not say so: it skips leased contacts, and a worker
-// running one on an older deployment may set its wake-up later again.
-func Migrated(ctx context.Context, s Store, d *Deployment) (bool, error) {
-	for j := range d.migrating() {
-		left, err := s.Stale(ctx, &StaleParams{Journey: j.Name, Version: j.Version, Limit: 1})
-		if err != nil || len(left) > 0 {
-			return false, err
-		}
-	}
-	return true, nil
-}
 
 // Migrate brings a contact's enrollments to the deployment's versions as
 // its next run at now would, and returns what that run would record of it

@@ -3,6 +3,7 @@ package runtime
 import (
 	"bytes"
 	"encoding/json"
+	"strconv"
 	"time"
 )
 
@@ -40,7 +41,7 @@ type Halt struct {
 // UnmarshalJSON decodes a state as the stores keep it, its numbers exact:
 // in the attributes and in the payloads of the events cursors hold, an
 // integer comes back as int64 (a float64 holds integers exactly only up
-// to 2^53) and any other number as float64, as jsonObject decodes an
+// to 2^53) and any other number as float64, as store.JSONObject decodes an
 // input. Every store reads a state through this method.
 func (s *ContactState) UnmarshalJSON(b []byte) error {
 	type plain ContactState // the same fields, without this method
@@ -51,11 +52,11 @@ func (s *ContactState) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*s = ContactState(p)
-	jsonNumbers(s.Attrs)
+	JSONNumbers(s.Attrs)
 	for _, e := range s.Enrollments {
 		for _, c := range e.Cursors {
 			if c != nil && c.Event != nil {
-				jsonNumbers(c.Event.Payload)
+				JSONNumbers(c.Event.Payload)
 			}
 		}
 	}
@@ -214,4 +215,28 @@ func (s *ContactState) Last(journey string) *Enrollment {
 		}
 	}
 	return out
+}
+
+// JSONNumbers replaces the json.Numbers in a value decoded with
+// UseNumber by int64 (an integer in range) or float64 (any other number),
+// in place where it can, and returns the value: how the engine's state
+// and the stores' inputs keep numbers exact.
+func JSONNumbers(v any) any {
+	switch v := v.(type) {
+	case json.Number:
+		if i, err := strconv.ParseInt(string(v), 10, 64); err == nil {
+			return i
+		}
+		f, _ := strconv.ParseFloat(string(v), 64)
+		return f
+	case map[string]any:
+		for k, x := range v {
+			v[k] = JSONNumbers(x)
+		}
+	case []any:
+		for i, x := range v {
+			v[i] = JSONNumbers(x)
+		}
+	}
+	return v
 }

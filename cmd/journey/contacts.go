@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/redact"
+	"github.com/journeylang/journey/runtime/store"
 )
 
 // contactsCmd is `journey contacts release`: what an operator does to one
@@ -24,14 +24,14 @@ type contactsReleaseCmd struct {
 
 func (c *contactsReleaseCmd) run(e *env) {
 	ctx := context.Background()
-	store, err := openExistingStore(ctx, c.DB)
+	st, err := openExistingStore(ctx, c.DB)
 	if err != nil {
 		e.errorf("contacts release: %v", err)
 		return
 	}
-	defer store.Close()
-	err = store.Release(ctx, &runtime.ReleaseParams{Contact: c.ID, Journey: c.Journey, At: time.Now()})
-	if errors.Is(err, runtime.ErrNotFound) {
+	defer st.Close()
+	err = st.Release(ctx, &store.ReleaseParams{Contact: c.ID, Journey: c.Journey, At: time.Now()})
+	if errors.Is(err, store.ErrNotFound) {
 		fmt.Fprintf(e.stderr, "journey: contacts release: no contact %q in %s\n", c.ID, redact.DSN(c.DB))
 		e.fail(exitFindings)
 		return

@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/journeylang/journey/compiler"
-	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/api"
+	"github.com/journeylang/journey/runtime/store"
 )
 
 // importCmd is `journey import FILE --schema PATH [--db DSN]`.
@@ -42,13 +42,13 @@ func (c *importCmd) run(e *env) {
 		in = f
 	}
 	ctx := context.Background()
-	store, err := openExistingStore(ctx, c.DB)
+	st, err := openExistingStore(ctx, c.DB)
 	if err != nil {
 		e.errorf("import: %v", err)
 		return
 	}
-	defer store.Close()
-	if rejected := importLines(ctx, e, store, schema, in, time.Duration(c.Dedupe)); rejected > 0 {
+	defer st.Close()
+	if rejected := importLines(ctx, e, st, schema, in, time.Duration(c.Dedupe)); rejected > 0 {
 		e.fail(exitFindings)
 	}
 }
@@ -59,7 +59,7 @@ func (c *importCmd) run(e *env) {
 // It returns how many lines it rejected. With a nil store it only checks
 // the lines, and prints the reasons of the lines it rejects, if any, to
 // standard error.
-func importLines(ctx context.Context, e *env, store runtime.Store, schema *compiler.Schema, in io.Reader, window time.Duration) int {
+func importLines(ctx context.Context, e *env, st store.Store, schema *compiler.Schema, in io.Reader, window time.Duration) int {
 	var contacts, events, duplicates, rejected int
 	var reasons []string
 	reject := func(line int, why string) {
@@ -68,7 +68,7 @@ func importLines(ctx context.Context, e *env, store runtime.Store, schema *compi
 			reasons = append(reasons, fmt.Sprintf("line %d: %s", line, why))
 		}
 	}
-	check := store == nil
+	check := st == nil
 	progress := !check && isTerminal(e.stderr)
 	last := time.Now()
 	sc := bufio.NewScanner(in)
@@ -104,7 +104,7 @@ func importLines(ctx context.Context, e *env, store runtime.Store, schema *compi
 			if check {
 				continue
 			}
-			if err := store.PutContact(ctx, &runtime.PutContactParams{ID: id, Attrs: values, At: now}); err != nil {
+			if err := st.PutContact(ctx, &store.PutContactParams{ID: id, Attrs: values, At: now}); err != nil {
 				e.errorf("import: line %d: %v", line, err)
 				return rejected
 			}
@@ -118,7 +118,7 @@ func importLines(ctx context.Context, e *env, store runtime.Store, schema *compi
 			if check {
 				continue
 			}
-			fresh, err := store.AddEvent(ctx, p)
+			fresh, err := st.AddEvent(ctx, p)
 			if err != nil {
 				e.errorf("import: line %d: %v", line, err)
 				return rejected

@@ -21,6 +21,8 @@ import (
 	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/plan"
 	"github.com/journeylang/journey/runtime/serve"
+	"github.com/journeylang/journey/runtime/store"
+	"github.com/journeylang/journey/runtime/store/postgres"
 )
 
 // fakeClock is the runner's clock in TestLiveEdits: it moves only when the
@@ -178,11 +180,11 @@ func TestLiveEdits(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	store, err := runtime.OpenPostgres(ctx, dsn)
+	db, err := postgres.Open(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer store.Close()
+	defer db.Close()
 	t0 := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 	clock := &fakeClock{t: t0}
 
@@ -204,14 +206,14 @@ func TestLiveEdits(t *testing.T) {
 	done := make(chan error, 2)
 	go func() {
 		done <- serve.Run(ctx, serve.Config{
-			Name: "live", Deployment: d, Current: watch.Current, InForce: inForce, Store: store,
+			Name: "live", Deployment: d, Current: watch.Current, InForce: inForce, Store: db,
 			Workers: 2, Poll: 10 * time.Millisecond, Clock: clock.Now, Logger: logger,
 			Background: []func(context.Context) error{watch.Run},
 		})
 	}()
 	go func() {
 		done <- serve.Run(ctx, serve.Config{
-			Name: "follower", Deployment: d, Follow: true, InForce: follows, Store: store,
+			Name: "follower", Deployment: d, Follow: true, InForce: follows, Store: db,
 			Workers: 2, Poll: 10 * time.Millisecond, Clock: clock.Now, Logger: logger,
 		})
 	}()
@@ -233,11 +235,11 @@ func TestLiveEdits(t *testing.T) {
 		t.Helper()
 		deadline := time.Now().Add(20 * time.Second)
 		for {
-			st, err := store.Stats(ctx, &runtime.StatsParams{Now: clock.Now()})
+			st, err := db.Stats(ctx, &store.StatsParams{Now: clock.Now()})
 			if err != nil {
 				t.Fatal(err)
 			}
-			stale, err := store.Stale(ctx, &runtime.StaleParams{Journey: "onboard", Version: version, Limit: 10})
+			stale, err := db.Stale(ctx, &store.StaleParams{Journey: "onboard", Version: version, Limit: 10})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -264,10 +266,10 @@ func TestLiveEdits(t *testing.T) {
 		at    time.Duration
 	}{{"a", 10, 0}, {"h", 60, 0}, {"b", 10, 24 * time.Hour}} {
 		at(c.at, version)
-		if err := store.PutContact(ctx, &runtime.PutContactParams{ID: c.id, Attrs: map[string]any{"score": c.score}, At: clock.Now()}); err != nil {
+		if err := db.PutContact(ctx, &store.PutContactParams{ID: c.id, Attrs: map[string]any{"score": c.score}, At: clock.Now()}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := store.AddEvent(ctx, &runtime.AddEventParams{Contact: c.id, ID: "signup-" + c.id, Name: "signed_up", At: clock.Now()}); err != nil {
+		if _, err := db.AddEvent(ctx, &store.AddEventParams{Contact: c.id, ID: "signup-" + c.id, Name: "signed_up", At: clock.Now()}); err != nil {
 			t.Fatal(err)
 		}
 		settle(version)
@@ -326,9 +328,9 @@ func TestLiveEdits(t *testing.T) {
 		stages := map[string]string{}
 		seen := map[string]int{}
 		for _, id := range []string{"a", "b", "h"} {
-			before[id] = liveContact(t, store, id)
+			before[id] = liveContact(t, db, id)
 			stages[id] = before[id].Enrollments[0].Stage
-			seen[id] = len(liveHistory(t, store, id))
+			seen[id] = len(liveHistory(t, db, id))
 		}
 		p := planEdit(t, staging, dsn, ed.text, clock.Now())
 		if len(p.Journeys) != 1 {
@@ -345,13 +347,13 @@ func TestLiveEdits(t *testing.T) {
 		settle(jp.Version)
 		var recs []runtime.Record
 		for _, id := range []string{"a", "b", "h"} {
-			recs = append(recs, liveHistory(t, store, id)[seen[id]:]...)
+			recs = append(recs, liveHistory(t, db, id)[seen[id]:]...)
 		}
 		if diff := cmp.Diff(caseLines(jp.Cases), caseLines(plan.Tally(inForce.Load().Journey("onboard").Journey, recs, stages, -1))); diff != "" {
 			t.Errorf("%s: the plan (-) and what the runner did (+) differ:\n%s", ed.name, diff)
 		}
 		for id, want := range ed.after {
-			if got := livePosition(t, store, id); got != want {
+			if got := livePosition(t, db, id); got != want {
 				t.Errorf("%s: contact %s at %+v; want %+v", ed.name, id, got, want)
 			}
 		}
@@ -383,7 +385,7 @@ func TestLiveEdits(t *testing.T) {
 	// Run on: every send once, as the edits made them.
 	clock.Set(t0.Add(10 * 24 * time.Hour))
 	settle(version)
-	rows, err := store.ListOutbox(ctx, &runtime.ListOutboxParams{Status: ""})
+	rows, err := db.ListOutbox(ctx, &store.ListOutboxParams{Status: ""})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -402,7 +404,7 @@ func TestLiveEdits(t *testing.T) {
 	}
 	for _, id := range []string{"a", "b", "h"} {
 		var sent []string
-		for _, r := range liveHistory(t, store, id) {
+		for _, r := range liveHistory(t, db, id) {
 			if r.Kind == runtime.RecSent {
 				sent = append(sent, r.Detail)
 			}
@@ -452,18 +454,18 @@ func caseLines(cases []*plan.Case) []string {
 	return out
 }
 
-func liveContact(t *testing.T, store runtime.Store, id string) *runtime.ContactState {
+func liveContact(t *testing.T, db store.Store, id string) *runtime.ContactState {
 	t.Helper()
-	s, err := store.Contact(context.Background(), id)
+	s, err := db.Contact(context.Background(), id)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return s
 }
 
-func liveHistory(t *testing.T, store runtime.Store, id string) []runtime.Record {
+func liveHistory(t *testing.T, db store.Store, id string) []runtime.Record {
 	t.Helper()
-	recs, err := store.History(context.Background(), &runtime.HistoryParams{Contact: id})
+	recs, err := db.History(context.Background(), &store.HistoryParams{Contact: id})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -476,9 +478,9 @@ type position struct{ stage, next string }
 
 // livePosition is a contact's active stage in onboard and the next step
 // of its stage's timeline, or "" for either.
-func livePosition(t *testing.T, store runtime.Store, id string) (p position) {
+func livePosition(t *testing.T, db store.Store, id string) (p position) {
 	t.Helper()
-	en := liveContact(t, store, id).Active("onboard")
+	en := liveContact(t, db, id).Active("onboard")
 	if en == nil {
 		return p
 	}

@@ -14,7 +14,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/journeylang/journey/runtime"
+	"github.com/journeylang/journey/runtime/store/sqlite"
 )
 
 // TestMain lets the test binary run as the journey command inside the
@@ -80,7 +80,7 @@ func newstore(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 1 {
 		ts.Fatalf("usage: newstore PATH")
 	}
-	s, err := runtime.OpenSQLite(context.Background(), ts.MkAbs(args[0]))
+	s, err := sqlite.Open(context.Background(), ts.MkAbs(args[0]))
 	ts.Check(err)
 	ts.Check(s.Close())
 }

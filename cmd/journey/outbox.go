@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/redact"
+	"github.com/journeylang/journey/runtime/store"
 )
 
 // outboxCmd is `journey outbox list|retry`: the delivery queue as
@@ -38,17 +38,17 @@ func (c *outboxCmd) run(e *env, command string) {
 
 func (c *outboxListCmd) run(e *env) {
 	ctx := context.Background()
-	store, err := openExistingStore(ctx, c.DB)
+	st, err := openExistingStore(ctx, c.DB)
 	if err != nil {
 		e.errorf("outbox: %v", err)
 		return
 	}
-	defer store.Close()
+	defer st.Close()
 	status := c.Status
 	if status == "all" {
 		status = ""
 	}
-	rows, err := store.ListOutbox(ctx, &runtime.ListOutboxParams{Status: status, Limit: c.Limit})
+	rows, err := st.ListOutbox(ctx, &store.ListOutboxParams{Status: status, Limit: c.Limit})
 	if err != nil {
 		e.errorf("outbox: %v", err)
 		return
@@ -65,27 +65,27 @@ func (c *outboxListCmd) run(e *env) {
 
 func (c *outboxRetryCmd) run(e *env) {
 	ctx := context.Background()
-	store, err := openExistingStore(ctx, c.DB)
+	st, err := openExistingStore(ctx, c.DB)
 	if err != nil {
 		e.errorf("outbox: %v", err)
 		return
 	}
-	defer store.Close()
-	n, err := store.RetryOutbox(ctx, &runtime.RetryOutboxParams{Key: c.Key, Now: time.Now()})
+	defer st.Close()
+	n, err := st.RetryOutbox(ctx, &store.RetryOutboxParams{Key: c.Key, Now: time.Now()})
 	if err != nil {
 		e.errorf("outbox: %v", err)
 		return
 	}
 	if n == 0 && c.Key != "" {
-		c.why(ctx, e, store)
+		c.why(ctx, e, st)
 		return
 	}
 	fmt.Fprintf(e.stdout, "%d rows pending again\n", n)
 }
 
 // why says why the row of c.Key was not retried, and records exit code 1.
-func (c *outboxRetryCmd) why(ctx context.Context, e *env, store runtime.Store) {
-	rows, err := store.ListOutbox(ctx, &runtime.ListOutboxParams{Key: c.Key})
+func (c *outboxRetryCmd) why(ctx context.Context, e *env, st store.Store) {
+	rows, err := st.ListOutbox(ctx, &store.ListOutboxParams{Key: c.Key})
 	if err != nil {
 		e.errorf("outbox: %v", err)
 		return

@@ -15,7 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/journeylang/journey/runtime"
+	"github.com/journeylang/journey/runtime/store"
+	"github.com/journeylang/journey/runtime/store/sqlite"
 )
 
 // TestWebhookCredentialsRedacted runs `journey run` with a webhook sink
@@ -57,14 +58,14 @@ func TestWebhookCredentialsRedacted(t *testing.T) {
 	resp.Body.Close()
 
 	ctx := context.Background()
-	store, err := runtime.OpenSQLiteExisting(ctx, db)
+	st, err := sqlite.OpenExisting(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer store.Close()
-	var row runtime.OutboxRow
+	defer st.Close()
+	var row store.OutboxRow
 	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		rows, err := store.ListOutbox(ctx, &runtime.ListOutboxParams{Status: runtime.OutboxParked})
+		rows, err := st.ListOutbox(ctx, &store.ListOutboxParams{Status: store.OutboxParked})
 		if err != nil {
 			t.Fatal(err)
 		}

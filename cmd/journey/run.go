@@ -24,6 +24,7 @@ import (
 	"github.com/journeylang/journey/runtime/health"
 	"github.com/journeylang/journey/runtime/reload"
 	"github.com/journeylang/journey/runtime/serve"
+	"github.com/journeylang/journey/runtime/store"
 )
 
 // runCmd is `journey run (PATH… | --bundle FILE) [--db DSN] [--listen ADDR]`.
@@ -113,44 +114,44 @@ func (c *runCmd) run(e *env) {
 
 	ctx, stop := stopOnSignal(logger)
 	defer stop()
-	store, err := openStore(ctx, c.DB)
+	db, err := openStore(ctx, c.DB)
 	if err != nil {
 		e.errorf("run: %v", err)
 		return
 	}
-	defer store.Close()
+	defer db.Close()
 	if c.Seed != "" {
 		f, err := os.Open(c.Seed)
 		if err != nil {
 			e.reportPath(err)
 			return
 		}
-		rejected := importLines(ctx, e, store, d.Program.Schema, f, time.Duration(c.Dedupe))
+		rejected := importLines(ctx, e, db, d.Program.Schema, f, time.Duration(c.Dedupe))
 		f.Close()
 		if rejected > 0 {
 			e.fail(exitFindings)
 			return
 		}
 	}
-	stats := func(ctx context.Context) (*runtime.Stats, error) {
-		return store.Stats(ctx, &runtime.StatsParams{Now: time.Now()})
+	stats := func(ctx context.Context) (*store.Stats, error) {
+		return db.Stats(ctx, &store.StatsParams{Now: time.Now()})
 	}
 	cfg := serve.Config{
 		Name: serve.DefaultName(), Deployment: d, Current: watch.Current, Follow: c.Follow, Verify: verify, InForce: inForce,
-		Store: store, Workers: c.Workers, Listener: ln, Logger: logger, Stats: stats,
+		Store: db, Workers: c.Workers, Listener: ln, Logger: logger, Stats: stats,
 		DedupeWindow: time.Duration(c.Dedupe),
 	}
 	if !c.NoWatch {
 		cfg.Background = append(cfg.Background, watch.Run)
 	}
-	disp.Store = store
+	disp.Store = db
 	cfg.Delivery = func(m dispatch.Metrics, h *health.Part) (func(context.Context) error, error) {
 		disp.Metrics, disp.Health = m, h
 		return func(ctx context.Context) error { return disp.Run(ctx, poll) }, nil
 	}
 	cfg.API = func(metrics http.Handler, intake func(kind, result string, n int), h *health.Monitor) http.Handler {
 		return api.New(api.Config{
-			Store: store, Deployment: inForce.Load, ReloadError: watch.Failure,
+			Store: db, Deployment: inForce.Load, ReloadError: watch.Failure,
 			Token: c.Token, Logger: logger, Metrics: metrics, Intake: intake, DedupeWindow: time.Duration(c.Dedupe), Health: h,
 			Counts: func(ctx context.Context) (map[string]map[string]int, error) {
 				st, err := stats(ctx)

@@ -13,7 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/journeylang/journey/runtime"
+	"github.com/journeylang/journey/runtime/store"
+	"github.com/journeylang/journey/runtime/store/sqlite"
 )
 
 // TestRunaway runs `journey run` for a minute on a contact in two journeys
@@ -89,12 +90,12 @@ func TestRunaway(t *testing.T) {
 		t.Errorf("%d sends delivered in a minute, want the budget's 20", sends)
 	}
 
-	store, err := runtime.OpenSQLite(context.Background(), db)
+	st, err := sqlite.Open(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer store.Close()
-	recs, err := store.History(context.Background(), &runtime.HistoryParams{Contact: "ada"})
+	defer st.Close()
+	recs, err := st.History(context.Background(), &store.HistoryParams{Contact: "ada"})
 	if err != nil {
 		t.Fatal(err)
 	}

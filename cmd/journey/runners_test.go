@@ -18,7 +18,8 @@ import (
 
 	_ "github.com/lib/pq"
 
-	"github.com/journeylang/journey/runtime"
+	"github.com/journeylang/journey/runtime/store"
+	"github.com/journeylang/journey/runtime/store/postgres"
 )
 
 // TestRunnersShareOnePostgres starts two `journey run` processes on one
@@ -33,11 +34,11 @@ func TestRunnersShareOnePostgres(t *testing.T) {
 		"contact {\n  email: string?\n}\n\nevent signed_up\n",
 		"journey j\n\nentry on signed_up\n\nstage Welcome {\n  send \"welcome\"\n  notify sales \"new\"\n}\n")
 	ctx := context.Background()
-	store, err := runtime.OpenPostgres(ctx, dsn)
+	db, err := postgres.Open(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer store.Close()
+	defer db.Close()
 	const contacts = 300
 	var outs [2]bytes.Buffer
 	var cmds [2]*exec.Cmd
@@ -51,17 +52,17 @@ func TestRunnersShareOnePostgres(t *testing.T) {
 	now := time.Now()
 	for i := range contacts {
 		id := fmt.Sprintf("c%d", i)
-		if _, err := store.AddEvent(ctx, &runtime.AddEventParams{Contact: id, ID: "e" + id, Name: "signed_up", At: now}); err != nil {
+		if _, err := db.AddEvent(ctx, &store.AddEventParams{Contact: id, ID: "e" + id, Name: "signed_up", At: now}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		st, err := store.Stats(ctx, &runtime.StatsParams{Now: time.Now()})
+		st, err := db.Stats(ctx, &store.StatsParams{Now: time.Now()})
 		if err != nil {
 			t.Fatal(err)
 		}
-		sent, err := store.ListOutbox(ctx, &runtime.ListOutboxParams{Status: runtime.OutboxSent})
+		sent, err := db.ListOutbox(ctx, &store.ListOutboxParams{Status: store.OutboxSent})
 		if err != nil {
 			t.Fatal(err)
 		}

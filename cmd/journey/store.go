@@ -25,8 +25,10 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/redact"
+	"github.com/journeylang/journey/runtime/store"
+	"github.com/journeylang/journey/runtime/store/postgres"
+	"github.com/journeylang/journey/runtime/store/sqlite"
 )
 
 // keyValueDSN matches the start of a key=value connection string.
@@ -53,32 +55,32 @@ func postgresDSN(dsn string) (bool, error) {
 // openStore opens the store dsn names, making it if there is none: the
 // SQLite file, or the tables in the Postgres schema. Only journey run
 // does this.
-func openStore(ctx context.Context, dsn string) (runtime.Store, error) {
-	postgres, err := postgresDSN(dsn)
+func openStore(ctx context.Context, dsn string) (store.Store, error) {
+	pg, err := postgresDSN(dsn)
 	switch {
 	case err != nil:
 		return nil, err
-	case postgres:
-		return runtime.OpenPostgres(ctx, dsn)
+	case pg:
+		return postgres.Open(ctx, dsn)
 	}
-	return runtime.OpenSQLite(ctx, dsn)
+	return sqlite.Open(ctx, dsn)
 }
 
 // openExistingStore opens the store dsn names, which must exist: a
 // command that reads a store, or adds to one, makes none.
-func openExistingStore(ctx context.Context, dsn string) (runtime.Store, error) {
-	postgres, err := postgresDSN(dsn)
+func openExistingStore(ctx context.Context, dsn string) (store.Store, error) {
+	pg, err := postgresDSN(dsn)
 	if err != nil {
 		return nil, err
 	}
-	var s runtime.Store
-	if postgres {
-		s, err = runtime.OpenPostgresExisting(ctx, dsn)
+	var s store.Store
+	if pg {
+		s, err = postgres.OpenExisting(ctx, dsn)
 	} else {
-		s, err = runtime.OpenSQLiteExisting(ctx, dsn)
+		s, err = sqlite.OpenExisting(ctx, dsn)
 	}
 	switch {
-	case errors.Is(err, runtime.ErrNoStore):
+	case errors.Is(err, store.ErrNoStore):
 		return nil, fmt.Errorf("no store at %s; journey run makes one", redact.DSN(dsn))
 	case err != nil:
 		return nil, err

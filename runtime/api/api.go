@@ -30,6 +30,7 @@ import (
 
 	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/health"
+	"github.com/journeylang/journey/runtime/store"
 )
 
 // Limits and defaults.
@@ -56,7 +57,7 @@ const TokenEnv = "JOURNEY_API_TOKEN"
 
 // Config configures a Server.
 type Config struct {
-	Store runtime.Store
+	Store store.Store
 	// Deployment returns the deployment in force; hot reload swaps it, so
 	// it is asked on every request. nil means none is loaded yet.
 	Deployment func() *runtime.Deployment

@@ -18,6 +18,9 @@ import (
 	"github.com/journeylang/journey/compiler"
 	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/api"
+	"github.com/journeylang/journey/runtime/store"
+	"github.com/journeylang/journey/runtime/store/memory"
+	"github.com/journeylang/journey/runtime/worker"
 )
 
 // schema declares a field of every kind the validator knows.
@@ -86,7 +89,7 @@ func deployment(t testing.TB) *runtime.Deployment {
 // env is a server on a store, with a fixed clock.
 type env struct {
 	t     testing.TB
-	store runtime.Store
+	store store.Store
 	dep   *runtime.Deployment
 	srv   *api.Server
 	h     http.Handler
@@ -97,13 +100,13 @@ type env struct {
 // configuration.
 func newEnv(t testing.TB, mod func(*api.Config)) *env {
 	t.Helper()
-	return newEnvOn(t, runtime.NewMemoryStore(), mod)
+	return newEnvOn(t, memory.New(), mod)
 }
 
 // newEnvOn is a server on the given store.
-func newEnvOn(t testing.TB, store runtime.Store, mod func(*api.Config)) *env {
+func newEnvOn(t testing.TB, st store.Store, mod func(*api.Config)) *env {
 	t.Helper()
-	e := &env{t: t, store: store, dep: deployment(t), logs: &bytes.Buffer{}}
+	e := &env{t: t, store: st, dep: deployment(t), logs: &bytes.Buffer{}}
 	cfg := api.Config{
 		Store:      e.store,
 		Deployment: func() *runtime.Deployment { return e.dep },
@@ -198,28 +201,28 @@ func (e *env) nothingStored(contacts ...string) {
 	e.t.Helper()
 	ctx := context.Background()
 	for _, c := range contacts {
-		if _, err := e.store.Contact(ctx, c); !errors.Is(err, runtime.ErrNotFound) {
+		if _, err := e.store.Contact(ctx, c); !errors.Is(err, store.ErrNotFound) {
 			e.t.Errorf("contact %s: %v, want ErrNotFound", c, err)
 		}
 	}
 	if _, ok, _ := e.store.NextWake(ctx); ok {
 		e.t.Errorf("the store has work due")
 	}
-	sim := runtime.NewSim(e.dep, e.store, start)
+	sim := worker.NewSim(e.dep, e.store, start)
 	if err := sim.Advance(ctx, start.Add(30*24*time.Hour)); err != nil {
 		e.t.Fatal(err)
 	}
-	if h, _ := e.store.History(ctx, &runtime.HistoryParams{}); len(h) != 0 {
+	if h, _ := e.store.History(ctx, &store.HistoryParams{}); len(h) != 0 {
 		e.t.Errorf("history after a refused request: %v", h)
 	}
-	if o, _ := e.store.Outbox(ctx, &runtime.OutboxParams{}); len(o) != 0 {
+	if o, _ := e.store.Outbox(ctx, &store.OutboxParams{}); len(o) != 0 {
 		e.t.Errorf("outbox after a refused request: %v", o)
 	}
 }
 
 func (e *env) advance(d time.Duration) {
 	e.t.Helper()
-	sim := runtime.NewSim(e.dep, e.store, start)
+	sim := worker.NewSim(e.dep, e.store, start)
 	if err := sim.Advance(context.Background(), start.Add(d)); err != nil {
 		e.t.Fatal(err)
 	}
@@ -258,7 +261,7 @@ func TestEventDefaultsAndTypes(t *testing.T) {
 	e.do("POST", "/v1/events", dealWon).want(t, 202)
 	e.do("POST", "/v1/events", `{"id": "e2", "contact": "c1", "name": "ping", "at": "2026-03-01T08:00:00+02:00"}`).want(t, 202)
 	e.do("POST", "/v1/events", `{"id": "e3", "contact": "c1", "name": "deal_won", "payload": {"amount": 9.5, "currency": "eur", "closed_at": "2026-03-01T10:00:00.123Z", "cycle": "1h30m", "items": [1, 2e0, 3.0], "notes": {"a b": "x"}, "page": null}}`).wantError(t, 400, api.CodeUnknownField, "payload.page")
-	work, err := e.store.Claim(context.Background(), &runtime.ClaimParams{Now: start.Add(time.Hour), Limit: 10, Worker: "w", Lease: time.Minute})
+	work, err := e.store.Claim(context.Background(), &store.ClaimParams{Now: start.Add(time.Hour), Limit: 10, Worker: "w", Lease: time.Minute})
 	if err != nil || len(work) != 1 || len(work[0].Inputs) != 2 {
 		t.Fatalf("claimed %v, %v", work, err)
 	}
@@ -542,9 +545,9 @@ func TestGetContact(t *testing.T) {
 }
 
 // longHistory is a store whose contacts have a long history.
-type longHistory struct{ *runtime.MemoryStore }
+type longHistory struct{ *memory.Store }
 
-func (longHistory) History(_ context.Context, p *runtime.HistoryParams) ([]runtime.Record, error) {
+func (longHistory) History(_ context.Context, p *store.HistoryParams) ([]runtime.Record, error) {
 	var out []runtime.Record
 	for i := range 250 {
 		out = append(out, runtime.Record{At: start.Add(time.Duration(i) * time.Minute), Contact: p.Contact, Journey: "lead_nurture", Entry: 1, Kind: runtime.RecSent, Step: strconv.Itoa(i)})
@@ -553,7 +556,7 @@ func (longHistory) History(_ context.Context, p *runtime.HistoryParams) ([]runti
 }
 
 func TestGetContactHistoryLimit(t *testing.T) {
-	e := newEnv(t, func(c *api.Config) { c.Store = longHistory{c.Store.(*runtime.MemoryStore)} })
+	e := newEnv(t, func(c *api.Config) { c.Store = longHistory{c.Store.(*memory.Store)} })
 	e.do("PUT", "/v1/contacts/c1", `{"attributes": {"email": "a@x"}}`).want(t, 202)
 	h := e.do("GET", "/v1/contacts/c1", "").want(t, 200).body["history"].([]any)
 	if len(h) != api.HistoryLimit {

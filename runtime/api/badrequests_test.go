@@ -11,8 +11,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/api"
+	"github.com/journeylang/journey/runtime/store"
 )
 
 // badRequest is a request an intake must refuse, and how.
@@ -125,14 +125,14 @@ var badRequests = []badRequest{
 // each kind of store holding a contact already: each gets its 4xx, naming
 // the field at fault, and the store's contents are as they were.
 func TestBadRequests(t *testing.T) {
-	eachStore(t, func(t *testing.T, store runtime.Store) {
-		open := newEnvOn(t, store, nil)
-		withToken := newEnvOn(t, store, func(c *api.Config) { c.Token = token })
+	eachStore(t, func(t *testing.T, db store.Store) {
+		open := newEnvOn(t, db, nil)
+		withToken := newEnvOn(t, db, func(c *api.Config) { c.Token = token })
 		open.do("PUT", "/v1/contacts/c1", `{"attributes": {"email": "a@x", "score": 10, "lifecycle": "lead", "tags": ["a"], "limits": {"daily": 3}, "company": {"size": 3, "industry": "software"}}}`).want(t, 202)
 		open.do("POST", "/v1/events", event(`"e0"`, `"c1"`, `"pricing-guide"`)).want(t, 202)
 		open.advance(time.Hour)
 		watched := []string{"c1", "c2", "b0", "nobody"}
-		seeded := contentsOf(t, store, watched...)
+		seeded := contentsOf(t, db, watched...)
 		if seeded.Contacts["c1"] == nil || len(seeded.History) == 0 || seeded.Stats.DueContacts != 0 {
 			t.Fatalf("the store is not seeded as the test means: %+v", seeded)
 		}
@@ -144,7 +144,7 @@ func TestBadRequests(t *testing.T) {
 					e, header = *open, tt.header
 				}
 				e.t = t
-				before := contentsOf(t, store, watched...)
+				before := contentsOf(t, db, watched...)
 				r := e.do(tt.method, tt.path, tt.body, header...)
 				if r.status != tt.status {
 					t.Fatalf("status %d, want %d: %.500s", r.status, tt.status, r.raw)
@@ -155,7 +155,7 @@ func TestBadRequests(t *testing.T) {
 				if msg, _ := r.body["error"].(string); msg == "" {
 					t.Errorf("no error message: %.500s", r.raw)
 				}
-				if d := cmp.Diff(before, contentsOf(t, store, watched...)); d != "" {
+				if d := cmp.Diff(before, contentsOf(t, db, watched...)); d != "" {
 					t.Errorf("the store changed (-before +after):\n%s", d)
 				}
 			})
@@ -166,12 +166,12 @@ func TestBadRequests(t *testing.T) {
 // TestGoodRequestsChangeTheStore checks the check above: a good request,
 // sent the same way, changes what contentsOf reads.
 func TestGoodRequestsChangeTheStore(t *testing.T) {
-	eachStore(t, func(t *testing.T, store runtime.Store) {
-		e := newEnvOn(t, store, nil)
+	eachStore(t, func(t *testing.T, db store.Store) {
+		e := newEnvOn(t, db, nil)
 		for i, body := range []string{event(`"e1"`, `"c2"`, `"x"`), event(`"e2"`, `"c2"`, `"x"`)} {
-			before := contentsOf(t, store, "c1", "c2")
+			before := contentsOf(t, db, "c1", "c2")
 			e.do("POST", "/v1/events", body).want(t, http.StatusAccepted)
-			if cmp.Equal(before, contentsOf(t, store, "c1", "c2")) {
+			if cmp.Equal(before, contentsOf(t, db, "c1", "c2")) {
 				t.Errorf("request %d: the store looks unchanged", i)
 			}
 			e.advance(time.Duration(i+1) * time.Hour)
@@ -185,8 +185,8 @@ func TestGoodRequestsChangeTheStore(t *testing.T) {
 // the answer of GET, on every kind of store.
 func TestExactIntegers(t *testing.T) {
 	const big = "9007199254740993" // 2^53 + 1
-	eachStore(t, func(t *testing.T, store runtime.Store) {
-		e := newEnvOn(t, store, nil)
+	eachStore(t, func(t *testing.T, db store.Store) {
+		e := newEnvOn(t, db, nil)
 		e.do("PUT", "/v1/contacts/c1", `{"attributes": {"email": "a@x", "score": `+big+`, "limits": {"daily": `+big+`}, "company": {"size": -`+big+`, "industry": "x"}}}`).want(t, 202)
 		e.advance(time.Minute)
 		e.do("POST", "/v1/events", `{"id": "e1", "contact": "c1", "name": "form_submitted", "payload": {"form": "pricing-guide"}, "at": "2026-03-02T10:00:00Z"}`).want(t, 202)
@@ -210,7 +210,7 @@ func TestExactIntegers(t *testing.T) {
 		if len(got.Enrollments) != 1 || fmt.Sprint(a["tags"]) != "[a]" {
 			t.Errorf("the event and the later update were not both processed: %s", r.raw)
 		}
-		st, err := store.Contact(context.Background(), "c1")
+		st, err := db.Contact(context.Background(), "c1")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -19,6 +19,8 @@ import (
 	"github.com/journeylang/journey/compiler"
 	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/api"
+	"github.com/journeylang/journey/runtime/store/postgres"
+	"github.com/journeylang/journey/runtime/worker"
 )
 
 // BenchmarkAPIPostgres measures intake through the HTTP API on a real
@@ -53,7 +55,7 @@ func BenchmarkAPIPostgres(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		dsn := pgSchema(b)
-		store, err := runtime.OpenPostgres(ctx, dsn)
+		store, err := postgres.Open(ctx, dsn)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -124,7 +126,7 @@ func BenchmarkAPIPostgres(b *testing.B) {
 		began = time.Now()
 		var committed atomic.Int64
 		for k := range workers {
-			w := &runtime.Worker{Store: store, Engine: &runtime.Engine{Deployment: d}, ID: fmt.Sprintf("bench-%d", k), Batch: workBatch, Lease: time.Minute}
+			w := &worker.Worker{Store: store, Engine: &runtime.Engine{Deployment: d}, ID: fmt.Sprintf("bench-%d", k), Batch: workBatch, Lease: time.Minute}
 			wg.Go(func() {
 				for {
 					done, err := w.Tick(ctx, time.Now())

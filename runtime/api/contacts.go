@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/journeylang/journey/lang/diag"
-	"github.com/journeylang/journey/runtime"
+	"github.com/journeylang/journey/runtime/store"
 )
 
 // contactFields are the fields of the body of PUT /v1/contacts/{id}.
@@ -59,7 +59,7 @@ func (s *Server) putContact(w http.ResponseWriter, r *http.Request) {
 		s.invalid(w, r, IntakeContact, v.errs)
 		return
 	}
-	if err := s.cfg.Store.PutContact(r.Context(), &runtime.PutContactParams{ID: id, Attrs: attrs, At: at}); err != nil {
+	if err := s.cfg.Store.PutContact(r.Context(), &store.PutContactParams{ID: id, Attrs: attrs, At: at}); err != nil {
 		s.unavailable(w, r, fmt.Errorf("updating contact %q: %w", id, err))
 		return
 	}
@@ -126,7 +126,7 @@ func (s *Server) getContact(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	st, err := s.cfg.Store.Contact(r.Context(), id)
-	if errors.Is(err, runtime.ErrNotFound) {
+	if errors.Is(err, store.ErrNotFound) {
 		s.stored()
 		s.fail(w, r, http.StatusNotFound, &FieldError{Field: "id", Code: CodeNotFound, Message: fmt.Sprintf("no contact %q", id)})
 		return
@@ -135,7 +135,7 @@ func (s *Server) getContact(w http.ResponseWriter, r *http.Request) {
 		s.unavailable(w, r, fmt.Errorf("reading contact %q: %w", id, err))
 		return
 	}
-	hist, err := s.cfg.Store.History(r.Context(), &runtime.HistoryParams{Contact: id})
+	hist, err := s.cfg.Store.History(r.Context(), &store.HistoryParams{Contact: id})
 	if err != nil {
 		s.unavailable(w, r, fmt.Errorf("reading the history of contact %q: %w", id, err))
 		return

@@ -7,8 +7,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/api"
+	"github.com/journeylang/journey/runtime/store"
 )
 
 // TestEventTooOld: an event stamped further back than the dedupe window
@@ -53,22 +53,22 @@ func TestEventTooOld(t *testing.T) {
 // is a duplicate, and nothing more is enrolled or sent. 11 days on it is
 // stamped before the window: refused, 400 too_old, the store unchanged.
 func TestEventRetriedAfterRestart(t *testing.T) {
-	eachStore(t, func(t *testing.T, store runtime.Store) {
+	eachStore(t, func(t *testing.T, st store.Store) {
 		ctx := context.Background()
 		now := start
-		e := newEnvOn(t, store, func(c *api.Config) { c.Clock = func() time.Time { return now } })
+		e := newEnvOn(t, st, func(c *api.Config) { c.Clock = func() time.Time { return now } })
 		body := `{"id": "evt_1", "contact": "c1", "name": "form_submitted", "payload": {"form": "pricing-guide"}, "at": "2026-02-10T09:00:00Z"}`
 		if r := e.do("POST", "/v1/events", body).want(t, 202); r.body["accepted"] != 1.0 {
 			t.Fatalf("answer %s", r.raw)
 		}
 		e.advance(time.Hour)
-		taken := contentsOf(t, store, "c1")
+		taken := contentsOf(t, st, "c1")
 		if len(taken.Outbox) != 1 {
 			t.Fatalf("outbox %+v, want the welcome", taken.Outbox)
 		}
 		prune := func() {
 			t.Helper()
-			if _, err := store.Prune(ctx, &runtime.PruneParams{Before: now.Add(-runtime.DefaultDedupeWindow)}); err != nil {
+			if _, err := st.Prune(ctx, &store.PruneParams{Before: now.Add(-store.DefaultDedupeWindow)}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -80,15 +80,15 @@ func TestEventRetriedAfterRestart(t *testing.T) {
 			t.Fatalf("answer to the repeat %s", r.raw)
 		}
 		e.advance(10 * 24 * time.Hour)
-		if d := cmp.Diff(taken.Outbox, contentsOf(t, store, "c1").Outbox); d != "" {
+		if d := cmp.Diff(taken.Outbox, contentsOf(t, st, "c1").Outbox); d != "" {
 			t.Errorf("the outbox changed (-before +after):\n%s", d)
 		}
 
 		now = start.Add(11 * 24 * time.Hour)
 		prune()
-		before := contentsOf(t, store, "c1")
+		before := contentsOf(t, st, "c1")
 		e.do("POST", "/v1/events", body).wantError(t, 400, api.CodeTooOld, "at")
-		if d := cmp.Diff(before, contentsOf(t, store, "c1")); d != "" {
+		if d := cmp.Diff(before, contentsOf(t, st, "c1")); d != "" {
 			t.Errorf("the store changed (-before +after):\n%s", d)
 		}
 	})

@@ -8,7 +8,7 @@ import (
 
 	"github.com/journeylang/journey/compiler"
 	"github.com/journeylang/journey/lang/diag"
-	"github.com/journeylang/journey/runtime"
+	"github.com/journeylang/journey/runtime/store"
 )
 
 // eventFields are the fields of an event in POST /v1/events.
@@ -67,13 +67,13 @@ type intakeTime struct {
 func (it *intakeTime) oldest() time.Time {
 	w := it.window
 	if w <= 0 {
-		w = runtime.DefaultDedupeWindow
+		w = store.DefaultDedupeWindow
 	}
 	return it.now.Add(-w)
 }
 
 // readEvents validates a body of POST /v1/events and returns its events.
-func readEvents(v *validator, schema *compiler.Schema, body any, it *intakeTime) []*runtime.AddEventParams {
+func readEvents(v *validator, schema *compiler.Schema, body any, it *intakeTime) []*store.AddEventParams {
 	obj, ok := body.(map[string]any)
 	if !ok {
 		v.fail("", CodeWrongType, fmt.Sprintf(`the body must be a JSON object: one event, or {"events": [...]}; got %s`, jsonKind(body)), "")
@@ -82,7 +82,7 @@ func readEvents(v *validator, schema *compiler.Schema, body any, it *intakeTime)
 	raw, batch := obj["events"]
 	if !batch {
 		if e := readEvent(v, schema, obj, "", it); e != nil {
-			return []*runtime.AddEventParams{e}
+			return []*store.AddEventParams{e}
 		}
 		return nil
 	}
@@ -100,7 +100,7 @@ func readEvents(v *validator, schema *compiler.Schema, body any, it *intakeTime)
 		v.fail("events", CodeTooManyEvents, fmt.Sprintf("events: %d events; a batch holds at most %d", len(list), MaxBatch), "")
 		return nil
 	}
-	out := make([]*runtime.AddEventParams, 0, len(list))
+	out := make([]*store.AddEventParams, 0, len(list))
 	for i, x := range list {
 		if e := readEvent(v, schema, x, fmt.Sprintf("events[%d]", i), it); e != nil {
 			out = append(out, e)
@@ -112,7 +112,7 @@ func readEvents(v *validator, schema *compiler.Schema, body any, it *intakeTime)
 // readEvent validates one event; path is where it is in the body. An
 // event stamped before the dedupe window is refused: its identity may have
 // been pruned, and a repeat of it would be taken again.
-func readEvent(v *validator, schema *compiler.Schema, x any, path string, it *intakeTime) *runtime.AddEventParams {
+func readEvent(v *validator, schema *compiler.Schema, x any, path string, it *intakeTime) *store.AddEventParams {
 	m, ok := x.(map[string]any)
 	if !ok {
 		v.wrongType(path, "an event (an object)", x)
@@ -124,7 +124,7 @@ func readEvent(v *validator, schema *compiler.Schema, x any, path string, it *in
 			v.fail(fp, CodeUnknownField, fmt.Sprintf("%s: unknown field %q; an event has id, contact, name, payload and at", fp, k), diag.Suggest(k, eventFields))
 		}
 	}
-	e := &runtime.AddEventParams{
+	e := &store.AddEventParams{
 		ID:       v.requiredString(m, path, "id", "the event's unique id, for deduplication"),
 		Contact:  v.requiredString(m, path, "contact", "the id of the contact"),
 		Name:     v.requiredString(m, path, "name", "the name of a declared event"),

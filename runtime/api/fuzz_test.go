@@ -8,7 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/journeylang/journey/runtime"
+	"github.com/journeylang/journey/runtime/store/sqlite"
+	"github.com/journeylang/journey/runtime/worker"
 )
 
 // FuzzIntake drives the API on a SQLite store with arbitrary bodies: each
@@ -34,13 +35,13 @@ func FuzzIntake(f *testing.F) {
 	} {
 		f.Add(seed.id, seed.body)
 	}
-	store, err := runtime.OpenSQLite(context.Background(), filepath.Join(f.TempDir(), "journey.db"))
+	store, err := sqlite.Open(context.Background(), filepath.Join(f.TempDir(), "journey.db"))
 	if err != nil {
 		f.Fatal(err)
 	}
 	f.Cleanup(func() { store.Close() })
 	e := newEnvOn(f, store, nil)
-	sim := runtime.NewSim(e.dep, store, start)
+	sim := worker.NewSim(e.dep, store, start)
 	f.Fuzz(func(t *testing.T, id, body string) {
 		accepted := false
 		for _, r := range []struct{ method, path string }{{"POST", "/v1/events"}, {"PUT", "/v1/contacts/" + url.PathEscape(id)}} {

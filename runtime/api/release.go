@@ -8,6 +8,7 @@ import (
 
 	"github.com/journeylang/journey/lang/diag"
 	"github.com/journeylang/journey/runtime"
+	"github.com/journeylang/journey/runtime/store"
 )
 
 // ReleaseResult is the answer to POST /v1/contacts/{id}/release.
@@ -63,8 +64,8 @@ func (s *Server) release(w http.ResponseWriter, r *http.Request) {
 		s.answer(w, r, http.StatusBadRequest, body)
 		return
 	}
-	err := s.cfg.Store.Release(r.Context(), &runtime.ReleaseParams{Contact: id, Journey: journey, At: s.cfg.Clock()})
-	if errors.Is(err, runtime.ErrNotFound) {
+	err := s.cfg.Store.Release(r.Context(), &store.ReleaseParams{Contact: id, Journey: journey, At: s.cfg.Clock()})
+	if errors.Is(err, store.ErrNotFound) {
 		s.stored()
 		s.fail(w, r, http.StatusNotFound, &FieldError{Field: "id", Code: CodeNotFound, Message: fmt.Sprintf("no contact %q", id)})
 		return

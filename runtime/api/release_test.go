@@ -7,6 +7,7 @@ import (
 
 	"github.com/journeylang/journey/compiler"
 	"github.com/journeylang/journey/runtime"
+	"github.com/journeylang/journey/runtime/store"
 )
 
 // spin is a journey that loops within one instant through a stage
@@ -57,7 +58,7 @@ func TestRelease(t *testing.T) {
 		t.Fatalf("answer: %s", r.raw)
 	}
 	e.advance(2 * time.Minute)
-	recs, err := e.store.History(context.Background(), &runtime.HistoryParams{Contact: "c1"})
+	recs, err := e.store.History(context.Background(), &store.HistoryParams{Contact: "c1"})
 	if err != nil {
 		t.Fatal(err)
 	}

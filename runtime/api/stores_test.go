@@ -16,6 +16,10 @@ import (
 	"github.com/lib/pq"
 
 	"github.com/journeylang/journey/runtime"
+	"github.com/journeylang/journey/runtime/store"
+	"github.com/journeylang/journey/runtime/store/memory"
+	"github.com/journeylang/journey/runtime/store/postgres"
+	"github.com/journeylang/journey/runtime/store/sqlite"
 )
 
 // The API's tests that concern what is stored run on every kind of store:
@@ -26,21 +30,21 @@ import (
 
 // eachStore runs f as a subtest on a fresh store of each kind, in
 // parallel.
-func eachStore(t *testing.T, f func(t *testing.T, store runtime.Store)) {
+func eachStore(t *testing.T, f func(t *testing.T, stx store.Store)) {
 	kinds := []struct {
 		name string
-		open func(t *testing.T) runtime.Store
+		open func(t *testing.T) store.Store
 	}{
-		{"memory", func(*testing.T) runtime.Store { return runtime.NewMemoryStore() }},
-		{"sqlite", func(t *testing.T) runtime.Store {
-			s, err := runtime.OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "journey.db"))
+		{"memory", func(*testing.T) store.Store { return memory.New() }},
+		{"sqlite", func(t *testing.T) store.Store {
+			s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "journey.db"))
 			if err != nil {
 				t.Fatal(err)
 			}
 			return s
 		}},
-		{"postgres", func(t *testing.T) runtime.Store {
-			s, err := runtime.OpenPostgres(context.Background(), pgSchema(t))
+		{"postgres", func(t *testing.T) store.Store {
+			s, err := postgres.Open(context.Background(), pgSchema(t))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -122,34 +126,34 @@ func pgSchema(t testing.TB) string {
 type contents struct {
 	Contacts map[string]*runtime.ContactState // nil for one the store does not know
 	History  []runtime.Record
-	Outbox   []runtime.OutboxRow
+	Outbox   []store.OutboxRow
 	Wake     time.Time
-	Stats    *runtime.Stats
+	Stats    *store.Stats
 }
 
 // contentsOf reads a store's contents; contacts are the ids to read.
-func contentsOf(t testing.TB, s runtime.Store, contacts ...string) *contents {
+func contentsOf(t testing.TB, s store.Store, contacts ...string) *contents {
 	t.Helper()
 	ctx := context.Background()
 	c := &contents{Contacts: map[string]*runtime.ContactState{}}
 	for _, id := range contacts {
 		st, err := s.Contact(ctx, id)
-		if err != nil && !errors.Is(err, runtime.ErrNotFound) {
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("contact %s: %v", id, err)
 		}
 		c.Contacts[id] = st
 	}
 	var err error
-	if c.History, err = s.History(ctx, &runtime.HistoryParams{}); err != nil {
+	if c.History, err = s.History(ctx, &store.HistoryParams{}); err != nil {
 		t.Fatal(err)
 	}
-	if c.Outbox, err = s.ListOutbox(ctx, &runtime.ListOutboxParams{}); err != nil {
+	if c.Outbox, err = s.ListOutbox(ctx, &store.ListOutboxParams{}); err != nil {
 		t.Fatal(err)
 	}
 	if c.Wake, _, err = s.NextWake(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if c.Stats, err = s.Stats(ctx, &runtime.StatsParams{Now: start.Add(365 * 24 * time.Hour)}); err != nil {
+	if c.Stats, err = s.Stats(ctx, &store.StatsParams{Now: start.Add(365 * 24 * time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 	return c

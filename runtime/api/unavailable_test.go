@@ -9,9 +9,10 @@ import (
 
 	"github.com/lib/pq"
 
-	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/api"
 	"github.com/journeylang/journey/runtime/health"
+	"github.com/journeylang/journey/runtime/store"
+	"github.com/journeylang/journey/runtime/store/postgres"
 )
 
 // TestStoreUnavailable answers every request whose store call fails —
@@ -21,11 +22,11 @@ import (
 // degraded on /healthz.
 func TestStoreUnavailable(t *testing.T) {
 	dsn := pgSchema(t)
-	store, err := runtime.OpenPostgres(context.Background(), dsn)
+	stx, err := postgres.Open(context.Background(), dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer store.Close()
+	defer stx.Close()
 	db, err := sql.Open("postgres", dsn)
 	if err != nil {
 		t.Fatal(err)
@@ -42,7 +43,7 @@ func TestStoreUnavailable(t *testing.T) {
 	}
 	counted := 0
 	var mon *health.Monitor
-	e := newEnvOn(t, store, func(c *api.Config) {
+	e := newEnvOn(t, stx, func(c *api.Config) {
 		mon = health.New(c.Logger, func(part string) {
 			if part != api.HealthPart {
 				t.Errorf("counted under %q, want %q", part, api.HealthPart)
@@ -51,7 +52,7 @@ func TestStoreUnavailable(t *testing.T) {
 		})
 		c.Health = mon
 		c.Counts = func(ctx context.Context) (map[string]map[string]int, error) {
-			st, err := store.Stats(ctx, &runtime.StatsParams{Now: start})
+			st, err := stx.Stats(ctx, &store.StatsParams{Now: start})
 			if err != nil {
 				return nil, err
 			}
@@ -102,11 +103,11 @@ func TestStoreUnavailable(t *testing.T) {
 // deadline passes, not when the lock is let go.
 func TestStoreDeadline(t *testing.T) {
 	dsn := pgSchema(t)
-	store, err := runtime.OpenPostgres(context.Background(), dsn)
+	stx, err := postgres.Open(context.Background(), dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer store.Close()
+	defer stx.Close()
 	locker, err := sql.Open("postgres", dsn)
 	if err != nil {
 		t.Fatal(err)
@@ -120,7 +121,7 @@ func TestStoreDeadline(t *testing.T) {
 	if _, err := tx.Exec("LOCK TABLE contacts IN ACCESS EXCLUSIVE MODE"); err != nil {
 		t.Fatal(err)
 	}
-	e := newEnvOn(t, store, func(c *api.Config) { c.StoreTimeout = 200 * time.Millisecond })
+	e := newEnvOn(t, stx, func(c *api.Config) { c.StoreTimeout = 200 * time.Millisecond })
 	// Should the deadline not hold, the lock is let go after 30 s, and
 	// the request is seen to have waited for it.
 	const hang = 30 * time.Second

@@ -20,7 +20,7 @@ import (
 
 	"github.com/journeylang/journey/compiler"
 	"github.com/journeylang/journey/lang/diag"
-	"github.com/journeylang/journey/runtime"
+	"github.com/journeylang/journey/runtime/store"
 )
 
 // Error codes: the "code" of an error answer.
@@ -461,7 +461,7 @@ func (e *FieldError) Error() string { return e.Message }
 // event is received at now, and happened then when it has no "at"; one
 // stamped further back than window (runtime.DefaultDedupeWindow when 0)
 // is refused (CodeTooOld).
-func ValidateEvent(schema *compiler.Schema, event any, path string, now time.Time, window time.Duration) (*runtime.AddEventParams, []*FieldError) {
+func ValidateEvent(schema *compiler.Schema, event any, path string, now time.Time, window time.Duration) (*store.AddEventParams, []*FieldError) {
 	v := &validator{}
 	e := readEvent(v, schema, event, path, &intakeTime{now: now, window: window})
 	if !v.ok() {

@@ -48,8 +48,8 @@ import (
 
 	"github.com/BurntSushi/toml"
 
-	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/redact"
+	"github.com/journeylang/journey/runtime/store"
 )
 
 // Config is a delivery configuration file.
@@ -276,7 +276,7 @@ func (s *SinkConfig) timeout() time.Duration {
 // Options are what a configuration needs from its host to make a
 // Dispatcher.
 type Options struct {
-	Store     runtime.Store
+	Store     store.Store
 	Worker    string              // the dispatcher's lease name
 	Stdout    io.Writer           // where a log sink's "-" writes; os.Stdout when nil
 	Templates Templates           // for smtp sinks: the running deployment's templates

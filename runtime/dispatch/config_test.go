@@ -14,6 +14,8 @@ import (
 
 	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/dispatch"
+	"github.com/journeylang/journey/runtime/store"
+	"github.com/journeylang/journey/runtime/store/memory"
 )
 
 // TestConfigEndToEnd builds a dispatcher from a configuration file with
@@ -59,7 +61,7 @@ webhook = "crm"
 `, hooks.srv.URL, host, port)))
 	noErr(t, err)
 
-	s := runtime.NewMemoryStore()
+	s := memory.New()
 	var out bytes.Buffer
 	env := map[string]string{"CRM_SECRET": "whsec_" + base64.StdEncoding.EncodeToString(key), "SMTP_PASSWORD": "s3cret"}
 	d, err := cfg.Dispatcher(&dispatch.Options{
@@ -90,7 +92,7 @@ webhook = "crm"
 		t.Fatalf("leased %d, want 5", n)
 	}
 	for key, row := range list(t, s) {
-		if row.Status != runtime.OutboxSent {
+		if row.Status != store.OutboxSent {
 			t.Errorf("%s (%s): %s %s", key, row.Kind, row.Status, row.LastError)
 		}
 	}
@@ -116,7 +118,7 @@ webhook = "crm"
 
 func TestDefaultConfig(t *testing.T) {
 	var out bytes.Buffer
-	d, err := dispatch.DefaultConfig().Dispatcher(&dispatch.Options{Store: runtime.NewMemoryStore(), Worker: "d", Stdout: &out})
+	d, err := dispatch.DefaultConfig().Dispatcher(&dispatch.Options{Store: memory.New(), Worker: "d", Stdout: &out})
 	noErr(t, err)
 	if len(d.Routes) != 1 || d.Routes["*"] == nil || d.Routes["*"].Name != "log" {
 		t.Fatalf("routes %v", d.Routes)

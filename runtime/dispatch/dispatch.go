@@ -44,6 +44,7 @@ import (
 
 	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/health"
+	"github.com/journeylang/journey/runtime/store"
 )
 
 // Sink delivers actions somewhere. Deliver returns nil when the action was
@@ -67,7 +68,7 @@ type Delivery struct {
 	Unknown bool      // an earlier call's outcome is unknown: this may be a repeat
 	At      time.Time // the dispatcher's clock at the call
 
-	store runtime.Store
+	store store.Store
 }
 
 // ReadContact reads the action's contact from the store, for sinks that
@@ -119,7 +120,7 @@ type Metrics interface {
 // their kinds are routed to. Any number of dispatchers may share a store,
 // each with its own Worker name.
 type Dispatcher struct {
-	Store runtime.Store
+	Store store.Store
 
 	// Routes maps actions to sinks, by the first key present of:
 	// "KIND.QUALIFIER", "KIND", "*". The qualifier is a send's channel
@@ -263,7 +264,7 @@ func qualifier(a *runtime.Action) string {
 
 // outcome is what became of one leased row.
 type outcome struct {
-	mark    runtime.OutboxMark
+	mark    store.OutboxMark
 	kind    string
 	unknown bool   // the row came back unknown
 	result  string // what the call made of it; "" for no call
@@ -281,7 +282,7 @@ func (d *Dispatcher) Tick(ctx context.Context) (int, error) {
 // releases them.
 func (d *Dispatcher) tick(ctx context.Context, retry func(error) bool) (int, error) {
 	batch, lease, parallel, maxAttempts := d.settings()
-	rows, err := d.Store.LeaseOutbox(ctx, &runtime.LeaseOutboxParams{Now: d.now(), Limit: batch, Worker: d.Worker, Lease: lease})
+	rows, err := d.Store.LeaseOutbox(ctx, &store.LeaseOutboxParams{Now: d.now(), Limit: batch, Worker: d.Worker, Lease: lease})
 	if err != nil || len(rows) == 0 {
 		return 0, err
 	}
@@ -301,16 +302,16 @@ func (d *Dispatcher) tick(ctx context.Context, retry func(error) bool) (int, err
 	}
 	wg.Wait()
 
-	marks := make([]runtime.OutboxMark, len(outs))
+	marks := make([]store.OutboxMark, len(outs))
 	for i, o := range outs {
 		marks[i] = o.mark
 	}
 	// The calls are made: their outcomes are recorded even if ctx ended
 	// meanwhile.
-	mark := func() (*runtime.MarkOutboxResult, error) {
+	mark := func() (*store.MarkOutboxResult, error) {
 		mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), max(lease, 10*time.Second))
 		defer cancel()
-		return d.Store.MarkOutbox(mctx, &runtime.MarkOutboxParams{Worker: d.Worker, Now: d.now(), Results: marks})
+		return d.Store.MarkOutbox(mctx, &store.MarkOutboxParams{Worker: d.Worker, Now: d.now(), Results: marks})
 	}
 	res, err := mark()
 	for err != nil && retry != nil && retry(err) {
@@ -340,18 +341,18 @@ func (d *Dispatcher) tick(ctx context.Context, retry func(error) bool) (int, err
 
 // deliver makes one row's call, if any, within deadline, and says what
 // to mark: a failure parks the row at its maxAttempts-th call.
-func (d *Dispatcher) deliver(ctx context.Context, row *runtime.OutboxRow, deadline time.Duration, maxAttempts int) outcome {
-	o := outcome{kind: row.Kind, unknown: row.Unknown, mark: runtime.OutboxMark{Key: row.Key, Attempts: row.Attempts}}
+func (d *Dispatcher) deliver(ctx context.Context, row *store.OutboxRow, deadline time.Duration, maxAttempts int) outcome {
+	o := outcome{kind: row.Kind, unknown: row.Unknown, mark: store.OutboxMark{Key: row.Key, Attempts: row.Attempts}}
 	route := d.Route(&row.Action)
 	if row.Unknown {
 		if route == nil || route.Unknown != Redeliver {
-			o.mark.Status, o.mark.Error = runtime.OutboxUnknown, "the lease ran out during a call: it may have been delivered"
+			o.mark.Status, o.mark.Error = store.OutboxUnknown, "the lease ran out during a call: it may have been delivered"
 			return o
 		}
 		o.mark.Attempts++ // the lease did not count this call
 	}
 	if route == nil {
-		o.mark.Status, o.mark.Error, o.result = runtime.OutboxParked, fmt.Sprintf("no sink for %s actions", row.Kind), ResultParked
+		o.mark.Status, o.mark.Error, o.result = store.OutboxParked, fmt.Sprintf("no sink for %s actions", row.Kind), ResultParked
 		return o
 	}
 
@@ -363,20 +364,20 @@ func (d *Dispatcher) deliver(ctx context.Context, row *runtime.OutboxRow, deadli
 	errors.As(err, &serr)
 	switch {
 	case err == nil:
-		o.mark.Status, o.result = runtime.OutboxSent, ResultSent
+		o.mark.Status, o.result = store.OutboxSent, ResultSent
 	case serr != nil && serr.Permanent:
-		o.mark.Status, o.mark.Error, o.result = runtime.OutboxParked, fmt.Sprintf("%s: %v", route.Name, err), ResultParked
+		o.mark.Status, o.mark.Error, o.result = store.OutboxParked, fmt.Sprintf("%s: %v", route.Name, err), ResultParked
 	case (timedOut || ctx.Err() != nil || serr != nil && serr.Unknown) && route.Unknown != Redeliver:
 		// The call was cut off: it may have been delivered.
-		o.mark.Status, o.mark.Error, o.result = runtime.OutboxUnknown, fmt.Sprintf("%s: cut off: it may have been delivered: %v", route.Name, err), ResultUnknown
+		o.mark.Status, o.mark.Error, o.result = store.OutboxUnknown, fmt.Sprintf("%s: cut off: it may have been delivered: %v", route.Name, err), ResultUnknown
 	case o.mark.Attempts >= maxAttempts:
-		o.mark.Status, o.mark.Error, o.result = runtime.OutboxParked, fmt.Sprintf("%s: %d attempts, the last: %v", route.Name, o.mark.Attempts, err), ResultParked
+		o.mark.Status, o.mark.Error, o.result = store.OutboxParked, fmt.Sprintf("%s: %d attempts, the last: %v", route.Name, o.mark.Attempts, err), ResultParked
 	default:
 		delay := d.Backoff.Delay(o.mark.Attempts)
 		if serr != nil {
 			delay = max(delay, serr.RetryAfter)
 		}
-		o.mark.Status, o.mark.NextAttempt, o.mark.Error, o.result = runtime.OutboxPending, d.now().Add(delay), fmt.Sprintf("%s: %v", route.Name, err), ResultFailed
+		o.mark.Status, o.mark.NextAttempt, o.mark.Error, o.result = store.OutboxPending, d.now().Add(delay), fmt.Sprintf("%s: %v", route.Name, err), ResultFailed
 	}
 	return o
 }

@@ -14,13 +14,15 @@ import (
 
 	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/dispatch"
+	"github.com/journeylang/journey/runtime/store"
+	"github.com/journeylang/journey/runtime/store/memory"
 )
 
 var secret = []byte("a signing key of the test")
 
 // webhookDispatcher is a dispatcher whose every route is a webhook sink
 // posting to r.
-func webhookDispatcher(s runtime.Store, r *receiver, worker string, clk *clock, m dispatch.Metrics) *dispatch.Dispatcher {
+func webhookDispatcher(s store.Store, r *receiver, worker string, clk *clock, m dispatch.Metrics) *dispatch.Dispatcher {
 	return &dispatch.Dispatcher{
 		Store:   s,
 		Routes:  map[string]*dispatch.Route{"*": {Name: "hook", Sink: &dispatch.WebhookSink{URL: r.srv.URL, Secret: secret}, Unknown: dispatch.Redeliver}},
@@ -80,7 +82,7 @@ func TestExactlyOnce(t *testing.T) {
 				}
 			}
 			for key, row := range list(t, s) {
-				if row.Status != runtime.OutboxSent || row.Attempts != 1 || !row.SentAt.Equal(t0) || row.LeaseOwner != "" {
+				if row.Status != store.OutboxSent || row.Attempts != 1 || !row.SentAt.Equal(t0) || row.LeaseOwner != "" {
 					t.Errorf("%s: %+v", key, row)
 				}
 			}
@@ -94,7 +96,7 @@ func TestExactlyOnce(t *testing.T) {
 // TestRetryBackoff: the receiver fails twice, then takes the action; the
 // retries wait 10s, then 20s, and carry the same webhook-id.
 func TestRetryBackoff(t *testing.T) {
-	s := runtime.NewMemoryStore()
+	s := memory.New()
 	a := action("c1", "webhook", "crm_sync", nil)
 	seed(t, s, map[string]map[string]any{"c1": {}}, a)
 	r := newReceiver(t, secret)
@@ -146,7 +148,7 @@ func TestRetryBackoff(t *testing.T) {
 
 // TestRetryAfter: a 429 with Retry-After waits as long as asked.
 func TestRetryAfter(t *testing.T) {
-	s := runtime.NewMemoryStore()
+	s := memory.New()
 	a := action("c1", "webhook", "crm_sync", nil)
 	seed(t, s, map[string]map[string]any{"c1": {}}, a)
 	r := newReceiver(t, secret)
@@ -163,7 +165,7 @@ func TestRetryAfter(t *testing.T) {
 // TestParkAndRetry: a receiver that keeps failing parks the row after
 // MaxAttempts; a 4xx parks it at once; RetryOutbox brings both back.
 func TestParkAndRetry(t *testing.T) {
-	s := runtime.NewMemoryStore()
+	s := memory.New()
 	failing, refused := action("c1", "webhook", "flaky", nil), action("c1", "webhook", "wrong", nil)
 	seed(t, s, map[string]map[string]any{"c1": {}}, failing, refused)
 	r := newReceiver(t, secret)
@@ -188,23 +190,23 @@ func TestParkAndRetry(t *testing.T) {
 		noErr(t, err)
 	}
 	rows := list(t, s)
-	if row := rows[failing.Key]; row.Status != runtime.OutboxParked || row.Attempts != 3 || !strings.Contains(row.LastError, "3 attempts") || !strings.Contains(row.LastError, "500") {
+	if row := rows[failing.Key]; row.Status != store.OutboxParked || row.Attempts != 3 || !strings.Contains(row.LastError, "3 attempts") || !strings.Contains(row.LastError, "500") {
 		t.Errorf("failing row: %+v", row)
 	}
-	if row := rows[refused.Key]; row.Status != runtime.OutboxParked || row.Attempts != 1 || !strings.Contains(row.LastError, "422") {
+	if row := rows[refused.Key]; row.Status != store.OutboxParked || row.Attempts != 1 || !strings.Contains(row.LastError, "422") {
 		t.Errorf("refused row: %+v", row)
 	}
 	if diff := cmp.Diff(map[string]int{"webhook failed": 2, "webhook parked": 2}, m.get()); diff != "" {
 		t.Errorf("metrics (-want +got):\n%s", diff)
 	}
-	parked, err := s.ListOutbox(ctx, &runtime.ListOutboxParams{Status: runtime.OutboxParked})
+	parked, err := s.ListOutbox(ctx, &store.ListOutboxParams{Status: store.OutboxParked})
 	noErr(t, err)
 	if len(parked) != 2 {
 		t.Errorf("%d rows parked, want 2", len(parked))
 	}
 
 	healthy.Store(true)
-	n, err := s.RetryOutbox(ctx, &runtime.RetryOutboxParams{Now: clk.Now()})
+	n, err := s.RetryOutbox(ctx, &store.RetryOutboxParams{Now: clk.Now()})
 	noErr(t, err)
 	if n != 2 {
 		t.Errorf("retried %d rows, want 2", n)
@@ -213,7 +215,7 @@ func TestParkAndRetry(t *testing.T) {
 		t.Fatalf("tick after retry: %d, %v", n, err)
 	}
 	for key, row := range list(t, s) {
-		if row.Status != runtime.OutboxSent || row.Attempts != 1 {
+		if row.Status != store.OutboxSent || row.Attempts != 1 {
 			t.Errorf("%s after retry: %+v", key, row)
 		}
 	}
@@ -225,7 +227,7 @@ func TestParkAndRetry(t *testing.T) {
 func TestLeaseExpiresMidCall(t *testing.T) {
 	for _, policy := range []dispatch.UnknownPolicy{dispatch.Park, dispatch.Redeliver} {
 		t.Run(string(policy), func(t *testing.T) {
-			s := runtime.NewMemoryStore()
+			s := memory.New()
 			a := action("c1", "send", "welcome", map[string]any{"template": "welcome", "channel": "email"})
 			seed(t, s, map[string]map[string]any{"c1": {}}, a)
 			clk := &clock{t: t0}
@@ -276,22 +278,22 @@ func TestLeaseExpiresMidCall(t *testing.T) {
 			want := map[string]int{"send unknown": 1, "send lost": 1}
 			switch policy {
 			case dispatch.Park:
-				if row.Status != runtime.OutboxUnknown || row.Attempts != 1 || row.LastError == "" || calls.Load() != 1 {
+				if row.Status != store.OutboxUnknown || row.Attempts != 1 || row.LastError == "" || calls.Load() != 1 {
 					t.Errorf("row %+v after %d calls; want unknown after 1", row, calls.Load())
 				}
 				// A person decides: retried, it goes out.
-				nr, err := s.RetryOutbox(ctx, &runtime.RetryOutboxParams{Key: a.Key, Now: clk.Now()})
+				nr, err := s.RetryOutbox(ctx, &store.RetryOutboxParams{Key: a.Key, Now: clk.Now()})
 				noErr(t, err)
 				B.Routes["send.email"].Sink = dispatch.SinkFunc(func(context.Context, *dispatch.Delivery) error { return nil })
 				if _, err := B.Tick(ctx); err != nil || nr != 1 {
 					t.Fatalf("retry: %d, %v", nr, err)
 				}
-				if row := list(t, s)[a.Key]; row.Status != runtime.OutboxSent {
+				if row := list(t, s)[a.Key]; row.Status != store.OutboxSent {
 					t.Errorf("after retry: %+v", row)
 				}
 				want["send sent"] = 1
 			case dispatch.Redeliver:
-				if row.Status != runtime.OutboxSent || row.Attempts != 2 || calls.Load() != 2 {
+				if row.Status != store.OutboxSent || row.Attempts != 2 || calls.Load() != 2 {
 					t.Errorf("row %+v after %d calls; want sent after 2", row, calls.Load())
 				}
 				if diff := cmp.Diff([]int{2}, attempts); diff != "" {
@@ -311,7 +313,7 @@ func TestLeaseExpiresMidCall(t *testing.T) {
 func TestCallCutOff(t *testing.T) {
 	for _, policy := range []dispatch.UnknownPolicy{dispatch.Park, dispatch.Redeliver} {
 		t.Run(string(policy), func(t *testing.T) {
-			s := runtime.NewMemoryStore()
+			s := memory.New()
 			a := action("c1", "webhook", "slow", nil)
 			seed(t, s, map[string]map[string]any{"c1": {}}, a)
 			m := &counts{}
@@ -325,7 +327,7 @@ func TestCallCutOff(t *testing.T) {
 			_, err := d.Tick(context.Background())
 			noErr(t, err)
 			row := list(t, s)[a.Key]
-			want := map[dispatch.UnknownPolicy]string{dispatch.Park: runtime.OutboxUnknown, dispatch.Redeliver: runtime.OutboxPending}[policy]
+			want := map[dispatch.UnknownPolicy]string{dispatch.Park: store.OutboxUnknown, dispatch.Redeliver: store.OutboxPending}[policy]
 			if row.Status != want || !strings.Contains(row.LastError, "deadline") {
 				t.Errorf("row %+v, want %s", row, want)
 			}
@@ -335,13 +337,13 @@ func TestCallCutOff(t *testing.T) {
 
 // TestNoRoute: an action no route takes is parked, visibly.
 func TestNoRoute(t *testing.T) {
-	s := runtime.NewMemoryStore()
+	s := memory.New()
 	a := action("c1", "task", "Call them", nil)
 	seed(t, s, map[string]map[string]any{"c1": {}}, a)
 	d := &dispatch.Dispatcher{Store: s, Worker: "d", Clock: (&clock{t: t0}).Now, Routes: map[string]*dispatch.Route{}}
 	_, err := d.Tick(context.Background())
 	noErr(t, err)
-	if row := list(t, s)[a.Key]; row.Status != runtime.OutboxParked || row.LastError != "no sink for task actions" {
+	if row := list(t, s)[a.Key]; row.Status != store.OutboxParked || row.LastError != "no sink for task actions" {
 		t.Errorf("row: %+v", row)
 	}
 }
@@ -394,7 +396,7 @@ func TestBackoff(t *testing.T) {
 
 // TestRun runs the dispatcher until its context ends.
 func TestRun(t *testing.T) {
-	s := runtime.NewMemoryStore()
+	s := memory.New()
 	a := action("c1", "webhook", "crm", nil)
 	seed(t, s, map[string]map[string]any{"c1": {}}, a)
 	r := newReceiver(t, secret)

@@ -17,16 +17,19 @@ import (
 	"time"
 
 	"github.com/journeylang/journey/runtime"
+	"github.com/journeylang/journey/runtime/store"
+	"github.com/journeylang/journey/runtime/store/memory"
+	"github.com/journeylang/journey/runtime/store/sqlite"
 )
 
 var t0 = time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 
 // stores are the stores the dispatcher tests run on; the store methods
 // themselves are tested on all three in package runtime.
-var stores = map[string]func(t *testing.T) runtime.Store{
-	"memory": func(*testing.T) runtime.Store { return runtime.NewMemoryStore() },
-	"sqlite": func(t *testing.T) runtime.Store {
-		s, err := runtime.OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "j.db"))
+var stores = map[string]func(t *testing.T) store.Store{
+	"memory": func(*testing.T) store.Store { return memory.New() },
+	"sqlite": func(t *testing.T) store.Store {
+		s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "j.db"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -44,15 +47,15 @@ func noErr(t *testing.T, err error) {
 
 // seed commits actions for their contacts, each contact created with
 // attrs, all due at t0.
-func seed(t *testing.T, s runtime.Store, attrs map[string]map[string]any, actions ...runtime.Action) {
+func seed(t *testing.T, s store.Store, attrs map[string]map[string]any, actions ...runtime.Action) {
 	t.Helper()
 	ctx := context.Background()
 	for id, a := range attrs {
-		noErr(t, s.PutContact(ctx, &runtime.PutContactParams{ID: id, Attrs: a, At: t0}))
+		noErr(t, s.PutContact(ctx, &store.PutContactParams{ID: id, Attrs: a, At: t0}))
 	}
-	work, err := s.Claim(ctx, &runtime.ClaimParams{Now: t0, Limit: len(attrs), Worker: "seed", Lease: time.Minute})
+	work, err := s.Claim(ctx, &store.ClaimParams{Now: t0, Limit: len(attrs), Worker: "seed", Lease: time.Minute})
 	noErr(t, err)
-	p := &runtime.CompleteParams{Worker: "seed", Now: t0}
+	p := &store.CompleteParams{Worker: "seed", Now: t0}
 	for _, w := range work {
 		var consumed int64
 		for _, in := range w.Inputs {
@@ -67,7 +70,7 @@ func seed(t *testing.T, s runtime.Store, attrs map[string]map[string]any, action
 		// The engine would apply the update; the attributes are set here.
 		st := *w.State
 		st.Attrs = attrs[st.ID]
-		p.Results = append(p.Results, &runtime.WorkResult{Contact: st.ID, Rev: w.Rev, State: &st, Consumed: consumed, Outcome: out})
+		p.Results = append(p.Results, &store.WorkResult{Contact: st.ID, Rev: w.Rev, State: &st, Consumed: consumed, Outcome: out})
 	}
 	res, err := s.Complete(ctx, p)
 	noErr(t, err)
@@ -213,11 +216,11 @@ func verify(secret []byte, id, ts, header string, body []byte) error {
 }
 
 // list returns the outbox rows by key.
-func list(t *testing.T, s runtime.Store) map[string]runtime.OutboxRow {
+func list(t *testing.T, s store.Store) map[string]store.OutboxRow {
 	t.Helper()
-	rows, err := s.ListOutbox(context.Background(), &runtime.ListOutboxParams{})
+	rows, err := s.ListOutbox(context.Background(), &store.ListOutboxParams{})
 	noErr(t, err)
-	out := map[string]runtime.OutboxRow{}
+	out := map[string]store.OutboxRow{}
 	for _, r := range rows {
 		out[r.Key] = r
 	}

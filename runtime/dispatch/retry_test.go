@@ -11,12 +11,14 @@ import (
 	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/dispatch"
 	"github.com/journeylang/journey/runtime/health"
+	"github.com/journeylang/journey/runtime/store"
+	"github.com/journeylang/journey/runtime/store/memory"
 )
 
 // flakyStore is a store whose next calls of LeaseOutbox and MarkOutbox
 // fail, as they would while its server is down.
 type flakyStore struct {
-	runtime.Store
+	store.Store
 	mu          sync.Mutex
 	leaseFails  int // LeaseOutbox calls left to fail
 	markFails   int // MarkOutbox calls left to fail
@@ -25,7 +27,7 @@ type flakyStore struct {
 
 var errDown = errors.New("dial tcp 127.0.0.1:5432: connect: connection refused")
 
-func (s *flakyStore) LeaseOutbox(ctx context.Context, p *runtime.LeaseOutboxParams) ([]runtime.OutboxRow, error) {
+func (s *flakyStore) LeaseOutbox(ctx context.Context, p *store.LeaseOutboxParams) ([]store.OutboxRow, error) {
 	s.mu.Lock()
 	if s.leaseFails > 0 {
 		s.leaseFails--
@@ -36,7 +38,7 @@ func (s *flakyStore) LeaseOutbox(ctx context.Context, p *runtime.LeaseOutboxPara
 	return s.Store.LeaseOutbox(ctx, p)
 }
 
-func (s *flakyStore) MarkOutbox(ctx context.Context, p *runtime.MarkOutboxParams) (*runtime.MarkOutboxResult, error) {
+func (s *flakyStore) MarkOutbox(ctx context.Context, p *store.MarkOutboxParams) (*store.MarkOutboxResult, error) {
 	s.mu.Lock()
 	if s.markFails > 0 {
 		s.markFails--
@@ -84,7 +86,7 @@ func TestRunOutlivesTheStore(t *testing.T) {
 			done := make(chan error, 1)
 			go func() { done <- d.Run(ctx, 5*time.Millisecond) }()
 			for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-				rows, err := real.ListOutbox(context.Background(), &runtime.ListOutboxParams{Status: runtime.OutboxSent})
+				rows, err := real.ListOutbox(context.Background(), &store.ListOutboxParams{Status: store.OutboxSent})
 				noErr(t, err)
 				if len(rows) == len(acts) {
 					break
@@ -113,7 +115,7 @@ func TestRunOutlivesTheStore(t *testing.T) {
 // TestRunStopsWhileTheStoreFails: a dispatcher waiting out its backoff
 // stops at once when its context ends.
 func TestRunStopsWhileTheStoreFails(t *testing.T) {
-	real := runtime.NewMemoryStore()
+	real := memory.New()
 	seed(t, real, map[string]map[string]any{"c1": {}}, action("c1", "webhook", "crm", nil))
 	s := &flakyStore{Store: real, markFails: 1 << 30}
 	d := &dispatch.Dispatcher{

@@ -39,7 +39,7 @@ import (
 	"time"
 
 	"github.com/journeylang/journey/compiler"
-	"github.com/journeylang/journey/runtime"
+	"github.com/journeylang/journey/runtime/store"
 )
 
 // Templates finds a template by name: in the running deployment's
@@ -113,7 +113,7 @@ func (s *SMTPSink) message(ctx context.Context, d *Delivery) (msg []byte, from, 
 		return nil, "", "", Permanent(err)
 	}
 	c, err := d.ReadContact(ctx)
-	if errors.Is(err, runtime.ErrNotFound) {
+	if errors.Is(err, store.ErrNotFound) {
 		return nil, "", "", Permanent(fmt.Errorf("smtp: contact %s: %w", d.Action.Contact, err))
 	}
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 	"github.com/journeylang/journey/compiler"
 	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/dispatch"
+	"github.com/journeylang/journey/runtime/store/memory"
 )
 
 // smtpServer is a tiny SMTP server for the tests: it accepts what it is
@@ -141,7 +142,7 @@ func TestSMTP(t *testing.T) {
 	srv.reject["gone@example.com"] = "550 5.1.1 no such user"
 	srv.reject["busy@example.com"] = "451 4.3.0 try again later"
 
-	s := runtime.NewMemoryStore()
+	s := memory.New()
 	send := func(contact, template string) runtime.Action {
 		return action(contact, "send", template, map[string]any{"template": template, "channel": "email"})
 	}
@@ -232,7 +233,7 @@ func TestSMTP(t *testing.T) {
 // TestSMTPStartTLSRequired: by default the sink insists on STARTTLS.
 func TestSMTPStartTLSRequired(t *testing.T) {
 	srv := newSMTPServer(t)
-	s := runtime.NewMemoryStore()
+	s := memory.New()
 	a := action("ada", "send", "welcome", map[string]any{"template": "welcome"})
 	seed(t, s, map[string]map[string]any{"ada": {"email": "ada@example.com"}}, a)
 	d := &dispatch.Dispatcher{

@@ -22,11 +22,12 @@ import (
 
 	"github.com/journeylang/journey/compiler"
 	"github.com/journeylang/journey/runtime"
+	"github.com/journeylang/journey/runtime/store"
 )
 
 // Options are what a plan reads.
 type Options struct {
-	Store      runtime.Store
+	Store      store.Store
 	Deployment *runtime.Deployment // the deployment to plan
 	Now        time.Time           // when the deploy would happen
 	Examples   int                 // contact IDs kept per case
@@ -108,7 +109,7 @@ func Make(ctx context.Context, o Options) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	recorded, err := runtime.RecordedVersions(ctx, o.Store, o.Deployment)
+	recorded, err := store.RecordedVersions(ctx, o.Store, o.Deployment)
 	if err != nil {
 		return nil, err
 	}
@@ -162,7 +163,7 @@ func (jp *JourneyPlan) contacts(ctx context.Context, o Options, d *runtime.Deplo
 	eng := &runtime.Engine{Deployment: d}
 	froms := map[string]*From{}
 	for after := ""; ; {
-		ids, err := o.Store.Stale(ctx, &runtime.StaleParams{Journey: j.Name, Version: j.Version, After: after, Limit: page})
+		ids, err := o.Store.Stale(ctx, &store.StaleParams{Journey: j.Name, Version: j.Version, After: after, Limit: page})
 		if err != nil {
 			return nil, err
 		}
@@ -291,10 +292,10 @@ func stepOrder(j *compiler.Journey) map[string]int {
 
 // deployedVersions is the version of each journey of the store's
 // deployment in force, or nothing when there is none.
-func deployedVersions(ctx context.Context, s runtime.Store) (map[string]string, error) {
+func deployedVersions(ctx context.Context, s store.Store) (map[string]string, error) {
 	out := map[string]string{}
-	db, err := s.Deployed(ctx, &runtime.DeployedParams{})
-	if errors.Is(err, runtime.ErrNotFound) {
+	db, err := s.Deployed(ctx, &store.DeployedParams{})
+	if errors.Is(err, store.ErrNotFound) {
 		return out, nil
 	}
 	if err != nil {

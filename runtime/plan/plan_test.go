@@ -11,6 +11,9 @@ import (
 	"github.com/journeylang/journey/compiler"
 	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/plan"
+	"github.com/journeylang/journey/runtime/store"
+	"github.com/journeylang/journey/runtime/store/sqlite"
+	"github.com/journeylang/journey/runtime/worker"
 )
 
 const schema = "contact {\n  score: int\n}\n\nevent signed_up\n"
@@ -35,25 +38,25 @@ func TestPlanText(t *testing.T) {
 	v1 := deployment(t, "journey j\n\nentry on signed_up\n\nstage A {\n  tag \"a\"\n  after 4d tag \"b\"\n}\n\nstage B when score >= 50 {\n  after 1d tag \"x\"\n}\n")
 	v2 := deployment(t, "journey j\n\nentry on signed_up\n\nstage A {\n  tag \"a\"\n  after 12h tag \"n\"\n  after 3d tag \"b\"\n  after 5d tag \"c\"\n}\n")
 	ctx := context.Background()
-	store, err := runtime.OpenSQLite(ctx, t.TempDir()+"/j.db")
+	st, err := sqlite.Open(ctx, t.TempDir()+"/j.db")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer store.Close()
+	defer st.Close()
 	start := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
-	sim := runtime.NewSim(v1, store, start)
+	sim := worker.NewSim(v1, st, start)
 	vs, err := runtime.DeployedVersions(v1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.SaveVersions(ctx, &runtime.SaveVersionsParams{Versions: vs, Now: start}); err != nil {
+	if _, err := st.SaveVersions(ctx, &store.SaveVersionsParams{Versions: vs, Now: start}); err != nil {
 		t.Fatal(err)
 	}
 	for id, score := range map[string]int{"c1": 10, "c2": 10, "hot": 90} {
-		if err := store.PutContact(ctx, &runtime.PutContactParams{ID: id, Attrs: map[string]any{"score": score}, At: start}); err != nil {
+		if err := st.PutContact(ctx, &store.PutContactParams{ID: id, Attrs: map[string]any{"score": score}, At: start}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := store.AddEvent(ctx, &runtime.AddEventParams{Contact: id, ID: id, Name: "signed_up", At: start}); err != nil {
+		if _, err := st.AddEvent(ctx, &store.AddEventParams{Contact: id, ID: id, Name: "signed_up", At: start}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -61,7 +64,7 @@ func TestPlanText(t *testing.T) {
 	if err := sim.Advance(ctx, at); err != nil {
 		t.Fatal(err)
 	}
-	p, err := plan.Make(ctx, plan.Options{Store: store, Deployment: v2, Now: at, Examples: 1})
+	p, err := plan.Make(ctx, plan.Options{Store: st, Deployment: v2, Now: at, Examples: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +91,7 @@ func TestPlanText(t *testing.T) {
 		t.Errorf("plan (-want +got):\n%s", diff)
 	}
 	for _, id := range []string{"c1", "hot"} {
-		s, err := store.Contact(ctx, id)
+		s, err := st.Contact(ctx, id)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,8 +8,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/health"
+	"github.com/journeylang/journey/runtime/store"
 )
 
 // The chores one runner at a time does, among all those sharing a store:
@@ -20,15 +20,15 @@ const (
 	choreName        = "chores"
 	choreInterval    = 5 * time.Second
 	choreTTL         = 10 * time.Second
-	pruneEvery       = time.Hour                   // event identities are pruned at most this often
-	defaultRetention = runtime.DefaultDedupeWindow // how long event identities are kept, from their receipt, when Config.DedupeWindow is 0
+	pruneEvery       = time.Hour                 // event identities are pruned at most this often
+	defaultRetention = store.DefaultDedupeWindow // how long event identities are kept, from their receipt, when Config.DedupeWindow is 0
 )
 
 // chores tries to lead every choreInterval and, while it leads, does the
 // chores. After a failed store call it tries again after its backoff
 // instead (up to choreInterval).
 type chores struct {
-	store     runtime.Store
+	store     store.Store
 	holder    string // names this runner's lead: Config.Name
 	clock     func() time.Time
 	retention time.Duration
@@ -80,7 +80,7 @@ func (c *chores) tick(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, choreInterval)
 	defer cancel()
 	now := c.clock()
-	leads, err := c.store.Lead(ctx, &runtime.LeadParams{Name: choreName, Holder: c.holder, Now: now, TTL: choreTTL})
+	leads, err := c.store.Lead(ctx, &store.LeadParams{Name: choreName, Holder: c.holder, Now: now, TTL: choreTTL})
 	if err != nil {
 		c.leader.Set(0)
 		return fmt.Errorf("leading the chores: %w", err)
@@ -97,7 +97,7 @@ func (c *chores) tick(ctx context.Context) error {
 	// every few seconds, but in an hour.
 	c.pruned = now
 	before := now.Add(-c.retention)
-	n, err := c.store.Prune(ctx, &runtime.PruneParams{Before: before})
+	n, err := c.store.Prune(ctx, &store.PruneParams{Before: before})
 	if err != nil {
 		return fmt.Errorf("pruning event identities: %w", err)
 	}

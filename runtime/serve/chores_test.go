@@ -18,6 +18,10 @@ import (
 	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/api"
 	"github.com/journeylang/journey/runtime/serve"
+	"github.com/journeylang/journey/runtime/store"
+	"github.com/journeylang/journey/runtime/store/memory"
+	"github.com/journeylang/journey/runtime/store/sqlite"
+	"github.com/journeylang/journey/runtime/worker"
 )
 
 // logBuffer is a log that runners write to while the test reads it.
@@ -60,10 +64,10 @@ func TestDedupeAcrossLeaders(t *testing.T) {
 	const window = 60 * 24 * time.Hour
 	day := 24 * time.Hour
 	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	for name, open := range map[string]func(t *testing.T) runtime.Store{
-		"memory": func(*testing.T) runtime.Store { return runtime.NewMemoryStore() },
-		"sqlite": func(t *testing.T) runtime.Store {
-			s, err := runtime.OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "j.db"))
+	for name, open := range map[string]func(t *testing.T) store.Store{
+		"memory": func(*testing.T) store.Store { return memory.New() },
+		"sqlite": func(t *testing.T) store.Store {
+			s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "j.db"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -72,14 +76,14 @@ func TestDedupeAcrossLeaders(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
-			store := open(t)
-			defer store.Close()
+			db := open(t)
+			defer db.Close()
 			var now atomic.Pointer[time.Time]
 			now.Store(&t0)
 			clock := func() time.Time { return *now.Load() }
 			logs := &logBuffer{}
 			intake := api.New(api.Config{
-				Store: store, Deployment: func() *runtime.Deployment { return d }, Clock: clock, DedupeWindow: window,
+				Store: db, Deployment: func() *runtime.Deployment { return d }, Clock: clock, DedupeWindow: window,
 				Logger: slog.New(slog.NewTextHandler(logs, nil)),
 			}).Handler()
 			post := func(body string) map[string]any {
@@ -106,7 +110,7 @@ func TestDedupeAcrossLeaders(t *testing.T) {
 				done := make(chan error, 1)
 				go func() {
 					done <- serve.Run(ctx, serve.Config{
-						Name: name, Deployment: d, Store: store, Poll: 10 * time.Millisecond,
+						Name: name, Deployment: d, Store: db, Poll: 10 * time.Millisecond,
 						Clock: clock, DedupeWindow: window, Logger: slog.New(slog.NewTextHandler(logs, nil)),
 					})
 				}()
@@ -125,7 +129,7 @@ func TestDedupeAcrossLeaders(t *testing.T) {
 			}
 			outbox := func() int {
 				t.Helper()
-				rows, err := store.Outbox(ctx, &runtime.OutboxParams{Contact: "c1"})
+				rows, err := db.Outbox(ctx, &store.OutboxParams{Contact: "c1"})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -138,10 +142,10 @@ func TestDedupeAcrossLeaders(t *testing.T) {
 			}
 			runner("r1", func() bool { return outbox() == 1 })
 
-			ancient := &runtime.AddEventParams{Contact: "c2", ID: "ancient", Name: "signed_up", At: t0.Add(-40 * day), Received: t0.Add(-40 * day)}
-			middle := &runtime.AddEventParams{Contact: "c2", ID: "middle", Name: "signed_up", At: t0.Add(-10 * day), Received: t0.Add(-10 * day)}
-			for _, e := range []*runtime.AddEventParams{ancient, middle} {
-				if added, err := store.AddEvent(ctx, e); err != nil || !added {
+			ancient := &store.AddEventParams{Contact: "c2", ID: "ancient", Name: "signed_up", At: t0.Add(-40 * day), Received: t0.Add(-40 * day)}
+			middle := &store.AddEventParams{Contact: "c2", ID: "middle", Name: "signed_up", At: t0.Add(-10 * day), Received: t0.Add(-10 * day)}
+			for _, e := range []*store.AddEventParams{ancient, middle} {
+				if added, err := db.AddEvent(ctx, e); err != nil || !added {
 					t.Fatalf("%s: %v %v", e.ID, added, err)
 				}
 			}
@@ -152,17 +156,17 @@ func TestDedupeAcrossLeaders(t *testing.T) {
 				t.Errorf("answer to the repeat %v", res)
 			}
 
-			if added, err := store.AddEvent(ctx, ancient); err != nil || !added {
+			if added, err := db.AddEvent(ctx, ancient); err != nil || !added {
 				t.Errorf("the identity received 65 days ago was not forgotten: %v %v", added, err)
 			}
-			if added, err := store.AddEvent(ctx, middle); err != nil || added {
+			if added, err := db.AddEvent(ctx, middle); err != nil || added {
 				t.Errorf("the identity received 35 days ago was forgotten (the window is 60 days): %v %v", added, err)
 			}
 			// Whatever was taken is processed: the contact has had one event.
-			if err := runtime.NewSim(d, store, later).Advance(ctx, later.Add(time.Hour)); err != nil {
+			if err := worker.NewSim(d, db, later).Advance(ctx, later.Add(time.Hour)); err != nil {
 				t.Fatal(err)
 			}
-			st, err := store.Contact(ctx, "c1")
+			st, err := db.Contact(ctx, "c1")
 			if err != nil {
 				t.Fatal(err)
 			}

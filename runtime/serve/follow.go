@@ -8,6 +8,7 @@ import (
 
 	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/health"
+	"github.com/journeylang/journey/runtime/store"
 )
 
 // follower keeps a runner on the deployment the store has in force, so
@@ -89,7 +90,7 @@ func (f *follower) step(ctx context.Context) {
 		}
 	}()
 	if f.unpublished(own) {
-		_, fresh, err := cfg.Store.Deploy(ctx, &runtime.DeployParams{Bundle: own.Bundle, By: cfg.Name, At: cfg.Clock()})
+		_, fresh, err := cfg.Store.Deploy(ctx, &store.DeployParams{Bundle: own.Bundle, By: cfg.Name, At: cfg.Clock()})
 		switch {
 		case err != nil:
 			f.fail(ctx, "deploying", err)
@@ -100,7 +101,7 @@ func (f *follower) step(ctx context.Context) {
 			}
 		}
 	}
-	db, err := cfg.Store.Deployed(ctx, &runtime.DeployedParams{After: f.id})
+	db, err := cfg.Store.Deployed(ctx, &store.DeployedParams{After: f.id})
 	switch {
 	case err == nil:
 		d := own
@@ -115,7 +116,7 @@ func (f *follower) step(ctx context.Context) {
 			f.id = db.ID
 			cfg.Logger.Info("in force", "deployment", db.ID, "by", db.By, "journeys", len(d.Journeys()))
 		}
-	case !errors.Is(err, runtime.ErrNotFound):
+	case !errors.Is(err, store.ErrNotFound):
 		f.fail(ctx, "reading the deployment in force", err)
 	case f.id == 0 && f.inForce != own:
 		f.adopt(ctx, own) // the store has none: one without a bundle, or deploying failed
@@ -141,7 +142,7 @@ func (f *follower) adopt(ctx context.Context, d *runtime.Deployment) bool {
 	vs, err := runtime.DeployedVersions(d)
 	if err == nil {
 		var n int
-		n, err = cfg.Store.SaveVersions(ctx, &runtime.SaveVersionsParams{Versions: vs, Now: cfg.Clock()})
+		n, err = cfg.Store.SaveVersions(ctx, &store.SaveVersionsParams{Versions: vs, Now: cfg.Clock()})
 		if n > 0 {
 			cfg.Logger.Info("recorded journey versions", "new", n)
 		}
@@ -150,7 +151,7 @@ func (f *follower) adopt(ctx context.Context, d *runtime.Deployment) bool {
 		f.fail(ctx, "recording journey versions", err)
 		return false // tried again next poll
 	}
-	earlier, err := runtime.RecordedVersions(ctx, cfg.Store, d)
+	earlier, err := store.RecordedVersions(ctx, cfg.Store, d)
 	if err != nil {
 		f.fail(ctx, "reading journey versions", err)
 		return false
@@ -173,12 +174,12 @@ func (f *follower) wake(ctx context.Context) {
 	if d == nil {
 		return
 	}
-	n, err := runtime.WakeStale(ctx, cfg.Store, d, cfg.Clock(), 500)
+	n, err := store.WakeStale(ctx, cfg.Store, d, cfg.Clock(), 500)
 	if n > 0 {
 		cfg.Logger.Info("woke contacts for the version in force", "contacts", n)
 	}
 	if err == nil {
-		f.woken, err = runtime.Migrated(ctx, cfg.Store, d)
+		f.woken, err = store.Migrated(ctx, cfg.Store, d)
 	}
 	if err != nil {
 		f.fail(ctx, "waking contacts for the version in force", err)

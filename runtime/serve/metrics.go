@@ -11,6 +11,8 @@ import (
 
 	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/health"
+	"github.com/journeylang/journey/runtime/store"
+	"github.com/journeylang/journey/runtime/worker"
 )
 
 // metrics are the runner's Prometheus metrics. No label holds a contact.
@@ -94,16 +96,16 @@ func newMetrics(stats *statsCache) *metrics {
 		m.reg.MustRegister(
 			prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 				Name: "journey_outbox_pending", Help: "Actions in the outbox not yet delivered.",
-			}, stats.gauge(func(st *runtime.Stats, _ time.Time) float64 { return float64(st.OutboxPending) })),
+			}, stats.gauge(func(st *store.Stats, _ time.Time) float64 { return float64(st.OutboxPending) })),
 			prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 				Name: "journey_due_contacts", Help: "Contacts whose wake-up is due: the workers' backlog.",
-			}, stats.gauge(func(st *runtime.Stats, _ time.Time) float64 { return float64(st.DueContacts) })),
+			}, stats.gauge(func(st *store.Stats, _ time.Time) float64 { return float64(st.DueContacts) })),
 			prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 				Name: "journey_oldest_due_age_seconds", Help: "How long the oldest due wake-up has waited; 0 when none is due.",
-			}, stats.gauge(func(st *runtime.Stats, now time.Time) float64 { return ageSeconds(st.OldestDue, now) })),
+			}, stats.gauge(func(st *store.Stats, now time.Time) float64 { return ageSeconds(st.OldestDue, now) })),
 			prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 				Name: "journey_outbox_oldest_pending_age_seconds", Help: "How long the oldest undelivered action has been due; 0 when none is pending.",
-			}, stats.gauge(func(st *runtime.Stats, now time.Time) float64 { return ageSeconds(st.OldestPending, now) })),
+			}, stats.gauge(func(st *store.Stats, now time.Time) float64 { return ageSeconds(st.OldestPending, now) })),
 		)
 	}
 	return m
@@ -120,17 +122,17 @@ const (
 // statsCache reads the store's stats for the gauges, at most once per
 // statsTTL.
 type statsCache struct {
-	read   func(ctx context.Context) (*runtime.Stats, error)
+	read   func(ctx context.Context) (*store.Stats, error)
 	clock  func() time.Time
 	health *health.Monitor // notes a failed read
 
 	mu      sync.Mutex
-	readAt  time.Time      // when the cached result was read; zero for never
-	stats   *runtime.Stats // nil when the last read failed
-	stampAt time.Time      // the clock at that read, for the age gauge
+	readAt  time.Time    // when the cached result was read; zero for never
+	stats   *store.Stats // nil when the last read failed
+	stampAt time.Time    // the clock at that read, for the age gauge
 }
 
-func newStatsCache(read func(ctx context.Context) (*runtime.Stats, error), clock func() time.Time, health *health.Monitor) *statsCache {
+func newStatsCache(read func(ctx context.Context) (*store.Stats, error), clock func() time.Time, health *health.Monitor) *statsCache {
 	if read == nil {
 		return nil
 	}
@@ -139,7 +141,7 @@ func newStatsCache(read func(ctx context.Context) (*runtime.Stats, error), clock
 
 // get returns the stats and the clock when they were read: the cached
 // ones if fresh, else a new read. It returns nil when the read failed.
-func (c *statsCache) get() (*runtime.Stats, time.Time) {
+func (c *statsCache) get() (*store.Stats, time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	wall := time.Now()
@@ -161,7 +163,7 @@ func (c *statsCache) get() (*runtime.Stats, time.Time) {
 
 // gauge makes a GaugeFunc's function from the stats; NaN when they could
 // not be read.
-func (c *statsCache) gauge(f func(st *runtime.Stats, now time.Time) float64) func() float64 {
+func (c *statsCache) gauge(f func(st *store.Stats, now time.Time) float64) func() float64 {
 	return func() float64 {
 		st, now := c.get()
 		if st == nil {
@@ -181,7 +183,7 @@ func ageSeconds(t, now time.Time) float64 {
 }
 
 // observe counts a completed batch.
-func (m *metrics) observe(b *runtime.BatchReport) {
+func (m *metrics) observe(b *worker.BatchReport) {
 	m.batches.Inc()
 	m.batchTime.Observe(b.Elapsed.Seconds())
 	m.contacts.Add(float64(b.Complete.Committed))

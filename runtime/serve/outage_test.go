@@ -34,6 +34,9 @@ import (
 	"github.com/journeylang/journey/runtime/dispatch"
 	"github.com/journeylang/journey/runtime/health"
 	"github.com/journeylang/journey/runtime/serve"
+	"github.com/journeylang/journey/runtime/store"
+	"github.com/journeylang/journey/runtime/store/postgres"
+	"github.com/journeylang/journey/runtime/store/sqlite"
 )
 
 // recordingSink records every delivery's key.
@@ -81,7 +84,7 @@ func (b *syncBuffer) String() string {
 // recording sink — and a client feeding it events.
 type outageRunner struct {
 	t      *testing.T
-	store  runtime.Store
+	store  store.Store
 	base   string
 	sink   *recordingSink
 	logs   *syncBuffer
@@ -100,7 +103,7 @@ type outageRunner struct {
 // startRunner starts a runner on store, one contact per event: each event
 // enrolls its contact, which is sent "welcome" at once and "followup" a
 // second later (a timer).
-func startRunner(t *testing.T, store runtime.Store) *outageRunner {
+func startRunner(t *testing.T, db store.Store) *outageRunner {
 	t.Helper()
 	prog, diags := compiler.Compile(compiler.NewWorkspace(map[string][]byte{
 		"schema.journey": []byte("contact {\n  email: string?\n}\n\nevent signed_up\n"),
@@ -114,7 +117,7 @@ func startRunner(t *testing.T, store runtime.Store) *outageRunner {
 		t.Fatal(err)
 	}
 	r := &outageRunner{
-		t: t, store: store, sink: &recordingSink{keys: map[string]int{}}, logs: &syncBuffer{},
+		t: t, store: db, sink: &recordingSink{keys: map[string]int{}}, logs: &syncBuffer{},
 		done: make(chan error, 1), client: &http.Client{Timeout: 30 * time.Second},
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -122,18 +125,18 @@ func startRunner(t *testing.T, store runtime.Store) *outageRunner {
 	addr := make(chan string, 1)
 	go func() {
 		r.done <- serve.Run(ctx, serve.Config{
-			Deployment: d, Store: store, Listen: "127.0.0.1:0", Poll: 20 * time.Millisecond, Name: "outage",
+			Deployment: d, Store: db, Listen: "127.0.0.1:0", Poll: 20 * time.Millisecond, Name: "outage",
 			Logger: slog.New(slog.NewTextHandler(r.logs, nil)),
 			Ready:  func(a string) { addr <- a },
 			API: func(metrics http.Handler, intake func(kind, result string, n int), h *health.Monitor) http.Handler {
 				return api.New(api.Config{
-					Store: store, Deployment: func() *runtime.Deployment { return d }, Metrics: metrics, Intake: intake, Health: h,
+					Store: db, Deployment: func() *runtime.Deployment { return d }, Metrics: metrics, Intake: intake, Health: h,
 					Logger: slog.New(slog.NewTextHandler(r.logs, nil)),
 				}).Handler()
 			},
 			Delivery: func(m dispatch.Metrics, h *health.Part) (func(ctx context.Context) error, error) {
 				disp := &dispatch.Dispatcher{
-					Store: store, Worker: "dispatch@outage", Metrics: m, Health: h,
+					Store: db, Worker: "dispatch@outage", Metrics: m, Health: h,
 					Routes: map[string]*dispatch.Route{"*": {Name: "recording", Sink: r.sink}},
 				}
 				return func(ctx context.Context) error { return disp.Run(ctx, 20*time.Millisecond) }, nil
@@ -344,15 +347,15 @@ func (r *outageRunner) checkExactlyOnce() {
 	r.mu.Lock()
 	accepted := append([]string(nil), r.accepted...)
 	r.mu.Unlock()
-	var rows []runtime.OutboxRow
+	var rows []store.OutboxRow
 	r.waitFor(fmt.Sprintf("the actions of %d contacts delivered", len(accepted)), 90*time.Second, func() bool {
 		var err error
-		if rows, err = r.store.ListOutbox(ctx, &runtime.ListOutboxParams{}); err != nil {
+		if rows, err = r.store.ListOutbox(ctx, &store.ListOutboxParams{}); err != nil {
 			return false
 		}
 		sent := 0
 		for _, row := range rows {
-			if row.Status == runtime.OutboxSent {
+			if row.Status == store.OutboxSent {
 				sent++
 			}
 		}
@@ -360,7 +363,7 @@ func (r *outageRunner) checkExactlyOnce() {
 	})
 	byContact := map[string][]string{}
 	for _, row := range rows {
-		if row.Status != runtime.OutboxSent {
+		if row.Status != store.OutboxSent {
 			r.t.Errorf("outbox row %s: %s (%s)", row.Key, row.Status, row.LastError)
 		}
 		byContact[row.Contact] = append(byContact[row.Contact], row.Key)
@@ -380,7 +383,7 @@ func (r *outageRunner) checkExactlyOnce() {
 	if len(delivered) != len(rows) {
 		r.t.Errorf("%d keys delivered, %d outbox rows", len(delivered), len(rows))
 	}
-	st, err := r.store.Stats(ctx, &runtime.StatsParams{Now: time.Now()})
+	st, err := r.store.Stats(ctx, &store.StatsParams{Now: time.Now()})
 	if err != nil {
 		r.t.Fatal(err)
 	}
@@ -427,12 +430,12 @@ func TestPostgresOutage(t *testing.T) {
 		t.Skip("long: stops a Postgres server for 10 s")
 	}
 	pg := newPGCluster(t)
-	store, err := runtime.OpenPostgres(context.Background(), pg.DSN())
+	db, err := postgres.Open(context.Background(), pg.DSN())
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { store.Close() })
-	r := startRunner(t, store)
+	t.Cleanup(func() { db.Close() })
+	r := startRunner(t, db)
 	r.feed()
 	r.waitAccepted(20)
 	if status, rep := r.healthz(); status != http.StatusOK || rep.Status != health.StatusOK {
@@ -481,12 +484,12 @@ func TestPostgresOutage(t *testing.T) {
 // once.
 func TestFullDisk(t *testing.T) {
 	dir := smallDisk(t, "16m") // room for the WAL, which grows to 4 MB between checkpoints
-	store, err := runtime.OpenSQLite(context.Background(), filepath.Join(dir, "journey.db"))
+	db, err := sqlite.Open(context.Background(), filepath.Join(dir, "journey.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { store.Close() })
-	r := startRunner(t, store)
+	t.Cleanup(func() { db.Close() })
+	r := startRunner(t, db)
 	r.feed()
 	r.waitAccepted(20)
 

@@ -35,6 +35,8 @@ import (
 	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/dispatch"
 	"github.com/journeylang/journey/runtime/health"
+	"github.com/journeylang/journey/runtime/store"
+	"github.com/journeylang/journey/runtime/worker"
 )
 
 // Config is what a runner runs.
@@ -56,7 +58,7 @@ type Config struct {
 	// changes (the API and the dispatcher read it); Deployment until the
 	// runner has read the store's.
 	InForce *atomic.Pointer[runtime.Deployment]
-	Store   runtime.Store
+	Store   store.Store
 	Workers int           // worker goroutines; 2 when 0
 	Batch   int           // contacts per claim; 100 when 0
 	Poll    time.Duration // how often an idle worker looks for due work; 1s when 0
@@ -90,7 +92,7 @@ type Config struct {
 	// journey_outbox_pending, journey_due_contacts and
 	// journey_oldest_due_age_seconds (measured on Clock). It is read at
 	// most once a second, with a short timeout.
-	Stats func(ctx context.Context) (*runtime.Stats, error)
+	Stats func(ctx context.Context) (*store.Stats, error)
 	// Ready, when set, is called with the HTTP server's address once it
 	// listens.
 	Ready func(addr string)
@@ -207,7 +209,7 @@ func Run(ctx context.Context, cfg Config) error {
 		})
 	}
 	for i := range cfg.Workers {
-		w := &runtime.Worker{
+		w := &worker.Worker{
 			Store: cfg.Store, Engine: &runtime.Engine{Deployment: cfg.Deployment},
 			ID: fmt.Sprintf("%s/%d", cfg.Name, i), Batch: cfg.Batch, Observe: m.observe, Current: cfg.InForce.Load,
 			Health: mon.Part(partWorker),

@@ -13,6 +13,8 @@ import (
 	"github.com/journeylang/journey/runtime/api"
 	"github.com/journeylang/journey/runtime/health"
 	"github.com/journeylang/journey/runtime/serve"
+	"github.com/journeylang/journey/runtime/store"
+	"github.com/journeylang/journey/runtime/store/memory"
 )
 
 // TestRun starts a runner on a free port, feeds it an event through the
@@ -29,19 +31,19 @@ func TestRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	store := runtime.NewMemoryStore()
+	st := memory.New()
 	ctx, cancel := context.WithCancel(context.Background())
 	addr := make(chan string, 1)
 	done := make(chan error, 1)
 	go func() {
 		done <- serve.Run(ctx, serve.Config{
-			Deployment: d, Store: store, Listen: "127.0.0.1:0", Poll: 10 * time.Millisecond,
+			Deployment: d, Store: st, Listen: "127.0.0.1:0", Poll: 10 * time.Millisecond,
 			Ready: func(a string) { addr <- a },
-			Stats: func(ctx context.Context) (*runtime.Stats, error) {
-				return store.Stats(ctx, &runtime.StatsParams{Now: time.Now()})
+			Stats: func(ctx context.Context) (*store.Stats, error) {
+				return st.Stats(ctx, &store.StatsParams{Now: time.Now()})
 			},
 			API: func(metrics http.Handler, intake func(kind, result string, n int), h *health.Monitor) http.Handler {
-				return api.New(api.Config{Store: store, Deployment: func() *runtime.Deployment { return d }, Metrics: metrics, Intake: intake, Health: h}).Handler()
+				return api.New(api.Config{Store: st, Deployment: func() *runtime.Deployment { return d }, Metrics: metrics, Intake: intake, Health: h}).Handler()
 			},
 		})
 	}()

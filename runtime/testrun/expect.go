@@ -11,6 +11,7 @@ import (
 	"github.com/journeylang/journey/compiler"
 	"github.com/journeylang/journey/lang/ast"
 	"github.com/journeylang/journey/runtime"
+	"github.com/journeylang/journey/runtime/store"
 )
 
 // expect checks one expectation at time now, recording a failure.
@@ -19,7 +20,7 @@ func (x *exec) expect(e *ast.Expect, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	history, err := x.store.History(x.ctx, &runtime.HistoryParams{Contact: x.contact})
+	history, err := x.store.History(x.ctx, &store.HistoryParams{Contact: x.contact})
 	if err != nil {
 		return err
 	}
@@ -136,7 +137,7 @@ func (x *exec) holds(e *ast.Expect, s *runtime.ContactState, history []runtime.R
 // actionHas reports whether the outbox action of a record has the value
 // in its payload.
 func (x *exec) actionHas(r runtime.Record, key, want string) bool {
-	actions, err := x.store.Outbox(x.ctx, &runtime.OutboxParams{Contact: x.contact})
+	actions, err := x.store.Outbox(x.ctx, &store.OutboxParams{Contact: x.contact})
 	if err != nil {
 		return false
 	}
@@ -187,7 +188,7 @@ func (x *exec) value(text string, now time.Time) (any, error) {
 // attributes before the test gives it any.
 func (x *exec) state() (*runtime.ContactState, error) {
 	s, err := x.store.Contact(x.ctx, x.contact)
-	if err == runtime.ErrNotFound {
+	if err == store.ErrNotFound {
 		return &runtime.ContactState{ID: x.contact, Attrs: map[string]any{}}, nil
 	}
 	return s, err

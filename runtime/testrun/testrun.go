@@ -29,6 +29,9 @@ import (
 	"github.com/journeylang/journey/compiler"
 	"github.com/journeylang/journey/lang/ast"
 	"github.com/journeylang/journey/runtime"
+	"github.com/journeylang/journey/runtime/store"
+	"github.com/journeylang/journey/runtime/store/memory"
+	"github.com/journeylang/journey/runtime/worker"
 )
 
 // Start is when a test's clock starts, unless it says otherwise: a Monday,
@@ -150,9 +153,9 @@ func runTest(ctx context.Context, d *runtime.Deployment, file string, t *ast.Tes
 			res.Journey = st.Name.Name
 		}
 	}
-	store := runtime.NewMemoryStore()
-	sim := runtime.NewSim(d, store, res.Start)
-	x := &exec{ctx: ctx, d: d, store: store, sim: sim, contact: contact, res: res, file: file}
+	db := memory.New()
+	sim := worker.NewSim(d, db, res.Start)
+	x := &exec{ctx: ctx, d: d, store: db, sim: sim, contact: contact, res: res, file: file}
 	now := res.Start
 	for _, st := range t.Stmts {
 		if at := st.Time(); at != nil {
@@ -163,7 +166,7 @@ func runTest(ctx context.Context, d *runtime.Deployment, file string, t *ast.Tes
 			break
 		}
 	}
-	res.Timeline, _ = store.History(ctx, &runtime.HistoryParams{Contact: contact})
+	res.Timeline, _ = db.History(ctx, &store.HistoryParams{Contact: contact})
 	res.Elapsed = time.Since(began)
 	return res
 }
@@ -172,8 +175,8 @@ func runTest(ctx context.Context, d *runtime.Deployment, file string, t *ast.Tes
 type exec struct {
 	ctx     context.Context
 	d       *runtime.Deployment
-	store   runtime.Store
-	sim     *runtime.Sim
+	store   store.Store
+	sim     *worker.Sim
 	contact string
 	res     *Result
 	file    string
@@ -186,13 +189,13 @@ func (x *exec) statement(st ast.TestStmt, now time.Time) error {
 		if err := x.advance(before(now)); err != nil {
 			return err
 		}
-		return x.store.PutContact(x.ctx, &runtime.PutContactParams{ID: x.contact, Attrs: Object(st.Value), At: now})
+		return x.store.PutContact(x.ctx, &store.PutContactParams{ID: x.contact, Attrs: Object(st.Value), At: now})
 	case *ast.TestEvent:
 		if err := x.advance(before(now)); err != nil {
 			return err
 		}
 		x.events++
-		_, err := x.store.AddEvent(x.ctx, &runtime.AddEventParams{
+		_, err := x.store.AddEvent(x.ctx, &store.AddEventParams{
 			Contact: x.contact, ID: fmt.Sprintf("%s#%d", x.contact, x.events),
 			Name: st.Name.Name, Payload: Object(st.Payload), At: now,
 		})
@@ -205,7 +208,7 @@ func (x *exec) statement(st ast.TestStmt, now time.Time) error {
 		if err != nil {
 			return fmt.Errorf("%s:%d: set %s: %w", x.file, st.Pos.Start.Line, st.Field, err)
 		}
-		return x.store.PutContact(x.ctx, &runtime.PutContactParams{ID: x.contact, Attrs: nested(st.Field.String(), v), At: now})
+		return x.store.PutContact(x.ctx, &store.PutContactParams{ID: x.contact, Attrs: nested(st.Field.String(), v), At: now})
 	case *ast.Expect:
 		if err := x.advance(now); err != nil {
 			return err
@@ -222,7 +225,7 @@ func (x *exec) advance(t time.Time) error {
 		return err
 	}
 	s, err := x.store.Contact(x.ctx, x.contact)
-	if errors.Is(err, runtime.ErrNotFound) {
+	if errors.Is(err, store.ErrNotFound) {
 		return nil
 	}
 	if err != nil {

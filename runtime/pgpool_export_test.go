@@ -1,7 +1,0 @@
-package runtime
-
-// PoolSize is the most connections a Postgres store opens, for tests.
-func PoolSize(s *PostgresStore) int { return s.db.Stats().MaxOpenConnections }
-
-// PgConfig is pgConfig, for tests.
-var PgConfig = pgConfig

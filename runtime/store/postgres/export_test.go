@@ -1,0 +1,7 @@
+package postgres
+
+// PoolSize is the most connections a Postgres store opens, for tests.
+func PoolSize(s *Store) int { return s.db.Stats().MaxOpenConnections }
+
+// PgConfig is pgConfig, for tests.
+var PgConfig = pgConfig

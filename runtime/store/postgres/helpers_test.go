@@ -1,0 +1,39 @@
+package postgres_test
+
+import (
+	"testing"
+
+	"github.com/journeylang/journey/compiler"
+	"github.com/journeylang/journey/runtime"
+	"github.com/journeylang/journey/runtime/store"
+	"github.com/journeylang/journey/runtime/store/storetest"
+)
+
+// TestConformance runs the conformance suite on Postgres stores, each in
+// a schema of its own.
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store { return pgNewStore(t) })
+}
+
+// noErr fails the test on an error.
+func noErr(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// deployFiles compiles a workspace of journey files and templates into a
+// deployment, failing the test on any diagnostic.
+func deployFiles(t testing.TB, files, templates map[string][]byte) *runtime.Deployment {
+	t.Helper()
+	prog, diags := compiler.Compile(compiler.NewWorkspace(files, templates))
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	d, err := runtime.NewDeployment(prog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}

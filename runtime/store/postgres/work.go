@@ -1,0 +1,301 @@
+package postgres
+
+// The Postgres store's claim and complete: a batch in one statement out,
+// and a batch in one transaction back.
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/journeylang/journey/runtime"
+	"github.com/journeylang/journey/runtime/store"
+)
+
+// pgClaimed is a wake-up just leased.
+type pgClaimed struct {
+	Contact string    `db:"contact_id"`
+	Wake    time.Time `db:"wake_at"`
+}
+
+// pgState is a claimed contact's state.
+type pgState struct {
+	ID    string `db:"id"`
+	State []byte `db:"state"`
+	Rev   int64  `db:"rev"`
+}
+
+// pgInputRow is a pending input.
+type pgInputRow struct {
+	Seq     int64     `db:"seq"`
+	Contact string    `db:"contact_id"`
+	Kind    string    `db:"kind"`
+	EventID string    `db:"event_id"`
+	Name    string    `db:"name"`
+	Payload []byte    `db:"payload"`
+	Attrs   []byte    `db:"attrs"`
+	At      time.Time `db:"at"`
+}
+
+// Claim implements Store.
+func (s *Store) Claim(ctx context.Context, p *store.ClaimParams) ([]*store.Work, error) {
+	if p.Limit <= 0 {
+		return nil, nil
+	}
+	now := pgFloor(p.Now)
+	var claimed []pgClaimed
+	if err := s.db.SelectContext(ctx, &claimed, pgq.claim, now, p.Limit, p.Worker, now.Add(p.Lease)); err != nil {
+		return nil, fmt.Errorf("postgres store: claim: %w", err)
+	}
+	if len(claimed) == 0 {
+		return nil, nil
+	}
+	sort.Slice(claimed, func(a, b int) bool {
+		if !claimed[a].Wake.Equal(claimed[b].Wake) {
+			return claimed[a].Wake.Before(claimed[b].Wake)
+		}
+		return claimed[a].Contact < claimed[b].Contact
+	})
+	ids := make([]string, len(claimed))
+	for i, c := range claimed {
+		ids[i] = c.Contact
+	}
+
+	var states []pgState
+	if err := s.db.SelectContext(ctx, &states, pgq.claimedStates, pgArray(ids)); err != nil {
+		return nil, fmt.Errorf("postgres store: claimed states: %w", err)
+	}
+	work := make(map[string]*store.Work, len(states))
+	for _, st := range states {
+		var cs runtime.ContactState
+		if err := json.Unmarshal(st.State, &cs); err != nil {
+			return nil, fmt.Errorf("postgres store: contact %s: %w", st.ID, err)
+		}
+		work[st.ID] = &store.Work{State: &cs, Rev: st.Rev}
+	}
+
+	var inputs []pgInputRow
+	if err := s.db.SelectContext(ctx, &inputs, pgq.claimedInputs, pgArray(ids), p.InputLimit()); err != nil {
+		return nil, fmt.Errorf("postgres store: claimed inputs: %w", err)
+	}
+	for _, r := range inputs {
+		w := work[r.Contact]
+		if w == nil {
+			continue
+		}
+		in := runtime.Input{Seq: r.Seq, Kind: r.Kind, ID: r.EventID, Name: r.Name, At: r.At.UTC()}
+		var err error
+		if in.Payload, err = store.JSONObject(r.Payload); err != nil {
+			return nil, fmt.Errorf("postgres store: input %d: %w", r.Seq, err)
+		}
+		if in.Attrs, err = store.JSONObject(r.Attrs); err != nil {
+			return nil, fmt.Errorf("postgres store: input %d: %w", r.Seq, err)
+		}
+		w.Inputs = append(w.Inputs, in)
+	}
+
+	out := make([]*store.Work, 0, len(claimed))
+	for _, c := range claimed {
+		w := work[c.Contact]
+		if w == nil {
+			return nil, fmt.Errorf("postgres store: contact %s has a wake-up but no state", c.Contact)
+		}
+		w.Due = c.Wake.UTC()
+		out = append(out, w)
+	}
+	return out, nil
+}
+
+// pgBatch is a completed batch as the array parameters of its statements.
+type pgBatch struct {
+	// delete_inputs and release_wakeups
+	ids      []string
+	consumed []int64
+	wakes    []sql.NullString
+
+	// insert_outbox
+	aKey, aContact, aJourney, aVersion, aStep, aKind, aTarget, aPayload, aDue []string
+
+	// insert_history
+	hContact, hJourney []string
+	hEntry             []int64
+	hKind, hStep       []string
+	hDetail, hAt       []string
+
+	// upsert_enrollments
+	eContact, eJourney []string
+	eEntry             []int64
+	eVersion, eStatus  []string
+	eStage, eStageAt   []string
+	eEnteredAt         []string
+	eExitedAt          []sql.NullString
+	eReason            []string
+}
+
+// pgEnrollmentKey is an enrollment's place in a contact's state.
+type pgEnrollmentKey struct {
+	journey string
+	entry   int
+}
+
+// add adds one committed result to the batch.
+func (b *pgBatch) add(r *store.WorkResult) {
+	out := r.Outcome
+	if out == nil {
+		out = &runtime.Outcome{}
+	}
+	b.ids = append(b.ids, r.Contact)
+	b.consumed = append(b.consumed, r.Consumed)
+	b.wakes = append(b.wakes, pgNullTimeText(out.Wake))
+	for _, a := range out.Actions {
+		b.aKey = append(b.aKey, a.Key)
+		b.aContact = append(b.aContact, a.Contact)
+		b.aJourney = append(b.aJourney, a.Journey)
+		b.aVersion = append(b.aVersion, a.Version)
+		b.aStep = append(b.aStep, a.Step)
+		b.aKind = append(b.aKind, a.Kind)
+		b.aTarget = append(b.aTarget, a.Target)
+		b.aPayload = append(b.aPayload, store.PayloadText(a.Payload))
+		b.aDue = append(b.aDue, pgTimeText(a.Due))
+	}
+	for _, h := range out.Records {
+		b.hContact = append(b.hContact, h.Contact)
+		b.hJourney = append(b.hJourney, h.Journey)
+		b.hEntry = append(b.hEntry, int64(h.Entry))
+		b.hKind = append(b.hKind, h.Kind)
+		b.hStep = append(b.hStep, h.Step)
+		b.hDetail = append(b.hDetail, h.Detail)
+		b.hAt = append(b.hAt, pgTimeText(h.At))
+	}
+	if r.State == nil {
+		return
+	}
+	// One row per journey and entry: should a state repeat one, its last
+	// counts.
+	seen := make(map[pgEnrollmentKey]bool, len(r.State.Enrollments))
+	for i := len(r.State.Enrollments) - 1; i >= 0; i-- {
+		e := r.State.Enrollments[i]
+		if e == nil || seen[pgEnrollmentKey{e.Journey, e.Entry}] {
+			continue
+		}
+		seen[pgEnrollmentKey{e.Journey, e.Entry}] = true
+		b.eContact = append(b.eContact, r.Contact)
+		b.eJourney = append(b.eJourney, e.Journey)
+		b.eEntry = append(b.eEntry, int64(e.Entry))
+		b.eVersion = append(b.eVersion, e.Version)
+		b.eStatus = append(b.eStatus, e.Status)
+		b.eStage = append(b.eStage, e.Stage)
+		b.eStageAt = append(b.eStageAt, pgTimeText(e.StageAt))
+		b.eEnteredAt = append(b.eEnteredAt, pgTimeText(e.EnteredAt))
+		b.eExitedAt = append(b.eExitedAt, pgNullTimeText(e.ExitedAt))
+		b.eReason = append(b.eReason, e.Reason)
+	}
+}
+
+// Complete implements Store.
+func (s *Store) Complete(ctx context.Context, p *store.CompleteParams) (*store.CompleteResult, error) {
+	res := &store.CompleteResult{}
+	if len(p.Results) == 0 {
+		return res, nil
+	}
+	// A contact is completed once: the first result for it commits the
+	// state and releases the lease, so any later one in the same batch
+	// has lost it, as in memory.Store.
+	first := make(map[string]int, len(p.Results))
+	var ids []string
+	for i, r := range p.Results {
+		if _, dup := first[r.Contact]; !dup {
+			first[r.Contact] = i
+			ids = append(ids, r.Contact)
+		}
+	}
+	states := make(map[string]string, len(ids))
+	for _, id := range ids {
+		b, err := json.Marshal(p.Results[first[id]].State)
+		if err != nil {
+			return nil, fmt.Errorf("postgres store: state of %s: %w", id, err)
+		}
+		states[id] = string(b)
+	}
+
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+
+	var held []string
+	if err := tx.SelectContext(ctx, &held, pgq.lockLeases, pgArray(ids), p.Worker); err != nil {
+		return nil, fmt.Errorf("postgres store: locking leases: %w", err)
+	}
+	var written []string
+	if len(held) > 0 {
+		revs, jsons := make([]int64, len(held)), make([]string, len(held))
+		for i, id := range held {
+			revs[i], jsons[i] = p.Results[first[id]].Rev, states[id]
+		}
+		if err := tx.SelectContext(ctx, &written, pgq.updateStates, pgArray(held), pgArray(revs), pgArray(jsons)); err != nil {
+			return nil, fmt.Errorf("postgres store: writing states: %w", err)
+		}
+	}
+	committed := make(map[string]bool, len(written))
+	for _, id := range written {
+		committed[id] = true
+	}
+
+	var b pgBatch
+	for i, r := range p.Results {
+		if committed[r.Contact] && first[r.Contact] == i {
+			b.add(r)
+			res.Committed++
+		} else {
+			res.Lost = append(res.Lost, r.Contact)
+		}
+	}
+	if len(b.ids) > 0 {
+		if err := b.write(ctx, tx); err != nil {
+			return nil, err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("postgres store: committing a batch: %w", err)
+	}
+	return res, nil
+}
+
+// write runs the batch's statements in tx: consumed inputs, wake-ups and
+// leases, outbox, history, enrollments.
+func (b *pgBatch) write(ctx context.Context, tx *sqlx.Tx) error {
+	if _, err := tx.ExecContext(ctx, pgq.deleteInputs, pgArray(b.ids), pgArray(b.consumed)); err != nil {
+		return fmt.Errorf("postgres store: deleting consumed inputs: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, pgq.releaseWakeups, pgArray(b.ids), pgArray(b.wakes)); err != nil {
+		return fmt.Errorf("postgres store: setting wake-ups: %w", err)
+	}
+	if len(b.aKey) > 0 {
+		if _, err := tx.ExecContext(ctx, pgq.insertOutbox,
+			pgArray(b.aKey), pgArray(b.aContact), pgArray(b.aJourney), pgArray(b.aVersion), pgArray(b.aStep),
+			pgArray(b.aKind), pgArray(b.aTarget), pgArray(b.aPayload), pgArray(b.aDue)); err != nil {
+			return fmt.Errorf("postgres store: outbox: %w", err)
+		}
+	}
+	if len(b.hContact) > 0 {
+		if _, err := tx.ExecContext(ctx, pgq.insertHistory,
+			pgArray(b.hContact), pgArray(b.hJourney), pgArray(b.hEntry), pgArray(b.hKind), pgArray(b.hStep),
+			pgArray(b.hDetail), pgArray(b.hAt)); err != nil {
+			return fmt.Errorf("postgres store: history: %w", err)
+		}
+	}
+	if len(b.eContact) > 0 {
+		if _, err := tx.ExecContext(ctx, pgq.upsertEnrollments,
+			pgArray(b.eContact), pgArray(b.eJourney), pgArray(b.eEntry), pgArray(b.eVersion), pgArray(b.eStatus),
+			pgArray(b.eStage), pgArray(b.eStageAt), pgArray(b.eEnteredAt), pgArray(b.eExitedAt), pgArray(b.eReason)); err != nil {
+			return fmt.Errorf("postgres store: enrollments: %w", err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,183 @@
+package worker
+
+import (
+	"context"
+	"time"
+
+	"github.com/journeylang/journey/runtime"
+	"github.com/journeylang/journey/runtime/health"
+	"github.com/journeylang/journey/runtime/store"
+)
+
+// Worker claims due contacts from a store in batches, runs the engine on
+// each, and completes the batch in one transaction. Any number of workers
+// may share a store.
+type Worker struct {
+	Store  store.Store
+	Engine *runtime.Engine
+	ID     string        // names the worker's leases
+	Batch  int           // contacts per claim; 100 when 0
+	Lease  time.Duration // how long a claim holds; 30s when 0
+	Inputs int           // the most pending inputs of one contact a run takes; MaxInputs when 0
+
+	// Observe, when set, sees every completed batch: for metrics.
+	Observe func(b *BatchReport)
+	// Current, when set, gives the deployment in force: each batch runs
+	// the one in force when it starts (hot reload swaps it).
+	Current func() *runtime.Deployment
+	// Health, when set, records Run's failed store calls (logged, counted,
+	// reported) and paces its retries; when nil, Run retries with the
+	// same backoff, logging to slog.Default().
+	Health *health.Part
+}
+
+// BatchReport describes one completed batch, for metrics.
+type BatchReport struct {
+	Claimed  int
+	Results  []*store.WorkResult
+	Complete *store.CompleteResult
+	Due      []time.Time // each claimed contact's wake-up, as claimed: Now minus each is its fire lag
+	Now      time.Time
+	Elapsed  time.Duration // claim, run and complete
+}
+
+// Tick processes one batch of contacts due at now and reports how many it
+// committed, not counting contacts left for a runner with a newer
+// deployment (see Deployment.Ahead). When ctx ends, the contacts of the
+// batch not yet run go back unchanged, and the batch is completed all the
+// same.
+func (w *Worker) Tick(ctx context.Context, now time.Time) (int, error) {
+	return w.tick(ctx, now, nil)
+}
+
+// tick is Tick. When retry is not nil, a failed Complete is tried again
+// for as long as retry, given the error, says so: the work done is
+// committed once the store is back. A retry commits nothing twice: the
+// store takes each result only while the worker holds its contact's lease
+// at the revision claimed, and a commit releases the lease.
+func (w *Worker) tick(ctx context.Context, now time.Time, retry func(error) bool) (int, error) {
+	stop := ctx.Done()
+	ctx = context.WithoutCancel(ctx) // the batch in hand is completed, not left to its lease
+	batch, lease := w.Batch, w.Lease
+	if batch <= 0 {
+		batch = 100
+	}
+	if lease <= 0 {
+		lease = 30 * time.Second
+	}
+	began := time.Now()
+	work, err := w.Store.Claim(ctx, &store.ClaimParams{Now: now, Limit: batch, Worker: w.ID, Lease: lease, Inputs: w.Inputs})
+	if err != nil || len(work) == 0 {
+		return 0, err
+	}
+	eng := w.Engine
+	if w.Current != nil {
+		if d := w.Current(); d != nil && d != eng.Deployment {
+			e := *w.Engine
+			e.Deployment = d
+			eng = &e
+		}
+	}
+	p := &store.CompleteParams{Worker: w.ID, Now: now}
+	ahead := 0
+	due := make([]time.Time, len(work))
+	for i, wk := range work {
+		due[i] = wk.Due
+		var consumed int64 // the run takes every input claimed: the first ones of the contact
+		for _, in := range wk.Inputs {
+			consumed = max(consumed, in.Seq)
+		}
+		if eng.Deployment.Ahead(wk.State) {
+			// Not this worker's to run yet: unchanged, its inputs kept,
+			// still due (for a runner that knows its version) and not
+			// counted, so that this worker waits for its next poll.
+			p.Results = append(p.Results, &store.WorkResult{Contact: wk.State.ID, Rev: wk.Rev, State: wk.State, Outcome: &runtime.Outcome{Wake: wk.Due}})
+			ahead++
+			continue
+		}
+		if i > 0 && (time.Since(began) > lease/2 || stopped(stop)) {
+			// Runs so slow (conditions at their cost limit) that the
+			// batch would outlive its lease, or a shutdown: the rest go
+			// back, unchanged and still due, and the work done is
+			// committed.
+			p.Results = append(p.Results, &store.WorkResult{Contact: wk.State.ID, Rev: wk.Rev, State: wk.State, Outcome: &runtime.Outcome{Wake: wk.Due}})
+			continue
+		}
+		out := eng.Run(wk.State, wk.Inputs, now)
+		p.Results = append(p.Results, &store.WorkResult{Contact: wk.State.ID, Rev: wk.Rev, State: wk.State, Consumed: consumed, Outcome: out})
+	}
+	res, err := w.Store.Complete(ctx, p)
+	for err != nil && retry != nil && retry(err) {
+		res, err = w.Store.Complete(ctx, p)
+	}
+	if err != nil {
+		return 0, err
+	}
+	if w.Observe != nil {
+		w.Observe(&BatchReport{Claimed: len(work), Results: p.Results, Complete: res, Due: due, Now: now, Elapsed: time.Since(began)})
+	}
+	return max(res.Committed-ahead, 0), nil
+}
+
+// Run processes due contacts until ctx ends: batch after batch while work
+// is due, then it sleeps until the next wake-up or poll, whichever comes
+// first. now is the clock; poll is 1s when 0. When ctx ends, the batch in
+// hand is finished and Run returns nil, leaving the rest of the work due.
+//
+// A failed store call does not end Run: it is recorded in Health and
+// tried again after its backoff, for as long as it fails — a claim, or
+// the commit of the batch in hand, whose leases the worker keeps. A
+// backoff ends at once when ctx does; the batch then in hand is left to
+// its leases, which expire, and another worker runs it again from the
+// same state.
+func (w *Worker) Run(ctx context.Context, now func() time.Time, poll time.Duration) error {
+	if poll <= 0 {
+		poll = time.Second
+	}
+	part := w.Health
+	if part == nil {
+		part = health.New(nil, nil).Part("worker")
+	}
+	retry := func(err error) bool { return part.Retry(ctx, err) }
+	for {
+		n, err := w.tick(ctx, now(), retry)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err != nil {
+			if !part.Retry(ctx, err) {
+				return nil
+			}
+			continue
+		}
+		part.Ok()
+		if n > 0 {
+			continue
+		}
+		// Nothing taken: sleep until the next wake-up, or a poll. A wake-up
+		// already due is work this worker left (contacts ahead of its
+		// deployment, for a runner that knows their version): it waits a
+		// poll rather than spinning on them.
+		sleep := poll
+		if next, ok, err := w.Store.NextWake(ctx); err == nil && ok {
+			if d := next.Sub(now()); d > 0 && d < sleep {
+				sleep = d
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(sleep):
+		}
+	}
+}
+
+// stopped reports whether a done channel is closed.
+func stopped(done <-chan struct{}) bool {
+	select {
+	case <-done:
+		return true
+	default:
+		return false
+	}
+}
