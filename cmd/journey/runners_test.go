@@ -3,11 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
-	"math/rand/v2"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,6 +17,7 @@ import (
 
 	"github.com/journeylang/journey/runtime/store"
 	"github.com/journeylang/journey/runtime/store/postgres"
+	"github.com/journeylang/journey/runtime/store/postgres/pgtest"
 )
 
 // TestRunnersShareOnePostgres starts two `journey run` processes on one
@@ -132,35 +130,8 @@ func runnerWorkspace(t *testing.T, schema, journey string) (dir, ws, bin string)
 }
 
 // pgTestSchema makes a fresh schema on the test Postgres, dropped after
-// the test, and returns a DSN whose search_path is that schema. It skips
-// the test when Postgres cannot be reached, unless CI is set.
+// the test, and returns a DSN whose search_path is that schema.
 func pgTestSchema(t *testing.T) string {
-	t.Helper()
-	base := os.Getenv("JOURNEY_TEST_POSTGRES")
-	if base == "" {
-		base = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
-	}
-	admin, err := sql.Open("postgres", base)
-	if err == nil {
-		err = admin.Ping()
-	}
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("Postgres: %v", err)
-		}
-		t.Skipf("no Postgres: %v", err)
-	}
-	schema := fmt.Sprintf("runners_%d", rand.Uint64())
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-		admin.Close()
-	})
-	u, _ := url.Parse(base)
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	_, dsn := pgtest.Schema(t)
+	return dsn
 }

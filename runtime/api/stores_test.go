@@ -2,23 +2,16 @@ package api_test
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"errors"
-	"net/url"
-	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
-
-	"github.com/lib/pq"
 
 	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/store"
 	"github.com/journeylang/journey/runtime/store/memory"
 	"github.com/journeylang/journey/runtime/store/postgres"
+	"github.com/journeylang/journey/runtime/store/postgres/pgtest"
 	"github.com/journeylang/journey/runtime/store/sqlite"
 )
 
@@ -61,61 +54,11 @@ func eachStore(t *testing.T, f func(t *testing.T, stx store.Store)) {
 	}
 }
 
-func pgBaseDSN() string {
-	if dsn := os.Getenv("JOURNEY_TEST_POSTGRES"); dsn != "" {
-		return dsn
-	}
-	return "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
-}
-
-var pgAdmin struct {
-	once sync.Once
-	db   *sql.DB
-	err  error
-}
-
-// pgSchema creates a schema on the test server, dropped when the test
-// ends, and returns a DSN whose search_path is that schema. It skips when
-// there is no server, but fails under CI.
+// pgSchema makes a schema on the test server for the test, and returns a
+// DSN whose search_path is that schema.
 func pgSchema(t testing.TB) string {
-	t.Helper()
-	pgAdmin.once.Do(func() {
-		pgAdmin.db, pgAdmin.err = sql.Open("postgres", pgBaseDSN())
-		if pgAdmin.err != nil {
-			return
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		pgAdmin.err = pgAdmin.db.PingContext(ctx)
-	})
-	if pgAdmin.err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("Postgres is not reachable at %s (CI must have it): %v", pgBaseDSN(), pgAdmin.err)
-		}
-		t.Skipf("Postgres is not reachable at %s: %v", pgBaseDSN(), pgAdmin.err)
-	}
-	var r [8]byte
-	if _, err := rand.Read(r[:]); err != nil {
-		t.Fatal(err)
-	}
-	name := "journey_test_" + hex.EncodeToString(r[:])
-	// A schema's name cannot be a parameter: it is made here, quoted.
-	if _, err := pgAdmin.db.Exec("CREATE SCHEMA " + pq.QuoteIdentifier(name)); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if _, err := pgAdmin.db.Exec("DROP SCHEMA " + pq.QuoteIdentifier(name) + " CASCADE"); err != nil {
-			t.Errorf("dropping schema %s: %v", name, err)
-		}
-	})
-	base := pgBaseDSN()
-	if u, err := url.Parse(base); err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") {
-		q := u.Query()
-		q.Set("search_path", name)
-		u.RawQuery = q.Encode()
-		return u.String()
-	}
-	return base + " search_path=" + name
+	_, dsn := pgtest.Schema(t)
+	return dsn
 }
 
 // contents is what a store holds, as far as the Store interface shows

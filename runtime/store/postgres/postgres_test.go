@@ -2,16 +2,11 @@ package postgres_test
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
-	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,85 +16,14 @@ import (
 	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/store"
 	"github.com/journeylang/journey/runtime/store/postgres"
+	"github.com/journeylang/journey/runtime/store/postgres/pgtest"
 )
 
-// The Postgres tests run against a real server: $JOURNEY_TEST_POSTGRES, or
-// a local one with trust authentication. Each test gets a schema of its
-// own, so they run in parallel. Without a server they skip, except under
-// CI (where $CI is set), which has one: there they fail.
+// The Postgres tests run against a real server, each in a schema of its
+// own (pgtest).
 
-func pgBaseDSN() string {
-	if dsn := os.Getenv("JOURNEY_TEST_POSTGRES"); dsn != "" {
-		return dsn
-	}
-	return "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
-}
-
-var pgAdmin struct {
-	once sync.Once
-	db   *sql.DB
-	err  error
-}
-
-// pgAdminDB returns a connection to the test server for creating and
-// dropping schemas, or skips the test (fails it under CI) when there is no
-// server.
-func pgAdminDB(t testing.TB) *sql.DB {
-	t.Helper()
-	pgAdmin.once.Do(func() {
-		pgAdmin.db, pgAdmin.err = sql.Open("postgres", pgBaseDSN())
-		if pgAdmin.err != nil {
-			return
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		pgAdmin.err = pgAdmin.db.PingContext(ctx)
-	})
-	if pgAdmin.err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("Postgres is not reachable at %s (CI must have it): %v", pgBaseDSN(), pgAdmin.err)
-		}
-		t.Skipf("Postgres is not reachable at %s: %v", pgBaseDSN(), pgAdmin.err)
-	}
-	return pgAdmin.db
-}
-
-// pgSchema creates a schema for the test, dropped when it ends, and
-// returns its name and a DSN whose search_path is that schema.
-func pgSchema(t testing.TB) (string, string) {
-	t.Helper()
-	admin := pgAdminDB(t)
-	var b [8]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		t.Fatal(err)
-	}
-	name := "journey_test_" + hex.EncodeToString(b[:])
-	if _, err := admin.Exec("CREATE SCHEMA " + pq.QuoteIdentifier(name)); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.Exec("DROP SCHEMA " + pq.QuoteIdentifier(name) + " CASCADE"); err != nil {
-			t.Errorf("dropping schema %s: %v", name, err)
-		}
-	})
-	return name, pgWithSearchPath(t, pgBaseDSN(), name)
-}
-
-// pgWithSearchPath sets search_path in a DSN, URL or key=value.
-func pgWithSearchPath(t testing.TB, dsn, schema string) string {
-	t.Helper()
-	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
-		return dsn + " search_path=" + schema
-	}
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
+func pgSchema(t testing.TB) (string, string) { return pgtest.Schema(t) }
+func pgAdminDB(t testing.TB) *sql.DB         { return pgtest.Admin(t) }
 
 // pgNewStore opens a store in a fresh schema, closed and dropped when the
 // test ends.
@@ -324,7 +248,7 @@ func TestPostgresMigrateTwice(t *testing.T) {
 func TestPostgresNoSchema(t *testing.T) {
 	t.Parallel()
 	pgAdminDB(t)
-	_, err := postgres.Open(context.Background(), pgWithSearchPath(t, pgBaseDSN(), "journey_test_missing_schema"))
+	_, err := postgres.Open(context.Background(), pgtest.WithSearchPath(t, pgtest.BaseDSN(), "journey_test_missing_schema"))
 	if err == nil || !strings.Contains(err.Error(), "search_path") {
 		t.Errorf("opening on a missing schema: %v", err)
 	}
