@@ -20,6 +20,7 @@ package dispatch
 //	from = "Acme <hello@acme.example>"
 //	username = "journey"
 //	password_env = "SMTP_PASSWORD"
+//	unsubscribe_mailto = "unsubscribe@acme.example"
 //
 //	[routes]
 //	"send.email" = "mail"
@@ -38,7 +39,6 @@ import (
 	"maps"
 	"net"
 	"net/http"
-	"net/smtp"
 	"net/url"
 	"os"
 	"slices"
@@ -47,6 +47,7 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+	"github.com/wneessen/go-mail/smtp"
 
 	"github.com/journeylang/journey/runtime/redact"
 	"github.com/journeylang/journey/runtime/store"
@@ -97,13 +98,15 @@ type SinkConfig struct {
 	PasswordEnv string `toml:"password_env"` // or the environment variable holding it
 	ToField     string `toml:"to_field"`     // the contact attribute with the address; "email" by default
 	Hello       string `toml:"hello"`        // the name given in EHLO; "localhost" by default
+
+	UnsubscribeMailto string `toml:"unsubscribe_mailto"` // the address in List-Unsubscribe's mailto: URI; none when ""
 }
 
 // The keys each sink type takes, besides type, unknown and timeout.
 var sinkKeys = map[string][]string{
 	"log":     {"path"},
 	"webhook": {"url", "urls", "secret", "secret_env", "headers"},
-	"smtp":    {"host", "port", "tls", "from", "username", "password", "password_env", "to_field", "hello"},
+	"smtp":    {"host", "port", "tls", "from", "username", "password", "password_env", "to_field", "hello", "unsubscribe_mailto"},
 }
 
 // The kinds of action a route may name.
@@ -232,6 +235,11 @@ func (c *Config) check() error {
 			}
 			if s.Password != "" && s.PasswordEnv != "" {
 				return fmt.Errorf("sinks.%s: password and password_env both set", name)
+			}
+			if s.UnsubscribeMailto != "" {
+				if err := checkMailto(s.UnsubscribeMailto); err != nil {
+					return fmt.Errorf("sinks.%s.unsubscribe_mailto: %w", name, err)
+				}
 			}
 		}
 	}
@@ -374,10 +382,11 @@ func (s *SinkConfig) route(name string, o *Options, getenv func(string) string, 
 		}
 		m := &SMTPSink{
 			Addr: net.JoinHostPort(s.Host, strconv.Itoa(port)), Security: security, Hello: s.Hello,
-			From: s.From, ToField: s.ToField, Templates: o.Templates,
+			From: s.From, ToField: s.ToField, UnsubscribeMailto: s.UnsubscribeMailto, Templates: o.Templates,
 		}
 		if s.Username != "" {
-			m.Auth = smtp.PlainAuth("", s.Username, password, s.Host)
+			// Only over TLS, or to a server on this host.
+			m.Auth = smtp.PlainAuth("", s.Username, password, s.Host, false)
 		}
 		r.Sink = &timeoutSink{Sink: m, timeout: s.timeout()}
 	}

@@ -54,6 +54,7 @@ tls = "none"
 from = "Acme <hello@acme.example>"
 username = "journey"
 password_env = "SMTP_PASSWORD"
+unsubscribe_mailto = "unsubscribe@acme.example"
 
 [routes]
 "send.email" = "mail"
@@ -98,6 +99,8 @@ webhook = "crm"
 	}
 	if msgs := mailSrv.messages(); len(msgs) != 1 || msgs[0].To != "ada@example.com" {
 		t.Errorf("mail: %+v", msgs)
+	} else if h := parseEmail(t, msgs[0].Data).header; h.Get("List-Unsubscribe") != "<mailto:unsubscribe@acme.example?subject=unsubscribe>" {
+		t.Errorf("mail: List-Unsubscribe %q", h.Get("List-Unsubscribe"))
 	}
 	if hooks.count(hook.Key) != 1 {
 		t.Errorf("webhook delivered %d times", hooks.count(hook.Key))
@@ -138,6 +141,20 @@ type = "smtp"
 host = "h"
 from = "a@b"
 url = "http://x"`, `sinks.x.url: a sink of type smtp has no setting "url"`},
+		{`[sinks.x]
+type = "webhook"
+url = "http://x"
+unsubscribe_mailto = "u@acme.example"`, `sinks.x.unsubscribe_mailto: a sink of type webhook has no setting "unsubscribe_mailto"`},
+		{`[sinks.x]
+type = "smtp"
+host = "h"
+from = "a@b"
+unsubscribe_mailto = "Unsubscribe <u@acme.example>"`, `sinks.x.unsubscribe_mailto: "Unsubscribe <u@acme.example>" is not an email address (write it bare: unsubscribe@acme.example)`},
+		{`[sinks.x]
+type = "smtp"
+host = "h"
+from = "a@b"
+unsubscribe_mailto = "https://acme.example/u"`, `sinks.x.unsubscribe_mailto: "https://acme.example/u" is not an email address`},
 		{`[sinks.x]
 type = "carrier-pigeon"`, `sinks.x: type "carrier-pigeon" is not log, webhook or smtp`},
 		{`[sinks.x]

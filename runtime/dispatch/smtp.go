@@ -1,42 +1,52 @@
 package dispatch
 
-// The smtp sink renders a send's template with the contact's attributes
-// and hands the message to an SMTP server.
+// The smtp sink sends a send action's email through an SMTP server.
+//
+// The engine renders the message when it writes the action: the payload
+// carries the subject, the text (for a Markdown template, its rendered
+// source) or the HTML (for an HTML template), the address and the
+// unsubscribe URL, and the sink sends exactly that (mail.go composes the
+// email). An action written before the engine rendered messages carries
+// only its template's name: the sink renders the template itself with
+// the contact's attributes, which it reads from the store.
 //
 // A template (compiler.Template) starts with a line `subject: …`; the rest
 // is the body. Both are Go templates over the contact's attributes
 // ({{.first_name}}, {{.company.name}}): the subject a text/template, the
-// body an html/template for a .html file (sent as text/html) and a
-// text/template otherwise (sent as text/plain). The recipient is the
-// contact's email attribute (ToField).
+// body an html/template for a .html file and a text/template otherwise.
+// The recipient is the payload's address, or the contact's email
+// attribute (ToField).
 //
 // The message's Message-ID carries the action's key, and so does an
 // X-Journey-Key header; but SMTP servers do not deduplicate, so a call
 // whose outcome was lost may have sent the email: the smtp sink's
 // unknown policy is Park unless configured otherwise.
 //
-// A 5xx reply fails for good (the row is parked), as do a missing
-// template, a contact without an address and a template that does not
-// render; a 4xx reply or a broken connection is retried.
+// The conversation uses go-mail's SMTP client one command at a time,
+// rather than its Client's send, so that each failure is classified by
+// the step it happened at: a 5xx reply fails for good (the row is
+// parked), as do a missing template, a contact without an address and a
+// template that does not render; a 4xx reply or a broken connection is
+// retried; a message whose final reply was lost is unknown. The
+// conversation ends with the call's context.
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
 	htmltemplate "html/template"
-	"mime"
-	"mime/quotedprintable"
 	"net"
 	"net/mail"
-	"net/smtp"
 	"net/textproto"
 	"path"
 	"strings"
 	"sync"
 	"text/template"
 	"time"
+
+	gomail "github.com/wneessen/go-mail"
+	"github.com/wneessen/go-mail/smtp"
 
 	"github.com/journeylang/journey/compiler"
 	"github.com/journeylang/journey/runtime/store"
@@ -65,16 +75,17 @@ const (
 	SMTPNone     = "none"     // no TLS: for a relay on the same host
 )
 
-// SMTPSink sends rendered templates through an SMTP server.
+// SMTPSink sends send actions' emails through an SMTP server.
 type SMTPSink struct {
-	Addr      string      // host:port
-	Security  string      // SMTPStartTLS (when ""), SMTPTLS or SMTPNone
-	TLSConfig *tls.Config // nil: verify the server as Addr's host
-	Auth      smtp.Auth   // nil: no authentication
-	Hello     string      // the name to greet the server with; "localhost" when ""
-	From      string      // the sender, as in a From header: "Acme <hello@acme.example>"
-	ToField   string      // the contact attribute holding the address; "email" when ""
-	Templates Templates   // never nil
+	Addr              string      // host:port
+	Security          string      // SMTPStartTLS (when ""), SMTPTLS or SMTPNone
+	TLSConfig         *tls.Config // nil: verify the server as Addr's host
+	Auth              smtp.Auth   // nil: no authentication
+	Hello             string      // the name to greet the server with; "localhost" when ""
+	From              string      // the sender, as in a From header: "Acme <hello@acme.example>"
+	ToField           string      // the contact attribute holding the address; "email" when ""
+	UnsubscribeMailto string      // the address for List-Unsubscribe's mailto: URI; none when ""
+	Templates         Templates   // for actions that carry no rendered message; nil: none
 
 	mu     sync.Mutex
 	parsed map[string]*parsedTemplate // by name
@@ -92,79 +103,107 @@ type parsedTemplate struct {
 
 // Deliver implements Sink.
 func (s *SMTPSink) Deliver(ctx context.Context, d *Delivery) error {
-	msg, from, to, err := s.message(ctx, d)
+	msg, e, err := s.message(ctx, d)
 	if err != nil {
 		return err
 	}
-	return s.send(ctx, from, to, msg)
+	return s.send(ctx, e.from.Address, e.to.Address, msg)
 }
 
-// message renders the action's email.
-func (s *SMTPSink) message(ctx context.Context, d *Delivery) (msg []byte, from, to string, err error) {
-	if s.Templates == nil {
-		return nil, "", "", Permanent(errors.New("smtp: no templates"))
-	}
-	tpl, ok := s.Templates(d.Target)
-	if !ok {
-		return nil, "", "", Permanent(fmt.Errorf("smtp: no template %q", d.Target))
-	}
-	p, err := s.parse(tpl)
+// message composes the action's email: from the payload's rendered
+// message or, for an action that carries none, from its template and the
+// contact.
+func (s *SMTPSink) message(ctx context.Context, d *Delivery) (*gomail.Msg, *envelope, error) {
+	p, err := parsePayload(d.Payload)
 	if err != nil {
-		return nil, "", "", Permanent(err)
-	}
-	c, err := d.ReadContact(ctx)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, "", "", Permanent(fmt.Errorf("smtp: contact %s: %w", d.Action.Contact, err))
-	}
-	if err != nil {
-		return nil, "", "", err
-	}
-	field := s.ToField
-	if field == "" {
-		field = "email"
-	}
-	addr, _ := c.Attrs[field].(string)
-	rcpt, err := mail.ParseAddress(addr)
-	if err != nil {
-		return nil, "", "", Permanent(fmt.Errorf("smtp: contact %s: no address in %s (%q): %v", c.ID, field, addr, err))
+		return nil, nil, Permanent(err)
 	}
 	sender, err := mail.ParseAddress(s.From)
 	if err != nil {
-		return nil, "", "", Permanent(fmt.Errorf("smtp: from %q: %v", s.From, err))
+		return nil, nil, Permanent(fmt.Errorf("smtp: from %q: %v", s.From, err))
 	}
-	subject, body, err := p.render(c.Attrs)
+	e := &envelope{
+		key: d.Key, at: d.At, from: sender, transactional: p.Transactional,
+		unsubscribe: p.Unsubscribe, mailto: s.UnsubscribeMailto,
+	}
+	var c content
+	switch {
+	case p.rendered() && p.HTML != nil:
+		c = htmlContent(*p.Subject, *p.HTML)
+	case p.rendered():
+		if c, err = markdownContent(*p.Subject, *p.Text); err != nil {
+			return nil, nil, Permanent(err)
+		}
+	}
+	// The payload's address is the contact's email attribute: with
+	// another ToField, the contact is read.
+	addr := p.To
+	if render := !p.rendered(); render || addr == "" || s.toField() != "email" {
+		var rc content
+		if addr, rc, err = s.fromContact(ctx, d, render); err != nil {
+			return nil, nil, err
+		}
+		if render {
+			c = rc
+		}
+	}
+	if e.to, err = mail.ParseAddress(addr); err != nil {
+		return nil, nil, Permanent(fmt.Errorf("smtp: contact %s: no address in %s (%q): %v", d.Action.Contact, s.toField(), addr, err))
+	}
+	m, err := compose(e, c)
 	if err != nil {
-		return nil, "", "", Permanent(fmt.Errorf("smtp: template %s: %v", tpl.File, err))
+		return nil, nil, Permanent(err)
 	}
-
-	var b bytes.Buffer
-	header := func(k, v string) { fmt.Fprintf(&b, "%s: %s\r\n", k, v) }
-	header("From", sender.String())
-	header("To", rcpt.String())
-	header("Subject", mime.QEncoding.Encode("utf-8", subject))
-	header("Date", d.At.Format(time.RFC1123Z))
-	header("Message-ID", "<"+d.Key+"@"+domain(sender.Address)+">")
-	header("X-Journey-Key", d.Key)
-	header("MIME-Version", "1.0")
-	if p.html {
-		header("Content-Type", `text/html; charset="utf-8"`)
-	} else {
-		header("Content-Type", `text/plain; charset="utf-8"`)
-	}
-	header("Content-Transfer-Encoding", "quoted-printable")
-	b.WriteString("\r\n")
-	qp := quotedprintable.NewWriter(&b)
-	qp.Write([]byte(body)) // line breaks become CRLF
-	qp.Close()
-	return b.Bytes(), sender.Address, rcpt.Address, nil
+	return m, e, nil
 }
 
-// domain is the part of an address after the @.
-func domain(addr string) string {
-	if _, d, ok := strings.Cut(addr, "@"); ok {
-		return d
+// toField is the contact attribute holding the address.
+func (s *SMTPSink) toField() string {
+	if s.ToField == "" {
+		return "email"
 	}
-	return "journey"
+	return s.ToField
+}
+
+// fromContact reads the action's contact for its address and, when
+// render is set, renders the action's template with its attributes.
+func (s *SMTPSink) fromContact(ctx context.Context, d *Delivery, render bool) (addr string, c content, err error) {
+	var p *parsedTemplate
+	var tpl compiler.Template
+	if render {
+		if s.Templates == nil {
+			return "", c, Permanent(errors.New("smtp: no templates"))
+		}
+		var ok bool
+		if tpl, ok = s.Templates(d.Target); !ok {
+			return "", c, Permanent(fmt.Errorf("smtp: no template %q", d.Target))
+		}
+		if p, err = s.parse(tpl); err != nil {
+			return "", c, Permanent(err)
+		}
+	}
+	contact, err := d.ReadContact(ctx)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", c, Permanent(fmt.Errorf("smtp: contact %s: %w", d.Action.Contact, err))
+	}
+	if err != nil {
+		return "", c, err
+	}
+	addr, _ = contact.Attrs[s.toField()].(string)
+	if !render {
+		return addr, c, nil
+	}
+	subject, body, err := p.render(contact.Attrs)
+	if err != nil {
+		return "", c, Permanent(fmt.Errorf("smtp: template %s: %v", tpl.File, err))
+	}
+	if p.html {
+		return addr, htmlContent(subject, body), nil
+	}
+	if c, err = markdownContent(subject, body); err != nil {
+		return "", c, Permanent(err)
+	}
+	return addr, c, nil
 }
 
 // parse returns a template parsed, from the cache while its content is
@@ -219,7 +258,7 @@ func (p *parsedTemplate) render(attrs map[string]any) (subject, body string, err
 }
 
 // send hands a message to the server.
-func (s *SMTPSink) send(ctx context.Context, from, to string, msg []byte) error {
+func (s *SMTPSink) send(ctx context.Context, from, to string, msg *gomail.Msg) error {
 	host, _, err := net.SplitHostPort(s.Addr)
 	if err != nil {
 		return Permanent(fmt.Errorf("smtp: address %q: %v", s.Addr, err))
@@ -279,7 +318,7 @@ func (s *SMTPSink) send(ctx context.Context, from, to string, msg []byte) error 
 	if err != nil {
 		return smtpError(err)
 	}
-	if _, err := w.Write(msg); err != nil {
+	if _, err := msg.WriteTo(w); err != nil {
 		return smtpError(err)
 	}
 	if err := w.Close(); err != nil { // the server's reply to the message
