@@ -80,7 +80,9 @@ func htmlText(src string) string {
 			case a == atom.Tr:
 				b.WriteString("\n")
 			case a == atom.Td || a == atom.Th:
-				b.WriteString(" ")
+				if s := b.String(); s != "" && !strings.HasSuffix(s, "\n") && !strings.HasSuffix(s, " ") {
+					b.WriteString(" ")
+				}
 			case a == atom.Li:
 				b.WriteString("\n- ")
 			case a == atom.Img:
@@ -118,8 +120,11 @@ func htmlText(src string) string {
 	for i, l := range lines {
 		lines[i] = strings.TrimRight(l, " \t")
 	}
-	out := blankLines.ReplaceAllString(strings.Join(lines, "\n"), "\n\n")
-	return strings.TrimSpace(out) + "\n"
+	out := strings.TrimSpace(blankLines.ReplaceAllString(strings.Join(lines, "\n"), "\n\n"))
+	if out == "" {
+		return ""
+	}
+	return out + "\n"
 }
 
 // attr is a tag's attribute, or "".
