@@ -34,6 +34,7 @@ type smtpServer struct {
 	ln         net.Listener
 	user, pass string            // AUTH PLAIN credentials, when required
 	reject     map[string]string // recipient → the reply to RCPT, as "550 text"
+	hangUp     map[string]bool   // recipients whose message is taken without a reply: the connection is closed
 
 	mu   sync.Mutex
 	msgs []smtpMessage
@@ -47,9 +48,9 @@ type smtpMessage struct {
 func newSMTPServer(t *testing.T) *smtpServer {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	noErr(t, err)
-	s := &smtpServer{ln: ln, reject: map[string]string{}}
-	srv := gosmtp.NewServer(gosmtp.BackendFunc(func(*gosmtp.Conn) (gosmtp.Session, error) {
-		return &smtpSession{srv: s}, nil
+	s := &smtpServer{ln: ln, reject: map[string]string{}, hangUp: map[string]bool{}}
+	srv := gosmtp.NewServer(gosmtp.BackendFunc(func(c *gosmtp.Conn) (gosmtp.Session, error) {
+		return &smtpSession{srv: s, conn: c}, nil
 	}))
 	srv.Domain = "test"
 	srv.AllowInsecureAuth = true // no TLS in these tests
@@ -78,6 +79,7 @@ func (s *smtpServer) messages() []smtpMessage {
 // smtpSession is one connection's conversation.
 type smtpSession struct {
 	srv      *smtpServer
+	conn     *gosmtp.Conn
 	authed   bool
 	from, to string
 }
@@ -125,6 +127,10 @@ func (s *smtpSession) Data(r io.Reader) error {
 	s.srv.mu.Lock()
 	s.srv.msgs = append(s.srv.msgs, smtpMessage{From: s.from, To: s.to, Data: data})
 	s.srv.mu.Unlock()
+	if s.srv.hangUp[s.to] {
+		s.conn.Conn().Close()
+		return errors.New("hung up")
+	}
 	return nil
 }
 
@@ -470,6 +476,33 @@ func TestSMTPTransactionalMailto(t *testing.T) {
 	}
 	if got := h.Get("List-Unsubscribe-Post"); got != "List-Unsubscribe=One-Click" {
 		t.Errorf("the news' List-Unsubscribe-Post %q", got)
+	}
+}
+
+// TestSMTPReplyLost: the server takes the message and closes the
+// connection without its reply: the email may have been accepted, so the
+// row is unknown (and, under Park, stays so).
+func TestSMTPReplyLost(t *testing.T) {
+	srv := newSMTPServer(t)
+	srv.hangUp["ada@example.com"] = true
+	s := memory.New()
+	a := action("ada", "send", "news", map[string]any{"template": "news", "subject": "News", "text": "Hello\n", "to": "ada@example.com"})
+	seed(t, s, map[string]map[string]any{"ada": {}}, a)
+	m := &counts{}
+	d := &dispatch.Dispatcher{
+		Store: s, Worker: "d", Clock: (&clock{t: t0}).Now, Metrics: m,
+		Routes: map[string]*dispatch.Route{"*": {Sink: &dispatch.SMTPSink{Addr: srv.addr(), Security: dispatch.SMTPNone, From: "hello@acme.example"}, Unknown: dispatch.Park}},
+	}
+	_, err := d.Tick(context.Background())
+	noErr(t, err)
+	if row := list(t, s)[a.Key]; row.Status != "unknown" || row.LastError == "" {
+		t.Errorf("row %s %q, want unknown", row.Status, row.LastError)
+	}
+	if n := len(srv.messages()); n != 1 {
+		t.Errorf("the server took %d messages, want 1", n)
+	}
+	if got := m.get()["send unknown"]; got != 1 {
+		t.Errorf("metrics %v", m.get())
 	}
 }
 
