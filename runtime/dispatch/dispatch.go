@@ -1,9 +1,9 @@
 // Package dispatch delivers the outbox: it leases actions from a
 // runtime.Store, calls the sink each action's kind is routed to, and
 // records the outcome. Sinks: log (JSON lines, the default), webhook
-// (HTTP POST signed per Standard Webhooks) and smtp (templates rendered
-// with the contact's fields). A small TOML file configures them (see
-// Config and docs/delivery.md).
+// (HTTP POST signed per Standard Webhooks) and smtp (the rendered message
+// of a send, as multipart/alternative email). A small TOML file configures
+// them (see Config and docs/delivery.md).
 //
 // Input: outbox rows the engine committed with the transitions that made
 // them. Output: each action delivered exactly once in effect, under its
