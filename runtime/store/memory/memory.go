@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/journeylang/journey/compiler"
 	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/store"
 	"sort"
@@ -114,6 +115,17 @@ func (m *Store) Release(_ context.Context, p *store.ReleaseParams) error {
 	return nil
 }
 
+// Consent implements Store.
+func (m *Store) Consent(_ context.Context, p *store.ConsentParams) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.contacts[p.Contact] == nil {
+		return store.ErrNotFound
+	}
+	m.queue(p.Contact, runtime.Input{Kind: runtime.InputConsent, Name: p.Channel, Payload: store.ConsentPayload(p), At: p.At})
+	return nil
+}
+
 // Claim implements Store.
 func (m *Store) Claim(_ context.Context, p *store.ClaimParams) ([]*store.Work, error) {
 	m.mu.Lock()
@@ -176,6 +188,9 @@ func (m *Store) Complete(_ context.Context, p *store.CompleteParams) (*store.Com
 				c.wake = in.At
 			}
 		}
+		for _, w := range r.Outcome.Withdraw {
+			m.withdraw(r, w)
+		}
 		for _, a := range r.Outcome.Actions {
 			if m.keys[a.Key] == nil {
 				row := &store.OutboxRow{Action: a, Seq: int64(len(m.outbox) + 1), Status: store.OutboxPending, NextAttempt: a.Due}
@@ -187,6 +202,28 @@ func (m *Store) Complete(_ context.Context, p *store.CompleteParams) (*store.Com
 		res.Committed++
 	}
 	return res, nil
+}
+
+// withdraw cancels a contact's marketing rows of a channel still waiting
+// for delivery, and records each.
+func (m *Store) withdraw(r *store.WorkResult, w runtime.Withdrawal) {
+	for _, row := range m.outbox {
+		if row.Contact != r.Contact || row.Kind != compiler.StepSend || row.LeaseOwner != "" ||
+			(row.Status != store.OutboxPending && row.Status != store.OutboxParked) ||
+			runtime.Transactional(row.Payload) || !sameChannel(row.Payload, w.Channel) {
+			continue
+		}
+		row.Status = store.OutboxCancelled
+		m.history = append(m.history, store.WithdrawnRecord(r.State, r.Contact, row.Journey, row.Step, row.Target, w.At))
+	}
+}
+
+// sameChannel reports whether a send's payload is on a channel.
+func sameChannel(payload []byte, channel string) bool {
+	var p struct {
+		Channel string `json:"channel"`
+	}
+	return json.Unmarshal(payload, &p) == nil && p.Channel == channel
 }
 
 // NextWake implements Store.

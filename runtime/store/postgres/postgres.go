@@ -92,6 +92,7 @@ var pgq = struct {
 	statsOutbox, statsDue, statsActive                                        string
 	lead, pruneEventIDs, wakeStale, insertVersion, versions, stale            string
 	lockDeployments, latestDeployment, insertDeployment, deployed             string
+	withdrawOutbox                                                            string
 }{
 	currentSchema:     pgQuery("current_schema"),
 	insertEventID:     pgQuery("insert_event_id"),
@@ -128,6 +129,7 @@ var pgq = struct {
 	latestDeployment:  pgQuery("latest_deployment"),
 	insertDeployment:  pgQuery("insert_deployment"),
 	deployed:          pgQuery("deployed"),
+	withdrawOutbox:    pgQuery("withdraw_outbox"),
 }
 
 // DefaultPoolSize is how many connections a postgres.Store opens at most
@@ -244,6 +246,19 @@ func (s *Store) Release(ctx context.Context, p *store.ReleaseParams) error {
 		return err // contacts are never deleted: one found stays
 	}
 	_, err := s.intake(ctx, p.Contact, "", &pgInput{kind: runtime.InputRelease, name: p.Journey, at: p.At})
+	return err
+}
+
+// Consent implements Store.
+func (s *Store) Consent(ctx context.Context, p *store.ConsentParams) error {
+	if _, err := s.Contact(ctx, p.Contact); err != nil {
+		return err
+	}
+	payload, err := store.JSONParam(store.ConsentPayload(p))
+	if err != nil {
+		return err
+	}
+	_, err = s.intake(ctx, p.Contact, "", &pgInput{kind: runtime.InputConsent, name: p.Channel, payload: payload, at: p.At})
 	return err
 }
 

@@ -346,6 +346,20 @@ func (s *Store) Release(ctx context.Context, p *store.ReleaseParams) error {
 	})
 }
 
+// Consent implements Store.
+func (s *Store) Consent(ctx context.Context, p *store.ConsentParams) error {
+	if _, err := s.Contact(ctx, p.Contact); err != nil {
+		return err
+	}
+	payload, err := store.JSONParam(store.ConsentPayload(p))
+	if err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		return s.queue(ctx, tx, p.Contact, runtime.InputConsent, nil, sqliteText(p.Channel), payload, nil, p.At)
+	})
+}
+
 // queue creates the contact if need be, adds an input, and wakes the
 // contact at the input's time unless it is due earlier.
 func (s *Store) queue(ctx context.Context, tx *sqlx.Tx, id, kind string, eventID, name, payload, attrs any, at time.Time) error {
