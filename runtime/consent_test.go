@@ -90,3 +90,30 @@ func TestTransactionalHeader(t *testing.T) {
 		}
 	}
 }
+
+// TestSubscribedCondition: a change of consent is a change of the
+// contact, after which conditions that read subscribed() are checked.
+func TestSubscribedCondition(t *testing.T) {
+	d := deployFiles(t, map[string][]byte{
+		"schema.journey": []byte(haltSchema),
+		"news.journey":   []byte("journey news\nentry on signed_up\nexit when !subscribed(\"sms\")\nstage Only {\n  after 1d send \"tips\"\n}\n"),
+	}, haltTemplates)
+	e := &runtime.Engine{Deployment: d}
+	s := &runtime.ContactState{ID: "ada", Processed: t0}
+	e.Run(s, []runtime.Input{
+		{Seq: 1, Kind: runtime.InputEvent, Name: "signed_up", At: t0},
+		{Seq: 2, Kind: runtime.InputConsent, Name: "email", Payload: map[string]any{"state": runtime.ConsentUnsubscribed}, At: t0.Add(time.Minute)},
+	}, t0.Add(time.Hour))
+	if en := s.Active("news"); en == nil {
+		t.Fatal("unsubscribing from email ended the enrollment")
+	}
+	out := e.Run(s, []runtime.Input{
+		{Seq: 3, Kind: runtime.InputConsent, Payload: map[string]any{"state": runtime.ConsentComplained}, At: t0.Add(2 * time.Hour)},
+	}, t0.Add(3*time.Hour))
+	if en := s.Last("news"); en == nil || en.Status != runtime.StatusExited || len(out.Actions) != 0 {
+		t.Fatalf("after complaining on every channel: %+v, actions %v", en, out.Actions)
+	}
+	if diff := cmp.Diff(map[string]string{"email": "complained", "sms": "complained"}, s.Consent); diff != "" {
+		t.Errorf("consent (-want +got):\n%s", diff)
+	}
+}
