@@ -169,7 +169,7 @@ func (s *Server) routes() http.Handler {
 		mux.Handle(path, other)
 	}
 	route("/v1/events", true, map[string]http.HandlerFunc{"POST": s.postEvents})
-	route("/v1/contacts/{id}", true, map[string]http.HandlerFunc{"GET": s.getContact, "PUT": s.putContact})
+	route("/v1/contacts/{id}", true, map[string]http.HandlerFunc{"GET": s.getContact, "PUT": s.putContact, "DELETE": s.deleteContact})
 	route("/v1/contacts/{id}/release", true, map[string]http.HandlerFunc{"POST": s.release})
 	route("/v1/contacts/{id}/unsubscribe", true, map[string]http.HandlerFunc{"POST": s.subscription(false)})
 	route("/v1/contacts/{id}/resubscribe", true, map[string]http.HandlerFunc{"POST": s.subscription(true)})

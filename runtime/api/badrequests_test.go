@@ -90,6 +90,13 @@ var badRequests = []badRequest{
 	{name: "unsubscribe from a foreign origin", open: true, method: "POST", path: "/v1/contacts/c1/unsubscribe", body: `{}`, header: []string{"Origin", "https://evil.example"}, status: 403, code: "forbidden"},
 	{name: "unsubscribe as a form", open: true, method: "POST", path: "/v1/contacts/c1/unsubscribe", body: `channel=email`, header: []string{"Content-Type", "application/x-www-form-urlencoded"}, status: 415, code: "unsupported_media_type"},
 
+	// Erasure.
+	{name: "erasure of an unknown contact", method: "DELETE", path: "/v1/contacts/nobody", status: 404, code: "not_found", field: "id"},
+	{name: "erasure of a contact id with NUL", method: "DELETE", path: "/v1/contacts/c%001", status: 400, code: "bad_value", field: "id"},
+	{name: "erasure without the API token", method: "DELETE", path: "/v1/contacts/c1", header: []string{"Authorization", ""}, status: 401, code: "unauthorized"},
+	{name: "erasure from a foreign origin", open: true, method: "DELETE", path: "/v1/contacts/c1", header: []string{"Origin", "https://evil.example"}, status: 403, code: "forbidden"},
+	{name: "erasure without JSON", open: true, method: "DELETE", path: "/v1/contacts/c1", header: []string{"Content-Type", ""}, status: 415, code: "unsupported_media_type"},
+
 	// One-click links: no API token, any host, origin and content type;
 	// the token is the proof.
 	{name: "one-click with a forged token", open: true, method: "POST", path: "/v1/unsubscribe/" + forged("c1", "email"), body: "List-Unsubscribe=One-Click", header: oneClickHeader, status: 400, code: "bad_value", field: "token"},

@@ -3,6 +3,8 @@ package store
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"github.com/journeylang/journey/runtime"
@@ -39,6 +41,17 @@ type Store interface {
 	// contact's marketing rows of the channel still waiting in the outbox
 	// (see Complete).
 	Consent(ctx context.Context, p *ConsentParams) error
+	// Erase forgets a contact, in one transaction, and reports
+	// ErrNotFound for a contact the store does not know (so a second
+	// erasure too). Its state (attributes, events, consent, positions),
+	// its wake-up and its pending inputs are deleted; its outbox rows
+	// lose their payloads, and those waiting for delivery and held by no
+	// dispatcher are cancelled. What reports count stays, anonymous: its
+	// history and enrollments, its outbox rows and its event identities
+	// (so a repeat is still ignored) are kept under Pseudonym, a name
+	// that no one can link to the contact; each active enrollment is
+	// exited, reason "erased", and recorded so.
+	Erase(ctx context.Context, p *EraseParams) error
 	// Claim leases up to Limit contacts whose wake-up is due at Now, each
 	// with its first Inputs pending inputs.
 	Claim(ctx context.Context, p *ClaimParams) ([]*Work, error)
@@ -199,6 +212,25 @@ func WithdrawnRecord(s *runtime.ContactState, contact, journey, step, target str
 		}
 	}
 	return runtime.Record{At: t, Contact: contact, Journey: journey, Entry: entry, Kind: runtime.RecWithdrawn, Step: step, Detail: target}
+}
+
+// EraseParams are the arguments of Store.Erase.
+type EraseParams struct {
+	Contact   string
+	Pseudonym string // what the contact's kept rows are filed under: NewPseudonym
+	At        time.Time
+}
+
+// ErasedPrefix begins every pseudonym of an erased contact.
+const ErasedPrefix = "erased-"
+
+// NewPseudonym returns a new pseudonym for an erased contact: ErasedPrefix
+// and 128 random bits in hex, so that the rows kept of one contact stay
+// together (a report counts it once) and no one can tell whose they were.
+func NewPseudonym() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read does not fail
+	return ErasedPrefix + hex.EncodeToString(b[:])
 }
 
 // ClaimParams are the arguments of Store.Claim.

@@ -6,13 +6,16 @@ package memory
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"github.com/journeylang/journey/compiler"
 	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/store"
+	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 )
@@ -123,6 +126,43 @@ func (m *Store) Consent(_ context.Context, p *store.ConsentParams) error {
 		return store.ErrNotFound
 	}
 	m.queue(p.Contact, runtime.Input{Kind: runtime.InputConsent, Name: p.Channel, Payload: store.ConsentPayload(p), At: p.At})
+	return nil
+}
+
+// Erase implements Store.
+func (m *Store) Erase(_ context.Context, p *store.EraseParams) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c := m.contacts[p.Contact]
+	if c == nil {
+		return store.ErrNotFound
+	}
+	var s runtime.ContactState
+	if err := json.Unmarshal(c.state, &s); err != nil {
+		return err
+	}
+	delete(m.contacts, p.Contact)
+	for _, row := range m.outbox {
+		if row.Contact != p.Contact {
+			continue
+		}
+		row.Contact, row.Payload = p.Pseudonym, nil
+		if row.LeaseOwner == "" && (row.Status == store.OutboxPending || row.Status == store.OutboxParked || row.Status == store.OutboxUnknown) {
+			row.Status = store.OutboxCancelled
+		}
+	}
+	for i := range m.history {
+		if m.history[i].Contact == p.Contact {
+			m.history[i].Contact = p.Pseudonym
+		}
+	}
+	active := slices.DeleteFunc(slices.Clone(s.Enrollments), func(e *runtime.Enrollment) bool { return e.Status != runtime.StatusActive })
+	slices.SortFunc(active, func(a, b *runtime.Enrollment) int {
+		return cmp.Or(strings.Compare(a.Journey, b.Journey), cmp.Compare(a.Entry, b.Entry))
+	})
+	for _, e := range active {
+		m.history = append(m.history, runtime.Record{At: p.At, Contact: p.Pseudonym, Journey: e.Journey, Entry: e.Entry, Kind: runtime.RecExited, Detail: "erased"})
+	}
 	return nil
 }
 

@@ -62,6 +62,7 @@ var tests = []struct {
 	{"AheadLeftAlone", testAheadLeftAlone},
 	{"Stats", testStats},
 	{"Consent", testConsent},
+	{"Erase", testErase},
 }
 
 // Run runs the conformance suite on a store: the corpus (Corpus), then
