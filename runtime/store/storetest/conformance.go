@@ -238,6 +238,10 @@ func play(ctx context.Context, d *runtime.Deployment, db store.Store, test *ast.
 			if _, err := db.AddEvent(ctx, &store.AddEventParams{Contact: contact, ID: eventID(st.Name.Name, payload, now), Name: st.Name.Name, Payload: payload, At: now}); err != nil {
 				return "", err
 			}
+		case *ast.TestConsent:
+			if err := testrun.Consent(ctx, db, contact, st, now); err != nil {
+				return "", err
+			}
 		case *ast.TestSet:
 			v, err := constant(d.Program, st.Value.Text)
 			if err != nil {
