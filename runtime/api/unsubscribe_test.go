@@ -55,6 +55,10 @@ func TestUnsubscribe(t *testing.T) {
 	if diff := cmp.Diff(map[string]string{"email": "bounced", "sms": "bounced"}, s.Consent); diff != "" {
 		t.Errorf("consent (-want +got):\n%s", diff)
 	}
+	got := e.do("GET", "/v1/contacts/c1", "", auth...).want(t, 200).body["consent"]
+	if diff := cmp.Diff(map[string]any{"email": "bounced", "sms": "bounced"}, got); diff != "" {
+		t.Errorf("GET's consent (-want +got):\n%s", diff)
+	}
 	if k := kindsOf(t, e.store, "c1"); !strings.Contains(strings.Join(k, "\n"), "unsubscribed welcome") {
 		t.Errorf("history: %v", k)
 	}
