@@ -28,7 +28,7 @@ const MinSecret = 16
 // not made with the secret for the contact and channel it names.
 var ErrBadToken = errors.New("not a valid unsubscribe token")
 
-var b64 = base64.RawURLEncoding
+var b64 = base64.RawURLEncoding.Strict() // one encoding per value: a token has one spelling
 
 // Token returns the token of a contact's link on a channel.
 func Token(secret []byte, contact, channel string) string {

@@ -64,3 +64,18 @@ func flip(s string) string {
 	}
 	return string(b)
 }
+
+// FuzzVerify: no token makes Verify panic, and one that verifies names
+// what Token was given.
+func FuzzVerify(f *testing.F) {
+	f.Add(consent.Token(secret, "ada", "email"))
+	f.Add("email..")
+	f.Add("..")
+	f.Add("email.YWRh.")
+	f.Fuzz(func(t *testing.T, tok string) {
+		c, ch, err := consent.Verify(secret, tok)
+		if err == nil && consent.Token(secret, c, ch) != tok {
+			t.Errorf("%q verified as %q on %q, whose token is another", tok, c, ch)
+		}
+	})
+}
