@@ -7,6 +7,7 @@ package compiler
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/google/cel-go/cel"
@@ -357,6 +358,11 @@ func (c *checker) libraryNames(cond *Condition, fn string, args []celast.Expr) {
 		if name, span, ok := lit(0); ok && c.ws.Templates[name] == nil {
 			d := newWarning(cond.File, span, CodeUnsentTemplate, "no template is called %q: this workspace sends no such email, so only one sent from elsewhere can be %s", name, fn)
 			c.report(withSuggestion(d, name, c.ws.TemplateNames()))
+		}
+	case "subscribed":
+		if name, span, ok := lit(0); ok && !slices.Contains(consentChannels, name) {
+			d := newError(cond.File, span, CodeUnknownChannel, "unknown channel %q: consent is kept for email and sms", name)
+			c.report(withSuggestion(d, name, consentChannels))
 		}
 	case "count":
 		if name, span, ok := lit(0); ok && c.schema.Events[name] == nil {

@@ -17,6 +17,10 @@ import (
 // channelNames are the channels a send may name.
 var channelNames = []string{"email", "push", "sms"}
 
+// consentChannels are the channels a contact's consent is kept for
+// (runtime.Channels): subscribed() names one.
+var consentChannels = []string{"email", "sms"}
+
 // stepCtx is where a block stands.
 type stepCtx struct {
 	file   string

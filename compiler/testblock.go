@@ -101,6 +101,11 @@ func (c *checker) testStmt(file string, info *journeyInfo, st ast.TestStmt) {
 		if f, path := c.fieldPath(file, st.Field); f != nil {
 			c.value(file, st.Value, "", f, path)
 		}
+	case *ast.TestConsent:
+		if !slices.Contains(consentChannels, st.Channel.Name) {
+			d := newError(file, st.Channel.Pos, CodeUnknownChannel, "unknown channel %q: consent is kept for email and sms", st.Channel.Name)
+			c.report(withSuggestion(d, st.Channel.Name, consentChannels))
+		}
 	case *ast.Expect:
 		c.expect(file, info, st)
 	}
@@ -112,7 +117,7 @@ func (c *checker) expect(file string, info *journeyInfo, e *ast.Expect) {
 		return
 	}
 	switch e.Kind.Name {
-	case "sent", "suppressed", "capped":
+	case "sent", "suppressed", "capped", "unsubscribed":
 		if e.Name != nil && !slices.Contains(channelNames, e.Name.Name) {
 			c.report(errUnknownChannel(file, e.Name))
 		}

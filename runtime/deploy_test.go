@@ -21,6 +21,7 @@ func (c clock) Clicked(string) bool             { return false }
 func (c clock) Count(string, time.Duration) int { return 0 }
 func (c clock) HasTag(string) bool              { return false }
 func (c clock) InStage(string, string) bool     { return false }
+func (c clock) Subscribed(string) bool          { return true }
 
 func deploy(t *testing.T) *runtime.Deployment {
 	t.Helper()

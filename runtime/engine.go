@@ -42,6 +42,11 @@ type Engine struct {
 	Location   *time.Location // the time zone of a contact without a valid `timezone`; UTC when nil
 	Recheck    time.Duration  // how soon a time-dependent condition is noticed; 1h when 0
 	MaxSteps   int            // steps of one journey in one run before the journey is halted for the contact; MaxSteps when 0
+
+	// Unsubscribe makes the one-click unsubscribe link of a contact on a
+	// channel, put in marketing sends' payloads under "unsubscribe"; nil,
+	// or "", for none.
+	Unsubscribe func(contact, channel string) string
 }
 
 // Outcome is what one run produced.
@@ -49,6 +54,12 @@ type Outcome struct {
 	Actions []Action
 	Records []Record
 	Wake    time.Time // the next time the contact needs a run; zero when only a new input can change anything
+
+	// Withdraw lists the channels on which the contact withdrew consent
+	// in the run: the store cancels the contact's marketing sends of each
+	// still waiting in the outbox from earlier runs, and records each
+	// withdrawn, in the transaction that commits the run.
+	Withdraw []Withdrawal
 }
 
 // MaxSteps bounds the steps one journey may take in one run: a journey
@@ -219,6 +230,8 @@ func (r *run) input(in *Input, t time.Time) {
 		r.change(t, in)
 	case InputRelease:
 		r.release(t, in.Name, "operator")
+	case InputConsent:
+		r.consent(in, t)
 	}
 }
 

@@ -246,11 +246,12 @@ type runCtx struct {
 	loc *time.Location
 }
 
-func (c *runCtx) Now() time.Time           { return c.now }
-func (c *runCtx) Location() *time.Location { return c.loc }
-func (c *runCtx) Opened(t string) bool     { return c.s.Opened[t] }
-func (c *runCtx) Clicked(t string) bool    { return c.s.Clicked[t] }
-func (c *runCtx) HasTag(tag string) bool   { return slices.Contains(tagList(c.s.Attrs["tags"]), tag) }
+func (c *runCtx) Now() time.Time                 { return c.now }
+func (c *runCtx) Location() *time.Location       { return c.loc }
+func (c *runCtx) Opened(t string) bool           { return c.s.Opened[t] }
+func (c *runCtx) Clicked(t string) bool          { return c.s.Clicked[t] }
+func (c *runCtx) HasTag(tag string) bool         { return slices.Contains(tagList(c.s.Attrs["tags"]), tag) }
+func (c *runCtx) Subscribed(channel string) bool { return c.s.Subscribed(channel) }
 func (c *runCtx) InStage(journey, stage string) bool {
 	en := c.s.Active(journey)
 	return en != nil && en.Stage == stage

@@ -22,6 +22,7 @@ type ContactState struct {
 	EntryHeld   map[string]bool        `json:"entry_held,omitempty"`  // condition entries ("journey#i") that held at their last check
 	Budget      []time.Time            `json:"budget,omitempty"`      // the sends within the send budget's period, for the budget
 	Halted      map[string]*Halt       `json:"halted,omitempty"`      // by journey: the journeys the engine stopped running for this contact
+	Consent     map[string]string      `json:"consent,omitempty"`     // by channel: a consent state other than subscribed (rule 12); a channel not here is subscribed
 	Processed   time.Time              `json:"processed"`             // the last time the engine ran for this contact
 }
 
@@ -121,6 +122,7 @@ const (
 	InputEvent   = "event"
 	InputUpdate  = "update"
 	InputRelease = "release" // an operator's release of halted journeys: Name, or every one when ""
+	InputConsent = "consent" // a change of consent: Payload "state" on channel Name, or on every channel when ""
 )
 
 // Input is a change to a contact, taken in the order of its time: an event,
@@ -176,6 +178,9 @@ const (
 	RecHalted     = "halted"      // the engine stopped running the journey: detail why
 	RecReleased   = "released"    // a halt ended: detail "new version" or "operator"
 	RecOverBudget = "over_budget" // a send skipped: the contact had its send budget's sends
+	// Rule 12: consent.
+	RecUnsubscribed = "unsubscribed" // a marketing send skipped: the contact is not subscribed on its channel
+	RecWithdrawn    = "withdrawn"    // a marketing send written and not yet delivered, cancelled when consent was withdrawn
 	// Migration to a new version of the journey (DESIGN.md rule 10).
 	RecMigrated    = "migrated"    // the enrollment moved to the version in force: detail "OLD → NEW"
 	RecCancelled   = "cancelled"   // a pending step (or a wait in progress) the new version no longer has

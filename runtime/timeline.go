@@ -59,12 +59,16 @@ func (r *run) removeCursor(en *Enrollment, c *Cursor) {
 	en.Cursors = slices.DeleteFunc(en.Cursors, func(x *Cursor) bool { return x == c })
 }
 
-// sendable applies suppression, the window, the cap and the send budget
-// to a due send. It reports false when the send is held for the window (or
-// its journey halted while suppression was checked); a suppressed, capped
-// or over-budget send is recorded, and the cursor moves on past it. A send
+// sendable applies consent, suppression, the window, the cap and the send
+// budget to a due send. It reports false when the send is held for the
+// window (or its journey halted while suppression was checked); an
+// unsubscribed, suppressed, capped or over-budget send is recorded, and
+// the cursor moves on past it. A send
 // it lets through counts towards the cap and the budget.
 func (r *run) sendable(j *Journey, en *Enrollment, c *Cursor, st *compiler.Step, t time.Time) bool {
+	if !r.sendConsent(j, en, c, st, t) {
+		return false
+	}
 	for _, s := range j.Suppress {
 		if r.holds(j, s, t, nil) {
 			r.record(j, en, t, RecSuppressed, st.ID, st.Target)
@@ -128,7 +132,7 @@ func (r *run) exec(j *Journey, en *Enrollment, c *Cursor, st *compiler.Step, t t
 	event := c.Event
 	switch st.Kind {
 	case compiler.StepSend:
-		r.act(j, en, st, t, map[string]any{"template": st.Target, "channel": st.Channel})
+		r.act(j, en, st, t, r.sendPayload(st))
 		r.record(j, en, t, RecSent, st.ID, st.Target)
 	case compiler.StepNotify:
 		r.act(j, en, st, t, map[string]any{"team": st.Target, "text": st.Text})

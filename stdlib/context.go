@@ -20,6 +20,7 @@ type Context interface {
 	Count(event string, within time.Duration) int // events of the kind in the window up to now
 	HasTag(tag string) bool                       // the contact carries the tag
 	InStage(journey, stage string) bool           // the contact is in the stage of the journey
+	Subscribed(channel string) bool               // the contact may be sent marketing on the channel (rule 12)
 }
 
 // ContextValue carries a Context into CEL as ContextVar's value.
@@ -71,6 +72,9 @@ var bindings = map[string]func(ctx Context, args []ref.Val) ref.Val{
 	},
 	"has_tag":  func(ctx Context, a []ref.Val) ref.Val { return types.Bool(ctx.HasTag(str(a[0]))) },
 	"in_stage": func(ctx Context, a []ref.Val) ref.Val { return types.Bool(ctx.InStage(str(a[0]), str(a[1]))) },
+	"subscribed": func(ctx Context, a []ref.Val) ref.Val {
+		return types.Bool(ctx.Subscribed(str(a[0])))
+	},
 }
 
 // weekdays are the names local_weekday gives, as a send window writes them.

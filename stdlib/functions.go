@@ -122,6 +122,11 @@ var Functions = []Function{
 		Doc:  "Whether the contact is in the named stage of the named journey: in_stage(\"onboarding\", \"Activated\").",
 		Args: []*cel.Type{cel.StringType, cel.StringType}, Result: cel.BoolType, Cost: 1,
 	},
+	{
+		Name: "subscribed", Signature: "subscribed(string) -> bool",
+		Doc:  "Whether the contact is subscribed on the channel, \"email\" or \"sms\" (not unsubscribed, bounced or complained): subscribed(\"email\").",
+		Args: []*cel.Type{cel.StringType}, Result: cel.BoolType, Cost: 1,
+	},
 }
 
 // Lookup returns the library function called name.

@@ -23,14 +23,16 @@ type history struct {
 	events  map[string][]time.Time
 	tags    map[string]bool
 	stages  map[string]string // journey → stage
+	consent map[string]string // channel → state other than subscribed
 }
 
-func (h history) Now() time.Time           { return h.now }
-func (h history) Location() *time.Location { return h.loc }
-func (h history) Opened(t string) bool     { return h.opened[t] }
-func (h history) Clicked(t string) bool    { return h.clicked[t] }
-func (h history) HasTag(t string) bool     { return h.tags[t] }
-func (h history) InStage(j, s string) bool { return h.stages[j] == s }
+func (h history) Now() time.Time            { return h.now }
+func (h history) Location() *time.Location  { return h.loc }
+func (h history) Opened(t string) bool      { return h.opened[t] }
+func (h history) Clicked(t string) bool     { return h.clicked[t] }
+func (h history) HasTag(t string) bool      { return h.tags[t] }
+func (h history) InStage(j, s string) bool  { return h.stages[j] == s }
+func (h history) Subscribed(ch string) bool { return h.consent[ch] == "" }
 func (h history) Count(e string, within time.Duration) int {
 	n := 0
 	for _, at := range h.events[e] {
@@ -422,6 +424,7 @@ func TestContactFacts(t *testing.T) {
 		clicked: map[string]bool{"roi-guide": true},
 		tags:    map[string]bool{"vip": true, "": true},
 		stages:  map[string]string{"onboarding": "Activated", "lead_nurture": "Decision"},
+		consent: map[string]string{"email": "bounced"},
 	}
 	e := env(t)
 	tests := map[string]bool{
@@ -440,13 +443,15 @@ func TestContactFacts(t *testing.T) {
 		`in_stage("lead_nurture", "Decision")`: true,
 		`in_stage("Decision", "lead_nurture")`: false,
 		`in_stage("renewal", "Decision")`:      false,
+		`subscribed("email")`:                  false,
+		`subscribed("sms")`:                    true,
 	}
 	for src, want := range tests {
 		if out := eval(t, e, h, nil, src); out.Value() != want {
 			t.Errorf("%s = %v, want %v", src, out.Value(), want)
 		}
 	}
-	if out := eval(t, e, history{}, nil, `!opened("welcome") && !clicked("welcome") && !has_tag("vip") && !in_stage("onboarding", "Activated")`); out.Value() != true {
+	if out := eval(t, e, history{}, nil, `!opened("welcome") && !clicked("welcome") && !has_tag("vip") && !in_stage("onboarding", "Activated") && subscribed("email")`); out.Value() != true {
 		t.Errorf("an empty history has something: %v", out.Value())
 	}
 }

@@ -5,12 +5,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/journeylang/journey/compiler"
+	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/api"
 	"github.com/journeylang/journey/runtime/store"
 )
@@ -19,7 +23,7 @@ import (
 type importCmd struct {
 	DB     string   `placeholder:"DSN" help:"The store, as journey run made it: postgres://… for Postgres, else a SQLite file's path." default:"journey.db"`
 	Schema string   `required:"" placeholder:"PATH" help:"Where the schema comes from: a workspace folder, or a bundle."`
-	File   string   `arg:"" name:"file" help:"JSON lines: {\"contact\": ID, \"attributes\": {…}} or an event {\"id\", \"contact\", \"name\", \"payload\", \"at\"}; - for standard input."`
+	File   string   `arg:"" name:"file" help:"JSON lines: {\"contact\": ID, \"attributes\": {…}}, consent {\"contact\": ID, \"unsubscribed\": [\"email\"]} (or subscribed, bounced, complained), or an event {\"id\", \"contact\", \"name\", \"payload\", \"at\"}; - for standard input."`
 	Dedupe duration `name:"dedupe-window" default:"30d" help:"Refuse events stamped (at) further back than this: the --dedupe-window of the journey run on this store, which keeps events' ids that long from their receipt to ignore repeats. s, m, h, d or w: 30d, 2w, 720h."`
 }
 
@@ -60,7 +64,7 @@ func (c *importCmd) run(e *env) {
 // the lines, and prints the reasons of the lines it rejects, if any, to
 // standard error.
 func importLines(ctx context.Context, e *env, st store.Store, schema *compiler.Schema, in io.Reader, window time.Duration) int {
-	var contacts, events, duplicates, rejected int
+	var contacts, consents, events, duplicates, rejected int
 	var reasons []string
 	reject := func(line int, why string) {
 		rejected++
@@ -86,7 +90,21 @@ func importLines(ctx context.Context, e *env, st store.Store, schema *compiler.S
 			continue
 		}
 		now := time.Now()
-		if attrs, ok := obj["attributes"]; ok {
+		if changes, isConsent, why := consentLine(obj); isConsent {
+			if why != "" {
+				reject(line, why)
+				continue
+			}
+			if check {
+				continue
+			}
+			id := obj["contact"].(string)
+			if err := importConsent(ctx, st, id, changes, now); err != nil {
+				e.errorf("import: line %d: %v", line, err)
+				return rejected
+			}
+			consents++
+		} else if attrs, ok := obj["attributes"]; ok {
 			id, _ := obj["contact"].(string)
 			if id == "" {
 				reject(line, "contact: a contact line needs its id")
@@ -146,6 +164,9 @@ func importLines(ctx context.Context, e *env, st store.Store, schema *compiler.S
 		return rejected
 	}
 	fmt.Fprintf(e.stdout, "imported %d contacts and %d events (%d duplicate events ignored); rejected %d lines\n", contacts, events, duplicates, rejected)
+	if consents > 0 {
+		fmt.Fprintf(e.stdout, "changed the consent of %d contacts\n", consents)
+	}
 	printReasons(e.stdout, reasons, rejected)
 	return rejected
 }
@@ -189,4 +210,81 @@ func isTerminal(w io.Writer) bool {
 	}
 	info, err := f.Stat()
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
+// consentStates are the keys of a consent line, each the consent state its
+// channels take, in the order they are applied.
+var consentStates = []string{runtime.ConsentSubscribed, runtime.ConsentUnsubscribed, runtime.ConsentBounced, runtime.ConsentComplained}
+
+// consentLine reads a consent line: {"contact": ID, "unsubscribed":
+// ["email"]}, with any of subscribed, unsubscribed, bounced and
+// complained, each a list of channels, and nothing else. It reports whether the line is one (it has one of those
+// keys), the changes by channel in order, and why it is rejected ("" when
+// it is not).
+func consentLine(obj map[string]any) ([]store.ConsentParams, bool, string) {
+	isConsent := false
+	for _, k := range consentStates {
+		_, has := obj[k]
+		isConsent = isConsent || has
+	}
+	if !isConsent {
+		return nil, false, ""
+	}
+	id, _ := obj["contact"].(string)
+	if id == "" {
+		return nil, true, "contact: a consent line needs the contact's id"
+	}
+	if err := api.ValidateContactID(id, "contact"); err != nil {
+		return nil, true, err.Error()
+	}
+	allowed := append([]string{"contact"}, consentStates...)
+	for k := range obj {
+		if !slices.Contains(allowed, k) {
+			return nil, true, fmt.Sprintf("%s: unknown field %q in a consent line; it has contact and lists of channels under %s", k, k, strings.Join(consentStates, ", "))
+		}
+	}
+	var out []store.ConsentParams
+	seen := map[string]string{}
+	for _, state := range consentStates {
+		raw, has := obj[state]
+		if !has {
+			continue
+		}
+		list, ok := raw.([]any)
+		if !ok || len(list) == 0 {
+			return nil, true, fmt.Sprintf("%s: a list of channels (%s), not empty", state, strings.Join(runtime.Channels, ", "))
+		}
+		for i, v := range list {
+			ch, _ := v.(string)
+			if !slices.Contains(runtime.Channels, ch) {
+				return nil, true, fmt.Sprintf("%s[%d]: not a channel; the channels are %s", state, i, strings.Join(runtime.Channels, ", "))
+			}
+			if prev, dup := seen[ch]; dup {
+				return nil, true, fmt.Sprintf("%s[%d]: %s is %s already in this line", state, i, ch, prev)
+			}
+			seen[ch] = state
+			out = append(out, store.ConsentParams{Contact: id, Channel: ch, State: state})
+		}
+	}
+	return out, true, ""
+}
+
+// importConsent queues a contact's changes of consent, making the contact
+// (with no attributes) if the store does not know it: an import's
+// unsubscribes hold for contacts yet to come.
+func importConsent(ctx context.Context, st store.Store, id string, changes []store.ConsentParams, now time.Time) error {
+	if _, err := st.Contact(ctx, id); errors.Is(err, store.ErrNotFound) {
+		if err := st.PutContact(ctx, &store.PutContactParams{ID: id, Attrs: map[string]any{}, At: now}); err != nil {
+			return err
+		}
+	} else if err != nil {
+		return err
+	}
+	for i := range changes {
+		changes[i].At = now
+		if err := st.Consent(ctx, &changes[i]); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -19,7 +19,7 @@ type outboxCmd struct {
 
 type outboxListCmd struct {
 	DB     string `placeholder:"DSN" help:"The store, as journey run made it: postgres://… for Postgres, else a SQLite file's path." default:"journey.db"`
-	Status string `enum:"pending,sent,parked,unknown,all" default:"parked" help:"Which rows: pending, sent, parked, unknown or all."`
+	Status string `enum:"pending,sent,parked,unknown,cancelled,all" default:"parked" help:"Which rows: pending, sent, parked, unknown, cancelled or all."`
 	Limit  int    `default:"100" help:"At most this many rows."`
 }
 

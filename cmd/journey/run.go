@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -20,6 +21,7 @@ import (
 	"github.com/journeylang/journey/compiler"
 	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/api"
+	"github.com/journeylang/journey/runtime/consent"
 	"github.com/journeylang/journey/runtime/dispatch"
 	"github.com/journeylang/journey/runtime/health"
 	"github.com/journeylang/journey/runtime/reload"
@@ -41,6 +43,38 @@ type runCmd struct {
 	Follow  bool     `help:"Run the deployment the store has in force without deploying these sources or bundle (used only while the store has none)."`
 	Dedupe  duration `name:"dedupe-window" default:"30d" help:"How long an event's id is kept, from when it was received, so that a repeat of the event is ignored; an event stamped (at) further back is refused. s, m, h, d or w: 30d, 2w, 720h."`
 	Paths   []string `arg:"" optional:"" name:"path" help:"The workspace to compile and run (its folder, or files in it)."`
+
+	PublicURL         string `name:"public-url" placeholder:"URL" help:"The URL the API is reached at from outside (https://journeys.example.com): marketing sends carry their one-click unsubscribe link under it. Needs --unsubscribe-secret-env."`
+	UnsubscribeSecret string `name:"unsubscribe-secret-env" placeholder:"VAR" help:"The environment variable holding the secret (at least 16 bytes) that signs and checks one-click unsubscribe links."`
+}
+
+// unsubscribe reads the one-click links' secret and checks the public
+// URL: the secret (nil when none is configured) and the function that
+// makes a link (nil when the runner makes none). The secret is never
+// printed.
+func (c *runCmd) unsubscribe(e *env) ([]byte, func(contact, channel string) string, bool) {
+	if c.UnsubscribeSecret == "" {
+		if c.PublicURL != "" {
+			e.errorf("run: --public-url needs --unsubscribe-secret-env: the links it makes are signed")
+			return nil, nil, false
+		}
+		return nil, nil, true
+	}
+	secret := []byte(os.Getenv(c.UnsubscribeSecret))
+	if len(secret) < consent.MinSecret {
+		e.errorf("run: --unsubscribe-secret-env: $%s must hold a secret of at least %d bytes; it holds %d", c.UnsubscribeSecret, consent.MinSecret, len(secret))
+		return nil, nil, false
+	}
+	if c.PublicURL == "" {
+		return secret, nil, true
+	}
+	u, err := url.Parse(c.PublicURL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		e.errorf("run: --public-url %q: want an http or https URL with a host, and no query, fragment or user", c.PublicURL)
+		return nil, nil, false
+	}
+	base := c.PublicURL
+	return secret, func(contact, channel string) string { return consent.URL(base, secret, contact, channel) }, true
 }
 
 // watcher watches what the runner runs — the workspace's folder, or the
@@ -96,6 +130,10 @@ func (c *runCmd) run(e *env) {
 	if c.Seed != "" && !c.checkSeed(e, d.Program.Schema) {
 		return
 	}
+	secret, links, ok := c.unsubscribe(e)
+	if !ok {
+		return
+	}
 	inForce := new(atomic.Pointer[runtime.Deployment]) // serve.Run fills it
 	disp, poll, ok := c.dispatcher(e, inForce)
 	if !ok {
@@ -139,7 +177,7 @@ func (c *runCmd) run(e *env) {
 	cfg := serve.Config{
 		Name: serve.DefaultName(), Deployment: d, Current: watch.Current, Follow: c.Follow, Verify: verify, InForce: inForce,
 		Store: db, Workers: c.Workers, Listener: ln, Logger: logger, Stats: stats,
-		DedupeWindow: time.Duration(c.Dedupe),
+		DedupeWindow: time.Duration(c.Dedupe), Unsubscribe: links,
 	}
 	if !c.NoWatch {
 		cfg.Background = append(cfg.Background, watch.Run)
@@ -153,6 +191,7 @@ func (c *runCmd) run(e *env) {
 		return api.New(api.Config{
 			Store: db, Deployment: inForce.Load, ReloadError: watch.Failure,
 			Token: c.Token, Logger: logger, Metrics: metrics, Intake: intake, DedupeWindow: time.Duration(c.Dedupe), Health: h,
+			UnsubscribeSecret: secret,
 			Counts: func(ctx context.Context) (map[string]map[string]int, error) {
 				st, err := stats(ctx)
 				if err != nil {

@@ -63,6 +63,14 @@ type TestSet struct {
 	Value *Expr
 }
 
+// TestConsent is `unsubscribe CHANNEL` or `resubscribe CHANNEL`: the
+// contact's consent on the channel changes, as the API's routes change it.
+type TestConsent struct {
+	TestBase
+	Subscribe bool // resubscribe
+	Channel   *Ident
+}
+
 // Expect is an expectation: `expect [not] KIND …` or `expect EXPR`.
 //
 // The kinds and their arguments:
@@ -76,6 +84,7 @@ type TestSet struct {
 //	expect [not] goal NAME
 //	expect [not] suppressed "template"
 //	expect [not] capped "template"
+//	expect [not] unsubscribed "template"
 //	expect [not] arm NAME
 //	expect [not] enrolled
 //	expect [not] EXPR           a CEL condition over the contact
@@ -94,6 +103,7 @@ func (*TestContact) testStmtNode() {}
 func (*TestStart) testStmtNode()   {}
 func (*TestEvent) testStmtNode()   {}
 func (*TestSet) testStmtNode()     {}
+func (*TestConsent) testStmtNode() {}
 func (*Expect) testStmtNode()      {}
 
 // Value is a literal of a contact fixture or an event payload.

@@ -67,6 +67,12 @@ func (p *printer) testStmt(s ast.TestStmt) {
 		stmt("event", name(s.Name), s.Payload, true)
 	case *ast.TestSet:
 		stmt("set", path(s.Field)+" = "+expr(s.Value), nil, true)
+	case *ast.TestConsent:
+		verb := "unsubscribe"
+		if s.Subscribe {
+			verb = "resubscribe"
+		}
+		stmt(verb, name(s.Channel), nil, true)
 	case *ast.Expect:
 		stmt("expect", expect(s), nil, true)
 	}

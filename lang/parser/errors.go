@@ -245,7 +245,7 @@ var durationKeyword = map[string]bool{"after": true, "within": true, "due": true
 var follows = map[string]string{"reenter": "'never' or 'after' and a duration", "budget": "a number of sends or 'off'"}
 
 // testKeywords begin a statement of a test block.
-var testKeywords = map[string]bool{"journey": true, "contact": true, "start": true, "at": true, "event": true, "set": true, "expect": true}
+var testKeywords = map[string]bool{"journey": true, "contact": true, "start": true, "at": true, "event": true, "set": true, "unsubscribe": true, "resubscribe": true, "expect": true}
 
 var testNames = sortedKeys(testKeywords)
 
@@ -320,7 +320,7 @@ var grammarWords = map[string]string{
 	"GBlock": "a block", "GOpen": "'{'", "GClose": "'}'", "GLBrace": "'{'", "GRBrace": "'}'", "GIf": "'if'",
 	"GType": "a type", "GObject": "'{'", "GPath": "a field name",
 	"GValue": "a value", "GField": "a field", "GTimeout": "'timeout'",
-	"GExpectKind": "what to expect (stage, sent, notified, task, tagged, exited, goal, suppressed, capped, arm, enrolled)",
+	"GExpectKind": "what to expect (stage, sent, notified, task, tagged, exited, goal, suppressed, capped, unsubscribed, arm, enrolled)",
 	"GAt":         "'at'", "GAfter": "'after'", "GDayRange": "days such as mon-fri",
 	"Ident": "a name", "String": "a string", "Int": "a whole number", "Float": "a number",
 	"Duration": "a duration such as 3d", "Clock": "a time such as 09:00",

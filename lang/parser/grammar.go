@@ -377,6 +377,7 @@ type gTestStmt struct {
 	Start   *gTStart   `parser:"  | @@"`
 	Event   *gTEvent   `parser:"  | @@"`
 	Set     *gSet      `parser:"  | @@"`
+	Consent *gTConsent `parser:"  | @@"`
 	Expect  *gExpect   `parser:"  | @@ )"`
 }
 
@@ -408,6 +409,12 @@ type gTEvent struct {
 	Payload *gObject `parser:"@@?"`
 }
 
+type gTConsent struct {
+	Pos     lexer.Position
+	Verb    string  `parser:"@( 'unsubscribe' | 'resubscribe' )"`
+	Channel *gIdent `parser:"@@"`
+}
+
 type gExpect struct {
 	Pos  lexer.Position
 	Not  bool         `parser:"'expect' @'not'?"`
@@ -427,7 +434,7 @@ type gExpectKind struct {
 	Notif  bool       `parser:"  | @'notified'"`
 	Team   *gIdent    `parser:"    @@"`
 	NotifT *gString   `parser:"    @@?"`
-	Texted string     `parser:"  | @( 'task' | 'tagged' | 'suppressed' | 'capped' )"`
+	Texted string     `parser:"  | @( 'task' | 'tagged' | 'suppressed' | 'capped' | 'unsubscribed' )"`
 	Text   *gString   `parser:"    @@"`
 	Exited bool       `parser:"  | @'exited'"`
 	Reason *gString   `parser:"    @@?"`

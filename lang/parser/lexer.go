@@ -87,7 +87,7 @@ var topKeywords = map[string]bool{
 var expectKinds = map[string]bool{
 	"not": true, "stage": true, "sent": true, "notified": true, "task": true,
 	"tagged": true, "exited": true, "goal": true, "suppressed": true,
-	"capped": true, "arm": true, "enrolled": true,
+	"capped": true, "arm": true, "enrolled": true, "unsubscribed": true,
 }
 
 // continuing tokens at the end of a line let a condition go on to the next.

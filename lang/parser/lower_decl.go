@@ -147,6 +147,9 @@ func (p *parser) testStmt(g *gTestStmt) ast.TestStmt {
 	case g.Set != nil:
 		base.Keyword = p.word(g.Set.Pos)
 		return &ast.TestSet{TestBase: base, Field: p.path(g.Set.Field), Value: p.expr(g.Set.Value)}
+	case g.Consent != nil:
+		base.Keyword = p.word(g.Consent.Pos)
+		return &ast.TestConsent{TestBase: base, Subscribe: g.Consent.Verb == "resubscribe", Channel: p.ident(g.Consent.Channel)}
 	}
 	return p.expect(base, g.Expect)
 }

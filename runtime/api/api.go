@@ -96,6 +96,9 @@ type Config struct {
 	// StoreTimeout bounds a request's store calls, all together;
 	// DefaultStoreTimeout when 0.
 	StoreTimeout time.Duration
+	// UnsubscribeSecret verifies the tokens of one-click unsubscribe
+	// links (package consent); none: /v1/unsubscribe/{token} answers 404.
+	UnsubscribeSecret []byte
 }
 
 // Server answers the API's requests. It is safe for concurrent use.
@@ -166,8 +169,12 @@ func (s *Server) routes() http.Handler {
 		mux.Handle(path, other)
 	}
 	route("/v1/events", true, map[string]http.HandlerFunc{"POST": s.postEvents})
-	route("/v1/contacts/{id}", true, map[string]http.HandlerFunc{"GET": s.getContact, "PUT": s.putContact})
+	route("/v1/contacts/{id}", true, map[string]http.HandlerFunc{"GET": s.getContact, "PUT": s.putContact, "DELETE": s.deleteContact})
 	route("/v1/contacts/{id}/release", true, map[string]http.HandlerFunc{"POST": s.release})
+	route("/v1/contacts/{id}/unsubscribe", true, map[string]http.HandlerFunc{"POST": s.subscription(false)})
+	route("/v1/contacts/{id}/resubscribe", true, map[string]http.HandlerFunc{"POST": s.subscription(true)})
+	// The token in the path is the proof: no API token, no local check.
+	route("/v1/unsubscribe/{token}", false, map[string]http.HandlerFunc{"GET": s.oneClickPage, "POST": s.oneClick})
 	route("/v1/journeys", true, map[string]http.HandlerFunc{"GET": s.getJourneys})
 	route("/healthz", false, map[string]http.HandlerFunc{"GET": s.health})
 	if s.cfg.Metrics != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/journeylang/journey/runtime/api"
+	"github.com/journeylang/journey/runtime/consent"
 	"github.com/journeylang/journey/runtime/store"
 )
 
@@ -74,6 +75,41 @@ var badRequests = []badRequest{
 	{name: "release with an unknown field", method: "POST", path: "/v1/contacts/c1/release", body: `{"journeys": ["lead_nurture"]}`, status: 400, code: "unknown_field", field: "journeys"},
 	{name: "release of a contact id with NUL", method: "POST", path: "/v1/contacts/c%001/release", body: `{}`, status: 400, code: "bad_value", field: "id"},
 
+	// Consent.
+	{name: "unsubscribe of an unknown contact", method: "POST", path: "/v1/contacts/nobody/unsubscribe", body: `{}`, status: 404, code: "not_found", field: "id"},
+	{name: "unsubscribe from a channel unknown", method: "POST", path: "/v1/contacts/c1/unsubscribe", body: `{"channel": "emial"}`, status: 400, code: "bad_value", field: "channel"},
+	{name: "unsubscribe from a channel not a string", method: "POST", path: "/v1/contacts/c1/unsubscribe", body: `{"channel": ["email"]}`, status: 400, code: "wrong_type", field: "channel"},
+	{name: "unsubscribe to a state unknown", method: "POST", path: "/v1/contacts/c1/unsubscribe", body: `{"channel": "email", "state": "subscribed"}`, status: 400, code: "bad_value", field: "state"},
+	{name: "unsubscribe with an unknown field", method: "POST", path: "/v1/contacts/c1/unsubscribe", body: `{"channels": ["email"]}`, status: 400, code: "unknown_field", field: "channels"},
+	{name: "unsubscribe with no body", method: "POST", path: "/v1/contacts/c1/unsubscribe", status: 400, code: "malformed_json"},
+	{name: "unsubscribe of a contact id with NUL", method: "POST", path: "/v1/contacts/c%001/unsubscribe", body: `{}`, status: 400, code: "bad_value", field: "id"},
+	{name: "resubscribe with a state", method: "POST", path: "/v1/contacts/c1/resubscribe", body: `{"state": "unsubscribed"}`, status: 400, code: "unknown_field", field: "state"},
+	{name: "resubscribe to a channel unknown", method: "POST", path: "/v1/contacts/c1/resubscribe", body: `{"channel": "fax"}`, status: 400, code: "bad_value", field: "channel"},
+	{name: "resubscribe of an unknown contact", method: "POST", path: "/v1/contacts/nobody/resubscribe", body: `{"channel": "sms"}`, status: 404, code: "not_found", field: "id"},
+	{name: "unsubscribe without the API token", method: "POST", path: "/v1/contacts/c1/unsubscribe", body: `{}`, header: []string{"Authorization", ""}, status: 401, code: "unauthorized"},
+	{name: "unsubscribe from a foreign origin", open: true, method: "POST", path: "/v1/contacts/c1/unsubscribe", body: `{}`, header: []string{"Origin", "https://evil.example"}, status: 403, code: "forbidden"},
+	{name: "unsubscribe as a form", open: true, method: "POST", path: "/v1/contacts/c1/unsubscribe", body: `channel=email`, header: []string{"Content-Type", "application/x-www-form-urlencoded"}, status: 415, code: "unsupported_media_type"},
+
+	// Erasure.
+	{name: "erasure of an unknown contact", method: "DELETE", path: "/v1/contacts/nobody", status: 404, code: "not_found", field: "id"},
+	{name: "erasure of a contact id with NUL", method: "DELETE", path: "/v1/contacts/c%001", status: 400, code: "bad_value", field: "id"},
+	{name: "erasure without the API token", method: "DELETE", path: "/v1/contacts/c1", header: []string{"Authorization", ""}, status: 401, code: "unauthorized"},
+	{name: "erasure from a foreign origin", open: true, method: "DELETE", path: "/v1/contacts/c1", header: []string{"Origin", "https://evil.example"}, status: 403, code: "forbidden"},
+	{name: "erasure without JSON", open: true, method: "DELETE", path: "/v1/contacts/c1", header: []string{"Content-Type", ""}, status: 415, code: "unsupported_media_type"},
+
+	// One-click links: no API token, any host, origin and content type;
+	// the token is the proof.
+	{name: "one-click with a forged token", open: true, method: "POST", path: "/v1/unsubscribe/" + forged("c1", "email"), body: "List-Unsubscribe=One-Click", header: oneClickHeader, status: 400, code: "bad_value", field: "token"},
+	{name: "one-click with another contact's MAC", open: true, method: "POST", path: "/v1/unsubscribe/" + swapped("c1", "b0"), body: "List-Unsubscribe=One-Click", header: oneClickHeader, status: 400, code: "bad_value", field: "token"},
+	{name: "one-click with the channel changed", open: true, method: "POST", path: "/v1/unsubscribe/sms." + strings.SplitN(consent.Token(unsubscribeSecret, "c1", "email"), ".", 2)[1], body: "List-Unsubscribe=One-Click", header: oneClickHeader, status: 400, code: "bad_value", field: "token"},
+	{name: "one-click with a cut token", method: "POST", path: "/v1/unsubscribe/" + consent.Token(unsubscribeSecret, "c1", "email")[:20], body: "List-Unsubscribe=One-Click", header: oneClickHeader, status: 400, code: "bad_value", field: "token"},
+	{name: "one-click with a token of an unknown channel", method: "POST", path: "/v1/unsubscribe/" + consent.Token(unsubscribeSecret, "c1", "fax"), body: "List-Unsubscribe=One-Click", header: oneClickHeader, status: 400, code: "bad_value", field: "token"},
+	{name: "one-click with a token of a contact id with NUL", method: "POST", path: "/v1/unsubscribe/" + consent.Token(unsubscribeSecret, "c\x001", "email"), body: "List-Unsubscribe=One-Click", header: oneClickHeader, status: 400, code: "bad_value", field: "token"},
+	{name: "one-click for an unknown contact", open: true, method: "POST", path: "/v1/unsubscribe/" + consent.Token(unsubscribeSecret, "nobody", "email"), body: "List-Unsubscribe=One-Click", header: oneClickHeader, status: 404, code: "not_found", field: "token"},
+	{name: "one-click page of a forged token", open: true, method: "GET", path: "/v1/unsubscribe/" + forged("c1", "email"), header: oneClickHeader, status: 400, code: "bad_value", field: "token"},
+	{name: "one-click with an oversized body", open: true, method: "POST", path: "/v1/unsubscribe/" + consent.Token(unsubscribeSecret, "c1", "email"), body: strings.Repeat("x", int(api.DefaultMaxBody)+1), header: oneClickHeader, status: 413, code: "body_too_large"},
+	{name: "one-click with PUT", open: true, method: "PUT", path: "/v1/unsubscribe/" + consent.Token(unsubscribeSecret, "c1", "email"), body: "x", header: oneClickHeader, status: 405, code: "method_not_allowed"},
+
 	// Ids.
 	{name: "contact id not UTF-8", method: "PUT", path: "/v1/contacts/%FF", body: `{"attributes": {"score": 1}}`, status: 400, code: "bad_value", field: "id"},
 	{name: "contact id with NUL", method: "PUT", path: "/v1/contacts/c%001", body: `{"attributes": {"score": 1}}`, status: 400, code: "bad_value", field: "id"},
@@ -121,13 +157,33 @@ var badRequests = []badRequest{
 	{name: "form", open: true, method: "PUT", path: "/v1/contacts/c1", body: `{"attributes": {"score": 1}}`, header: []string{"Content-Type", "application/x-www-form-urlencoded"}, status: 415, code: "unsupported_media_type"},
 }
 
+// unsubscribeSecret is the secret of the one-click links of the servers
+// of TestBadRequests.
+var unsubscribeSecret = []byte("0123456789abcdef0123456789abcdef")
+
+// oneClickHeader is how a mail client posts a one-click link: a form, to
+// the public host, from no page of ours.
+var oneClickHeader = []string{"Content-Type", "application/x-www-form-urlencoded", "Host", "journeys.example.com", "Origin", "https://mail.example"}
+
+// forged is a contact's one-click token made with another secret.
+func forged(contact, channel string) string {
+	return consent.Token([]byte("not the runner's secret, though long"), contact, channel)
+}
+
+// swapped is the token of one contact with the contact of another put in.
+func swapped(contact, other string) string {
+	a := strings.Split(consent.Token(unsubscribeSecret, contact, "email"), ".")
+	b := strings.Split(consent.Token(unsubscribeSecret, other, "email"), ".")
+	return a[0] + "." + b[1] + "." + a[2]
+}
+
 // TestBadRequests sends the bad requests an intake meets, one table, on
 // each kind of store holding a contact already: each gets its 4xx, naming
 // the field at fault, and the store's contents are as they were.
 func TestBadRequests(t *testing.T) {
 	eachStore(t, func(t *testing.T, db store.Store) {
-		open := newEnvOn(t, db, nil)
-		withToken := newEnvOn(t, db, func(c *api.Config) { c.Token = token })
+		open := newEnvOn(t, db, func(c *api.Config) { c.UnsubscribeSecret = unsubscribeSecret })
+		withToken := newEnvOn(t, db, func(c *api.Config) { c.Token, c.UnsubscribeSecret = token, unsubscribeSecret })
 		open.do("PUT", "/v1/contacts/c1", `{"attributes": {"email": "a@x", "score": 10, "lifecycle": "lead", "tags": ["a"], "limits": {"daily": 3}, "company": {"size": 3, "industry": "software"}}}`).want(t, 202)
 		open.do("POST", "/v1/events", event(`"e0"`, `"c1"`, `"pricing-guide"`)).want(t, 202)
 		open.advance(time.Hour)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/journeylang/journey/lang/diag"
+	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/store"
 )
 
@@ -78,12 +79,13 @@ func (s *Server) putContact(w http.ResponseWriter, r *http.Request) {
 
 // Contact is the answer to GET /v1/contacts/{id}.
 type Contact struct {
-	ID          string         `json:"id"`
-	Attributes  map[string]any `json:"attributes"`
-	Enrollments []Enrollment   `json:"enrollments"`
-	Halted      []Halt         `json:"halted"`             // the journeys halted for the contact, by name
-	History     []Record       `json:"history"`            // the last HistoryLimit records, oldest first
-	Processed   time.Time      `json:"processed,omitzero"` // the engine's last run for the contact
+	ID          string            `json:"id"`
+	Attributes  map[string]any    `json:"attributes"`
+	Enrollments []Enrollment      `json:"enrollments"`
+	Halted      []Halt            `json:"halted"`             // the journeys halted for the contact, by name
+	Consent     map[string]string `json:"consent"`            // by channel: subscribed, unsubscribed, bounced or complained
+	History     []Record          `json:"history"`            // the last HistoryLimit records, oldest first
+	Processed   time.Time         `json:"processed,omitzero"` // the engine's last run for the contact
 }
 
 // Enrollment is a contact's passage through a journey.
@@ -142,7 +144,13 @@ func (s *Server) getContact(w http.ResponseWriter, r *http.Request) {
 	}
 	s.stored()
 	hist = hist[max(0, len(hist)-HistoryLimit):]
-	out := &Contact{ID: id, Attributes: st.Attrs, Enrollments: []Enrollment{}, Halted: []Halt{}, History: []Record{}, Processed: st.Processed}
+	out := &Contact{ID: id, Attributes: st.Attrs, Enrollments: []Enrollment{}, Halted: []Halt{}, Consent: map[string]string{}, History: []Record{}, Processed: st.Processed}
+	for _, ch := range runtime.Channels {
+		out.Consent[ch] = runtime.ConsentSubscribed
+		if c, ok := st.Consent[ch]; ok {
+			out.Consent[ch] = c
+		}
+	}
 	for _, name := range slices.Sorted(maps.Keys(st.Halted)) {
 		h := st.Halted[name]
 		out.Halted = append(out.Halted, Halt{Journey: name, Version: h.Version, At: h.At, Step: h.Step, Reason: h.Reason})

@@ -8,13 +8,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/journeylang/journey/runtime/api"
+	"github.com/journeylang/journey/runtime/consent"
 	"github.com/journeylang/journey/runtime/store/sqlite"
 	"github.com/journeylang/journey/runtime/worker"
 )
 
 // FuzzIntake drives the API on a SQLite store with arbitrary bodies: each
-// is posted to /v1/events and put to /v1/contacts/{id}, for an arbitrary
-// id. The server never panics (a panic would be answered 500) and answers
+// is posted to /v1/events, put to /v1/contacts/{id} and posted to its
+// unsubscribe and resubscribe routes, for an arbitrary id, which is also
+// tried as a one-click token, before the contact is deleted. The server never panics (a panic would be answered 500) and answers
 // 2xx or 4xx, never 5xx; what it accepts, the engine then runs without an
 // error.
 //
@@ -32,6 +35,8 @@ func FuzzIntake(f *testing.F) {
 		{"c1", `{"attributes": {"score": 1, "score": 2}}`},
 		{"c1", `{"attributes": {"company": {"size": 60}}, "at": "2026-03-02T10:00:00Z"}`},
 		{"a/b c", `{"attributes": {"first_name": null, "limits": {"\u0000": 1}}}`},
+		{"c1", `{"channel": "email", "state": "complained"}`}, {"c1", `{"channel": "emial"}`}, {"c1", `{"channel": null}`},
+		{consent.Token(unsubscribeSecret, "c1", "email"), "List-Unsubscribe=One-Click"},
 	} {
 		f.Add(seed.id, seed.body)
 	}
@@ -40,11 +45,15 @@ func FuzzIntake(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Cleanup(func() { store.Close() })
-	e := newEnvOn(f, store, nil)
+	e := newEnvOn(f, store, func(c *api.Config) { c.UnsubscribeSecret = unsubscribeSecret })
 	sim := worker.NewSim(e.dep, store, start)
 	f.Fuzz(func(t *testing.T, id, body string) {
 		accepted := false
-		for _, r := range []struct{ method, path string }{{"POST", "/v1/events"}, {"PUT", "/v1/contacts/" + url.PathEscape(id)}} {
+		contact := "/v1/contacts/" + url.PathEscape(id)
+		for _, r := range []struct{ method, path string }{
+			{"POST", "/v1/events"}, {"PUT", contact}, {"POST", contact + "/unsubscribe"}, {"POST", contact + "/resubscribe"},
+			{"GET", "/v1/unsubscribe/" + url.PathEscape(id)}, {"POST", "/v1/unsubscribe/" + url.PathEscape(id)},
+		} {
 			rec := httptest.NewRecorder()
 			e.h.ServeHTTP(rec, request("127.0.0.1:1", r.method, r.path, body))
 			if rec.Code < 200 || rec.Code >= 500 || rec.Code >= 300 && rec.Code < 400 {
@@ -56,6 +65,11 @@ func FuzzIntake(f *testing.F) {
 			if err := sim.Advance(context.Background(), start.Add(time.Hour)); err != nil {
 				t.Fatalf("running what was accepted of %q: %v", body, err)
 			}
+		}
+		rec := httptest.NewRecorder()
+		e.h.ServeHTTP(rec, request("127.0.0.1:1", "DELETE", contact, ""))
+		if rec.Code != 204 && (rec.Code < 400 || rec.Code >= 500) {
+			t.Fatalf("DELETE %s: status %d: %s", contact, rec.Code, rec.Body)
 		}
 	})
 }

@@ -73,6 +73,11 @@ type Config struct {
 	// hour. The intake must refuse events stamped further back (pass the
 	// same window as api.Config.DedupeWindow).
 	DedupeWindow time.Duration
+	// Unsubscribe, when set, makes a contact's one-click unsubscribe link
+	// on a channel, which the engine puts in marketing sends' payloads
+	// (runtime.Engine.Unsubscribe); consent.URL under the runner's public
+	// URL and secret.
+	Unsubscribe func(contact, channel string) string
 
 	// API builds the HTTP handler of the intake: metrics serves /metrics,
 	// intake counts journey_intake_total{kind,result} (pass it as
@@ -210,7 +215,7 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	for i := range cfg.Workers {
 		w := &worker.Worker{
-			Store: cfg.Store, Engine: &runtime.Engine{Deployment: cfg.Deployment},
+			Store: cfg.Store, Engine: &runtime.Engine{Deployment: cfg.Deployment, Unsubscribe: cfg.Unsubscribe},
 			ID: fmt.Sprintf("%s/%d", cfg.Name, i), Batch: cfg.Batch, Observe: m.observe, Current: cfg.InForce.Load,
 			Health: mon.Part(partWorker),
 		}

@@ -3,6 +3,8 @@ package store
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"github.com/journeylang/journey/runtime"
@@ -33,11 +35,32 @@ type Store interface {
 	// (an InputRelease), and wakes the contact; ErrNotFound for a contact
 	// the store does not know.
 	Release(ctx context.Context, p *ReleaseParams) error
+	// Consent queues a change of a contact's consent (an InputConsent),
+	// and wakes the contact; ErrNotFound for a contact the store does not
+	// know. When the engine takes it up, a withdrawal cancels the
+	// contact's marketing rows of the channel still waiting in the outbox
+	// (see Complete).
+	Consent(ctx context.Context, p *ConsentParams) error
+	// Erase forgets a contact, in one transaction, and reports
+	// ErrNotFound for a contact the store does not know (so a second
+	// erasure too). Its state (attributes, events, consent, positions),
+	// its wake-up and its pending inputs are deleted; its outbox rows
+	// lose their payloads, and those waiting for delivery and held by no
+	// dispatcher are cancelled. What reports count stays, anonymous: its
+	// history and enrollments, its outbox rows and its event identities
+	// (so a repeat is still ignored) are kept under Pseudonym, a name
+	// that no one can link to the contact; each active enrollment is
+	// exited, reason "erased", and recorded so.
+	Erase(ctx context.Context, p *EraseParams) error
 	// Claim leases up to Limit contacts whose wake-up is due at Now, each
 	// with its first Inputs pending inputs.
 	Claim(ctx context.Context, p *ClaimParams) ([]*Work, error)
 	// Complete commits claimed work and releases its leases, in one
 	// transaction. Work whose lease was lost is left out, and reported.
+	// For each of an outcome's withdrawals (Outcome.Withdraw), before its
+	// actions are written, the contact's marketing sends of that channel
+	// that are pending or parked and held by no dispatcher become
+	// OutboxCancelled, each recorded RecWithdrawn (see WithdrawnRecord).
 	Complete(ctx context.Context, p *CompleteParams) (*CompleteResult, error)
 	// NextWake returns when the earliest contact becomes claimable: the
 	// later of its wake-up and the end of its lease, if it is leased (a
@@ -165,6 +188,51 @@ type ReleaseParams struct {
 	At      time.Time
 }
 
+// ConsentParams are the arguments of Store.Consent.
+type ConsentParams struct {
+	Contact string
+	Channel string // one of runtime.Channels; "" for every channel
+	State   string // one of runtime.ConsentStates
+	At      time.Time
+}
+
+// ConsentPayload is the payload of the input Store.Consent queues.
+func ConsentPayload(p *ConsentParams) map[string]any {
+	return map[string]any{"state": p.State}
+}
+
+// WithdrawnRecord is the history line of an outbox row cancelled by a
+// withdrawal of consent at t: in the contact's latest entry of the row's
+// journey (the state is the one the run committed).
+func WithdrawnRecord(s *runtime.ContactState, contact, journey, step, target string, t time.Time) runtime.Record {
+	entry := 0
+	if s != nil {
+		if en := s.Last(journey); en != nil {
+			entry = en.Entry
+		}
+	}
+	return runtime.Record{At: t, Contact: contact, Journey: journey, Entry: entry, Kind: runtime.RecWithdrawn, Step: step, Detail: target}
+}
+
+// EraseParams are the arguments of Store.Erase.
+type EraseParams struct {
+	Contact   string
+	Pseudonym string // what the contact's kept rows are filed under: NewPseudonym
+	At        time.Time
+}
+
+// ErasedPrefix begins every pseudonym of an erased contact.
+const ErasedPrefix = "erased-"
+
+// NewPseudonym returns a new pseudonym for an erased contact: ErasedPrefix
+// and 128 random bits in hex, so that the rows kept of one contact stay
+// together (a report counts it once) and no one can tell whose they were.
+func NewPseudonym() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read does not fail
+	return ErasedPrefix + hex.EncodeToString(b[:])
+}
+
 // ClaimParams are the arguments of Store.Claim.
 type ClaimParams struct {
 	Now    time.Time
@@ -235,13 +303,16 @@ const (
 	OutboxSent    = "sent"    // delivered
 	OutboxParked  = "parked"  // kept failing, or failed for good: waits for RetryOutbox
 	OutboxUnknown = "unknown" // a lease expired mid-call: it may or may not have been delivered
+	// OutboxCancelled: a marketing send whose contact withdrew consent
+	// before it was delivered (rule 12); never delivered, never retried.
+	OutboxCancelled = "cancelled"
 )
 
 // OutboxRow is an outbox row with its delivery state.
 type OutboxRow struct {
 	runtime.Action
 	Seq         int64     // the order written
-	Status      string    // OutboxPending, OutboxSent, OutboxParked or OutboxUnknown
+	Status      string    // OutboxPending, OutboxSent, OutboxParked, OutboxUnknown or OutboxCancelled
 	Attempts    int       // calls begun, counted as each is leased
 	NextAttempt time.Time // a pending row is not leased before this time
 	LeaseOwner  string    // the dispatcher holding the row; "" when none does

@@ -95,6 +95,7 @@ func (x *exec) holds(e *ast.Expect, s *runtime.ContactState, history []runtime.R
 	recKind := map[string]string{
 		"sent": runtime.RecSent, "notified": runtime.RecNotified, "task": runtime.RecTask,
 		"goal": runtime.RecGoal, "suppressed": runtime.RecSuppressed, "capped": runtime.RecCapped, "arm": runtime.RecArm,
+		"unsubscribed": runtime.RecUnsubscribed,
 	}[kind]
 	want := ""
 	switch {
@@ -127,6 +128,7 @@ func (x *exec) holds(e *ast.Expect, s *runtime.ContactState, history []runtime.R
 	what := map[string]string{
 		"sent": "sends", "notified": "notifications", "task": "tasks", "goal": "goals",
 		"suppressed": "suppressed sends", "capped": "capped sends", "arm": "split arms",
+		"unsubscribed": "sends skipped as unsubscribed",
 	}[kind]
 	if len(seen) == 0 {
 		return false, "no " + what + " by +" + compiler.Duration(by.Sub(x.res.Start)).String(), nil

@@ -209,6 +209,11 @@ func (x *exec) statement(st ast.TestStmt, now time.Time) error {
 			return fmt.Errorf("%s:%d: set %s: %w", x.file, st.Pos.Start.Line, st.Field, err)
 		}
 		return x.store.PutContact(x.ctx, &store.PutContactParams{ID: x.contact, Attrs: nested(st.Field.String(), v), At: now})
+	case *ast.TestConsent:
+		if err := x.advance(before(now)); err != nil {
+			return err
+		}
+		return Consent(x.ctx, x.store, x.contact, st, now)
 	case *ast.Expect:
 		if err := x.advance(now); err != nil {
 			return err
@@ -259,4 +264,23 @@ func nested(path string, v any) map[string]any {
 	}
 	m[parts[len(parts)-1]] = v
 	return out
+}
+
+// Consent queues a test's change of consent for a contact, as the API's
+// unsubscribe and resubscribe routes do; a contact the store does not
+// know yet is made first, with no attributes.
+func Consent(ctx context.Context, st store.Store, contact string, c *ast.TestConsent, now time.Time) error {
+	state := runtime.ConsentUnsubscribed
+	if c.Subscribe {
+		state = runtime.ConsentSubscribed
+	}
+	p := &store.ConsentParams{Contact: contact, Channel: c.Channel.Name, State: state, At: now}
+	err := st.Consent(ctx, p)
+	if errors.Is(err, store.ErrNotFound) {
+		if err := st.PutContact(ctx, &store.PutContactParams{ID: contact, Attrs: map[string]any{}, At: now}); err != nil {
+			return err
+		}
+		err = st.Consent(ctx, p)
+	}
+	return err
 }

@@ -49,8 +49,8 @@ syn keyword journeyTiming   after at
 syn keyword journeyBranch   if else split wait timeout
 
 " Test statements and expectations.
-syn keyword journeyTest     start expect
-syn keyword journeyExpect   not sent notified tagged exited suppressed capped arm enrolled
+syn keyword journeyTest     start expect unsubscribe resubscribe
+syn keyword journeyExpect   not sent notified tagged exited suppressed capped unsubscribed arm enrolled
 
 " Schema types.
 syn keyword journeyType     string int double bool timestamp duration list map enum

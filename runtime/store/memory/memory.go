@@ -6,12 +6,16 @@ package memory
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/journeylang/journey/compiler"
 	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/store"
+	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 )
@@ -114,6 +118,54 @@ func (m *Store) Release(_ context.Context, p *store.ReleaseParams) error {
 	return nil
 }
 
+// Consent implements Store.
+func (m *Store) Consent(_ context.Context, p *store.ConsentParams) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.contacts[p.Contact] == nil {
+		return store.ErrNotFound
+	}
+	m.queue(p.Contact, runtime.Input{Kind: runtime.InputConsent, Name: p.Channel, Payload: store.ConsentPayload(p), At: p.At})
+	return nil
+}
+
+// Erase implements Store.
+func (m *Store) Erase(_ context.Context, p *store.EraseParams) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c := m.contacts[p.Contact]
+	if c == nil {
+		return store.ErrNotFound
+	}
+	var s runtime.ContactState
+	if err := json.Unmarshal(c.state, &s); err != nil {
+		return err
+	}
+	delete(m.contacts, p.Contact)
+	for _, row := range m.outbox {
+		if row.Contact != p.Contact {
+			continue
+		}
+		row.Contact, row.Payload = p.Pseudonym, nil
+		if row.LeaseOwner == "" && (row.Status == store.OutboxPending || row.Status == store.OutboxParked || row.Status == store.OutboxUnknown) {
+			row.Status = store.OutboxCancelled
+		}
+	}
+	for i := range m.history {
+		if m.history[i].Contact == p.Contact {
+			m.history[i].Contact = p.Pseudonym
+		}
+	}
+	active := slices.DeleteFunc(slices.Clone(s.Enrollments), func(e *runtime.Enrollment) bool { return e.Status != runtime.StatusActive })
+	slices.SortFunc(active, func(a, b *runtime.Enrollment) int {
+		return cmp.Or(strings.Compare(a.Journey, b.Journey), cmp.Compare(a.Entry, b.Entry))
+	})
+	for _, e := range active {
+		m.history = append(m.history, runtime.Record{At: p.At, Contact: p.Pseudonym, Journey: e.Journey, Entry: e.Entry, Kind: runtime.RecExited, Detail: "erased"})
+	}
+	return nil
+}
+
 // Claim implements Store.
 func (m *Store) Claim(_ context.Context, p *store.ClaimParams) ([]*store.Work, error) {
 	m.mu.Lock()
@@ -176,6 +228,9 @@ func (m *Store) Complete(_ context.Context, p *store.CompleteParams) (*store.Com
 				c.wake = in.At
 			}
 		}
+		for _, w := range r.Outcome.Withdraw {
+			m.withdraw(r, w)
+		}
 		for _, a := range r.Outcome.Actions {
 			if m.keys[a.Key] == nil {
 				row := &store.OutboxRow{Action: a, Seq: int64(len(m.outbox) + 1), Status: store.OutboxPending, NextAttempt: a.Due}
@@ -187,6 +242,28 @@ func (m *Store) Complete(_ context.Context, p *store.CompleteParams) (*store.Com
 		res.Committed++
 	}
 	return res, nil
+}
+
+// withdraw cancels a contact's marketing rows of a channel still waiting
+// for delivery, and records each.
+func (m *Store) withdraw(r *store.WorkResult, w runtime.Withdrawal) {
+	for _, row := range m.outbox {
+		if row.Contact != r.Contact || row.Kind != compiler.StepSend || row.LeaseOwner != "" ||
+			(row.Status != store.OutboxPending && row.Status != store.OutboxParked) ||
+			runtime.Transactional(row.Payload) || !sameChannel(row.Payload, w.Channel) {
+			continue
+		}
+		row.Status = store.OutboxCancelled
+		m.history = append(m.history, store.WithdrawnRecord(r.State, r.Contact, row.Journey, row.Step, row.Target, w.At))
+	}
+}
+
+// sameChannel reports whether a send's payload is on a channel.
+func sameChannel(payload []byte, channel string) bool {
+	var p struct {
+		Channel string `json:"channel"`
+	}
+	return json.Unmarshal(payload, &p) == nil && p.Channel == channel
 }
 
 // NextWake implements Store.

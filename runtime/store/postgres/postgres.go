@@ -92,6 +92,9 @@ var pgq = struct {
 	statsOutbox, statsDue, statsActive                                        string
 	lead, pruneEventIDs, wakeStale, insertVersion, versions, stale            string
 	lockDeployments, latestDeployment, insertDeployment, deployed             string
+	withdrawOutbox                                                            string
+	eraseContact, eraseWakeup, eraseInputs, eraseEventIDs, eraseOutbox        string
+	eraseHistory, eraseExits, eraseEnrollments                                string
 }{
 	currentSchema:     pgQuery("current_schema"),
 	insertEventID:     pgQuery("insert_event_id"),
@@ -128,6 +131,15 @@ var pgq = struct {
 	latestDeployment:  pgQuery("latest_deployment"),
 	insertDeployment:  pgQuery("insert_deployment"),
 	deployed:          pgQuery("deployed"),
+	withdrawOutbox:    pgQuery("withdraw_outbox"),
+	eraseContact:      pgQuery("erase_contact"),
+	eraseWakeup:       pgQuery("erase_wakeup"),
+	eraseInputs:       pgQuery("erase_inputs"),
+	eraseEventIDs:     pgQuery("erase_event_ids"),
+	eraseOutbox:       pgQuery("erase_outbox"),
+	eraseHistory:      pgQuery("erase_history"),
+	eraseExits:        pgQuery("erase_exits"),
+	eraseEnrollments:  pgQuery("erase_enrollments"),
 }
 
 // DefaultPoolSize is how many connections a postgres.Store opens at most
@@ -241,10 +253,58 @@ func (s *Store) AddEvent(ctx context.Context, p *store.AddEventParams) (bool, er
 // Release implements Store.
 func (s *Store) Release(ctx context.Context, p *store.ReleaseParams) error {
 	if _, err := s.Contact(ctx, p.Contact); err != nil {
-		return err // contacts are never deleted: one found stays
+		return err // an erasure in between makes the contact anew, with only this input, as an event would
 	}
 	_, err := s.intake(ctx, p.Contact, "", &pgInput{kind: runtime.InputRelease, name: p.Journey, at: p.At})
 	return err
+}
+
+// Consent implements Store.
+func (s *Store) Consent(ctx context.Context, p *store.ConsentParams) error {
+	if _, err := s.Contact(ctx, p.Contact); err != nil {
+		return err
+	}
+	payload, err := store.JSONParam(store.ConsentPayload(p))
+	if err != nil {
+		return err
+	}
+	_, err = s.intake(ctx, p.Contact, "", &pgInput{kind: runtime.InputConsent, name: p.Channel, payload: payload, at: p.At})
+	return err
+}
+
+// Erase implements Store.
+func (s *Store) Erase(ctx context.Context, p *store.EraseParams) error {
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, pgq.eraseContact, p.Contact)
+	if err != nil {
+		return fmt.Errorf("postgres store: erasing %s: %w", p.Contact, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		if err == nil {
+			err = store.ErrNotFound
+		}
+		return err
+	}
+	args := []any{p.Contact, p.Pseudonym, p.At}
+	for _, q := range []struct {
+		query string
+		args  []any
+	}{
+		{pgq.eraseWakeup, args[:1]}, {pgq.eraseInputs, args[:1]}, {pgq.eraseEventIDs, args[:2]},
+		{pgq.eraseOutbox, args[:2]}, {pgq.eraseHistory, args[:2]}, {pgq.eraseExits, args}, {pgq.eraseEnrollments, args},
+	} {
+		if _, err := tx.ExecContext(ctx, q.query, q.args...); err != nil {
+			return fmt.Errorf("postgres store: erasing %s: %w", p.Contact, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("postgres store: erasing %s: %w", p.Contact, err)
+	}
+	return nil
 }
 
 // pgInput is an input on its way into the inputs table.

@@ -4,10 +4,12 @@ package postgres
 // and a batch in one transaction back.
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -117,6 +119,11 @@ type pgBatch struct {
 	consumed []int64
 	wakes    []sql.NullString
 
+	// withdraw_outbox: the withdrawals of consent, by contact and channel
+	wContact, wChannel []string
+	wAt                map[[2]string]time.Time          // the first withdrawal of each
+	states             map[string]*runtime.ContactState // the states committed, for the records of withdrawn rows
+
 	// insert_outbox
 	aKey, aContact, aJourney, aVersion, aStep, aKind, aTarget, aPayload, aDue []string
 
@@ -151,6 +158,19 @@ func (b *pgBatch) add(r *store.WorkResult) {
 	b.ids = append(b.ids, r.Contact)
 	b.consumed = append(b.consumed, r.Consumed)
 	b.wakes = append(b.wakes, pgNullTimeText(out.Wake))
+	for _, w := range out.Withdraw {
+		k := [2]string{r.Contact, w.Channel}
+		if _, ok := b.wAt[k]; ok {
+			continue
+		}
+		if b.wAt == nil {
+			b.wAt, b.states = map[[2]string]time.Time{}, map[string]*runtime.ContactState{}
+		}
+		b.wAt[k] = w.At
+		b.states[r.Contact] = r.State
+		b.wContact = append(b.wContact, r.Contact)
+		b.wChannel = append(b.wChannel, w.Channel)
+	}
 	for _, a := range out.Actions {
 		b.aKey = append(b.aKey, a.Key)
 		b.aContact = append(b.aContact, a.Contact)
@@ -276,6 +296,11 @@ func (b *pgBatch) write(ctx context.Context, tx *sqlx.Tx) error {
 	if _, err := tx.ExecContext(ctx, pgq.releaseWakeups, pgArray(b.ids), pgArray(b.wakes)); err != nil {
 		return fmt.Errorf("postgres store: setting wake-ups: %w", err)
 	}
+	if len(b.wContact) > 0 {
+		if err := b.withdraw(ctx, tx); err != nil {
+			return err
+		}
+	}
 	if len(b.aKey) > 0 {
 		if _, err := tx.ExecContext(ctx, pgq.insertOutbox,
 			pgArray(b.aKey), pgArray(b.aContact), pgArray(b.aJourney), pgArray(b.aVersion), pgArray(b.aStep),
@@ -297,5 +322,46 @@ func (b *pgBatch) write(ctx context.Context, tx *sqlx.Tx) error {
 			return fmt.Errorf("postgres store: enrollments: %w", err)
 		}
 	}
+	return nil
+}
+
+// pgWithdrawn is an outbox row a withdrawal cancelled.
+type pgWithdrawn struct {
+	Seq     int64  `db:"seq"`
+	Contact string `db:"contact_id"`
+	Journey string `db:"journey"`
+	Step    string `db:"step"`
+	Target  string `db:"target"`
+	Channel string `db:"channel"`
+}
+
+// withdraw cancels the batch's contacts' marketing rows of the channels
+// they withdrew consent on, still waiting for delivery, and puts their
+// records first in the batch's history, in the order the rows were
+// written: before the records of the runs, as the other stores do.
+func (b *pgBatch) withdraw(ctx context.Context, tx *sqlx.Tx) error {
+	var rows []pgWithdrawn
+	if err := tx.SelectContext(ctx, &rows, pgq.withdrawOutbox, pgArray(b.wContact), pgArray(b.wChannel)); err != nil {
+		return fmt.Errorf("postgres store: withdrawing consent: %w", err)
+	}
+	slices.SortFunc(rows, func(x, y pgWithdrawn) int { return cmp.Compare(x.Seq, y.Seq) })
+	var w pgBatch
+	for _, row := range rows {
+		h := store.WithdrawnRecord(b.states[row.Contact], row.Contact, row.Journey, row.Step, row.Target, b.wAt[[2]string{row.Contact, row.Channel}])
+		w.hContact = append(w.hContact, h.Contact)
+		w.hJourney = append(w.hJourney, h.Journey)
+		w.hEntry = append(w.hEntry, int64(h.Entry))
+		w.hKind = append(w.hKind, h.Kind)
+		w.hStep = append(w.hStep, h.Step)
+		w.hDetail = append(w.hDetail, h.Detail)
+		w.hAt = append(w.hAt, pgTimeText(h.At))
+	}
+	b.hContact = append(w.hContact, b.hContact...)
+	b.hJourney = append(w.hJourney, b.hJourney...)
+	b.hEntry = append(w.hEntry, b.hEntry...)
+	b.hKind = append(w.hKind, b.hKind...)
+	b.hStep = append(w.hStep, b.hStep...)
+	b.hDetail = append(w.hDetail, b.hDetail...)
+	b.hAt = append(w.hAt, b.hAt...)
 	return nil
 }

@@ -339,10 +339,53 @@ func (s *Store) AddEvent(ctx context.Context, p *store.AddEventParams) (bool, er
 // Release implements Store.
 func (s *Store) Release(ctx context.Context, p *store.ReleaseParams) error {
 	if _, err := s.Contact(ctx, p.Contact); err != nil {
-		return err // contacts are never deleted: one found stays
+		return err // an erasure in between makes the contact anew, with only this input, as an event would
 	}
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
 		return s.queue(ctx, tx, p.Contact, runtime.InputRelease, nil, sqliteText(p.Journey), nil, nil, p.At)
+	})
+}
+
+// Consent implements Store.
+func (s *Store) Consent(ctx context.Context, p *store.ConsentParams) error {
+	if _, err := s.Contact(ctx, p.Contact); err != nil {
+		return err
+	}
+	payload, err := store.JSONParam(store.ConsentPayload(p))
+	if err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		return s.queue(ctx, tx, p.Contact, runtime.InputConsent, nil, sqliteText(p.Channel), payload, nil, p.At)
+	})
+}
+
+// Erase implements Store.
+func (s *Store) Erase(ctx context.Context, p *store.EraseParams) error {
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		args := []any{sql.Named("id", p.Contact), sql.Named("pseudonym", p.Pseudonym), sql.Named("at", sqliteTime(p.At))}
+		res, err := s.stmt(ctx, tx, "erase_contact").ExecContext(ctx, args[0])
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			if err == nil {
+				err = store.ErrNotFound
+			}
+			return err
+		}
+		for _, q := range []struct {
+			name string
+			args []any
+		}{
+			{"erase_wakeup", args[:1]}, {"erase_inputs", args[:1]}, {"erase_event_ids", args[:2]},
+			{"erase_outbox", args[:2]}, {"erase_history", args[:2]}, {"erase_exits", args}, {"erase_enrollments", args},
+		} {
+			if _, err := s.stmt(ctx, tx, q.name).ExecContext(ctx, q.args...); err != nil {
+				return fmt.Errorf("%s: %w", q.name, err)
+			}
+		}
+		return nil
 	})
 }
 

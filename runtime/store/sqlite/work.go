@@ -165,6 +165,11 @@ func (s *Store) complete(ctx context.Context, tx *sqlx.Tx, worker string, r *sto
 		sql.Named("contact_id", r.Contact), sql.Named("wake", sqliteNullTime(out.Wake))); err != nil {
 		return false, err
 	}
+	for _, w := range out.Withdraw {
+		if err := s.withdraw(ctx, tx, r, w); err != nil {
+			return false, err
+		}
+	}
 	outbox := s.stmt(ctx, tx, "outbox_insert")
 	for _, a := range out.Actions {
 		if _, err := outbox.ExecContext(ctx,
@@ -196,4 +201,34 @@ func (s *Store) complete(ctx context.Context, tx *sqlx.Tx, worker string, r *sto
 		}
 	}
 	return true, nil
+}
+
+// sqliteWithdrawn is an outbox row a withdrawal cancelled.
+type sqliteWithdrawn struct {
+	Seq     int64  `db:"seq"`
+	Journey string `db:"journey"`
+	Step    string `db:"step"`
+	Target  string `db:"target"`
+}
+
+// withdraw cancels a contact's marketing rows of a channel still waiting
+// for delivery, and records each, in order.
+func (s *Store) withdraw(ctx context.Context, tx *sqlx.Tx, r *store.WorkResult, w runtime.Withdrawal) error {
+	var rows []sqliteWithdrawn
+	if err := s.stmt(ctx, tx, "outbox_withdraw").SelectContext(ctx, &rows,
+		sql.Named("contact_id", r.Contact), sql.Named("channel", w.Channel)); err != nil {
+		return fmt.Errorf("withdrawing %s: %w", w.Channel, err)
+	}
+	slices.SortFunc(rows, func(a, b sqliteWithdrawn) int { return int(a.Seq - b.Seq) })
+	history := s.stmt(ctx, tx, "history_insert")
+	for _, row := range rows {
+		rec := store.WithdrawnRecord(r.State, r.Contact, row.Journey, row.Step, row.Target, w.At)
+		if _, err := history.ExecContext(ctx,
+			sql.Named("contact_id", rec.Contact), sql.Named("journey", rec.Journey), sql.Named("entry", rec.Entry),
+			sql.Named("kind", rec.Kind), sql.Named("step", sqliteText(rec.Step)), sql.Named("detail", sqliteText(rec.Detail)),
+			sql.Named("at", sqliteTime(rec.At))); err != nil {
+			return err
+		}
+	}
+	return nil
 }

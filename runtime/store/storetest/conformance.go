@@ -61,6 +61,8 @@ var tests = []struct {
 	{"Drain", testDrain},
 	{"AheadLeftAlone", testAheadLeftAlone},
 	{"Stats", testStats},
+	{"Consent", testConsent},
+	{"Erase", testErase},
 }
 
 // Run runs the conformance suite on a store: the corpus (Corpus), then
@@ -234,6 +236,10 @@ func play(ctx context.Context, d *runtime.Deployment, db store.Store, test *ast.
 		case *ast.TestEvent:
 			payload := testrun.Object(st.Payload)
 			if _, err := db.AddEvent(ctx, &store.AddEventParams{Contact: contact, ID: eventID(st.Name.Name, payload, now), Name: st.Name.Name, Payload: payload, At: now}); err != nil {
+				return "", err
+			}
+		case *ast.TestConsent:
+			if err := testrun.Consent(ctx, db, contact, st, now); err != nil {
 				return "", err
 			}
 		case *ast.TestSet:

@@ -1,0 +1,3 @@
+-- Erasure: deletes contact :id's state (attributes, events, consent,
+-- positions); the caller reports a contact not found when no row goes.
+DELETE FROM contacts WHERE id = :id;
