@@ -213,7 +213,7 @@ func ReadBundle(data []byte, opts ReadOptions) (*Bundle, error) {
 	}
 	p := &Program{Schema: b.Schema, Journeys: b.Journeys, Sources: b.Manifest.Sources, Budget: b.Budget, envs: envs}
 	for _, t := range b.Templates {
-		p.Templates = append(p.Templates, &Template{Name: t.Name, File: t.File, Content: []byte(t.Content)})
+		p.Templates = append(p.Templates, NewTemplate(t.Name, t.File, []byte(t.Content)))
 	}
 	for _, j := range p.Journeys {
 		j.index()

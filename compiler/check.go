@@ -13,7 +13,9 @@ package compiler
 //     condition compiled against the schema (condition.go).
 //  4. reachability: warnings for stages no contact can reach or stay in;
 //     errors for `goto`/`next` loops along which nothing waits (loop.go).
-//  5. tests: each test against the journey it names (testblock.go).
+//  5. templates: each template's header, and its subject and body against
+//     the schema (template.go).
+//  6. tests: each test against the journey it names (testblock.go).
 //
 // The result keeps the schema and every checked condition for the
 // compiler's later phases.
@@ -113,6 +115,7 @@ func CheckWith(ws *Workspace, opts Options) (*Result, diag.List) {
 			c.journey(f.Name, j)
 		}
 	}
+	c.templates()
 	for _, f := range ws.Files {
 		c.tests(f)
 	}
