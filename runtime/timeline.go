@@ -4,6 +4,7 @@ package runtime
 
 import (
 	"errors"
+	"fmt"
 	"hash/fnv"
 	"slices"
 	"strings"
@@ -128,15 +129,30 @@ func (r *run) exec(j *Journey, en *Enrollment, c *Cursor, st *compiler.Step, t t
 	event := c.Event
 	switch st.Kind {
 	case compiler.StepSend:
-		r.act(j, en, st, t, map[string]any{"template": st.Target, "channel": st.Channel})
+		p, err := r.message(st)
+		if err != nil {
+			r.record(j, en, t, RecFailed, st.ID, fmt.Sprintf("send %q: %v", st.Target, err))
+			return
+		}
+		r.act(j, en, st, t, p)
 		r.record(j, en, t, RecSent, st.ID, st.Target)
 	case compiler.StepNotify:
-		r.act(j, en, st, t, map[string]any{"team": st.Target, "text": st.Text})
+		text, err := renderText("notify", st.Text, r.renderData())
+		if err != nil {
+			r.record(j, en, t, RecFailed, st.ID, fmt.Sprintf("notify %s: %v", st.Target, err))
+			return
+		}
+		r.act(j, en, st, t, map[string]any{"team": r.owner(st.Target), "text": text})
 		r.record(j, en, t, RecNotified, st.ID, st.Target)
 	case compiler.StepTask:
-		p := map[string]any{"title": st.Target}
+		title, err := renderText("task", st.Target, r.renderData())
+		if err != nil {
+			r.record(j, en, t, RecFailed, st.ID, fmt.Sprintf("task %q: %v", st.Target, err))
+			return
+		}
+		p := map[string]any{"title": title}
 		if st.For != "" {
-			p["for"] = st.For
+			p["for"] = r.owner(st.For)
 		}
 		if st.Due != 0 {
 			p["due"] = t.Add(time.Duration(st.Due)).UTC().Format(time.RFC3339)
