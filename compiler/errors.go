@@ -77,6 +77,8 @@ const (
 	CodeUnknownHeader       diag.Code = "UnknownHeader"
 	CodeInvalidHeader       diag.Code = "InvalidHeader"
 	CodeUnguardedField      diag.Code = "UnguardedField"
+	CodeUnknownTeam         diag.Code = "UnknownTeam"
+	CodeDuplicateTeam       diag.Code = "DuplicateTeam"
 )
 
 func newError(file string, span pos.Span, code diag.Code, format string, args ...any) diag.Diagnostic {
@@ -103,6 +105,7 @@ var duplicateCodes = map[string]diag.Code{
 	"field": CodeDuplicateField, "event": CodeDuplicateEvent, "enum value": CodeDuplicateEnumValue,
 	"journey": CodeDuplicateJourney, "stage": CodeDuplicateStage, "goal": CodeDuplicateGoal,
 	"split arm": CodeDuplicateArm, "split": CodeDuplicateSplit, "test": CodeDuplicateTest,
+	"team": CodeDuplicateTeam,
 }
 
 func errDuplicate(file string, span pos.Span, kind, name, prevFile string, prev pos.Span) diag.Diagnostic {
@@ -346,4 +349,14 @@ func warnUnguardedField(file string, span pos.Span, path string) diag.Diagnostic
 	d := newWarning(file, span, CodeUnguardedField, "%s is optional: a contact without it reads \"<no value>\" here", path)
 	d.Detail = "write {{with ." + path + "}}{{.}}{{end}}, {{if ." + path + "}}…{{end}} or {{." + path + " | default \"…\"}}"
 	return d
+}
+
+func errUnknownTeam(file string, n *ast.Ident, teams []string) diag.Diagnostic {
+	d := newError(file, n.Pos, CodeUnknownTeam, "unknown team %q", n.Name)
+	d.Detail = "declare it in the workspace, `team " + n.Name + " \"address\"`; `owner` is the contact's owner"
+	return withSuggestion(d, n.Name, teams)
+}
+
+func errOwnerTeam(file string, n *ast.Ident) diag.Diagnostic {
+	return newError(file, n.Pos, CodeReservedName, "%q cannot name a team: it is the contact's owner, known to every workspace", n.Name)
 }

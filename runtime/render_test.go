@@ -23,6 +23,8 @@ contact {
   }
 }
 event signed_up
+
+team sales
 `
 
 var renderTemplates = map[string][]byte{

@@ -23,7 +23,7 @@ import (
 func TestRenderedTexts(t *testing.T) {
 	ctx := context.Background()
 	prog, diags := compiler.Compile(compiler.NewWorkspace(map[string][]byte{
-		"schema.journey": []byte("contact {\n  email: string\n  owner: string?\n  company: { name: string }\n}\nevent signed_up\n"),
+		"schema.journey": []byte("contact {\n  email: string\n  owner: string?\n  company: { name: string }\n}\nevent signed_up\nteam sales\n"),
 		"j.journey": []byte("journey j\nentry on signed_up\nstage S {\n" +
 			"  notify sales \"New lead at {{.company.name}}: {{.email}}\"\n" +
 			"  task \"Call {{.company.name}}\" for owner due 1d\n}\n"),
