@@ -433,6 +433,8 @@ type gExpectKind struct {
 	Sent   bool       `parser:"  | @'sent'"`
 	Chan   *gIdent    `parser:"    @@?"`
 	SentT  *gString   `parser:"    @@"`
+	Subj   *gString   `parser:"    ( 'subject' @@ )?"`
+	Contai *gString   `parser:"    ( 'containing' @@ )?"`
 	By     *gDuration `parser:"    ( 'by' @@ )?"`
 	Notif  bool       `parser:"  | @'notified'"`
 	Team   *gIdent    `parser:"    @@"`
