@@ -24,6 +24,9 @@ package compiler
 // valid (InvalidHeader).
 
 import (
+	"errors"
+	htmltemplate "html/template"
+	"io"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -70,8 +73,61 @@ func (c *checker) templates() {
 		if m.Subject != "" {
 			c.text(file, lines, m.Subject, m.SubjectAt, nil)
 		}
-		c.text(file, lines, m.Body, m.BodyAt, nil)
+		if c.text(file, lines, m.Body, m.BodyAt, nil) && m.HTML {
+			c.htmlContexts(file, lines, m.Body, m.BodyAt)
+		}
 	}
+}
+
+// reHTMLError is html/template's error, with or without a place:
+// "html/template:NAME:LINE:COL: description".
+var reHTMLError = regexp.MustCompile(`^html/template:[^:]*:(?:(\d+):(\d+): )?(.*)$`)
+
+// htmlContexts runs html/template's escaper over a .html body, which
+// refuses an action whose HTML context it cannot tell (an `{{if}}` whose
+// branches end inside and outside a tag, a body that ends inside a
+// script's string): the errors it would otherwise give at every send.
+func (c *checker) htmlContexts(file string, lines *pos.Lines, body string, base int) {
+	t, err := htmltemplate.New(file).Option("missingkey=zero").Funcs(stdlib.TemplateFuncs("")).Parse(body)
+	if err != nil {
+		return // reported by text, or a function text/template knows and html/template does not
+	}
+	var herr *htmltemplate.Error
+	if err := t.Execute(io.Discard, map[string]any{}); !errors.As(err, &herr) {
+		return // the contact's values are for the send to supply
+	}
+	m := reHTMLError.FindStringSubmatch(herr.Error())
+	msg, off := herr.Description, 0
+	if m != nil {
+		msg = m[3]
+		if m[1] != "" {
+			line, _ := strconv.Atoi(m[1])
+			col, _ := strconv.Atoi(m[2])
+			for i := 1; i < line; i++ {
+				j := strings.IndexByte(body[off:], '\n')
+				if j < 0 {
+					break
+				}
+				off += j + 1
+			}
+			off = min(off+col-1, len(body))
+		}
+	}
+	if before, _, ok := strings.Cut(msg, ": {state"); ok {
+		// html/template's own state of the contexts means nothing to a reader.
+		msg = before + " (inside and outside a tag, an attribute or a script)"
+	}
+	// The place is an action's pipeline: the caret takes the action.
+	if k := strings.LastIndex(body[:off], "{{"); k >= 0 && !strings.Contains(body[k:off], "}}") {
+		off = k
+	}
+	end := off
+	if strings.HasPrefix(body[off:], "{{") {
+		if k := strings.Index(body[off:], "}}"); k >= 0 {
+			end = off + k + 2
+		}
+	}
+	c.report(newError(file, lines.Span(base+off, base+end), CodeInvalidTemplate, "HTML template: %s", msg))
 }
 
 // stepText checks the text of a notify or a task, a string of a .journey
@@ -122,8 +178,8 @@ func escapeOffsets(raw string) ([]int, bool) {
 
 // text checks one text: src is the template text, at offset base of the
 // file whose lines are given, or, when at is not nil, with each offset of
-// src mapped by at.
-func (c *checker) text(file string, lines *pos.Lines, src string, base int, at func(int) int) {
+// src mapped by at. It reports false for a text that does not parse.
+func (c *checker) text(file string, lines *pos.Lines, src string, base int, at func(int) int) bool {
 	if at == nil {
 		at = func(i int) int { return base + i }
 	}
@@ -131,14 +187,15 @@ func (c *checker) text(file string, lines *pos.Lines, src string, base int, at f
 	tree.Mode = parse.SkipFuncCheck
 	if _, err := tree.Parse(src, "", "", map[string]*parse.Tree{}); err != nil {
 		c.report(errInvalidTemplate(file, lines, src, at, err))
-		return
+		return false
 	}
 	if tree.Root == nil {
-		return
+		return true
 	}
 	w := &textWalker{c: c, file: file, lines: lines, at: at}
 	root := &Type{Kind: KindObject, Object: c.schema.Contact}
 	w.list(tree.Root, &textScope{dot: root, path: "", known: true, vars: map[string]*Type{"$": root}, guarded: map[string]bool{}})
+	return true
 }
 
 // textScope is what a point of a text knows: the type of dot and its path

@@ -2,6 +2,7 @@ package compiler_test
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -98,4 +99,35 @@ func TestTemplateSplit(t *testing.T) {
 	if m := (&compiler.Template{File: "t.md", Content: []byte("Hello there: a body\n")}).Split(); len(m.Header) != 0 || m.Body != "Hello there: a body\n" {
 		t.Errorf("Hello there: … is a header line: %+v", m)
 	}
+}
+
+// FuzzCheckTemplate checks templates and notify texts of any content: the
+// checker reports, and never panics.
+func FuzzCheckTemplate(f *testing.F) {
+	for _, s := range []string{
+		"subject: Hi {{.first_name}}\nBody {{.company.size}}\n",
+		"subject: x\ntransactional: maybe\n\n{{with .company}}{{.tier}}{{end}}{{range $k, $v := .scores}}{{$k}}{{end}}",
+		"{{if}}{{end}}{{.a.b.c}}{{$.x}}{{$y := .email}}{{$y.z}}",
+		"subject: {{template \"x\" .}}\n{{define \"x\"}}{{.nps}}{{end}}{{block \"b\" .}}{{.}}{{end}}",
+		"a: b\nc: d\n\n{{/* c */}}{{- .email -}}{{(.company).size}}{{.email | printf \"%s\" | len}}",
+	} {
+		f.Add(s)
+	}
+	schema := []byte(`contact {
+  email: string
+  first_name: string?
+  nps: int?
+  tags: list<string>
+  scores: map<string, int>
+  company: { size: int, tier: enum(smb, mid) }
+}
+team sales
+`)
+	f.Fuzz(func(t *testing.T, text string) {
+		ws := compiler.NewWorkspace(map[string][]byte{
+			"schema.journey": schema,
+			"j.journey":      []byte("journey j\nstage A {\n  notify sales " + strconv.Quote(text) + "\n}\n"),
+		}, map[string][]byte{"t.md": []byte(text), "t.html": []byte(text)})
+		compiler.Check(ws)
+	})
 }

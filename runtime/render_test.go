@@ -3,6 +3,7 @@ package runtime_test
 import (
 	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -38,10 +39,16 @@ var renderTemplates = map[string][]byte{
 // the actions written and the history.
 func runRender(t *testing.T, journey string, attrs map[string]any) ([]map[string]any, []runtime.Record) {
 	t.Helper()
+	return runRenderUntil(t, journey, attrs, 0)
+}
+
+// runRenderUntil is runRender up to hours after the sign-up.
+func runRenderUntil(t *testing.T, journey string, attrs map[string]any, hours int) ([]map[string]any, []runtime.Record) {
+	t.Helper()
 	d := deployFiles(t, map[string][]byte{"schema.journey": []byte(renderSchema), "j.journey": []byte(journey)}, renderTemplates)
 	e := &runtime.Engine{Deployment: d}
-	s := &runtime.ContactState{ID: "ada", Attrs: attrs}
-	out := e.Run(s, []runtime.Input{{Seq: 1, Kind: runtime.InputEvent, Name: "signed_up", At: t0}}, t0)
+	s := &runtime.ContactState{ID: "ada", Attrs: attrs, Processed: t0}
+	out := e.Run(s, []runtime.Input{{Seq: 1, Kind: runtime.InputEvent, Name: "signed_up", At: t0}}, t0.Add(time.Duration(hours)*time.Hour))
 	var payloads []map[string]any
 	for _, a := range out.Actions {
 		var p map[string]any
@@ -131,5 +138,21 @@ func TestRenderFails(t *testing.T) {
 	}
 	if !tagged {
 		t.Error("the step after the failed ones did not run")
+	}
+}
+
+// TestRenderFailsUncounted: a send that fails to render does not count
+// towards the journey's cap: the cap's one send a day goes to the next
+// send that renders.
+func TestRenderFailsUncounted(t *testing.T) {
+	journey := "journey j\nentry on signed_up\ncap 1 sends per 1d\nstage S {\n  send \"welcome\"\n  after 1h send \"receipt\"\n}\n"
+	got, recs := runRenderUntil(t, journey, map[string]any{"email": "cy@example.com", "company": map[string]any{"name": "Cy"}}, 2)
+	if len(got) != 1 || got[0]["template"] != "receipt" {
+		t.Errorf("actions: %v", got)
+	}
+	for _, r := range recs {
+		if r.Kind == runtime.RecCapped {
+			t.Errorf("capped: %s", r.Step)
+		}
 	}
 }

@@ -113,6 +113,17 @@ func (r *run) sendable(j *Journey, en *Enrollment, c *Cursor, st *compiler.Step,
 	return true
 }
 
+// uncount takes back the send that sendable counted last, towards the
+// journey's cap and the send budget: it did not go.
+func (r *run) uncount(j *Journey) {
+	if r.e.Deployment.Budget.Sends > 0 && len(r.s.Budget) > 0 {
+		r.s.Budget = r.s.Budget[:len(r.s.Budget)-1]
+	}
+	if s := r.s.Sends[j.Name]; j.Cap != nil && len(s) > 0 {
+		r.s.Sends[j.Name] = s[:len(s)-1]
+	}
+}
+
 // since returns the times after from, in a new slice.
 func since(times []time.Time, from time.Time) []time.Time {
 	var kept []time.Time
@@ -131,6 +142,7 @@ func (r *run) exec(j *Journey, en *Enrollment, c *Cursor, st *compiler.Step, t t
 	case compiler.StepSend:
 		p, err := r.message(st)
 		if err != nil {
+			r.uncount(j)
 			r.record(j, en, t, RecFailed, st.ID, fmt.Sprintf("send %q: %v", st.Target, err))
 			return
 		}
