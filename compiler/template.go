@@ -79,6 +79,9 @@ func (c *checker) templates() {
 	}
 }
 
+// errStopped ends the execution of a template at check.
+var errStopped = errors.New("stopped")
+
 // reHTMLError is html/template's error, with or without a place:
 // "html/template:NAME:LINE:COL: description".
 var reHTMLError = regexp.MustCompile(`^html/template:[^:]*:(?:(\d+):(\d+): )?(.*)$`)
@@ -88,13 +91,19 @@ var reHTMLError = regexp.MustCompile(`^html/template:[^:]*:(?:(\d+):(\d+): )?(.*
 // branches end inside and outside a tag, a body that ends inside a
 // script's string): the errors it would otherwise give at every send.
 func (c *checker) htmlContexts(file string, lines *pos.Lines, body string, base int) {
-	t, err := htmltemplate.New(file).Option("missingkey=zero").Funcs(stdlib.TemplateFuncs("")).Parse(body)
+	// html/template escapes a template when it first executes it; the
+	// action put first stops the execution there, so that a body's loops
+	// never run at check.
+	const stop = "{{journey_check_stop}}"
+	funcs := stdlib.TemplateFuncs("")
+	funcs["journey_check_stop"] = func() (string, error) { return "", errStopped }
+	t, err := htmltemplate.New(file).Funcs(funcs).Parse(stop + body)
 	if err != nil {
 		return // reported by text, or a function text/template knows and html/template does not
 	}
 	var herr *htmltemplate.Error
-	if err := t.Execute(io.Discard, map[string]any{}); !errors.As(err, &herr) {
-		return // the contact's values are for the send to supply
+	if err := t.Execute(io.Discard, nil); !errors.As(err, &herr) {
+		return // escaped, and stopped
 	}
 	m := reHTMLError.FindStringSubmatch(herr.Error())
 	msg, off := herr.Description, 0
@@ -103,6 +112,9 @@ func (c *checker) htmlContexts(file string, lines *pos.Lines, body string, base 
 		if m[1] != "" {
 			line, _ := strconv.Atoi(m[1])
 			col, _ := strconv.Atoi(m[2])
+			if line == 1 {
+				col = max(col-len(stop), 1)
+			}
 			for i := 1; i < line; i++ {
 				j := strings.IndexByte(body[off:], '\n')
 				if j < 0 {
@@ -254,6 +266,11 @@ func (w *textWalker) node(n parse.Node, s *textScope) {
 		w.branch(&n.BranchNode, s, true)
 	case *parse.RangeNode:
 		w.pipe(n.Pipe, s, true)
+		if num := rangeNumber(n.Pipe); num != nil {
+			// Rendering must stay cheap: a range goes over the contact's
+			// lists and maps, never counts.
+			w.c.report(newError(w.file, w.span(num.Pos, len(num.Text)), CodeInvalidTemplate, "range over a number: a template ranges over a list or a map of the contact"))
+		}
 		in := s.inner()
 		t := w.pipeType(n.Pipe, s)
 		in.dot, in.known = nil, false
@@ -270,6 +287,15 @@ func (w *textWalker) node(n parse.Node, s *textScope) {
 	case *parse.ListNode:
 		w.list(n, s)
 	}
+}
+
+// rangeNumber returns the number a range pipeline counts to, or nil.
+func rangeNumber(p *parse.PipeNode) *parse.NumberNode {
+	if p == nil || len(p.Cmds) != 1 || len(p.Cmds[0].Args) != 1 {
+		return nil
+	}
+	n, _ := p.Cmds[0].Args[0].(*parse.NumberNode)
+	return n
 }
 
 // branch checks an if or a with: its condition, then its body with the
