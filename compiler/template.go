@@ -197,16 +197,23 @@ func (c *checker) text(file string, lines *pos.Lines, src string, base int, at f
 	}
 	tree := parse.New(file)
 	tree.Mode = parse.SkipFuncCheck
-	if _, err := tree.Parse(src, "", "", map[string]*parse.Tree{}); err != nil {
+	defined := map[string]*parse.Tree{}
+	if _, err := tree.Parse(src, "", "", defined); err != nil {
 		c.report(errInvalidTemplate(file, lines, src, at, err))
 		return false
 	}
-	if tree.Root == nil {
-		return true
-	}
 	w := &textWalker{c: c, file: file, lines: lines, at: at}
-	root := &Type{Kind: KindObject, Object: c.schema.Contact}
-	w.list(tree.Root, &textScope{dot: root, path: "", known: true, vars: map[string]*Type{"$": root}, guarded: map[string]bool{}})
+	if tree.Root != nil {
+		root := &Type{Kind: KindObject, Object: c.schema.Contact}
+		w.list(tree.Root, &textScope{dot: root, path: "", known: true, vars: map[string]*Type{"$": root}, guarded: map[string]bool{}})
+	}
+	// A {{define}}d template's dot is what each {{template}} passes it:
+	// its fields are not checked, its functions are.
+	for _, name := range sortedNames(defined) {
+		if t := defined[name]; t != tree && t.Root != nil {
+			w.list(t.Root, &textScope{vars: map[string]*Type{"$": nil}, guarded: map[string]bool{}})
+		}
+	}
 	return true
 }
 
