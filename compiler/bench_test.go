@@ -38,10 +38,12 @@ event page_viewed    { path: string }
 event email_opened   { template: string }
 event meeting_booked { rep: string }
 event deal_won       { amount: double }
+
+team sales "sales@example.com"
 `)}
 	templates := map[string][]byte{}
 	for _, t := range []string{"welcome", "case-study", "roi-guide", "demo-invite", "check-in"} {
-		templates[t+".md"] = []byte("subject: " + t + "\nHello {{.first_name}}.\n")
+		templates[t+".md"] = []byte("subject: " + t + "\nHello {{.first_name | default \"there\"}}.\n")
 	}
 	for i := range n {
 		var b strings.Builder
@@ -79,7 +81,7 @@ stage Consideration when score >= %d && days_since(last_login) < 14 {
 }
 
 stage Decision on meeting_booked when count("page_viewed", 7d) >= 2 {
-  notify owner "Meeting with {{.first_name}}"
+  notify owner "Meeting with {{.first_name | default .email}}"
   after 10d webhook crm_sync
   after 12d next
 }

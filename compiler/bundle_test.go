@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -127,6 +128,9 @@ func TestBundleRoundTrip(t *testing.T) {
 	b, err := compiler.ReadBundle(data, compiler.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if want := []compiler.Team{{Name: "sales", Address: "sales@acme.example"}}; !reflect.DeepEqual(b.Program.Teams, want) {
+		t.Errorf("teams %+v read back, want %+v", b.Program.Teams, want)
 	}
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	contacts := []map[string]any{

@@ -5,7 +5,8 @@ package compiler
 //
 //  1. files: what each file may hold (one journey; tests only in
 //     *_test.journey files; `use` names a standard schema); the
-//     workspace's send budget, declared at most once (budget.go).
+//     workspace's send budget, declared at most once (budget.go); its
+//     teams, each declared once (team.go).
 //  2. schema: the contact and events from every file (schema.go), and the
 //     CEL environments built from them (celenv.go).
 //  3. journeys: names unique across the workspace; then each journey's
@@ -13,7 +14,9 @@ package compiler
 //     condition compiled against the schema (condition.go).
 //  4. reachability: warnings for stages no contact can reach or stay in;
 //     errors for `goto`/`next` loops along which nothing waits (loop.go).
-//  5. tests: each test against the journey it names (testblock.go).
+//  5. templates: each template's header, and its subject and body against
+//     the schema (template.go).
+//  6. tests: each test against the journey it names (testblock.go).
 //
 // The result keeps the schema and every checked condition for the
 // compiler's later phases.
@@ -31,6 +34,7 @@ type Result struct {
 	Journeys   []*ast.Journey
 	Conditions map[*ast.Expr]*Condition // every condition and value that checked
 	Budget     *ast.BudgetDecl          // the workspace's send budget, the first declared; nil when none is
+	teams      map[string]*teamInfo
 	envs       *envs
 	files      map[*ast.Journey]string // the file each of Journeys is declared in
 }
@@ -43,8 +47,9 @@ type checker struct {
 	envs       *envs
 	journeys   map[string]*journeyInfo
 	conditions map[*ast.Expr]*Condition
-	costLimit  uint64         // the most a condition may cost (see cost.go)
-	errors     map[string]int // by file: the errors reported
+	costLimit  uint64               // the most a condition may cost (see cost.go)
+	teamDecls  map[string]*teamInfo // the declared teams, by name (team.go)
+	errors     map[string]int       // by file: the errors reported
 }
 
 // journeyInfo is a journey and where it is declared.
@@ -89,6 +94,7 @@ func CheckWith(ws *Workspace, opts Options) (*Result, diag.List) {
 	}
 	c.files()
 	budget := c.budgets()
+	c.teamDecls = c.teams()
 	c.schema = c.buildSchema(ws.Files)
 	envs, err := newEnvs(c.schema)
 	if err != nil {
@@ -99,7 +105,7 @@ func CheckWith(ws *Workspace, opts Options) (*Result, diag.List) {
 		return &Result{Schema: c.schema}, c.diags
 	}
 	c.envs = envs
-	res := &Result{Schema: c.schema, Budget: budget, envs: envs, files: map[*ast.Journey]string{}}
+	res := &Result{Schema: c.schema, Budget: budget, teams: c.teamDecls, envs: envs, files: map[*ast.Journey]string{}}
 	for _, f := range ws.Files {
 		for _, j := range f.Journeys() {
 			if c.declareJourney(f.Name, j) {
@@ -113,6 +119,7 @@ func CheckWith(ws *Workspace, opts Options) (*Result, diag.List) {
 			c.journey(f.Name, j)
 		}
 	}
+	c.templates()
 	for _, f := range ws.Files {
 		c.tests(f)
 	}

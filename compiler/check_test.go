@@ -28,7 +28,8 @@ import (
 // A marker is ERROR or WARNING, a code, and optionally a quoted regular
 // expression matched against the message and its suggestion, written
 // `message (did you mean "x")`. The test fails on a diagnostic no marker
-// expects and on a marker no diagnostic meets.
+// expects and on a marker no diagnostic meets. In a template, a marker is
+// written in a template comment, {{/* ERROR UndefinedField "…" */}}.
 func TestCheck(t *testing.T) {
 	base := readArchive(t, "../testdata/check/_base.txtar")
 	files, err := filepath.Glob("../testdata/check/*.txtar")
@@ -45,6 +46,11 @@ func TestCheck(t *testing.T) {
 			sources, templates := workspaceFiles(base, ar)
 			_, diags := compiler.Check(compiler.NewWorkspace(sources, templates))
 			markers := findMarkers(t, sources)
+			named := map[string][]byte{}
+			for name, data := range templates {
+				named["templates/"+name] = data
+			}
+			markers = append(markers, findMarkers(t, named)...)
 			total += len(markers)
 			match(t, diags, markers)
 		})
@@ -71,7 +77,11 @@ func findMarkers(t *testing.T, sources map[string][]byte) []*marker {
 	var out []*marker
 	for name, src := range sources {
 		for i, line := range strings.Split(string(src), "\n") {
-			c := strings.Index(line, "//")
+			comment := "//"
+			if strings.HasPrefix(name, "templates/") {
+				comment = "{{/*" // a template's comment
+			}
+			c := strings.Index(line, comment)
 			if c < 0 {
 				continue
 			}

@@ -73,6 +73,12 @@ const (
 	CodeSkippedStage        diag.Code = "SkippedStage"
 	CodeZeroDelayLoop       diag.Code = "ZeroDelayLoop"
 	CodeExpensiveCondition  diag.Code = "ExpensiveCondition"
+	CodeInvalidTemplate     diag.Code = "InvalidTemplate"
+	CodeUnknownHeader       diag.Code = "UnknownHeader"
+	CodeInvalidHeader       diag.Code = "InvalidHeader"
+	CodeUnguardedField      diag.Code = "UnguardedField"
+	CodeUnknownTeam         diag.Code = "UnknownTeam"
+	CodeDuplicateTeam       diag.Code = "DuplicateTeam"
 )
 
 func newError(file string, span pos.Span, code diag.Code, format string, args ...any) diag.Diagnostic {
@@ -99,6 +105,7 @@ var duplicateCodes = map[string]diag.Code{
 	"field": CodeDuplicateField, "event": CodeDuplicateEvent, "enum value": CodeDuplicateEnumValue,
 	"journey": CodeDuplicateJourney, "stage": CodeDuplicateStage, "goal": CodeDuplicateGoal,
 	"split arm": CodeDuplicateArm, "split": CodeDuplicateSplit, "test": CodeDuplicateTest,
+	"team": CodeDuplicateTeam,
 }
 
 func errDuplicate(file string, span pos.Span, kind, name, prevFile string, prev pos.Span) diag.Diagnostic {
@@ -306,4 +313,50 @@ func errExpensive(file string, span pos.Span, cost, limit uint64) diag.Diagnosti
 // parser.MaxErrors: the checker reports no more of that file's errors.
 func errTooMany(d diag.Diagnostic) diag.Diagnostic {
 	return newError(d.File, d.Range, parser.CodeTooManyErrors, "too many errors: %d are reported, and the file's other errors are not", parser.MaxErrors)
+}
+
+func errInvalidTemplate(file string, lines *pos.Lines, src string, at func(int) int, err error) diag.Diagnostic {
+	span, msg := parseErrorSpan(lines, src, at, err)
+	return newError(file, span, CodeInvalidTemplate, "template syntax: %s", msg)
+}
+
+func errUnknownHeader(file string, span pos.Span, key string) diag.Diagnostic {
+	d := newError(file, span, CodeUnknownHeader, "unknown template header %q", key)
+	d.Detail = "a template's header lines are " + strings.Join(HeaderKeys, " and ") + "; the header ends at the first line that is no `key: value`, so a body that begins with one starts after a blank line"
+	return withSuggestion(d, strings.ToLower(key), HeaderKeys)
+}
+
+func errInvalidHeader(file string, span pos.Span, format string, args ...any) diag.Diagnostic {
+	return newError(file, span, CodeInvalidHeader, format, args...)
+}
+
+func errUndefinedTemplateField(file string, span pos.Span, path, name string, candidates []string) diag.Diagnostic {
+	d := newError(file, span, CodeUndefinedField, "undefined field %q", path)
+	return withSuggestion(d, name, candidates)
+}
+
+func errFieldOfScalar(file string, span pos.Span, path string, t *Type, name string) diag.Diagnostic {
+	return newError(file, span, CodeUndefinedField, "undefined field %q: %s is %s, which has no fields", name, path, t.Describe())
+}
+
+func errUnknownTemplateFunction(file string, span pos.Span, name string, candidates []string) diag.Diagnostic {
+	d := newError(file, span, CodeUnknownFunction, "unknown template function %q", name)
+	d.Detail = "templates may call text/template's functions and " + strings.Join(templateOwnNames(), ", ")
+	return withSuggestion(d, name, candidates)
+}
+
+func warnUnguardedField(file string, span pos.Span, path string) diag.Diagnostic {
+	d := newWarning(file, span, CodeUnguardedField, "%s is optional: a contact without it reads \"<no value>\" here", path)
+	d.Detail = "write {{with ." + path + "}}{{.}}{{end}}, {{if ." + path + "}}…{{end}} or {{." + path + " | default \"…\"}}"
+	return d
+}
+
+func errUnknownTeam(file string, n *ast.Ident, teams []string) diag.Diagnostic {
+	d := newError(file, n.Pos, CodeUnknownTeam, "unknown team %q", n.Name)
+	d.Detail = "declare it in the workspace, `team " + n.Name + " \"address\"`; `owner` is the contact's owner"
+	return withSuggestion(d, n.Name, teams)
+}
+
+func errOwnerTeam(file string, n *ast.Ident) diag.Diagnostic {
+	return newError(file, n.Pos, CodeReservedName, "%q cannot name a team: it is the contact's owner, known to every workspace", n.Name)
 }

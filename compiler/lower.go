@@ -39,6 +39,7 @@ type Program struct {
 	Templates []*Template  // the templates the journeys send, sorted by name
 	Sources   []SourceFile // the workspace's files, sorted by name
 	Budget    *Budget      // the workspace's send budget; nil when it declares none
+	Teams     []Team       // the workspace's teams, sorted by name; nil when it declares none
 	envs      *envs
 }
 
@@ -90,7 +91,7 @@ func CompileWith(ws *Workspace, opts Options) (*Program, diag.List) {
 		return nil, diags
 	}
 	l := &lowerer{res: res}
-	prog := &Program{Schema: res.Schema, Budget: lowerBudget(res.Budget), envs: res.envs}
+	prog := &Program{Schema: res.Schema, Budget: lowerBudget(res.Budget), Teams: lowerTeams(res.teams), envs: res.envs}
 	for _, j := range res.Journeys {
 		prog.Journeys = append(prog.Journeys, l.journey(j))
 	}

@@ -94,7 +94,12 @@ func (c *checker) step(ctx *stepCtx, st ast.Step) {
 			c.report(errUnknownChannel(ctx.file, st.Channel))
 		}
 		c.template(ctx.file, st.Template)
+	case *ast.Notify:
+		c.team(ctx.file, st.Team)
+		c.stepText(ctx.file, st.Text)
 	case *ast.Task:
+		c.team(ctx.file, st.For)
+		c.stepText(ctx.file, st.Title)
 		if st.Due != nil && st.Due.Value <= 0 && c.readable(ctx.file, st.Due) {
 			c.report(errZeroDuration(ctx.file, st.Due, "a task's due time"))
 		}

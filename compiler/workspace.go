@@ -28,9 +28,17 @@ type Workspace struct {
 // Template is a message template of the workspace's templates/ folder:
 // a `subject:` line, then the body, in Go template syntax.
 type Template struct {
-	Name    string // roi-guide
-	File    string // roi-guide.md or roi-guide.html
-	Content []byte
+	Name          string // roi-guide
+	File          string // roi-guide.md or roi-guide.html
+	Content       []byte
+	Transactional bool // the header says `transactional: true`: consent does not hold the send back (DESIGN.md rule 12); read from Content, never stored apart
+}
+
+// NewTemplate makes a template of a file's content.
+func NewTemplate(name, file string, content []byte) *Template {
+	t := &Template{Name: name, File: file, Content: content}
+	t.Transactional = t.Split().Transactional
+	return t
 }
 
 // LoadWorkspace parses the .journey files of dir (not its subfolders) and
@@ -93,7 +101,7 @@ func NewWorkspace(sources map[string][]byte, templates map[string][]byte) *Works
 		if prev, ok := ws.Templates[name]; ok && prev.File < file {
 			continue // roi-guide.html and roi-guide.md: the first by name wins
 		}
-		ws.Templates[name] = &Template{Name: name, File: file, Content: content}
+		ws.Templates[name] = NewTemplate(name, file, content)
 	}
 	names := make([]string, 0, len(sources))
 	for name := range sources {
@@ -162,4 +170,18 @@ func (ws *Workspace) String() string {
 		return ws.Dir
 	}
 	return fmt.Sprintf("workspace of %d files", len(ws.Files))
+}
+
+// Texts returns the text of every file a diagnostic of the workspace may
+// name: its .journey files, and its templates as templates/NAME.md under
+// the workspace's folder.
+func (ws *Workspace) Texts() map[string][]byte {
+	out := make(map[string][]byte, len(ws.Sources)+len(ws.Templates))
+	for name, src := range ws.Sources {
+		out[name] = src
+	}
+	for _, t := range ws.Templates {
+		out[filepath.Join(ws.Dir, "templates", t.File)] = t.Content
+	}
+	return out
 }

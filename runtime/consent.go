@@ -13,11 +13,8 @@ package runtime
 // the run, and records each.
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/json"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/journeylang/journey/compiler"
@@ -122,41 +119,8 @@ func PayloadChannel(payload json.RawMessage) string {
 // Transactional reports whether the template called name is marked
 // transactional: consent does not hold back its sends.
 func (d *Deployment) Transactional(name string) bool {
-	if d == nil || d.Program == nil {
-		return false
-	}
-	for _, t := range d.Program.Templates {
-		if t.Name == name {
-			return transactional(t)
-		}
-	}
-	return false
-}
-
-// transactional reads a template's header: the `subject:` line, then
-// header lines (`name: value`) up to the first line that is not one; the
-// template is transactional when one of them is `transactional: true`.
-func transactional(t *compiler.Template) bool {
-	sc := bufio.NewScanner(bytes.NewReader(t.Content))
-	first := true
-	for sc.Scan() {
-		k, v, ok := strings.Cut(sc.Text(), ":")
-		k = strings.ToLower(strings.TrimSpace(k))
-		if !ok || k == "" || strings.ContainsFunc(k, func(c rune) bool { return (c < 'a' || c > 'z') && c != '-' && c != '_' }) {
-			return false
-		}
-		if first {
-			first = false
-			if k != "subject" {
-				return false
-			}
-			continue
-		}
-		if k == "transactional" {
-			return strings.TrimSpace(v) == "true"
-		}
-	}
-	return false
+	t := d.template(name)
+	return t != nil && t.Transactional
 }
 
 // sendConsent applies consent to a due send: a marketing send to a
@@ -170,19 +134,4 @@ func (r *run) sendConsent(j *Journey, en *Enrollment, c *Cursor, st *compiler.St
 	r.record(j, en, t, RecUnsubscribed, st.ID, st.Target)
 	r.advance(j, en, c)
 	return false
-}
-
-// sendPayload is a send's payload: its template and channel, marked when
-// the template is transactional; a marketing send carries its one-click
-// unsubscribe link when the engine makes them.
-func (r *run) sendPayload(st *compiler.Step) map[string]any {
-	p := map[string]any{"template": st.Target, "channel": st.Channel}
-	if r.e.Deployment.Transactional(st.Target) {
-		p["transactional"] = true
-	} else if r.e.Unsubscribe != nil {
-		if u := r.e.Unsubscribe(r.s.ID, st.Channel); u != "" {
-			p["unsubscribe"] = u
-		}
-	}
-	return p
 }

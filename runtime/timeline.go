@@ -4,6 +4,7 @@ package runtime
 
 import (
 	"errors"
+	"fmt"
 	"hash/fnv"
 	"slices"
 	"strings"
@@ -116,6 +117,17 @@ func (r *run) sendable(j *Journey, en *Enrollment, c *Cursor, st *compiler.Step,
 	return true
 }
 
+// uncount takes back the send that sendable counted last, towards the
+// journey's cap and the send budget: it did not go.
+func (r *run) uncount(j *Journey) {
+	if r.e.Deployment.Budget.Sends > 0 && len(r.s.Budget) > 0 {
+		r.s.Budget = r.s.Budget[:len(r.s.Budget)-1]
+	}
+	if s := r.s.Sends[j.Name]; j.Cap != nil && len(s) > 0 {
+		r.s.Sends[j.Name] = s[:len(s)-1]
+	}
+}
+
 // since returns the times after from, in a new slice.
 func since(times []time.Time, from time.Time) []time.Time {
 	var kept []time.Time
@@ -132,15 +144,31 @@ func (r *run) exec(j *Journey, en *Enrollment, c *Cursor, st *compiler.Step, t t
 	event := c.Event
 	switch st.Kind {
 	case compiler.StepSend:
-		r.act(j, en, st, t, r.sendPayload(st))
+		p, err := r.message(st)
+		if err != nil {
+			r.uncount(j)
+			r.record(j, en, t, RecFailed, st.ID, fmt.Sprintf("send %q: %v", st.Target, err))
+			return
+		}
+		r.act(j, en, st, t, p)
 		r.record(j, en, t, RecSent, st.ID, st.Target)
 	case compiler.StepNotify:
-		r.act(j, en, st, t, map[string]any{"team": st.Target, "text": st.Text})
+		text, err := renderText("notify", st.Text, r.renderData())
+		if err != nil {
+			r.record(j, en, t, RecFailed, st.ID, fmt.Sprintf("notify %s: %v", st.Target, err))
+			return
+		}
+		r.act(j, en, st, t, map[string]any{"team": r.owner(st.Target), "text": text})
 		r.record(j, en, t, RecNotified, st.ID, st.Target)
 	case compiler.StepTask:
-		p := map[string]any{"title": st.Target}
+		title, err := renderText("task", st.Target, r.renderData())
+		if err != nil {
+			r.record(j, en, t, RecFailed, st.ID, fmt.Sprintf("task %q: %v", st.Target, err))
+			return
+		}
+		p := map[string]any{"title": title}
 		if st.For != "" {
-			p["for"] = st.For
+			p["for"] = r.owner(st.For)
 		}
 		if st.Due != 0 {
 			p["due"] = t.Add(time.Duration(st.Due)).UTC().Format(time.RFC3339)

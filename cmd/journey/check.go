@@ -27,7 +27,7 @@ func (c *checkCmd) run(e *env) {
 	var all diag.List
 	sources := make(map[string][]byte)
 	for ws := range workspaces(e, c.Paths) {
-		maps.Copy(sources, ws.Sources)
+		maps.Copy(sources, ws.Texts())
 		_, diags := compiler.Check(ws)
 		all = append(all, diags...)
 	}

@@ -62,11 +62,11 @@ func compileWorkspace(e *env, cmd string, paths []string) (*compiler.Program, bo
 	}
 	prog, diags := compiler.Compile(ws)
 	if diags.HasErrors() {
-		e.report(diags, ws.Sources)
+		e.report(diags, ws.Texts())
 		e.fail(exitFindings)
 		return nil, false
 	}
-	diag.RenderAll(e.stderr, diags, ws.Sources) // warnings, without a summary
+	diag.RenderAll(e.stderr, diags, ws.Texts()) // warnings, without a summary
 	return prog, true
 }
 

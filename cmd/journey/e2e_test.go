@@ -43,7 +43,7 @@ func TestEndToEnd(t *testing.T) {
 	defer receiver.Close()
 
 	dir, ws, bin := runnerWorkspace(t,
-		"contact {\n  email: string?\n}\n\nevent signed_up { plan: string }\n",
+		"contact {\n  email: string?\n}\n\nevent signed_up { plan: string }\n\nteam sales\n",
 		"journey j\n\nentry on signed_up\n\nstage Welcome {\n  send \"welcome\"\n  after 2s notify sales \"new sign-up\"\n  after 4s task \"Call\" for owner\n}\n")
 	sinks := filepath.Join(dir, "sinks.toml")
 	os.WriteFile(sinks, []byte(fmt.Sprintf("[retry]\nbase = \"100ms\"\nmax = \"1s\"\nlease = \"3s\"\n\n[sinks.hook]\ntype = \"webhook\"\nurl = %q\ntimeout = \"2s\"\nsecret_env = \"JOURNEY_E2E_SECRET\"\n\n[routes]\n\"*\" = \"hook\"\n", receiver.URL)), 0o644)

@@ -29,7 +29,7 @@ func TestRunnersShareOnePostgres(t *testing.T) {
 	}
 	dsn := pgTestSchema(t)
 	_, ws, bin := runnerWorkspace(t,
-		"contact {\n  email: string?\n}\n\nevent signed_up\n",
+		"contact {\n  email: string?\n}\n\nevent signed_up\n\nteam sales\n",
 		"journey j\n\nentry on signed_up\n\nstage Welcome {\n  send \"welcome\"\n  notify sales \"new\"\n}\n")
 	ctx := context.Background()
 	db, err := postgres.Open(ctx, dsn)

@@ -37,7 +37,7 @@ func (c *testCmd) run(e *env) {
 	for ws := range workspaces(e, c.Paths) {
 		prog, diags := compiler.Compile(ws)
 		if diags.HasErrors() {
-			e.report(diags, ws.Sources)
+			e.report(diags, ws.Texts())
 			e.fail(exitFindings)
 			all.Unchecked++
 			continue

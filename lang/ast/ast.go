@@ -152,6 +152,16 @@ type BudgetDecl struct {
 	Pos     pos.Span
 }
 
+// TeamDecl declares a team that `notify` and `task … for` may name:
+// `team sales "sales@acme.example"`. The address is for the runtime's
+// sinks; the contact's `owner` is a team without a declaration.
+type TeamDecl struct {
+	Keyword pos.Span
+	Name    *Ident
+	Address *String // nil when absent
+	Pos     pos.Span
+}
+
 // Journey is a journey header and everything up to the next top-level
 // declaration: its policies and its stages, in source order.
 type Journey struct {
@@ -190,6 +200,7 @@ func (d *UseDecl) Span() pos.Span     { return d.Pos }
 func (d *ContactDecl) Span() pos.Span { return d.Pos }
 func (d *EventDecl) Span() pos.Span   { return d.Pos }
 func (d *BudgetDecl) Span() pos.Span  { return d.Pos }
+func (d *TeamDecl) Span() pos.Span    { return d.Pos }
 func (d *Journey) Span() pos.Span     { return d.Pos }
 func (d *Test) Span() pos.Span        { return d.Pos }
 func (d *BadDecl) Span() pos.Span     { return d.Pos }
@@ -198,6 +209,7 @@ func (*UseDecl) declNode()     {}
 func (*ContactDecl) declNode() {}
 func (*EventDecl) declNode()   {}
 func (*BudgetDecl) declNode()  {}
+func (*TeamDecl) declNode()    {}
 func (*Journey) declNode()     {}
 func (*Test) declNode()        {}
 func (*BadDecl) declNode()     {}

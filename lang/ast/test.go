@@ -96,6 +96,11 @@ type Expect struct {
 	Text *String   // template, title, tag, reason or notification text
 	By   *Duration // `by T`; nil when absent
 	Cond *Expr     // the EXPR form
+
+	// `expect sent "tpl" subject "S" containing "T"`: the rendered
+	// message's subject is S, and its text holds T; nil when absent.
+	Subject    *String
+	Containing *String
 }
 
 func (*TestJourney) testStmtNode() {}

@@ -21,6 +21,8 @@ func (p *printer) decls(ds []ast.Decl) {
 			multi = p.top(multi, func() { p.event(d) })
 		case *ast.BudgetDecl:
 			multi = p.top(multi, func() { p.emit(d.Pos.Start.Line, d.Pos.End, noRun, budget(d)) })
+		case *ast.TeamDecl:
+			multi = p.top(multi, func() { p.emit(d.Pos.Start.Line, d.Pos.End, noRun, team(d)) })
 		case *ast.Journey:
 			multi = p.top(multi, func() { p.journeyHeader(d) })
 			for _, it := range d.Items {
@@ -80,6 +82,14 @@ func (p *printer) item(it ast.Item) {
 	case *ast.Stage:
 		p.stage(it)
 	}
+}
+
+// team prints `team NAME ["address"]`.
+func team(t *ast.TeamDecl) string {
+	if t.Address == nil {
+		return "team " + name(t.Name)
+	}
+	return "team " + name(t.Name) + " " + str(t.Address)
 }
 
 // budget prints `budget N sends per D` or `budget off`.

@@ -130,6 +130,12 @@ func expect(e *ast.Expect) string {
 	if e.Text != nil {
 		parts = append(parts, e.Text.Raw)
 	}
+	if e.Subject != nil {
+		parts = append(parts, "subject "+str(e.Subject))
+	}
+	if e.Containing != nil {
+		parts = append(parts, "containing "+str(e.Containing))
+	}
 	if e.By != nil {
 		parts = append(parts, "by "+duration(e.By))
 	}

@@ -15,6 +15,7 @@ type gItem struct {
 	Contact  *gContact   `parser:"| @@"`
 	Event    *gEventDecl `parser:"| @@"`
 	Budget   *gBudget    `parser:"| @@"`
+	Team     *gTeam      `parser:"| @@"`
 	Journey  *gJourney   `parser:"| @@"`
 	Entry    *gEntry     `parser:"| @@"`
 	Exit     *gExit      `parser:"| @@"`
@@ -101,6 +102,15 @@ type gBudget struct {
 	Unit   *gIdent    `parser:"  @@"`
 	Per    *gDuration `parser:"  'per' @@"`
 	Word   *gIdent    `parser:"| @@ )"`
+}
+
+// gTeam declares a team that `notify` and `task … for` may name, with an
+// optional address: `team sales "sales@acme.example"`.
+type gTeam struct {
+	Pos     lexer.Position
+	Tokens  []lexer.Token
+	Name    *gIdent  `parser:"'team' @@"`
+	Address *gString `parser:"@@?"`
 }
 
 type gOpen struct {
@@ -430,6 +440,8 @@ type gExpectKind struct {
 	Sent   bool       `parser:"  | @'sent'"`
 	Chan   *gIdent    `parser:"    @@?"`
 	SentT  *gString   `parser:"    @@"`
+	Subj   *gString   `parser:"    ( 'subject' @@ )?"`
+	Contai *gString   `parser:"    ( 'containing' @@ )?"`
 	By     *gDuration `parser:"    ( 'by' @@ )?"`
 	Notif  bool       `parser:"  | @'notified'"`
 	Team   *gIdent    `parser:"    @@"`

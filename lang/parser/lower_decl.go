@@ -181,6 +181,7 @@ func (p *parser) expect(base ast.TestBase, g *gExpect) *ast.Expect {
 		n.Kind, n.Name = kind(k.Named), p.ident(k.Name)
 	case k.Sent:
 		n.Kind, n.Name, n.Text, n.By = kind("sent"), p.ident(k.Chan), p.str(k.SentT), p.dur(k.By)
+		n.Subject, n.Containing = p.str(k.Subj), p.str(k.Contai)
 	case k.Notif:
 		n.Kind, n.Name, n.Text = kind("notified"), p.ident(k.Team), p.str(k.NotifT)
 	case k.Texted != "":

@@ -33,6 +33,8 @@ const Schema = `contact {
 
 event page_viewed    { path: string }
 event meeting_booked { rep: string }
+
+team sales
 `
 
 // Deep returns a journey of stages stages, each nesting blocks depth

@@ -58,6 +58,11 @@ event meeting_booked { rep: string }
 event trial_started  { plan: string }
 event deal_won       { amount: double }
 event ticket_closed
+
+team sales "sales@example.com"
+team cs "cs@example.com"
+team marketing "marketing@example.com"
+team support "support@example.com"
 `
 
 // workspaceJourney writes journey i: every clause, four stages (one in angle

@@ -72,7 +72,7 @@ func deployment(t testing.TB) *runtime.Deployment {
 	ws := compiler.NewWorkspace(
 		map[string][]byte{"schema.journey": []byte(schema), "lead_nurture.journey": []byte(journey)},
 		map[string][]byte{
-			"welcome.md":   []byte("subject: Welcome\nHello {{.email}}\n"),
+			"welcome.md":   []byte("subject: Welcome\nHello{{with .first_name}} {{.}}{{end}}\n"),
 			"roi-guide.md": []byte("subject: ROI\nThe guide.\n"),
 		})
 	prog, diags := compiler.Compile(ws)

@@ -120,6 +120,12 @@ func (x *exec) holds(e *ast.Expect, s *runtime.ContactState, history []runtime.R
 		if kind == "sent" && e.Name != nil && !x.actionHas(r, "channel", e.Name.Name) {
 			continue
 		}
+		if kind == "sent" && (e.Subject != nil || e.Containing != nil) {
+			if miss := x.message(r, e); miss != "" {
+				seen[len(seen)-1] = fmt.Sprintf("%s (+%s) %s", r.Detail, compiler.Duration(r.At.Sub(x.res.Start)), miss)
+				continue
+			}
+		}
 		if kind == "notified" && e.Text != nil && !x.actionHas(r, "text", e.Text.Value) {
 			continue
 		}
@@ -134,6 +140,43 @@ func (x *exec) holds(e *ast.Expect, s *runtime.ContactState, history []runtime.R
 		return false, "no " + what + " by +" + compiler.Duration(by.Sub(x.res.Start)).String(), nil
 	}
 	return false, what + " by +" + compiler.Duration(by.Sub(x.res.Start)).String() + ": " + strings.Join(seen, ", "), nil
+}
+
+// message compares a send's rendered message with an expectation's
+// `subject` and `containing`: "" when it matches, else what it was.
+func (x *exec) message(r runtime.Record, e *ast.Expect) string {
+	p := x.payload(r)
+	if p == nil {
+		return "with no message in the outbox"
+	}
+	subject, _ := p["subject"].(string)
+	text, _ := p["text"].(string)
+	html, _ := p["html"].(string)
+	if e.Subject != nil && subject != e.Subject.Value {
+		return "with subject " + strconv.Quote(subject)
+	}
+	if e.Containing != nil && !strings.Contains(text, e.Containing.Value) && !strings.Contains(html, e.Containing.Value) {
+		return fmt.Sprintf("whose text does not contain %q: %q", e.Containing.Value, text)
+	}
+	return ""
+}
+
+// payload returns the payload of the outbox action of a record, or nil.
+func (x *exec) payload(r runtime.Record) map[string]any {
+	actions, err := x.store.Outbox(x.ctx, &store.OutboxParams{Contact: x.contact})
+	if err != nil {
+		return nil
+	}
+	for _, a := range actions {
+		if a.Step != r.Step || !a.Due.Equal(r.At) {
+			continue
+		}
+		var p map[string]any
+		if json.Unmarshal(a.Payload, &p) == nil {
+			return p
+		}
+	}
+	return nil
 }
 
 // actionHas reports whether the outbox action of a record has the value
@@ -245,6 +288,12 @@ func expectation(e *ast.Expect) string {
 	}
 	if e.Text != nil {
 		b.WriteString(" " + e.Text.Raw)
+	}
+	if e.Subject != nil {
+		b.WriteString(" subject " + e.Subject.Raw)
+	}
+	if e.Containing != nil {
+		b.WriteString(" containing " + e.Containing.Raw)
 	}
 	if e.By != nil {
 		b.WriteString(" by " + e.By.Raw)

@@ -136,3 +136,62 @@ func TestBudget(t *testing.T) {
 		t.Fatalf("sends %v, want %v", got, want)
 	}
 }
+
+// TestSentMessage: `expect sent … subject … containing …` checks the
+// message as the engine rendered it for the test's contact, and a failure
+// says what was sent instead.
+func TestSentMessage(t *testing.T) {
+	ws := compiler.NewWorkspace(map[string][]byte{
+		"schema.journey": []byte("contact {\n  email: string\n  first_name: string?\n}\n\nevent signed_up\n"),
+		"j.journey":      []byte("journey j\n\nentry on signed_up\n\nstage A {\n  send \"welcome\"\n  after 1d send \"guide\"\n}\n"),
+		"j_test.journey": []byte(`test "matches" {
+  journey j
+  contact { email: "ada@x", first_name: "Ada" }
+  at 0 event signed_up
+  expect sent "welcome" subject "Welcome, Ada"
+  expect sent "welcome" containing "the ROI guide"
+  at 1d expect sent "guide" subject "Your guide" containing "ROI & more"
+  expect sent "guide" containing "<b>ROI</b>"
+  expect not sent "welcome" subject "Welcome"
+}
+
+test "differs" {
+  journey j
+  contact { email: "bo@x" }
+  at 0 event signed_up
+  expect sent "welcome" subject "Welcome, Bo"
+  expect sent "welcome" containing "pricing"
+}
+`),
+	}, map[string][]byte{
+		"welcome.md": []byte("subject: Welcome{{with .first_name}}, {{.}}{{end}}\nHi {{.first_name | default \"there\"}}, here is the ROI guide.\n"),
+		"guide.html": []byte("subject: Your guide\n<p><b>ROI</b> &amp; more</p>\n"),
+	})
+	prog, diags := compiler.Compile(ws)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	rep, err := testrun.Run(context.Background(), ws, prog, testrun.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rep.Results {
+		if r.Name == "matches" && len(r.Failures) > 0 {
+			t.Errorf("%s: %s: %s", r.Name, r.Failures[0].Expectation, r.Failures[0].Got)
+		}
+		if r.Name != "differs" {
+			continue
+		}
+		var got []string
+		for _, f := range r.Failures {
+			got = append(got, f.Expectation+" / "+f.Got)
+		}
+		want := []string{
+			`expect sent "welcome" subject "Welcome, Bo" / sends by +0s: welcome (+0s) with subject "Welcome"`,
+			`expect sent "welcome" containing "pricing" / sends by +0s: welcome (+0s) whose text does not contain "pricing": "Hi there, here is the ROI guide.\n"`,
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("failures:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	}
+}

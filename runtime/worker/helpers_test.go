@@ -39,4 +39,6 @@ const crashSchema = `contact {
 }
 
 event signed_up
+
+team sales
 `

@@ -27,6 +27,9 @@ syn match   journeyDecl     "\<event\>\ze\s"
 " a declaration where `budget` starts a line; elsewhere it may name a field.
 syn match   journeyDecl     "\(^\s*\)\@<=budget\>"
 syn match   journeyKeyword  "\(^\s*budget\s\+\)\@<=off\>"
+" `team sales "sales@acme.example"`, a team that notify and task name: a
+" declaration where `team` starts a line; elsewhere it may name a field.
+syn match   journeyDecl     "\(^\s*\)\@<=team\>"
 syn keyword journeyClause   entry goal suppress window cap reenter
 syn keyword journeyStage    stage nextgroup=journeyStageName skipwhite
 syn match   journeyStageName "\<\h\w*\>" contained
@@ -51,6 +54,8 @@ syn keyword journeyBranch   if else split wait timeout
 " Test statements and expectations.
 syn keyword journeyTest     start expect unsubscribe resubscribe
 syn keyword journeyExpect   not sent notified tagged exited suppressed capped unsubscribed arm enrolled
+" `expect sent "tpl" subject "S" containing "T"`: the rendered message.
+syn match   journeyExpect   "\(\<sent\>.*\)\@<=\<\(subject\|containing\)\>"
 
 " Schema types.
 syn keyword journeyType     string int double bool timestamp duration list map enum

@@ -37,6 +37,8 @@ const crashSchema = `contact {
 }
 
 event signed_up
+
+team sales
 `
 
 func crashDeployment(t testing.TB) *runtime.Deployment {

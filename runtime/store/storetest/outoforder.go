@@ -16,7 +16,7 @@ import (
 // never rewinds a contact), and count() sees it at its own time.
 func testOutOfOrderEvents(t *testing.T, newStore Open) {
 	d := deployFiles(t, map[string][]byte{
-		"schema.journey": []byte("contact {\n  email: string?\n}\n\nevent signed_up\nevent page_viewed { path: string }\n"),
+		"schema.journey": []byte("contact {\n  email: string?\n}\n\nevent signed_up\nevent page_viewed { path: string }\n\nteam sales\n"),
 		"j.journey": []byte(`journey j
 
 entry on signed_up
