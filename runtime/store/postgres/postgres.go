@@ -92,6 +92,8 @@ var pgq = struct {
 	statsOutbox, statsDue, statsActive                                        string
 	lead, pruneEventIDs, wakeStale, insertVersion, versions, stale            string
 	lockDeployments, latestDeployment, insertDeployment, deployed             string
+	reportVersions, reportStages, reportExits, reportMessages, reportOutbox   string
+	reportGoals, reportArms, reportDays                                       string
 }{
 	currentSchema:     pgQuery("current_schema"),
 	insertEventID:     pgQuery("insert_event_id"),
@@ -128,6 +130,14 @@ var pgq = struct {
 	latestDeployment:  pgQuery("latest_deployment"),
 	insertDeployment:  pgQuery("insert_deployment"),
 	deployed:          pgQuery("deployed"),
+	reportVersions:    pgQuery("report_versions"),
+	reportStages:      pgQuery("report_stages"),
+	reportExits:       pgQuery("report_exits"),
+	reportMessages:    pgQuery("report_messages"),
+	reportOutbox:      pgQuery("report_outbox"),
+	reportGoals:       pgQuery("report_goals"),
+	reportArms:        pgQuery("report_arms"),
+	reportDays:        pgQuery("report_days"),
 }
 
 // DefaultPoolSize is how many connections a postgres.Store opens at most

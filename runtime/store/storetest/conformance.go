@@ -61,6 +61,7 @@ var tests = []struct {
 	{"Drain", testDrain},
 	{"AheadLeftAlone", testAheadLeftAlone},
 	{"Stats", testStats},
+	{"Report", testReport},
 }
 
 // Run runs the conformance suite on a store: the corpus (Corpus), then
