@@ -1,5 +1,5 @@
 // Package api is Journey's HTTP API: event intake, contact updates and
-// lookups, the loaded journeys, health and metrics. docs/api.md describes
+// lookups, the loaded journeys, reports, health and metrics. docs/api.md describes
 // it for clients, docs/openapi.yaml for tools.
 //
 // Every request is checked whole before anything is stored: a batch of
@@ -169,6 +169,8 @@ func (s *Server) routes() http.Handler {
 	route("/v1/contacts/{id}", true, map[string]http.HandlerFunc{"GET": s.getContact, "PUT": s.putContact})
 	route("/v1/contacts/{id}/release", true, map[string]http.HandlerFunc{"POST": s.release})
 	route("/v1/journeys", true, map[string]http.HandlerFunc{"GET": s.getJourneys})
+	route("/v1/reports", true, map[string]http.HandlerFunc{"GET": s.getReports})
+	route("/v1/reports/{journey}", true, map[string]http.HandlerFunc{"GET": s.getReport})
 	route("/healthz", false, map[string]http.HandlerFunc{"GET": s.health})
 	if s.cfg.Metrics != nil {
 		route("/metrics", true, map[string]http.HandlerFunc{"GET": s.cfg.Metrics.ServeHTTP})

@@ -111,17 +111,34 @@ type Cohort struct {
 	Rate      *float64 `json:"rate"`
 }
 
-// Build arranges a store's counts into a report. since and until are the
-// scope asked for (zero for none).
-func Build(c *Counts, since, until time.Time) *Report {
+// Options shape a report.
+type Options struct {
+	Since, Until time.Time // the scope the counts were read for; zero for no bound
+	// Layout, when not nil, is the journeys of the deployment in force,
+	// each with its stages in the order written: they are reported even
+	// with no enrollment, their stages in that order (the funnel's), and
+	// a stage no one entered with zeros. Without it, or for a journey or
+	// stage it does not list, stages come in the order they were first
+	// entered.
+	Layout []Layout
+}
+
+// Layout is a journey's stages, in the order written.
+type Layout struct {
+	Journey string
+	Stages  []string
+}
+
+// Build arranges a store's counts into a report.
+func Build(c *Counts, opt Options) *Report {
 	c.Sort()
 	r := &Report{Journeys: []*Journey{}}
-	if !since.IsZero() {
-		t := since.UTC()
+	if !opt.Since.IsZero() {
+		t := opt.Since.UTC()
 		r.Since = &t
 	}
-	if !until.IsZero() {
-		t := until.UTC()
+	if !opt.Until.IsZero() {
+		t := opt.Until.UTC()
 		r.Until = &t
 	}
 	byName := map[string]*Journey{}
@@ -229,10 +246,64 @@ func Build(c *Counts, since, until time.Time) *Report {
 		}
 		j.Cohorts = append(j.Cohorts, &Cohort{Week: week, Entered: d.Entered, Converted: d.Converted})
 	}
+	lay(r, opt.Layout, journey)
 	for _, j := range r.Journeys {
 		derive(j)
 	}
 	return r
+}
+
+// lay puts the journeys of a layout in the report, and their stages in
+// its order: the journeys in the layout first, in its order, then the
+// others by name; in each, the stages it lists, then the others in the
+// order they were first entered.
+func lay(r *Report, layout []Layout, journey func(string) *Journey) {
+	if len(layout) == 0 {
+		return
+	}
+	var first []*Journey
+	listed := map[string]bool{}
+	for _, l := range layout {
+		j := journey(l.Journey)
+		listed[l.Journey] = true
+		first = append(first, j)
+		byName := map[string]*Stage{}
+		for _, st := range j.Stages {
+			byName[st.Stage] = st
+		}
+		var stages []*Stage
+		named := map[string]bool{}
+		for _, name := range l.Stages {
+			st := byName[name]
+			if st == nil {
+				st = &Stage{Stage: name, Exited: map[string]int{}}
+			}
+			named[name] = true
+			stages = append(stages, st)
+		}
+		for _, st := range j.Stages {
+			if !named[st.Stage] {
+				stages = append(stages, st)
+			}
+		}
+		j.Stages = stages
+	}
+	for _, j := range r.Journeys {
+		if !listed[j.Journey] {
+			first = append(first, j)
+		}
+	}
+	r.Journeys = first
+}
+
+// Journey returns the report's readings of a journey, or nil.
+func (r *Report) Journey(name string) *Journey {
+	for _, j := range r.Journeys {
+		if j.Journey == name {
+			return j
+		}
+	}
+	return nil
 }
 
 // derive fills in a journey's rates and statistics from its counts.

@@ -3,7 +3,6 @@ package report
 import (
 	"math"
 	"testing"
-	"time"
 )
 
 // The intervals and p-values against figures computed by hand from the
@@ -54,7 +53,7 @@ func TestCallable(t *testing.T) {
 		{Journey: "j", Split: "S/split:a#1", Arm: "d", Contacts: 29, Converted: 10},
 		{Journey: "j", Split: "S/split:a#1", Arm: "e", Contacts: 40, Converted: 0},
 	}}
-	r := Build(c, zero, zero)
+	r := Build(c, Options{})
 	sp := r.Journeys[0].Splits[0]
 	if sp.Split != "a" || sp.Baseline != "control" {
 		t.Fatalf("split %q baseline %q, want a and control", sp.Split, sp.Baseline)
@@ -69,5 +68,3 @@ func TestCallable(t *testing.T) {
 		t.Errorf("lift of b = %v, want 0.333", l)
 	}
 }
-
-var zero = time.Time{}

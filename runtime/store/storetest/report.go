@@ -132,7 +132,7 @@ func testReport(t *testing.T, newStore Open) {
 		t.Helper()
 		c, err := s.Report(ctx, p)
 		noErr(t, err)
-		b, err := json.Marshal(report.Build(c, p.Since, p.Until))
+		b, err := json.Marshal(report.Build(c, report.Options{Since: p.Since, Until: p.Until}))
 		noErr(t, err)
 		var out any
 		noErr(t, json.Unmarshal(b, &out))
