@@ -59,6 +59,7 @@ type htmlArm struct {
 
 type htmlJourney struct {
 	*Journey
+	Name   string // the journey's name (.Journey is the embedded readings)
 	Title  string
 	Bars   []htmlBar
 	Height float64
@@ -74,7 +75,7 @@ func (r *Report) WriteHTML(w io.Writer, journeys []*compiler.Journey) error {
 	}
 	var js []htmlJourney
 	for _, j := range r.Journeys {
-		hj := htmlJourney{Journey: j, Title: titles[j.Journey], Arms: map[*Split][]htmlArm{}}
+		hj := htmlJourney{Journey: j, Name: j.Journey, Title: titles[j.Journey], Arms: map[*Split][]htmlArm{}}
 		top := 0
 		for _, s := range j.Stages {
 			top = max(top, s.Entered)
