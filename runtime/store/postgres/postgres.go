@@ -93,7 +93,7 @@ var pgq = struct {
 	lead, pruneEventIDs, wakeStale, insertVersion, versions, stale            string
 	lockDeployments, latestDeployment, insertDeployment, deployed             string
 	reportVersions, reportStages, reportExits, reportMessages, reportOutbox   string
-	reportGoals, reportArms, reportDays                                       string
+	reportGoals, reportArms, reportDays, reportSettings                       string
 }{
 	currentSchema:     pgQuery("current_schema"),
 	insertEventID:     pgQuery("insert_event_id"),
@@ -138,6 +138,7 @@ var pgq = struct {
 	reportGoals:       pgQuery("report_goals"),
 	reportArms:        pgQuery("report_arms"),
 	reportDays:        pgQuery("report_days"),
+	reportSettings:    pgQuery("report_settings"),
 }
 
 // DefaultPoolSize is how many connections a postgres.Store opens at most

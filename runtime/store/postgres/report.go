@@ -13,14 +13,18 @@ import (
 )
 
 // Report implements Store: the report_*.sql aggregates, read in one
-// read-only repeatable-read transaction, so that they are one snapshot.
-// Percentiles are percentile_cont's.
+// read-only repeatable-read transaction, so that they are one snapshot,
+// with the memory its sorts need (report_settings.sql). Percentiles are
+// percentile_cont's.
 func (s *Store) Report(ctx context.Context, p *store.ReportParams) (*report.Counts, error) {
 	tx, err := s.db.BeginTxx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
 	if err != nil {
 		return nil, fmt.Errorf("postgres store: report: %w", err)
 	}
 	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, pgq.reportSettings); err != nil {
+		return nil, fmt.Errorf("postgres store: report: %w", err)
+	}
 	since, until := pgNullTime(p.Since), pgNullTime(p.Until)
 	c := &report.Counts{}
 	fail := func(what string, err error) (*report.Counts, error) {
