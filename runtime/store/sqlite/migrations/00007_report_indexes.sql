@@ -1,9 +1,8 @@
 -- +goose Up
--- The reports (queries/report_*.sql): the enrollments of a journey that
--- began in a window; each enrollment's stage and exit records, and its
--- split arm records, in order (the report's window functions and its
--- DISTINCT ON read them in index order, without sorting the history); the
--- outbox rows of a journey due in a window.
+-- The reports (queries/report_*.sql), the same indexes as the Postgres
+-- store's: the enrollments of a journey that began in a window; each
+-- enrollment's stage and exit records, and its split arm records, in
+-- order; the outbox rows of a journey due in a window.
 CREATE INDEX enrollments_entered ON enrollments (journey, entered_at);
 CREATE INDEX history_visits ON history (journey, contact_id, entry, seq) WHERE kind IN ('stage', 'exited');
 CREATE INDEX history_arms ON history (journey, contact_id, entry, step, seq) WHERE kind = 'arm';
