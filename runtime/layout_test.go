@@ -20,6 +20,7 @@ func TestLayout(t *testing.T) {
 		{"./store/memory", []string{mod + "runtime/worker", mod + "runtime/serve", mod + "runtime/api", mod + "runtime/dispatch"}},
 		{"./store/sqlite", []string{mod + "runtime/worker", mod + "runtime/serve", mod + "runtime/api", mod + "runtime/dispatch"}},
 		{"./store/postgres", []string{mod + "runtime/worker", mod + "runtime/serve", mod + "runtime/api", mod + "runtime/dispatch"}},
+		{"./report", []string{mod + "runtime", mod + "runtime/store", mod + "runtime/store/", "database/sql"}}, // a leaf: counts and their statistics
 	}
 	for _, tt := range tests {
 		t.Run(tt.pkg, func(t *testing.T) {

@@ -49,6 +49,7 @@ type cli struct {
 	Import   importCmd   `cmd:"" help:"Load contacts and events from a JSON-lines file into a store."`
 	Outbox   outboxCmd   `cmd:"" help:"List or retry the outbox's deliveries."`
 	Contacts contactsCmd `cmd:"" help:"Act on one contact: release its halted journeys."`
+	Report   reportCmd   `cmd:"" help:"Report the journeys' readings: funnel, time in stage, messages, goals, splits, cohorts."`
 }
 
 // env is what a command runs with: its streams, and the exit code it has
@@ -136,6 +137,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		c.Outbox.run(e, ctx.Command())
 	case "contacts":
 		c.Contacts.Release.run(e)
+	case "report":
+		c.Report.run(e)
 	default:
 		panic("journey: no code for command " + cmd)
 	}

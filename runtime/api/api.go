@@ -1,5 +1,5 @@
 // Package api is Journey's HTTP API: event intake, contact updates and
-// lookups, the loaded journeys, health and metrics. docs/api.md describes
+// lookups, the loaded journeys, reports, health and metrics. docs/api.md describes
 // it for clients, docs/openapi.yaml for tools.
 //
 // Every request is checked whole before anything is stored: a batch of
@@ -176,6 +176,8 @@ func (s *Server) routes() http.Handler {
 	// The token in the path is the proof: no API token, no local check.
 	route("/v1/unsubscribe/{token}", false, map[string]http.HandlerFunc{"GET": s.oneClickPage, "POST": s.oneClick})
 	route("/v1/journeys", true, map[string]http.HandlerFunc{"GET": s.getJourneys})
+	route("/v1/reports", true, map[string]http.HandlerFunc{"GET": s.getReports})
+	route("/v1/reports/{journey}", true, map[string]http.HandlerFunc{"GET": s.getReport})
 	route("/healthz", false, map[string]http.HandlerFunc{"GET": s.health})
 	if s.cfg.Metrics != nil {
 		route("/metrics", true, map[string]http.HandlerFunc{"GET": s.cfg.Metrics.ServeHTTP})

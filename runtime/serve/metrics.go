@@ -3,6 +3,7 @@ package serve
 import (
 	"context"
 	"math"
+	"strings"
 	"sync"
 	"time"
 
@@ -29,6 +30,14 @@ type metrics struct {
 	deliveries *prometheus.CounterVec
 	intake     *prometheus.CounterVec
 	storeErrs  *prometheus.CounterVec // failed store calls, by part
+
+	// The journey map's readings, as they happen: by journey, stage,
+	// goal and exit reason, each a name from the bundle (a stage's, a
+	// goal's, an exit step's reason), never a contact's.
+	enrollments *prometheus.CounterVec // by journey
+	entries     *prometheus.CounterVec // by journey and stage
+	conversions *prometheus.CounterVec // by journey, goal and the stage it was reached in
+	exits       *prometheus.CounterVec // by journey, stage and reason; not through a goal
 }
 
 // The parts of a runner whose failed store calls are counted, by their
@@ -90,6 +99,19 @@ func newMetrics(stats *statsCache) *metrics {
 	for _, kind := range []string{runtime.RecHalted, runtime.RecReleased, runtime.RecOverBudget} {
 		m.records.WithLabelValues(kind) // a runaway's signs, at 0 from the start so that alerts can watch them
 	}
+	m.enrollments = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "journey_enrollments_total", Help: "Contacts enrolled (each entry once), by journey.",
+	}, []string{"journey"})
+	m.entries = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "journey_stage_entries_total", Help: "Contacts entering a stage, by journey and stage.",
+	}, []string{"journey", "stage"})
+	m.conversions = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "journey_conversions_total", Help: "Goals reached, by journey, goal and the stage the contact was in.",
+	}, []string{"journey", "goal", "stage"})
+	m.exits = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "journey_exits_total", Help: "Enrollments ended other than through a goal, by journey, the stage they ended in, and reason (exit, exit: REASON).",
+	}, []string{"journey", "stage", "reason"})
+	m.reg.MustRegister(m.enrollments, m.entries, m.conversions, m.exits)
 	m.reg.MustRegister(m.records, m.actions, m.batches, m.contacts, m.lost, m.batchTime, m.fireLag, m.leader, m.deliveries, m.intake, m.storeErrs,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if stats != nil {
@@ -203,11 +225,44 @@ func (m *metrics) observe(b *worker.BatchReport) {
 		}
 		for _, rec := range r.Outcome.Records {
 			m.records.WithLabelValues(rec.Kind).Inc()
+			m.journeyRecord(r.State, &rec)
 		}
 		for _, a := range r.Outcome.Actions {
 			m.actions.WithLabelValues(a.Kind).Inc()
 		}
 	}
+}
+
+// journeyRecord counts a record in the journey map's metrics. The stage
+// of a goal or an exit is the one the enrollment ended in, from the
+// contact's new state.
+func (m *metrics) journeyRecord(st *runtime.ContactState, rec *runtime.Record) {
+	switch rec.Kind {
+	case runtime.RecEnrolled:
+		m.enrollments.WithLabelValues(rec.Journey).Inc()
+	case runtime.RecStage:
+		m.entries.WithLabelValues(rec.Journey, rec.Detail).Inc()
+	case runtime.RecGoal:
+		m.conversions.WithLabelValues(rec.Journey, rec.Detail, stageOf(st, rec)).Inc()
+	case runtime.RecExited:
+		if !strings.HasPrefix(rec.Detail, "goal ") { // the exit that follows a goal, counted as a conversion
+			m.exits.WithLabelValues(rec.Journey, stageOf(st, rec), rec.Detail).Inc()
+		}
+	}
+}
+
+// stageOf is the stage of the enrollment a record is about, in a state;
+// "" when the state does not hold it.
+func stageOf(st *runtime.ContactState, rec *runtime.Record) string {
+	if st == nil {
+		return ""
+	}
+	for _, e := range st.Enrollments {
+		if e.Journey == rec.Journey && e.Entry == rec.Entry {
+			return e.Stage
+		}
+	}
+	return ""
 }
 
 // countStoreError counts a failed store call of part: the hook of

@@ -74,7 +74,7 @@ func TestRun(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	metrics := get("/metrics")
-	for _, want := range []string{`journey_transitions_total{kind="enrolled"} 1`, `journey_actions_total{kind="send"} 1`, "journey_due_contacts 0", "journey_leader 1", "journey_fire_lag_seconds_count 1"} {
+	for _, want := range []string{`journey_transitions_total{kind="enrolled"} 1`, `journey_actions_total{kind="send"} 1`, "journey_due_contacts 0", "journey_leader 1", "journey_fire_lag_seconds_count 1", `journey_enrollments_total{journey="j"} 1`, `journey_stage_entries_total{journey="j",stage="Welcome"} 1`} {
 		if !strings.Contains(metrics, want) {
 			t.Errorf("metrics lack %q", want)
 		}

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"github.com/journeylang/journey/runtime"
+	"github.com/journeylang/journey/runtime/report"
 	"time"
 )
 
@@ -97,6 +98,9 @@ type Store interface {
 	// Stats summarises the store for monitoring: the pending outbox, the
 	// contacts due at Now, and the active enrollments by journey and stage.
 	Stats(ctx context.Context, p *StatsParams) (*Stats, error)
+	// Report reads the aggregates of a report (package report) in the
+	// database: counts and percentiles, never a contact's rows.
+	Report(ctx context.Context, p *ReportParams) (*report.Counts, error)
 
 	// Lead takes or renews the lead of a chore that one runner at a time
 	// does, in one statement: Holder leads until Now plus TTL when no one
@@ -372,6 +376,29 @@ type RetryOutboxParams struct {
 // StatsParams are the arguments of Store.Stats.
 type StatsParams struct {
 	Now time.Time // contacts whose wake-up is at or before Now are due
+}
+
+// ReportParams are the arguments of Store.Report.
+type ReportParams struct {
+	Journey string    // "" for every journey
+	Since   time.Time // the enrollments that began at or after it; zero for no bound
+	Until   time.Time // the enrollments that began before it; zero for no bound
+	Now     time.Time // when the report is read: how long the active enrollments have been in their stage
+	// StallAfter is how long an active enrollment may stay in a stage
+	// none has left yet (no time in stage is known) before it counts as
+	// stalled; DefaultStallAfter when zero.
+	StallAfter time.Duration
+}
+
+// DefaultStallAfter is ReportParams.StallAfter when zero.
+const DefaultStallAfter = 7 * 24 * time.Hour
+
+// StallSeconds is StallAfter in seconds, or DefaultStallAfter's.
+func (p *ReportParams) StallSeconds() float64 {
+	if p.StallAfter > 0 {
+		return p.StallAfter.Seconds()
+	}
+	return DefaultStallAfter.Seconds()
 }
 
 // LeadParams are the arguments of Store.Lead.

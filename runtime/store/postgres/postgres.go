@@ -95,6 +95,8 @@ var pgq = struct {
 	withdrawOutbox                                                            string
 	eraseContact, eraseWakeup, eraseInputs, eraseEventIDs, eraseOutbox        string
 	eraseHistory, eraseExits, eraseEnrollments                                string
+	reportVersions, reportStages, reportExits, reportMessages, reportOutbox   string
+	reportGoals, reportArms, reportDays, reportSettings                       string
 }{
 	currentSchema:     pgQuery("current_schema"),
 	insertEventID:     pgQuery("insert_event_id"),
@@ -140,6 +142,15 @@ var pgq = struct {
 	eraseHistory:      pgQuery("erase_history"),
 	eraseExits:        pgQuery("erase_exits"),
 	eraseEnrollments:  pgQuery("erase_enrollments"),
+	reportVersions:    pgQuery("report_versions"),
+	reportStages:      pgQuery("report_stages"),
+	reportExits:       pgQuery("report_exits"),
+	reportMessages:    pgQuery("report_messages"),
+	reportOutbox:      pgQuery("report_outbox"),
+	reportGoals:       pgQuery("report_goals"),
+	reportArms:        pgQuery("report_arms"),
+	reportDays:        pgQuery("report_days"),
+	reportSettings:    pgQuery("report_settings"),
 }
 
 // DefaultPoolSize is how many connections a postgres.Store opens at most

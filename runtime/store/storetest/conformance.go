@@ -63,6 +63,7 @@ var tests = []struct {
 	{"Stats", testStats},
 	{"Consent", testConsent},
 	{"Erase", testErase},
+	{"Report", testReport},
 }
 
 // Run runs the conformance suite on a store: the corpus (Corpus), then

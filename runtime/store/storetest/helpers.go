@@ -25,7 +25,7 @@ func must[T any](t *testing.T) func(T, error) T {
 }
 
 // noErr fails the test on an error.
-func noErr(t *testing.T, err error) {
+func noErr(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)

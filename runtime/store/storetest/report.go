@@ -1,0 +1,173 @@
+package storetest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/journeylang/journey/runtime/report"
+	"github.com/journeylang/journey/runtime/store"
+	"github.com/journeylang/journey/runtime/worker"
+)
+
+// The report test's journey: a welcome, then a day later a split between
+// a holdout and a discount; a score of 50 moves a contact to Engaged
+// (a nudge, and a reminder two days later); a paid plan is the goal, a
+// negative score an exit.
+const reportJourney = `journey promo
+
+entry on signed_up
+goal  bought when plan == "paid"
+exit  when score < 0
+
+stage Welcome {
+  send "welcome"
+  after 1d split offer {
+    50% holdout {
+      tag "holdout"
+    }
+    50% discount {
+      send "offer"
+    }
+  }
+}
+
+stage Engaged when score >= 50 {
+  send "nudge"
+  after 2d send "reminder"
+}
+`
+
+const reportSchema = `contact {
+  email: string?
+  score: int
+  plan:  string?
+  tags:  list<string>?
+}
+
+event signed_up
+`
+
+// ReportHistory writes the report test's history into s: ten sign-ups
+// (c01–c08 an hour apart from t0, a Monday; c09 at +7d, c10 at +8d20h),
+// c01 and c02 move to Engaged two hours in, c01 buys at +3d and c03 at
+// +2d, c04 exits at +1d12h; the simulation runs to +10d. Then it delivers
+// the first outbox row and parks the second. It returns the time the
+// simulation reached, and the journey's version.
+func ReportHistory(t testing.TB, s store.Store) (time.Time, string) {
+	t.Helper()
+	ctx := context.Background()
+	d := deployFiles(t,
+		map[string][]byte{"promo.journey": []byte(reportJourney), "schema.journey": []byte(reportSchema)},
+		map[string][]byte{
+			"welcome.md":  []byte("subject: Welcome\n"),
+			"offer.md":    []byte("subject: An offer\n"),
+			"nudge.md":    []byte("subject: A nudge\n"),
+			"reminder.md": []byte("subject: A reminder\n"),
+		})
+	type input struct {
+		at      time.Time
+		contact string
+		attrs   map[string]any // an update; nil for the sign-up
+	}
+	var inputs []input
+	signup := map[string]time.Time{}
+	for i := 1; i <= 8; i++ {
+		signup[fmt.Sprintf("c%02d", i)] = t0.Add(time.Duration(i-1) * time.Hour)
+	}
+	signup["c09"] = t0.Add(7 * 24 * time.Hour)
+	signup["c10"] = t0.Add(8*24*time.Hour + 20*time.Hour)
+	for id, at := range signup {
+		inputs = append(inputs, input{at: at, contact: id})
+	}
+	inputs = append(inputs,
+		input{signup["c01"].Add(2 * time.Hour), "c01", map[string]any{"score": 60}},
+		input{signup["c02"].Add(2 * time.Hour), "c02", map[string]any{"score": 60}},
+		input{t0.Add(3 * 24 * time.Hour), "c01", map[string]any{"plan": "paid"}},
+		input{t0.Add(2 * 24 * time.Hour), "c03", map[string]any{"plan": "paid"}},
+		input{t0.Add(36 * time.Hour), "c04", map[string]any{"score": -1}},
+	)
+	sort.SliceStable(inputs, func(i, j int) bool { return inputs[i].at.Before(inputs[j].at) })
+	sim := worker.NewSim(d, s, t0)
+	for _, in := range inputs {
+		noErr(t, sim.Advance(ctx, in.at))
+		if in.attrs != nil {
+			noErr(t, s.PutContact(ctx, &store.PutContactParams{ID: in.contact, Attrs: in.attrs, At: in.at}))
+			continue
+		}
+		noErr(t, s.PutContact(ctx, &store.PutContactParams{ID: in.contact, Attrs: map[string]any{"score": 10}, At: in.at}))
+		if _, err := s.AddEvent(ctx, &store.AddEventParams{Contact: in.contact, ID: "signup-" + in.contact, Name: "signed_up", At: in.at}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	end := t0.Add(10 * 24 * time.Hour)
+	noErr(t, sim.Advance(ctx, end))
+
+	rows, err := s.LeaseOutbox(ctx, &store.LeaseOutboxParams{Now: end, Limit: 2, Worker: "d", Lease: time.Minute})
+	noErr(t, err)
+	if len(rows) != 2 {
+		t.Fatalf("leased %d rows, want 2", len(rows))
+	}
+	_, err = s.MarkOutbox(ctx, &store.MarkOutboxParams{Worker: "d", Now: end, Results: []store.OutboxMark{
+		{Key: rows[0].Key, Status: store.OutboxSent, Attempts: 1},
+		{Key: rows[1].Key, Status: store.OutboxParked, Attempts: 1, Error: "refused"},
+	}})
+	noErr(t, err)
+	return end, d.Journey("promo").Version
+}
+
+// testReport checks every figure of a report of ReportHistory on every
+// store, and the scopes of a report by journey and by time.
+func testReport(t *testing.T, newStore Open) {
+	t.Parallel()
+	ctx := context.Background()
+	s := newStore(t)
+	end, version := ReportHistory(t, s)
+	read := func(p *store.ReportParams) any {
+		t.Helper()
+		c, err := s.Report(ctx, p)
+		noErr(t, err)
+		b, err := json.Marshal(report.Build(c, report.Options{Since: p.Since, Until: p.Until}))
+		noErr(t, err)
+		var out any
+		noErr(t, json.Unmarshal(b, &out))
+		// The version is the journey's content address: VERSION, once
+		// checked to be the deployment's.
+		for _, j := range out.(map[string]any)["journeys"].([]any) {
+			for _, v := range j.(map[string]any)["versions"].([]any) {
+				v := v.(map[string]any)
+				if v["version"] != version {
+					t.Errorf("version %v, want %s", v["version"], version)
+				}
+				v["version"] = "VERSION"
+			}
+		}
+		return out
+	}
+	want := func(s string) any {
+		t.Helper()
+		var out any
+		noErr(t, json.Unmarshal([]byte(s), &out))
+		return out
+	}
+
+	if diff := cmp.Diff(want(reportWant), read(&store.ReportParams{Now: end})); diff != "" {
+		t.Errorf("report (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(want(reportWant), read(&store.ReportParams{Journey: "promo", Now: end})); diff != "" {
+		t.Errorf("report of promo (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(want(`{"since": null, "until": null, "journeys": []}`), read(&store.ReportParams{Journey: "other", Now: end})); diff != "" {
+		t.Errorf("report of a journey with no enrollments (-want +got):\n%s", diff)
+	}
+	// The second week alone: c09 and c10, and the outbox rows due then.
+	since := t0.Add(7 * 24 * time.Hour)
+	if diff := cmp.Diff(want(reportWantWeek2), read(&store.ReportParams{Since: since, Until: end, Now: end})); diff != "" {
+		t.Errorf("report of the second week (-want +got):\n%s", diff)
+	}
+}
