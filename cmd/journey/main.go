@@ -49,6 +49,7 @@ type cli struct {
 	Import   importCmd   `cmd:"" help:"Load contacts and events from a JSON-lines file into a store."`
 	Outbox   outboxCmd   `cmd:"" help:"List or retry the outbox's deliveries."`
 	Contacts contactsCmd `cmd:"" help:"Act on one contact: release its halted journeys."`
+	Lsp      lspCmd      `cmd:"" help:"Run the language server on standard input and output."`
 }
 
 // env is what a command runs with: its streams, and the exit code it has
@@ -134,6 +135,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		c.Import.run(e)
 	case "outbox":
 		c.Outbox.run(e, ctx.Command())
+	case "lsp":
+		c.Lsp.run(e)
 	case "contacts":
 		c.Contacts.Release.run(e)
 	default:
