@@ -182,37 +182,16 @@ func (s *Server) definition(u protocol.DocumentURI, p protocol.Position) []proto
 		return nil
 	}
 	r := resolve(d.file, d.src, offsetOf(d.src, p))
-	schema := d.sp.schema()
-	var loc protocol.Location
-	ok := false
-	switch r.kind {
-	case refStage:
-		if st := findStage(r.journey, r.name); st != nil {
-			loc, ok = d.sp.location(d.path, st.Name.Pos)
-		}
-	case refEvent:
-		if ev := schema.Events[r.name]; ev != nil {
-			loc, ok = d.sp.location(ev.File, ev.Pos)
-		}
-	case refField:
-		if f := schema.Path(r.path); f != nil {
-			loc, ok = d.sp.location(f.File, f.Pos)
-		}
-	case refEventField:
-		if ev := schema.Events[r.event]; ev != nil {
-			if f := ev.Payload.Field(r.name); f != nil {
-				loc, ok = d.sp.location(f.File, f.Pos)
-			}
-		}
-	case refTemplate:
+	if r.kind == refTemplate {
 		if t := d.sp.ws.Templates[r.name]; t != nil {
-			loc, ok = protocol.Location{URI: fileURI(templatePath(d.sp.dir, t.File))}, true
+			return []protocol.Location{{URI: fileURI(templatePath(d.sp.dir, t.File))}}
 		}
-	}
-	if !ok {
 		return nil
 	}
-	return []protocol.Location{loc}
+	if loc := declaration(d, r); loc != nil {
+		return []protocol.Location{*loc}
+	}
+	return nil
 }
 
 func (s *Server) references(p protocol.ReferenceParams) []protocol.Location {
@@ -236,14 +215,15 @@ func (s *Server) references(p protocol.ReferenceParams) []protocol.Location {
 		}
 	}
 	if !p.Context.IncludeDeclaration {
-		def := s.definitionLocked(d, r)
+		def := declaration(d, r)
 		out = slices.DeleteFunc(out, func(l protocol.Location) bool { return def != nil && l == *def })
 	}
 	return out
 }
 
-// definitionLocked is the location r is declared at, or nil.
-func (s *Server) definitionLocked(d doc, r ref) *protocol.Location {
+// declaration is the location of the stage, event or field r refers to,
+// or nil.
+func declaration(d doc, r ref) *protocol.Location {
 	schema := d.sp.schema()
 	var loc protocol.Location
 	ok := false
