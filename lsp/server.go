@@ -1,6 +1,7 @@
 package lsp
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -16,7 +17,9 @@ import (
 	"time"
 
 	"github.com/journeylang/journey/compiler"
+	"github.com/journeylang/journey/lang/ast"
 	"github.com/journeylang/journey/lang/diag"
+	"github.com/journeylang/journey/lang/parser"
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
@@ -41,6 +44,7 @@ type Server struct {
 	docs   map[string][]byte      // the text of each open document, by file path
 	spaces map[string]*space      // by folder
 	timers map[string]*time.Timer // the pending re-check of each folder
+	parsed sync.Map               // file path → *parsedFile: the last parse of each file
 
 	pubMu  sync.Mutex  // orders the publication of diagnostics
 	exited atomic.Bool // the client said exit
@@ -138,7 +142,7 @@ func (s *Server) dispatch(ctx context.Context, reply jsonrpc2.Replier, req jsonr
 		var p protocol.DidChangeWatchedFilesParams
 		if err := decode(req, &p); err == nil {
 			for _, c := range p.Changes {
-				s.schedule(ctx, filepath.Dir(filename(c.URI)))
+				s.schedule(ctx, filepath.Dir(filename(c.URI)), "")
 			}
 		}
 		return nil
@@ -233,7 +237,7 @@ func (s *Server) open(ctx context.Context, path string, text []byte) {
 	s.docs[path] = text
 	s.markStale(filepath.Dir(path))
 	s.mu.Unlock()
-	s.recheck(ctx, filepath.Dir(path))
+	s.recheck(ctx, filepath.Dir(path), path)
 }
 
 // change applies edits to a document and schedules its workspace's check.
@@ -256,7 +260,7 @@ func (s *Server) change(ctx context.Context, path string, changes []contentChang
 	s.docs[path] = text
 	s.markStale(filepath.Dir(path))
 	s.mu.Unlock()
-	s.schedule(ctx, filepath.Dir(path))
+	s.schedule(ctx, filepath.Dir(path), path)
 }
 
 // didChangeParams is protocol.DidChangeTextDocumentParams with the range
@@ -277,7 +281,7 @@ func (s *Server) closeDoc(ctx context.Context, path string) {
 	delete(s.docs, path)
 	s.markStale(filepath.Dir(path))
 	s.mu.Unlock()
-	s.schedule(ctx, filepath.Dir(path))
+	s.schedule(ctx, filepath.Dir(path), path)
 }
 
 func (s *Server) markStale(dir string) {
@@ -288,9 +292,9 @@ func (s *Server) markStale(dir string) {
 
 // schedule re-checks dir's workspace after the debounce pause; a change
 // within the pause starts it again.
-func (s *Server) schedule(ctx context.Context, dir string) {
+func (s *Server) schedule(ctx context.Context, dir, first string) {
 	if s.delay < 0 {
-		s.recheck(ctx, dir)
+		s.recheck(ctx, dir, first)
 		return
 	}
 	s.mu.Lock()
@@ -298,16 +302,24 @@ func (s *Server) schedule(ctx context.Context, dir string) {
 	if t := s.timers[dir]; t != nil {
 		t.Stop()
 	}
-	s.timers[dir] = time.AfterFunc(s.delay, func() { s.recheck(ctx, dir) })
+	s.timers[dir] = time.AfterFunc(s.delay, func() { s.recheck(ctx, dir, first) })
 }
 
 // recheck checks dir's workspace and publishes its diagnostics.
-func (s *Server) recheck(ctx context.Context, dir string) {
+// The diagnostics of file first, the one that changed, go out first.
+func (s *Server) recheck(ctx context.Context, dir, first string) {
 	s.pubMu.Lock()
 	defer s.pubMu.Unlock()
 	s.mu.Lock()
 	sp := s.check(dir)
 	params := s.publications(sp)
+	for i, p := range params {
+		if p.URI == fileURI(first) {
+			copy(params[1:i+1], params[:i])
+			params[0] = p
+			break
+		}
+	}
 	s.mu.Unlock()
 	for _, p := range params {
 		_ = s.conn.Notify(ctx, protocol.MethodTextDocumentPublishDiagnostics, p)
@@ -338,7 +350,7 @@ func (s *Server) check(dir string) *space {
 			sources[path] = text
 		}
 	}
-	ws := compiler.NewWorkspace(sources, readTemplates(filepath.Join(dir, "templates")))
+	ws := compiler.NewWorkspaceWith(sources, readTemplates(filepath.Join(dir, "templates")), s.parse)
 	ws.Dir = dir
 	res, diags := compiler.Check(ws)
 	sp := s.spaces[dir]
@@ -348,6 +360,26 @@ func (s *Server) check(dir string) *space {
 	}
 	sp.ws, sp.res, sp.diags, sp.stale = ws, res, diags, false
 	return sp
+}
+
+// parsedFile is the tree and diagnostics of one text of a file.
+type parsedFile struct {
+	src   []byte
+	file  *ast.File
+	diags diag.List
+}
+
+// parse parses a file, or returns its last tree when its text is the same:
+// a change re-parses only the file it changed.
+func (s *Server) parse(name string, src []byte) (*ast.File, diag.List) {
+	if v, ok := s.parsed.Load(name); ok {
+		if p := v.(*parsedFile); bytes.Equal(p.src, src) {
+			return p.file, p.diags
+		}
+	}
+	f, diags := parser.ParseFile(name, src)
+	s.parsed.Store(name, &parsedFile{src: src, file: f, diags: diags})
+	return f, diags
 }
 
 // publications returns the diagnostics of every file of sp, and empty

@@ -51,7 +51,7 @@ stage Decision on meeting_booked when company.size > 10 {
 `
 
 type client struct {
-	t     *testing.T
+	t     testing.TB
 	conn  jsonrpc2.Conn
 	diags chan protocol.PublishDiagnosticsParams
 	dir   string
@@ -59,7 +59,12 @@ type client struct {
 
 // start writes files into a fresh workspace folder and starts a server
 // and a client joined by pipes, initialized.
-func start(t *testing.T, files map[string]string) *client {
+func start(t testing.TB, files map[string]string) *client {
+	return startWith(t, files, Options{Delay: 20 * time.Millisecond})
+}
+
+// startWith is start with options.
+func startWith(t testing.TB, files map[string]string, opts Options) *client {
 	t.Helper()
 	dir := t.TempDir()
 	for name, text := range files {
@@ -75,7 +80,7 @@ func start(t *testing.T, files map[string]string) *client {
 	sr, cw := io.Pipe()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- Serve(ctx, pipe{sr, sw}, Options{Delay: 20 * time.Millisecond}) }()
+	go func() { done <- Serve(ctx, pipe{sr, sw}, opts) }()
 	c := &client{t: t, diags: make(chan protocol.PublishDiagnosticsParams, 100), dir: dir}
 	c.conn = jsonrpc2.NewConn(jsonrpc2.NewStream(pipe{cr, cw}))
 	c.conn.Go(ctx, func(ctx context.Context, reply jsonrpc2.Replier, req jsonrpc2.Request) error {
