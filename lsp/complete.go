@@ -71,8 +71,13 @@ func (s *Server) completion(p protocol.CompletionParams) *protocol.CompletionLis
 			names = append(names, name)
 		}
 		sort.Strings(names)
+		quoted := strings.Contains(line[strings.LastIndex(line, "send"):], `"`)
 		for _, name := range names {
-			add(name, protocol.CompletionItemKindFile, "templates/"+d.sp.ws.Templates[name].File)
+			item := protocol.CompletionItem{Label: name, Kind: protocol.CompletionItemKindFile, Detail: "templates/" + d.sp.ws.Templates[name].File}
+			if !quoted {
+				item.InsertText = `"` + name + `"`
+			}
+			list.Items = append(list.Items, item)
 		}
 	case ctxStage:
 		for _, name := range stageNames(d.src, off) {

@@ -142,7 +142,14 @@ func (s *Server) dispatch(ctx context.Context, reply jsonrpc2.Replier, req jsonr
 		var p protocol.DidChangeWatchedFilesParams
 		if err := decode(req, &p); err == nil {
 			for _, c := range p.Changes {
-				s.schedule(ctx, filepath.Dir(filename(c.URI)), "")
+				dir := filepath.Dir(filename(c.URI))
+				if filepath.Base(dir) == "templates" {
+					dir = filepath.Dir(dir) // a template: its workspace is the folder above
+				}
+				s.mu.Lock()
+				s.markStale(dir)
+				s.mu.Unlock()
+				s.schedule(ctx, dir, "")
 			}
 		}
 		return nil

@@ -271,6 +271,27 @@ stage B when scroe > 1 {
 	}
 }
 
+func TestTemplateAddedOnDisk(t *testing.T) {
+	fixed := strings.Replace(testJourney, "scroe", "score", 1)
+	c := start(t, map[string]string{"schema.journey": testSchema, "nurture.journey": fixed})
+	c.open("nurture.journey")
+	diags := c.waitDiags("nurture.journey")
+	if len(diags) != 1 || diags[0].Code != "UnknownTemplate" {
+		t.Fatalf("without the template: %+v", diags)
+	}
+	path := filepath.Join(c.dir, "templates", "welcome.md")
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte("subject: Welcome\n\nHi"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c.notify(protocol.MethodWorkspaceDidChangeWatchedFiles, protocol.DidChangeWatchedFilesParams{Changes: []*protocol.FileEvent{{URI: fileURI(path), Type: protocol.FileChangeTypeCreated}}})
+	if diags := c.waitDiags("nurture.journey"); len(diags) != 0 {
+		t.Fatalf("with the template: %+v", diags)
+	}
+}
+
 func symbolNames(syms []protocol.DocumentSymbol) string {
 	var parts []string
 	for _, s := range syms {
