@@ -52,9 +52,15 @@ func positionOf(src []byte, off int) protocol.Position {
 			start = i + 1
 		}
 	}
+	return protocol.Position{Line: line, Character: utf16Units(src[start:off])}
+}
+
+// utf16Units counts the UTF-16 code units of b; a byte that is no UTF-8
+// counts as one.
+func utf16Units(b []byte) uint32 {
 	units := uint32(0)
-	for i := start; i < off; {
-		r, size := utf8.DecodeRune(src[i:])
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
 		n := utf16.RuneLen(r)
 		if n < 0 {
 			n = 1
@@ -62,7 +68,7 @@ func positionOf(src []byte, off int) protocol.Position {
 		units += uint32(n)
 		i += size
 	}
-	return protocol.Position{Line: line, Character: units}
+	return units
 }
 
 // rangeOf converts a byte span of src to a protocol range. An invalid span
@@ -71,11 +77,22 @@ func rangeOf(src []byte, s pos.Span) protocol.Range {
 	if !s.IsValid() {
 		return protocol.Range{}
 	}
-	end := s.End.Offset
-	if end < s.Start.Offset {
-		end = s.Start.Offset
+	end := s.End
+	if end.Offset < s.Start.Offset {
+		end = s.Start
 	}
-	return protocol.Range{Start: positionOf(src, s.Start.Offset), End: positionOf(src, end)}
+	return protocol.Range{Start: positionAt(src, s.Start), End: positionAt(src, end)}
+}
+
+// positionAt is positionOf(src, p.Offset), reading the line from p when
+// p's line and column agree with its offset, so that it costs the length
+// of the line and not of the file.
+func positionAt(src []byte, p pos.Pos) protocol.Position {
+	start := p.Offset - (p.Col - 1)
+	if p.Line < 1 || p.Col < 1 || start < 0 || p.Offset > len(src) || (start > 0 && src[start-1] != '\n') || indexByte(src[start:p.Offset], '\n') >= 0 {
+		return positionOf(src, p.Offset)
+	}
+	return protocol.Position{Line: uint32(p.Line - 1), Character: utf16Units(src[start:p.Offset])}
 }
 
 func indexByte(b []byte, c byte) int {

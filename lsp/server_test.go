@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf16"
 
+	"github.com/journeylang/journey/lang/pos"
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
 )
@@ -459,6 +460,13 @@ func TestPositions(t *testing.T) {
 		}
 		if got := offsetOf(src, tc.p); got != tc.off {
 			t.Errorf("offsetOf(%+v) = %d, want %d", tc.p, got, tc.off)
+		}
+	}
+	// positionAt reads the line from a position: the same answers.
+	lines := pos.NewLines(src)
+	for off := 0; off <= len(src); off++ {
+		if got, want := positionAt(src, lines.Pos(off)), positionOf(src, off); got != want {
+			t.Errorf("positionAt(%d) = %+v, want %+v", off, got, want)
 		}
 	}
 	// Inside the surrogate pair, past the line's end, past the file's end.
