@@ -30,6 +30,9 @@ type doc struct {
 // document returns the current state of the document at u. s.mu is held.
 func (s *Server) document(u protocol.DocumentURI) doc {
 	path := filename(u)
+	if path == "" {
+		return doc{sp: &space{ws: compiler.NewWorkspace(nil, nil)}}
+	}
 	sp := s.current(filepath.Dir(path))
 	return doc{sp: sp, path: path, src: sp.ws.Sources[path], file: sp.fileOf(path)}
 }

@@ -230,9 +230,18 @@ func initializeResult() *protocol.InitializeResult {
 	}
 }
 
-// filename is the file path of a document URI.
-func filename(u protocol.DocumentURI) string {
-	defer func() { _ = recover() }() // uri.Filename panics on a URI that is no file
+// filename is the file path of a document URI, or "" for a URI that is
+// no file's (an unsaved buffer's, say): the server has nothing to say
+// about those.
+func filename(u protocol.DocumentURI) (path string) {
+	if !strings.HasPrefix(string(u), "file://") {
+		return ""
+	}
+	defer func() {
+		if recover() != nil { // uri.Filename panics on a malformed URI
+			path = ""
+		}
+	}()
 	return filepath.Clean(uri.URI(u).Filename())
 }
 
@@ -240,6 +249,9 @@ func fileURI(path string) protocol.DocumentURI { return protocol.DocumentURI(uri
 
 // open records a document's text and checks its workspace at once.
 func (s *Server) open(ctx context.Context, path string, text []byte) {
+	if path == "" {
+		return
+	}
 	s.mu.Lock()
 	s.docs[path] = text
 	s.markStale(filepath.Dir(path))
@@ -249,6 +261,9 @@ func (s *Server) open(ctx context.Context, path string, text []byte) {
 
 // change applies edits to a document and schedules its workspace's check.
 func (s *Server) change(ctx context.Context, path string, changes []contentChange) {
+	if path == "" {
+		return
+	}
 	s.mu.Lock()
 	text := s.docs[path]
 	for _, c := range changes {
@@ -284,6 +299,9 @@ type contentChange struct {
 }
 
 func (s *Server) closeDoc(ctx context.Context, path string) {
+	if path == "" {
+		return
+	}
 	s.mu.Lock()
 	delete(s.docs, path)
 	s.markStale(filepath.Dir(path))

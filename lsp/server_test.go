@@ -272,6 +272,30 @@ stage B when scroe > 1 {
 	}
 }
 
+// TestOtherDocuments asks about a document that is no file, and about a
+// method the server does not know: errors or empty answers, and the
+// connection goes on.
+func TestOtherDocuments(t *testing.T) {
+	c := start(t, map[string]string{"schema.journey": testSchema})
+	untitled := protocol.TextDocumentIdentifier{URI: "untitled:Untitled-1"}
+	c.notify(protocol.MethodTextDocumentDidOpen, protocol.DidOpenTextDocumentParams{TextDocument: protocol.TextDocumentItem{URI: untitled.URI, LanguageID: "journey", Text: "journey j"}})
+	var h *protocol.Hover
+	c.call(protocol.MethodTextDocumentHover, protocol.HoverParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{TextDocument: untitled}}, &h)
+	if h != nil {
+		t.Errorf("hover on an untitled document: %+v", h)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, err := c.conn.Call(ctx, "journey/unknown", nil, nil); err == nil || !strings.Contains(err.Error(), "method not found") {
+		t.Errorf("an unknown method: %v", err)
+	}
+	var syms []protocol.DocumentSymbol
+	c.call(protocol.MethodTextDocumentDocumentSymbol, protocol.DocumentSymbolParams{TextDocument: protocol.TextDocumentIdentifier{URI: c.uri("schema.journey")}}, &syms)
+	if got := symbolNames(syms); got != "contact(email score lifecycle company) form_submitted meeting_booked" {
+		t.Errorf("symbols after the errors: %s", got)
+	}
+}
+
 func TestTemplateAddedOnDisk(t *testing.T) {
 	fixed := strings.Replace(testJourney, "scroe", "score", 1)
 	c := start(t, map[string]string{"schema.journey": testSchema, "nurture.journey": fixed})
