@@ -71,6 +71,8 @@ func resolve(f *ast.File, src []byte, off int) ref {
 			r := journeyRef(d, src, off, in)
 			r.journey = d
 			return r
+		case *ast.Test:
+			return testRef(d, src, off, in)
 		}
 	}
 	return ref{}
@@ -126,6 +128,42 @@ func journeyRef(j *ast.Journey, src []byte, off int, in func(pos.Span) bool) ref
 				return r
 			}
 			return blockRef(it.Body, eventName(it.On), src, off, in)
+		}
+	}
+	return ref{}
+}
+
+// testRef reads a test block: its events, the fields it sets, the
+// templates it expects and its conditions.
+func testRef(t *ast.Test, src []byte, off int, in func(pos.Span) bool) ref {
+	for _, st := range t.Stmts {
+		if !in(st.Span()) {
+			continue
+		}
+		switch st := st.(type) {
+		case *ast.TestEvent:
+			if st.Name != nil && in(st.Name.Pos) {
+				return ref{kind: refEvent, name: st.Name.Name, span: st.Name.Pos}
+			}
+		case *ast.TestSet:
+			if st.Field != nil {
+				var path []string
+				for _, p := range st.Field.Parts {
+					path = append(path, p.Name)
+					if in(p.Pos) {
+						return ref{kind: refField, path: path, span: p.Pos}
+					}
+				}
+			}
+			return exprRef(st.Value, "", src, off, in)
+		case *ast.Expect:
+			if st.Kind != nil && st.Text != nil && in(st.Text.Pos) {
+				switch st.Kind.Name {
+				case "sent", "suppressed", "capped":
+					return ref{kind: refTemplate, name: st.Text.Value, span: st.Text.Pos}
+				}
+			}
+			return exprRef(st.Cond, "", src, off, in)
 		}
 	}
 	return ref{}

@@ -296,6 +296,48 @@ func TestOtherDocuments(t *testing.T) {
 	}
 }
 
+func TestTestFiles(t *testing.T) {
+	const test = `test "a lead gets the welcome" {
+  journey nurture
+  contact { email: "ada@example.com" }
+  at 0 event form_submitted { form: "pricing", page: "/" }
+  at 1h set score = 60
+  expect sent "welcome"
+  expect score > 50
+}
+`
+	c := start(t, map[string]string{"schema.journey": testSchema, "nurture.journey": testJourney, "nurture_test.journey": test, "templates/welcome.md": "subject: Welcome aboard\n"})
+	doc := protocol.TextDocumentIdentifier{URI: c.uri("nurture_test.journey")}
+	for _, tc := range []struct {
+		needle, file string
+		line         uint32
+	}{
+		{"form_submitted {", "schema.journey", 11},
+		{"score = 60", "schema.journey", 3},
+		{"score > 50", "schema.journey", 3},
+		{"\"welcome\"\n", "templates/welcome.md", 0},
+	} {
+		var locs []protocol.Location
+		c.call(protocol.MethodTextDocumentDefinition, protocol.DefinitionParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{TextDocument: doc, Position: at(t, test, tc.needle, 1)}}, &locs)
+		if len(locs) != 1 || locs[0].URI != c.uri(tc.file) || locs[0].Range.Start.Line != tc.line {
+			t.Errorf("definition of %q = %+v, want %s line %d", tc.needle, locs, tc.file, tc.line)
+		}
+	}
+	// The references of an event reach the tests.
+	var locs []protocol.Location
+	c.call(protocol.MethodTextDocumentReferences, protocol.ReferenceParams{
+		TextDocumentPositionParams: protocol.TextDocumentPositionParams{TextDocument: doc, Position: at(t, test, "form_submitted {", 1)},
+		Context:                    protocol.ReferenceContext{IncludeDeclaration: true},
+	}, &locs)
+	var files []string
+	for _, l := range locs {
+		files = append(files, filepath.Base(filename(l.URI)))
+	}
+	if got := strings.Join(files, " "); got != "nurture.journey nurture_test.journey schema.journey" {
+		t.Errorf("references of form_submitted in %s", got)
+	}
+}
+
 func TestTemplateAddedOnDisk(t *testing.T) {
 	fixed := strings.Replace(testJourney, "scroe", "score", 1)
 	c := start(t, map[string]string{"schema.journey": testSchema, "nurture.journey": fixed})
