@@ -11,7 +11,9 @@ import (
 
 // TestNeovim starts a real editor, Neovim, headless, with its built-in
 // LSP client running `journey lsp` on a workspace with a misspelt field,
-// and checks the diagnostic it shows. Without nvim it is skipped, except
+// checks the diagnostic it shows (on a line with non-ASCII text before the
+// name, so the column tells whether UTF-16 positions were converted),
+// applies the quick fix, and checks that the diagnostic goes. Without nvim it is skipped, except
 // under CI=true, where it fails.
 func TestNeovim(t *testing.T) {
 	nvim, err := exec.LookPath("nvim")
@@ -22,7 +24,7 @@ func TestNeovim(t *testing.T) {
 		t.Skip("nvim is not installed")
 	}
 	const schema = "contact {\n  email: string\n  score: int\n}\n\nevent form_submitted { form: string }\n"
-	const journey = "journey j\n\nentry on form_submitted\nexit  when scroe > 10\n\nstage A {\n  next\n}\n\nstage B {\n  exit \"done\"\n}\n"
+	const journey = "journey j\n\nentry on form_submitted\nexit  when has_tag(\"é🎉\") && scroe > 10\n\nstage A {\n  next\n}\n\nstage B {\n  exit \"done\"\n}\n"
 	_, ws, bin := nvimWorkspace(t, schema, journey)
 	script, err := filepath.Abs("testdata/nvim/diagnostics.lua")
 	if err != nil {
@@ -41,7 +43,10 @@ func TestNeovim(t *testing.T) {
 	if err != nil {
 		t.Fatalf("nvim wrote no result: %v", err)
 	}
-	want := "4:12:UndefinedName:undefined field \"scroe\" (did you mean score?)\n"
+	// The column counts bytes, as Neovim does: é is 2, 🎉 is 4.
+	want := "4:33:UndefinedName:undefined field \"scroe\" (did you mean score?)\n" +
+		"exit  when has_tag(\"é🎉\") && score > 10\n" +
+		"clean\n"
 	if string(got) != want {
 		t.Errorf("nvim shows %q, want %q", got, want)
 	}
