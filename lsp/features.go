@@ -83,7 +83,7 @@ func describe(sp *space, r ref) string {
 		}
 	case refStage:
 		if st := findStage(r.journey, r.name); st != nil {
-			return code("stage "+st.Name.Name) + "\n\n" + trigger(sp.ws.Sources[fileOfNode(sp, st)], st)
+			return code("stage "+st.Name.Name) + "\n\n" + trigger(st)
 		}
 	}
 	return ""
@@ -125,7 +125,7 @@ func eventText(ev *compiler.Event) string {
 }
 
 // trigger says in words what moves a contact into stage st.
-func trigger(src []byte, st *ast.Stage) string {
+func trigger(st *ast.Stage) string {
 	var parts []string
 	if st.On != nil {
 		parts = append(parts, "on `"+st.On.Name+"`")
@@ -149,23 +149,6 @@ func findStage(j *ast.Journey, name string) *ast.Stage {
 		}
 	}
 	return nil
-}
-
-// fileOfNode returns the name of the file of the space whose tree holds a
-// declaration spanning n.
-func fileOfNode(sp *space, n ast.Node) string {
-	for _, f := range sp.ws.Files {
-		for _, d := range f.Decls {
-			if j, ok := d.(*ast.Journey); ok {
-				for _, it := range j.Items {
-					if it == n {
-						return f.Name
-					}
-				}
-			}
-		}
-	}
-	return ""
 }
 
 // location returns the protocol location of span s of file name; false
