@@ -220,6 +220,41 @@ func TestDiagnosticsAndQuickFix(t *testing.T) {
 	}
 }
 
+// TestDebounce types five changes in a row: one check follows, of the
+// last text.
+func TestDebounce(t *testing.T) {
+	const delay = 300 * time.Millisecond
+	fixed := strings.Replace(testJourney, "scroe", "score", 1)
+	c := startWith(t, map[string]string{"schema.journey": testSchema, "nurture.journey": fixed, "templates/welcome.md": "subject: Hi\n"}, Options{Delay: delay})
+	c.open("nurture.journey")
+	if diags := c.waitDiags("nurture.journey"); len(diags) != 0 {
+		t.Fatalf("clean journey: %+v", diags)
+	}
+	doc := protocol.VersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: c.uri("nurture.journey")}}
+	for i, word := range []string{"s", "sc", "scr", "scro", "scroe"} {
+		doc.Version = int32(i + 2)
+		c.notify(protocol.MethodTextDocumentDidChange, map[string]any{
+			"textDocument":   doc,
+			"contentChanges": []any{map[string]any{"text": strings.Replace(testJourney, "scroe", word, 1)}},
+		})
+	}
+	diags := c.waitDiags("nurture.journey")
+	if len(diags) != 1 || !strings.Contains(diags[0].Message, `"scroe"`) {
+		t.Fatalf("after the changes: %+v", diags)
+	}
+	timeout := time.After(2 * delay)
+	for {
+		select {
+		case p := <-c.diags:
+			if p.URI == doc.URI {
+				t.Fatalf("a second publication after one pause: %+v", p)
+			}
+		case <-timeout:
+			return
+		}
+	}
+}
+
 func TestSchemaChangeRechecksJourneys(t *testing.T) {
 	fixed := strings.Replace(testJourney, "scroe", "score", 1)
 	c := start(t, map[string]string{"schema.journey": testSchema, "nurture.journey": fixed, "templates/welcome.md": "subject: Welcome\n\nHi"})
