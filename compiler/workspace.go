@@ -95,6 +95,15 @@ func listTemplates(dir string) (map[string][]byte, error) {
 // says `use crm` brings the standard CRM schema in, as the file
 // stdlib.CRMFile.
 func NewWorkspace(sources map[string][]byte, templates map[string][]byte) *Workspace {
+	return NewWorkspaceWith(sources, templates, parser.ParseFile)
+}
+
+// NewWorkspaceWith is NewWorkspace with the parse of each file given, so
+// that a caller that keeps the trees of files that did not change (the
+// language server) can hand them back instead of parsing again. parse is
+// called from several goroutines at once, and must return what
+// parser.ParseFile would; the checker does not modify the trees.
+func NewWorkspaceWith(sources map[string][]byte, templates map[string][]byte, parse func(name string, src []byte) (*ast.File, diag.List)) *Workspace {
 	ws := &Workspace{Sources: map[string][]byte{}, Templates: map[string]*Template{}}
 	for file, content := range templates {
 		name := strings.TrimSuffix(file, filepath.Ext(file))
@@ -108,7 +117,7 @@ func NewWorkspace(sources map[string][]byte, templates map[string][]byte) *Works
 		names = append(names, name)
 	}
 	sort.Strings(names)
-	files, diags := parseAll(names, sources)
+	files, diags := parseAll(names, sources, parse)
 	for i, name := range names {
 		ws.Files = append(ws.Files, files[i])
 		ws.Sources[name] = sources[name]
@@ -126,7 +135,7 @@ func NewWorkspace(sources map[string][]byte, templates map[string][]byte) *Works
 
 // parseAll parses the named files on every core; the results keep the
 // order of names.
-func parseAll(names []string, sources map[string][]byte) ([]*ast.File, []diag.List) {
+func parseAll(names []string, sources map[string][]byte, parse func(string, []byte) (*ast.File, diag.List)) ([]*ast.File, []diag.List) {
 	files := make([]*ast.File, len(names))
 	diags := make([]diag.List, len(names))
 	next := make(chan int)
@@ -134,7 +143,7 @@ func parseAll(names []string, sources map[string][]byte) ([]*ast.File, []diag.Li
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for i := range next {
-				files[i], diags[i] = parser.ParseFile(names[i], sources[names[i]])
+				files[i], diags[i] = parse(names[i], sources[names[i]])
 			}
 		})
 	}

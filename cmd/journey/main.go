@@ -50,6 +50,7 @@ type cli struct {
 	Outbox   outboxCmd   `cmd:"" help:"List or retry the outbox's deliveries."`
 	Contacts contactsCmd `cmd:"" help:"Act on one contact: release its halted journeys."`
 	Report   reportCmd   `cmd:"" help:"Report the journeys' readings: funnel, time in stage, messages, goals, splits, cohorts."`
+	Lsp      lspCmd      `cmd:"" help:"Run the language server on standard input and output."`
 }
 
 // env is what a command runs with: its streams, and the exit code it has
@@ -135,6 +136,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		c.Import.run(e)
 	case "outbox":
 		c.Outbox.run(e, ctx.Command())
+	case "lsp":
+		c.Lsp.run(e)
 	case "contacts":
 		c.Contacts.Release.run(e)
 	case "report":
