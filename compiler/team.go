@@ -22,6 +22,18 @@ type Team struct {
 	Address string `json:"address,omitempty"` // as declared: an email address, a URL…; "" when none
 }
 
+// Teams returns the names of the workspace's declared teams, sorted, and
+// Owner, which every workspace knows: what `notify` and `task … for` may
+// name.
+func (r *Result) Teams() []string {
+	names := []string{Owner}
+	for name := range r.teams {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
+}
+
 // teamInfo is a declared team and where.
 type teamInfo struct {
 	file string

@@ -2,8 +2,8 @@ package lsp
 
 // Completion reads the text before the cursor, not the tree, so that it
 // works on a line still being typed. completionContext names what may
-// come next; each context is one case of complete. (A new kind of name —
-// teams after `notify`, say — is one more context and one more case.)
+// come next; each context is one case of complete (a new kind of name is
+// one more context and one more case).
 
 import (
 	"regexp"
@@ -22,6 +22,7 @@ const (
 	ctxEvent                               // after `on` or `wait for`: an event name
 	ctxTemplate                            // after `send`: a template name
 	ctxStage                               // after `goto`: a stage of the journey
+	ctxTeam                                // after `notify` or `task … for`: a team
 	ctxEventField                          // after `event.`: a field of the event in scope
 	ctxField                               // after `a.b.`: a field of a nested object
 )
@@ -30,6 +31,7 @@ var (
 	reEvent     = regexp.MustCompile(`(?:\bon|\bwait\s+for)\s+\w*$`)
 	reTemplate  = regexp.MustCompile(`\bsend\s+(?:\w+\s+)?"?[\w-]*$`)
 	reStage     = regexp.MustCompile(`\bgoto\s+\w*$`)
+	reTeam      = regexp.MustCompile(`(?:\bnotify|\btask\s+"[^"]*"\s+for)\s+\w*$`)
 	reEventDot  = regexp.MustCompile(`\bevent\.\w*$`)
 	reFieldDot  = regexp.MustCompile(`\b([A-Za-z_][\w.]*)\.\w*$`)
 	reJourney   = regexp.MustCompile(`(?m)^\s*journey\b`)
@@ -83,6 +85,12 @@ func (s *Server) completion(p protocol.CompletionParams) *protocol.CompletionLis
 		for _, name := range stageNames(d.src, off) {
 			add(name, protocol.CompletionItemKindClass, "stage")
 		}
+	case ctxTeam:
+		if d.sp.res != nil {
+			for _, name := range d.sp.res.Teams() {
+				add(name, protocol.CompletionItemKindValue, "team")
+			}
+		}
 	case ctxEventField:
 		if ev := schema.Events[eventInScope(string(d.src[:off]))]; ev != nil {
 			for _, f := range ev.Payload.Fields {
@@ -123,6 +131,8 @@ func contextOf(line string) (completionContext, string) {
 		return ctxTemplate, ""
 	case reStage.MatchString(line):
 		return ctxStage, ""
+	case reTeam.MatchString(line):
+		return ctxTeam, ""
 	case reEventDot.MatchString(line):
 		return ctxEventField, ""
 	case reEvent.MatchString(line):

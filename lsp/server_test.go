@@ -32,6 +32,8 @@ contact {
 
 event form_submitted { form: string, page: string }
 event meeting_booked { rep: string }
+
+team sales "sales@acme.example"
 `
 
 const testJourney = `journey nurture "Nurture — ünïcode 🎉"
@@ -442,6 +444,8 @@ func TestRequests(t *testing.T) {
 			{"  after 1d goto Decision\n", "  goto ", []string{"Awareness", "Decision"}, []string{"score"}},
 			{"  after 1d goto Decision\n", "  send \"", []string{"welcome"}, nil},
 			{"  after 1d goto Decision\n", "  wait for ", []string{"form_submitted", "meeting_booked"}, nil},
+			{"  after 1d goto Decision\n", "  notify ", []string{"owner", "sales"}, []string{"score"}},
+			{"  after 1d goto Decision\n", "  task \"Call\" for s", []string{"owner", "sales"}, nil},
 			{"  if days_since(now) > 1 {\n", "    if event.", []string{"rep"}, []string{"form"}},
 			{"  if days_since(now) > 1 {\n", "    if company.", []string{"size", "industry"}, []string{"score"}},
 			{"  if days_since(now) > 1 {\n", "    if ", []string{"score", "company", "opened", "send"}, nil},
