@@ -67,6 +67,7 @@ type Message struct {
 	Suppressed   int      `json:"suppressed"`
 	Capped       int      `json:"capped"`
 	OverBudget   int      `json:"over_budget"`
+	Unsubscribed int      `json:"unsubscribed"`  // marketing sends to a contact not subscribed on the channel
 	Pending      int      `json:"pending"`       // outbox rows waiting for delivery
 	Delivered    int      `json:"delivered"`     // outbox rows sent
 	Parked       int      `json:"parked"`        // outbox rows that failed
@@ -202,6 +203,8 @@ func Build(c *Counts, opt Options) *Report {
 			msg.Capped += m.Count
 		case "over_budget":
 			msg.OverBudget += m.Count
+		case "unsubscribed":
+			msg.Unsubscribed += m.Count
 		}
 	}
 	for _, o := range c.Outbox {

@@ -69,9 +69,9 @@ func (r *Report) WriteText(w io.Writer) error {
 			}
 		}
 		if len(j.Messages) > 0 {
-			fmt.Fprintln(tw, "\n  step\ttarget\tsent\tsuppressed\tcapped\tover budget\tpending\tdelivered\tparked\tunknown")
+			fmt.Fprintln(tw, "\n  step\ttarget\tsent\tsuppressed\tcapped\tover budget\tunsubscribed\tpending\tdelivered\tparked\tunknown")
 			for _, m := range j.Messages {
-				fmt.Fprintf(tw, "  %s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", m.Step, m.Target, m.Sent, m.Suppressed, m.Capped, m.OverBudget, m.Pending, m.Delivered, m.Parked, m.Unknown)
+				fmt.Fprintf(tw, "  %s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", m.Step, m.Target, m.Sent, m.Suppressed, m.Capped, m.OverBudget, m.Unsubscribed, m.Pending, m.Delivered, m.Parked, m.Unknown)
 			}
 		}
 		if len(j.Goals) > 0 {

@@ -122,7 +122,7 @@ func (m *Store) Report(_ context.Context, p *store.ReportParams) (*report.Counts
 				acc.entered[k] = true
 				open[k] = r
 			}
-		case runtime.RecSent, runtime.RecSuppressed, runtime.RecCapped, runtime.RecOverBudget:
+		case runtime.RecSent, runtime.RecSuppressed, runtime.RecCapped, runtime.RecOverBudget, runtime.RecUnsubscribed:
 			messages[[4]string{r.Journey, r.Step, r.Detail, r.Kind}]++
 		case runtime.RecGoal:
 			goals[[2]string{r.Journey, r.Detail}] = append(goals[[2]string{r.Journey, r.Detail}], millis(r.At.Sub(e.EnteredAt)))

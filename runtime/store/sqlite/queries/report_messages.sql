@@ -1,5 +1,5 @@
--- A report's sends: the history's sent, suppressed, capped and
--- over-budget records of the enrollments of :journey ('' for every
+-- A report's sends: the history's sent, suppressed, capped,
+-- over-budget and unsubscribed records of the enrollments of :journey ('' for every
 -- journey) that began in [:since, :until), by step and template.
 SELECT h.journey, h.step, coalesce(h.detail, '') AS template, h.kind, count(*) AS count
 FROM history h
@@ -7,5 +7,5 @@ JOIN enrollments s ON s.contact_id = h.contact_id AND s.journey = h.journey AND 
 WHERE (:journey = '' OR s.journey = :journey)
   AND (:since IS NULL OR s.entered_at >= :since)
   AND (:until IS NULL OR s.entered_at < :until)
-  AND h.kind IN ('sent', 'suppressed', 'capped', 'over_budget')
+  AND h.kind IN ('sent', 'suppressed', 'capped', 'over_budget', 'unsubscribed')
 GROUP BY h.journey, h.step, coalesce(h.detail, ''), h.kind;
