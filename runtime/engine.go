@@ -29,6 +29,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"time"
@@ -94,6 +95,7 @@ func (e *Engine) Run(s *ContactState, inputs []Input, now time.Time) *Outcome {
 	if r.reconcile(now) {
 		start = now // the new version is in force from now on
 	}
+	r.splitHeld()
 	ins := append([]Input(nil), inputs...)
 	sort.SliceStable(ins, func(a, b int) bool {
 		if !ins[a].At.Equal(ins[b].At) {
@@ -437,7 +439,9 @@ func (r *run) enroll(j *Journey, t time.Time, ev *Input) {
 // stage it leaves are cancelled, and the stage's timeline starts. via is the
 // goto or next step that moved it, if one did.
 func (r *run) enterStage(j *Journey, en *Enrollment, s *compiler.Stage, t time.Time, via string) {
-	en.Stage, en.StageAt, en.Cursors = s.Name, t, nil
+	// A held send was due in the stage left; only the window defers it.
+	en.Cursors = slices.DeleteFunc(en.Cursors, func(c *Cursor) bool { return !c.Held })
+	en.Stage, en.StageAt = s.Name, t
 	r.record(j, en, t, RecStage, via, s.Name)
 	r.startBlock(j, en, s.Name, t, nil)
 }
@@ -487,7 +491,7 @@ func (r *run) due(j *Journey, c *Cursor) time.Time {
 	switch {
 	case c.Wait != "":
 		return c.Until
-	case !c.Hold.IsZero():
+	case c.Held || !c.Hold.IsZero():
 		return c.Hold
 	}
 	st := j.Step(c.Next)

@@ -76,6 +76,15 @@ func (r *run) journeyOf(j *Journey, en *Enrollment) *Journey {
 // version it ran under, or nil when unknown. It reports whether the
 // timeline goes on.
 func (r *run) migrateCursor(j, old *Journey, en *Enrollment, c *Cursor, t time.Time) bool {
+	if c.Held {
+		// A held send was due already: it goes out at the opening if the
+		// version still has it.
+		if st := j.Step(c.Next); st == nil || st.Kind != compiler.StepSend {
+			r.record(j, en, t, RecCancelled, c.Next, "not in version "+j.Version)
+			return false
+		}
+		return true
+	}
 	if c.Wait != "" {
 		w := j.Step(c.Wait)
 		if w == nil || w.Kind != compiler.StepWait {
@@ -139,6 +148,27 @@ func (r *run) migrateCursor(j, old *Journey, en *Enrollment, c *Cursor, t time.T
 	}
 	c.Done = done
 	return true
+}
+
+// splitHeld gives each send held by its block's cursor, as states written
+// before held sends had cursors of their own keep it, a cursor of its own,
+// and moves the block's cursor on (see hold). A step after the send whose
+// time has passed then runs at once.
+func (r *run) splitHeld() {
+	for _, en := range r.s.Enrollments {
+		j := r.e.Deployment.Journey(en.Journey)
+		if en.Status != StatusActive || j == nil {
+			continue
+		}
+		j = r.journeyOf(j, en)
+		for _, c := range slices.Clone(en.Cursors) {
+			if !c.Held && !c.Hold.IsZero() {
+				open := c.Hold
+				c.Hold = time.Time{}
+				r.hold(j, en, c, open)
+			}
+		}
+	}
 }
 
 // stamp writes a time for a record's detail.

@@ -98,12 +98,15 @@ type Enrollment struct {
 // and wait body taken starts another, running beside the block it came
 // from. A cursor with Wait set is a wait in progress: it ends when a
 // matching event arrives (its body starts) or at Until (its timeout
-// starts).
+// starts). A cursor with Held set is a send held for the window: it runs
+// that one send at Hold (or holds it again) and ends; the block it came
+// from went on without it, and a change of stage leaves it be.
 type Cursor struct {
 	Block string    `json:"block"`           // the block's identity: a stage name, or a step identity and a branch
 	Start time.Time `json:"start"`           // when the block started; offsets count from here
 	Next  string    `json:"next,omitempty"`  // identity of the next step to run
-	Hold  time.Time `json:"hold,omitzero"`   // a send held for its window: not before this time
+	Held  bool      `json:"held,omitempty"`  // a held send's cursor of its own: Next is the send, due at Hold
+	Hold  time.Time `json:"hold,omitzero"`   // when a held send is due: the window's next opening
 	Wait  string    `json:"wait,omitempty"`  // a wait in progress: its step's identity
 	Until time.Time `json:"until,omitzero"`  // the wait's deadline
 	Since time.Time `json:"since,omitzero"`  // when the wait started: earlier events do not count

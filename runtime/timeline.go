@@ -29,7 +29,7 @@ func (r *run) fire(en *Enrollment, c *Cursor, t time.Time) {
 	}
 	st := j.Step(c.Next)
 	if st.Kind == compiler.StepSend && !r.sendable(j, en, c, st, t) {
-		return // held for the window: the cursor stays on the send
+		return // skipped, or held for the window by a cursor of its own
 	}
 	r.advance(j, en, c)
 	r.exec(j, en, c, st, t)
@@ -37,9 +37,13 @@ func (r *run) fire(en *Enrollment, c *Cursor, t time.Time) {
 
 // advance moves a cursor past its next step, run or skipped, which it
 // marks done: to the first step after it in its block not done already
-// (a migration may have skipped some), not held, or the cursor ends with
-// the block.
+// (a migration may have skipped some), or the cursor ends with the block.
+// A held send's cursor ends with its send.
 func (r *run) advance(j *Journey, en *Enrollment, c *Cursor) {
+	if c.Held {
+		r.removeCursor(en, c)
+		return
+	}
 	steps := j.blocks[c.Block]
 	i := slices.IndexFunc(steps, func(s *compiler.Step) bool { return s.ID == c.Next })
 	if i < 0 {
@@ -49,7 +53,7 @@ func (r *run) advance(j *Journey, en *Enrollment, c *Cursor) {
 	c.Done = append(c.Done, c.Next)
 	for _, st := range steps[i+1:] {
 		if !slices.Contains(c.Done, st.ID) {
-			c.Next, c.Hold = st.ID, time.Time{}
+			c.Next = st.ID
 			return
 		}
 	}
@@ -64,8 +68,10 @@ func (r *run) removeCursor(en *Enrollment, c *Cursor) {
 // budget to a due send. It reports false when the send is held for the
 // window (or its journey halted while suppression was checked); an
 // unsubscribed, suppressed, capped or over-budget send is recorded, and
-// the cursor moves on past it. A send
-// it lets through counts towards the cap and the budget.
+// the cursor moves on past it. A send held for the window gets a cursor
+// of its own (see hold), and its block's cursor moves on: the window
+// holds the send and nothing else (rules 3 and 5). A send it lets
+// through counts towards the cap and the budget.
 func (r *run) sendable(j *Journey, en *Enrollment, c *Cursor, st *compiler.Step, t time.Time) bool {
 	if !r.sendConsent(j, en, c, st, t) {
 		return false
@@ -84,10 +90,12 @@ func (r *run) sendable(j *Journey, en *Enrollment, c *Cursor, st *compiler.Step,
 		loc := r.location()
 		if !windowOpen(w, t, loc) {
 			open := nextOpening(w, t, loc)
-			if c.Hold.IsZero() {
-				r.record(j, en, t, RecHeld, st.ID, st.Target+" until "+open.UTC().Format(time.RFC3339))
+			if c.Held {
+				c.Hold = open // checked again at the opening, and still closed
+				return false
 			}
-			c.Hold = open
+			r.record(j, en, t, RecHeld, st.ID, st.Target+" until "+open.UTC().Format(time.RFC3339))
+			r.hold(j, en, c, open)
 			return false
 		}
 	}
@@ -115,6 +123,15 @@ func (r *run) sendable(j *Journey, en *Enrollment, c *Cursor, st *compiler.Step,
 		r.s.Sends[j.Name] = append(r.s.Sends[j.Name], t)
 	}
 	return true
+}
+
+// hold gives a cursor's next step, a send, a cursor of its own, due at
+// open, and moves the cursor on past it: the steps after the send keep
+// their own offsets from the block's start. The held send's cursor keeps
+// the block, its start and the event in scope, and ends with the send.
+func (r *run) hold(j *Journey, en *Enrollment, c *Cursor, open time.Time) {
+	en.Cursors = append(en.Cursors, &Cursor{Block: c.Block, Start: c.Start, Next: c.Next, Held: true, Hold: open, Event: c.Event})
+	r.advance(j, en, c)
 }
 
 // uncount takes back the send that sendable counted last, towards the

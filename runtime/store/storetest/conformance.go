@@ -58,6 +58,7 @@ var tests = []struct {
 	{"WakeStale", testWakeStale},
 	{"SaveVersions", testSaveVersions},
 	{"MigrationCases", testMigrationCases},
+	{"MigrationHeldSend", testMigrationHeldSend},
 	{"Drain", testDrain},
 	{"AheadLeftAlone", testAheadLeftAlone},
 	{"Stats", testStats},

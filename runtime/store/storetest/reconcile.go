@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -346,6 +347,63 @@ func testAheadLeftAlone(t *testing.T, newStore Open) {
 		t.Errorf("the newer runner did not take the update: %v", st.Attrs)
 	}
 	if diff := cmp.Diff([]string{"0s enrolled 1", "0s stage A", "2d tagged x"}, historyLines(t, db, "c", start)); diff != "" {
+		t.Errorf("history (-want +got):\n%s", diff)
+	}
+}
+
+// testMigrationHeldSend deploys, while a send is held for the window, a
+// version that keeps the send for one journey and removes it from the
+// other: the kept send goes out at the opening, the removed one is
+// cancelled, and the step after it runs at its own offset in both.
+func testMigrationHeldSend(t *testing.T, newStore Open) {
+	tpl := map[string][]byte{"welcome.md": []byte("subject: Welcome\n\nHello\n")}
+	src := func(send string) []byte {
+		return []byte("journey " + map[bool]string{true: "k", false: "r"}[send != ""] +
+			"\n\nentry on signed_up\nwindow 09:00-18:00 mon-fri\n\nstage A {\n" + send + "  after 20h tag \"a\"\n}\n")
+	}
+	files := func(k, r string) map[string][]byte {
+		return map[string][]byte{"schema.journey": []byte(reconcileSchema), "k.journey": src(k), "r.journey": []byte(strings.Replace(string(src(r)), "journey k", "journey r", 1))}
+	}
+	send := "  after 13h send \"welcome\"\n"
+	v1 := deployFiles(t, files(send, send), tpl)
+	v2 := withEarlier(t, deployFiles(t, files(send+"  after 19h tag \"k\"\n", ""), tpl), v1)
+	ctx := context.Background()
+	db := newStore(t)
+	start := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC) // a Monday, at the window's opening
+	sim, inForce := versionSim(v1, db, start)
+	signUp(t, db, "c", start)
+	deploy := start.Add(15 * time.Hour) // the sends held since 13h
+	if err := sim.Advance(ctx, deploy); err != nil {
+		t.Fatal(err)
+	}
+	inForce.Store(v2)
+	if _, err := store.WakeStale(ctx, db, v2, deploy, 100); err != nil {
+		t.Fatal(err)
+	}
+	if err := sim.Advance(ctx, start.Add(2*24*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := db.History(ctx, &store.HistoryParams{Contact: "c"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]string{}
+	for _, r := range recs {
+		got[r.Journey] = append(got[r.Journey], compiler.Duration(r.At.Sub(start)).String()+" "+r.Kind+" "+r.Step)
+	}
+	want := map[string][]string{
+		"k": {
+			"0s enrolled ", "0s stage ", "13h held A/send:welcome#1",
+			"15h migrated ", "15h scheduled A/tag:k#1",
+			"19h tagged A/tag:k#1", "20h tagged A/tag:a#1", "1d sent A/send:welcome#1",
+		},
+		"r": {
+			"0s enrolled ", "0s stage ", "13h held A/send:welcome#1",
+			"15h migrated ", "15h cancelled A/send:welcome#1",
+			"20h tagged A/tag:a#1",
+		},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("history (-want +got):\n%s", diff)
 	}
 }
