@@ -234,6 +234,22 @@ func (r *run) input(in *Input, t time.Time) {
 		r.release(t, in.Name, "operator")
 	case InputConsent:
 		r.consent(in, t)
+	case InputEnroll:
+		r.enrollDirect(in.Name, t)
+	}
+}
+
+// enrollDirect enrolls the contact in a journey through the API (rule 1),
+// as an entry that fires would: not while it is enrolled, and after an
+// exit only as the journey's re-entry policy allows. Otherwise, or when
+// the journey is halted for the contact or no longer deployed, it does
+// nothing and records nothing.
+func (r *run) enrollDirect(name string, t time.Time) {
+	for j := range r.running() {
+		if j.Name == name && r.s.Active(name) == nil && r.mayEnter(j, t) {
+			r.enroll(j, t, nil)
+			return
+		}
 	}
 }
 

@@ -126,6 +126,7 @@ const (
 	InputUpdate  = "update"
 	InputRelease = "release" // an operator's release of halted journeys: Name, or every one when ""
 	InputConsent = "consent" // a change of consent: Payload "state" on channel Name, or on every channel when ""
+	InputEnroll  = "enroll"  // an enrollment through the API in journey Name, under its re-entry policy
 )
 
 // Input is a change to a contact, taken in the order of its time: an event,

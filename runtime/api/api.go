@@ -176,6 +176,7 @@ func (s *Server) routes() http.Handler {
 	// The token in the path is the proof: no API token, no local check.
 	route("/v1/unsubscribe/{token}", false, map[string]http.HandlerFunc{"GET": s.oneClickPage, "POST": s.oneClick})
 	route("/v1/journeys", true, map[string]http.HandlerFunc{"GET": s.getJourneys})
+	route("/v1/journeys/{name}/enrollments", true, map[string]http.HandlerFunc{"POST": s.enroll})
 	route("/v1/reports", true, map[string]http.HandlerFunc{"GET": s.getReports})
 	route("/v1/reports/{journey}", true, map[string]http.HandlerFunc{"GET": s.getReport})
 	route("/healthz", false, map[string]http.HandlerFunc{"GET": s.health})

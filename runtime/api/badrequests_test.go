@@ -75,6 +75,19 @@ var badRequests = []badRequest{
 	{name: "release with an unknown field", method: "POST", path: "/v1/contacts/c1/release", body: `{"journeys": ["lead_nurture"]}`, status: 400, code: "unknown_field", field: "journeys"},
 	{name: "release of a contact id with NUL", method: "POST", path: "/v1/contacts/c%001/release", body: `{}`, status: 400, code: "bad_value", field: "id"},
 
+	// Enrollment.
+	{name: "enrollment in a journey not deployed", method: "POST", path: "/v1/journeys/lead_nurtur/enrollments", body: `{"contact": "c1"}`, status: 404, code: "not_found", field: "name"},
+	{name: "enrollment of an unknown contact", method: "POST", path: "/v1/journeys/lead_nurture/enrollments", body: `{"contact": "nobody"}`, status: 404, code: "not_found", field: "contact"},
+	{name: "batch enrollment with an unknown contact", method: "POST", path: "/v1/journeys/lead_nurture/enrollments", body: `{"contacts": ["c1", "nobody"]}`, status: 404, code: "not_found", field: "contacts[1]"},
+	{name: "batch enrollment with a contact id with NUL", method: "POST", path: "/v1/journeys/lead_nurture/enrollments", body: `{"contacts": ["c1", "c\u00001"]}`, status: 400, code: "bad_value", field: "contacts[1]"},
+	{name: "batch enrollment with a number", method: "POST", path: "/v1/journeys/lead_nurture/enrollments", body: `{"contacts": ["c1", 2]}`, status: 400, code: "wrong_type", field: "contacts[1]"},
+	{name: "empty batch enrollment", method: "POST", path: "/v1/journeys/lead_nurture/enrollments", body: `{"contacts": []}`, status: 400, code: "bad_value", field: "contacts"},
+	{name: "enrollment without a contact", method: "POST", path: "/v1/journeys/lead_nurture/enrollments", body: `{}`, status: 400, code: "missing_field", field: "contact"},
+	{name: "enrollment of one contact and a batch", method: "POST", path: "/v1/journeys/lead_nurture/enrollments", body: `{"contact": "c1", "contacts": ["c1"]}`, status: 400, code: "bad_value", field: "contacts"},
+	{name: "enrollment with an unknown field", method: "POST", path: "/v1/journeys/lead_nurture/enrollments", body: `{"contakt": "c1"}`, status: 400, code: "unknown_field", field: "contakt"},
+	{name: "enrollment with a body not an object", method: "POST", path: "/v1/journeys/lead_nurture/enrollments", body: `["c1"]`, status: 400, code: "wrong_type"},
+	{name: "enrollment with GET", method: "GET", path: "/v1/journeys/lead_nurture/enrollments", status: 405, code: "method_not_allowed"},
+
 	// Consent.
 	{name: "unsubscribe of an unknown contact", method: "POST", path: "/v1/contacts/nobody/unsubscribe", body: `{}`, status: 404, code: "not_found", field: "id"},
 	{name: "unsubscribe from a channel unknown", method: "POST", path: "/v1/contacts/c1/unsubscribe", body: `{"channel": "emial"}`, status: 400, code: "bad_value", field: "channel"},

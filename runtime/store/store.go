@@ -7,9 +7,11 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"strconv"
+	"time"
+
 	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/report"
-	"time"
 )
 
 // Store keeps contacts, their pending inputs, their positions, the outbox
@@ -36,6 +38,12 @@ type Store interface {
 	// (an InputRelease), and wakes the contact; ErrNotFound for a contact
 	// the store does not know.
 	Release(ctx context.Context, p *ReleaseParams) error
+	// Enroll queues an enrollment of each of Contacts in Journey (an
+	// InputEnroll, which the engine takes under the journey's re-entry
+	// policy), and wakes them, all or none: for a contact the store does
+	// not know it queues nothing and returns an *UnknownContactError,
+	// which is ErrNotFound.
+	Enroll(ctx context.Context, p *EnrollParams) error
 	// Consent queues a change of a contact's consent (an InputConsent),
 	// and wakes the contact; ErrNotFound for a contact the store does not
 	// know. When the engine takes it up, a withdrawal cancels the
@@ -191,6 +199,25 @@ type ReleaseParams struct {
 	Journey string // the journey to release; "" for every halted one
 	At      time.Time
 }
+
+// EnrollParams are the arguments of Store.Enroll.
+type EnrollParams struct {
+	Journey  string
+	Contacts []string // at least one
+	At       time.Time
+}
+
+// UnknownContactError is Store.Enroll's error for a contact the store
+// does not know: the first such of Contacts, at Index.
+type UnknownContactError struct {
+	Index   int
+	Contact string
+}
+
+func (e *UnknownContactError) Error() string { return "no contact " + strconv.Quote(e.Contact) }
+
+// Is makes an UnknownContactError ErrNotFound.
+func (e *UnknownContactError) Is(target error) bool { return target == ErrNotFound }
 
 // ConsentParams are the arguments of Store.Consent.
 type ConsentParams struct {

@@ -118,6 +118,21 @@ func (m *Store) Release(_ context.Context, p *store.ReleaseParams) error {
 	return nil
 }
 
+// Enroll implements Store.
+func (m *Store) Enroll(_ context.Context, p *store.EnrollParams) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for i, id := range p.Contacts {
+		if m.contacts[id] == nil {
+			return &store.UnknownContactError{Index: i, Contact: id}
+		}
+	}
+	for _, id := range p.Contacts {
+		m.queue(id, runtime.Input{Kind: runtime.InputEnroll, Name: p.Journey, At: p.At})
+	}
+	return nil
+}
+
 // Consent implements Store.
 func (m *Store) Consent(_ context.Context, p *store.ConsentParams) error {
 	m.mu.Lock()

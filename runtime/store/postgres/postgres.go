@@ -270,6 +270,39 @@ func (s *Store) Release(ctx context.Context, p *store.ReleaseParams) error {
 	return err
 }
 
+// Enroll implements Store.
+func (s *Store) Enroll(ctx context.Context, p *store.EnrollParams) error {
+	for i, id := range p.Contacts {
+		if _, err := s.Contact(ctx, id); errors.Is(err, store.ErrNotFound) {
+			return &store.UnknownContactError{Index: i, Contact: id}
+		} else if err != nil {
+			return err
+		}
+	}
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	at := pgCeil(p.At)
+	for _, id := range p.Contacts {
+		initial, err := store.NewContactJSON(id)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, pgq.touchContact, id, string(initial), at); err != nil {
+			return fmt.Errorf("postgres store: waking %s: %w", id, err)
+		}
+		if _, err := tx.ExecContext(ctx, pgq.insertInput, id, runtime.InputEnroll, "", p.Journey, nil, nil, at); err != nil {
+			return fmt.Errorf("postgres store: queueing an enrollment for %s: %w", id, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("postgres store: enrolling: %w", err)
+	}
+	return nil
+}
+
 // Consent implements Store.
 func (s *Store) Consent(ctx context.Context, p *store.ConsentParams) error {
 	if _, err := s.Contact(ctx, p.Contact); err != nil {

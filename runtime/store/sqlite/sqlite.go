@@ -346,6 +346,25 @@ func (s *Store) Release(ctx context.Context, p *store.ReleaseParams) error {
 	})
 }
 
+// Enroll implements Store.
+func (s *Store) Enroll(ctx context.Context, p *store.EnrollParams) error {
+	for i, id := range p.Contacts {
+		if _, err := s.Contact(ctx, id); errors.Is(err, store.ErrNotFound) {
+			return &store.UnknownContactError{Index: i, Contact: id}
+		} else if err != nil {
+			return err
+		}
+	}
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		for _, id := range p.Contacts {
+			if err := s.queue(ctx, tx, id, runtime.InputEnroll, nil, sqliteText(p.Journey), nil, nil, p.At); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 // Consent implements Store.
 func (s *Store) Consent(ctx context.Context, p *store.ConsentParams) error {
 	if _, err := s.Contact(ctx, p.Contact); err != nil {

@@ -44,6 +44,7 @@ var tests = []struct {
 	{"Stale", testStale},
 	{"LoopHalts", testLoopHalts},
 	{"ReleaseUnknownContact", testReleaseUnknownContact},
+	{"Enroll", testEnroll},
 	{"InputsBeyondOneRun", testInputsBeyondOneRun},
 	{"CostHalts", testCostHalts},
 	{"SlowBatchGoesBack", testSlowBatchGoesBack},
