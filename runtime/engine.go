@@ -43,12 +43,20 @@ type Engine struct {
 	Location   *time.Location // the time zone of a contact without a valid `timezone`; UTC when nil
 	Recheck    time.Duration  // how soon a time-dependent condition is noticed; 1h when 0
 	MaxSteps   int            // steps of one journey in one run before the journey is halted for the contact; MaxSteps when 0
+	// MaxLateness bounds how far back a contact's first run starts: at
+	// its earliest input's time, but no earlier than now minus
+	// MaxLateness (an input older than that is taken then).
+	// DefaultMaxLateness when 0.
+	MaxLateness time.Duration
 
 	// Unsubscribe makes the one-click unsubscribe link of a contact on a
 	// channel, put in marketing sends' payloads under "unsubscribe"; nil,
 	// or "", for none.
 	Unsubscribe func(contact, channel string) string
 }
+
+// DefaultMaxLateness is Engine.MaxLateness when unset.
+const DefaultMaxLateness = time.Hour
 
 // Outcome is what one run produced.
 type Outcome struct {
@@ -84,11 +92,16 @@ type run struct {
 }
 
 // Run processes a contact up to now. inputs are those not yet processed;
-// Run takes every one of them. The state is updated in place.
+// Run takes every one of them. The state is updated in place. The run
+// starts where the last one ended, or, on the contact's first run, at its
+// earliest input's time (see firstStart).
 func (e *Engine) Run(s *ContactState, inputs []Input, now time.Time) *Outcome {
 	r := e.start(s)
 	start := s.Processed
-	if start.IsZero() || start.After(now) {
+	if start.IsZero() {
+		start = e.firstStart(inputs, now)
+	}
+	if start.After(now) {
 		start = now
 	}
 	r.releaseChanged(now)
@@ -108,8 +121,8 @@ func (e *Engine) Run(s *ContactState, inputs []Input, now time.Time) *Outcome {
 		var inAt time.Time
 		hasIn := i < len(ins)
 		if hasIn {
-			// An input stamped before the last run is taken now; one from
-			// the future, at the latest now.
+			// An input stamped before the run's start is taken at the
+			// start; one from the future, at the latest now.
 			inAt = clampTime(ins[i].At, start, now)
 		}
 		en, cur, due, hasTimer := r.nextTimer()
@@ -142,6 +155,27 @@ func (e *Engine) Run(s *ContactState, inputs []Input, now time.Time) *Outcome {
 	r.out.Wake = r.wake(now)
 	r.prune(now)
 	return r.out
+}
+
+// firstStart is when a contact's first run starts: at its earliest
+// input's time, so that inputs keep their own times as they would had the
+// contact run before (rule 8), but no earlier than now minus
+// MaxLateness, and no later than now.
+func (e *Engine) firstStart(inputs []Input, now time.Time) time.Time {
+	late := e.MaxLateness
+	if late <= 0 {
+		late = DefaultMaxLateness
+	}
+	start := now
+	for _, in := range inputs {
+		if in.At.Before(start) {
+			start = in.At
+		}
+	}
+	if floor := now.Add(-late); start.Before(floor) {
+		start = floor
+	}
+	return start
 }
 
 // start begins a run on a contact's state.
