@@ -3,11 +3,13 @@ package api_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/journeylang/journey/runtime/api"
 	"github.com/journeylang/journey/runtime/store"
 )
 
@@ -59,4 +61,20 @@ func TestEnroll(t *testing.T) {
 			t.Errorf("outbox: %d rows, want the 2 welcomes", len(o))
 		}
 	})
+}
+
+// TestEnrollTooMany: a batch of more than MaxBatch contacts is refused
+// whole, naming the list, and nothing is queued.
+func TestEnrollTooMany(t *testing.T) {
+	e := newEnv(t, nil)
+	e.do("PUT", "/v1/contacts/c", `{"attributes": {"email": "a@x", "score": 10, "lifecycle": "lead"}}`).want(t, 202)
+	e.advance(time.Minute)
+	ids := make([]string, api.MaxBatch+1)
+	for i := range ids {
+		ids[i] = `"c"`
+	}
+	e.do("POST", "/v1/journeys/lead_nurture/enrollments", `{"contacts": [`+strings.Join(ids, ",")+`]}`).wantError(t, 400, api.CodeBadValue, "contacts")
+	if _, ok, _ := e.store.NextWake(context.Background()); ok {
+		t.Errorf("the store has work due after a refused batch")
+	}
 }
