@@ -14,7 +14,8 @@ package runtime
 //     in, the entries are tried, under the re-entry policy.
 //  3. A due timer runs one step of one timeline, after checking goals and
 //     exits again. Sends pass suppression, the send window (a send outside
-//     it waits for the next opening in the contact's time zone) and the cap.
+//     it waits for the next opening in the contact's time zone, on a
+//     timeline of its own: the steps after it do not wait) and the cap.
 //  4. Finally, time-dependent conditions are checked at the run's time, and
 //     the next wake-up is computed: the earliest timer, or a re-check of
 //     time-dependent conditions Recheck from now.
