@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/report"
 	"github.com/journeylang/journey/runtime/store"
 	"github.com/journeylang/journey/runtime/worker"
@@ -56,7 +57,10 @@ event signed_up
 // ReportHistory writes the report test's history into s: ten sign-ups
 // (c01–c08 an hour apart from t0, a Monday; c09 at +7d, c10 at +8d20h),
 // c01 and c02 move to Engaged two hours in, c01 buys at +3d and c03 at
-// +2d, c04 exits at +1d12h; the simulation runs to +10d. Then it delivers
+// +2d, c04 exits at +1d12h, c05 unsubscribes from email at +5h (an hour
+// after its welcome, which the withdrawal cancels in the outbox, and
+// before the split's offer, which it records unsubscribed); the
+// simulation runs to +10d. Then it delivers
 // the first outbox row and parks the second. It returns the time the
 // simulation reached, and the journey's version.
 func ReportHistory(t testing.TB, s store.Store) (time.Time, string) {
@@ -74,6 +78,7 @@ func ReportHistory(t testing.TB, s store.Store) (time.Time, string) {
 		at      time.Time
 		contact string
 		attrs   map[string]any // an update; nil for the sign-up
+		consent string         // a channel the contact unsubscribes from
 	}
 	var inputs []input
 	signup := map[string]time.Time{}
@@ -86,16 +91,21 @@ func ReportHistory(t testing.TB, s store.Store) (time.Time, string) {
 		inputs = append(inputs, input{at: at, contact: id})
 	}
 	inputs = append(inputs,
-		input{signup["c01"].Add(2 * time.Hour), "c01", map[string]any{"score": 60}},
-		input{signup["c02"].Add(2 * time.Hour), "c02", map[string]any{"score": 60}},
-		input{t0.Add(3 * 24 * time.Hour), "c01", map[string]any{"plan": "paid"}},
-		input{t0.Add(2 * 24 * time.Hour), "c03", map[string]any{"plan": "paid"}},
-		input{t0.Add(36 * time.Hour), "c04", map[string]any{"score": -1}},
+		input{signup["c01"].Add(2 * time.Hour), "c01", map[string]any{"score": 60}, ""},
+		input{signup["c02"].Add(2 * time.Hour), "c02", map[string]any{"score": 60}, ""},
+		input{t0.Add(3 * 24 * time.Hour), "c01", map[string]any{"plan": "paid"}, ""},
+		input{t0.Add(2 * 24 * time.Hour), "c03", map[string]any{"plan": "paid"}, ""},
+		input{t0.Add(36 * time.Hour), "c04", map[string]any{"score": -1}, ""},
+		input{at: t0.Add(5 * time.Hour), contact: "c05", consent: "email"},
 	)
 	sort.SliceStable(inputs, func(i, j int) bool { return inputs[i].at.Before(inputs[j].at) })
 	sim := worker.NewSim(d, s, t0)
 	for _, in := range inputs {
 		noErr(t, sim.Advance(ctx, in.at))
+		if in.consent != "" {
+			noErr(t, s.Consent(ctx, &store.ConsentParams{Contact: in.contact, Channel: in.consent, State: runtime.ConsentUnsubscribed, At: in.at}))
+			continue
+		}
 		if in.attrs != nil {
 			noErr(t, s.PutContact(ctx, &store.PutContactParams{ID: in.contact, Attrs: in.attrs, At: in.at}))
 			continue
