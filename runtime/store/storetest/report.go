@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/journeylang/journey/compiler"
 	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/report"
 	"github.com/journeylang/journey/runtime/store"
@@ -66,14 +67,7 @@ event signed_up
 func ReportHistory(t testing.TB, s store.Store) (time.Time, string) {
 	t.Helper()
 	ctx := context.Background()
-	d := deployFiles(t,
-		map[string][]byte{"promo.journey": []byte(reportJourney), "schema.journey": []byte(reportSchema)},
-		map[string][]byte{
-			"welcome.md":  []byte("subject: Welcome\n"),
-			"offer.md":    []byte("subject: An offer\n"),
-			"nudge.md":    []byte("subject: A nudge\n"),
-			"reminder.md": []byte("subject: A reminder\n"),
-		})
+	d := reportDeployment(t)
 	type input struct {
 		at      time.Time
 		contact string
@@ -129,6 +123,24 @@ func ReportHistory(t testing.TB, s store.Store) (time.Time, string) {
 	}})
 	noErr(t, err)
 	return end, d.Journey("promo").Version
+}
+
+// ReportJourneys are the journeys of ReportHistory, compiled.
+func ReportJourneys(t testing.TB) []*compiler.Journey {
+	t.Helper()
+	return reportDeployment(t).Program.Journeys
+}
+
+func reportDeployment(t testing.TB) *runtime.Deployment {
+	t.Helper()
+	return deployFiles(t,
+		map[string][]byte{"promo.journey": []byte(reportJourney), "schema.journey": []byte(reportSchema)},
+		map[string][]byte{
+			"welcome.md":  []byte("subject: Welcome\n"),
+			"offer.md":    []byte("subject: An offer\n"),
+			"nudge.md":    []byte("subject: A nudge\n"),
+			"reminder.md": []byte("subject: A reminder\n"),
+		})
 }
 
 // testReport checks every figure of a report of ReportHistory on every
