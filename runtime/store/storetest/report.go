@@ -193,3 +193,49 @@ func testReport(t *testing.T, newStore Open) {
 		t.Errorf("report of the second week (-want +got):\n%s", diff)
 	}
 }
+
+// A journey a contact goes round: A, a day later B, a day later A again.
+const reentryJourney = `journey loop
+
+entry on signed_up
+
+stage A {
+  after 1d goto B
+}
+
+stage B {
+  after 1d goto A
+}
+`
+
+// testReportReentry checks that a stage entered again counts its
+// enrollment once among the entries and each ended visit among the
+// times: ada is in A from t0, in B from +1d, in A again from +2d; at
+// +2d12h A and B were each entered once, and each has one ended visit of
+// a day (the second visit to A goes on).
+func testReportReentry(t *testing.T, newStore Open) {
+	t.Parallel()
+	ctx := context.Background()
+	d := deployFiles(t, map[string][]byte{"loop.journey": []byte(reentryJourney), "schema.journey": []byte(reportSchema)}, nil)
+	s := newStore(t)
+	sim := worker.NewSim(d, s, t0)
+	noErr(t, s.PutContact(ctx, &store.PutContactParams{ID: "ada", Attrs: map[string]any{"score": 10}, At: t0}))
+	signUp(t, s, "ada", t0)
+	end := t0.Add(60 * time.Hour)
+	noErr(t, sim.Advance(ctx, end))
+	c, err := s.Report(ctx, &store.ReportParams{Now: end})
+	noErr(t, err)
+	type stage struct {
+		Stage                    string
+		Entered, Current, Visits int
+		P50, P90                 float64
+	}
+	var got []stage
+	for _, st := range c.Stages {
+		got = append(got, stage{st.Stage, st.Entered, st.Current, st.Visits, st.P50, st.P90})
+	}
+	want := []stage{{"A", 1, 1, 1, 86400, 86400}, {"B", 1, 0, 1, 86400, 86400}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("stages (-want +got):\n%s", diff)
+	}
+}
