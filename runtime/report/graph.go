@@ -184,6 +184,9 @@ func layoutGraph(j *compiler.Journey, stages map[string]*Stage, marker string) *
 		}
 		const check = "checked after every change"
 		ox := h.Entry.X + h.Entry.R + textWidth(check) + 24
+		if height := float64(len(lines))*16 + 10; 6+height > top(0)-8 {
+			ox = max(ox, width+8) // tall enough to reach the stages' rows: right of every curve and label
+		}
 		b := &htmlGraphBox{X: ox, Y: 6, W: w + 20, H: float64(len(lines))*16 + 10, Title: "exits and goals"}
 		for k, l := range lines {
 			b.Lines = append(b.Lines, htmlGraphLine{ox + 10, 6 + 19 + float64(k)*16, l})
