@@ -2,8 +2,9 @@ package compiler
 
 // Drawing a journey: stages as a flow, with their triggers on the arrows,
 // and each stage's timeline inside it: its steps in order with their
-// offsets, branches, split arms and waits. One neutral graph is built and
-// then written as Mermaid or as Graphviz dot.
+// offsets, branches, split arms and waits. One neutral graph (Graph) is
+// built and then written as Mermaid or as Graphviz dot here, and drawn as
+// SVG by the HTML report (runtime/report/graph.go).
 
 import (
 	"fmt"
@@ -12,51 +13,66 @@ import (
 	"strings"
 )
 
-type graph struct {
-	nodes    []gnode // the nodes outside every cluster
-	edges    []gedge
-	clusters []gcluster
-	n        int
+// Graph is one journey drawn as a graph, the neutral model that Mermaid,
+// Dot and the HTML report's SVG are written from.
+type Graph struct {
+	Entry   string       // the id of the entry node, in Nodes
+	Outcome string       // the id of the node of the exits and goals, in Nodes; "" when the journey has neither
+	Stages  []GraphStage // in written order
+	Nodes   []GraphNode  // the nodes outside every stage
+	Edges   []GraphEdge
+	n       int
 }
 
-type gnode struct {
-	id, label, shape string // shape: box, round, diamond, circle
+// GraphStage is a stage's cluster: its own node, then its steps'.
+type GraphStage struct {
+	ID, Name string
+	Head     string      // the id of the stage's own node, Nodes[0]
+	Nodes    []GraphNode // the stage's node, then one per step
 }
 
-type gedge struct {
-	from, to, label string
-	dashed          bool
+// GraphNode is a node: a stage, a step, the entry or the outcomes.
+type GraphNode struct {
+	ID, Label string
+	Shape     string // "box", "round" (a stage), "diamond" (if, split, wait) or "circle" (the entry)
 }
 
-type gcluster struct {
-	id, label string
-	nodes     []gnode
+// GraphEdge is an arrow. Dashed arrows are jumps (goto, next) and the
+// check of the exits and goals; solid ones the entry, the stages'
+// triggers and the steps' order.
+type GraphEdge struct {
+	From, To, Label string
+	Dashed          bool
 }
 
-func (g *graph) node(label, shape string) string {
+func (g *Graph) node(label, shape string) string {
 	g.n++
 	id := "n" + strconv.Itoa(g.n)
-	g.nodes = append(g.nodes, gnode{id: id, label: label, shape: shape})
+	g.Nodes = append(g.Nodes, GraphNode{ID: id, Label: label, Shape: shape})
 	return id
 }
 
-func (g *graph) edge(from, to, label string, dashed bool) {
-	g.edges = append(g.edges, gedge{from: from, to: to, label: label, dashed: dashed})
+func (g *Graph) edge(from, to, label string, dashed bool) {
+	g.Edges = append(g.Edges, GraphEdge{From: from, To: to, Label: label, Dashed: dashed})
 }
 
-// buildGraph lays out one journey.
-func buildGraph(j *Journey) *graph {
-	g := &graph{}
+// BuildGraph lays out one journey: the entry, one cluster per stage with
+// its timeline, the arrows of the entry, the stages' triggers and the
+// jumps between stages, and the exits and goals checked after every
+// change.
+func BuildGraph(j *Journey) *Graph {
+	g := &Graph{}
 	entry := g.node("entry", "circle")
+	g.Entry = entry
 	heads := make([]string, len(j.Stages))
 	for i, s := range j.Stages {
-		start := len(g.nodes)
+		start := len(g.Nodes)
 		heads[i] = g.node("stage "+s.Name, "round")
 		g.chain(heads[i], s.Steps, "")
 		// The nodes just drawn move into the stage's cluster.
-		c := gcluster{id: "c" + strconv.Itoa(i+1), label: s.Name, nodes: slices.Clone(g.nodes[start:])}
-		g.nodes = g.nodes[:start]
-		g.clusters = append(g.clusters, c)
+		c := GraphStage{ID: "c" + strconv.Itoa(i+1), Name: s.Name, Head: heads[i], Nodes: slices.Clone(g.Nodes[start:])}
+		g.Nodes = g.Nodes[:start]
+		g.Stages = append(g.Stages, c)
 	}
 	if len(j.Stages) > 0 {
 		for _, e := range j.Entries {
@@ -92,15 +108,15 @@ func buildGraph(j *Journey) *graph {
 		outs = append(outs, "goal "+gl.Name+" when "+gl.When.Text)
 	}
 	if len(outs) > 0 {
-		done := g.node(strings.Join(outs, "\n"), "box")
-		g.edge(entry, done, "checked after every change", true)
+		g.Outcome = g.node(strings.Join(outs, "\n"), "box")
+		g.edge(entry, g.Outcome, "checked after every change", true)
 	}
 	return g
 }
 
 // chain draws steps one after the other from prev, and returns the last
 // node drawn.
-func (g *graph) chain(prev string, steps []*Step, label string) string {
+func (g *Graph) chain(prev string, steps []*Step, label string) string {
 	for _, st := range steps {
 		shape := "box"
 		if st.Kind == StepIf || st.Kind == StepSplit || st.Kind == StepWait {
@@ -153,28 +169,28 @@ func Mermaid(js []*Journey) string {
 	var b strings.Builder
 	b.WriteString("flowchart TB\n")
 	for ji, j := range js {
-		g := buildGraph(j)
+		g := BuildGraph(j)
 		prefix := "j" + strconv.Itoa(ji+1)
 		fmt.Fprintf(&b, "  subgraph %s[%s]\n", prefix, mermaidText("journey "+j.Name))
-		for _, c := range g.clusters {
-			fmt.Fprintf(&b, "    subgraph %s_%s[%s]\n      direction TB\n", prefix, c.id, mermaidText(c.label))
-			for _, n := range c.nodes {
+		for _, c := range g.Stages {
+			fmt.Fprintf(&b, "    subgraph %s_%s[%s]\n      direction TB\n", prefix, c.ID, mermaidText(c.Name))
+			for _, n := range c.Nodes {
 				b.WriteString("      " + mermaidNode(prefix, n) + "\n")
 			}
 			b.WriteString("    end\n")
 		}
-		for _, n := range g.nodes {
+		for _, n := range g.Nodes {
 			b.WriteString("    " + mermaidNode(prefix, n) + "\n")
 		}
-		for _, e := range g.edges {
+		for _, e := range g.Edges {
 			arrow := "-->"
-			if e.dashed {
+			if e.Dashed {
 				arrow = "-.->"
 			}
-			if e.label != "" {
-				fmt.Fprintf(&b, "    %s_%s %s|%s| %s_%s\n", prefix, e.from, arrow, mermaidText(e.label), prefix, e.to)
+			if e.Label != "" {
+				fmt.Fprintf(&b, "    %s_%s %s|%s| %s_%s\n", prefix, e.From, arrow, mermaidText(e.Label), prefix, e.To)
 			} else {
-				fmt.Fprintf(&b, "    %s_%s %s %s_%s\n", prefix, e.from, arrow, prefix, e.to)
+				fmt.Fprintf(&b, "    %s_%s %s %s_%s\n", prefix, e.From, arrow, prefix, e.To)
 			}
 		}
 		b.WriteString("  end\n")
@@ -182,17 +198,17 @@ func Mermaid(js []*Journey) string {
 	return b.String()
 }
 
-func mermaidNode(prefix string, n gnode) string {
-	text := mermaidText(n.label)
-	switch n.shape {
+func mermaidNode(prefix string, n GraphNode) string {
+	text := mermaidText(n.Label)
+	switch n.Shape {
 	case "circle":
-		return fmt.Sprintf("%s_%s((%s))", prefix, n.id, text)
+		return fmt.Sprintf("%s_%s((%s))", prefix, n.ID, text)
 	case "round":
-		return fmt.Sprintf("%s_%s(%s)", prefix, n.id, text)
+		return fmt.Sprintf("%s_%s(%s)", prefix, n.ID, text)
 	case "diamond":
-		return fmt.Sprintf("%s_%s{%s}", prefix, n.id, text)
+		return fmt.Sprintf("%s_%s{%s}", prefix, n.ID, text)
 	}
-	return fmt.Sprintf("%s_%s[%s]", prefix, n.id, text)
+	return fmt.Sprintf("%s_%s[%s]", prefix, n.ID, text)
 }
 
 // mermaidText quotes a label, with Mermaid's entity for the quotes inside.
@@ -205,28 +221,28 @@ func Dot(js []*Journey) string {
 	var b strings.Builder
 	b.WriteString("digraph journeys {\n  rankdir=TB;\n  node [shape=box, fontname=\"Helvetica\", fontsize=11];\n  edge [fontname=\"Helvetica\", fontsize=10];\n")
 	for ji, j := range js {
-		g := buildGraph(j)
+		g := BuildGraph(j)
 		prefix := "j" + strconv.Itoa(ji+1)
 		fmt.Fprintf(&b, "  subgraph cluster_%s {\n    label=%s;\n", prefix, dotText("journey "+j.Name))
-		for _, c := range g.clusters {
-			fmt.Fprintf(&b, "    subgraph cluster_%s_%s {\n      label=%s;\n      style=rounded;\n", prefix, c.id, dotText(c.label))
-			for _, n := range c.nodes {
+		for _, c := range g.Stages {
+			fmt.Fprintf(&b, "    subgraph cluster_%s_%s {\n      label=%s;\n      style=rounded;\n", prefix, c.ID, dotText(c.Name))
+			for _, n := range c.Nodes {
 				b.WriteString("      " + dotNode(prefix, n) + "\n")
 			}
 			b.WriteString("    }\n")
 		}
-		for _, n := range g.nodes {
+		for _, n := range g.Nodes {
 			b.WriteString("    " + dotNode(prefix, n) + "\n")
 		}
-		for _, e := range g.edges {
+		for _, e := range g.Edges {
 			attrs := []string{}
-			if e.label != "" {
-				attrs = append(attrs, "label="+dotText(e.label))
+			if e.Label != "" {
+				attrs = append(attrs, "label="+dotText(e.Label))
 			}
-			if e.dashed {
+			if e.Dashed {
 				attrs = append(attrs, "style=dashed")
 			}
-			fmt.Fprintf(&b, "    %s_%s -> %s_%s [%s];\n", prefix, e.from, prefix, e.to, strings.Join(attrs, ", "))
+			fmt.Fprintf(&b, "    %s_%s -> %s_%s [%s];\n", prefix, e.From, prefix, e.To, strings.Join(attrs, ", "))
 		}
 		b.WriteString("  }\n")
 	}
@@ -234,8 +250,8 @@ func Dot(js []*Journey) string {
 	return b.String()
 }
 
-func dotNode(prefix string, n gnode) string {
-	return fmt.Sprintf("%s_%s [label=%s, shape=%s];", prefix, n.id, dotText(n.label), dotShapes[n.shape])
+func dotNode(prefix string, n GraphNode) string {
+	return fmt.Sprintf("%s_%s [label=%s, shape=%s];", prefix, n.ID, dotText(n.Label), dotShapes[n.Shape])
 }
 
 // dotShapes are the dot attributes of the neutral shapes.

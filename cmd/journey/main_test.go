@@ -11,9 +11,11 @@ import (
 	"os/exec"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/journeylang/journey/runtime/store"
 	"github.com/journeylang/journey/runtime/store/sqlite"
 )
 
@@ -40,10 +42,11 @@ func TestMain(m *testing.M) {
 //
 // which writes a new ed25519 key pair as PEM files, as openssl would, and
 //
-//	newstore PATH
+//	newstore PATH [BUNDLE]
 //
 // which makes an empty SQLite store, as journey run does on a fresh
-// machine.
+// machine, and deploys BUNDLE in it when given, as journey run does
+// before it runs.
 func TestScript(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
@@ -75,13 +78,20 @@ func exits(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// newstore is the script command `newstore PATH`.
+// newstore is the script command `newstore PATH [BUNDLE]`.
 func newstore(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 1 {
-		ts.Fatalf("usage: newstore PATH")
+	if neg || len(args) < 1 || len(args) > 2 {
+		ts.Fatalf("usage: newstore PATH [BUNDLE]")
 	}
-	s, err := sqlite.Open(context.Background(), ts.MkAbs(args[0]))
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, ts.MkAbs(args[0]))
 	ts.Check(err)
+	if len(args) == 2 {
+		b, err := os.ReadFile(ts.MkAbs(args[1]))
+		ts.Check(err)
+		_, _, err = s.Deploy(ctx, &store.DeployParams{Bundle: b, By: "newstore", At: time.Now()})
+		ts.Check(err)
+	}
 	ts.Check(s.Close())
 }
 

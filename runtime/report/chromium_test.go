@@ -19,8 +19,9 @@ import (
 )
 
 // TestHTMLInChromium renders the HTML report of storetest's report history
-// in headless Chromium: the page as the browser built it has the funnel,
-// one bar per stage in the funnel's order, and each split arm's interval;
+// in headless Chromium: the page as the browser built it has the journey's
+// graph with one box per stage in written order, the funnel, one bar per
+// stage in the funnel's order, and each split arm's interval;
 // its screenshot is a picture of some size. Chromium is the Debian package
 // `chromium` (.ci/run installs it); without it the test skips, except
 // under CI.
@@ -40,7 +41,7 @@ func TestHTMLInChromium(t *testing.T) {
 		t.Fatal(err)
 	}
 	var page bytes.Buffer
-	if err := report.Build(counts, report.Options{}).WriteHTML(&page, nil); err != nil {
+	if err := report.Build(counts, report.Options{}).WriteHTML(&page, storetest.ReportJourneys(t)); err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
@@ -66,31 +67,42 @@ func TestHTMLInChromium(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var funnels, arms int
-	var bars []string
-	var walk func(n *html.Node, inFunnel bool)
-	walk = func(n *html.Node, inFunnel bool) {
+	var funnels, graphs, arms int
+	var bars, boxes []string
+	var walk func(n *html.Node, in string)
+	walk = func(n *html.Node, in string) {
 		if n.Type == html.ElementNode {
 			switch {
 			case n.Data == "svg" && attr(n, "class") == "funnel":
 				funnels++
-				inFunnel = true
+				in = "funnel"
+			case n.Data == "svg" && attr(n, "class") == "graph":
+				graphs++
+				in = "graph"
 			case n.Data == "svg" && attr(n, "class") == "arm":
 				arms++
-			case n.Data == "rect" && attr(n, "class") == "stage" && inFunnel:
+			case n.Data == "rect" && attr(n, "class") == "stage" && in == "funnel":
 				bars = append(bars, attr(n, "data-stage")+" "+attr(n, "data-entered"))
+			case n.Data == "rect" && attr(n, "class") == "box" && in == "graph":
+				boxes = append(boxes, attr(n, "data-stage")+" "+attr(n, "data-entered"))
 			}
 		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c, inFunnel)
+			walk(c, in)
 		}
 	}
-	walk(doc, false)
+	walk(doc, "")
 	if funnels != 1 {
 		t.Errorf("%d funnels, want 1", funnels)
 	}
 	if want := []string{"Welcome 10", "Engaged 2"}; strings.Join(bars, ", ") != strings.Join(want, ", ") {
 		t.Errorf("the funnel's bars are %q, want %q", bars, want)
+	}
+	if graphs != 1 {
+		t.Errorf("%d graphs, want 1", graphs)
+	}
+	if want := []string{"Welcome 10", "Engaged 2"}; strings.Join(boxes, ", ") != strings.Join(want, ", ") {
+		t.Errorf("the graph's boxes are %q, want %q", boxes, want)
 	}
 	if arms != 2 {
 		t.Errorf("%d split arms drawn, want 2", arms)

@@ -15,9 +15,9 @@ import (
 // one bar, <rect class="stage">, per stage, its width the stage's entries
 // against the first stage's, and the conversion to the next between the
 // bars), the time in stage, the messages, the goals, each split's arms
-// with their 95% intervals drawn, and the weekly cohorts. The journey's
-// graph is not drawn: compiler/graph.go gives Mermaid and Graphviz text,
-// and either needs a renderer the page would have to fetch or run.
+// with their 95% intervals drawn, and the weekly cohorts. A journey of
+// the deployment given is drawn too: its graph (graph.go), an SVG
+// <svg class="graph"> with one box, <rect class="box">, per stage.
 
 //go:embed report.html.tmpl
 var htmlText string
@@ -64,18 +64,28 @@ type htmlJourney struct {
 	Bars   []htmlBar
 	Height float64
 	Arms   map[*Split][]htmlArm
+	Graph  *htmlGraph // nil for a journey the deployment does not have
 }
 
 // WriteHTML writes the report as one self-contained HTML page. journeys,
-// when given, are the deployment's: their titles head their sections.
+// when given, are the deployment's: their titles head their sections and
+// their graphs are drawn.
 func (r *Report) WriteHTML(w io.Writer, journeys []*compiler.Journey) error {
-	titles := map[string]string{}
+	compiled := map[string]*compiler.Journey{}
 	for _, j := range journeys {
-		titles[j.Name] = j.Title
+		compiled[j.Name] = j
 	}
 	var js []htmlJourney
-	for _, j := range r.Journeys {
-		hj := htmlJourney{Journey: j, Name: j.Journey, Title: titles[j.Journey], Arms: map[*Split][]htmlArm{}}
+	for i, j := range r.Journeys {
+		hj := htmlJourney{Journey: j, Name: j.Journey, Arms: map[*Split][]htmlArm{}}
+		if cj := compiled[j.Journey]; cj != nil {
+			hj.Title = cj.Title
+			stages := map[string]*Stage{}
+			for _, s := range j.Stages {
+				stages[s.Stage] = s
+			}
+			hj.Graph = layoutGraph(cj, stages, fmt.Sprintf("arrow%d", i+1))
+		}
 		top := 0
 		for _, s := range j.Stages {
 			top = max(top, s.Entered)

@@ -66,6 +66,7 @@ var tests = []struct {
 	{"Consent", testConsent},
 	{"Erase", testErase},
 	{"Report", testReport},
+	{"ReportReentry", testReportReentry},
 }
 
 // Run runs the conformance suite on a store: the corpus (Corpus), then

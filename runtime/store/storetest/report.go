@@ -10,6 +10,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/journeylang/journey/compiler"
+	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/report"
 	"github.com/journeylang/journey/runtime/store"
 	"github.com/journeylang/journey/runtime/worker"
@@ -56,24 +58,21 @@ event signed_up
 // ReportHistory writes the report test's history into s: ten sign-ups
 // (c01–c08 an hour apart from t0, a Monday; c09 at +7d, c10 at +8d20h),
 // c01 and c02 move to Engaged two hours in, c01 buys at +3d and c03 at
-// +2d, c04 exits at +1d12h; the simulation runs to +10d. Then it delivers
+// +2d, c04 exits at +1d12h, c05 unsubscribes from email at +5h (an hour
+// after its welcome, which the withdrawal cancels in the outbox, and
+// before the split's offer, which it records unsubscribed); the
+// simulation runs to +10d. Then it delivers
 // the first outbox row and parks the second. It returns the time the
 // simulation reached, and the journey's version.
 func ReportHistory(t testing.TB, s store.Store) (time.Time, string) {
 	t.Helper()
 	ctx := context.Background()
-	d := deployFiles(t,
-		map[string][]byte{"promo.journey": []byte(reportJourney), "schema.journey": []byte(reportSchema)},
-		map[string][]byte{
-			"welcome.md":  []byte("subject: Welcome\n"),
-			"offer.md":    []byte("subject: An offer\n"),
-			"nudge.md":    []byte("subject: A nudge\n"),
-			"reminder.md": []byte("subject: A reminder\n"),
-		})
+	d := reportDeployment(t)
 	type input struct {
 		at      time.Time
 		contact string
 		attrs   map[string]any // an update; nil for the sign-up
+		consent string         // a channel the contact unsubscribes from
 	}
 	var inputs []input
 	signup := map[string]time.Time{}
@@ -86,16 +85,21 @@ func ReportHistory(t testing.TB, s store.Store) (time.Time, string) {
 		inputs = append(inputs, input{at: at, contact: id})
 	}
 	inputs = append(inputs,
-		input{signup["c01"].Add(2 * time.Hour), "c01", map[string]any{"score": 60}},
-		input{signup["c02"].Add(2 * time.Hour), "c02", map[string]any{"score": 60}},
-		input{t0.Add(3 * 24 * time.Hour), "c01", map[string]any{"plan": "paid"}},
-		input{t0.Add(2 * 24 * time.Hour), "c03", map[string]any{"plan": "paid"}},
-		input{t0.Add(36 * time.Hour), "c04", map[string]any{"score": -1}},
+		input{signup["c01"].Add(2 * time.Hour), "c01", map[string]any{"score": 60}, ""},
+		input{signup["c02"].Add(2 * time.Hour), "c02", map[string]any{"score": 60}, ""},
+		input{t0.Add(3 * 24 * time.Hour), "c01", map[string]any{"plan": "paid"}, ""},
+		input{t0.Add(2 * 24 * time.Hour), "c03", map[string]any{"plan": "paid"}, ""},
+		input{t0.Add(36 * time.Hour), "c04", map[string]any{"score": -1}, ""},
+		input{at: t0.Add(5 * time.Hour), contact: "c05", consent: "email"},
 	)
 	sort.SliceStable(inputs, func(i, j int) bool { return inputs[i].at.Before(inputs[j].at) })
 	sim := worker.NewSim(d, s, t0)
 	for _, in := range inputs {
 		noErr(t, sim.Advance(ctx, in.at))
+		if in.consent != "" {
+			noErr(t, s.Consent(ctx, &store.ConsentParams{Contact: in.contact, Channel: in.consent, State: runtime.ConsentUnsubscribed, At: in.at}))
+			continue
+		}
 		if in.attrs != nil {
 			noErr(t, s.PutContact(ctx, &store.PutContactParams{ID: in.contact, Attrs: in.attrs, At: in.at}))
 			continue
@@ -119,6 +123,24 @@ func ReportHistory(t testing.TB, s store.Store) (time.Time, string) {
 	}})
 	noErr(t, err)
 	return end, d.Journey("promo").Version
+}
+
+// ReportJourneys are the journeys of ReportHistory, compiled.
+func ReportJourneys(t testing.TB) []*compiler.Journey {
+	t.Helper()
+	return reportDeployment(t).Program.Journeys
+}
+
+func reportDeployment(t testing.TB) *runtime.Deployment {
+	t.Helper()
+	return deployFiles(t,
+		map[string][]byte{"promo.journey": []byte(reportJourney), "schema.journey": []byte(reportSchema)},
+		map[string][]byte{
+			"welcome.md":  []byte("subject: Welcome\n"),
+			"offer.md":    []byte("subject: An offer\n"),
+			"nudge.md":    []byte("subject: A nudge\n"),
+			"reminder.md": []byte("subject: A reminder\n"),
+		})
 }
 
 // testReport checks every figure of a report of ReportHistory on every
@@ -169,5 +191,51 @@ func testReport(t *testing.T, newStore Open) {
 	since := t0.Add(7 * 24 * time.Hour)
 	if diff := cmp.Diff(want(reportWantWeek2), read(&store.ReportParams{Since: since, Until: end, Now: end})); diff != "" {
 		t.Errorf("report of the second week (-want +got):\n%s", diff)
+	}
+}
+
+// A journey a contact goes round: A, a day later B, a day later A again.
+const reentryJourney = `journey loop
+
+entry on signed_up
+
+stage A {
+  after 1d goto B
+}
+
+stage B {
+  after 1d goto A
+}
+`
+
+// testReportReentry checks that a stage entered again counts its
+// enrollment once among the entries and each ended visit among the
+// times: ada is in A from t0, in B from +1d, in A again from +2d; at
+// +2d12h A and B were each entered once, and each has one ended visit of
+// a day (the second visit to A goes on).
+func testReportReentry(t *testing.T, newStore Open) {
+	t.Parallel()
+	ctx := context.Background()
+	d := deployFiles(t, map[string][]byte{"loop.journey": []byte(reentryJourney), "schema.journey": []byte(reportSchema)}, nil)
+	s := newStore(t)
+	sim := worker.NewSim(d, s, t0)
+	noErr(t, s.PutContact(ctx, &store.PutContactParams{ID: "ada", Attrs: map[string]any{"score": 10}, At: t0}))
+	signUp(t, s, "ada", t0)
+	end := t0.Add(60 * time.Hour)
+	noErr(t, sim.Advance(ctx, end))
+	c, err := s.Report(ctx, &store.ReportParams{Now: end})
+	noErr(t, err)
+	type stage struct {
+		Stage                    string
+		Entered, Current, Visits int
+		P50, P90                 float64
+	}
+	var got []stage
+	for _, st := range c.Stages {
+		got = append(got, stage{st.Stage, st.Entered, st.Current, st.Visits, st.P50, st.P90})
+	}
+	want := []stage{{"A", 1, 1, 1, 86400, 86400}, {"B", 1, 0, 1, 86400, 86400}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("stages (-want +got):\n%s", diff)
 	}
 }

@@ -8,42 +8,50 @@
 -- Unbounded ($2 and $3 NULL), every record is in scope: the statement is
 -- planned with its parameters, and the records are not matched with the
 -- enrollments.
-WITH scope AS (
-    SELECT contact_id, journey, entry, status, stage, stage_at
-    FROM enrollments
-    WHERE ($1 = '' OR journey = $1)
-      AND ($2::timestamptz IS NULL OR entered_at >= $2)
-      AND ($3::timestamptz IS NULL OR entered_at < $3)
-), marks AS (
+WITH marks AS (
     -- Each stage and exit record with the time of the enrollment's next
     -- one (when the visit ended), and whether it is the enrollment's first
-    -- record of that stage (nth = 1). Both windows read the records in
-    -- the order of the history_visits index: no sort of the history.
+    -- record of that stage (none of the stage records before it has its
+    -- stage). One window, one pass over the records in the order of the
+    -- history_visits index: no sort of the history. Its frame, the
+    -- records before the current one, is what is_first reads; lead reads
+    -- the partition whatever the frame.
     SELECT h.contact_id, h.journey, h.entry, h.kind, h.detail, h.at,
-           lead(h.at) OVER (PARTITION BY h.journey, h.contact_id, h.entry ORDER BY h.seq) AS left_at,
-           row_number() OVER (PARTITION BY h.journey, h.contact_id, h.entry, h.kind, h.detail ORDER BY h.seq) AS nth
+           lead(h.at) OVER w AS left_at,
+           NOT h.detail = ANY (coalesce(array_agg(h.detail) FILTER (WHERE h.kind = 'stage') OVER w, '{}')) AS is_first
     FROM history h
     WHERE ($1 = '' OR h.journey = $1) AND h.kind IN ('stage', 'exited')
       AND ($2::timestamptz IS NULL OR h.at >= $2) -- a record comes after its enrollment began
+    WINDOW w AS (PARTITION BY h.journey, h.contact_id, h.entry ORDER BY h.seq
+                 ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
 ), times AS (
     SELECT m.journey, m.detail AS stage, min(m.at) AS first_at,
-           count(*) FILTER (WHERE m.nth = 1) AS entered,
+           count(*) FILTER (WHERE m.is_first) AS entered,
            count(m.left_at) AS visits,
            percentile_cont(ARRAY[0.5, 0.9]::float8[]) WITHIN GROUP (ORDER BY extract(epoch FROM m.left_at - m.at)::float8) AS pct
     FROM marks m
     WHERE m.kind = 'stage'
       AND (($2::timestamptz IS NULL AND $3::timestamptz IS NULL) OR EXISTS (
-          SELECT 1 FROM scope s WHERE s.contact_id = m.contact_id AND s.journey = m.journey AND s.entry = m.entry))
+          SELECT 1 FROM enrollments s
+          WHERE s.contact_id = m.contact_id AND s.journey = m.journey AND s.entry = m.entry
+            AND ($2::timestamptz IS NULL OR s.entered_at >= $2)
+            AND ($3::timestamptz IS NULL OR s.entered_at < $3)))
     GROUP BY m.journey, m.detail
 ), positions AS (
+    -- The enrollments are read here and in times' EXISTS each with its
+    -- own scan, not through a shared CTE, which Postgres would write out
+    -- whole before either read it.
     SELECT s.journey, s.stage,
            count(*) FILTER (WHERE s.status = 'active') AS current,
            count(*) FILTER (WHERE s.status = 'converted') AS converted,
            count(*) FILTER (WHERE s.status = 'active' AND w.wake_at IS NULL
                               AND extract(epoch FROM $4::timestamptz - s.stage_at) > coalesce(t.pct[2], $5::float8)) AS stalled
-    FROM scope s
+    FROM enrollments s
     LEFT JOIN wakeups w ON w.contact_id = s.contact_id
     LEFT JOIN times t ON t.journey = s.journey AND t.stage = s.stage
+    WHERE ($1 = '' OR s.journey = $1)
+      AND ($2::timestamptz IS NULL OR s.entered_at >= $2)
+      AND ($3::timestamptz IS NULL OR s.entered_at < $3)
     GROUP BY s.journey, s.stage
 )
 SELECT t.journey, t.stage, t.first_at, t.entered,
