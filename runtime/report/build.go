@@ -29,13 +29,32 @@ type Journey struct {
 	Cohorts        []*Cohort  `json:"cohorts"`
 }
 
-// Version is the enrollments under one version of a journey.
+// Version is the enrollments under one version of a journey (the version
+// each is under now), and the journey's figures for them alone.
 type Version struct {
-	Version   string `json:"version"`
-	Enrolled  int    `json:"enrolled"`
-	Active    int    `json:"active"`
-	Converted int    `json:"converted"`
-	Exited    int    `json:"exited"`
+	Version   string   `json:"version"`
+	Enrolled  int      `json:"enrolled"`
+	Active    int      `json:"active"`
+	Converted int      `json:"converted"`
+	Exited    int      `json:"exited"`
+	Stages    []*Stage `json:"stages"`   // every stage of the journey, in its order
+	Messages  []*Send  `json:"messages"` // the history's columns alone
+	Goals     []*Goal  `json:"goals"`
+	Splits    []*Split `json:"splits"`
+}
+
+// Send is the history's records of one send step and template: a
+// Message without the outbox's columns, which no enrollment's version
+// can be told for.
+type Send struct {
+	Step         string `json:"step"`
+	Kind         string `json:"kind"` // send
+	Target       string `json:"target"`
+	Sent         int    `json:"sent"`
+	Suppressed   int    `json:"suppressed"`
+	Capped       int    `json:"capped"`
+	OverBudget   int    `json:"over_budget"`
+	Unsubscribed int    `json:"unsubscribed"`
 }
 
 // Stage is one bar of the funnel.
@@ -161,6 +180,29 @@ func Build(c *Counts, opt Options) *Report {
 		j.Converted += v.Converted
 		j.Exited += v.Exited
 	}
+	fill(&Breakdown{Stages: c.Stages, Exits: c.Exits, Messages: c.Messages, Goals: c.Goals, Arms: c.Arms}, c.Outbox, journey)
+	for _, d := range c.Days {
+		j := journey(d.Journey)
+		y, w := d.Day.UTC().ISOWeek()
+		week := isoWeek(y, w)
+		if n := len(j.Cohorts); n > 0 && j.Cohorts[n-1].Week == week {
+			j.Cohorts[n-1].Entered += d.Entered
+			j.Cohorts[n-1].Converted += d.Converted
+			continue
+		}
+		j.Cohorts = append(j.Cohorts, &Cohort{Week: week, Entered: d.Entered, Converted: d.Converted})
+	}
+	lay(r, opt.Layout, journey)
+	for _, j := range r.Journeys {
+		derive(j)
+	}
+	versions(r, &c.ByVersion, journeyWide(c))
+	return r
+}
+
+// fill adds the figures of b and the outbox to the journeys journey
+// returns.
+func fill(c *Breakdown, outbox []OutboxCount, journey func(string) *Journey) {
 	stages := map[[2]string]*Stage{}
 	for _, s := range c.Stages {
 		j := journey(s.Journey)
@@ -207,7 +249,7 @@ func Build(c *Counts, opt Options) *Report {
 			msg.Unsubscribed += m.Count
 		}
 	}
-	for _, o := range c.Outbox {
+	for _, o := range outbox {
 		msg := message(o.Journey, o.Step, o.Kind, o.Target)
 		msg.Kind = o.Kind
 		switch o.Status {
@@ -238,22 +280,105 @@ func Build(c *Counts, opt Options) *Report {
 		}
 		sp.Arms = append(sp.Arms, &Arm{Arm: a.Arm, Contacts: a.Contacts, Converted: a.Converted})
 	}
-	for _, d := range c.Days {
-		j := journey(d.Journey)
-		y, w := d.Day.UTC().ISOWeek()
-		week := isoWeek(y, w)
-		if n := len(j.Cohorts); n > 0 && j.Cohorts[n-1].Week == week {
-			j.Cohorts[n-1].Entered += d.Entered
-			j.Cohorts[n-1].Converted += d.Converted
-			continue
+}
+
+// journeyWide is c's journey-wide figures by journey.
+func journeyWide(c *Counts) map[string]*Breakdown {
+	own := map[string]*Breakdown{}
+	part := func(j string) *Breakdown {
+		if own[j] == nil {
+			own[j] = &Breakdown{}
 		}
-		j.Cohorts = append(j.Cohorts, &Cohort{Week: week, Entered: d.Entered, Converted: d.Converted})
+		return own[j]
 	}
-	lay(r, opt.Layout, journey)
+	for _, x := range c.Stages {
+		part(x.Journey).Stages = append(part(x.Journey).Stages, x)
+	}
+	for _, x := range c.Exits {
+		part(x.Journey).Exits = append(part(x.Journey).Exits, x)
+	}
+	for _, x := range c.Messages {
+		part(x.Journey).Messages = append(part(x.Journey).Messages, x)
+	}
+	for _, x := range c.Goals {
+		part(x.Journey).Goals = append(part(x.Journey).Goals, x)
+	}
+	for _, x := range c.Arms {
+		part(x.Journey).Arms = append(part(x.Journey).Arms, x)
+	}
+	return own
+}
+
+// versions gives each version of each journey of r its figures from b,
+// built as the journey's are, its stages in the journey's order; the one
+// version of a journey gets the journey's own figures from own.
+func versions(r *Report, b *Breakdown, own map[string]*Breakdown) {
+	type key struct{ journey, version string }
+	parts := map[key]*Breakdown{}
+	part := func(journeyName, version string) *Breakdown {
+		k := key{journeyName, version}
+		if parts[k] == nil {
+			parts[k] = &Breakdown{}
+		}
+		return parts[k]
+	}
+	for _, x := range b.Stages {
+		p := part(x.Journey, x.Version)
+		p.Stages = append(p.Stages, x)
+	}
+	for _, x := range b.Exits {
+		p := part(x.Journey, x.Version)
+		p.Exits = append(p.Exits, x)
+	}
+	for _, x := range b.Messages {
+		p := part(x.Journey, x.Version)
+		p.Messages = append(p.Messages, x)
+	}
+	for _, x := range b.Goals {
+		p := part(x.Journey, x.Version)
+		p.Goals = append(p.Goals, x)
+	}
+	for _, x := range b.Arms {
+		p := part(x.Journey, x.Version)
+		p.Arms = append(p.Arms, x)
+	}
 	for _, j := range r.Journeys {
-		derive(j)
+		for _, v := range j.Versions {
+			vj := &Journey{Journey: j.Journey, Enrolled: v.Enrolled, Active: v.Active, Converted: v.Converted, Exited: v.Exited,
+				Stages: []*Stage{}, Messages: []*Message{}, Goals: []*Goal{}, Splits: []*Split{}}
+			p := parts[key{j.Journey, v.Version}]
+			if len(j.Versions) == 1 { // the version's enrollments are the journey's
+				p = own[j.Journey]
+			}
+			if p == nil {
+				p = &Breakdown{}
+			}
+			fill(p, nil, func(string) *Journey { return vj })
+			byName := map[string]*Stage{}
+			for _, st := range vj.Stages {
+				byName[st.Stage] = st
+			}
+			var stages []*Stage
+			for _, st := range j.Stages {
+				vs := byName[st.Stage]
+				if vs == nil {
+					vs = &Stage{Stage: st.Stage, Exited: map[string]int{}}
+				}
+				stages = append(stages, vs)
+			}
+			vj.Stages = stages
+			derive(vj)
+			v.Stages, v.Goals, v.Splits = vj.Stages, vj.Goals, vj.Splits
+			if v.Stages == nil {
+				v.Stages = []*Stage{}
+			}
+			v.Messages = []*Send{}
+			for _, m := range vj.Messages {
+				v.Messages = append(v.Messages, &Send{Step: m.Step, Kind: m.Kind, Target: m.Target, Sent: m.Sent,
+					Suppressed: m.Suppressed, Capped: m.Capped, OverBudget: m.OverBudget, Unsubscribed: m.Unsubscribed})
+			}
+		}
 	}
-	return r
 }
 
 // lay puts the journeys of a layout in the report, and their stages in

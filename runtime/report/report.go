@@ -36,6 +36,37 @@ type Counts struct {
 	Goals    []GoalCount
 	Arms     []ArmCount
 	Days     []DayCount
+	// ByVersion are the stages, exits, sends, goals and split arms again
+	// by the version each enrollment is under now (each row's Version
+	// set): the same figures for each version's enrollments, with each
+	// version's own percentiles. The outbox does not record the
+	// enrollment, so it has no breakdown.
+	ByVersion Breakdown
+}
+
+// Several reports whether a journey of c has more than one version: only
+// then do the figures of a version differ from its journey's, and
+// ByVersion need be read (Build takes a journey's own figures for its one
+// version).
+func (c *Counts) Several() bool {
+	n := map[string]int{}
+	for _, v := range c.Versions {
+		n[v.Journey]++
+		if n[v.Journey] > 1 {
+			return true
+		}
+	}
+	return false
+}
+
+// Breakdown is the figures of Counts a version of a journey has of its
+// own.
+type Breakdown struct {
+	Stages   []StageCount
+	Exits    []ExitCount
+	Messages []MessageCount
+	Goals    []GoalCount
+	Arms     []ArmCount
 }
 
 // VersionCount is the enrollments of one journey under one version (the
@@ -48,6 +79,7 @@ type VersionCount struct {
 // StageCount is one stage's figures.
 type StageCount struct {
 	Journey, Stage string
+	Version        string    // in Counts.ByVersion; "" in Counts.Stages
 	First          time.Time // the first time any enrollment in scope entered it: the funnel's order
 	Entered        int       // enrollments that entered the stage, once each however often
 	Current        int       // enrollments active in the stage
@@ -61,6 +93,7 @@ type StageCount struct {
 // stage with a reason.
 type ExitCount struct {
 	Journey, Stage, Reason string
+	Version                string // in Counts.ByVersion; "" in Counts.Exits
 	Contacts               int
 }
 
@@ -68,6 +101,7 @@ type ExitCount struct {
 // capped, over_budget) for one send step and template.
 type MessageCount struct {
 	Journey, Step, Template, Kind string
+	Version                       string // in Counts.ByVersion; "" in Counts.Messages
 	Count                         int
 }
 
@@ -80,6 +114,7 @@ type OutboxCount struct {
 // GoalCount is one goal's conversions, and the time from entry to each.
 type GoalCount struct {
 	Journey, Goal string
+	Version       string // in Counts.ByVersion; "" in Counts.Goals
 	Conversions   int
 	P50, P90      float64 // seconds
 }
@@ -88,6 +123,7 @@ type GoalCount struct {
 // of them converted.
 type ArmCount struct {
 	Journey, Split, Arm string // Split is the split step's identity
+	Version             string // in Counts.ByVersion; "" in Counts.Arms
 	Contacts, Converted int
 }
 
@@ -106,35 +142,11 @@ func (c *Counts) Sort() {
 		a, b := c.Versions[i], c.Versions[j]
 		return a.Journey+"\x00"+a.Version < b.Journey+"\x00"+b.Version
 	})
-	sort.Slice(c.Stages, func(i, j int) bool {
-		a, b := c.Stages[i], c.Stages[j]
-		if a.Journey != b.Journey {
-			return a.Journey < b.Journey
-		}
-		if !a.First.Equal(b.First) {
-			return a.First.Before(b.First)
-		}
-		return a.Stage < b.Stage
-	})
-	sort.Slice(c.Exits, func(i, j int) bool {
-		a, b := c.Exits[i], c.Exits[j]
-		return a.Journey+"\x00"+a.Stage+"\x00"+a.Reason < b.Journey+"\x00"+b.Stage+"\x00"+b.Reason
-	})
-	sort.Slice(c.Messages, func(i, j int) bool {
-		a, b := c.Messages[i], c.Messages[j]
-		return a.Journey+"\x00"+a.Step+"\x00"+a.Template+"\x00"+a.Kind < b.Journey+"\x00"+b.Step+"\x00"+b.Template+"\x00"+b.Kind
-	})
+	c.sortBreakdown(&Breakdown{Stages: c.Stages, Exits: c.Exits, Messages: c.Messages, Goals: c.Goals, Arms: c.Arms})
+	c.sortBreakdown(&c.ByVersion)
 	sort.Slice(c.Outbox, func(i, j int) bool {
 		a, b := c.Outbox[i], c.Outbox[j]
 		return a.Journey+"\x00"+a.Step+"\x00"+a.Target+"\x00"+a.Status < b.Journey+"\x00"+b.Step+"\x00"+b.Target+"\x00"+b.Status
-	})
-	sort.Slice(c.Goals, func(i, j int) bool {
-		a, b := c.Goals[i], c.Goals[j]
-		return a.Journey+"\x00"+a.Goal < b.Journey+"\x00"+b.Goal
-	})
-	sort.Slice(c.Arms, func(i, j int) bool {
-		a, b := c.Arms[i], c.Arms[j]
-		return a.Journey+"\x00"+a.Split+"\x00"+a.Arm < b.Journey+"\x00"+b.Split+"\x00"+b.Arm
 	})
 	sort.Slice(c.Days, func(i, j int) bool {
 		a, b := c.Days[i], c.Days[j]
@@ -143,4 +155,43 @@ func (c *Counts) Sort() {
 		}
 		return a.Day.Before(b.Day)
 	})
+}
+
+// sortBreakdown sorts x's lists by journey and their own keys, then (for
+// Counts.ByVersion) by version.
+func (*Counts) sortBreakdown(x *Breakdown) {
+	sort.SliceStable(x.Stages, func(i, j int) bool {
+		a, b := x.Stages[i], x.Stages[j]
+		if a.Journey != b.Journey {
+			return a.Journey < b.Journey
+		}
+		if !a.First.Equal(b.First) {
+			return a.First.Before(b.First)
+		}
+		return a.Stage < b.Stage
+	})
+	sort.SliceStable(x.Exits, func(i, j int) bool {
+		a, b := x.Exits[i], x.Exits[j]
+		return a.Journey+"\x00"+a.Stage+"\x00"+a.Reason < b.Journey+"\x00"+b.Stage+"\x00"+b.Reason
+	})
+	sort.SliceStable(x.Messages, func(i, j int) bool {
+		a, b := x.Messages[i], x.Messages[j]
+		return a.Journey+"\x00"+a.Step+"\x00"+a.Template+"\x00"+a.Kind < b.Journey+"\x00"+b.Step+"\x00"+b.Template+"\x00"+b.Kind
+	})
+	sort.SliceStable(x.Goals, func(i, j int) bool {
+		a, b := x.Goals[i], x.Goals[j]
+		return a.Journey+"\x00"+a.Goal < b.Journey+"\x00"+b.Goal
+	})
+	sort.SliceStable(x.Arms, func(i, j int) bool {
+		a, b := x.Arms[i], x.Arms[j]
+		return a.Journey+"\x00"+a.Split+"\x00"+a.Arm < b.Journey+"\x00"+b.Split+"\x00"+b.Arm
+	})
+	byVersion := func(v func(int) string) func(i, j int) bool {
+		return func(i, j int) bool { return v(i) < v(j) }
+	}
+	sort.SliceStable(x.Stages, byVersion(func(i int) string { return x.Stages[i].Version }))
+	sort.SliceStable(x.Exits, byVersion(func(i int) string { return x.Exits[i].Version }))
+	sort.SliceStable(x.Messages, byVersion(func(i int) string { return x.Messages[i].Version }))
+	sort.SliceStable(x.Goals, byVersion(func(i int) string { return x.Goals[i].Version }))
+	sort.SliceStable(x.Arms, byVersion(func(i int) string { return x.Arms[i].Version }))
 }

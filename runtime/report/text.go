@@ -68,6 +68,18 @@ func (r *Report) WriteText(w io.Writer) error {
 					exits(s.Exited), pct(s.ConversionToNext), dur(s.TimeInStage.P50, s.TimeInStage.Count), dur(s.TimeInStage.P90, s.TimeInStage.Count), s.Stalled)
 			}
 		}
+		if len(j.Versions) > 1 {
+			for _, v := range j.Versions {
+				if len(v.Stages) == 0 {
+					continue
+				}
+				fmt.Fprintf(tw, "\n  version %s\tentered\tcurrent\tconverted\texited\tto next\tp50 in stage\tp90 in stage\tstalled\n", v.Version)
+				for _, s := range v.Stages {
+					fmt.Fprintf(tw, "  %s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\t%d\n", s.Stage, s.Entered, s.Current, s.Converted,
+						exits(s.Exited), pct(s.ConversionToNext), dur(s.TimeInStage.P50, s.TimeInStage.Count), dur(s.TimeInStage.P90, s.TimeInStage.Count), s.Stalled)
+				}
+			}
+		}
 		if len(j.Messages) > 0 {
 			fmt.Fprintln(tw, "\n  step\ttarget\tsent\tsuppressed\tcapped\tover budget\tunsubscribed\tpending\tdelivered\tparked\tunknown")
 			for _, m := range j.Messages {

@@ -18,10 +18,7 @@ import (
 func (m *Store) Report(_ context.Context, p *store.ReportParams) (*report.Counts, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	type key struct {
-		contact, journey string
-		entry            int
-	}
+	type key = scopeKey
 	inWindow := func(t time.Time) bool {
 		return (p.Since.IsZero() || !t.Before(p.Since)) && (p.Until.IsZero() || t.Before(p.Until))
 	}
@@ -44,7 +41,6 @@ func (m *Store) Report(_ context.Context, p *store.ReportParams) (*report.Counts
 
 	versions := map[[2]string]*report.VersionCount{}
 	days := map[string]*report.DayCount{}
-	exits := map[[3]string]*report.ExitCount{}
 	for _, e := range scope {
 		v := versions[[2]string{e.Journey, e.Version}]
 		if v == nil {
@@ -67,12 +63,6 @@ func (m *Store) Report(_ context.Context, p *store.ReportParams) (*report.Counts
 			d.Converted++
 		case runtime.StatusExited:
 			v.Exited++
-			x := exits[[3]string{e.Journey, e.Stage, e.Reason}]
-			if x == nil {
-				x = &report.ExitCount{Journey: e.Journey, Stage: e.Stage, Reason: e.Reason}
-				exits[[3]string{e.Journey, e.Stage, e.Reason}] = x
-			}
-			x.Contacts++
 		}
 	}
 	for _, v := range versions {
@@ -81,97 +71,11 @@ func (m *Store) Report(_ context.Context, p *store.ReportParams) (*report.Counts
 	for _, d := range days {
 		c.Days = append(c.Days, *d)
 	}
-	for _, x := range exits {
-		c.Exits = append(c.Exits, *x)
-	}
 
-	// The history of the enrollments in scope, in order.
-	type stageAcc struct {
-		first   time.Time
-		entered map[key]bool
-		secs    []float64
-	}
-	stages := map[[2]string]*stageAcc{}
-	open := map[key]*runtime.Record{} // each enrollment's last stage record, while it is in the stage
-	messages := map[[4]string]int{}
-	goals := map[[2]string][]float64{}
-	arms := map[[3]string]map[key]bool{}
-	for i := range m.history {
-		r := &m.history[i]
-		k := key{r.Contact, r.Journey, r.Entry}
-		e := scope[k]
-		if e == nil {
-			continue
-		}
-		switch r.Kind {
-		case runtime.RecStage, runtime.RecExited:
-			if o := open[k]; o != nil {
-				acc := stages[[2]string{r.Journey, o.Detail}]
-				acc.secs = append(acc.secs, millis(r.At.Sub(o.At)))
-				delete(open, k)
-			}
-			if r.Kind == runtime.RecStage {
-				acc := stages[[2]string{r.Journey, r.Detail}]
-				if acc == nil {
-					acc = &stageAcc{first: r.At, entered: map[key]bool{}}
-					stages[[2]string{r.Journey, r.Detail}] = acc
-				}
-				if r.At.Before(acc.first) {
-					acc.first = r.At
-				}
-				acc.entered[k] = true
-				open[k] = r
-			}
-		case runtime.RecSent, runtime.RecSuppressed, runtime.RecCapped, runtime.RecOverBudget, runtime.RecUnsubscribed:
-			messages[[4]string{r.Journey, r.Step, r.Detail, r.Kind}]++
-		case runtime.RecGoal:
-			goals[[2]string{r.Journey, r.Detail}] = append(goals[[2]string{r.Journey, r.Detail}], millis(r.At.Sub(e.EnteredAt)))
-		case runtime.RecArm:
-			a := [3]string{r.Journey, r.Step, r.Detail}
-			if arms[a] == nil {
-				arms[a] = map[key]bool{}
-			}
-			arms[a][k] = true
-		}
-	}
-	for sk, acc := range stages {
-		sc := report.StageCount{Journey: sk[0], Stage: sk[1], First: acc.first, Entered: len(acc.entered), Visits: len(acc.secs)}
-		sc.P50, sc.P90 = percentile(acc.secs, 0.5), percentile(acc.secs, 0.9)
-		stall := p.StallSeconds()
-		if len(acc.secs) > 0 {
-			stall = sc.P90
-		}
-		for k, e := range scope {
-			if k.journey != sk[0] || e.Stage != sk[1] {
-				continue
-			}
-			switch e.Status {
-			case runtime.StatusActive:
-				sc.Current++
-				if !waking[k.contact] && p.Now.Sub(e.StageAt).Seconds() > stall {
-					sc.Stalled++
-				}
-			case runtime.StatusConverted:
-				sc.Converted++
-			}
-		}
-		c.Stages = append(c.Stages, sc)
-	}
-	for mk, n := range messages {
-		c.Messages = append(c.Messages, report.MessageCount{Journey: mk[0], Step: mk[1], Template: mk[2], Kind: mk[3], Count: n})
-	}
-	for gk, secs := range goals {
-		c.Goals = append(c.Goals, report.GoalCount{Journey: gk[0], Goal: gk[1], Conversions: len(secs),
-			P50: percentile(secs, 0.5), P90: percentile(secs, 0.9)})
-	}
-	for ak, members := range arms {
-		a := report.ArmCount{Journey: ak[0], Split: ak[1], Arm: ak[2], Contacts: len(members)}
-		for k := range members {
-			if scope[k].Status == runtime.StatusConverted {
-				a.Converted++
-			}
-		}
-		c.Arms = append(c.Arms, a)
+	all := m.breakdown(p, scope, waking, func(*runtime.Enrollment) string { return "" })
+	c.Stages, c.Exits, c.Messages, c.Goals, c.Arms = all.Stages, all.Exits, all.Messages, all.Goals, all.Arms
+	if c.Several() {
+		c.ByVersion = m.breakdown(p, scope, waking, func(e *runtime.Enrollment) string { return e.Version })
 	}
 
 	outbox := map[[5]string]int{}
@@ -206,4 +110,125 @@ func percentile(xs []float64, q float64) float64 {
 		return s[i]
 	}
 	return s[i] + (s[i+1]-s[i])*(pos-lo)
+}
+
+// scopeKey is an enrollment: its contact, journey and entry.
+type scopeKey struct {
+	contact, journey string
+	entry            int
+}
+
+// breakdown counts the stages, exits, sends, goals and split arms of the
+// enrollments in scope, by journey and the version version gives each
+// ("" for the journey-wide figures).
+func (m *Store) breakdown(p *store.ReportParams, scope map[scopeKey]*runtime.Enrollment, waking map[string]bool, version func(*runtime.Enrollment) string) report.Breakdown {
+	type key = scopeKey
+	var b report.Breakdown
+	exits := map[[4]string]*report.ExitCount{}
+	for _, e := range scope {
+		if e.Status != runtime.StatusExited {
+			continue
+		}
+		xk := [4]string{e.Journey, version(e), e.Stage, e.Reason}
+		x := exits[xk]
+		if x == nil {
+			x = &report.ExitCount{Journey: e.Journey, Version: version(e), Stage: e.Stage, Reason: e.Reason}
+			exits[xk] = x
+		}
+		x.Contacts++
+	}
+	for _, x := range exits {
+		b.Exits = append(b.Exits, *x)
+	}
+
+	// The history of the enrollments in scope, in order.
+	type stageAcc struct {
+		first   time.Time
+		entered map[key]bool
+		secs    []float64
+	}
+	stages := map[[3]string]*stageAcc{}
+	open := map[key]*runtime.Record{} // each enrollment's last stage record, while it is in the stage
+	messages := map[[5]string]int{}
+	goals := map[[3]string][]float64{}
+	arms := map[[4]string]map[key]bool{}
+	for i := range m.history {
+		r := &m.history[i]
+		k := key{r.Contact, r.Journey, r.Entry}
+		e := scope[k]
+		if e == nil {
+			continue
+		}
+		switch r.Kind {
+		case runtime.RecStage, runtime.RecExited:
+			if o := open[k]; o != nil {
+				acc := stages[[3]string{r.Journey, version(e), o.Detail}]
+				acc.secs = append(acc.secs, millis(r.At.Sub(o.At)))
+				delete(open, k)
+			}
+			if r.Kind == runtime.RecStage {
+				acc := stages[[3]string{r.Journey, version(e), r.Detail}]
+				if acc == nil {
+					acc = &stageAcc{first: r.At, entered: map[key]bool{}}
+					stages[[3]string{r.Journey, version(e), r.Detail}] = acc
+				}
+				if r.At.Before(acc.first) {
+					acc.first = r.At
+				}
+				acc.entered[k] = true
+				open[k] = r
+			}
+		case runtime.RecSent, runtime.RecSuppressed, runtime.RecCapped, runtime.RecOverBudget, runtime.RecUnsubscribed:
+			messages[[5]string{r.Journey, version(e), r.Step, r.Detail, r.Kind}]++
+		case runtime.RecGoal:
+			goals[[3]string{r.Journey, version(e), r.Detail}] = append(goals[[3]string{r.Journey, version(e), r.Detail}], millis(r.At.Sub(e.EnteredAt)))
+		case runtime.RecArm:
+			a := [4]string{r.Journey, version(e), r.Step, r.Detail}
+			if arms[a] == nil {
+				arms[a] = map[key]bool{}
+			}
+			arms[a][k] = true
+		}
+	}
+	for sk, acc := range stages {
+		sc := report.StageCount{Journey: sk[0], Version: sk[1], Stage: sk[2], First: acc.first, Entered: len(acc.entered), Visits: len(acc.secs)}
+		sc.P50, sc.P90 = percentile(acc.secs, 0.5), percentile(acc.secs, 0.9)
+		stall := p.StallSeconds()
+		if len(acc.secs) > 0 {
+			stall = sc.P90
+		}
+		for k, e := range scope {
+			if k.journey != sk[0] || version(e) != sk[1] || e.Stage != sk[2] {
+				continue
+			}
+			switch e.Status {
+			case runtime.StatusActive:
+				sc.Current++
+				if !waking[k.contact] && p.Now.Sub(e.StageAt).Seconds() > stall {
+					sc.Stalled++
+				}
+			case runtime.StatusConverted:
+				sc.Converted++
+			}
+		}
+		b.Stages = append(b.Stages, sc)
+	}
+	for mk, n := range messages {
+		b.Messages = append(b.Messages, report.MessageCount{Journey: mk[0], Version: mk[1], Step: mk[2], Template: mk[3], Kind: mk[4], Count: n})
+	}
+	for gk, secs := range goals {
+		b.Goals = append(b.Goals, report.GoalCount{Journey: gk[0], Version: gk[1], Goal: gk[2], Conversions: len(secs),
+			P50: percentile(secs, 0.5), P90: percentile(secs, 0.9)})
+	}
+	for ak, members := range arms {
+		a := report.ArmCount{Journey: ak[0], Version: ak[1], Split: ak[2], Arm: ak[3], Contacts: len(members)}
+		for k := range members {
+			if scope[k].Status == runtime.StatusConverted {
+				a.Converted++
+			}
+		}
+		b.Arms = append(b.Arms, a)
+	}
+
+	return b
 }

@@ -62,6 +62,11 @@ func (s *Store) Report(ctx context.Context, p *store.ReportParams) (*report.Coun
 	if err := selectDays(ctx, tx, &c.Days, p.Journey, since, until); err != nil {
 		return fail("cohorts", err)
 	}
+	if c.Several() {
+		if err := readByVersion(ctx, tx, c, p, since, until); err != nil {
+			return nil, fmt.Errorf("postgres store: report: %w", err)
+		}
+	}
 	c.Sort()
 	return c, nil
 }
@@ -91,4 +96,33 @@ func pgNullTime(t time.Time) sql.NullTime {
 		return sql.NullTime{}
 	}
 	return sql.NullTime{Time: pgFloor(t), Valid: true}
+}
+
+// readByVersion reads the figures of each version (report_version_*.sql).
+func readByVersion(ctx context.Context, tx *sqlx.Tx, c *report.Counts, p *store.ReportParams, since, until sql.NullTime) error {
+	v := &c.ByVersion
+	var vstages []struct {
+		report.StageCount
+		FirstAt time.Time `db:"first_at"`
+	}
+	if err := tx.SelectContext(ctx, &vstages, pgq.reportVersionStages, p.Journey, since, until, pgFloor(p.Now), p.StallSeconds()); err != nil {
+		return fmt.Errorf("stages by version: %w", err)
+	}
+	for _, st := range vstages {
+		st.First = st.FirstAt.UTC()
+		v.Stages = append(v.Stages, st.StageCount)
+	}
+	if err := tx.SelectContext(ctx, &v.Exits, pgq.reportVersionExits, p.Journey, since, until); err != nil {
+		return fmt.Errorf("exits by version: %w", err)
+	}
+	if err := tx.SelectContext(ctx, &v.Messages, pgq.reportVersionMessages, p.Journey, since, until); err != nil {
+		return fmt.Errorf("messages by version: %w", err)
+	}
+	if err := tx.SelectContext(ctx, &v.Goals, pgq.reportVersionGoals, p.Journey, since, until); err != nil {
+		return fmt.Errorf("goals by version: %w", err)
+	}
+	if err := tx.SelectContext(ctx, &v.Arms, pgq.reportVersionArms, p.Journey, since, until); err != nil {
+		return fmt.Errorf("splits by version: %w", err)
+	}
+	return nil
 }

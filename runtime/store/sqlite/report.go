@@ -73,6 +73,44 @@ func (s *Store) Report(ctx context.Context, p *store.ReportParams) (*report.Coun
 		}
 		c.Days = append(c.Days, report.DayCount{Journey: d.Journey, Day: t, Entered: d.Entered, Converted: d.Converted})
 	}
+	if c.Several() {
+		if err := s.readByVersion(ctx, c, args, stageArgs); err != nil {
+			return nil, fmt.Errorf("sqlite store: report: %w", err)
+		}
+	}
 	c.Sort()
 	return c, nil
+}
+
+// readByVersion reads the figures of each version (report_version_*.sql).
+func (s *Store) readByVersion(ctx context.Context, c *report.Counts, args, stageArgs []any) error {
+	v := &c.ByVersion
+	var vstages []struct {
+		report.StageCount
+		FirstAt string `db:"first_at"`
+	}
+	if err := s.reader("report_version_stages").SelectContext(ctx, &vstages, stageArgs...); err != nil {
+		return fmt.Errorf("stages by version: %w", err)
+	}
+	for _, st := range vstages {
+		t, err := parseSQLiteTime(st.FirstAt)
+		if err != nil {
+			return fmt.Errorf("stages by version: %w", err)
+		}
+		st.First = t
+		v.Stages = append(v.Stages, st.StageCount)
+	}
+	if err := s.reader("report_version_exits").SelectContext(ctx, &v.Exits, args...); err != nil {
+		return fmt.Errorf("exits by version: %w", err)
+	}
+	if err := s.reader("report_version_messages").SelectContext(ctx, &v.Messages, args...); err != nil {
+		return fmt.Errorf("messages by version: %w", err)
+	}
+	if err := s.reader("report_version_goals").SelectContext(ctx, &v.Goals, args...); err != nil {
+		return fmt.Errorf("goals by version: %w", err)
+	}
+	if err := s.reader("report_version_arms").SelectContext(ctx, &v.Arms, args...); err != nil {
+		return fmt.Errorf("splits by version: %w", err)
+	}
+	return nil
 }

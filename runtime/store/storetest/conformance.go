@@ -67,6 +67,7 @@ var tests = []struct {
 	{"Erase", testErase},
 	{"Report", testReport},
 	{"ReportReentry", testReportReentry},
+	{"ReportVersions", testReportVersions},
 }
 
 // Run runs the conformance suite on a store: the corpus (Corpus), then

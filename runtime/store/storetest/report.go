@@ -175,6 +175,7 @@ func testReport(t *testing.T, newStore Open) {
 		t.Helper()
 		var out any
 		noErr(t, json.Unmarshal([]byte(s), &out))
+		versionsLikeJourney(out)
 		return out
 	}
 
@@ -191,6 +192,29 @@ func testReport(t *testing.T, newStore Open) {
 	since := t0.Add(7 * 24 * time.Hour)
 	if diff := cmp.Diff(want(reportWantWeek2), read(&store.ReportParams{Since: since, Until: end, Now: end})); diff != "" {
 		t.Errorf("report of the second week (-want +got):\n%s", diff)
+	}
+}
+
+// versionsLikeJourney gives each version of each journey of a wanted
+// report (of ReportHistory, whose enrollments are all under one version)
+// the journey's stages, goals and splits, and its messages' history
+// columns: with one version, its figures are the journey's.
+func versionsLikeJourney(r any) {
+	for _, j := range r.(map[string]any)["journeys"].([]any) {
+		j := j.(map[string]any)
+		for _, v := range j["versions"].([]any) {
+			v := v.(map[string]any)
+			v["stages"], v["goals"], v["splits"] = j["stages"], j["goals"], j["splits"]
+			sends := []any{}
+			for _, m := range j["messages"].([]any) {
+				send := map[string]any{}
+				for _, k := range []string{"step", "kind", "target", "sent", "suppressed", "capped", "over_budget", "unsubscribed"} {
+					send[k] = m.(map[string]any)[k]
+				}
+				sends = append(sends, send)
+			}
+			v["messages"] = sends
+		}
 	}
 }
 
@@ -237,5 +261,106 @@ func testReportReentry(t *testing.T, newStore Open) {
 	want := []stage{{"A", 1, 1, 1, 86400, 86400}, {"B", 1, 0, 1, 86400, 86400}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("stages (-want +got):\n%s", diff)
+	}
+}
+
+// reportVersionsJourney is the journey of testReportVersions: the split
+// a day into A, and B after b in A.
+func reportVersionsJourney(drain string, b string) string {
+	return "journey j\n\n" + drain + "entry on signed_up\ngoal done when score >= 100\nexit when score < 0\n\n" +
+		"stage A {\n  after 1d split s {\n    50% x {\n      tag \"x\"\n    }\n    50% y {\n      tag \"y\"\n    }\n  }\n  after " + b + " goto B\n}\n\nstage B\n"
+}
+
+// testReportVersions reads a report of a journey with two versions, the
+// second deployed 36h in and draining the first (B two days into A, not
+// one): old enters at t0 under the first, is placed by the split and
+// goes to B at 24h, and reaches the goal at 60h (score 100; 36h in B);
+// new and gone enter at the deploy under the second: gone exits at 42h
+// (score −1, 6h in A), new is placed at 60h and goes to B at 84h (48h in
+// A). Each version has its own stages, exits, goals and arms, and its
+// own percentiles: A's visits are 24h under the first, 6h and 48h under
+// the second (p50 27h, p90 43.8h); the journey's are the three (p50 24h,
+// p90 43.2h, 0.8 of the way from 24h to 48h).
+func testReportVersions(t *testing.T, newStore Open) {
+	t.Parallel()
+	v1 := reconcileDeployment(t, reportVersionsJourney("", "1d"))
+	v2 := withEarlier(t, reconcileDeployment(t, reportVersionsJourney("on change drain\n\n", "2d")), v1)
+	ctx := context.Background()
+	db := newStore(t)
+	sim, inForce := versionSim(v1, db, t0)
+	score := func(id string, n int, at time.Time) {
+		t.Helper()
+		noErr(t, sim.Advance(ctx, at))
+		noErr(t, db.PutContact(ctx, &store.PutContactParams{ID: id, Attrs: map[string]any{"score": n}, At: at}))
+	}
+	score("old", 10, t0)
+	signUp(t, db, "old", t0)
+	deploy := t0.Add(36 * time.Hour)
+	noErr(t, sim.Advance(ctx, deploy))
+	inForce.Store(v2)
+	for _, id := range []string{"new", "gone"} {
+		score(id, 10, deploy)
+		signUp(t, db, id, deploy)
+	}
+	score("gone", -1, t0.Add(42*time.Hour))
+	score("old", 100, t0.Add(60*time.Hour))
+	end := t0.Add(5 * 24 * time.Hour)
+	noErr(t, sim.Advance(ctx, end))
+	c, err := db.Report(ctx, &store.ReportParams{Now: end})
+	noErr(t, err)
+	r := report.Build(c, report.Options{}).Journey("j")
+	if r == nil {
+		t.Fatal("no journey j in the report")
+	}
+	type stage struct {
+		Stage                              string
+		Entered, Current, Converted, Exits int
+		Visits                             int
+		P50, P90                           float64
+	}
+	type figures struct {
+		Enrolled       int
+		Stages         []stage
+		Goals          []string // name conversions p50
+		Placed, Bought int      // in the split's arms
+	}
+	read := func(enrolled int, sts []*report.Stage, goals []*report.Goal, splits []*report.Split) figures {
+		f := figures{Enrolled: enrolled}
+		for _, st := range sts {
+			n := 0
+			for _, k := range st.Exited {
+				n += k
+			}
+			f.Stages = append(f.Stages, stage{st.Stage, st.Entered, st.Current, st.Converted, n, st.TimeInStage.Count, st.TimeInStage.P50, st.TimeInStage.P90})
+		}
+		for _, g := range goals {
+			f.Goals = append(f.Goals, fmt.Sprintf("%s %d %g", g.Goal, g.Conversions, g.TimeToConvert.P50))
+		}
+		for _, sp := range splits {
+			for _, a := range sp.Arms {
+				f.Placed += a.Contacts
+				f.Bought += a.Converted
+			}
+		}
+		return f
+	}
+	got := map[string]figures{"journey": read(r.Enrolled, r.Stages, r.Goals, r.Splits)}
+	for _, v := range r.Versions {
+		name := v.Version
+		switch name {
+		case v1.Journey("j").Version:
+			name = "v1"
+		case v2.Journey("j").Version:
+			name = "v2"
+		}
+		got[name] = read(v.Enrolled, v.Stages, v.Goals, v.Splits)
+	}
+	want := map[string]figures{
+		"journey": {3, []stage{{"A", 3, 0, 0, 1, 3, 86400, 155520}, {"B", 2, 1, 1, 0, 1, 129600, 129600}}, []string{"done 1 216000"}, 2, 1},
+		"v1":      {1, []stage{{"A", 1, 0, 0, 0, 1, 86400, 86400}, {"B", 1, 0, 1, 0, 1, 129600, 129600}}, []string{"done 1 216000"}, 1, 1},
+		"v2":      {2, []stage{{"A", 2, 0, 0, 1, 2, 97200, 157680}, {"B", 1, 1, 0, 0, 0, 0, 0}}, nil, 1, 0},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("figures (-want +got):\n%s", diff)
 	}
 }
