@@ -32,29 +32,15 @@ type Journey struct {
 // Version is the enrollments under one version of a journey (the version
 // each is under now), and the journey's figures for them alone.
 type Version struct {
-	Version   string   `json:"version"`
-	Enrolled  int      `json:"enrolled"`
-	Active    int      `json:"active"`
-	Converted int      `json:"converted"`
-	Exited    int      `json:"exited"`
-	Stages    []*Stage `json:"stages"`   // every stage of the journey, in its order
-	Messages  []*Send  `json:"messages"` // the history's columns alone
-	Goals     []*Goal  `json:"goals"`
-	Splits    []*Split `json:"splits"`
-}
-
-// Send is the history's records of one send step and template: a
-// Message without the outbox's columns, which no enrollment's version
-// can be told for.
-type Send struct {
-	Step         string `json:"step"`
-	Kind         string `json:"kind"` // send
-	Target       string `json:"target"`
-	Sent         int    `json:"sent"`
-	Suppressed   int    `json:"suppressed"`
-	Capped       int    `json:"capped"`
-	OverBudget   int    `json:"over_budget"`
-	Unsubscribed int    `json:"unsubscribed"`
+	Version   string     `json:"version"`
+	Enrolled  int        `json:"enrolled"`
+	Active    int        `json:"active"`
+	Converted int        `json:"converted"`
+	Exited    int        `json:"exited"`
+	Stages    []*Stage   `json:"stages"`   // every stage of the journey, in its order
+	Messages  []*Message `json:"messages"` // the outbox's columns count the rows the version wrote
+	Goals     []*Goal    `json:"goals"`
+	Splits    []*Split   `json:"splits"`
 }
 
 // Stage is one bar of the funnel.
@@ -180,7 +166,7 @@ func Build(c *Counts, opt Options) *Report {
 		j.Converted += v.Converted
 		j.Exited += v.Exited
 	}
-	fill(&Breakdown{Stages: c.Stages, Exits: c.Exits, Messages: c.Messages, Goals: c.Goals, Arms: c.Arms}, c.Outbox, journey)
+	fill(&Breakdown{Stages: c.Stages, Exits: c.Exits, Messages: c.Messages, Outbox: c.Outbox, Goals: c.Goals, Arms: c.Arms}, journey)
 	for _, d := range c.Days {
 		j := journey(d.Journey)
 		y, w := d.Day.UTC().ISOWeek()
@@ -200,9 +186,8 @@ func Build(c *Counts, opt Options) *Report {
 	return r
 }
 
-// fill adds the figures of b and the outbox to the journeys journey
-// returns.
-func fill(c *Breakdown, outbox []OutboxCount, journey func(string) *Journey) {
+// fill adds the figures of c to the journeys journey returns.
+func fill(c *Breakdown, journey func(string) *Journey) {
 	stages := map[[2]string]*Stage{}
 	for _, s := range c.Stages {
 		j := journey(s.Journey)
@@ -249,7 +234,7 @@ func fill(c *Breakdown, outbox []OutboxCount, journey func(string) *Journey) {
 			msg.Unsubscribed += m.Count
 		}
 	}
-	for _, o := range outbox {
+	for _, o := range c.Outbox {
 		msg := message(o.Journey, o.Step, o.Kind, o.Target)
 		msg.Kind = o.Kind
 		switch o.Status {
@@ -300,6 +285,9 @@ func journeyWide(c *Counts) map[string]*Breakdown {
 	for _, x := range c.Messages {
 		part(x.Journey).Messages = append(part(x.Journey).Messages, x)
 	}
+	for _, x := range c.Outbox {
+		part(x.Journey).Outbox = append(part(x.Journey).Outbox, x)
+	}
 	for _, x := range c.Goals {
 		part(x.Journey).Goals = append(part(x.Journey).Goals, x)
 	}
@@ -334,6 +322,10 @@ func versions(r *Report, b *Breakdown, own map[string]*Breakdown) {
 		p := part(x.Journey, x.Version)
 		p.Messages = append(p.Messages, x)
 	}
+	for _, x := range b.Outbox {
+		p := part(x.Journey, x.Version)
+		p.Outbox = append(p.Outbox, x)
+	}
 	for _, x := range b.Goals {
 		p := part(x.Journey, x.Version)
 		p.Goals = append(p.Goals, x)
@@ -353,7 +345,7 @@ func versions(r *Report, b *Breakdown, own map[string]*Breakdown) {
 			if p == nil {
 				p = &Breakdown{}
 			}
-			fill(p, nil, func(string) *Journey { return vj })
+			fill(p, func(string) *Journey { return vj })
 			byName := map[string]*Stage{}
 			for _, st := range vj.Stages {
 				byName[st.Stage] = st
@@ -372,11 +364,7 @@ func versions(r *Report, b *Breakdown, own map[string]*Breakdown) {
 			if v.Stages == nil {
 				v.Stages = []*Stage{}
 			}
-			v.Messages = []*Send{}
-			for _, m := range vj.Messages {
-				v.Messages = append(v.Messages, &Send{Step: m.Step, Kind: m.Kind, Target: m.Target, Sent: m.Sent,
-					Suppressed: m.Suppressed, Capped: m.Capped, OverBudget: m.OverBudget, Unsubscribed: m.Unsubscribed})
-			}
+			v.Messages = vj.Messages
 		}
 	}
 }

@@ -39,8 +39,8 @@ type Counts struct {
 	// ByVersion are the stages, exits, sends, goals and split arms again
 	// by the version each enrollment is under now (each row's Version
 	// set): the same figures for each version's enrollments, with each
-	// version's own percentiles. The outbox does not record the
-	// enrollment, so it has no breakdown.
+	// version's own percentiles; and the outbox's rows by the version
+	// that wrote each.
 	ByVersion Breakdown
 }
 
@@ -65,6 +65,7 @@ type Breakdown struct {
 	Stages   []StageCount
 	Exits    []ExitCount
 	Messages []MessageCount
+	Outbox   []OutboxCount
 	Goals    []GoalCount
 	Arms     []ArmCount
 }
@@ -108,6 +109,7 @@ type MessageCount struct {
 // OutboxCount is the outbox rows of one step and target with one status.
 type OutboxCount struct {
 	Journey, Step, Kind, Target, Status string
+	Version                             string // in Counts.ByVersion: the version that wrote the rows; "" in Counts.Outbox
 	Count                               int
 }
 
@@ -144,16 +146,23 @@ func (c *Counts) Sort() {
 	})
 	c.sortBreakdown(&Breakdown{Stages: c.Stages, Exits: c.Exits, Messages: c.Messages, Goals: c.Goals, Arms: c.Arms})
 	c.sortBreakdown(&c.ByVersion)
-	sort.Slice(c.Outbox, func(i, j int) bool {
-		a, b := c.Outbox[i], c.Outbox[j]
-		return a.Journey+"\x00"+a.Step+"\x00"+a.Target+"\x00"+a.Status < b.Journey+"\x00"+b.Step+"\x00"+b.Target+"\x00"+b.Status
-	})
+	sortOutbox(c.Outbox)
+	sortOutbox(c.ByVersion.Outbox)
 	sort.Slice(c.Days, func(i, j int) bool {
 		a, b := c.Days[i], c.Days[j]
 		if a.Journey != b.Journey {
 			return a.Journey < b.Journey
 		}
 		return a.Day.Before(b.Day)
+	})
+}
+
+// sortOutbox sorts outbox counts by journey, step, target, status and
+// version.
+func sortOutbox(o []OutboxCount) {
+	sort.Slice(o, func(i, j int) bool {
+		a, b := o[i], o[j]
+		return a.Journey+"\x00"+a.Step+"\x00"+a.Target+"\x00"+a.Status+"\x00"+a.Version < b.Journey+"\x00"+b.Step+"\x00"+b.Target+"\x00"+b.Status+"\x00"+b.Version
 	})
 }
 

@@ -78,14 +78,26 @@ func (m *Store) Report(_ context.Context, p *store.ReportParams) (*report.Counts
 		c.ByVersion = m.breakdown(p, scope, waking, func(e *runtime.Enrollment) string { return e.Version })
 	}
 
-	outbox := map[[5]string]int{}
+	outbox := map[report.OutboxCount]int{} // counts keyed by the rest
 	for _, row := range m.outbox {
 		if (p.Journey == "" || row.Journey == p.Journey) && inWindow(row.Due) {
-			outbox[[5]string{row.Journey, row.Step, row.Kind, row.Target, row.Status}]++
+			outbox[report.OutboxCount{Journey: row.Journey, Step: row.Step, Kind: row.Kind, Target: row.Target, Status: row.Status, Version: row.Version}]++
 		}
 	}
-	for ok, n := range outbox {
-		c.Outbox = append(c.Outbox, report.OutboxCount{Journey: ok[0], Step: ok[1], Kind: ok[2], Target: ok[3], Status: ok[4], Count: n})
+	byVersion := c.Several()
+	totals := map[report.OutboxCount]int{}
+	for k, n := range outbox {
+		if byVersion {
+			k.Count = n
+			c.ByVersion.Outbox = append(c.ByVersion.Outbox, k)
+			k.Count = 0
+		}
+		k.Version = ""
+		totals[k] += n
+	}
+	for k, n := range totals {
+		k.Count = n
+		c.Outbox = append(c.Outbox, k)
 	}
 	c.Sort()
 	return c, nil

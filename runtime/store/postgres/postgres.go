@@ -98,7 +98,7 @@ var pgq = struct {
 	reportVersions, reportStages, reportExits, reportMessages, reportOutbox   string
 	reportGoals, reportArms, reportDays, reportSettings                       string
 	reportVersionStages, reportVersionExits, reportVersionMessages            string
-	reportVersionGoals, reportVersionArms                                     string
+	reportVersionGoals, reportVersionArms, reportVersionOutbox                string
 }{
 	currentSchema:         pgQuery("current_schema"),
 	insertEventID:         pgQuery("insert_event_id"),
@@ -158,6 +158,7 @@ var pgq = struct {
 	reportVersionMessages: pgQuery("report_version_messages"),
 	reportVersionGoals:    pgQuery("report_version_goals"),
 	reportVersionArms:     pgQuery("report_version_arms"),
+	reportVersionOutbox:   pgQuery("report_version_outbox"),
 }
 
 // DefaultPoolSize is how many connections a postgres.Store opens at most

@@ -124,5 +124,8 @@ func readByVersion(ctx context.Context, tx *sqlx.Tx, c *report.Counts, p *store.
 	if err := tx.SelectContext(ctx, &v.Arms, pgq.reportVersionArms, p.Journey, since, until); err != nil {
 		return fmt.Errorf("splits by version: %w", err)
 	}
+	if err := tx.SelectContext(ctx, &v.Outbox, pgq.reportVersionOutbox, p.Journey, since, until); err != nil {
+		return fmt.Errorf("deliveries by version: %w", err)
+	}
 	return nil
 }

@@ -112,5 +112,8 @@ func (s *Store) readByVersion(ctx context.Context, c *report.Counts, args, stage
 	if err := s.reader("report_version_arms").SelectContext(ctx, &v.Arms, args...); err != nil {
 		return fmt.Errorf("splits by version: %w", err)
 	}
+	if err := s.reader("report_version_outbox").SelectContext(ctx, &v.Outbox, args...); err != nil {
+		return fmt.Errorf("deliveries by version: %w", err)
+	}
 	return nil
 }
