@@ -166,7 +166,8 @@ func Build(c *Counts, opt Options) *Report {
 		j.Converted += v.Converted
 		j.Exited += v.Exited
 	}
-	fill(&Breakdown{Stages: c.Stages, Exits: c.Exits, Messages: c.Messages, Outbox: c.Outbox, Goals: c.Goals, Arms: c.Arms}, journey)
+	wide := Breakdown{Stages: c.Stages, Exits: c.Exits, Messages: c.Messages, Outbox: c.Outbox, Goals: c.Goals, Arms: c.Arms}
+	fill(&wide, journey)
 	for _, d := range c.Days {
 		j := journey(d.Journey)
 		y, w := d.Day.UTC().ISOWeek()
@@ -182,7 +183,7 @@ func Build(c *Counts, opt Options) *Report {
 	for _, j := range r.Journeys {
 		derive(j)
 	}
-	versions(r, &c.ByVersion, journeyWide(c))
+	versions(r, parts(&c.ByVersion), parts(&wide))
 	return r
 }
 
@@ -267,80 +268,60 @@ func fill(c *Breakdown, journey func(string) *Journey) {
 	}
 }
 
-// journeyWide is c's journey-wide figures by journey.
-func journeyWide(c *Counts) map[string]*Breakdown {
-	own := map[string]*Breakdown{}
-	part := func(j string) *Breakdown {
-		if own[j] == nil {
-			own[j] = &Breakdown{}
-		}
-		return own[j]
-	}
-	for _, x := range c.Stages {
-		part(x.Journey).Stages = append(part(x.Journey).Stages, x)
-	}
-	for _, x := range c.Exits {
-		part(x.Journey).Exits = append(part(x.Journey).Exits, x)
-	}
-	for _, x := range c.Messages {
-		part(x.Journey).Messages = append(part(x.Journey).Messages, x)
-	}
-	for _, x := range c.Outbox {
-		part(x.Journey).Outbox = append(part(x.Journey).Outbox, x)
-	}
-	for _, x := range c.Goals {
-		part(x.Journey).Goals = append(part(x.Journey).Goals, x)
-	}
-	for _, x := range c.Arms {
-		part(x.Journey).Arms = append(part(x.Journey).Arms, x)
-	}
-	return own
-}
+// part names the figures of one version of one journey; version is ""
+// for the journey's own.
+type part struct{ journey, version string }
 
-// versions gives each version of each journey of r its figures from b,
-// built as the journey's are, its stages in the journey's order; the one
-// version of a journey gets the journey's own figures from own.
-func versions(r *Report, b *Breakdown, own map[string]*Breakdown) {
-	type key struct{ journey, version string }
-	parts := map[key]*Breakdown{}
-	part := func(journeyName, version string) *Breakdown {
-		k := key{journeyName, version}
-		if parts[k] == nil {
-			parts[k] = &Breakdown{}
+// parts splits b's figures by journey and version: the counts of
+// Counts.ByVersion by both, the journey-wide ones (Version "") by journey.
+func parts(b *Breakdown) map[part]*Breakdown {
+	out := map[part]*Breakdown{}
+	of := func(journey, version string) *Breakdown {
+		k := part{journey, version}
+		if out[k] == nil {
+			out[k] = &Breakdown{}
 		}
-		return parts[k]
+		return out[k]
 	}
 	for _, x := range b.Stages {
-		p := part(x.Journey, x.Version)
+		p := of(x.Journey, x.Version)
 		p.Stages = append(p.Stages, x)
 	}
 	for _, x := range b.Exits {
-		p := part(x.Journey, x.Version)
+		p := of(x.Journey, x.Version)
 		p.Exits = append(p.Exits, x)
 	}
 	for _, x := range b.Messages {
-		p := part(x.Journey, x.Version)
+		p := of(x.Journey, x.Version)
 		p.Messages = append(p.Messages, x)
 	}
 	for _, x := range b.Outbox {
-		p := part(x.Journey, x.Version)
+		p := of(x.Journey, x.Version)
 		p.Outbox = append(p.Outbox, x)
 	}
 	for _, x := range b.Goals {
-		p := part(x.Journey, x.Version)
+		p := of(x.Journey, x.Version)
 		p.Goals = append(p.Goals, x)
 	}
 	for _, x := range b.Arms {
-		p := part(x.Journey, x.Version)
+		p := of(x.Journey, x.Version)
 		p.Arms = append(p.Arms, x)
 	}
+	return out
+}
+
+// versions gives each version of each journey of r its figures from
+// byVersion, built as the journey's are, its stages in the journey's
+// order; the one version of a journey gets the journey's own figures from
+// own.
+func versions(r *Report, byVersion, own map[part]*Breakdown) {
 	for _, j := range r.Journeys {
 		for _, v := range j.Versions {
 			vj := &Journey{Journey: j.Journey, Enrolled: v.Enrolled, Active: v.Active, Converted: v.Converted, Exited: v.Exited,
 				Stages: []*Stage{}, Messages: []*Message{}, Goals: []*Goal{}, Splits: []*Split{}}
-			p := parts[key{j.Journey, v.Version}]
+			p := byVersion[part{j.Journey, v.Version}]
 			if len(j.Versions) == 1 { // the version's enrollments are the journey's
-				p = own[j.Journey]
+				p = own[part{j.Journey, ""}]
 			}
 			if p == nil {
 				p = &Breakdown{}
