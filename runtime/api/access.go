@@ -61,7 +61,17 @@ func cleanPath(p string) string {
 // token configured, when it passes local: it comes from a loopback
 // address, to a loopback host, from no web page of another origin, and a
 // write carries JSON.
-func (s *Server) guard(next http.HandlerFunc) http.HandlerFunc {
+func (s *Server) guard(next http.HandlerFunc) http.HandlerFunc { return s.guardWith(next, false) }
+
+// segmentGuard is guard for the Segment-spec routes, which take the token
+// as Segment's libraries send their write key too: as the user name of
+// Basic auth (`Authorization: Basic base64(TOKEN:)`), the password
+// ignored.
+func (s *Server) segmentGuard(next http.HandlerFunc) http.HandlerFunc { return s.guardWith(next, true) }
+
+// guardWith is guard; basic takes the token as Basic auth's user name
+// too.
+func (s *Server) guardWith(next http.HandlerFunc, basic bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if s.cfg.Token == "" {
 			if status, e := local(r); e != nil {
@@ -71,11 +81,13 @@ func (s *Server) guard(next http.HandlerFunc) http.HandlerFunc {
 			next(w, r)
 			return
 		}
-		scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
-		given := sha256.Sum256([]byte(strings.TrimSpace(token)))
-		if !ok || !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare(given[:], s.token[:]) != 1 {
+		if !s.authorized(r, basic) {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="journey"`)
 			msg := "a valid `Authorization: Bearer <token>` header is required"
+			if basic {
+				w.Header().Add("WWW-Authenticate", `Basic realm="journey"`)
+				msg = "a valid `Authorization: Bearer <token>` header, or Basic auth with the token as the user name (the write key of Segment's libraries), is required"
+			}
 			if r.Header.Get("Authorization") == "" {
 				msg = "the Authorization header is missing; send `Authorization: Bearer <token>`"
 			}
@@ -84,6 +96,22 @@ func (s *Server) guard(next http.HandlerFunc) http.HandlerFunc {
 		}
 		next(w, r)
 	}
+}
+
+// authorized reports whether a request carries the token: as a bearer
+// token or, when basic, as Basic auth's user name. The token's hash is
+// compared in constant time.
+func (s *Server) authorized(r *http.Request, basic bool) bool {
+	var token string
+	if user, _, ok := r.BasicAuth(); ok && basic {
+		token = user
+	} else if scheme, t, ok := strings.Cut(r.Header.Get("Authorization"), " "); ok && strings.EqualFold(scheme, "Bearer") {
+		token = strings.TrimSpace(t)
+	} else {
+		return false
+	}
+	given := sha256.Sum256([]byte(token))
+	return subtle.ConstantTimeCompare(given[:], s.token[:]) == 1
 }
 
 // local checks a request served without a token, as only a program on

@@ -107,6 +107,8 @@ type Server struct {
 	token   [sha256.Size]byte // the token's hash: compared in constant time
 	log     *slog.Logger
 	handler http.Handler
+	// routeList is what Routes returns.
+	routeList []string
 }
 
 // New returns a server. With no token it logs a warning: only clients on
@@ -143,14 +145,21 @@ func New(cfg Config) *Server {
 // Handler returns the server's HTTP handler.
 func (s *Server) Handler() http.Handler { return s.handler }
 
+// Routes lists the routes the server answers, each as "METHOD /path"
+// with its wildcards ("GET /v1/contacts/{id}"), sorted. HEAD is answered
+// wherever GET is, and not listed.
+func (s *Server) Routes() []string { return slices.Clone(s.routeList) }
+
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
-	route := func(path string, guarded bool, methods map[string]http.HandlerFunc) {
+	// route serves methods on path, each behind guard when it is not nil.
+	route := func(path string, guard func(http.HandlerFunc) http.HandlerFunc, methods map[string]http.HandlerFunc) {
 		var allow []string
 		for m, h := range methods {
 			allow = append(allow, m)
-			if guarded {
-				h = s.guard(h)
+			s.routeList = append(s.routeList, m+" "+path)
+			if guard != nil {
+				h = guard(h)
 			}
 			mux.Handle(m+" "+path, h)
 		}
@@ -163,26 +172,32 @@ func (s *Server) routes() http.Handler {
 			s.fail(w, r, http.StatusMethodNotAllowed, &FieldError{Code: CodeMethodNotAllowed,
 				Message: fmt.Sprintf("%s is not allowed on %s; use %s", r.Method, path, strings.Join(allow, " or "))})
 		}
-		if guarded {
-			other = s.guard(other)
+		if guard != nil {
+			other = guard(other)
 		}
 		mux.Handle(path, other)
 	}
-	route("/v1/events", true, map[string]http.HandlerFunc{"POST": s.postEvents})
-	route("/v1/contacts/{id}", true, map[string]http.HandlerFunc{"GET": s.getContact, "PUT": s.putContact, "DELETE": s.deleteContact})
-	route("/v1/contacts/{id}/release", true, map[string]http.HandlerFunc{"POST": s.release})
-	route("/v1/contacts/{id}/unsubscribe", true, map[string]http.HandlerFunc{"POST": s.subscription(false)})
-	route("/v1/contacts/{id}/resubscribe", true, map[string]http.HandlerFunc{"POST": s.subscription(true)})
+	route("/v1/events", s.guard, map[string]http.HandlerFunc{"POST": s.postEvents})
+	route("/v1/contacts/{id}", s.guard, map[string]http.HandlerFunc{"GET": s.getContact, "PUT": s.putContact, "DELETE": s.deleteContact})
+	route("/v1/contacts/{id}/release", s.guard, map[string]http.HandlerFunc{"POST": s.release})
+	route("/v1/contacts/{id}/unsubscribe", s.guard, map[string]http.HandlerFunc{"POST": s.subscription(false)})
+	route("/v1/contacts/{id}/resubscribe", s.guard, map[string]http.HandlerFunc{"POST": s.subscription(true)})
 	// The token in the path is the proof: no API token, no local check.
-	route("/v1/unsubscribe/{token}", false, map[string]http.HandlerFunc{"GET": s.oneClickPage, "POST": s.oneClick})
-	route("/v1/journeys", true, map[string]http.HandlerFunc{"GET": s.getJourneys})
-	route("/v1/journeys/{name}/enrollments", true, map[string]http.HandlerFunc{"POST": s.enroll})
-	route("/v1/reports", true, map[string]http.HandlerFunc{"GET": s.getReports})
-	route("/v1/reports/{journey}", true, map[string]http.HandlerFunc{"GET": s.getReport})
-	route("/healthz", false, map[string]http.HandlerFunc{"GET": s.health})
-	if s.cfg.Metrics != nil {
-		route("/metrics", true, map[string]http.HandlerFunc{"GET": s.cfg.Metrics.ServeHTTP})
+	route("/v1/unsubscribe/{token}", nil, map[string]http.HandlerFunc{"GET": s.oneClickPage, "POST": s.oneClick})
+	route("/v1/journeys", s.guard, map[string]http.HandlerFunc{"GET": s.getJourneys})
+	route("/v1/journeys/{name}/enrollments", s.guard, map[string]http.HandlerFunc{"POST": s.enroll})
+	route("/v1/reports", s.guard, map[string]http.HandlerFunc{"GET": s.getReports})
+	route("/v1/reports/{journey}", s.guard, map[string]http.HandlerFunc{"GET": s.getReport})
+	// The Segment-spec intake: its libraries send the token as Basic auth.
+	for _, typ := range segmentTypes {
+		route("/v1/"+typ, s.segmentGuard, map[string]http.HandlerFunc{"POST": s.postSegment(typ)})
 	}
+	route("/v1/batch", s.segmentGuard, map[string]http.HandlerFunc{"POST": s.postSegment("")})
+	route("/healthz", nil, map[string]http.HandlerFunc{"GET": s.health})
+	if s.cfg.Metrics != nil {
+		route("/metrics", s.guard, map[string]http.HandlerFunc{"GET": s.cfg.Metrics.ServeHTTP})
+	}
+	slices.Sort(s.routeList)
 	mux.Handle("/v1/", s.guard(s.notFound))
 	mux.HandleFunc("/", s.notFound)
 	return s.recover(s.canonical(s.storeDeadline(mux)))

@@ -69,13 +69,18 @@ var start = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
 func deployment(t testing.TB) *runtime.Deployment {
 	t.Helper()
-	ws := compiler.NewWorkspace(
+	return compile(t,
 		map[string][]byte{"schema.journey": []byte(schema), "lead_nurture.journey": []byte(journey)},
 		map[string][]byte{
 			"welcome.md":   []byte("subject: Welcome\nHello{{with .first_name}} {{.}}{{end}}\n"),
 			"roi-guide.md": []byte("subject: ROI\nThe guide.\n"),
 		})
-	prog, diags := compiler.Compile(ws)
+}
+
+// compile is the deployment of a workspace of sources and templates.
+func compile(t testing.TB, sources, templates map[string][]byte) *runtime.Deployment {
+	t.Helper()
+	prog, diags := compiler.Compile(compiler.NewWorkspace(sources, templates))
 	if diags.HasErrors() {
 		t.Fatal(diags)
 	}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -36,25 +37,37 @@ func (s *Server) postEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	res := &EventsResult{}
 	// Counted as stored, also when a later event fails (503).
-	defer func() {
-		s.intake(IntakeEvent, IntakeAccepted, res.Accepted)
-		s.intake(IntakeEvent, IntakeDuplicate, res.Duplicates)
-	}()
+	defer s.countEvents(res)
 	for _, e := range events {
-		added, err := s.cfg.Store.AddEvent(r.Context(), e)
-		if err != nil {
-			s.unavailable(w, r, fmt.Errorf("storing event %q of contact %q (after %d accepted, %d duplicates): %w", e.ID, e.Contact, res.Accepted, res.Duplicates, err))
+		if err := s.addEvent(r.Context(), e, res); err != nil {
+			s.unavailable(w, r, err)
 			return
-		}
-		if added {
-			res.Accepted++
-		} else {
-			res.Duplicates++
-			res.DuplicateIDs = append(res.DuplicateIDs, e.ID)
 		}
 	}
 	s.stored()
 	writeJSON(w, http.StatusAccepted, res)
+}
+
+// addEvent stores an event and counts it in res: accepted, or a duplicate
+// of an event stored before.
+func (s *Server) addEvent(ctx context.Context, e *store.AddEventParams, res *EventsResult) error {
+	added, err := s.cfg.Store.AddEvent(ctx, e)
+	if err != nil {
+		return fmt.Errorf("storing event %q of contact %q (after %d accepted, %d duplicates): %w", e.ID, e.Contact, res.Accepted, res.Duplicates, err)
+	}
+	if added {
+		res.Accepted++
+	} else {
+		res.Duplicates++
+		res.DuplicateIDs = append(res.DuplicateIDs, e.ID)
+	}
+	return nil
+}
+
+// countEvents reports the events of res to Config.Intake.
+func (s *Server) countEvents(res *EventsResult) {
+	s.intake(IntakeEvent, IntakeAccepted, res.Accepted)
+	s.intake(IntakeEvent, IntakeDuplicate, res.Duplicates)
 }
 
 // intakeTime is the time of an intake and the dedupe window it keeps.
@@ -91,15 +104,7 @@ func readEvents(v *validator, schema *compiler.Schema, body any, it *intakeTime)
 			v.fail(k, CodeUnknownField, fmt.Sprintf(`%s: unknown field %q: a batch is {"events": [...]}; each event carries its own fields`, k, k), "")
 		}
 	}
-	list, ok := raw.([]any)
-	if !ok {
-		v.wrongType("events", "an array of events", raw)
-		return nil
-	}
-	if len(list) > MaxBatch {
-		v.fail("events", CodeTooManyEvents, fmt.Sprintf("events: %d events; a batch holds at most %d", len(list), MaxBatch), "")
-		return nil
-	}
+	list := v.batch("events", "events", raw)
 	out := make([]*store.AddEventParams, 0, len(list))
 	for i, x := range list {
 		if e := readEvent(v, schema, x, fmt.Sprintf("events[%d]", i), it); e != nil {
@@ -107,6 +112,21 @@ func readEvents(v *validator, schema *compiler.Schema, body any, it *intakeTime)
 		}
 	}
 	return out
+}
+
+// batch reads the array of a batch, of at most MaxBatch elements; what
+// names them. It returns nil when it fails.
+func (v *validator) batch(field, what string, raw any) []any {
+	list, ok := raw.([]any)
+	if !ok {
+		v.wrongType(field, "an array of "+what, raw)
+		return nil
+	}
+	if len(list) > MaxBatch {
+		v.fail(field, CodeTooManyEvents, fmt.Sprintf("%s: %d %s; a batch holds at most %d", field, len(list), what, MaxBatch), "")
+		return nil
+	}
+	return list
 }
 
 // readEvent validates one event; path is where it is in the body. An
@@ -151,15 +171,23 @@ func readEvent(v *validator, schema *compiler.Schema, x any, path string, it *in
 	if decl != nil {
 		e.Payload = v.object(decl.Payload, payload, child(path, "payload"), false)
 	}
-	if at, ok := v.optionalTime(m, path, "at"); ok {
-		e.At = at
-		if oldest := it.oldest(); at.Before(oldest) {
-			fp := child(path, "at")
-			v.fail(fp, CodeTooOld, fmt.Sprintf("%s: %s is older than the dedupe window of %s, which began at %s: a repeat of an event that old might no longer be recognised, so it is refused",
-				fp, at.Format(time.RFC3339Nano), compiler.Duration(it.now.Sub(oldest)), oldest.UTC().Format(time.RFC3339)), "")
-		}
-	}
+	e.At = v.eventTime(m, path, "at", it)
 	return e
+}
+
+// eventTime reads the optional time an event happened, the intake's when
+// absent; one stamped before the dedupe window is refused.
+func (v *validator) eventTime(m map[string]any, path, name string, it *intakeTime) time.Time {
+	at, ok := v.optionalTime(m, path, name)
+	if !ok {
+		return it.now
+	}
+	if oldest := it.oldest(); at.Before(oldest) {
+		fp := child(path, name)
+		v.fail(fp, CodeTooOld, fmt.Sprintf("%s: %s is older than the dedupe window of %s, which began at %s: a repeat of an event that old might no longer be recognised, so it is refused",
+			fp, at.Format(time.RFC3339Nano), compiler.Duration(it.now.Sub(oldest)), oldest.UTC().Format(time.RFC3339)), "")
+	}
+	return at
 }
 
 // requiredString reads a field that must be a non-empty string.

@@ -5,8 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/journeylang/journey/compiler"
-	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/store"
 )
 
@@ -26,15 +24,7 @@ stage Warm when has_tag("hot") {
 
 func TestRelease(t *testing.T) {
 	e := newEnv(t, nil)
-	prog, diags := compiler.Compile(compiler.NewWorkspace(map[string][]byte{"schema.journey": []byte(schema), "spin.journey": []byte(spin)}, nil))
-	if diags.HasErrors() {
-		t.Fatal(diags)
-	}
-	d, err := runtime.NewDeployment(prog)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.dep = d
+	e.dep = compile(t, map[string][]byte{"schema.journey": []byte(schema), "spin.journey": []byte(spin)}, nil)
 	e.do("POST", "/v1/events", `{"id": "e1", "contact": "c1", "name": "ping"}`).want(t, 202)
 	e.advance(time.Minute)
 	halted := func() []any {

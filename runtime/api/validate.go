@@ -62,6 +62,19 @@ type FieldError struct {
 // validator collects the problems of one request.
 type validator struct {
 	errs []*FieldError
+	// loose: a key of an object matches the field of its name or, when
+	// there is none, the field of its snake_case form (firstName matches
+	// first_name), as the Segment-spec intake takes traits and properties.
+	loose bool
+}
+
+// field returns the field of o that the key k sets, or nil.
+func (v *validator) field(o *compiler.Object, k string) *compiler.Field {
+	f := o.Field(k)
+	if f == nil && v.loose {
+		f = o.Field(snakeCase(k))
+	}
+	return f
 }
 
 func (v *validator) fail(field, code, msg, suggestion string) {
@@ -88,14 +101,21 @@ func (v *validator) object(o *compiler.Object, val any, path string, partial boo
 		return nil
 	}
 	out := make(map[string]any, len(m))
+	given := make(map[string]string, len(m)) // the key that set each field
 	for _, k := range sortedKeys(m) {
 		x := m[k]
 		fp := child(path, k)
-		f := o.Field(k)
+		f := v.field(o, k)
 		if f == nil {
 			v.fail(fp, CodeUnknownField, fmt.Sprintf("%s: unknown field %q", fp, k), diag.Suggest(k, o.Names()))
 			continue
 		}
+		if other, dup := given[f.Name]; dup {
+			v.fail(fp, CodeDuplicateKey, fmt.Sprintf("%s: %q and %q both set the field %s; give it once", fp, other, k, f.Name), "")
+			continue
+		}
+		given[f.Name] = k
+		k = f.Name
 		if x == nil {
 			switch {
 			case !f.Type.Optional:
@@ -109,7 +129,7 @@ func (v *validator) object(o *compiler.Object, val any, path string, partial boo
 	}
 	if !partial {
 		for _, f := range o.Fields {
-			if _, given := m[f.Name]; !given && !f.Type.Optional {
+			if _, ok := given[f.Name]; !ok && !f.Type.Optional {
 				fp := child(path, f.Name)
 				v.fail(fp, CodeMissingField, fmt.Sprintf("%s: missing: %s is %s and required", fp, f.Name, f.Type.Describe()), "")
 			}
