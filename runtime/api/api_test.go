@@ -165,6 +165,14 @@ func request(remote, method, path, body string, header ...string) *http.Request 
 	req := httptest.NewRequest(method, path, rd)
 	req.RemoteAddr = remote
 	req.Host = "127.0.0.1:8080"
+	setHeaders(req, header...)
+	return req
+}
+
+// setHeaders gives a request Content-Type: application/json, then the
+// headers given as name, value pairs: Host sets the request's host, an
+// empty value removes a header.
+func setHeaders(req *http.Request, header ...string) {
 	req.Header.Set("Content-Type", "application/json")
 	for i := 0; i+1 < len(header); i += 2 {
 		switch name, value := header[i], header[i+1]; {
@@ -176,7 +184,6 @@ func request(remote, method, path, body string, header ...string) *http.Request 
 			req.Header.Set(name, value)
 		}
 	}
-	return req
 }
 
 func (r *reply) want(t testing.TB, status int) *reply {

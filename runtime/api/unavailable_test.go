@@ -15,18 +15,16 @@ import (
 	"github.com/journeylang/journey/runtime/store/postgres"
 )
 
-// TestStoreUnavailable answers every request whose store call fails —
-// here a Postgres store whose tables were dropped — 503
-// store_unavailable with Retry-After, names no error in the answer,
-// counts each failure in the runner's health, and reports the API
-// degraded on /healthz.
-func TestStoreUnavailable(t *testing.T) {
+// tablesDropped is a Postgres store whose tables were dropped after it
+// was opened: every call of it fails.
+func tablesDropped(t *testing.T) store.Store {
+	t.Helper()
 	dsn := pgSchema(t)
 	stx, err := postgres.Open(context.Background(), dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer stx.Close()
+	t.Cleanup(func() { stx.Close() })
 	db, err := sql.Open("postgres", dsn)
 	if err != nil {
 		t.Fatal(err)
@@ -41,6 +39,16 @@ func TestStoreUnavailable(t *testing.T) {
 	if _, err := db.Exec("DROP SCHEMA " + q + " CASCADE; CREATE SCHEMA " + q); err != nil {
 		t.Fatal(err)
 	}
+	return stx
+}
+
+// TestStoreUnavailable answers every request whose store call fails —
+// here a Postgres store whose tables were dropped — 503
+// store_unavailable with Retry-After, names no error in the answer,
+// counts each failure in the runner's health, and reports the API
+// degraded on /healthz.
+func TestStoreUnavailable(t *testing.T) {
+	stx := tablesDropped(t)
 	counted := 0
 	var mon *health.Monitor
 	e := newEnvOn(t, stx, func(c *api.Config) {
