@@ -15,8 +15,8 @@ import (
 )
 
 // FuzzIntake drives the API on a SQLite store with arbitrary bodies: each
-// is posted to /v1/events, put to /v1/contacts/{id} and posted to its
-// unsubscribe and resubscribe routes, for an arbitrary id, which is also
+// is posted to /v1/events and the Segment-spec routes, put to
+// /v1/contacts/{id} and posted to its unsubscribe and resubscribe routes, for an arbitrary id, which is also
 // tried as a one-click token, before the contact is deleted. The server never panics (a panic would be answered 500) and answers
 // 2xx or 4xx, never 5xx; what it accepts, the engine then runs without an
 // error.
@@ -37,6 +37,9 @@ func FuzzIntake(f *testing.F) {
 		{"a/b c", `{"attributes": {"first_name": null, "limits": {"\u0000": 1}}}`},
 		{"c1", `{"channel": "email", "state": "complained"}`}, {"c1", `{"channel": "emial"}`}, {"c1", `{"channel": null}`},
 		{consent.Token(unsubscribeSecret, "c1", "email"), "List-Unsubscribe=One-Click"},
+		{"c1", `{"batch": [{"type": "identify", "userId": "c1", "traits": {"firstName": "Ada", "score": 3}}, {"type": "track", "userId": "c1", "messageId": "m1", "event": "Form Submitted", "properties": {"form": "pricing-guide"}}], "sentAt": "2026-03-02T09:00:00Z"}`},
+		{"c1", `{"userId": "c1", "messageId": "m2", "event": "deal_won", "properties": {"amount": 1, "currency": "usd", "closedAt": "2026-03-01T10:00:00Z", "cycle": "3d"}, "timestamp": "2026-03-02T08:00:00Z"}`},
+		{"c1", `{"batch": [{"type": "page", "anonymousId": "a"}, {"type": "alias"}, null], "context": {}}`},
 	} {
 		f.Add(seed.id, seed.body)
 	}
@@ -53,6 +56,7 @@ func FuzzIntake(f *testing.F) {
 		for _, r := range []struct{ method, path string }{
 			{"POST", "/v1/events"}, {"PUT", contact}, {"POST", contact + "/unsubscribe"}, {"POST", contact + "/resubscribe"},
 			{"GET", "/v1/unsubscribe/" + url.PathEscape(id)}, {"POST", "/v1/unsubscribe/" + url.PathEscape(id)},
+			{"POST", "/v1/batch"}, {"POST", "/v1/identify"}, {"POST", "/v1/track"}, {"POST", "/v1/page"},
 		} {
 			rec := httptest.NewRecorder()
 			e.h.ServeHTTP(rec, request("127.0.0.1:1", r.method, r.path, body))
