@@ -239,7 +239,7 @@ func (sr *segmentReader) callType(m map[string]any, path, route string) string {
 // an anonymousId is refused: Journey keeps contacts by a known id.
 func (sr *segmentReader) userID(m map[string]any, path string) string {
 	v := sr.v
-	if _, given := m["userId"]; !given && m["anonymousId"] != nil {
+	if m["userId"] == nil && m["anonymousId"] != nil {
 		fp := child(path, "userId")
 		v.fail(fp, CodeMissingField, fmt.Sprintf("%s: missing: a call with only an anonymousId is refused, as Journey keeps contacts by their userId; send identified calls only", fp), "")
 		return ""

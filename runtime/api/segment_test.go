@@ -270,6 +270,7 @@ func TestSegmentRefused(t *testing.T) {
 		{"unknown property", "/v1/track", `{"userId": "ada", "messageId": "m1", "event": "Order Completed", "properties": {"orderId": "o", "revenue": 1, "coupon": "X"}}`, 400, api.CodeUnknownField, "properties.coupon", ""},
 		{"no messageId", "/v1/track", `{"userId": "ada", "event": "Order Completed", "properties": {"orderId": "o", "revenue": 1}}`, 400, api.CodeMissingField, "messageId", ""},
 		{"anonymous", "/v1/batch", `{"batch": [` + good + `, {"type": "identify", "anonymousId": "a-7f3", "traits": {}}]}`, 400, api.CodeMissingField, "batch[1].userId", ""},
+		{"anonymous, userId null", "/v1/track", `{"userId": null, "anonymousId": "a-7f3", "messageId": "m1", "event": "Order Completed"}`, 400, api.CodeMissingField, "userId", ""},
 		{"bad userId", "/v1/identify", `{"userId": "", "traits": {}}`, 400, api.CodeBadValue, "userId", ""},
 		{"numeric userId", "/v1/identify", `{"userId": 42, "traits": {}}`, 400, api.CodeWrongType, "userId", ""},
 		{"group call", "/v1/batch", `{"batch": [{"type": "group", "userId": "ada", "groupId": "g1"}]}`, 400, api.CodeBadValue, "batch[0].type", ""},
