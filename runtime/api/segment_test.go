@@ -261,6 +261,7 @@ func TestSegmentRefused(t *testing.T) {
 		code, field, dym string
 	}{
 		{"unknown trait", "/v1/batch", `{"batch": [` + good + `, {"type": "identify", "userId": "ada", "traits": {"plam": "pro"}}]}`, 400, api.CodeUnknownField, "batch[1].traits.plam", "plan"},
+		{"unknown camelCase trait", "/v1/identify", `{"userId": "ada", "traits": {"firstNme": "Ada"}}`, 400, api.CodeUnknownField, "traits.firstNme", "first_name"},
 		{"bad trait value", "/v1/identify", `{"userId": "ada", "traits": {"plan": "enterprise"}}`, 400, api.CodeBadValue, "traits.plan", ""},
 		{"a trait twice", "/v1/identify", `{"userId": "ada", "traits": {"firstName": "Ada", "first_name": "Ada"}}`, 400, api.CodeDuplicateKey, "traits.first_name", ""},
 		{"unknown event", "/v1/batch", `{"batch": [` + good + `, {"type": "track", "userId": "ada", "messageId": "m1", "event": "Order Complted"}]}`, 400, api.CodeBadValue, "batch[1].event", "order_completed"},

@@ -107,7 +107,11 @@ func (v *validator) object(o *compiler.Object, val any, path string, partial boo
 		fp := child(path, k)
 		f := v.field(o, k)
 		if f == nil {
-			v.fail(fp, CodeUnknownField, fmt.Sprintf("%s: unknown field %q", fp, k), diag.Suggest(k, o.Names()))
+			near := k
+			if v.loose {
+				near = snakeCase(k)
+			}
+			v.fail(fp, CodeUnknownField, fmt.Sprintf("%s: unknown field %q", fp, k), diag.Suggest(near, o.Names()))
 			continue
 		}
 		if other, dup := given[f.Name]; dup {

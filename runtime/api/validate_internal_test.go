@@ -61,3 +61,15 @@ func TestDuplicateKey(t *testing.T) {
 		}
 	}
 }
+
+func TestSnakeCase(t *testing.T) {
+	for in, want := range map[string]string{
+		"Order Completed": "order_completed", "firstName": "first_name", "createdAt": "created_at", "pageURL": "page_url",
+		"URL": "url", "HTTPServer": "http_server", "first_name": "first_name", "Sign-Up  Started!": "sign_up_started",
+		"v2Event": "v2_event", "ÉtéFini": "été_fini", "__x__": "x", "": "", "!!": "",
+	} {
+		if got := snakeCase(in); got != want {
+			t.Errorf("snakeCase(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
