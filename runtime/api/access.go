@@ -90,6 +90,9 @@ func (s *Server) guardWith(next http.HandlerFunc, basic bool) http.HandlerFunc {
 			}
 			if r.Header.Get("Authorization") == "" {
 				msg = "the Authorization header is missing; send `Authorization: Bearer <token>`"
+				if basic {
+					msg += ", or Basic auth with the token as the user name"
+				}
 			}
 			s.fail(w, r, http.StatusUnauthorized, &FieldError{Code: CodeUnauthorized, Message: msg})
 			return
