@@ -255,7 +255,8 @@ func (s *Store) Close() error {
 		closeSQLiteStmts(s.wstmt)
 		errs = append(errs, s.write.Close())
 	}
-	s.read, s.write, s.rstmt, s.wstmt = nil, nil, nil, nil
+	// The handles stay: a call after Close gets the driver's "database is
+	// closed" error rather than a nil dereference.
 	return errors.Join(errs...)
 }
 

@@ -505,3 +505,20 @@ func TestSQLiteOpenErrors(t *testing.T) {
 		t.Errorf("in memory (-written +read):\n%s", diff)
 	}
 }
+
+// TestSQLiteClosed: a call on a closed store answers an error, as a
+// closed Postgres store does, rather than panicking; Close is idempotent.
+func TestSQLiteClosed(t *testing.T) {
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "j.db"))
+	noErr(t, err)
+	writeSample(t, s)
+	noErr(t, s.Close())
+	if _, err := s.Contact(ctx, "c1"); err == nil {
+		t.Error("Contact on a closed store: no error")
+	}
+	if err := s.PutContact(ctx, &store.PutContactParams{ID: "c2", At: t0}); err == nil {
+		t.Error("PutContact on a closed store: no error")
+	}
+	noErr(t, s.Close())
+}
