@@ -25,6 +25,8 @@ import (
 	"strings"
 
 	"github.com/alecthomas/kong"
+
+	"github.com/journeylang/journey/internal/version"
 )
 
 // Exit codes.
@@ -51,6 +53,9 @@ type cli struct {
 	Contacts contactsCmd `cmd:"" help:"Act on one contact: release its halted journeys."`
 	Report   reportCmd   `cmd:"" help:"Report the journeys' readings: funnel, time in stage, messages, goals, splits, cohorts."`
 	Lsp      lspCmd      `cmd:"" help:"Run the language server on standard input and output."`
+	Version  versionCmd  `cmd:"" help:"Print the version, the commit and the Go version this journey was built from."`
+
+	VersionFlag kong.VersionFlag `name:"version" help:"Print the version, as the version command does, and exit."`
 }
 
 // env is what a command runs with: its streams, and the exit code it has
@@ -90,6 +95,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 			"Exit codes: 0 success, 1 findings, 2 usage or I/O error."),
 		kong.Writers(stdout, stderr),
 		kong.Exit(func(code int) { panic(exit(code)) }),
+		kong.Vars{"version": strings.TrimSuffix(version.Get().String(), "\n")},
 	)
 	if err != nil {
 		// The cli struct is wrong: a bug, not a usage error.
@@ -142,6 +148,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		c.Contacts.Release.run(e)
 	case "report":
 		c.Report.run(e)
+	case "version":
+		c.Version.run(e)
 	default:
 		panic("journey: no code for command " + cmd)
 	}
