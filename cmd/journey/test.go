@@ -22,6 +22,15 @@ type testCmd struct {
 	Paths    []string `arg:"" name:"path" help:"A .journey file or a directory to walk: the tests of each file's workspace run."`
 }
 
+// Validate refuses a coverage threshold that is not a percentage; kong
+// calls it while it parses, so that the error is a usage error.
+func (c *testCmd) Validate() error {
+	if c.CoverMin < 0 || c.CoverMin > 100 {
+		return fmt.Errorf("--cover-min must be a percentage from 0 to 100, not %g", c.CoverMin)
+	}
+	return nil
+}
+
 func (c *testCmd) run(e *env) {
 	var re *regexp.Regexp
 	if c.Run != "" {
@@ -34,7 +43,9 @@ func (c *testCmd) run(e *env) {
 	cover := c.Cover || c.CoverMin > 0
 	all := &testrun.Report{Coverage: &testrun.Coverage{}}
 	began := time.Now()
+	loaded := 0
 	for ws := range workspaces(e, c.Paths) {
+		loaded++
 		prog, diags := compiler.Compile(ws)
 		if diags.HasErrors() {
 			e.report(diags, ws.Texts())
@@ -51,6 +62,9 @@ func (c *testCmd) run(e *env) {
 		all.Coverage.Files = append(all.Coverage.Files, rep.Coverage.Files...)
 	}
 	all.Elapsed = time.Since(began)
+	if loaded == 0 {
+		return // every path was reported: there is nothing to sum up
+	}
 	if c.JUnit != "" {
 		f, err := os.Create(c.JUnit)
 		if err != nil {
