@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/alecthomas/kong"
@@ -118,6 +119,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		if errors.As(err, &perr) {
 			fmt.Fprintf(stderr, "run %q for usage\n", helpCommand(perr.Context))
 		}
+		if slices.Contains(args, "--detailed-exitcode") {
+			return planError // 2 means changes there; see planCmd
+		}
 		return exitUsage
 	}
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
@@ -138,6 +142,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		c.Run.run(e)
 	case "plan":
 		c.Plan.run(e)
+		e.code = c.Plan.detailedExitCode(e.code)
 	case "import":
 		c.Import.run(e)
 	case "outbox":
