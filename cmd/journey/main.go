@@ -56,6 +56,8 @@ type cli struct {
 	Lsp      lspCmd      `cmd:"" help:"Run the language server on standard input and output."`
 	Version  versionCmd  `cmd:"" help:"Print the version, the commit and the Go version this journey was built from."`
 
+	Completion completionCmd `cmd:"" help:"Print the shell code that makes bash, zsh or fish complete journey's commands, flags and files."`
+
 	VersionFlag kong.VersionFlag `name:"version" help:"Print the version, as the version command does, and exit."`
 }
 
@@ -112,6 +114,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		}
 	}()
 
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
+	if completeArgs(parser, e) {
+		return e.code
+	}
 	ctx, err := parser.Parse(args)
 	if err != nil {
 		fmt.Fprintf(stderr, "journey: %v\n", err)
@@ -124,7 +130,6 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		}
 		return exitUsage
 	}
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
 	switch cmd := strings.Fields(ctx.Command())[0]; cmd {
 	case "fmt":
 		c.Fmt.run(e)
@@ -155,6 +160,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		c.Report.run(e)
 	case "version":
 		c.Version.run(e)
+	case "completion":
+		c.Completion.run(e)
 	default:
 		panic("journey: no code for command " + cmd)
 	}
