@@ -19,6 +19,7 @@ type testCmd struct {
 	Cover    bool     `help:"Report the steps, branches and split arms no test reached."`
 	CoverMin float64  `name:"cover-min" placeholder:"N" help:"Fail when coverage is below N percent (implies --cover)."`
 	Verbose  bool     `short:"v" help:"List passing tests too."`
+	Watch    bool     `short:"w" help:"Run the tests again each time a .journey file or template under the paths is saved; Ctrl-C stops."`
 	Paths    []string `arg:"" name:"path" help:"A .journey file or a directory to walk: the tests of each file's workspace run."`
 }
 
@@ -32,20 +33,29 @@ func (c *testCmd) Validate() error {
 }
 
 func (c *testCmd) run(e *env) {
+	if c.Watch {
+		c.watch(e)
+		return
+	}
+	c.once(e)
+}
+
+// once runs the tests of the workspaces under c.Paths once, and returns the
+// folders of the workspaces it loaded.
+func (c *testCmd) once(e *env) (dirs []string) {
 	var re *regexp.Regexp
 	if c.Run != "" {
 		var err error
 		if re, err = regexp.Compile(c.Run); err != nil {
 			e.errorf("test: --run: %v", err)
-			return
+			return nil
 		}
 	}
 	cover := c.Cover || c.CoverMin > 0
 	all := &testrun.Report{Coverage: &testrun.Coverage{}}
 	began := time.Now()
-	loaded := 0
 	for ws := range workspaces(e, c.Paths) {
-		loaded++
+		dirs = append(dirs, ws.Dir)
 		prog, diags := compiler.Compile(ws)
 		if diags.HasErrors() {
 			e.report(diags, ws.Texts())
@@ -62,14 +72,14 @@ func (c *testCmd) run(e *env) {
 		all.Coverage.Files = append(all.Coverage.Files, rep.Coverage.Files...)
 	}
 	all.Elapsed = time.Since(began)
-	if loaded == 0 {
-		return // every path was reported: there is nothing to sum up
+	if len(dirs) == 0 {
+		return nil // every path was reported: there is nothing to sum up
 	}
 	if c.JUnit != "" {
 		f, err := os.Create(c.JUnit)
 		if err != nil {
 			e.errorf("test: %s", pathError(err))
-			return
+			return dirs
 		}
 		err = testrun.WriteJUnit(f, all, began)
 		if cerr := f.Close(); err == nil {
@@ -93,4 +103,5 @@ func (c *testCmd) run(e *env) {
 		fmt.Fprintf(e.stderr, "journey: test: coverage %.1f%% is below --cover-min %.1f%%\n", all.Coverage.Percent(), c.CoverMin)
 		e.fail(exitFindings)
 	}
+	return dirs
 }
