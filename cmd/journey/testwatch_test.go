@@ -55,18 +55,8 @@ func TestTestWatch(t *testing.T) {
 	if strings.Contains(stdout.String(), "notes.txt") {
 		t.Errorf("saving notes.txt ran the tests:\n%s", stdout.String())
 	}
-	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("journey test --watch after Ctrl-C, the last run passing: %v\nstderr:\n%s", err, stderr.String())
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("journey test --watch did not stop on Ctrl-C")
+	if err := stopWithin(t, cmd, syscall.SIGINT, 30*time.Second); err != nil {
+		t.Errorf("journey test --watch after Ctrl-C, the last run passing: %v\nstderr:\n%s", err, stderr.String())
 	}
 }
 
