@@ -10,7 +10,10 @@
 //	0  success
 //	1  findings: diagnostics with errors (or warnings, with check --strict),
 //	   or files whose formatting would change (fmt -l, fmt -d)
-//	2  usage or I/O error
+//	2  usage or I/O error: a bad flag, a path that is missing, not a .journey
+//	   file or a folder without one
+//
+// (plan --detailed-exitcode has its own: 0 no change, 1 error, 2 changes.)
 //
 // All the work of a command lives in the packages it calls; main only wires
 // them up, so run can be called from tests with its own arguments and

@@ -26,6 +26,12 @@ const testSettle = 100 * time.Millisecond
 // they save, and takes up folders made meanwhile. The exit code is the
 // last run's.
 func (c *testCmd) watch(e *env) {
+	for _, p := range c.Paths {
+		if _, err := os.Stat(p); err != nil {
+			e.reportPath(err) // nothing there to watch
+			return
+		}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	fw, err := fsnotify.NewWatcher()
