@@ -128,7 +128,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		if errors.As(err, &perr) {
 			fmt.Fprintf(stderr, "run %q for usage\n", helpCommand(perr.Context))
 		}
-		if slices.Contains(args, "--detailed-exitcode") {
+		if errors.As(err, &perr) && detailedPlan(perr.Context, args) {
 			return planError // 2 means changes there; see planCmd
 		}
 		return exitUsage
@@ -169,6 +169,15 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		panic("journey: no code for command " + cmd)
 	}
 	return e.code
+}
+
+// detailedPlan reports whether the command line being parsed is a plan
+// with --detailed-exitcode, whose usage errors exit 1.
+func detailedPlan(ctx *kong.Context, args []string) bool {
+	if ctx == nil || ctx.Selected() == nil || ctx.Selected().Name != "plan" {
+		return false
+	}
+	return slices.Contains(args, "--detailed-exitcode")
 }
 
 // helpCommand returns the command line that shows the help of the command
