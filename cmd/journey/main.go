@@ -97,7 +97,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	var c cli
 	parser, err := kong.New(&c,
 		kong.Name("journey"),
-		kong.Description("Format, check, compile and draw Journey files.\n\n"+
+		kong.Description("Format, check, compile, draw, test and run Journey files.\n\n"+
 			"Exit codes: 0 success, 1 findings, 2 usage or I/O error."),
 		kong.Writers(stdout, stderr),
 		kong.Exit(func(code int) { panic(exit(code)) }),

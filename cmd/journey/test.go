@@ -11,13 +11,13 @@ import (
 	"github.com/journeylang/journey/runtime/testrun"
 )
 
-// testCmd is `journey test PATH… [--run RE] [--junit FILE] [--format text|json] [--cover] [--cover-min N]`.
+// testCmd is `journey test PATH… [--run RE] [--junit FILE] [--format text|json] [--cover] [--cover-min N] [--watch]`.
 type testCmd struct {
 	Run      string   `placeholder:"RE" help:"Run only the tests whose name matches this regular expression."`
 	JUnit    string   `name:"junit" placeholder:"FILE" help:"Also write the results as JUnit XML to FILE."`
 	Format   string   `enum:"text,json" default:"text" help:"Output format: text, or json (results, timelines and coverage)."`
 	Cover    bool     `help:"Report the steps, branches and split arms no test reached."`
-	CoverMin float64  `name:"cover-min" placeholder:"N" help:"Fail when coverage is below N percent (implies --cover)."`
+	CoverMin float64  `name:"cover-min" placeholder:"N" help:"Fail when coverage is below N percent, from 0 to 100 (implies --cover)."`
 	Verbose  bool     `short:"v" help:"List passing tests too."`
 	Watch    bool     `short:"w" help:"Run the tests again each time a .journey file or template under the paths is saved; Ctrl-C stops."`
 	Paths    []string `arg:"" name:"path" help:"A .journey file or a directory to walk: the tests of each file's workspace run."`
