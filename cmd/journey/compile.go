@@ -57,7 +57,7 @@ func compileWorkspace(e *env, cmd string, paths []string) (*compiler.Program, bo
 		return nil, false
 	}
 	if len(ws.Files) == 0 {
-		e.errorf("%s: %v", cmd, noJourneyError(dir))
+		e.reportPath(noJourneyError(dir))
 		return nil, false
 	}
 	prog, diags := compiler.Compile(ws)
@@ -83,7 +83,7 @@ func workspaceDir(e *env, cmd string, paths []string) (string, bool) {
 		d := p
 		if !info.IsDir() {
 			if !isJourney(p) {
-				e.errorf("%s: %s is not a .journey file", cmd, p)
+				e.reportPath(notJourneyError(p))
 				return "", false
 			}
 			d = filepath.Dir(p)

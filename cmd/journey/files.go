@@ -42,7 +42,7 @@ func journeyFiles(paths []string, report func(error)) []string {
 		}
 		if !info.IsDir() {
 			if !isJourney(root) {
-				report(fmt.Errorf("%s is not a .journey file", root))
+				report(notJourneyError(root))
 				continue
 			}
 			add(root)
@@ -81,9 +81,12 @@ func journeyFiles(paths []string, report func(error)) []string {
 // isJourney reports whether path names a Journey source file.
 func isJourney(path string) bool { return strings.HasSuffix(path, ext) }
 
-// noJourneyError is the error about a directory that holds no .journey
-// file, said the same by every command.
+// noJourneyError and notJourneyError are the errors about a directory
+// that holds no .journey file and a file of another kind, said the same by
+// every command.
 func noJourneyError(dir string) error { return fmt.Errorf("%s holds no .journey file", dir) }
+
+func notJourneyError(file string) error { return fmt.Errorf("%s is not a .journey file", file) }
 
 // workspaces loads the workspace of every file that paths name (see
 // journeyFiles): the folder that holds it, with its sibling .journey files
