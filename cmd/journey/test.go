@@ -40,22 +40,22 @@ func (c *testCmd) run(e *env) {
 	c.once(e)
 }
 
-// once runs the tests of the workspaces under c.Paths once, and returns the
-// folders of the workspaces it loaded.
-func (c *testCmd) once(e *env) (dirs []string) {
+// once runs the tests of the workspaces under c.Paths once.
+func (c *testCmd) once(e *env) {
 	var re *regexp.Regexp
 	if c.Run != "" {
 		var err error
 		if re, err = regexp.Compile(c.Run); err != nil {
 			e.errorf("test: --run: %v", err)
-			return nil
+			return
 		}
 	}
 	cover := c.Cover || c.CoverMin > 0
 	all := &testrun.Report{Coverage: &testrun.Coverage{}}
 	began := time.Now()
+	loaded := false
 	for ws := range workspaces(e, c.Paths) {
-		dirs = append(dirs, ws.Dir)
+		loaded = true
 		prog, diags := compiler.Compile(ws)
 		if diags.HasErrors() {
 			e.report(diags, ws.Texts())
@@ -72,14 +72,14 @@ func (c *testCmd) once(e *env) (dirs []string) {
 		all.Coverage.Files = append(all.Coverage.Files, rep.Coverage.Files...)
 	}
 	all.Elapsed = time.Since(began)
-	if len(dirs) == 0 {
-		return nil // every path was reported: there is nothing to sum up
+	if !loaded {
+		return // every path was reported: there is nothing to sum up
 	}
 	if c.JUnit != "" {
 		f, err := os.Create(c.JUnit)
 		if err != nil {
 			e.errorf("test: %s", pathError(err))
-			return dirs
+			return
 		}
 		err = testrun.WriteJUnit(f, all, began)
 		if cerr := f.Close(); err == nil {
@@ -103,5 +103,4 @@ func (c *testCmd) once(e *env) (dirs []string) {
 		fmt.Fprintf(e.stderr, "journey: test: coverage %.1f%% is below --cover-min %.1f%%\n", all.Coverage.Percent(), c.CoverMin)
 		e.fail(exitFindings)
 	}
-	return dirs
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -13,12 +14,21 @@ import (
 	"time"
 
 	"github.com/fsnotify/fsnotify"
+
+	"github.com/journeylang/journey/runtime/reload"
 )
 
-// testSettle is how long the files must stay quiet after an event before
-// journey test --watch runs the tests again: editors save in bursts
-// (write a temporary file, rename it, touch the folder).
-const testSettle = 100 * time.Millisecond
+// How journey test --watch notices a save. Events are only a hint, as for
+// journey run's hot reload (runtime/reload): editors save in bursts (write
+// a temporary file, rename it, touch the folder), NFS and FUSE send
+// nothing, and a queue overflow loses events. So the files must stay quiet
+// for testSettle after an event, the tests run again only when the
+// content of the files that count has changed, and that content is also
+// compared every testRescan without any event.
+const (
+	testSettle = 100 * time.Millisecond
+	testRescan = 2 * time.Second
+)
 
 // watch is journey test --watch: it runs the tests, then again each time a
 // .journey file or a template under c.Paths is saved, until interrupted.
@@ -41,10 +51,13 @@ func (c *testCmd) watch(e *env) {
 	}
 	defer fw.Close()
 
-	last := c.rerun(e, fw)
+	w := &testWatcher{cmd: c, env: e, fw: fw}
+	last := w.rerun()
 	fmt.Fprintf(e.stderr, "journey: test: watching %s for changes; Ctrl-C stops\n", strings.Join(c.Paths, " "))
 	settle := time.NewTimer(time.Hour)
 	settle.Stop()
+	rescan := time.NewTicker(testRescan)
+	defer rescan.Stop()
 	var changed []string
 	for {
 		select {
@@ -70,31 +83,70 @@ func (c *testCmd) watch(e *env) {
 			if !ok {
 				return
 			}
-			e.errorf("test: --watch: %v", err)
+			if !errors.Is(err, fsnotify.ErrEventOverflow) {
+				fmt.Fprintf(e.stderr, "journey: test: --watch: %v\n", err)
+			}
+			settle.Reset(testSettle) // events may be lost: compare the files
 		case <-settle.C:
-			fmt.Fprintf(e.stdout, "\n=== %s changed: running the tests again\n", strings.Join(changed, ", "))
+			if w.changed() {
+				last = w.announce(changed)
+			}
 			changed = nil
-			last = c.rerun(e, fw)
+		case <-rescan.C:
+			if w.changed() {
+				last = w.announce(changed)
+				changed = nil
+			}
 		}
 	}
 }
 
-// rerun runs the tests once with e's streams and a fresh exit code, which
-// it returns, and watches the folders they were read from.
-func (c *testCmd) rerun(e *env, fw *fsnotify.Watcher) int {
-	run := &env{stdin: e.stdin, stdout: e.stdout, stderr: e.stderr}
-	dirs := c.once(run)
-	for _, p := range c.Paths {
-		if info, err := os.Stat(p); err == nil && info.IsDir() {
-			watchTree(fw, p)
+// testWatcher is the state of journey test --watch between runs.
+type testWatcher struct {
+	cmd    *testCmd
+	env    *env
+	fw     *fsnotify.Watcher
+	files  *reload.Watcher // hashes the files that count, under the folders watched
+	digest string          // their hash when the tests last ran
+}
+
+// announce says what changed, runs the tests again and returns their exit
+// code.
+func (w *testWatcher) announce(changed []string) int {
+	what := strings.Join(changed, ", ")
+	if what == "" {
+		what = "a file" // seen by a rescan, without an event
+	}
+	fmt.Fprintf(w.env.stdout, "\n=== %s changed: running the tests again\n", what)
+	return w.rerun()
+}
+
+// rerun runs the tests once with the command's streams and a fresh exit
+// code, which it returns, and watches the folders under the paths: each
+// folder given, and the folder of each file given.
+func (w *testWatcher) rerun() int {
+	run := &env{stdin: w.env.stdin, stdout: w.env.stdout, stderr: w.env.stderr}
+	var roots []string
+	for _, p := range w.cmd.Paths {
+		if info, err := os.Stat(p); err == nil && !info.IsDir() {
+			p = filepath.Dir(p)
+		}
+		if p = filepath.Clean(p); !slices.Contains(roots, p) {
+			roots = append(roots, p)
 		}
 	}
-	for _, dir := range dirs {
-		fw.Add(dir)
-		watchTree(fw, filepath.Join(dir, "templates"))
+	w.files = &reload.Watcher{Dirs: roots, Match: watched}
+	w.digest = w.files.Digest() // before the run: a save during it runs them again
+	for _, dir := range roots {
+		watchTree(w.fw, dir)
 	}
+	w.cmd.once(run)
 	return run.code
 }
+
+// changed reports whether the files that count differ from when the tests
+// last ran.
+func (w *testWatcher) changed() bool { return w.files.Digest() != w.digest }
 
 // watchTree adds root and the folders under it to fw, but for those a
 // walk skips (see skipDir); adding one twice is harmless, and a folder that
