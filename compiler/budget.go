@@ -1,6 +1,6 @@
 package compiler
 
-// The workspace's send budget (DESIGN.md rule 11): `budget N sends per D`
+// The workspace's send budget (docs/semantics.md rule 11): `budget N sends per D`
 // or `budget off`, a declaration any file of the workspace may hold, once.
 // The checker judges its words and reports a second one; the lowerer turns
 // the first into the Program's Budget, which the bundle carries to the

@@ -154,6 +154,11 @@ type ReadOptions struct {
 // ErrBundle is wrapped by every error about a bundle's content.
 var ErrBundle = errors.New("bundle refused")
 
+// ErrNotBundle is wrapped, with ErrBundle, by the error about data that is
+// not a bundle at all (another kind of file), as against a bundle that is
+// damaged, unsigned or made for another version.
+var ErrNotBundle = errors.New("not a Journey bundle")
+
 func refuse(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrBundle, fmt.Sprintf(format, args...))
 }
@@ -166,7 +171,7 @@ func ReadBundle(data []byte, opts ReadOptions) (*Bundle, error) {
 	var e envelope
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&e); err != nil || e.Bundle == 0 {
-		return nil, refuse("not a Journey bundle (no journey_bundle envelope)")
+		return nil, fmt.Errorf("%w: %w (no journey_bundle envelope)", ErrBundle, ErrNotBundle)
 	}
 	if e.Bundle != BundleFormat {
 		return nil, refuse("bundle format %d; this runtime reads format %d: recompile it with this version of journey", e.Bundle, BundleFormat)

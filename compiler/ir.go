@@ -3,7 +3,7 @@ package compiler
 // The step graph: what a journey compiles to, and what a bundle carries to
 // the runtime. It holds no syntax: names are resolved, durations are
 // durations, conditions are checked CEL. Every step has a stable identity
-// (its stage, kind, target and ordinal — DESIGN.md "Versions"), so that a
+// (its stage, kind, target and ordinal — docs/semantics.md rule 10), so that a
 // new version of a journey can be matched to the old one step by step.
 //
 // The types encode to JSON with stable field order; bundle.go writes them.
@@ -57,7 +57,7 @@ type Cap struct {
 	Per   Duration `json:"per"`
 }
 
-// Budget is the workspace's send budget as it declares it (DESIGN.md rule
+// Budget is the workspace's send budget as it declares it (docs/semantics.md rule
 // 11): at most Sends sends to one contact in any period of Per, over all its
 // journeys, or, with Off, no budget at all. A workspace that declares none
 // has no Budget (Program.Budget is nil), and the runtime's default applies.
@@ -70,7 +70,7 @@ type Budget struct {
 // OnChangeDrain is Journey.OnChange for `on change drain`: when a new
 // version is deployed, the contacts in flight finish the version they
 // started on, and new entries take the new one. Its absence, the default
-// (`on change migrate`), moves them to the new version (DESIGN.md rule 10).
+// (`on change migrate`), moves them to the new version (docs/semantics.md rule 10).
 const OnChangeDrain = "drain"
 
 // Reenter is the re-entry policy: never, or after a wait since the exit.
@@ -106,7 +106,7 @@ const (
 )
 
 // Step is one node of a stage's timeline. After is measured from the start
-// of the block the step is in (DESIGN.md "Meaning", rule 3).
+// of the block the step is in (docs/semantics.md rule 3).
 type Step struct {
 	ID     string   `json:"id"` // stable identity: stage/kind:target#ordinal, nested under its parent
 	Kind   string   `json:"kind"`

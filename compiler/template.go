@@ -2,7 +2,7 @@ package compiler
 
 // Checking message texts: the templates of the templates/ folder (subject
 // and body, see message.go) and the texts of `notify` and `task` steps.
-// DESIGN.md rule 14: what is sent is what was checked.
+// docs/semantics.md rule 14: what is sent is what was checked.
 //
 // Each text is parsed with text/template's parser (a .html body's syntax
 // is the same) and its tree walked with the type of dot in hand: the

@@ -31,7 +31,7 @@ type Template struct {
 	Name          string // roi-guide
 	File          string // roi-guide.md or roi-guide.html
 	Content       []byte
-	Transactional bool // the header says `transactional: true`: consent does not hold the send back (DESIGN.md rule 12); read from Content, never stored apart
+	Transactional bool // the header says `transactional: true`: consent does not hold the send back (docs/semantics.md rule 12); read from Content, never stored apart
 }
 
 // NewTemplate makes a template of a file's content.

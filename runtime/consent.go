@@ -1,6 +1,6 @@
 package runtime
 
-// Consent (DESIGN.md rule 12): each contact has a subscription state per
+// Consent (docs/semantics.md rule 12): each contact has a subscription state per
 // channel, kept in ContactState.Consent and changed only by an
 // InputConsent, so that a change of consent is ordered with the contact's
 // other inputs. A marketing send (one whose template is not marked

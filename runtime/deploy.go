@@ -173,7 +173,7 @@ func (d *Deployment) Journeys() []*Journey { return d.order }
 // program: the engine runs a contact still on one of them when its
 // journey drains (`on change drain`), and, when it migrates the contact,
 // tells a step new in the version in force from one it had already
-// (DESIGN.md rule 10). Versions of journeys d does not have, and the
+// (docs/semantics.md rule 10). Versions of journeys d does not have, and the
 // versions in force, are left out; so is a version that no longer
 // plans (say its condition reads a field the schema lost), with an error
 // naming it: its contacts migrate instead of draining.

@@ -1,5 +1,5 @@
 // Package runtime is the engine: it moves contacts through compiled
-// journeys (the state machine of DESIGN.md's "Meaning"), one contact at a
+// journeys (the state machine of docs/semantics.md), one contact at a
 // time.
 //
 // Input: a Deployment (a bundle from package compiler, verified and its

@@ -1,6 +1,6 @@
 package runtime
 
-// The engine: DESIGN.md's "Meaning" as a function. Run takes one contact's
+// The engine: docs/semantics.md as a function. Run takes one contact's
 // state, the inputs that arrived for it, and the time, and moves the
 // contact through every journey of the deployment up to that time:
 //

@@ -1,6 +1,6 @@
 package runtime
 
-// Halting (DESIGN.md rule 11): what the checker cannot prove, the engine
+// Halting (docs/semantics.md rule 11): what the checker cannot prove, the engine
 // guards. A journey that takes more than MaxSteps steps in one run for a
 // contact, or one of whose conditions goes over its cost limit, is halted
 // for that contact: recorded, kept in ContactState.Halted, and left as it

@@ -9,7 +9,7 @@ import (
 
 // reconcile brings the contact's enrollments made under another version
 // of a journey to the version in force, at t, before the engine runs them,
-// as DESIGN.md's rule 10 asks, and reports whether it moved any:
+// as docs/semantics.md rule 10 asks, and reports whether it moved any:
 //
 //   - a journey that drains (`on change drain`) keeps an enrollment on the
 //     version it started on, while the deployment holds that version;

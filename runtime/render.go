@@ -1,7 +1,7 @@
 package runtime
 
 // Rendering: every text an action carries is rendered here, once, when
-// the engine writes the action (DESIGN.md rule 14), so the outbox holds
+// the engine writes the action (docs/semantics.md rule 14), so the outbox holds
 // exactly what is delivered and a sink renders nothing.
 //
 // Texts are Go templates (compiler/message.go) over the contact's

@@ -185,7 +185,7 @@ const (
 	// Rule 12: consent.
 	RecUnsubscribed = "unsubscribed" // a marketing send skipped: the contact is not subscribed on its channel
 	RecWithdrawn    = "withdrawn"    // a marketing send written and not yet delivered, cancelled when consent was withdrawn
-	// Migration to a new version of the journey (DESIGN.md rule 10).
+	// Migration to a new version of the journey (docs/semantics.md rule 10).
 	RecMigrated    = "migrated"    // the enrollment moved to the version in force: detail "OLD → NEW"
 	RecCancelled   = "cancelled"   // a pending step (or a wait in progress) the new version no longer has
 	RecRescheduled = "rescheduled" // a pending step the new version moved: detail its new due time

@@ -26,10 +26,15 @@ func (c *checkCmd) run(e *env) {
 	}
 	var all diag.List
 	sources := make(map[string][]byte)
+	loaded := 0
 	for ws := range workspaces(e, c.Paths) {
+		loaded++
 		maps.Copy(sources, ws.Texts())
 		_, diags := compiler.Check(ws)
 		all = append(all, diags...)
+	}
+	if loaded == 0 {
+		return // every path was reported: there is no verdict to give
 	}
 	all.Sort()
 

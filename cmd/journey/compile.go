@@ -57,7 +57,7 @@ func compileWorkspace(e *env, cmd string, paths []string) (*compiler.Program, bo
 		return nil, false
 	}
 	if len(ws.Files) == 0 {
-		e.errorf("%s: %s holds no .journey file", cmd, dir)
+		e.reportPath(noJourneyError(dir))
 		return nil, false
 	}
 	prog, diags := compiler.Compile(ws)
@@ -82,6 +82,10 @@ func workspaceDir(e *env, cmd string, paths []string) (string, bool) {
 		}
 		d := p
 		if !info.IsDir() {
+			if !isJourney(p) {
+				e.reportPath(notJourneyError(p))
+				return "", false
+			}
 			d = filepath.Dir(p)
 		}
 		if dir != "" && filepath.Clean(d) != filepath.Clean(dir) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"iter"
 	"os"
@@ -15,13 +16,14 @@ import (
 const ext = ".journey"
 
 // journeyFiles expands command-line paths into the Journey source files they
-// name, in order and without repeats. A file is taken as given, whatever its
+// name, in order and without repeats. A file must have the .journey
 // extension. A directory is walked recursively for *.journey files in
 // lexical order, skipping directories whose names begin with "." or "_" and
 // directories named testdata (they hold deliberately broken or unformatted
 // inputs), as the go command does for "./...".
 //
-// A path that cannot be read is reported through report, and the other
+// A path that cannot be read, a file that is not a .journey file and a
+// directory that holds none are reported through report, and the other
 // paths are still expanded.
 func journeyFiles(paths []string, report func(error)) []string {
 	var files []string
@@ -39,9 +41,14 @@ func journeyFiles(paths []string, report func(error)) []string {
 			continue
 		}
 		if !info.IsDir() {
+			if !isJourney(root) {
+				report(notJourneyError(root))
+				continue
+			}
 			add(root)
 			continue
 		}
+		before := len(files)
 		err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				report(err)
@@ -56,7 +63,7 @@ func journeyFiles(paths []string, report func(error)) []string {
 				}
 				return nil
 			}
-			if strings.HasSuffix(d.Name(), ext) && !strings.HasPrefix(d.Name(), ".") {
+			if isJourney(d.Name()) && !strings.HasPrefix(d.Name(), ".") {
 				add(path)
 			}
 			return nil
@@ -64,9 +71,22 @@ func journeyFiles(paths []string, report func(error)) []string {
 		if err != nil {
 			report(err)
 		}
+		if len(files) == before && err == nil {
+			report(noJourneyError(root))
+		}
 	}
 	return files
 }
+
+// isJourney reports whether path names a Journey source file.
+func isJourney(path string) bool { return strings.HasSuffix(path, ext) }
+
+// noJourneyError and notJourneyError are the errors about a directory
+// that holds no .journey file and a file of another kind, said the same by
+// every command.
+func noJourneyError(dir string) error { return fmt.Errorf("%s holds no .journey file", dir) }
+
+func notJourneyError(file string) error { return fmt.Errorf("%s is not a .journey file", file) }
 
 // workspaces loads the workspace of every file that paths name (see
 // journeyFiles): the folder that holds it, with its sibling .journey files

@@ -42,6 +42,7 @@ func TestJourneyFiles(t *testing.T) {
 		"sub/.hidden.journey",
 		"other/c.journey",
 		"other/readme.txt",
+		"empty/notes.md",
 	)
 	tests := []struct {
 		name  string
@@ -54,8 +55,18 @@ func TestJourneyFiles(t *testing.T) {
 		want:  []string{"a.journey", "b.journey", "other/c.journey", "sub/a_test.journey", "sub/deeper/y.journey", "sub/z.journey"},
 	}, {
 		name:  "files are taken as given, in argument order",
+		paths: []string{"b.journey", "sub/z.journey", "a.journey"},
+		want:  []string{"b.journey", "sub/z.journey", "a.journey"},
+	}, {
+		name:  "a file that is not a .journey file is reported",
 		paths: []string{"b.journey", "other/readme.txt", "a.journey"},
-		want:  []string{"b.journey", "other/readme.txt", "a.journey"},
+		want:  []string{"b.journey", "a.journey"},
+		errs:  []string{"other/readme.txt is not a .journey file"},
+	}, {
+		name:  "a directory that holds no .journey file is reported",
+		paths: []string{"_old/x.journey", "empty", "a.journey"},
+		want:  []string{"_old/x.journey", "a.journey"},
+		errs:  []string{"empty holds no .journey file"},
 	}, {
 		name:  "repeats are dropped",
 		paths: []string{"sub", "sub/z.journey", "./sub/deeper/y.journey"},

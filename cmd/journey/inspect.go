@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 
@@ -67,6 +68,10 @@ func readBundle(e *env, cmd, file, pubkey string) (*compiler.Bundle, bool) {
 
 // readBundleData is readBundle, with the bundle's bytes.
 func readBundleData(e *env, cmd, file, pubkey string) (*compiler.Bundle, []byte, bool) {
+	if info, err := os.Stat(file); err == nil && info.IsDir() {
+		e.errorf("%s: %s is a directory, not a bundle (journey compile %s -o FILE makes one)", cmd, file, file)
+		return nil, nil, false
+	}
 	data, err := os.ReadFile(file)
 	if err != nil {
 		e.reportPath(err)
@@ -77,7 +82,13 @@ func readBundleData(e *env, cmd, file, pubkey string) (*compiler.Bundle, []byte,
 		return nil, nil, false
 	}
 	b, err := compiler.ReadBundle(data, opts)
+	if errors.Is(err, compiler.ErrNotBundle) {
+		// Another kind of file: the wrong input, as a directory is.
+		e.errorf("%s: %s is not a bundle (journey compile makes one)", cmd, file)
+		return nil, nil, false
+	}
 	if err != nil {
+		// A bundle, refused: damaged, unsigned, or made for another version.
 		fmt.Fprintf(e.stderr, "journey: %s: %s: %v\n", cmd, file, err)
 		e.fail(exitFindings)
 		return nil, nil, false

@@ -10,7 +10,10 @@
 //	0  success
 //	1  findings: diagnostics with errors (or warnings, with check --strict),
 //	   or files whose formatting would change (fmt -l, fmt -d)
-//	2  usage or I/O error
+//	2  usage or I/O error: a bad flag, a path that is missing, not a .journey
+//	   file or a folder without one
+//
+// (plan --detailed-exitcode has its own: 0 no change, 1 error, 2 changes.)
 //
 // All the work of a command lives in the packages it calls; main only wires
 // them up, so run can be called from tests with its own arguments and
@@ -22,9 +25,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/alecthomas/kong"
+
+	"github.com/journeylang/journey/internal/version"
 )
 
 // Exit codes.
@@ -51,6 +57,11 @@ type cli struct {
 	Contacts contactsCmd `cmd:"" help:"Act on one contact: release its halted journeys."`
 	Report   reportCmd   `cmd:"" help:"Report the journeys' readings: funnel, time in stage, messages, goals, splits, cohorts."`
 	Lsp      lspCmd      `cmd:"" help:"Run the language server on standard input and output."`
+	Version  versionCmd  `cmd:"" help:"Print the version, the commit and the Go version this journey was built from."`
+
+	Completion completionCmd `cmd:"" help:"Print the shell code that makes bash, zsh or fish complete journey's commands, flags and files."`
+
+	VersionFlag kong.VersionFlag `name:"version" help:"Print the version, as the version command does, and exit."`
 }
 
 // env is what a command runs with: its streams, and the exit code it has
@@ -86,10 +97,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	var c cli
 	parser, err := kong.New(&c,
 		kong.Name("journey"),
-		kong.Description("Format, check, compile and draw Journey files.\n\n"+
+		kong.Description("Format, check, compile, draw, test and run Journey files.\n\n"+
 			"Exit codes: 0 success, 1 findings, 2 usage or I/O error."),
 		kong.Writers(stdout, stderr),
 		kong.Exit(func(code int) { panic(exit(code)) }),
+		kong.Vars{"version": strings.TrimSuffix(version.Get().String(), "\n")},
 	)
 	if err != nil {
 		// The cli struct is wrong: a bug, not a usage error.
@@ -105,6 +117,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		}
 	}()
 
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
+	if completeArgs(parser, e) {
+		return e.code
+	}
 	ctx, err := parser.Parse(args)
 	if err != nil {
 		fmt.Fprintf(stderr, "journey: %v\n", err)
@@ -112,9 +128,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		if errors.As(err, &perr) {
 			fmt.Fprintf(stderr, "run %q for usage\n", helpCommand(perr.Context))
 		}
+		if errors.As(err, &perr) && detailedPlan(perr.Context, args) {
+			return planError // 2 means changes there; see planCmd
+		}
 		return exitUsage
 	}
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
 	switch cmd := strings.Fields(ctx.Command())[0]; cmd {
 	case "fmt":
 		c.Fmt.run(e)
@@ -132,6 +150,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		c.Run.run(e)
 	case "plan":
 		c.Plan.run(e)
+		e.code = c.Plan.detailedExitCode(e.code)
 	case "import":
 		c.Import.run(e)
 	case "outbox":
@@ -142,10 +161,23 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		c.Contacts.Release.run(e)
 	case "report":
 		c.Report.run(e)
+	case "version":
+		c.Version.run(e)
+	case "completion":
+		c.Completion.run(e)
 	default:
 		panic("journey: no code for command " + cmd)
 	}
 	return e.code
+}
+
+// detailedPlan reports whether the command line being parsed is a plan
+// with --detailed-exitcode, whose usage errors exit 1.
+func detailedPlan(ctx *kong.Context, args []string) bool {
+	if ctx == nil || ctx.Selected() == nil || ctx.Selected().Name != "plan" {
+		return false
+	}
+	return slices.Contains(args, "--detailed-exitcode")
 }
 
 // helpCommand returns the command line that shows the help of the command

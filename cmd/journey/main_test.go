@@ -15,6 +15,8 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/journeylang/journey/compiler"
+	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/store"
 	"github.com/journeylang/journey/runtime/store/sqlite"
 )
@@ -45,8 +47,8 @@ func TestMain(m *testing.M) {
 //	newstore PATH [BUNDLE]
 //
 // which makes an empty SQLite store, as journey run does on a fresh
-// machine, and deploys BUNDLE in it when given, as journey run does
-// before it runs.
+// machine, and deploys BUNDLE in it when given, recording its journeys'
+// versions, as journey run does before it runs.
 func TestScript(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
@@ -90,6 +92,12 @@ func newstore(ts *testscript.TestScript, neg bool, args []string) {
 		b, err := os.ReadFile(ts.MkAbs(args[1]))
 		ts.Check(err)
 		_, _, err = s.Deploy(ctx, &store.DeployParams{Bundle: b, By: "newstore", At: time.Now()})
+		ts.Check(err)
+		d, err := runtime.Load(b, compiler.ReadOptions{})
+		ts.Check(err)
+		vs, err := runtime.DeployedVersions(d)
+		ts.Check(err)
+		_, err = s.SaveVersions(ctx, &store.SaveVersionsParams{Versions: vs, Now: time.Now()})
 		ts.Check(err)
 	}
 	ts.Check(s.Close())

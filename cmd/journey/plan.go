@@ -17,6 +17,9 @@ type planCmd struct {
 	Examples int      `default:"5" help:"Contact IDs shown per case."`
 	At       string   `placeholder:"TIME" help:"Plan a deploy at this time (RFC 3339) rather than now: which new steps are still ahead depends on it."`
 	Paths    []string `arg:"" optional:"" name:"path" help:"The workspace to plan (its folder, or files in it)."`
+
+	DetailedExitcode bool `name:"detailed-exitcode" help:"Exit 0 when the deploy changes nothing, 2 when it changes a journey, 1 on any error (for CI)."`
+	changes          bool // the plan changes a journey (set by run)
 }
 
 func (c *planCmd) run(e *env) {
@@ -56,4 +59,5 @@ func (c *planCmd) run(e *env) {
 	if err != nil {
 		e.errorf("plan: %v", err)
 	}
+	c.changes = len(p.Journeys) > 0
 }

@@ -68,16 +68,8 @@ func TestRunaway(t *testing.T) {
 	}
 
 	stopped := time.Now()
-	cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("runner: %v\n%s", err, stderr.String())
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatalf("the runner did not stop within 5 s of SIGTERM:\n%s", stderr.String())
+	if err := stopWithin(t, cmd, syscall.SIGTERM, 5*time.Second); err != nil {
+		t.Errorf("runner: %v\n%s", err, stderr.String())
 	}
 	took := time.Since(stopped)
 	sends := 0

@@ -129,6 +129,24 @@ func runnerWorkspace(t *testing.T, schema, journey string) (dir, ws, bin string)
 	return dir, ws, bin
 }
 
+// stopWithin sends sig to cmd and waits for it to exit, failing the test
+// when it has not within d; it returns cmd's exit error.
+func stopWithin(t *testing.T, cmd *exec.Cmd, sig os.Signal, d time.Duration) error {
+	t.Helper()
+	if err := cmd.Process.Signal(sig); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(d):
+		t.Fatalf("%s did not stop within %s of %v", cmd.Path, d, sig)
+		return nil
+	}
+}
+
 // pgTestSchema makes a fresh schema on the test Postgres, dropped after
 // the test, and returns a DSN whose search_path is that schema.
 func pgTestSchema(t *testing.T) string {

@@ -1,5 +1,5 @@
 // Package consent makes and checks the tokens of one-click unsubscribe
-// links (RFC 8058; DESIGN.md rule 12). A token names a contact and a
+// links (RFC 8058; docs/semantics.md rule 12). A token names a contact and a
 // channel and carries an HMAC-SHA256 of both under the runner's secret,
 // so that the link in a message unsubscribes that contact from that
 // channel and nothing else, with no account and no API token: whoever

@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/journeylang/journey/internal/version"
 	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/health"
 	"github.com/journeylang/journey/runtime/store"
@@ -111,7 +112,7 @@ func newMetrics(stats *statsCache) *metrics {
 	m.exits = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "journey_exits_total", Help: "Enrollments ended other than through a goal, by journey, the stage they ended in, and reason (exit, exit: REASON).",
 	}, []string{"journey", "stage", "reason"})
-	m.reg.MustRegister(m.enrollments, m.entries, m.conversions, m.exits)
+	m.reg.MustRegister(m.enrollments, m.entries, m.conversions, m.exits, buildInfo(version.Get()))
 	m.reg.MustRegister(m.records, m.actions, m.batches, m.contacts, m.lost, m.batchTime, m.fireLag, m.leader, m.deliveries, m.intake, m.storeErrs,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if stats != nil {
@@ -131,6 +132,17 @@ func newMetrics(stats *statsCache) *metrics {
 		)
 	}
 	return m
+}
+
+// buildInfo is the gauge journey_build_info, always 1, whose labels tell
+// which build runs: its version, commit and Go toolchain, as `journey
+// version` prints them.
+func buildInfo(i version.Info) prometheus.Collector {
+	g := prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "journey_build_info", Help: "Always 1; the labels tell the build that runs: version, commit (git revision) and goversion.",
+	}, []string{"version", "commit", "goversion"})
+	g.WithLabelValues(i.Version, i.Commit, i.GoVersion).Set(1)
+	return g
 }
 
 // Reading the store's stats for the gauges: each read has statsTimeout,

@@ -2,6 +2,7 @@ package serve_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/journeylang/journey/compiler"
+	"github.com/journeylang/journey/internal/version"
 	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/api"
 	"github.com/journeylang/journey/runtime/health"
@@ -78,6 +80,10 @@ func TestRun(t *testing.T) {
 		if !strings.Contains(metrics, want) {
 			t.Errorf("metrics lack %q", want)
 		}
+	}
+	build := version.Get()
+	if want := fmt.Sprintf("journey_build_info{commit=%q,goversion=%q,version=%q} 1", build.Commit, build.GoVersion, build.Version); !strings.Contains(metrics, want) {
+		t.Errorf("metrics lack %q", want)
 	}
 	cancel()
 	select {

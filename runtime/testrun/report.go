@@ -32,6 +32,12 @@ func WriteText(w io.Writer, r *Report, verbose, cover bool) {
 			fmt.Fprintf(w, "--- PASS: %s (%s:%d)\n", res.Name, res.File, res.Line)
 		}
 	}
+	if len(r.Results) == 0 && r.Unchecked > 0 {
+		// No test ran: a count of none passed and none failed would read
+		// as if the tests had been run and found nothing.
+		fmt.Fprintf(w, "FAIL: %s\n", unchecked(r.Unchecked))
+		return
+	}
 	if cover {
 		WriteCoverage(w, r.Coverage)
 	}
@@ -40,12 +46,17 @@ func WriteText(w io.Writer, r *Report, verbose, cover bool) {
 		status = "FAIL"
 	}
 	fmt.Fprintf(w, "%s: %d passed, %d failed\n", status, r.Passed(), r.Failed())
-	switch {
-	case r.Unchecked == 1:
-		fmt.Fprintln(w, "a workspace did not check: its tests did not run")
-	case r.Unchecked > 1:
-		fmt.Fprintf(w, "%d workspaces did not check: their tests did not run\n", r.Unchecked)
+	if r.Unchecked > 0 {
+		fmt.Fprintln(w, unchecked(r.Unchecked))
 	}
+}
+
+// unchecked says that n workspaces did not check.
+func unchecked(n int) string {
+	if n == 1 {
+		return "a workspace did not check: its tests did not run"
+	}
+	return fmt.Sprintf("%d workspaces did not check: their tests did not run", n)
 }
 
 // writeTimeline writes a contact's history, one line a record.
