@@ -101,7 +101,7 @@ type Enrollment struct {
 	Reason    string    `json:"reason,omitempty"`
 }
 
-// Halt is a journey the engine stopped running for the contact (DESIGN.md
+// Halt is a journey the engine stopped running for the contact (docs/semantics.md
 // rule 11), until a new version or POST /v1/contacts/{id}/release.
 type Halt struct {
 	Journey string    `json:"journey"`

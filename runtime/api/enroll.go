@@ -15,7 +15,7 @@ type EnrollResult struct {
 	Contacts []string `json:"contacts"` // the contacts whose enrollment is queued, in the order given
 }
 
-// enroll queues the enrollment of contacts in a journey (DESIGN.md rule
+// enroll queues the enrollment of contacts in a journey (docs/semantics.md rule
 // 1): {"contact": ID}, or {"contacts": [ID, …]} for a batch of up to
 // MaxBatch, validated whole and queued all or none. Each contact's next
 // run takes it up in order with its other inputs, as an entry that fires:

@@ -18,7 +18,7 @@ type ReleaseResult struct {
 }
 
 // release queues an operator's release of a contact's halted journeys
-// (DESIGN.md rule 11): {"journey": NAME} for one, {} for every one. The
+// (docs/semantics.md rule 11): {"journey": NAME} for one, {} for every one. The
 // contact's next run takes it up, and its history records it.
 func (s *Server) release(w http.ResponseWriter, r *http.Request) {
 	d := s.deployment(w, r)

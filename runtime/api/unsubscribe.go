@@ -1,6 +1,6 @@
 package api
 
-// Consent (DESIGN.md rule 12): an operator's or a system's change of a
+// Consent (docs/semantics.md rule 12): an operator's or a system's change of a
 // contact's subscription — POST /v1/contacts/{id}/unsubscribe and
 // /resubscribe, behind the API's guard like every contact route — and the
 // one-click link a marketing message carries (RFC 8058), which needs no
