@@ -20,7 +20,13 @@ const schema = "contact {\n  score: int\n}\n\nevent signed_up\n"
 
 func deployment(t *testing.T, journey string) *runtime.Deployment {
 	t.Helper()
-	prog, diags := compiler.Compile(compiler.NewWorkspace(map[string][]byte{"schema.journey": []byte(schema), "j.journey": []byte(journey)}, nil))
+	return deploymentOf(t, map[string][]byte{"schema.journey": []byte(schema), "j.journey": []byte(journey)}, nil)
+}
+
+// deploymentOf compiles a workspace, failing the test on any diagnostic.
+func deploymentOf(t *testing.T, files, templates map[string][]byte) *runtime.Deployment {
+	t.Helper()
+	prog, diags := compiler.Compile(compiler.NewWorkspace(files, templates))
 	if diags.HasErrors() {
 		t.Fatal(diags)
 	}
@@ -86,7 +92,10 @@ func TestPlanText(t *testing.T) {
 		"         2  get new step A/tag:c#1 (its time is ahead)  (c1, …)\n" +
 		"  contacts in stage B:\n" +
 		"         1  migrate to the new version  (hot)\n" +
-		"         1  exit: stage removed  (hot)\n"
+		"         1  exit: stage removed  (hot)\n" +
+		"  in all: 3 migrate, 1 exit\n" +
+		"\n" +
+		"The deploy wakes 3 contacts; the counts are what their runs at 2026-01-06T03:00:00Z do.\n"
 	if diff := cmp.Diff(want, b.String()); diff != "" {
 		t.Errorf("plan (-want +got):\n%s", diff)
 	}
