@@ -102,7 +102,7 @@ type Change struct {
 // Make plans the deployment against the store.
 func Make(ctx context.Context, o Options) (*Plan, error) {
 	p := &Plan{At: o.Now, Journeys: []*JourneyPlan{}}
-	inForce, err := deployedVersions(ctx, o.Store)
+	inForce, err := deployed(ctx, o.Store)
 	if err != nil {
 		return nil, err
 	}
@@ -119,6 +119,9 @@ func Make(ctx context.Context, o Options) (*Plan, error) {
 		plans[j.Name] = newJourneyPlan(j.Journey, o.Examples)
 	}
 	w := &waker{o: o, d: d, eng: &runtime.Engine{Deployment: d}, plans: plans}
+	if inForce != nil {
+		w.before = &runtime.Engine{Deployment: inForce}
+	}
 	froms := map[string]map[string]*From{}
 	for _, j := range d.Journeys() {
 		if froms[j.Name], err = w.journey(ctx, j); err != nil {
@@ -136,9 +139,11 @@ func Make(ctx context.Context, o Options) (*Plan, error) {
 		// The version in force in the store, when no contact is on it:
 		// the diff still shows. Without a deployment in force, the last
 		// version recorded.
-		cur, ok := inForce[j.Name]
-		if !ok {
-			cur = latest
+		cur := latest
+		if inForce != nil {
+			if in := inForce.Journey(j.Name); in != nil {
+				cur = in.Version
+			}
 		}
 		if cur != "" && cur != j.Version && fs[cur] == nil {
 			fs[cur] = &From{Version: cur}
@@ -186,23 +191,27 @@ func latestVersion(vs []runtime.JourneyVersion, journey string) string {
 	return last
 }
 
-// deployedVersions is the version of each journey of the store's
-// deployment in force, or nothing when there is none.
-func deployedVersions(ctx context.Context, s store.Store) (map[string]string, error) {
-	out := map[string]string{}
+// deployed is the store's deployment in force, with the versions of its
+// journeys recorded, or nil when there is none: what the runners run
+// until the deploy.
+func deployed(ctx context.Context, s store.Store) (*runtime.Deployment, error) {
 	db, err := s.Deployed(ctx, &store.DeployedParams{})
 	if errors.Is(err, store.ErrNotFound) {
-		return out, nil
+		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	b, err := compiler.ReadBundle(db.Bundle, compiler.ReadOptions{})
+	d, err := runtime.Load(db.Bundle, compiler.ReadOptions{})
 	if err != nil {
 		return nil, fmt.Errorf("the deployment in force (%d): %w", db.ID, err)
 	}
-	for _, j := range b.Program.Journeys {
-		out[j.Name] = j.Version
+	recorded, err := store.RecordedVersions(ctx, s, d)
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	// As a runner does, a version that no longer plans is left out: its
+	// contacts migrate.
+	d, _ = d.WithVersions(recorded)
+	return d, nil
 }

@@ -30,7 +30,12 @@ func deploymentOf(t *testing.T, files, templates map[string][]byte) *runtime.Dep
 	if diags.HasErrors() {
 		t.Fatal(diags)
 	}
-	d, err := runtime.NewDeployment(prog)
+	// Through a bundle, as a runner deploys it.
+	b, err := compiler.WriteBundle(prog, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := runtime.Load(b, compiler.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

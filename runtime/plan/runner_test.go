@@ -51,6 +51,7 @@ type signUp struct {
 var runnerScenarios = []struct {
 	name  string
 	v2    map[string]string // the second version's journey files
+	ahead time.Duration     // how long before the deploy it is planned
 	want  map[string]plan.Totals
 	cases map[string][]string // by journey: cases the plan must have, as caseLine writes them
 }{
@@ -90,6 +91,15 @@ var runnerScenarios = []struct {
 		}},
 	},
 	{
+		name:  "planned ahead: a step removed that the first version runs before the deploy",
+		v2:    map[string]string{"j.journey": replace(runnerV1, "  after 10d send \"a2\"\n", "")},
+		ahead: 6 * 24 * time.Hour, // planned at 5 days, deployed at 11
+		want:  map[string]plan.Totals{"j": {Migrated: 4}},
+		cases: map[string][]string{"j": {
+			"A cancelled A/send:a2#1 [late]",
+		}},
+	},
+	{
 		name: "a new journey whose entry holds, for the contacts woken",
 		v2: map[string]string{
 			"j.journey": replace(runnerV1, "entry on signed_up\n", "entry on signed_up\nexit when score >= 70\n"),
@@ -105,10 +115,10 @@ var runnerScenarios = []struct {
 
 // The contacts of every scenario: lo, hi1 and hi2 signed up at the start,
 // late four days in; out (score 90) never signed up, and is in no
-// journey. The deploy is five days in.
+// journey. The plan is five days in.
 var (
 	runnerContacts = []signUp{{"lo", 10, 0}, {"hi1", 60, 0}, {"hi2", 80, 0}, {"late", 30, 4 * 24 * time.Hour}}
-	runnerDeploy   = 5 * 24 * time.Hour
+	runnerPlan     = 5 * 24 * time.Hour
 )
 
 // replace edits a version: the scenarios' totals fail when old is not
@@ -128,7 +138,7 @@ func TestPlanIsTheRunnerAtTheDeploy(t *testing.T) {
 					files[name] = []byte(text)
 				}
 				v2 := deploymentOf(t, files, runnerTemplates)
-				comparePlan(t, st, v1, v2, sc.want, sc.cases)
+				comparePlan(t, st, v1, v2, sc.ahead, sc.want, sc.cases)
 			})
 		}
 	}
@@ -157,9 +167,9 @@ func openStore(t *testing.T, kind string) store.Store {
 	return st
 }
 
-// comparePlan runs v1 on st to the deploy, plans v2, deploys it as a
-// runner does, and compares.
-func comparePlan(t *testing.T, st store.Store, v1, v2 *runtime.Deployment, want map[string]plan.Totals, cases map[string][]string) {
+// comparePlan runs v1 on st, plans v2 for a deploy ahead, runs v1 to the
+// deploy, deploys v2 as a runner does, and compares.
+func comparePlan(t *testing.T, st store.Store, v1, v2 *runtime.Deployment, ahead time.Duration, want map[string]plan.Totals, cases map[string][]string) {
 	ctx := context.Background()
 	start := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 	sim := worker.NewSim(v1, st, start)
@@ -180,24 +190,30 @@ func comparePlan(t *testing.T, st store.Store, v1, v2 *runtime.Deployment, want 
 	if err := st.PutContact(ctx, &store.PutContactParams{ID: "out", Attrs: map[string]any{"score": 90, "signed_up_at": start.Format(time.RFC3339)}, At: start}); err != nil {
 		t.Fatal(err)
 	}
-	at := start.Add(runnerDeploy)
-	if err := sim.Advance(ctx, at); err != nil {
+	if err := sim.Advance(ctx, start.Add(runnerPlan)); err != nil {
 		t.Fatal(err)
 	}
 
 	ids := []string{"lo", "hi1", "hi2", "late", "out"}
-	before := snapshot(t, st, ids)
+	at := start.Add(runnerPlan + ahead)
+	planned := snapshot(t, st, ids)
 	p, err := plan.Make(ctx, plan.Options{Store: st, Deployment: v2, Now: at, Examples: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(before, snapshot(t, st, ids), cmp.Comparer(func(a, b stored) bool { return a.JSON == b.JSON })); diff != "" {
+	if diff := cmp.Diff(planned, snapshot(t, st, ids), cmp.Comparer(func(a, b stored) bool { return a.JSON == b.JSON })); diff != "" {
 		t.Fatalf("the plan changed the store (-before +after):\n%s", diff)
 	}
 	if p.Woken != 4 {
 		t.Errorf("the plan wakes %d contacts; want the 4 enrolled in j", p.Woken)
 	}
 
+	// The runner runs v1 until the deploy.
+	if err := sim.Advance(ctx, at.Add(-time.Nanosecond)); err != nil {
+		t.Fatal(err)
+	}
+	sim.Now = at
+	before := snapshot(t, st, ids)
 	stages := map[string]map[string]string{} // by journey, by contact: the stage before the deploy
 	seen := map[string]int{}
 	for _, id := range ids {
@@ -244,12 +260,15 @@ func comparePlan(t *testing.T, st store.Store, v1, v2 *runtime.Deployment, want 
 	}
 }
 
-// deploy puts d in force as a runner does: its versions recorded, the
-// earlier ones read, the contacts on another version woken, and the work
-// due run.
+// deploy puts d in force as a runner does: deployed to the store, its
+// versions recorded, the earlier ones read, the contacts on another
+// version woken, and the work due run.
 func deploy(t *testing.T, st store.Store, sim *worker.Sim, d *runtime.Deployment) {
 	t.Helper()
 	ctx := context.Background()
+	if _, _, err := st.Deploy(ctx, &store.DeployParams{Bundle: d.Bundle, By: "test", At: sim.Now}); err != nil {
+		t.Fatal(err)
+	}
 	vs, err := runtime.DeployedVersions(d)
 	if err != nil {
 		t.Fatal(err)

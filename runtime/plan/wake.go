@@ -28,6 +28,11 @@ import (
 // page is how many contact IDs the plan lists at a time.
 const page = 500
 
+// maxAdvance bounds the runs of one contact under the deployment in force
+// that a plan makes to bring it to the time of the deploy: an hourly
+// re-check for more than a year.
+const maxAdvance = 10000
+
 // maxRuns bounds the runs of one contact at the time of the deploy that a
 // plan makes: a contact still due after them (a journey that moves it
 // from stage to stage at once, for ever) is counted as far as they go.
@@ -35,11 +40,12 @@ const maxRuns = 100
 
 // waker finds the contacts a deploy wakes and runs them.
 type waker struct {
-	o     Options
-	d     *runtime.Deployment // the deployment planned, with the versions recorded
-	eng   *runtime.Engine
-	plans map[string]*JourneyPlan // by journey: where the runs are counted
-	woken int                     // the contacts run
+	o      Options
+	d      *runtime.Deployment // the deployment planned, with the versions recorded
+	eng    *runtime.Engine
+	before *runtime.Engine         // the deployment in force, that runs the contacts until the deploy; nil when the store has none
+	plans  map[string]*JourneyPlan // by journey: where the runs are counted
+	woken  int                     // the contacts run
 }
 
 // journey goes through the contacts enrolled in j under another version,
@@ -59,6 +65,7 @@ func (w *waker) journey(ctx context.Context, j *runtime.Journey) (map[string]*Fr
 			if err != nil {
 				return nil, fmt.Errorf("contact %s: %w", id, err)
 			}
+			w.advance(s)
 			en := s.Active(j.Name)
 			if en == nil || en.Version == j.Version {
 				continue // changed since it was listed
@@ -83,6 +90,23 @@ func (w *waker) journey(ctx context.Context, j *runtime.Journey) (map[string]*Fr
 			return froms, nil
 		}
 		after = ids[len(ids)-1]
+	}
+}
+
+// advance brings s to the time planned as the runner would under the
+// deployment in force, if nothing arrives: a run at each of its wake-ups
+// before that time, from its last run (which, run again, changes nothing
+// and tells its wake-up). What those runs do is not counted: it is not the
+// deploy's doing.
+func (w *waker) advance(s *runtime.ContactState) {
+	if w.before == nil || s.Processed.IsZero() {
+		return
+	}
+	for t, n := s.Processed, 0; t.Before(w.o.Now) && n < maxAdvance; n++ {
+		t = w.before.Run(s, nil, t).Wake
+		if t.IsZero() {
+			return
+		}
 	}
 }
 
