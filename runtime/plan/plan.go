@@ -89,11 +89,14 @@ const (
 	Changed = "changed" // anything else about a stage or step
 )
 
-// Change is one difference between two versions: a stage, or a step of a
-// stage.
+// Change is one difference between two versions: a rule of the journey
+// (Rule), a stage, or a step of a stage.
 type Change struct {
 	Kind  string `json:"kind"`
-	Stage string `json:"stage"`
+	Rule  string `json:"rule,omitempty"` // for a rule: RuleEntry, RuleExit, RuleGoal, RuleSuppress, RuleWindow, RuleCap or RuleReenter
+	Name  string `json:"name,omitempty"` // for a goal: its name
+	Cond  string `json:"cond,omitempty"` // for an entry ("on EVENT when COND"), exit, goal or suppress rule: its condition
+	Stage string `json:"stage"`          // "" for a rule
 	Step  string `json:"step,omitempty"` // the step's identity; empty for the stage itself
 	From  string `json:"from,omitempty"` // for moved: the old offset
 	To    string `json:"to,omitempty"`   // for moved: the new offset

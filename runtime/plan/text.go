@@ -105,7 +105,16 @@ func (t Totals) String() string {
 // String is a change as the text plan shows it.
 func (c *Change) String() string {
 	sign := map[string]string{Added: "+", Removed: "-", Moved: "~", Changed: "~"}[c.Kind]
-	if c.Step == "" {
+	switch {
+	case c.Rule == RuleGoal:
+		return fmt.Sprintf("%s goal %s when %s (%s)", sign, c.Name, c.Cond, c.Kind)
+	case c.Rule == RuleEntry:
+		return fmt.Sprintf("%s entry %s (%s)", sign, c.Cond, c.Kind)
+	case c.Cond != "":
+		return fmt.Sprintf("%s %s when %s (%s)", sign, c.Rule, c.Cond, c.Kind)
+	case c.Rule != "":
+		return fmt.Sprintf("%s %s (%s)", sign, c.Rule, c.Kind)
+	case c.Step == "":
 		return fmt.Sprintf("%s stage %s (%s)", sign, c.Stage, c.Kind)
 	}
 	switch c.Kind {
