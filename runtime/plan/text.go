@@ -171,7 +171,7 @@ func (jp *JourneyPlan) what(c *Case) string {
 	}
 	what := c.Kind
 	if c.Step != "" {
-		what = "step " + c.Step + ": " + what
+		what = "run step " + c.Step + ": " + what
 	}
 	if c.To != "" {
 		what += " " + c.To
