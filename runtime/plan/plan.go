@@ -44,13 +44,17 @@ type Plan struct {
 	At       time.Time      `json:"at"`
 	Woken    int            `json:"woken"`            // the contacts the deploy wakes, whose runs at At are counted
 	Journeys []*JourneyPlan `json:"journeys"`         // the journeys that change, or that those runs act in, by name
-	Errors   []string       `json:"errors,omitempty"` // earlier versions that could not be read: their contacts are planned as if they were unknown
+	Errors   []string       `json:"errors,omitempty"` // earlier versions that could not be planned: their contacts migrate rather than drain
 }
 
 // Policies for contacts in flight.
 const (
 	Migrate = "migrate"
 	Drain   = "drain"
+	// Ahead is the case of contacts the runner leaves as they are: one of
+	// their enrollments is under a version the store has not recorded
+	// (see runtime.Deployment.Ahead).
+	Ahead = "ahead"
 )
 
 // JourneyPlan is one journey's change, and what the runs at the deploy do

@@ -269,6 +269,18 @@ func deploy(t *testing.T, st store.Store, sim *worker.Sim, d *runtime.Deployment
 	if _, _, err := st.Deploy(ctx, &store.DeployParams{Bundle: d.Bundle, By: "test", At: sim.Now}); err != nil {
 		t.Fatal(err)
 	}
+	wake(t, st, sim, d)
+	if err := sim.Advance(ctx, sim.Now); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// wake records d's versions, gives the runner d with the earlier ones,
+// and wakes the contacts on another version, as a runner does when it
+// puts d in force, and reports how many it woke.
+func wake(t *testing.T, st store.Store, sim *worker.Sim, d *runtime.Deployment) int {
+	t.Helper()
+	ctx := context.Background()
 	vs, err := runtime.DeployedVersions(d)
 	if err != nil {
 		t.Fatal(err)
@@ -285,12 +297,11 @@ func deploy(t *testing.T, st store.Store, sim *worker.Sim, d *runtime.Deployment
 		t.Fatal(err)
 	}
 	sim.Worker.Engine.Deployment = full
-	if _, err := store.WakeStale(ctx, st, full, sim.Now, 500); err != nil {
+	n, err := store.WakeStale(ctx, st, full, sim.Now, 500)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := sim.Advance(ctx, sim.Now); err != nil {
-		t.Fatal(err)
-	}
+	return n
 }
 
 // stored is a contact as the store has it: its state and history, as
@@ -345,4 +356,53 @@ func caseLines(cases []*plan.Case) []string {
 		out = append(out, c.String())
 	}
 	return out
+}
+
+// TestPlanLeavesWhatTheRunnerLeaves plans a deploy for contacts whose
+// version the store never recorded: a runner takes it for a newer one and
+// leaves them as they are, and so does the plan.
+func TestPlanLeavesWhatTheRunnerLeaves(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t, "sqlite")
+	v1 := deploymentOf(t, map[string][]byte{"schema.journey": []byte(runnerSchema), "j.journey": []byte(runnerV1)}, runnerTemplates)
+	v2 := deploymentOf(t, map[string][]byte{"schema.journey": []byte(runnerSchema), "j.journey": []byte(replace(runnerV1, "after 10d", "after 2d"))}, runnerTemplates)
+	start := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+	sim := worker.NewSim(v1, st, start) // v1's versions are not recorded
+	for _, id := range []string{"c1", "c2"} {
+		if err := st.PutContact(ctx, &store.PutContactParams{ID: id, Attrs: map[string]any{"score": 1, "signed_up_at": start.Format(time.RFC3339)}, At: start}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.AddEvent(ctx, &store.AddEventParams{Contact: id, ID: id, Name: "signed_up", At: start}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	at := start.Add(5 * 24 * time.Hour)
+	if err := sim.Advance(ctx, at); err != nil {
+		t.Fatal(err)
+	}
+	p, err := plan.Make(ctx, plan.Options{Store: st, Deployment: v2, Now: at, Examples: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Journeys) != 1 || p.Woken != 0 {
+		t.Fatalf("plan of %d journeys, %d woken; want j, none woken", len(p.Journeys), p.Woken)
+	}
+	jp := p.Journeys[0]
+	want := []string{"A ahead →" + v1.Journey("j").Version + " [c1 c2]"}
+	if diff := cmp.Diff(want, caseLines(jp.Cases)); diff != "" || jp.Totals != (plan.Totals{}) {
+		t.Errorf("plan (-want +got):\n%s\ntotals %+v", diff, jp.Totals)
+	}
+
+	// The runner's deploy: it wakes both, and leaves them as they are.
+	seen := len(history(t, st, "c1")) + len(history(t, st, "c2"))
+	sim.Now = at
+	if n := wake(t, st, sim, v2); n != 2 {
+		t.Fatalf("woke %d contacts; want the 2", n)
+	}
+	if n, err := sim.Worker.Tick(ctx, at); n != 0 || err != nil {
+		t.Fatalf("the runner ran %d contacts, %v; want none", n, err)
+	}
+	if got := len(history(t, st, "c1")) + len(history(t, st, "c2")); got != seen {
+		t.Errorf("the runner recorded %d lines; want none", got-seen)
+	}
 }

@@ -133,6 +133,8 @@ func (jp *JourneyPlan) what(c *Case) string {
 		return "migrate to the new version"
 	case Drain:
 		return "stay on version " + c.To + " until they leave (drain)"
+	case Ahead:
+		return "left as they are: their version " + c.To + " is not recorded in the store, and the runner leaves them to one that knows it"
 	case runtime.RecEnrolled:
 		return "enter the journey"
 	case runtime.RecGoal:

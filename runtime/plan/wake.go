@@ -81,6 +81,13 @@ func (w *waker) journey(ctx context.Context, j *runtime.Journey) (map[string]*Fr
 				jp.add(caseKey{stage: en.Stage, kind: Drain, to: en.Version}, id)
 				continue
 			}
+			if w.d.Ahead(s) {
+				// As a runner does: a version of one of its journeys that
+				// the store has not recorded is taken for one a newer
+				// runner put in force, and the contact is left to it.
+				jp.add(caseKey{stage: en.Stage, kind: Ahead, to: en.Version}, id)
+				continue
+			}
 			if w.wokenBefore(s, j) {
 				continue // run already, and counted in every journey
 			}
