@@ -100,7 +100,7 @@ func TestPlanText(t *testing.T) {
 		"         1  exit: stage removed  (hot)\n" +
 		"  in all: 3 migrate, 1 exit\n" +
 		"\n" +
-		"The deploy wakes 3 contacts; the counts are what their runs at 2026-01-06T03:00:00Z do.\n"
+		"The deploy wakes and runs 3 contacts; the counts are what their runs at 2026-01-06T03:00:00Z do.\n"
 	if diff := cmp.Diff(want, b.String()); diff != "" {
 		t.Errorf("plan (-want +got):\n%s", diff)
 	}

@@ -63,7 +63,7 @@ func (p *Plan) WriteText(w io.Writer) error {
 		}
 	}
 	if p.Woken > 0 {
-		fmt.Fprintf(&b, "\nThe deploy wakes %d %s; the counts are what their runs at %s do.\n",
+		fmt.Fprintf(&b, "\nThe deploy wakes and runs %d %s; the counts are what their runs at %s do.\n",
 			p.Woken, plural(p.Woken, "contact", "contacts"), p.At.UTC().Format(time.RFC3339))
 	}
 	for _, e := range p.Errors {
