@@ -24,7 +24,7 @@ func deployment(t *testing.T, journey string) *runtime.Deployment {
 }
 
 // deploymentOf compiles a workspace, failing the test on any diagnostic.
-func deploymentOf(t *testing.T, files, templates map[string][]byte) *runtime.Deployment {
+func deploymentOf(t testing.TB, files, templates map[string][]byte) *runtime.Deployment {
 	t.Helper()
 	prog, diags := compiler.Compile(compiler.NewWorkspace(files, templates))
 	if diags.HasErrors() {

@@ -149,7 +149,7 @@ var runnerTemplates = map[string][]byte{
 	"b1.md": []byte("subject: b1\n"), "b2.md": []byte("subject: b2\n"), "k1.md": []byte("subject: k1\n"),
 }
 
-func openStore(t *testing.T, kind string) store.Store {
+func openStore(t testing.TB, kind string) store.Store {
 	t.Helper()
 	ctx := context.Background()
 	var st store.Store
