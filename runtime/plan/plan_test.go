@@ -79,10 +79,6 @@ func TestPlanText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var b strings.Builder
-	if err := p.WriteText(&b); err != nil {
-		t.Fatal(err)
-	}
 	old, cur := v1.Journey("j").Version, v2.Journey("j").Version
 	want := "journey j → version " + cur + " (on change migrate)\n" +
 		"  from version " + old + ": 3 contacts\n" +
@@ -101,7 +97,7 @@ func TestPlanText(t *testing.T) {
 		"  in all: 3 migrate, 1 exit\n" +
 		"\n" +
 		"The deploy wakes and runs 3 contacts; the counts are what their runs at 2026-01-06T03:00:00Z do.\n"
-	if diff := cmp.Diff(want, b.String()); diff != "" {
+	if diff := cmp.Diff(want, text(t, p)); diff != "" {
 		t.Errorf("plan (-want +got):\n%s", diff)
 	}
 	for _, id := range []string{"c1", "hot"} {
@@ -113,4 +109,14 @@ func TestPlanText(t *testing.T) {
 			t.Errorf("contact %s is on %s after the plan; want it left on %s", id, v, old)
 		}
 	}
+}
+
+// text is the plan as WriteText writes it.
+func text(t *testing.T, p *plan.Plan) string {
+	t.Helper()
+	var b strings.Builder
+	if err := p.WriteText(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
 }

@@ -171,28 +171,8 @@ func openStore(t testing.TB, kind string) store.Store {
 // deploy, deploys v2 as a runner does, and compares.
 func comparePlan(t *testing.T, st store.Store, v1, v2 *runtime.Deployment, ahead time.Duration, want map[string]plan.Totals, cases map[string][]string) {
 	ctx := context.Background()
-	start := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
-	sim := worker.NewSim(v1, st, start)
-	deploy(t, st, sim, v1)
-	for _, c := range runnerContacts {
-		if err := sim.Advance(ctx, start.Add(c.at)); err != nil {
-			t.Fatal(err)
-		}
-		at := start.Add(c.at)
-		attrs := map[string]any{"score": c.score, "signed_up_at": at.Format(time.RFC3339)}
-		if err := st.PutContact(ctx, &store.PutContactParams{ID: c.id, Attrs: attrs, At: at}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := st.AddEvent(ctx, &store.AddEventParams{Contact: c.id, ID: c.id, Name: "signed_up", At: at}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := st.PutContact(ctx, &store.PutContactParams{ID: "out", Attrs: map[string]any{"score": 90, "signed_up_at": start.Format(time.RFC3339)}, At: start}); err != nil {
-		t.Fatal(err)
-	}
-	if err := sim.Advance(ctx, start.Add(runnerPlan)); err != nil {
-		t.Fatal(err)
-	}
+	sim := signUps(t, st, v1)
+	start := sim.Now.Add(-runnerPlan)
 
 	ids := []string{"lo", "hi1", "hi2", "late", "out"}
 	at := start.Add(runnerPlan + ahead)
@@ -260,10 +240,41 @@ func comparePlan(t *testing.T, st store.Store, v1, v2 *runtime.Deployment, ahead
 	}
 }
 
+// signUps deploys v1 on st, signs up the scenarios' contacts and runs
+// them to the time of the plan, and returns the runner's simulation, its
+// clock then.
+func signUps(t testing.TB, st store.Store, v1 *runtime.Deployment) *worker.Sim {
+	t.Helper()
+	ctx := context.Background()
+	start := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+	sim := worker.NewSim(v1, st, start)
+	deploy(t, st, sim, v1)
+	for _, c := range runnerContacts {
+		if err := sim.Advance(ctx, start.Add(c.at)); err != nil {
+			t.Fatal(err)
+		}
+		at := start.Add(c.at)
+		attrs := map[string]any{"score": c.score, "signed_up_at": at.Format(time.RFC3339)}
+		if err := st.PutContact(ctx, &store.PutContactParams{ID: c.id, Attrs: attrs, At: at}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.AddEvent(ctx, &store.AddEventParams{Contact: c.id, ID: c.id, Name: "signed_up", At: at}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := st.PutContact(ctx, &store.PutContactParams{ID: "out", Attrs: map[string]any{"score": 90, "signed_up_at": start.Format(time.RFC3339)}, At: start}); err != nil {
+		t.Fatal(err)
+	}
+	if err := sim.Advance(ctx, start.Add(runnerPlan)); err != nil {
+		t.Fatal(err)
+	}
+	return sim
+}
+
 // deploy puts d in force as a runner does: deployed to the store, its
 // versions recorded, the earlier ones read, the contacts on another
 // version woken, and the work due run.
-func deploy(t *testing.T, st store.Store, sim *worker.Sim, d *runtime.Deployment) {
+func deploy(t testing.TB, st store.Store, sim *worker.Sim, d *runtime.Deployment) {
 	t.Helper()
 	ctx := context.Background()
 	if _, _, err := st.Deploy(ctx, &store.DeployParams{Bundle: d.Bundle, By: "test", At: sim.Now}); err != nil {
@@ -278,7 +289,7 @@ func deploy(t *testing.T, st store.Store, sim *worker.Sim, d *runtime.Deployment
 // wake records d's versions, gives the runner d with the earlier ones,
 // and wakes the contacts on another version, as a runner does when it
 // puts d in force, and reports how many it woke.
-func wake(t *testing.T, st store.Store, sim *worker.Sim, d *runtime.Deployment) int {
+func wake(t testing.TB, st store.Store, sim *worker.Sim, d *runtime.Deployment) int {
 	t.Helper()
 	ctx := context.Background()
 	vs, err := runtime.DeployedVersions(d)
@@ -331,7 +342,7 @@ func snapshot(t *testing.T, st store.Store, ids []string) map[string]stored {
 	return out
 }
 
-func history(t *testing.T, st store.Store, id string) []runtime.Record {
+func history(t testing.TB, st store.Store, id string) []runtime.Record {
 	t.Helper()
 	recs, err := st.History(context.Background(), &store.HistoryParams{Contact: id})
 	if err != nil {
@@ -404,5 +415,51 @@ func TestPlanLeavesWhatTheRunnerLeaves(t *testing.T) {
 	}
 	if got := len(history(t, st, "c1")) + len(history(t, st, "c2")); got != seen {
 		t.Errorf("the runner recorded %d lines; want none", got-seen)
+	}
+}
+
+// TestPlanTextOfTheRuns checks the text a person reads of a deploy whose
+// runs do more than migrate: an exit, a stage move and its send in a
+// changed journey, and entries with their sends in a new one.
+func TestPlanTextOfTheRuns(t *testing.T) {
+	st := openStore(t, "sqlite")
+	v1 := deploymentOf(t, map[string][]byte{"schema.journey": []byte(runnerSchema), "j.journey": []byte(runnerV1)}, runnerTemplates)
+	v2 := deploymentOf(t, map[string][]byte{
+		"schema.journey": []byte(runnerSchema),
+		"j.journey": []byte(replace(runnerV1, "entry on signed_up\n", "entry on signed_up\nexit when score >= 70\n") +
+			"\nstage B when days_since(signed_up_at) >= 3 {\n  send \"b1\"\n}\n"),
+		"k.journey": []byte("journey k\n\nentry when score >= 50\n\nstage K {\n  send \"k1\"\n}\n"),
+	}, runnerTemplates)
+	sim := signUps(t, st, v1)
+	p, err := plan.Make(context.Background(), plan.Options{Store: st, Deployment: v2, Now: sim.Now, Examples: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "journey j → version " + v2.Journey("j").Version + " (on change migrate)\n" +
+		"  from version " + v1.Journey("j").Version + ": 4 contacts\n" +
+		"    + exit when score >= 70 (added)\n" +
+		"    + stage B (added)\n" +
+		"  contacts in stage A:\n" +
+		"         4  migrate to the new version  (hi1, hi2, …)\n" +
+		"         2  move to stage B  (hi1, lo)\n" +
+		"         1  exit: an exit condition holds  (hi2)\n" +
+		"         2  run step B/send:b1#1: sent  (hi1, lo)\n" +
+		"  written to the outbox:\n" +
+		"         2  send b1 (step B/send:b1#1)  (hi1, lo)\n" +
+		"  in all: 4 migrate, 2 move stage, 1 exit, 2 actions, 2 sends\n" +
+		"\n" +
+		"journey k → version " + v2.Journey("k").Version + " (on change migrate)\n" +
+		"  new: no contact is in it yet\n" +
+		"  contacts not in the journey:\n" +
+		"         2  enter the journey  (hi1, hi2)\n" +
+		"         2  move to stage K  (hi1, hi2)\n" +
+		"         2  run step K/send:k1#1: sent  (hi1, hi2)\n" +
+		"  written to the outbox:\n" +
+		"         2  send k1 (step K/send:k1#1)  (hi1, hi2)\n" +
+		"  in all: 2 enter, 2 move stage, 2 actions, 2 sends\n" +
+		"\n" +
+		"The deploy wakes and runs 4 contacts; the counts are what their runs at 2026-01-10T09:00:00Z do.\n"
+	if diff := cmp.Diff(want, text(t, p)); diff != "" {
+		t.Errorf("plan (-want +got):\n%s", diff)
 	}
 }
