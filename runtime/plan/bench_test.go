@@ -38,13 +38,7 @@ func BenchmarkMake(b *testing.B) {
 	}
 	for i := range contacts {
 		id := fmt.Sprintf("c%05d", i)
-		attrs := map[string]any{"score": i % 90, "signed_up_at": start.Format(time.RFC3339)}
-		if err := st.PutContact(ctx, &store.PutContactParams{ID: id, Attrs: attrs, At: start}); err != nil {
-			b.Fatal(err)
-		}
-		if _, err := st.AddEvent(ctx, &store.AddEventParams{Contact: id, ID: id, Name: "signed_up", At: start}); err != nil {
-			b.Fatal(err)
-		}
+		signUpAt(b, st, id, map[string]any{"score": i % 90, "signed_up_at": start.Format(time.RFC3339)}, start)
 	}
 	at := start.Add(5 * 24 * time.Hour)
 	if err := sim.Advance(ctx, at); err != nil {

@@ -16,7 +16,7 @@ import (
 // RecSkipped; RecStage and RecExited for a contact whose stage is
 // removed) and any other the runs make (RecGoal, RecExited, RecStage,
 // RecEnrolled, RecSent, …) — or Drain for contacts left on their version,
-// or Ahead for contacts the runner does not run.
+// or Ahead or Later for contacts the deploy does not run.
 type Case struct {
 	Stage    string   `json:"stage"`          // the contact's stage before the deploy; "" when it was not in the journey
 	Step     string   `json:"step,omitempty"` // the step recorded, if any
@@ -168,7 +168,7 @@ func (jp *JourneyPlan) finish(j *compiler.Journey) {
 // of the enrollment (no step), in the order they happen, then those of a
 // step the migration changed; other kinds after, by name.
 var kindOrder = []string{
-	runtime.RecMigrated, Drain, Ahead, runtime.RecReleased, runtime.RecEnrolled, runtime.RecStage, runtime.RecGoal, runtime.RecExited,
+	runtime.RecMigrated, Drain, Ahead, Later, runtime.RecReleased, runtime.RecEnrolled, runtime.RecStage, runtime.RecGoal, runtime.RecExited,
 	runtime.RecCancelled, runtime.RecRescheduled, runtime.RecScheduled, runtime.RecSkipped,
 }
 

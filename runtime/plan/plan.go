@@ -55,6 +55,10 @@ const (
 	// their enrollments is under a version the store has not recorded
 	// (see runtime.Deployment.Ahead).
 	Ahead = "ahead"
+	// Later is the case of contacts of a journey that drains, on a version
+	// that no longer plans: they migrate, but at their next run, which the
+	// deploy does not bring forward.
+	Later = "later"
 )
 
 // JourneyPlan is one journey's change, and what the runs at the deploy do

@@ -64,12 +64,7 @@ func TestPlanText(t *testing.T) {
 		t.Fatal(err)
 	}
 	for id, score := range map[string]int{"c1": 10, "c2": 10, "hot": 90} {
-		if err := st.PutContact(ctx, &store.PutContactParams{ID: id, Attrs: map[string]any{"score": score}, At: start}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := st.AddEvent(ctx, &store.AddEventParams{Contact: id, ID: id, Name: "signed_up", At: start}); err != nil {
-			t.Fatal(err)
-		}
+		signUpAt(t, st, id, map[string]any{"score": score}, start)
 	}
 	at := start.Add(18 * time.Hour)
 	if err := sim.Advance(ctx, at); err != nil {
@@ -119,4 +114,17 @@ func text(t *testing.T, p *plan.Plan) string {
 		t.Fatal(err)
 	}
 	return b.String()
+}
+
+// signUpAt puts a contact in the store with its attributes, and its
+// signed_up event, at a time.
+func signUpAt(t testing.TB, st store.Store, id string, attrs map[string]any, at time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	if err := st.PutContact(ctx, &store.PutContactParams{ID: id, Attrs: attrs, At: at}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.AddEvent(ctx, &store.AddEventParams{Contact: id, ID: id, Name: "signed_up", At: at}); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -135,6 +135,8 @@ func (jp *JourneyPlan) what(c *Case) string {
 		return "stay on version " + c.To + " until they leave (drain)"
 	case Ahead:
 		return "left as they are: their version " + c.To + " is not recorded in the store, and the runner leaves them to one that knows it"
+	case Later:
+		return "migrate at their next run, not at the deploy: their version " + c.To + " no longer plans, so they do not drain"
 	case runtime.RecEnrolled:
 		return "enter the journey"
 	case runtime.RecGoal:

@@ -50,8 +50,9 @@ type waker struct {
 
 // journey goes through the contacts enrolled in j under another version,
 // page by page: it counts them by version, counts those that stay on
-// their version (drain), and runs the others, unless they were run for a
-// journey before j already. It returns the versions.
+// their version (drain) and those the deploy does not run, and runs the
+// others, each for the first journey that wakes it. It returns the
+// versions.
 func (w *waker) journey(ctx context.Context, j *runtime.Journey) (map[string]*From, error) {
 	jp := w.plans[j.Name]
 	froms := map[string]*From{}
@@ -88,8 +89,14 @@ func (w *waker) journey(ctx context.Context, j *runtime.Journey) (map[string]*Fr
 				jp.add(caseKey{stage: en.Stage, kind: Ahead, to: en.Version}, id)
 				continue
 			}
-			if w.wokenBefore(s, j) {
-				continue // run already, and counted in every journey
+			switch first := w.wakingJourney(s); {
+			case first == nil:
+				// j drains, but the version does not plan: the contact
+				// migrates, at a run the deploy does not bring forward.
+				jp.add(caseKey{stage: en.Stage, kind: Later, to: en.Version}, id)
+				continue
+			case first != j:
+				continue // run for the journey that wakes it, and counted in every journey
 			}
 			w.run(s)
 		}
@@ -117,18 +124,16 @@ func (w *waker) advance(s *runtime.ContactState) {
 	}
 }
 
-// wokenBefore reports whether the contact is woken by a migrating journey
-// that comes before j, and so was run when that journey was planned.
-func (w *waker) wokenBefore(s *runtime.ContactState, j *runtime.Journey) bool {
+// wakingJourney is the first migrating journey the contact is enrolled in under
+// another version, which wakes it at the deploy (store.WakeStale); nil
+// when none does.
+func (w *waker) wakingJourney(s *runtime.ContactState) *runtime.Journey {
 	for k := range w.d.Migrating() {
-		if k == j {
-			return false
-		}
 		if en := s.Active(k.Name); en != nil && en.Version != k.Version {
-			return true
+			return k
 		}
 	}
-	return false
+	return nil
 }
 
 // run runs a woken contact's copy and counts what its runs do, in each
