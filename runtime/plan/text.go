@@ -153,17 +153,15 @@ func (jp *JourneyPlan) what(c *Case) string {
 		}
 		return "move to stage " + c.To + why
 	case runtime.RecExited:
-		why := c.To
 		switch {
-		case why == "exit":
-			why = "an exit condition holds"
-		case strings.HasPrefix(why, "goal "):
-			why += " reached"
+		case c.Step != "": // an exit step: "exit", or "exit: REASON"
+			return c.To + " (step " + c.Step + ")"
+		case c.To == "exit":
+			return "exit: an exit condition holds"
+		case strings.HasPrefix(c.To, "goal "):
+			return "exit: " + c.To + " reached"
 		}
-		if c.Step != "" {
-			why += " (step " + c.Step + ")"
-		}
-		return "exit: " + why
+		return "exit: " + c.To
 	case runtime.RecCancelled:
 		return "have pending step " + c.Step + " cancelled (removed)"
 	case runtime.RecRescheduled:
