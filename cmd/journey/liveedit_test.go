@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -44,117 +45,12 @@ func (c *fakeClock) Set(t time.Time) {
 	c.t = t
 }
 
-const liveSchema = "contact {\n  score: int\n}\n\nevent signed_up\n"
-
-// liveVersions are the successive texts of onboard.journey in
-// TestLiveEdits, each one edit from the one before.
-var liveVersions = []string{
-	// 0: the first version.
-	`journey onboard
-
-entry on signed_up
-
-stage Welcome {
-  send "w1"
-  after 2d send "w2"
-  after 4d send "w3"
-}
-
-stage Engaged when score >= 50 {
-  after 1d send "e1"
-  after 5d send "e2"
-}
-`,
-	// 1: add two steps.
-	`journey onboard
-
-entry on signed_up
-
-stage Welcome {
-  send "w1"
-  after 1d send "w1b"
-  after 2d send "w2"
-  after 3d send "w2b"
-  after 4d send "w3"
-}
-
-stage Engaged when score >= 50 {
-  after 1d send "e1"
-  after 5d send "e2"
-}
-`,
-	// 2: change two offsets.
-	`journey onboard
-
-entry on signed_up
-
-stage Welcome {
-  send "w1"
-  after 1d send "w1b"
-  after 2d send "w2"
-  after 3d send "w2b"
-  after 3d12h send "w3"
-}
-
-stage Engaged when score >= 50 {
-  after 1d send "e1"
-  after 2d send "e2"
-}
-`,
-	// 3: remove a step.
-	`journey onboard
-
-entry on signed_up
-
-stage Welcome {
-  send "w1"
-  after 1d send "w1b"
-  after 2d send "w2"
-  after 3d12h send "w3"
-}
-
-stage Engaged when score >= 50 {
-  after 1d send "e1"
-  after 2d send "e2"
-}
-`,
-	// 4: rename a stage.
-	`journey onboard
-
-entry on signed_up
-
-stage Welcome {
-  send "w1"
-  after 1d send "w1b"
-  after 2d send "w2"
-  after 3d12h send "w3"
-}
-
-stage Active when score >= 50 {
-  after 1d send "e1"
-  after 2d send "e2"
-}
-`,
-	// 5: delete a stage.
-	`journey onboard
-
-entry on signed_up
-
-stage Welcome {
-  send "w1"
-  after 1d send "w1b"
-  after 2d send "w2"
-  after 3d12h send "w3"
-}
-`,
-}
-
 // TestLiveEdits edits a journey under a running runner on Postgres — add
 // steps, change offsets, remove a step, rename a stage, delete a stage,
 // roll back, break the syntax, fix it — with the runner's clock stopped at each edit.
 // Before each, `journey plan` on the edited files (as of that time) must
-// count exactly the cases the runner then records when it migrates the
-// contacts; after each, the contacts' positions are checked, and at the
+// count exactly what the runner then records and writes to the outbox
+// when the deploy wakes the contacts; after each, the contacts' positions are checked, and at the
 // end the outbox: every send once, none lost, none repeated.
 func TestLiveEdits(t *testing.T) {
 	if testing.Short() {
@@ -171,7 +67,7 @@ func TestLiveEdits(t *testing.T) {
 		if err := os.MkdirAll(filepath.Join(dir, "templates"), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		for _, name := range []string{"w1", "w1b", "w2", "w2b", "w3", "e1", "e2"} {
+		for _, name := range []string{"w1", "w1b", "w2", "w2b", "w3", "e1", "e2", "l1"} {
 			writeText(t, filepath.Join(dir, "templates", name+".md"), "subject: "+name+"\n")
 		}
 	}
@@ -260,25 +156,31 @@ func TestLiveEdits(t *testing.T) {
 	}
 	version := d.Journey("onboard").Version
 	settle(version)
+	signUp := func(id string, score int) {
+		t.Helper()
+		if err := db.PutContact(ctx, &store.PutContactParams{ID: id, Attrs: map[string]any{"score": score}, At: clock.Now()}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.AddEvent(ctx, &store.AddEventParams{Contact: id, ID: "signup-" + id, Name: "signed_up", At: clock.Now()}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, c := range []struct {
 		id    string
 		score int
 		at    time.Duration
 	}{{"a", 10, 0}, {"h", 60, 0}, {"b", 10, 24 * time.Hour}} {
 		at(c.at, version)
-		if err := db.PutContact(ctx, &store.PutContactParams{ID: c.id, Attrs: map[string]any{"score": c.score}, At: clock.Now()}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := db.AddEvent(ctx, &store.AddEventParams{Contact: c.id, ID: "signup-" + c.id, Name: "signed_up", At: clock.Now()}); err != nil {
-			t.Fatal(err)
-		}
+		signUp(c.id, c.score)
 		settle(version)
 	}
 
 	// Each edit, with the time it is made, how it is saved, the cases the
 	// plan must show (by stage, kind and step; the contacts in each), and
-	// where each contact stands after it.
+	// where each contact stands after it; contacts that sign up just
+	// before it, if any.
 	migrated := runtime.RecMigrated
+	ids := []string{"a", "b", "h"}
 	edits := []struct {
 		name   string
 		text   string
@@ -286,6 +188,7 @@ func TestLiveEdits(t *testing.T) {
 		save   func(t *testing.T, path, text string)
 		cases  []string
 		after  map[string]position
+		join   map[string]int // by contact: its score
 	}{
 		{"add steps", liveVersions[1], 30 * time.Hour, saveInPlace, []string{
 			"Engaged " + migrated + " [h]",
@@ -293,44 +196,75 @@ func TestLiveEdits(t *testing.T) {
 			"Welcome scheduled Welcome/send:w1b#1 [b]",
 			"Welcome skipped Welcome/send:w1b#1 [a]",
 			"Welcome scheduled Welcome/send:w2b#1 [a b]",
-		}, map[string]position{"a": {"Welcome", "Welcome/send:w2#1"}, "b": {"Welcome", "Welcome/send:w1b#1"}, "h": {"Engaged", "Engaged/send:e2#1"}}},
+		}, map[string]position{"a": {"Welcome", "Welcome/send:w2#1"}, "b": {"Welcome", "Welcome/send:w1b#1"}, "h": {"Engaged", "Engaged/send:e2#1"}}, nil},
 		{"change offsets", liveVersions[2], 54 * time.Hour, saveByRename, []string{
 			"Engaged " + migrated + " [h]",
 			"Engaged rescheduled Engaged/send:e2#1 [h]",
+			"Engaged sent Engaged/send:e2#1 [h]", // its new time has passed: it goes at once
 			"Welcome " + migrated + " [a b]",
 			"Welcome rescheduled Welcome/send:w3#1 [a b]",
-		}, map[string]position{"a": {"Welcome", "Welcome/send:w2b#1"}, "b": {"Welcome", "Welcome/send:w2#1"}, "h": {"Engaged", ""}}},
+		}, map[string]position{"a": {"Welcome", "Welcome/send:w2b#1"}, "b": {"Welcome", "Welcome/send:w2#1"}, "h": {"Engaged", ""}}, nil},
 		{"remove a step", liveVersions[3], 78 * time.Hour, saveByRecreate, []string{
 			"Engaged " + migrated + " [h]",
 			"Welcome " + migrated + " [a b]",
 			"Welcome cancelled Welcome/send:w2b#1 [b]",
-		}, map[string]position{"a": {"Welcome", "Welcome/send:w3#1"}, "b": {"Welcome", "Welcome/send:w3#1"}, "h": {"Engaged", ""}}},
+		}, map[string]position{"a": {"Welcome", "Welcome/send:w3#1"}, "b": {"Welcome", "Welcome/send:w3#1"}, "h": {"Engaged", ""}}, nil},
 		{"rename a stage", liveVersions[4], 90 * time.Hour, saveInPlace, []string{
 			"Engaged " + migrated + " [h]",
 			"Engaged stage →Active [h]",
 			"Welcome " + migrated + " [a b]",
-		}, map[string]position{"a": {"Welcome", ""}, "b": {"Welcome", "Welcome/send:w3#1"}, "h": {"Active", "Active/send:e1#1"}}},
+		}, map[string]position{"a": {"Welcome", ""}, "b": {"Welcome", "Welcome/send:w3#1"}, "h": {"Active", "Active/send:e1#1"}}, nil},
 		{"delete a stage", liveVersions[5], 96 * time.Hour, saveByRename, []string{
 			"Active " + migrated + " [h]",
 			"Active exited →stage removed [h]",
 			"Welcome " + migrated + " [a b]",
-		}, map[string]position{"a": {"Welcome", ""}, "b": {"Welcome", "Welcome/send:w3#1"}, "h": {"", ""}}},
+		}, map[string]position{"a": {"Welcome", ""}, "b": {"Welcome", "Welcome/send:w3#1"}, "h": {"", ""}}, nil},
 		// A rollback is a change like any other: Active is back, h
 		// (who left it, and may not re-enter) stays out.
 		{"roll back", liveVersions[4], 97 * time.Hour, saveByRename, []string{
 			"Welcome " + migrated + " [a b]",
-		}, map[string]position{"a": {"Welcome", ""}, "b": {"Welcome", "Welcome/send:w3#1"}, "h": {"", ""}}},
+		}, map[string]position{"a": {"Welcome", ""}, "b": {"Welcome", "Welcome/send:w3#1"}, "h": {"", ""}}, nil},
+		// Conditions that already hold when they are added: g, who signs
+		// up now and goes straight to Active, converts at once; then x
+		// exits; then a and b, whose sign-up is more than 3 days old, move
+		// to Late and are sent l1 (b's w3 is left behind with Welcome).
+		{"add a goal", liveGoal, 98 * time.Hour, saveInPlace, []string{
+			"Active " + migrated + " [g]",
+			"Active goal →keen [g]",
+			"Active exited →goal keen [g]",
+			"Welcome " + migrated + " [a b x]",
+		}, map[string]position{"g": {"", ""}, "x": {"Welcome", "Welcome/send:w1b#1"}, "b": {"Welcome", "Welcome/send:w3#1"}}, map[string]int{"g": 70, "x": 30}},
+		{"add an exit", liveExit, 99 * time.Hour, saveByRename, []string{
+			"Welcome " + migrated + " [a b x]",
+			"Welcome exited →exit [x]",
+		}, map[string]position{"x": {"", ""}, "a": {"Welcome", ""}, "b": {"Welcome", "Welcome/send:w3#1"}}, nil},
+		{"add a time-dependent stage trigger", liveLate, 100 * time.Hour, saveByRecreate, []string{
+			"Welcome " + migrated + " [a b]",
+			"Welcome stage →Late [a b]",
+			"Welcome sent Late/send:l1#1 [a b]",
+		}, map[string]position{"a": {"Late", ""}, "b": {"Late", ""}}, nil},
 	}
 	for _, ed := range edits {
 		clock.Set(t0.Add(ed.offset))
 		settle(version)
+		for _, id := range slices.Sorted(maps.Keys(ed.join)) {
+			signUp(id, ed.join[id])
+			ids = append(ids, id)
+		}
+		settle(version)
 		before := map[string]*runtime.ContactState{}
 		stages := map[string]string{}
 		seen := map[string]int{}
-		for _, id := range []string{"a", "b", "h"} {
+		for _, id := range ids {
 			before[id] = liveContact(t, db, id)
-			stages[id] = before[id].Enrollments[0].Stage
+			if en := before[id].Active("onboard"); en != nil {
+				stages[id] = en.Stage
+			}
 			seen[id] = len(liveHistory(t, db, id))
+		}
+		boxed, err := db.Outbox(ctx, &store.OutboxParams{})
+		if err != nil {
+			t.Fatal(err)
 		}
 		p := planEdit(t, staging, dsn, ed.text, clock.Now())
 		if len(p.Journeys) != 1 {
@@ -346,11 +280,19 @@ func TestLiveEdits(t *testing.T) {
 		ed.save(t, file, ed.text)
 		settle(jp.Version)
 		var recs []runtime.Record
-		for _, id := range []string{"a", "b", "h"} {
+		for _, id := range ids {
 			recs = append(recs, liveHistory(t, db, id)[seen[id]:]...)
 		}
-		if diff := cmp.Diff(caseLines(jp.Cases), caseLines(plan.Tally(inForce.Load().Journey("onboard").Journey, recs, stages, -1))); diff != "" {
+		acts, err := db.Outbox(ctx, &store.OutboxParams{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		did := plan.Tally(inForce.Load().Journey("onboard").Journey, recs, acts[len(boxed):], stages, -1)
+		if diff := cmp.Diff(caseLines(jp.Cases), caseLines(did.Cases)); diff != "" {
 			t.Errorf("%s: the plan (-) and what the runner did (+) differ:\n%s", ed.name, diff)
+		}
+		if diff := cmp.Diff(jp.Actions, did.Actions); diff != "" || jp.Totals != did.Totals {
+			t.Errorf("%s: the plan's outbox (-) and the runner's (+) differ:\n%s\ntotals %+v, %+v", ed.name, diff, jp.Totals, did.Totals)
 		}
 		for id, want := range ed.after {
 			if got := livePosition(t, db, id); got != want {
@@ -362,9 +304,9 @@ func TestLiveEdits(t *testing.T) {
 
 	// Break the syntax: the runner keeps the version in force and says
 	// why; `journey plan` reports the diagnostic.
-	last := liveVersions[4]
+	last := liveLate
 	broken := strings.Replace(last, "after 2d send", "after 2x send", 1)
-	clock.Set(t0.Add(98 * time.Hour))
+	clock.Set(t0.Add(101 * time.Hour))
 	settle(version)
 	writeText(t, filepath.Join(staging, "onboard.journey"), broken)
 	var out, errs bytes.Buffer
@@ -395,14 +337,15 @@ func TestLiveEdits(t *testing.T) {
 	}
 	slices.Sort(sends)
 	want := []string{
-		"a w1 0s", "a w2 48h0m0s", "a w2b 72h0m0s", "a w3 84h0m0s",
-		"b w1 24h0m0s", "b w1b 48h0m0s", "b w2 72h0m0s", "b w3 108h0m0s",
+		"a l1 100h0m0s", "a w1 0s", "a w2 48h0m0s", "a w2b 72h0m0s", "a w3 84h0m0s",
+		"b l1 100h0m0s", "b w1 24h0m0s", "b w1b 48h0m0s", "b w2 72h0m0s",
 		"h e1 24h0m0s", "h e2 54h0m0s",
+		"x w1 98h0m0s",
 	}
 	if diff := cmp.Diff(want, sends); diff != "" {
 		t.Errorf("the outbox (-want +got):\n%s", diff)
 	}
-	for _, id := range []string{"a", "b", "h"} {
+	for _, id := range ids {
 		var sent []string
 		for _, r := range liveHistory(t, db, id) {
 			if r.Kind == runtime.RecSent {
@@ -438,18 +381,11 @@ func planEdit(t *testing.T, staging, dsn, text string, at time.Time) *plan.Plan 
 	return &p
 }
 
-// caseLines writes cases as "STAGE KIND [→TO] [STEP] [CONTACTS]".
+// caseLines writes cases one a line (Case.String).
 func caseLines(cases []*plan.Case) []string {
 	var out []string
 	for _, c := range cases {
-		line := c.Stage + " " + c.Kind
-		if c.To != "" {
-			line += " →" + c.To
-		}
-		if c.Step != "" {
-			line += " " + c.Step
-		}
-		out = append(out, line+" "+fmt.Sprint(c.Examples))
+		out = append(out, c.String())
 	}
 	return out
 }

@@ -15,7 +15,7 @@ type planCmd struct {
 	DB       string   `placeholder:"DSN" help:"The store the runners use: postgres://… for Postgres, else a SQLite file's path." default:"journey.db"`
 	Format   string   `enum:"text,json" default:"text" help:"Output format: text or json."`
 	Examples int      `default:"5" help:"Contact IDs shown per case."`
-	At       string   `placeholder:"TIME" help:"Plan a deploy at this time (RFC 3339) rather than now: which new steps are still ahead depends on it."`
+	At       string   `placeholder:"TIME" help:"Plan a deploy at this time (RFC 3339) rather than now: the contacts are first run to it under the deployment in force."`
 	Paths    []string `arg:"" optional:"" name:"path" help:"The workspace to plan (its folder, or files in it)."`
 
 	DetailedExitcode bool `name:"detailed-exitcode" help:"Exit 0 when the deploy changes nothing, 2 when it changes a journey, 1 on any error (for CI)."`
@@ -52,6 +52,7 @@ func (c *planCmd) run(e *env) {
 	if c.Format == "json" {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false) // conditions read as written: score >= 60, a && b
 		err = enc.Encode(p)
 	} else {
 		err = p.WriteText(e.stdout)

@@ -1,17 +1,23 @@
 // Package plan works out, before a deploy, what it will do to the contacts
 // in flight: `journey plan`. For each journey whose version changes it
 // diffs the stages and steps of the versions contacts are on against the
-// new one, and runs the engine's migration (DESIGN.md "Meaning", rule 10)
-// on a copy of every contact enrolled under another version, counting the
-// cases per stage and step. It reads the store and changes nothing.
+// new one. Then it does what the runner does once the deploy is in force:
+// it takes every contact the deploy wakes (those enrolled in a migrating
+// journey under another version, as store.WakeStale finds them) and runs
+// the engine (Engine.Run, the runner's own code) on a copy of each at the
+// time of the deploy, with no new input, again while a run leaves it due
+// at that time. It counts what those runs record, per journey, per stage
+// the contact was in before and per step — the migration's cases of
+// docs/semantics.md rule 10, and the exits, goals, stage moves and entries that
+// follow — and the actions they write to the outbox. It reads the store
+// and changes nothing.
 //
-// The counts are what the runner's first run of each contact under the new
-// version records, if nothing else changes in between: Tally counts the
-// runner's history the same way, so the two can be compared.
+// The counts are what the runner records at the deploy, if nothing else
+// changes in between: Tally counts the runner's history and outbox the
+// same way, so the two can be compared.
 package plan
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -36,25 +42,41 @@ type Options struct {
 // Plan is what a deploy would do, journey by journey.
 type Plan struct {
 	At       time.Time      `json:"at"`
-	Journeys []*JourneyPlan `json:"journeys"`         // the journeys that change, by name
-	Errors   []string       `json:"errors,omitempty"` // earlier versions that could not be read: their contacts are planned as if they were unknown
+	Woken    int            `json:"woken"`            // the contacts the deploy wakes, whose runs at At are counted
+	Journeys []*JourneyPlan `json:"journeys"`         // the journeys that change, or that those runs act in, by name
+	Errors   []string       `json:"errors,omitempty"` // earlier versions that could not be planned: their contacts migrate rather than drain
 }
 
 // Policies for contacts in flight.
 const (
 	Migrate = "migrate"
 	Drain   = "drain"
+	// Ahead is the case of contacts the runner leaves as they are: one of
+	// their enrollments is under a version the store has not recorded
+	// (see runtime.Deployment.Ahead).
+	Ahead = "ahead"
+	// Later is the case of contacts of a journey that drains, on a version
+	// that no longer plans: they migrate, but at their next run, which the
+	// deploy does not bring forward.
+	Later = "later"
 )
 
-// JourneyPlan is one journey's change.
+// JourneyPlan is one journey's change, and what the runs at the deploy do
+// in it.
 type JourneyPlan struct {
-	Journey  string     `json:"journey"`
-	Version  string     `json:"version"` // the version deployed
-	OnChange string     `json:"on_change"`
-	New      bool       `json:"new,omitempty"` // no version of the journey was recorded before
-	From     []*From    `json:"from,omitempty"`
-	Cases    []*Case    `json:"cases,omitempty"`
+	Journey   string        `json:"journey"`
+	Version   string        `json:"version"` // the version deployed
+	OnChange  string        `json:"on_change"`
+	New       bool          `json:"new,omitempty"`       // no version of the journey was recorded before
+	Unchanged bool          `json:"unchanged,omitempty"` // the version is the one in force: listed for what the runs at the deploy do in it
+	From      []*From       `json:"from,omitempty"`
+	Cases     []*Case       `json:"cases,omitempty"`
+	Actions   []*ActionCase `json:"actions,omitempty"` // what the runs at the deploy write to the outbox, by step
+	Totals    Totals        `json:"totals"`
+
 	byCase   caseTotals // while counting
+	byAction actionTotals
+	stages   map[string]bool // the stages of the version deployed
 	examples int
 }
 
@@ -75,37 +97,23 @@ const (
 	Changed = "changed" // anything else about a stage or step
 )
 
-// Change is one difference between two versions: a stage, or a step of a
-// stage.
+// Change is one difference between two versions: a rule of the journey
+// (Rule), a stage, or a step of a stage.
 type Change struct {
 	Kind  string `json:"kind"`
-	Stage string `json:"stage"`
+	Rule  string `json:"rule,omitempty"` // for a rule: RuleEntry, RuleExit, RuleGoal, RuleSuppress, RuleWindow, RuleCap or RuleReenter
+	Name  string `json:"name,omitempty"` // for a goal: its name
+	Cond  string `json:"cond,omitempty"` // for an entry ("on EVENT when COND"), exit, goal or suppress rule: its condition
+	Stage string `json:"stage"`          // "" for a rule
 	Step  string `json:"step,omitempty"` // the step's identity; empty for the stage itself
 	From  string `json:"from,omitempty"` // for moved: the old offset
 	To    string `json:"to,omitempty"`   // for moved: the new offset
 }
 
-// Case is one case of rule 10 and the contacts in it: Kind is a record
-// kind (runtime.RecMigrated, RecCancelled, RecRescheduled, RecScheduled,
-// RecSkipped, RecStage for a move out of a removed stage, RecExited), or
-// Drain for contacts left on their version.
-type Case struct {
-	Stage    string   `json:"stage"`          // the contact's stage before the deploy
-	Step     string   `json:"step,omitempty"` // the step, for step cases
-	Kind     string   `json:"kind"`
-	To       string   `json:"to,omitempty"` // for a stage move: where to; for drain: the version kept
-	Contacts int      `json:"contacts"`
-	Examples []string `json:"examples,omitempty"` // the first contact IDs, in order
-}
-
-type caseKey struct{ stage, step, kind, to string }
-
-type caseTotals map[caseKey]*Case
-
 // Make plans the deployment against the store.
 func Make(ctx context.Context, o Options) (*Plan, error) {
 	p := &Plan{At: o.Now, Journeys: []*JourneyPlan{}}
-	inForce, err := deployedVersions(ctx, o.Store)
+	inForce, err := deployed(ctx, o.Store)
 	if err != nil {
 		return nil, err
 	}
@@ -117,32 +125,48 @@ func Make(ctx context.Context, o Options) (*Plan, error) {
 	if err != nil {
 		p.Errors = strings.Split(err.Error(), "\n")
 	}
+	plans := map[string]*JourneyPlan{}
 	for _, j := range d.Journeys() {
-		jp := &JourneyPlan{Journey: j.Name, Version: j.Version, OnChange: Migrate, byCase: caseTotals{}, examples: o.Examples}
+		plans[j.Name] = newJourneyPlan(j.Journey, o.Examples)
+	}
+	w := &waker{o: o, d: d, eng: &runtime.Engine{Deployment: d}, plans: plans}
+	if inForce != nil {
+		w.before = &runtime.Engine{Deployment: inForce}
+	}
+	froms := map[string]map[string]*From{}
+	for _, j := range d.Journeys() {
+		if froms[j.Name], err = w.journey(ctx, j); err != nil {
+			return nil, err
+		}
+	}
+	p.Woken = w.woken
+	for _, j := range d.Journeys() {
+		jp, fs := plans[j.Name], froms[j.Name]
 		if j.OnChange == compiler.OnChangeDrain {
 			jp.OnChange = Drain
 		}
 		latest := latestVersion(recorded, j.Name)
 		jp.New = latest == ""
-		froms, err := jp.contacts(ctx, o, d, j)
-		if err != nil {
-			return nil, err
-		}
 		// The version in force in the store, when no contact is on it:
 		// the diff still shows. Without a deployment in force, the last
 		// version recorded.
-		cur, ok := inForce[j.Name]
-		if !ok {
-			cur = latest
+		cur := latest
+		if inForce != nil {
+			if in := inForce.Journey(j.Name); in != nil {
+				cur = in.Version
+			}
 		}
-		if cur != "" && cur != j.Version && froms[cur] == nil {
-			froms[cur] = &From{Version: cur}
+		if cur != "" && cur != j.Version && fs[cur] == nil {
+			fs[cur] = &From{Version: cur}
 		}
-		if len(froms) == 0 && !jp.New {
-			continue // unchanged
+		if len(fs) == 0 && !jp.New {
+			if len(jp.byCase) == 0 && len(jp.byAction) == 0 {
+				continue // unchanged, and untouched
+			}
+			jp.Unchanged = true
 		}
-		for _, v := range slices.Sorted(maps.Keys(froms)) {
-			f := froms[v]
+		for _, v := range slices.Sorted(maps.Keys(fs)) {
+			f := fs[v]
 			if old := d.Earlier(j.Name, v); old != nil {
 				f.Changes = Diff(old.Journey, j.Journey)
 			} else {
@@ -150,50 +174,21 @@ func Make(ctx context.Context, o Options) (*Plan, error) {
 			}
 			jp.From = append(jp.From, f)
 		}
-		jp.Cases = jp.byCase.sorted(stepOrder(j.Journey))
+		jp.finish(j.Journey)
 		p.Journeys = append(p.Journeys, jp)
 	}
 	return p, nil
 }
 
-// contacts counts the cases of the contacts enrolled in j under another
-// version, page by page, and returns those versions.
-func (jp *JourneyPlan) contacts(ctx context.Context, o Options, d *runtime.Deployment, j *runtime.Journey) (map[string]*From, error) {
-	const page = 500
-	eng := &runtime.Engine{Deployment: d}
-	froms := map[string]*From{}
-	for after := ""; ; {
-		ids, err := o.Store.Stale(ctx, &store.StaleParams{Journey: j.Name, Version: j.Version, After: after, Limit: page})
-		if err != nil {
-			return nil, err
-		}
-		for _, id := range ids {
-			s, err := o.Store.Contact(ctx, id)
-			if err != nil {
-				return nil, fmt.Errorf("contact %s: %w", id, err)
-			}
-			en := s.Active(j.Name)
-			if en == nil || en.Version == j.Version {
-				continue // changed since it was listed
-			}
-			f := froms[en.Version]
-			if f == nil {
-				f = &From{Version: en.Version}
-				froms[en.Version] = f
-			}
-			f.Contacts++
-			stage := en.Stage // before the migration moves it
-			if d.Drains(j, en) != nil {
-				jp.add(caseKey{stage: stage, kind: Drain, to: en.Version}, id)
-				continue
-			}
-			jp.count(eng.Migrate(s, o.Now), map[string]string{id: stage})
-		}
-		if len(ids) < page {
-			return froms, nil
-		}
-		after = ids[len(ids)-1]
+// newJourneyPlan starts the plan of one journey, keeping examples contact
+// IDs per case.
+func newJourneyPlan(j *compiler.Journey, examples int) *JourneyPlan {
+	jp := &JourneyPlan{Journey: j.Name, Version: j.Version, OnChange: Migrate,
+		byCase: caseTotals{}, byAction: actionTotals{}, stages: map[string]bool{}, examples: examples}
+	for _, s := range j.Stages {
+		jp.stages[s.Name] = true
 	}
+	return jp
 }
 
 // latestVersion is the journey's last recorded version, or "".
@@ -207,106 +202,27 @@ func latestVersion(vs []runtime.JourneyVersion, journey string) string {
 	return last
 }
 
-// migrationKinds are the records a migration makes: what Tally counts.
-var migrationKinds = map[string]bool{
-	runtime.RecMigrated: true, runtime.RecCancelled: true, runtime.RecRescheduled: true,
-	runtime.RecScheduled: true, runtime.RecSkipped: true, runtime.RecStage: true, runtime.RecExited: true,
-}
-
-// count adds one contact's migration records; stages gives each contact's
-// stage before it.
-func (jp *JourneyPlan) count(recs []runtime.Record, stages map[string]string) {
-	for _, rec := range recs {
-		if rec.Journey != jp.Journey || !migrationKinds[rec.Kind] {
-			continue
-		}
-		k := caseKey{stage: stages[rec.Contact], step: rec.Step, kind: rec.Kind}
-		switch rec.Kind {
-		case runtime.RecStage, runtime.RecExited:
-			k.step, k.to = "", rec.Detail
-		}
-		jp.add(k, rec.Contact)
-	}
-}
-
-func (jp *JourneyPlan) add(k caseKey, contact string) {
-	c := jp.byCase[k]
-	if c == nil {
-		c = &Case{Stage: k.stage, Step: k.step, Kind: k.kind, To: k.to}
-		jp.byCase[k] = c
-	}
-	c.Contacts++
-	if len(c.Examples) < jp.examples {
-		c.Examples = append(c.Examples, contact)
-	}
-}
-
-// sorted lists the cases by stage, then step (in the order of order, the
-// steps it lacks after, by identity), kind and destination.
-func (t caseTotals) sorted(order map[string]int) []*Case {
-	out := slices.Collect(maps.Values(t))
-	rank := func(step string) int {
-		if i, ok := order[step]; ok {
-			return i
-		}
-		return len(order)
-	}
-	slices.SortFunc(out, func(a, b *Case) int {
-		return cmp.Or(cmp.Compare(a.Stage, b.Stage), cmp.Compare(rank(a.Step), rank(b.Step)), cmp.Compare(a.Step, b.Step),
-			cmp.Compare(kindOrder[a.Kind], kindOrder[b.Kind]), cmp.Compare(a.To, b.To))
-	})
-	for _, c := range out {
-		slices.Sort(c.Examples)
-	}
-	return out
-}
-
-var kindOrder = map[string]int{
-	runtime.RecMigrated: 0, Drain: 1, runtime.RecStage: 2, runtime.RecExited: 3,
-	runtime.RecCancelled: 4, runtime.RecRescheduled: 5, runtime.RecScheduled: 6, runtime.RecSkipped: 7,
-}
-
-// Tally counts records of migrations to version j the way Make does, for
-// comparing a plan with what a runner did: records holds the history
-// lines the runner wrote at the deploy, stages each contact's stage
-// before it, and examples how many contact IDs to keep per case (all when
-// < 0).
-func Tally(j *compiler.Journey, records []runtime.Record, stages map[string]string, examples int) []*Case {
-	if examples < 0 {
-		examples = int(^uint(0) >> 1)
-	}
-	jp := &JourneyPlan{Journey: j.Name, byCase: caseTotals{}, examples: examples}
-	jp.count(records, stages)
-	return jp.byCase.sorted(stepOrder(j))
-}
-
-// stepOrder numbers a journey's steps in written order, after the stage
-// itself ("").
-func stepOrder(j *compiler.Journey) map[string]int {
-	order := map[string]int{"": 0}
-	for _, s := range j.Stages {
-		compiler.WalkSteps(s.Steps, func(st *compiler.Step) { order[st.ID] = len(order) })
-	}
-	return order
-}
-
-// deployedVersions is the version of each journey of the store's
-// deployment in force, or nothing when there is none.
-func deployedVersions(ctx context.Context, s store.Store) (map[string]string, error) {
-	out := map[string]string{}
+// deployed is the store's deployment in force, with the versions of its
+// journeys recorded, or nil when there is none: what the runners run
+// until the deploy.
+func deployed(ctx context.Context, s store.Store) (*runtime.Deployment, error) {
 	db, err := s.Deployed(ctx, &store.DeployedParams{})
 	if errors.Is(err, store.ErrNotFound) {
-		return out, nil
+		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	b, err := compiler.ReadBundle(db.Bundle, compiler.ReadOptions{})
+	d, err := runtime.Load(db.Bundle, compiler.ReadOptions{})
 	if err != nil {
 		return nil, fmt.Errorf("the deployment in force (%d): %w", db.ID, err)
 	}
-	for _, j := range b.Program.Journeys {
-		out[j.Name] = j.Version
+	recorded, err := store.RecordedVersions(ctx, s, d)
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	// As a runner does, a version that no longer plans is left out: its
+	// contacts migrate.
+	d, _ = d.WithVersions(recorded)
+	return d, nil
 }

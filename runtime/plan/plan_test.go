@@ -20,11 +20,22 @@ const schema = "contact {\n  score: int\n}\n\nevent signed_up\n"
 
 func deployment(t *testing.T, journey string) *runtime.Deployment {
 	t.Helper()
-	prog, diags := compiler.Compile(compiler.NewWorkspace(map[string][]byte{"schema.journey": []byte(schema), "j.journey": []byte(journey)}, nil))
+	return deploymentOf(t, map[string][]byte{"schema.journey": []byte(schema), "j.journey": []byte(journey)}, nil)
+}
+
+// deploymentOf compiles a workspace, failing the test on any diagnostic.
+func deploymentOf(t testing.TB, files, templates map[string][]byte) *runtime.Deployment {
+	t.Helper()
+	prog, diags := compiler.Compile(compiler.NewWorkspace(files, templates))
 	if diags.HasErrors() {
 		t.Fatal(diags)
 	}
-	d, err := runtime.NewDeployment(prog)
+	// Through a bundle, as a runner deploys it.
+	b, err := compiler.WriteBundle(prog, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := runtime.Load(b, compiler.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,12 +64,7 @@ func TestPlanText(t *testing.T) {
 		t.Fatal(err)
 	}
 	for id, score := range map[string]int{"c1": 10, "c2": 10, "hot": 90} {
-		if err := st.PutContact(ctx, &store.PutContactParams{ID: id, Attrs: map[string]any{"score": score}, At: start}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := st.AddEvent(ctx, &store.AddEventParams{Contact: id, ID: id, Name: "signed_up", At: start}); err != nil {
-			t.Fatal(err)
-		}
+		signUpAt(t, st, id, map[string]any{"score": score}, start)
 	}
 	at := start.Add(18 * time.Hour)
 	if err := sim.Advance(ctx, at); err != nil {
@@ -66,10 +72,6 @@ func TestPlanText(t *testing.T) {
 	}
 	p, err := plan.Make(ctx, plan.Options{Store: st, Deployment: v2, Now: at, Examples: 1})
 	if err != nil {
-		t.Fatal(err)
-	}
-	var b strings.Builder
-	if err := p.WriteText(&b); err != nil {
 		t.Fatal(err)
 	}
 	old, cur := v1.Journey("j").Version, v2.Journey("j").Version
@@ -86,8 +88,11 @@ func TestPlanText(t *testing.T) {
 		"         2  get new step A/tag:c#1 (its time is ahead)  (c1, …)\n" +
 		"  contacts in stage B:\n" +
 		"         1  migrate to the new version  (hot)\n" +
-		"         1  exit: stage removed  (hot)\n"
-	if diff := cmp.Diff(want, b.String()); diff != "" {
+		"         1  exit: stage removed  (hot)\n" +
+		"  in all: 3 migrate, 1 exit\n" +
+		"\n" +
+		"The deploy wakes and runs 3 contacts; the counts are what their runs at 2026-01-06T03:00:00Z do.\n"
+	if diff := cmp.Diff(want, text(t, p)); diff != "" {
 		t.Errorf("plan (-want +got):\n%s", diff)
 	}
 	for _, id := range []string{"c1", "hot"} {
@@ -98,5 +103,28 @@ func TestPlanText(t *testing.T) {
 		if v := s.Enrollments[0].Version; v != old {
 			t.Errorf("contact %s is on %s after the plan; want it left on %s", id, v, old)
 		}
+	}
+}
+
+// text is the plan as WriteText writes it.
+func text(t *testing.T, p *plan.Plan) string {
+	t.Helper()
+	var b strings.Builder
+	if err := p.WriteText(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// signUpAt puts a contact in the store with its attributes, and its
+// signed_up event, at a time.
+func signUpAt(t testing.TB, st store.Store, id string, attrs map[string]any, at time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	if err := st.PutContact(ctx, &store.PutContactParams{ID: id, Attrs: attrs, At: at}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.AddEvent(ctx, &store.AddEventParams{Contact: id, ID: id, Name: "signed_up", At: at}); err != nil {
+		t.Fatal(err)
 	}
 }
