@@ -40,6 +40,7 @@ func TestMalformed(t *testing.T) {
 		{"missing exit condition", j + "exit when\n", "2:10: missing condition after `when`"},
 		{"missing template", j + "stage A {\n  send\n}\n", `4:1: unexpected '}'; expected a string`},
 		{"unknown declaration", "journy j\n", `1:1: unknown declaration "journy"`},
+		{"after a byte-order mark", "\ufeffjourny j\n", `1:1: unknown declaration "journy"`},
 		{"stage outside a journey", "stage A {\n  send \"x\"\n}\n", "1:1: stage outside a journey: start the file with `journey NAME`"},
 		{"journey without name", "journey \"Title\"\n", `1:9: unexpected string "Title"; expected a name`},
 		{"else without block", j + "stage A {\n  if x { next } else\n}\n", `4:1: unexpected '}'; expected 'if' or a block`},
