@@ -164,6 +164,40 @@ func errUnknownStage(file string, n *ast.Ident, stages []string) diag.Diagnostic
 	return withSuggestion(newError(file, n.Pos, CodeUnknownStage, "unknown stage %q", n.Name), n.Name, stages)
 }
 
+// errUnknownGoal is `expect goal NAME` for a goal the journey lacks; the
+// message names the goals it has.
+func errUnknownGoal(file string, n *ast.Ident, journey string, goals []string) diag.Diagnostic {
+	d := newError(file, n.Pos, CodeUnknownGoal, "journey %s has no goal %q: %s", journey, n.Name, theNames("goal", "it has no goal", goals))
+	return withSuggestion(d, n.Name, goals)
+}
+
+// errUnknownArm is `expect arm NAME` for an arm no split of the journey
+// has; the message names the arms there are.
+func errUnknownArm(file string, n *ast.Ident, journey string, arms []string) diag.Diagnostic {
+	d := newError(file, n.Pos, CodeUnknownArm, "journey %s has no split arm %q: %s", journey, n.Name, theNames("arm", "it has no split", arms))
+	return withSuggestion(d, n.Name, arms)
+}
+
+// maxListed is how many names a message lists before it says how many
+// more there are.
+const maxListed = 10
+
+// theNames is "its NOUNs are a, b and c" for names (the first maxListed
+// of them, then "and N more"), "its only NOUN is a" for one name, or none
+// when there are no names.
+func theNames(noun, none string, names []string) string {
+	switch n := len(names); {
+	case n == 0:
+		return none
+	case n == 1:
+		return "its only " + noun + " is " + names[0]
+	case n > maxListed:
+		return fmt.Sprintf("its %ss are %s and %d more", noun, strings.Join(names[:maxListed], ", "), n-maxListed)
+	default:
+		return "its " + noun + "s are " + strings.Join(names[:n-1], ", ") + " and " + names[n-1]
+	}
+}
+
 func errUnknownTemplate(file string, s *ast.String, templates []string) diag.Diagnostic {
 	d := newError(file, s.Pos, CodeUnknownTemplate, "unknown template %q: there is no templates/%s.md or templates/%s.html", s.Value, s.Value, s.Value)
 	return withSuggestion(d, s.Value, templates)
