@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
@@ -59,6 +60,16 @@ func excessiveNesting(c byte, level int) string {
 
 // excessiveNestingDetail says how levels are counted, and what to do.
 const excessiveNestingDetail = "each block, object, list and type bracket opens a level, and each `else if` one more than the `if` before it; a branch this deep reads better as stages of its own, reached with `goto`"
+
+// unexpectedCharacter is the message for the character r, of size bytes
+// and first byte c, that begins no token; a byte that is not UTF-8 is
+// named by its value.
+func unexpectedCharacter(r rune, size int, c byte) string {
+	if r == utf8.RuneError && size == 1 {
+		return fmt.Sprintf("invalid UTF-8 byte 0x%02X: source is UTF-8 text", c)
+	}
+	return "unexpected character " + quoteRune(r)
+}
 
 // tooManyErrors is the message that takes the place of the error after the
 // first MaxErrors of a file.

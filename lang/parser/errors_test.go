@@ -51,6 +51,7 @@ func TestMalformed(t *testing.T) {
 		{"unclosed list type", "contact {\n  tags: list<string\n}\n", `2:13: unterminated type: this '<' has no closing '>'`},
 		{"map without value type", "contact {\n  m: map<string>\n}\n", `2:16: unexpected '>'; expected ','`},
 		{"unexpected character", j + "stage A {\n  send @\"x\"\n}\n", `3:8: unexpected character '@'`},
+		{"invalid UTF-8", j + "stage A {\n  send \xff\"x\"\n}\n", `3:8: invalid UTF-8 byte 0xFF: source is UTF-8 text`},
 		{"cap without count", j + "cap sends per 7d\n", `2:5: unexpected "sends"; expected a whole number`},
 		{"window without minutes", j + "window 9-18 mon-fri\n", `2:8: unexpected number 9; expected a time such as 09:00`},
 		{"entry without trigger", j + "entry\n", "2:1: entry needs a trigger: `entry on EVENT`, `entry on EVENT when CONDITION` or `entry when CONDITION`"},

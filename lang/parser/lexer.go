@@ -460,7 +460,7 @@ func (s *scanner) punct(start int, c byte) {
 	default:
 		r, size := utf8.DecodeRuneInString(s.src[start:])
 		s.off = start + size
-		s.errorf(start, s.off, CodeUnexpectedCharacter, "unexpected character "+quoteRune(r))
+		s.errorf(start, s.off, CodeUnexpectedCharacter, unexpectedCharacter(r, size, c))
 	}
 }
 
