@@ -254,6 +254,9 @@ func (r *run) exec(j *Journey, en *Enrollment, c *Cursor, st *compiler.Step, t t
 			r.startBlock(j, en, st.ID+"/"+name, t, event)
 			return
 		}
+		// No branch held and there is no else: the implicit else is taken,
+		// and recorded as one, with no block to start.
+		r.record(j, en, t, RecBranch, st.ID, compiler.ImplicitElse)
 	case compiler.StepSplit:
 		arm := pickArm(r.s.ID, j.Name, st)
 		r.record(j, en, t, RecArm, st.ID, arm.Name)
