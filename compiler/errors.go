@@ -70,6 +70,7 @@ const (
 	CodeInvalidFixture      diag.Code = "InvalidFixture"
 	CodeInvalidTime         diag.Code = "InvalidTime"
 	CodeUnreachableStage    diag.Code = "UnreachableStage"
+	CodeUnreachableStep     diag.Code = "UnreachableStep"
 	CodeSkippedStage        diag.Code = "SkippedStage"
 	CodeZeroDelayLoop       diag.Code = "ZeroDelayLoop"
 	CodeExpensiveCondition  diag.Code = "ExpensiveCondition"
@@ -319,6 +320,27 @@ func errNonBool(file string, span pos.Span, got string) diag.Diagnostic {
 
 func errConstant(file string, span pos.Span, value bool) diag.Diagnostic {
 	return newWarning(file, span, CodeConstantCondition, "this condition is always %t", value)
+}
+
+// errUnreachableSteps warns of the steps rest that follow the step end
+// (an exit, a goto or a next) in its block; the range covers them all.
+func errUnreachableSteps(file string, end ast.Step, rest []ast.Step) diag.Diagnostic {
+	what, left := "`exit`", "the contact has left the journey"
+	switch end := end.(type) {
+	case *ast.Goto:
+		what, left = "`goto "+end.Stage.Name+"`", "the contact has left the stage"
+	case *ast.Next:
+		what, left = "`next`", "the contact has left the stage"
+	}
+	kw := stepKeyword(end)
+	span := pos.Join(rest[0].Span(), rest[len(rest)-1].Span())
+	steps := "this step never runs"
+	if len(rest) > 1 {
+		steps = fmt.Sprintf("this step and the %d after it never run", len(rest)-1)
+	}
+	d := newWarning(file, span, CodeUnreachableStep, "%s: %s at line %d comes first in this block, and %s", steps, what, kw.Start.Line, left)
+	d.Detail = "steps in a block run in written order, at offsets that never decrease; move these above it, or into a block of their own"
+	return d
 }
 
 func errUnreachable(file string, n *ast.Ident) diag.Diagnostic {
