@@ -174,6 +174,9 @@ func (c *checker) celError(cond *Condition, ce *cel.Error) diag.Diagnostic {
 		if o := c.object(cond.Event, path); o != nil {
 			d = withSuggestion(d, name, o.Names())
 		}
+		if len(path) == 1 && path[0] == "event" {
+			d = c.uncommon(d, cond.Event, name)
+		}
 	case reOverload.MatchString(msg):
 		m := reOverload.FindStringSubmatch(msg)
 		args := splitTypes(m[2])
@@ -257,11 +260,11 @@ func (c *checker) object(event string, path []string) *Object {
 	root := c.schema.Contact
 	switch path[0] {
 	case "event":
-		e := c.schema.Events[event]
-		if e == nil {
+		payload := c.envs.payload(event)
+		if payload == nil {
 			return nil
 		}
-		root, path = e.Payload, path[1:]
+		root, path = payload, path[1:]
 	case "contact":
 		path = path[1:]
 	}

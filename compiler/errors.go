@@ -71,6 +71,8 @@ const (
 	CodeInvalidTime         diag.Code = "InvalidTime"
 	CodeUnreachableStage    diag.Code = "UnreachableStage"
 	CodeUnreachableStep     diag.Code = "UnreachableStep"
+	CodeRepeatedEvent       diag.Code = "RepeatedEvent"
+	CodeUncommonField       diag.Code = "UncommonField"
 	CodeSkippedStage        diag.Code = "SkippedStage"
 	CodeZeroDelayLoop       diag.Code = "ZeroDelayLoop"
 	CodeExpensiveCondition  diag.Code = "ExpensiveCondition"
@@ -320,6 +322,22 @@ func errNonBool(file string, span pos.Span, got string) diag.Diagnostic {
 
 func errConstant(file string, span pos.Span, value bool) diag.Diagnostic {
 	return newWarning(file, span, CodeConstantCondition, "this condition is always %t", value)
+}
+
+// errRepeatedEvent is an event listed a second time in one trigger.
+func errRepeatedEvent(file string, n *ast.Ident) diag.Diagnostic {
+	return newError(file, n.Pos, CodeRepeatedEvent, "event %s is listed twice in this trigger", n.Name)
+}
+
+// errUncommonField rewrites d, cel-go's undefined field for event.NAME in a
+// condition of a trigger of several events, to say which events lack the
+// field or how they type it.
+func errUncommonField(d diag.Diagnostic, name, events, why string) diag.Diagnostic {
+	d.Code = CodeUncommonField
+	d.Message = fmt.Sprintf("event.%s is not common to the events of this trigger (%s): %s", name, events, why)
+	d.Detail = "in a condition of several events, `event` has the fields they all have, with the same type"
+	d.Suggestion = ""
+	return d
 }
 
 // errUnreachableSteps warns of the steps rest that follow the step end

@@ -143,7 +143,7 @@ func (c *checker) step(ctx *stepCtx, st ast.Step) {
 	case *ast.Split:
 		c.split(ctx, st)
 	case *ast.Wait:
-		event := c.event(ctx.file, st.Event)
+		event := c.events(ctx.file, st.Events)
 		if st.When != nil {
 			c.condition(ctx.file, st.When, event)
 		}

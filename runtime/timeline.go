@@ -277,7 +277,7 @@ func (r *run) matchWaits(j *Journey, en *Enrollment, t time.Time, ev *Input) {
 			continue
 		}
 		w := j.Step(c.Wait)
-		if w.Target != ev.Name || t.Before(c.Since) || t.After(c.Until) {
+		if !compiler.HasEvent(w.Target, ev.Name) || t.Before(c.Since) || t.After(c.Until) {
 			continue
 		}
 		if w.When != nil && !r.holds(j, w.When, t, event) {
