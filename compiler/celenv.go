@@ -138,18 +138,13 @@ func (e *envs) env(event string) *cel.Env {
 // payload of a list of events; nil when one of them is not declared.
 func (e *envs) payload(event string) *Object {
 	if !strings.Contains(event, eventSep) {
-		if ev := e.schema.Events[event]; ev != nil {
-			return ev.Payload
-		}
-		return nil
+		return e.schema.Payload(event)
 	}
 	if o, ok := e.common[event]; ok {
 		return o
 	}
-	o, ok := e.schema.commonPayload(event)
-	if !ok {
-		o = nil
-	} else {
+	o := e.schema.Payload(event)
+	if o != nil {
 		e.types.add(o)
 	}
 	e.common[event] = o

@@ -55,6 +55,20 @@ func (c *checker) events(file string, ids []*ast.Ident) string {
 	return strings.Join(names, eventSep)
 }
 
+// Payload returns the type of `event` in a condition of a trigger of the
+// events given in the IR's form: the payload of a single event, or the
+// fields several share; nil when one of them is not declared.
+func (s *Schema) Payload(events string) *Object {
+	if !strings.Contains(events, eventSep) {
+		if ev := s.Events[events]; ev != nil {
+			return ev.Payload
+		}
+		return nil
+	}
+	o, _ := s.commonPayload(events)
+	return o
+}
+
 // commonPayload is the payload type that `event` has in a condition of a
 // trigger of several events: the fields they have in common. ok is false
 // when one of them is not declared (already reported): `event` is then

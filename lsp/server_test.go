@@ -32,6 +32,7 @@ contact {
 
 event form_submitted { form: string, page: string }
 event meeting_booked { rep: string }
+event demo_requested { rep: string, product: string }
 
 team sales "sales@acme.example"
 `
@@ -328,7 +329,7 @@ func TestOtherDocuments(t *testing.T) {
 	}
 	var syms []protocol.DocumentSymbol
 	c.call(protocol.MethodTextDocumentDocumentSymbol, protocol.DocumentSymbolParams{TextDocument: protocol.TextDocumentIdentifier{URI: c.uri("schema.journey")}}, &syms)
-	if got := symbolNames(syms); got != "contact(email score lifecycle company) form_submitted meeting_booked" {
+	if got := symbolNames(syms); got != "contact(email score lifecycle company) form_submitted meeting_booked demo_requested" {
 		t.Errorf("symbols after the errors: %s", got)
 	}
 }
@@ -444,6 +445,8 @@ func TestRequests(t *testing.T) {
 			{"  after 1d goto Decision\n", "  goto ", []string{"Awareness", "Decision"}, []string{"score"}},
 			{"  after 1d goto Decision\n", "  send \"", []string{"welcome"}, nil},
 			{"  after 1d goto Decision\n", "  wait for ", []string{"form_submitted", "meeting_booked"}, nil},
+			{"  after 1d goto Decision\n", "  wait for meeting_booked, d", []string{"demo_requested", "form_submitted"}, nil},
+			{"  after 1d goto Decision\n", "  wait for meeting_booked, demo_requested within 1d {\n    if event.", []string{"rep"}, []string{"product", "form"}},
 			{"  after 1d goto Decision\n", "  notify ", []string{"owner", "sales"}, []string{"score"}},
 			{"  after 1d goto Decision\n", "  task \"Call\" for s", []string{"owner", "sales"}, nil},
 			{"  if days_since(now) > 1 {\n", "    if event.", []string{"rep"}, []string{"form"}},
