@@ -417,8 +417,8 @@ func (c *checker) enumField(event string, e celast.Expr) (*Type, string) {
 	var f *Field
 	switch path[0] {
 	case "event":
-		if ev := c.schema.Events[event]; ev != nil {
-			f = resolve(ev.Payload, path[1:])
+		if payload := c.envs.payload(event); payload != nil {
+			f = resolve(payload, path[1:])
 		}
 	case "contact":
 		f = c.schema.Path(path[1:])
