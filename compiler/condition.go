@@ -78,7 +78,7 @@ func (c *checker) compile(file string, e *ast.Expr, event string) *Condition {
 	}
 	checked, iss := c.envs.env(event).Compile(src)
 	if iss != nil && iss.Err() != nil {
-		for i, ce := range iss.Errors() {
+		for i, ce := range syntaxFirst(iss.Errors()) {
 			d := c.celError(cond, ce)
 			if i > 0 && d.Code == CodeInvalidCondition {
 				break // a syntax error's followers only repeat it
@@ -92,6 +92,22 @@ func (c *checker) compile(file string, e *ast.Expr, event string) *Condition {
 	c.cost(cond)
 	c.conditions[e] = cond
 	return cond
+}
+
+// syntaxFirst drops from errs cel-go's note that it gave up recovering from
+// a syntax error ("error recovery … limit exceeded"), which has no place in
+// the text, when the syntax error itself follows it.
+func syntaxFirst(errs []*cel.Error) []*cel.Error {
+	var out []*cel.Error
+	for _, e := range errs {
+		if !strings.HasPrefix(e.Message, "error recovery ") {
+			out = append(out, e)
+		}
+	}
+	if len(out) == 0 {
+		return errs
+	}
+	return out
 }
 
 // planned returns a checked AST in the form the runtime evaluates:
