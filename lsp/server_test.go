@@ -47,7 +47,7 @@ stage Awareness {
   after 1d goto Decision
 }
 
-stage Decision on meeting_booked when company.size > 10 {
+stage Decision on meeting_booked, demo_requested when company.size > 10 {
   if days_since(now) > 1 {
     goto Awareness
   }
@@ -424,8 +424,9 @@ func TestRequests(t *testing.T) {
 			{"size > 10", "company.size: int"},
 			{"form ==", "event.form: string"},
 			{"days_since", "days_since(timestamp) -> int"},
-			{"meeting_booked when", "event meeting_booked { rep: string }"},
-			{"Decision on", "trigger: on `meeting_booked` when `company.size > 10`"},
+			{"meeting_booked, demo", "event meeting_booked { rep: string }"},
+			{"demo_requested when", "event demo_requested { rep: string, product: string }"},
+			{"Decision on", "trigger: on `meeting_booked`, `demo_requested` when `company.size > 10`"},
 			{"welcome", "Welcome aboard"},
 		} {
 			var h protocol.Hover
@@ -492,7 +493,8 @@ func TestRequests(t *testing.T) {
 		}{
 			{"company.size", "schema.journey", 5},
 			{"size > 10", "schema.journey", 6},
-			{"meeting_booked when", "schema.journey", 12},
+			{"meeting_booked, demo", "schema.journey", 12},
+			{"demo_requested when", "schema.journey", 13},
 			{"form ==", "schema.journey", 11},
 			{"Decision\n", "nurture.journey", 10},
 			{"welcome", "templates/welcome.md", 0},
