@@ -14,6 +14,7 @@ package compiler
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/google/cel-go/cel"
 	"github.com/google/cel-go/common/types"
@@ -77,11 +78,14 @@ func (p *provider) FindStructFieldType(name, field string) (*types.FieldType, bo
 	return p.Provider.FindStructFieldType(name, field)
 }
 
-// envs holds the CEL environment without an event and one per event.
+// envs holds the CEL environment without an event and one per event, or
+// per list of events (events.go).
 type envs struct {
 	schema  *Schema
+	types   *provider
 	base    *cel.Env
 	byEvent map[string]*cel.Env
+	common  map[string]*Object // the common payload of each list of events
 }
 
 func newEnvs(s *Schema) (*envs, error) {
@@ -103,13 +107,13 @@ func newEnvs(s *Schema) (*envs, error) {
 	if err != nil {
 		return nil, fmt.Errorf("building the CEL environment: %w", err)
 	}
-	return &envs{schema: s, base: base, byEvent: map[string]*cel.Env{}}, nil
+	return &envs{schema: s, types: p, base: base, byEvent: map[string]*cel.Env{}, common: map[string]*Object{}}, nil
 }
 
 // env returns the environment for a condition with the named event in
-// scope, or with none when event is "". An event the schema does not
-// declare (already reported) is in scope as dyn, so its condition is still
-// checked without a second error about it.
+// scope — or events, as the IR lists them — or with none when event is "".
+// An event the schema does not declare (already reported) is in scope as
+// dyn, so its condition is still checked without a second error about it.
 func (e *envs) env(event string) *cel.Env {
 	if event == "" {
 		return e.base
@@ -118,8 +122,8 @@ func (e *envs) env(event string) *cel.Env {
 		return env
 	}
 	t := cel.DynType
-	if e.schema.Events[event] != nil {
-		t = cel.ObjectType(eventType(event))
+	if o := e.payload(event); o != nil {
+		t = cel.ObjectType(o.Name)
 	}
 	env, err := e.base.Extend(cel.Variable("event", t))
 	if err != nil {
@@ -128,6 +132,23 @@ func (e *envs) env(event string) *cel.Env {
 	}
 	e.byEvent[event] = env
 	return env
+}
+
+// payload returns the type of `event` for the named event, or the common
+// payload of a list of events; nil when one of them is not declared.
+func (e *envs) payload(event string) *Object {
+	if !strings.Contains(event, eventSep) {
+		return e.schema.Payload(event)
+	}
+	if o, ok := e.common[event]; ok {
+		return o
+	}
+	o := e.schema.Payload(event)
+	if o != nil {
+		e.types.add(o)
+	}
+	e.common[event] = o
+	return o
 }
 
 // names are what a condition may name at the top level, for "did you mean".

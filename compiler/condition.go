@@ -78,7 +78,7 @@ func (c *checker) compile(file string, e *ast.Expr, event string) *Condition {
 	}
 	checked, iss := c.envs.env(event).Compile(src)
 	if iss != nil && iss.Err() != nil {
-		for i, ce := range iss.Errors() {
+		for i, ce := range syntaxFirst(iss.Errors()) {
 			d := c.celError(cond, ce)
 			if i > 0 && d.Code == CodeInvalidCondition {
 				break // a syntax error's followers only repeat it
@@ -92,6 +92,22 @@ func (c *checker) compile(file string, e *ast.Expr, event string) *Condition {
 	c.cost(cond)
 	c.conditions[e] = cond
 	return cond
+}
+
+// syntaxFirst drops from errs cel-go's note that it gave up recovering from
+// a syntax error ("error recovery … limit exceeded"), which has no place in
+// the text, when the syntax error itself follows it.
+func syntaxFirst(errs []*cel.Error) []*cel.Error {
+	var out []*cel.Error
+	for _, e := range errs {
+		if !strings.HasPrefix(e.Message, "error recovery ") {
+			out = append(out, e)
+		}
+	}
+	if len(out) == 0 {
+		return errs
+	}
+	return out
 }
 
 // planned returns a checked AST in the form the runtime evaluates:
@@ -173,6 +189,9 @@ func (c *checker) celError(cond *Condition, ce *cel.Error) diag.Diagnostic {
 		d.Message = fmt.Sprintf("undefined field %q", strings.Join(append(path, name), "."))
 		if o := c.object(cond.Event, path); o != nil {
 			d = withSuggestion(d, name, o.Names())
+		}
+		if len(path) == 1 && path[0] == "event" {
+			d = c.uncommon(d, cond.Event, name)
 		}
 	case reOverload.MatchString(msg):
 		m := reOverload.FindStringSubmatch(msg)
@@ -257,11 +276,11 @@ func (c *checker) object(event string, path []string) *Object {
 	root := c.schema.Contact
 	switch path[0] {
 	case "event":
-		e := c.schema.Events[event]
-		if e == nil {
+		payload := c.envs.payload(event)
+		if payload == nil {
 			return nil
 		}
-		root, path = e.Payload, path[1:]
+		root, path = payload, path[1:]
 	case "contact":
 		path = path[1:]
 	}
@@ -414,8 +433,8 @@ func (c *checker) enumField(event string, e celast.Expr) (*Type, string) {
 	var f *Field
 	switch path[0] {
 	case "event":
-		if ev := c.schema.Events[event]; ev != nil {
-			f = resolve(ev.Payload, path[1:])
+		if payload := c.envs.payload(event); payload != nil {
+			f = resolve(payload, path[1:])
 		}
 	case "contact":
 		f = c.schema.Path(path[1:])

@@ -70,6 +70,9 @@ const (
 	CodeInvalidFixture      diag.Code = "InvalidFixture"
 	CodeInvalidTime         diag.Code = "InvalidTime"
 	CodeUnreachableStage    diag.Code = "UnreachableStage"
+	CodeUnreachableStep     diag.Code = "UnreachableStep"
+	CodeRepeatedEvent       diag.Code = "RepeatedEvent"
+	CodeUncommonField       diag.Code = "UncommonField"
 	CodeSkippedStage        diag.Code = "SkippedStage"
 	CodeZeroDelayLoop       diag.Code = "ZeroDelayLoop"
 	CodeExpensiveCondition  diag.Code = "ExpensiveCondition"
@@ -162,6 +165,40 @@ func errUnknownEvent(file string, n *ast.Ident, events []string) diag.Diagnostic
 
 func errUnknownStage(file string, n *ast.Ident, stages []string) diag.Diagnostic {
 	return withSuggestion(newError(file, n.Pos, CodeUnknownStage, "unknown stage %q", n.Name), n.Name, stages)
+}
+
+// errUnknownGoal is `expect goal NAME` for a goal the journey lacks; the
+// message names the goals it has.
+func errUnknownGoal(file string, n *ast.Ident, journey string, goals []string) diag.Diagnostic {
+	d := newError(file, n.Pos, CodeUnknownGoal, "journey %s has no goal %q: %s", journey, n.Name, theNames("goal", "it has no goal", goals))
+	return withSuggestion(d, n.Name, goals)
+}
+
+// errUnknownArm is `expect arm NAME` for an arm no split of the journey
+// has; the message names the arms there are.
+func errUnknownArm(file string, n *ast.Ident, journey string, arms []string) diag.Diagnostic {
+	d := newError(file, n.Pos, CodeUnknownArm, "journey %s has no split arm %q: %s", journey, n.Name, theNames("arm", "it has no split", arms))
+	return withSuggestion(d, n.Name, arms)
+}
+
+// maxListed is how many names a message lists before it says how many
+// more there are.
+const maxListed = 10
+
+// theNames is "its NOUNs are a, b and c" for names (the first maxListed
+// of them, then "and N more"), "its only NOUN is a" for one name, or none
+// when there are no names.
+func theNames(noun, none string, names []string) string {
+	switch n := len(names); {
+	case n == 0:
+		return none
+	case n == 1:
+		return "its only " + noun + " is " + names[0]
+	case n > maxListed:
+		return fmt.Sprintf("its %ss are %s and %d more", noun, strings.Join(names[:maxListed], ", "), n-maxListed)
+	default:
+		return "its " + noun + "s are " + strings.Join(names[:n-1], ", ") + " and " + names[n-1]
+	}
 }
 
 func errUnknownTemplate(file string, s *ast.String, templates []string) diag.Diagnostic {
@@ -285,6 +322,43 @@ func errNonBool(file string, span pos.Span, got string) diag.Diagnostic {
 
 func errConstant(file string, span pos.Span, value bool) diag.Diagnostic {
 	return newWarning(file, span, CodeConstantCondition, "this condition is always %t", value)
+}
+
+// errRepeatedEvent is an event listed a second time in one trigger.
+func errRepeatedEvent(file string, n *ast.Ident) diag.Diagnostic {
+	return newError(file, n.Pos, CodeRepeatedEvent, "event %s is listed twice in this trigger", n.Name)
+}
+
+// errUncommonField rewrites d, cel-go's undefined field for event.NAME in a
+// condition of a trigger of several events, to say which events lack the
+// field or how they type it.
+func errUncommonField(d diag.Diagnostic, name, events, why string) diag.Diagnostic {
+	d.Code = CodeUncommonField
+	d.Message = fmt.Sprintf("event.%s is not common to the events of this trigger (%s): %s", name, events, why)
+	d.Detail = "in a condition of several events, `event` has the fields they all have, with the same type"
+	d.Suggestion = ""
+	return d
+}
+
+// errUnreachableSteps warns of the steps rest that follow the step end
+// (an exit, a goto or a next) in its block; the range covers them all.
+func errUnreachableSteps(file string, end ast.Step, rest []ast.Step) diag.Diagnostic {
+	what, left := "`exit`", "the contact has left the journey"
+	switch end := end.(type) {
+	case *ast.Goto:
+		what, left = "`goto "+end.Stage.Name+"`", "the contact has left the stage"
+	case *ast.Next:
+		what, left = "`next`", "the contact has left the stage"
+	}
+	kw := stepKeyword(end)
+	span := pos.Join(rest[0].Span(), rest[len(rest)-1].Span())
+	steps := "this step never runs"
+	if len(rest) > 1 {
+		steps = fmt.Sprintf("this step and the %d after it never run", len(rest)-1)
+	}
+	d := newWarning(file, span, CodeUnreachableStep, "%s: %s at line %d comes first in this block, and %s", steps, what, kw.Start.Line, left)
+	d.Detail = "steps in a block run in written order, at offsets that never decrease; move these above it, or into a block of their own"
+	return d
 }
 
 func errUnreachable(file string, n *ast.Ident) diag.Diagnostic {

@@ -136,7 +136,7 @@ func (g *Graph) chain(prev string, steps []*Step, label string) string {
 			g.chain(n, a.Steps, a.Name+" "+strconv.FormatFloat(a.Weight, 'f', -1, 64)+"%")
 		}
 		if st.Kind == StepWait {
-			g.chain(n, st.Body, "on "+st.Target)
+			g.chain(n, st.Body, "on "+eventLabel(st.Target))
 			if st.Timeout != nil {
 				g.chain(n, st.Timeout, "after "+st.Within.String())
 			}
@@ -156,12 +156,17 @@ func entryLabel(e *Entry) string {
 func triggerLabel(on string, when *Cond) string {
 	var parts []string
 	if on != "" {
-		parts = append(parts, "on "+on)
+		parts = append(parts, "on "+eventLabel(on))
 	}
 	if when != nil {
 		parts = append(parts, "when "+strings.Join(strings.Fields(when.Text), " "))
 	}
 	return strings.Join(parts, " ")
+}
+
+// eventLabel lists a trigger's events as they are written: "a, b".
+func eventLabel(events string) string {
+	return strings.Join(EventList(events), ", ")
 }
 
 // Mermaid writes journeys as a Mermaid flowchart.

@@ -188,6 +188,16 @@ func (j *Journey) index() {
 	}
 }
 
+// ImplicitElse is the name of the branch an `if` without `else` takes when
+// none of its conditions holds: the runtime records it, and test coverage
+// counts it, as it does an else that is written.
+const ImplicitElse = "else"
+
+// HasElse reports whether the `if` st ends with an else that is written.
+func HasElse(st *Step) bool {
+	return len(st.Branches) > 0 && st.Branches[len(st.Branches)-1].When == nil
+}
+
 // BranchName names branch i of an if step as its block's identity does:
 // then, elif1…, else.
 func BranchName(st *Step, i int) string {

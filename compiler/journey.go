@@ -47,7 +47,7 @@ func (c *checker) journey(file string, j *ast.Journey) {
 	for _, it := range j.Items {
 		switch it := it.(type) {
 		case *ast.Entry:
-			event := c.event(file, it.On)
+			event := c.events(file, it.On)
 			if it.When != nil {
 				c.condition(file, it.When, event)
 			}
@@ -83,10 +83,10 @@ func (c *checker) journey(file string, j *ast.Journey) {
 	splits := map[string]pos.Span{}
 	always, never := make([]bool, len(stages)), make([]bool, len(stages))
 	for i, s := range stages {
-		event := c.event(file, s.On)
+		event := c.events(file, s.On)
 		if s.When != nil {
 			cond := c.condition(file, s.When, event)
-			always[i] = s.On == nil && cond.always != nil && *cond.always
+			always[i] = len(s.On) == 0 && cond.always != nil && *cond.always
 			never[i] = cond.always != nil && !*cond.always
 		}
 		if s.Body != nil {
@@ -200,7 +200,7 @@ func (c *checker) reachability(file string, stages []*ast.Stage, always []bool, 
 	// reached stages until it stops growing.
 	reached := make([]bool, len(stages))
 	for i, s := range stages {
-		reached[i] = i == 0 || ((s.On != nil || s.When != nil) && !never[i])
+		reached[i] = i == 0 || ((len(s.On) > 0 || s.When != nil) && !never[i])
 	}
 	for changed := true; changed; {
 		changed = false

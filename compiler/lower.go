@@ -155,10 +155,9 @@ func (l *lowerer) journey(aj *ast.Journey) *Journey {
 	for _, it := range aj.Items {
 		switch it := it.(type) {
 		case *ast.Entry:
-			e := &Entry{When: l.cond(it.When)}
-			if it.On != nil {
-				e.Event = it.On.Name
-				events[e.Event] = true
+			e := &Entry{Event: eventNames(it.On), When: l.cond(it.When)}
+			for _, n := range it.On {
+				events[n.Name] = true
 			}
 			j.Entries = append(j.Entries, e)
 		case *ast.Exit:
@@ -180,10 +179,9 @@ func (l *lowerer) journey(aj *ast.Journey) *Journey {
 				j.OnChange = OnChangeDrain
 			}
 		case *ast.Stage:
-			s := &Stage{Name: it.Name.Name, When: l.cond(it.When), Source: l.source(it.Pos.Start)}
-			if it.On != nil {
-				s.On = it.On.Name
-				events[s.On] = true
+			s := &Stage{Name: it.Name.Name, On: eventNames(it.On), When: l.cond(it.When), Source: l.source(it.Pos.Start)}
+			for _, n := range it.On {
+				events[n.Name] = true
 			}
 			if it.Body != nil {
 				s.Steps = l.block(s.Name, it.Body.Steps)
@@ -200,12 +198,24 @@ func (l *lowerer) journey(aj *ast.Journey) *Journey {
 			case StepSplit:
 				splits[st.ID] = true
 			case StepWait:
-				events[st.Target] = true
+				for _, n := range EventList(st.Target) {
+					events[n] = true
+				}
 			}
 		})
 	}
 	j.Sends, j.Splits, j.Events = sortedNames(sends), sortedNames(splits), sortedNames(events)
 	return j
+}
+
+// eventNames is a trigger's events in the IR's form (events.go): the names
+// joined by commas, "" for none.
+func eventNames(ids []*ast.Ident) string {
+	names := make([]string, len(ids))
+	for i, id := range ids {
+		names[i] = id.Name
+	}
+	return strings.Join(names, eventSep)
 }
 
 // window converts a window clause; days are expanded, ranges may wrap
@@ -303,7 +313,7 @@ func (l *lowerer) step(st ast.Step) *Step {
 			s.Target = st.Name.Name
 		}
 	case *ast.Wait:
-		s.Kind, s.Target, s.When, s.Within = StepWait, st.Event.Name, l.cond(st.When), Duration(st.Within.Value)
+		s.Kind, s.Target, s.When, s.Within = StepWait, eventNames(st.Events), l.cond(st.When), Duration(st.Within.Value)
 	}
 	return s
 }

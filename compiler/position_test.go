@@ -2,6 +2,7 @@ package compiler_test
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -39,6 +40,11 @@ func TestPositions(t *testing.T) {
 			`j.journey:3:24: "custmer" is not a value of lifecycle / customer`},
 		{"function name", "exit when days_snce(last_login) > 3\nstage A\n",
 			`j.journey:3:11: unknown function "days_snce" / days_since`},
+		// cel-go gives up recovering from an error this far from the end,
+		// and says so first, nowhere in particular; the error itself is
+		// the one reported.
+		{"long condition", "exit when score > 1 vip && " + strings.Repeat("score > 1 && ", 100) + "vip\nstage A\n",
+			`j.journey:3:21: invalid condition: mismatched input 'vip' / `},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

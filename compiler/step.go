@@ -32,6 +32,7 @@ type stepCtx struct {
 }
 
 func (c *checker) block(ctx *stepCtx, b *ast.Block) {
+	c.unreachableSteps(ctx, b)
 	var prev time.Duration
 	var prevAfter *ast.Duration
 	for _, st := range b.Steps {
@@ -53,6 +54,22 @@ func (c *checker) block(ctx *stepCtx, b *ast.Block) {
 			prevAfter = a.Delay
 		}
 		c.step(ctx, st)
+	}
+}
+
+// unreachableSteps warns, once per block, of the steps that follow an
+// `exit`, a `goto` or a `next` in the same block: offsets never decrease
+// and steps at one offset run in written order, so the contact has left
+// the journey or the stage before they are due, and they never run.
+func (c *checker) unreachableSteps(ctx *stepCtx, b *ast.Block) {
+	for i, st := range b.Steps {
+		switch st.(type) {
+		case *ast.ExitStep, *ast.Goto, *ast.Next:
+			if rest := b.Steps[i+1:]; len(rest) > 0 {
+				c.report(errUnreachableSteps(ctx.file, st, rest))
+			}
+			return
+		}
 	}
 }
 
@@ -126,7 +143,7 @@ func (c *checker) step(ctx *stepCtx, st ast.Step) {
 	case *ast.Split:
 		c.split(ctx, st)
 	case *ast.Wait:
-		event := c.event(ctx.file, st.Event)
+		event := c.events(ctx.file, st.Events)
 		if st.When != nil {
 			c.condition(ctx.file, st.When, event)
 		}

@@ -133,13 +133,11 @@ func (c *checker) expect(file string, info *journeyInfo, e *ast.Expect) {
 		}
 	case "goal":
 		if info.goals[e.Name.Name] == nil {
-			d := newError(file, e.Name.Pos, CodeUnknownGoal, "journey %s has no goal %q", info.decl.Name.Name, e.Name.Name)
-			c.report(withSuggestion(d, e.Name.Name, sortedNames(info.goals)))
+			c.report(errUnknownGoal(file, e.Name, info.decl.Name.Name, sortedNames(info.goals)))
 		}
 	case "arm":
 		if !info.arms[e.Name.Name] {
-			d := newError(file, e.Name.Pos, CodeUnknownArm, "journey %s has no split arm %q", info.decl.Name.Name, e.Name.Name)
-			c.report(withSuggestion(d, e.Name.Name, sortedNames(info.arms)))
+			c.report(errUnknownArm(file, e.Name, info.decl.Name.Name, sortedNames(info.arms)))
 		}
 	}
 }

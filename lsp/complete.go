@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/journeylang/journey/stdlib"
 	"go.lsp.dev/protocol"
@@ -28,7 +29,7 @@ const (
 )
 
 var (
-	reEvent     = regexp.MustCompile(`(?:\bon|\bwait\s+for)\s+\w*$`)
+	reEvent     = regexp.MustCompile(`(?:\bon|\bwait\s+for)\s+(?:\w+\s*,\s*)*\w*$`)
 	reTemplate  = regexp.MustCompile(`\bsend\s+(?:\w+\s+)?"?[\w-]*$`)
 	reStage     = regexp.MustCompile(`\bgoto\s+\w*$`)
 	reTeam      = regexp.MustCompile(`(?:\bnotify|\btask\s+"[^"]*"\s+for)\s+\w*$`)
@@ -36,7 +37,7 @@ var (
 	reFieldDot  = regexp.MustCompile(`\b([A-Za-z_][\w.]*)\.\w*$`)
 	reJourney   = regexp.MustCompile(`(?m)^\s*journey\b`)
 	reStageDecl = regexp.MustCompile(`(?m)^\s*stage\s+(\w+)`)
-	reScope     = regexp.MustCompile(`(?m)^\s*(?:(?:after\s+\w+\s+)?wait\s+for\s+(\w+)|entry\s+on\s+(\w+)|stage\s+\w+\s+on\s+(\w+)|(stage|journey)\b)`)
+	reScope     = regexp.MustCompile(`(?m)^\s*(?:(?:after\s+\w+\s+)?wait\s+for\s+(\w+(?:\s*,\s*\w+)*)|entry\s+on\s+(\w+(?:\s*,\s*\w+)*)|stage\s+\w+\s+on\s+(\w+(?:\s*,\s*\w+)*)|(stage|journey)\b)`)
 )
 
 // keywords are the words that start a clause or a step.
@@ -92,8 +93,8 @@ func (s *Server) completion(p protocol.CompletionParams) *protocol.CompletionLis
 			}
 		}
 	case ctxEventField:
-		if ev := schema.Events[eventInScope(string(d.src[:off]))]; ev != nil {
-			for _, f := range ev.Payload.Fields {
+		if payload := schema.Payload(eventInScope(string(d.src[:off]))); payload != nil {
+			for _, f := range payload.Fields {
 				add(f.Name, protocol.CompletionItemKindField, typeText(f.Type))
 			}
 		}
@@ -147,7 +148,8 @@ func contextOf(line string) (completionContext, string) {
 // eventInScope returns the event that `event` means at the end of before,
 // the text up to the cursor: the last `wait for E`, `entry on E` or
 // `stage S on E` above it, unless a stage or journey without an event
-// comes after.
+// comes after. Several events (`on a, b`) come back as the IR writes
+// them, "a,b".
 func eventInScope(before string) string {
 	ms := reScope.FindAllStringSubmatch(before, -1)
 	if len(ms) == 0 {
@@ -156,7 +158,7 @@ func eventInScope(before string) string {
 	m := ms[len(ms)-1]
 	for _, g := range m[1:4] {
 		if g != "" {
-			return g
+			return strings.Join(strings.FieldsFunc(g, func(r rune) bool { return r == ',' || unicode.IsSpace(r) }), ",")
 		}
 	}
 	return ""

@@ -127,8 +127,12 @@ func eventText(ev *compiler.Event) string {
 // trigger says in words what moves a contact into stage st.
 func trigger(st *ast.Stage) string {
 	var parts []string
-	if st.On != nil {
-		parts = append(parts, "on `"+st.On.Name+"`")
+	if len(st.On) > 0 {
+		var on []string
+		for _, id := range st.On {
+			on = append(on, "`"+id.Name+"`")
+		}
+		parts = append(parts, "on "+strings.Join(on, ", "))
 	}
 	if st.When != nil {
 		parts = append(parts, "when `"+st.When.Text+"`")

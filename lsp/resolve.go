@@ -107,8 +107,8 @@ func journeyRef(j *ast.Journey, src []byte, off int, in func(pos.Span) bool) ref
 		}
 		switch it := it.(type) {
 		case *ast.Entry:
-			if it.On != nil && in(it.On.Pos) {
-				return ref{kind: refEvent, name: it.On.Name, span: it.On.Pos}
+			if r := eventRef(it.On, in); r.kind != refNone {
+				return r
 			}
 			return exprRef(it.When, eventName(it.On), src, off, in)
 		case *ast.Exit:
@@ -121,8 +121,8 @@ func journeyRef(j *ast.Journey, src []byte, off int, in func(pos.Span) bool) ref
 			if it.Name != nil && in(it.Name.Pos) {
 				return ref{kind: refStage, name: it.Name.Name, span: it.Name.Pos}
 			}
-			if it.On != nil && in(it.On.Pos) {
-				return ref{kind: refEvent, name: it.On.Name, span: it.On.Pos}
+			if r := eventRef(it.On, in); r.kind != refNone {
+				return r
 			}
 			if r := exprRef(it.When, eventName(it.On), src, off, in); r.kind != refNone {
 				return r
@@ -169,11 +169,24 @@ func testRef(t *ast.Test, src []byte, off int, in func(pos.Span) bool) ref {
 	return ref{}
 }
 
-func eventName(id *ast.Ident) string {
-	if id == nil {
+// eventName is the event whose fields `event.x` goes to in a trigger of
+// events ids: the first listed, as the fields common to them all are
+// declared in it too; "" for none.
+func eventName(ids []*ast.Ident) string {
+	if len(ids) == 0 {
 		return ""
 	}
-	return id.Name
+	return ids[0].Name
+}
+
+// eventRef is the event of ids under the cursor, if any.
+func eventRef(ids []*ast.Ident, in func(pos.Span) bool) ref {
+	for _, id := range ids {
+		if in(id.Pos) {
+			return ref{kind: refEvent, name: id.Name, span: id.Pos}
+		}
+	}
+	return ref{}
 }
 
 func blockRef(b *ast.Block, event string, src []byte, off int, in func(pos.Span) bool) ref {
@@ -230,13 +243,13 @@ func stepRef(st ast.Step, event string, src []byte, off int, in func(pos.Span) b
 			}
 		}
 	case *ast.Wait:
-		if st.Event != nil && in(st.Event.Pos) {
-			return ref{kind: refEvent, name: st.Event.Name, span: st.Event.Pos}
-		}
-		if r := exprRef(st.When, eventName(st.Event), src, off, in); r.kind != refNone {
+		if r := eventRef(st.Events, in); r.kind != refNone {
 			return r
 		}
-		if r := blockRef(st.Body, eventName(st.Event), src, off, in); r.kind != refNone {
+		if r := exprRef(st.When, eventName(st.Events), src, off, in); r.kind != refNone {
+			return r
+		}
+		if r := blockRef(st.Body, eventName(st.Events), src, off, in); r.kind != refNone {
 			return r
 		}
 		return blockRef(st.Timeout, event, src, off, in)

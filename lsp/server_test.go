@@ -32,6 +32,7 @@ contact {
 
 event form_submitted { form: string, page: string }
 event meeting_booked { rep: string }
+event demo_requested { rep: string, product: string }
 
 team sales "sales@acme.example"
 `
@@ -46,7 +47,7 @@ stage Awareness {
   after 1d goto Decision
 }
 
-stage Decision on meeting_booked when company.size > 10 {
+stage Decision on meeting_booked, demo_requested when company.size > 10 {
   if days_since(now) > 1 {
     goto Awareness
   }
@@ -328,7 +329,7 @@ func TestOtherDocuments(t *testing.T) {
 	}
 	var syms []protocol.DocumentSymbol
 	c.call(protocol.MethodTextDocumentDocumentSymbol, protocol.DocumentSymbolParams{TextDocument: protocol.TextDocumentIdentifier{URI: c.uri("schema.journey")}}, &syms)
-	if got := symbolNames(syms); got != "contact(email score lifecycle company) form_submitted meeting_booked" {
+	if got := symbolNames(syms); got != "contact(email score lifecycle company) form_submitted meeting_booked demo_requested" {
 		t.Errorf("symbols after the errors: %s", got)
 	}
 }
@@ -423,8 +424,9 @@ func TestRequests(t *testing.T) {
 			{"size > 10", "company.size: int"},
 			{"form ==", "event.form: string"},
 			{"days_since", "days_since(timestamp) -> int"},
-			{"meeting_booked when", "event meeting_booked { rep: string }"},
-			{"Decision on", "trigger: on `meeting_booked` when `company.size > 10`"},
+			{"meeting_booked, demo", "event meeting_booked { rep: string }"},
+			{"demo_requested when", "event demo_requested { rep: string, product: string }"},
+			{"Decision on", "trigger: on `meeting_booked`, `demo_requested` when `company.size > 10`"},
 			{"welcome", "Welcome aboard"},
 		} {
 			var h protocol.Hover
@@ -444,6 +446,8 @@ func TestRequests(t *testing.T) {
 			{"  after 1d goto Decision\n", "  goto ", []string{"Awareness", "Decision"}, []string{"score"}},
 			{"  after 1d goto Decision\n", "  send \"", []string{"welcome"}, nil},
 			{"  after 1d goto Decision\n", "  wait for ", []string{"form_submitted", "meeting_booked"}, nil},
+			{"  after 1d goto Decision\n", "  wait for meeting_booked, d", []string{"demo_requested", "form_submitted"}, nil},
+			{"  after 1d goto Decision\n", "  wait for meeting_booked, demo_requested within 1d {\n    if event.", []string{"rep"}, []string{"product", "form"}},
 			{"  after 1d goto Decision\n", "  notify ", []string{"owner", "sales"}, []string{"score"}},
 			{"  after 1d goto Decision\n", "  task \"Call\" for s", []string{"owner", "sales"}, nil},
 			{"  if days_since(now) > 1 {\n", "    if event.", []string{"rep"}, []string{"form"}},
@@ -489,7 +493,8 @@ func TestRequests(t *testing.T) {
 		}{
 			{"company.size", "schema.journey", 5},
 			{"size > 10", "schema.journey", 6},
-			{"meeting_booked when", "schema.journey", 12},
+			{"meeting_booked, demo", "schema.journey", 12},
+			{"demo_requested when", "schema.journey", 13},
 			{"form ==", "schema.journey", 11},
 			{"Decision\n", "nurture.journey", 10},
 			{"welcome", "templates/welcome.md", 0},

@@ -405,13 +405,13 @@ func (r *run) forward(j *Journey, en *Enrollment, t time.Time, ev *Input, timedO
 }
 
 // triggered reports whether a stage's trigger holds: its condition, and
-// with `on`, that event has just arrived. A stage without a trigger is
+// with `on`, one of its events has just arrived. A stage without a trigger is
 // never entered by one.
 func (r *run) triggered(j *Journey, s *compiler.Stage, t time.Time, ev *Input) bool {
 	if s.On == "" && s.When == nil {
 		return false
 	}
-	if s.On != "" && (ev == nil || ev.Name != s.On) {
+	if s.On != "" && (ev == nil || !compiler.HasEvent(s.On, ev.Name)) {
 		return false
 	}
 	return s.When == nil || r.holds(j, s.When, t, eventIn(ev))
@@ -426,7 +426,7 @@ func (r *run) triggered(j *Journey, s *compiler.Stage, t time.Time, ev *Input) b
 func (r *run) tryEnter(j *Journey, t time.Time, ev *Input) {
 	fired := false
 	for _, e := range j.Entries {
-		if e.Event != "" && ev != nil && ev.Name == e.Event && (e.When == nil || r.holds(j, e.When, t, eventIn(ev))) {
+		if e.Event != "" && ev != nil && compiler.HasEvent(e.Event, ev.Name) && (e.When == nil || r.holds(j, e.When, t, eventIn(ev))) {
 			fired = fired || r.mayEnter(j, t)
 		}
 	}

@@ -254,6 +254,9 @@ func (r *run) exec(j *Journey, en *Enrollment, c *Cursor, st *compiler.Step, t t
 			r.startBlock(j, en, st.ID+"/"+name, t, event)
 			return
 		}
+		// No branch held and there is no else: the implicit else is taken,
+		// and recorded as one, with no block to start.
+		r.record(j, en, t, RecBranch, st.ID, compiler.ImplicitElse)
 	case compiler.StepSplit:
 		arm := pickArm(r.s.ID, j.Name, st)
 		r.record(j, en, t, RecArm, st.ID, arm.Name)
@@ -274,7 +277,7 @@ func (r *run) matchWaits(j *Journey, en *Enrollment, t time.Time, ev *Input) {
 			continue
 		}
 		w := j.Step(c.Wait)
-		if w.Target != ev.Name || t.Before(c.Since) || t.After(c.Until) {
+		if !compiler.HasEvent(w.Target, ev.Name) || t.Before(c.Since) || t.After(c.Until) {
 			continue
 		}
 		if w.When != nil && !r.holds(j, w.When, t, event) {

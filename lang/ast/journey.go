@@ -8,11 +8,12 @@ type Item interface {
 	itemNode()
 }
 
-// Entry is `entry on EVENT [when EXPR]` or `entry when EXPR`.
+// Entry is `entry on EVENT[, EVENT…] [when EXPR]` or `entry when EXPR`.
+// Any one of the listed events triggers it.
 type Entry struct {
 	Keyword pos.Span
-	On      *Ident // nil for a condition-only entry
-	When    *Expr  // nil when absent
+	On      []*Ident // the events, in written order; nil for a condition-only entry
+	When    *Expr    // nil when absent
 	Pos     pos.Span
 }
 
@@ -100,13 +101,14 @@ type OnChange struct {
 	Pos     pos.Span
 }
 
-// Stage is `stage NAME [on EVENT] [when EXPR] [BLOCK]`.
+// Stage is `stage NAME [on EVENT[, EVENT…]] [when EXPR] [BLOCK]`: any one
+// of the listed events triggers it.
 type Stage struct {
 	Keyword pos.Span
 	Name    *Ident
-	On      *Ident // nil when absent
-	When    *Expr  // nil when absent
-	Body    *Block // nil when the stage has no steps
+	On      []*Ident // the events, in written order; nil when absent
+	When    *Expr    // nil when absent
+	Body    *Block   // nil when the stage has no steps
 	Pos     pos.Span
 }
 

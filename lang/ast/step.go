@@ -126,11 +126,12 @@ type Percent struct {
 
 func (n *Percent) Span() pos.Span { return n.Pos }
 
-// Wait is `wait for EVENT [when EXPR] within D BLOCK [timeout BLOCK]`.
+// Wait is `wait for EVENT[, EVENT…] [when EXPR] within D BLOCK [timeout
+// BLOCK]`: any one of the listed events resolves it.
 type Wait struct {
 	StepBase
-	Event     *Ident
-	When      *Expr // nil when absent
+	Events    []*Ident // in written order; at least one
+	When      *Expr    // nil when absent
 	Within    *Duration
 	Body      *Block
 	TimeoutKw pos.Span

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/journeylang/journey/lang/pos"
@@ -49,7 +50,7 @@ func render(w io.Writer, d Diagnostic, line []byte) {
 	gutter := 4
 	if line != nil {
 		gutter = max(gutter, len(strconv.Itoa(d.Range.Start.Line)))
-		shown, r := clip(bytes.TrimSuffix(line, []byte("\r")), d.Range)
+		shown, r := clip(printable(bytes.TrimSuffix(line, []byte("\r"))), d.Range)
 		fmt.Fprintf(&b, "%*d | %s\n", gutter, d.Range.Start.Line, shown)
 		fmt.Fprintf(&b, "%*s | %s", gutter, "", caretLine(shown, r))
 		if d.Suggestion != "" {
@@ -78,6 +79,28 @@ const (
 	maxLine  = 200
 	clipLead = 60
 )
+
+// printable returns line with each byte of an invalid UTF-8 sequence and
+// of a control character but tab replaced by '?', so that a rendering
+// never sends a terminal its escape sequences and keeps every byte column
+// where it was.
+func printable(line []byte) []byte {
+	var out []byte
+	for i := 0; i < len(line); {
+		r, size := utf8.DecodeRune(line[i:])
+		if (r == utf8.RuneError && size == 1) || (unicode.IsControl(r) && r != '\t') {
+			if out == nil {
+				out = bytes.Clone(line)
+			}
+			copy(out[i:i+size], bytes.Repeat([]byte{'?'}, size))
+		}
+		i += size
+	}
+	if out == nil {
+		return line
+	}
+	return out
+}
 
 // ellipsis marks where clip cut a line.
 const ellipsis = "…"
@@ -149,23 +172,50 @@ func caretLine(line []byte, r pos.Span) string {
 	return b.String()
 }
 
-// RenderAll renders every diagnostic of l in order, each against its file's
-// text in sources (a missing file renders without source). The lines of a
-// file with several diagnostics are indexed once, so the time it takes
-// grows with the size of the files and the number of diagnostics, not with
-// their product; a file with one is only scanned.
+// MaxShownPerFile is how many diagnostics of one file RenderAll writes out
+// in full: enough to fix the first of them, few enough that a file of
+// garbage prints a screenful, not pages. The rest are counted on one line.
+const MaxShownPerFile = 10
+
+// RenderAll renders the diagnostics of l in order, each against its file's
+// text in sources (a missing file renders without source). Of each file it
+// renders the first MaxShownPerFile; after the last of them comes one line
+// that counts the others, such as "g.journey: and 91 more errors". The
+// lines of a file with several diagnostics are indexed once, so the time
+// it takes grows with the size of the files and the number of
+// diagnostics, not with their product; a file with one is only scanned.
 func RenderAll(w io.Writer, l List, sources map[string][]byte) {
 	count := make(map[string]int)
 	for _, d := range l {
 		count[d.File]++
 	}
+	shown := make(map[string]int)
+	hidden := make(map[string]*[2]int) // errors and warnings not shown, by file
 	index := make(map[string]*pos.Lines)
 	for _, d := range l {
+		count[d.File]--
+		if shown[d.File] == MaxShownPerFile {
+			h := hidden[d.File]
+			if h == nil {
+				h = new([2]int)
+				hidden[d.File] = h
+			}
+			if d.Severity == Error {
+				h[0]++
+			} else {
+				h[1]++
+			}
+			if count[d.File] == 0 {
+				fmt.Fprintf(w, "%s: and %s\n", d.File, moreOf(h[0], h[1]))
+			}
+			continue
+		}
+		shown[d.File]++
 		src := sources[d.File]
 		var line []byte
 		switch {
 		case src == nil || !d.Range.IsValid():
-		case count[d.File] == 1:
+		case count[d.File] == 0 && shown[d.File] == 1:
 			line = pos.Line(src, d.Range.Start.Line)
 		default:
 			lines, ok := index[d.File]
@@ -177,6 +227,31 @@ func RenderAll(w io.Writer, l List, sources map[string][]byte) {
 		}
 		render(w, d, line)
 	}
+}
+
+// moreOf says how many errors and warnings were not shown: "3 more
+// errors", "1 more warning", "2 more errors and 1 warning".
+func moreOf(errs, warnings int) string {
+	var parts []string
+	if errs > 0 {
+		parts = append(parts, counted(errs, "more error"))
+	}
+	if warnings > 0 {
+		noun := "warning"
+		if errs == 0 {
+			noun = "more warning"
+		}
+		parts = append(parts, counted(warnings, noun))
+	}
+	return strings.Join(parts, " and ")
+}
+
+// counted is "1 NOUN" or "N NOUNs".
+func counted(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // jsonDiagnostic is the JSON form of a Diagnostic.

@@ -3,6 +3,7 @@ package diag
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -209,6 +210,70 @@ c.journey:1:5: three
 	RenderAll(&got, l, sources)
 	if diff := cmp.Diff(want, got.String()); diff != "" {
 		t.Errorf("RenderAll (-want +got):\n%s", diff)
+	}
+}
+
+// TestRenderAllCap checks that RenderAll writes the first MaxShownPerFile
+// diagnostics of a file and counts the others on one line after them.
+func TestRenderAllCap(t *testing.T) {
+	src := "x\n"
+	var l List
+	for i := range MaxShownPerFile + 5 {
+		sev := Error
+		if i >= MaxShownPerFile+3 {
+			sev = Warning
+		}
+		l = append(l, Diagnostic{File: "g.journey", Severity: sev, Message: fmt.Sprintf("m%d", i), Range: span(t, src, "x")})
+	}
+	l = append(l, Diagnostic{File: "h.journey", Message: "last", Range: span(t, src, "x")})
+	var got bytes.Buffer
+	RenderAll(&got, l, map[string][]byte{"g.journey": []byte(src), "h.journey": []byte(src)})
+	lines := strings.Split(strings.TrimSuffix(got.String(), "\n"), "\n")
+	// Three lines for each diagnostic shown, then the count, then h's.
+	if n, want := len(lines), 3*MaxShownPerFile+1+3; n != want {
+		t.Fatalf("%d lines, want %d:\n%s", n, want, got.String())
+	}
+	if want := fmt.Sprintf("g.journey:1:1: m%d", MaxShownPerFile-1); lines[3*(MaxShownPerFile-1)] != want {
+		t.Errorf("last shown = %q, want %q", lines[3*(MaxShownPerFile-1)], want)
+	}
+	if got, want := lines[3*MaxShownPerFile], "g.journey: and 3 more errors and 2 warnings"; got != want {
+		t.Errorf("count line = %q, want %q", got, want)
+	}
+	if got, want := lines[3*MaxShownPerFile+1], "h.journey:1:1: last"; got != want {
+		t.Errorf("next file = %q, want %q", got, want)
+	}
+}
+
+func TestPrintable(t *testing.T) {
+	for in, want := range map[string]string{
+		"send x":       "send x",
+		"a\tb":         "a\tb",
+		"a\x1b[31mb":   "a?[31mb",
+		"caf\xc3":      "caf?",
+		"\xff\xfe x é": "?? x é",
+		"a\u0085b":     "a??b",
+		"ok\x00\x7f":   "ok??",
+	} {
+		if got := string(printable([]byte(in))); got != want {
+			t.Errorf("printable(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestMoreOf(t *testing.T) {
+	for _, tt := range []struct {
+		errs, warnings int
+		want           string
+	}{
+		{1, 0, "1 more error"},
+		{2, 0, "2 more errors"},
+		{0, 1, "1 more warning"},
+		{0, 3, "3 more warnings"},
+		{2, 1, "2 more errors and 1 warning"},
+	} {
+		if got := moreOf(tt.errs, tt.warnings); got != tt.want {
+			t.Errorf("moreOf(%d, %d) = %q, want %q", tt.errs, tt.warnings, got, tt.want)
+		}
 	}
 }
 

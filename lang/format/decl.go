@@ -55,7 +55,7 @@ func (p *printer) item(it ast.Item) {
 	case *ast.Entry:
 		var parts []string
 		if it.On != nil {
-			parts = append(parts, "on "+name(it.On))
+			parts = append(parts, "on "+names(it.On))
 		}
 		if it.When != nil {
 			parts = append(parts, "when "+expr(it.When))
@@ -119,7 +119,7 @@ func window(w *ast.Window) string {
 func (p *printer) stage(s *ast.Stage) {
 	text := "stage " + name(s.Name)
 	if s.On != nil {
-		text += " on " + name(s.On)
+		text += " on " + names(s.On)
 	}
 	if s.When != nil {
 		text += " when " + expr(s.When)
@@ -274,6 +274,15 @@ func name(id *ast.Ident) string {
 		return ""
 	}
 	return id.Name
+}
+
+// names writes a list of names as `a, b, c`.
+func names(ids []*ast.Ident) string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = name(id)
+	}
+	return strings.Join(out, ", ")
 }
 
 func expr(e *ast.Expr) string {

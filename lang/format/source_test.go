@@ -22,6 +22,7 @@ func TestSource(t *testing.T) {
 		{"comments only", "\n// a\n\n\n// b   \n", "// a\n\n// b\n"},
 		{"no final newline", "journey j", "journey j\n"},
 		{"crlf", "journey j\r\n// c\r\nstage A {\r\n  send \"a\" // t\r\n}\r\n", "journey j\n\n// c\nstage A {\n  send \"a\" // t\n}\n"},
+		{"byte-order mark", "\ufeffjourney j\nstage A {\n  send \"a\"\n}\n", "journey j\n\nstage A {\n  send \"a\"\n}\n"},
 		{"tabs", "journey j\nstage A {\n\tafter 1d\tsend \"a\"\n}\n", "journey j\n\nstage A {\n  after 1d send \"a\"\n}\n"},
 	}
 	for _, tt := range tests {

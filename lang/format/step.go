@@ -150,7 +150,7 @@ func (p *printer) split(start int, kind runKind, cells []string, s *ast.Split) {
 
 // wait prints `wait for EVENT [when COND] within D {` … `} timeout {` … `}`.
 func (p *printer) wait(start int, kind runKind, cells []string, s *ast.Wait) {
-	text := "wait for " + name(s.Event)
+	text := "wait for " + names(s.Events)
 	if s.When != nil {
 		text += " when " + expr(s.When)
 	}

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
@@ -37,6 +38,7 @@ const (
 	CodeOversizedFile       diag.Code = "OversizedFile"
 	CodeExcessiveNesting    diag.Code = "ExcessiveNesting"
 	CodeTooManyErrors       diag.Code = "TooManyErrors"
+	CodeMissingComma        diag.Code = "MissingComma"
 )
 
 // The messages of the limits (limits.go).
@@ -59,6 +61,16 @@ func excessiveNesting(c byte, level int) string {
 
 // excessiveNestingDetail says how levels are counted, and what to do.
 const excessiveNestingDetail = "each block, object, list and type bracket opens a level, and each `else if` one more than the `if` before it; a branch this deep reads better as stages of its own, reached with `goto`"
+
+// unexpectedCharacter is the message for the character r, of size bytes
+// and first byte c, that begins no token; a byte that is not UTF-8 is
+// named by its value.
+func unexpectedCharacter(r rune, size int, c byte) string {
+	if r == utf8.RuneError && size == 1 {
+		return fmt.Sprintf("invalid UTF-8 byte 0x%02X: source is UTF-8 text", c)
+	}
+	return "unexpected character " + quoteRune(r)
+}
 
 // tooManyErrors is the message that takes the place of the error after the
 // first MaxErrors of a file.
@@ -85,6 +97,29 @@ func sortedKeys(m map[string]bool) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// triggerFollowers are the words that may follow the events of a trigger.
+var triggerFollowers = map[string]bool{"when": true, "within": true}
+
+// eventListWord returns the word that opens the trigger's list of events
+// that the token at follows — `on` in `on a`, `for` in `wait for a, b` —
+// or "" when it follows no such list.
+func eventListWord(toks []token, at int) string {
+	i := at - 1
+	for i >= 1 && toks[i].Type == tIdent {
+		switch w := toks[i-1].Value; {
+		case w == "on" && (toks[0].Value == "entry" || toks[0].Value == "stage"):
+			return w
+		case w == "for" && i >= 2 && toks[i-2].Value == "wait":
+			return w
+		case w == ",":
+			i -= 2
+			continue
+		}
+		return ""
+	}
+	return ""
 }
 
 // describe names a token for a message: `"sned"`, `end of file`, `'{'`.
@@ -168,6 +203,14 @@ func (p *parser) syntaxError(err error, toks []token) diag.Diagnostic {
 		}
 	case toks[0].Value == "on" && at == 2 && toks[1].Value == "change":
 		d.Message = fmt.Sprintf("unexpected %s; expected 'migrate' or 'drain'", describe(unexpected))
+	case unexpected.Type == tIdent && !triggerFollowers[unexpected.Value] && eventListWord(toks, at) != "":
+		d.Code = CodeMissingComma
+		d.Message = fmt.Sprintf("unexpected %s: separate the events of a trigger with commas, as in `%s %s, %s`", describe(unexpected), eventListWord(toks, at), prev.Value, unexpected.Value)
+	case triggerFollowers[prev.Value] && at >= 2 && toks[at-2].Value == "," && eventListWord(toks, at-2) != "":
+		// `on a, when x`: the word after the comma was taken for an event.
+		d.Code = CodeMissingComma
+		d.Range = p.tokenSpan(toks[at-2].Token)
+		d.Message = fmt.Sprintf("the events of this trigger end with a comma: name another event after it, or remove it before `%s`", prev.Value)
 	case prev.Type == tIdent && (prev.Value == "when" || prev.Value == "if"):
 		d.Code = CodeMissingCondition
 		d.Range = p.lines.Span(endOf(prev), endOf(prev))

@@ -172,8 +172,8 @@ type gJourney struct {
 type gEntry struct {
 	Pos    lexer.Position
 	Tokens []lexer.Token
-	On     *gIdent `parser:"'entry' ( 'on' @@ )?"`
-	When   *gExpr  `parser:"( 'when' @@ )?"`
+	On     []*gIdent `parser:"'entry' ( 'on' @@ ( ',' @@ )* )?"`
+	When   *gExpr    `parser:"( 'when' @@ )?"`
 }
 
 type gExit struct {
@@ -237,10 +237,10 @@ type gOnChange struct {
 type gStage struct {
 	Pos    lexer.Position
 	Tokens []lexer.Token
-	Name   *gIdent `parser:"'stage' @@"`
-	On     *gIdent `parser:"( 'on' @@ )?"`
-	When   *gExpr  `parser:"( 'when' @@ )?"`
-	Body   *gBlock `parser:"@@?"`
+	Name   *gIdent   `parser:"'stage' @@"`
+	On     []*gIdent `parser:"( 'on' @@ ( ',' @@ )* )?"`
+	When   *gExpr    `parser:"( 'when' @@ )?"`
+	Body   *gBlock   `parser:"@@?"`
 }
 
 type gBlock struct {
@@ -356,7 +356,7 @@ type gArm struct {
 
 type gWait struct {
 	Pos     lexer.Position
-	Event   *gIdent    `parser:"'wait' 'for' @@"`
+	Events  []*gIdent  `parser:"'wait' 'for' @@ ( ',' @@ )*"`
 	When    *gExpr     `parser:"( 'when' @@ )?"`
 	Within  *gDuration `parser:"'within' @@"`
 	Body    *gBlock    `parser:"@@"`

@@ -145,6 +145,10 @@ type scanner struct {
 // the end of src (stopped).
 func lex(file string, src []byte) *scanner {
 	s := &scanner{file: file, src: string(src), lines: pos.NewLines(src)}
+	// A byte-order mark that opens the file is skipped, as Go skips it.
+	if strings.HasPrefix(s.src, pos.BOM) {
+		s.off = len(pos.BOM)
+	}
 	// Code has about one token in 8 bytes, blanks aside.
 	s.toks = make([]token, 0, (len(src)-bytes.Count(src, []byte{' '}))/6+16)
 	s.run()
@@ -456,7 +460,7 @@ func (s *scanner) punct(start int, c byte) {
 	default:
 		r, size := utf8.DecodeRuneInString(s.src[start:])
 		s.off = start + size
-		s.errorf(start, s.off, CodeUnexpectedCharacter, "unexpected character "+quoteRune(r))
+		s.errorf(start, s.off, CodeUnexpectedCharacter, unexpectedCharacter(r, size, c))
 	}
 }
 

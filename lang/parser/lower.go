@@ -158,6 +158,15 @@ func (p *parser) ident(g *gIdent) *ast.Ident {
 	return &ast.Ident{Name: g.Name, Pos: p.leaf(g.Pos, g.Name)}
 }
 
+// idents lowers a list of names; nil for none.
+func (p *parser) idents(gs []*gIdent) []*ast.Ident {
+	var out []*ast.Ident
+	for _, g := range gs {
+		out = append(out, p.ident(g))
+	}
+	return out
+}
+
 func (p *parser) str(g *gString) *ast.String {
 	if g == nil {
 		return nil

@@ -81,7 +81,7 @@ func (p *parser) budget(g *gBudget) *ast.BudgetDecl {
 // Journey clauses.
 
 func (p *parser) entry(g *gEntry) *ast.Entry {
-	n := &ast.Entry{Keyword: p.word(g.Pos), On: p.ident(g.On), When: p.expr(g.When), Pos: p.span(g.Pos, g.Tokens)}
+	n := &ast.Entry{Keyword: p.word(g.Pos), On: p.idents(g.On), When: p.expr(g.When), Pos: p.span(g.Pos, g.Tokens)}
 	if n.On == nil && n.When == nil {
 		p.errorf(n.Pos, CodeEmptyEntry, "entry needs a trigger: `entry on EVENT`, `entry on EVENT when CONDITION` or `entry when CONDITION`")
 	}
@@ -109,7 +109,7 @@ func (p *parser) stage(g *gStage) *ast.Stage {
 	return &ast.Stage{
 		Keyword: p.word(g.Pos),
 		Name:    p.ident(g.Name),
-		On:      p.ident(g.On),
+		On:      p.idents(g.On),
 		When:    p.expr(g.When),
 		Body:    p.block(g.Body),
 		Pos:     p.span(g.Pos, g.Tokens),

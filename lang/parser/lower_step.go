@@ -117,7 +117,7 @@ func (p *parser) wait(base ast.StepBase, g *gWait) *ast.Wait {
 	base.Keyword = p.word(g.Pos)
 	n := &ast.Wait{
 		StepBase: base,
-		Event:    p.ident(g.Event),
+		Events:   p.idents(g.Events),
 		When:     p.expr(g.When),
 		Within:   p.dur(g.Within),
 		Body:     p.block(g.Body),

@@ -3,15 +3,29 @@
 //
 // A Pos is a byte offset together with a 1-based line and a 1-based column.
 // The column counts bytes from the start of the line, as Go's go/token does;
-// renderers that need characters (a caret under a non-ASCII line) or UTF-16
+// a UTF-8 byte-order mark that opens the text is not part of the first line,
+// so the first character of a file is at 1:1 with or without one. Renderers that need characters (a caret under a non-ASCII line) or UTF-16
 // units (the language server) convert at their boundary. A Span is the
 // half-open byte range [Start, End).
 package pos
 
 import (
+	"bytes"
 	"fmt"
 	"sort"
 )
+
+// BOM is the UTF-8 byte-order mark. At the start of a text it is skipped:
+// it belongs to no line and no token.
+const BOM = "\ufeff"
+
+// bomLen is the length of the byte-order mark that opens src: 0 or 3.
+func bomLen(src []byte) int {
+	if bytes.HasPrefix(src, []byte(BOM)) {
+		return len(BOM)
+	}
+	return 0
+}
 
 // Pos is one point in a source file.
 type Pos struct {
@@ -72,9 +86,10 @@ type Lines struct {
 	size   int
 }
 
-// NewLines indexes the line starts of src.
+// NewLines indexes the line starts of src. The first line starts after a
+// byte-order mark.
 func NewLines(src []byte) *Lines {
-	starts := []int{0}
+	starts := []int{bomLen(src)}
 	for i, c := range src {
 		if c == '\n' {
 			starts = append(starts, i+1)
@@ -92,8 +107,8 @@ func (l *Lines) Pos(offset int) Pos {
 	if offset > l.size {
 		offset = l.size
 	}
-	i := sort.Search(len(l.starts), func(i int) bool { return l.starts[i] > offset }) - 1
-	return Pos{Offset: offset, Line: i + 1, Col: offset - l.starts[i] + 1}
+	i := max(sort.Search(len(l.starts), func(i int) bool { return l.starts[i] > offset })-1, 0)
+	return Pos{Offset: offset, Line: i + 1, Col: max(offset-l.starts[i], 0) + 1}
 }
 
 // Span returns the span of the byte range [start, end).
@@ -113,12 +128,13 @@ func (l *Lines) Line(src []byte, n int) []byte {
 	return src[l.starts[n-1]:end]
 }
 
-// Line returns the text of 1-based line n of src, without its newline.
+// Line returns the text of 1-based line n of src, without its newline (and
+// without the byte-order mark that may open line 1).
 func Line(src []byte, n int) []byte {
 	line := 1
-	start := 0
-	for i, c := range src {
-		if c != '\n' {
+	start := bomLen(src)
+	for i := start; i < len(src); i++ {
+		if src[i] != '\n' {
 			continue
 		}
 		if line == n {

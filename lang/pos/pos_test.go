@@ -31,6 +31,26 @@ func TestLines(t *testing.T) {
 	}
 }
 
+// TestLinesBOM checks that a byte-order mark opening the text belongs to no
+// line: the first character after it is at 1:1.
+func TestLinesBOM(t *testing.T) {
+	src := []byte(BOM + "ab\nc")
+	l := NewLines(src)
+	for offset, want := range map[int]Pos{
+		0: {0, 1, 1}, // inside the mark: clamped to the first column
+		3: {3, 1, 1}, // a
+		4: {4, 1, 2}, // b
+		6: {6, 2, 1}, // c
+	} {
+		if diff := cmp.Diff(want, l.Pos(offset)); diff != "" {
+			t.Errorf("Pos(%d) (-want +got):\n%s", offset, diff)
+		}
+	}
+	if got := string(Line(src, 1)); got != "ab" {
+		t.Errorf("Line(1) = %q, want %q", got, "ab")
+	}
+}
+
 func TestLine(t *testing.T) {
 	src := []byte("one\ntwo\nthree")
 	for n, want := range map[int]string{1: "one", 2: "two", 3: "three", 4: ""} {
@@ -43,7 +63,7 @@ func TestLine(t *testing.T) {
 // TestLinesLine checks that Lines.Line agrees with Line on every line
 // number, those out of range included.
 func TestLinesLine(t *testing.T) {
-	for _, src := range []string{"", "one", "one\ntwo\nthree", "one\n", "\n\n", "a\r\nb\r\n"} {
+	for _, src := range []string{"", "one", "one\ntwo\nthree", "one\n", "\n\n", "a\r\nb\r\n", BOM + "one\ntwo", BOM} {
 		l := NewLines([]byte(src))
 		for n := -1; n <= 5; n++ {
 			want, got := Line([]byte(src), n), l.Line([]byte(src), n)

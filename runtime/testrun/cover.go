@@ -84,6 +84,9 @@ func cover(prog *compiler.Program, results []*Result) *Coverage {
 				for i := range st.Branches {
 					add("branch", st.ID+"/"+compiler.BranchName(st, i), st.Source)
 				}
+				if st.Kind == compiler.StepIf && !compiler.HasElse(st) {
+					add("branch", st.ID+"/"+compiler.ImplicitElse, st.Source)
+				}
 				for _, a := range st.Arms {
 					add("arm", st.ID+"/"+a.Name, st.Source)
 				}
