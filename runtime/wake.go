@@ -1,0 +1,303 @@
+package runtime
+
+// The wake-up analysis: when can a condition that depends on time next
+// change, with no input? Worked out once per condition when the journey
+// is planned, over its checked CEL, into a small tree of forms whose
+// instants the engine computes per contact at the end of a run
+// (wakesearch.go):
+//
+//   - a comparison of a whole-unit count of time (days_since, hours_since,
+//     days_until, hours_until) with a value that does not depend on time
+//     flips at most at two instants, solved in closed form: the count
+//     reaching the value, and passing it;
+//   - a comparison of `now` with a timestamp that does not depend on time
+//     flips at that timestamp;
+//   - any other expression whose time dependence is only calls of the
+//     library's clock functions on arguments that do not depend on time
+//     changes only when one of those calls changes value: at the next
+//     local hour (local_hour) or local midnight (local_weekday,
+//     is_weekend, business_days_since, which also turns at the time of
+//     day of its argument), at the next whole unit of a count of time,
+//     and, for count(e, W), when a counted event leaves the window or a
+//     later one enters it;
+//   - `&&`, `||` and `!` combine their operands;
+//   - the rest (`now` read any other way, a clock function of something
+//     that itself depends on time, a clock function inside a list macro)
+//     cannot be solved: the engine re-checks it periodically
+//     (Engine.Recheck), and only while the contact's state depends on it.
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/google/cel-go/cel"
+	celast "github.com/google/cel-go/common/ast"
+
+	"github.com/journeylang/journey/compiler"
+	"github.com/journeylang/journey/stdlib"
+)
+
+// wakeKind is what a node of the analysis is.
+type wakeKind int
+
+const (
+	wakeStatic   wakeKind = iota // does not depend on time
+	wakeAnd                      // all of kids
+	wakeOr                       // any of kids
+	wakeNot                      // the negation of kids[0]
+	wakeForms                    // changes only at the instants its forms give
+	wakeFallback                 // cannot be solved: re-checked periodically
+)
+
+// wakeNode is one node of a condition's analysis.
+type wakeNode struct {
+	kind   wakeKind
+	prg    cel.Program // the node's value, but for a junction or negation
+	kids   []*wakeNode
+	forms  []wakeForm // wakeForms: the calls whose changes are the only ones
+	text   string     // the expression, as written (near enough) for --explain
+	reason string     // wakeFallback: why it cannot be solved
+}
+
+// wakeForm is a time-dependent call, or a solved comparison, of a
+// wakeForms node: it gives the next instant at which it can change.
+type wakeForm struct {
+	fn    string        // a library function, or "now"
+	args  []cel.Program // the call's arguments as authors write them; none depend on time
+	bound cel.Program   // a solved comparison: the value compared with; nil for a call alone
+	desc  string        // for --explain
+}
+
+// Clock functions whose value is a whole number of units of time between
+// now and their argument: the two instants at which a comparison of one
+// with a constant can flip are solved in closed form.
+var unitFunctions = map[string]struct {
+	unit  int64 // seconds
+	since bool  // counts up with time (else down)
+}{
+	"days_since":  {stdlib.SecondsPerDay, true},
+	"hours_since": {stdlib.SecondsPerHour, true},
+	"days_until":  {stdlib.SecondsPerDay, false},
+	"hours_until": {stdlib.SecondsPerHour, false},
+}
+
+// comparisons are CEL's comparison operators.
+var comparisons = map[string]string{
+	"_==_": "==", "_!=_": "!=", "_<_": "<", "_<=_": "<=", "_>_": ">", "_>=_": ">=",
+}
+
+// analyzer builds the analysis of one condition.
+type analyzer struct {
+	env *cel.Env
+	ast *celast.AST
+	err error // the first sub-expression that did not plan
+}
+
+// analyzeWake returns the analysis of a checked, planned condition.
+func analyzeWake(env *cel.Env, a *cel.Ast) (*wakeNode, error) {
+	an := &analyzer{env: env, ast: a.NativeRep()}
+	n := an.node(an.ast.Expr())
+	return n, an.err
+}
+
+// node analyzes one expression.
+func (an *analyzer) node(e celast.Expr) *wakeNode {
+	if !exprTimed(e) {
+		return &wakeNode{kind: wakeStatic, prg: an.program(e), text: an.text(e)}
+	}
+	if e.Kind() == celast.CallKind {
+		call := e.AsCall()
+		args := call.Args()
+		switch fn := call.FunctionName(); {
+		case fn == "_&&_" || fn == "_||_":
+			n := &wakeNode{kind: wakeAnd, text: an.text(e)}
+			if fn == "_||_" {
+				n.kind = wakeOr
+			}
+			for _, a := range args {
+				n.kids = append(n.kids, an.node(a))
+			}
+			return n
+		case fn == "!_" && len(args) == 1:
+			return &wakeNode{kind: wakeNot, kids: []*wakeNode{an.node(args[0])}, text: an.text(e)}
+		case comparisons[fn] != "" && len(args) == 2:
+			if f, ok := an.solved(args[0], args[1]); ok {
+				return &wakeNode{kind: wakeForms, prg: an.program(e), forms: []wakeForm{f}, text: an.text(e)}
+			}
+			if f, ok := an.solved(args[1], args[0]); ok {
+				return &wakeNode{kind: wakeForms, prg: an.program(e), forms: []wakeForm{f}, text: an.text(e)}
+			}
+		}
+	}
+	forms, reason := an.calls(e)
+	if reason != "" {
+		return &wakeNode{kind: wakeFallback, prg: an.program(e), text: an.text(e), reason: reason}
+	}
+	return &wakeNode{kind: wakeForms, prg: an.program(e), forms: forms, text: an.text(e)}
+}
+
+// solved returns the solved form of a comparison of side with other:
+// side a whole-unit count of time, or `now`, and other a value that does
+// not depend on time.
+func (an *analyzer) solved(side, other celast.Expr) (wakeForm, bool) {
+	if exprTimed(other) {
+		return wakeForm{}, false
+	}
+	bound := an.text(other)
+	if side.Kind() == celast.IdentKind && side.AsIdent() == "now" {
+		return wakeForm{fn: "now", bound: an.program(other), desc: "at " + bound}, true
+	}
+	if side.Kind() != celast.CallKind {
+		return wakeForm{}, false
+	}
+	call := side.AsCall()
+	u, ok := unitFunctions[call.FunctionName()]
+	args := userArgs(call)
+	if !ok || len(args) != 1 || exprTimed(args[0]) {
+		return wakeForm{}, false
+	}
+	arg := an.text(args[0])
+	unit := "24h"
+	if u.unit == stdlib.SecondsPerHour {
+		unit = "1h"
+	}
+	desc := fmt.Sprintf("at %s + %s × %s", arg, bound, unit)
+	if !u.since {
+		desc = fmt.Sprintf("at %s − (%s + 1) × %s", arg, bound, unit)
+	}
+	return wakeForm{fn: call.FunctionName(), args: []cel.Program{an.program(args[0])}, bound: an.program(other), desc: desc}, true
+}
+
+// calls returns a form for each call of a clock function in e, or why e
+// cannot be solved.
+func (an *analyzer) calls(e celast.Expr) ([]wakeForm, string) {
+	var forms []wakeForm
+	reason := ""
+	var walk func(e celast.Expr)
+	walk = func(e celast.Expr) {
+		if reason != "" || !exprTimed(e) {
+			return
+		}
+		switch e.Kind() {
+		case celast.IdentKind: // `now`
+			reason = "it reads `now` other than compared with a time"
+		case celast.ComprehensionKind:
+			reason = "it calls a clock function inside a list macro"
+		case celast.CallKind:
+			call := e.AsCall()
+			if !stdlib.TimeDependent(call.FunctionName()) {
+				if call.IsMemberFunction() {
+					walk(call.Target())
+				}
+				for _, a := range call.Args() {
+					walk(a)
+				}
+				return
+			}
+			f := wakeForm{fn: call.FunctionName(), desc: stepDesc[call.FunctionName()]}
+			for _, a := range userArgs(call) {
+				if exprTimed(a) {
+					reason = fmt.Sprintf("%s of a value that itself depends on time", call.FunctionName())
+					return
+				}
+				f.args = append(f.args, an.program(a))
+			}
+			forms = append(forms, f)
+		default:
+			for _, k := range children(e) {
+				walk(k)
+			}
+		}
+	}
+	walk(e)
+	return forms, reason
+}
+
+// stepDesc says, for --explain, when a clock function next changes.
+var stepDesc = map[string]string{
+	"days_since":          "at the next whole day",
+	"hours_since":         "at the next whole hour",
+	"days_until":          "at the next whole day",
+	"hours_until":         "at the next whole hour",
+	"business_days_since": "at the next local midnight or local time of day of its argument, in the contact's time zone",
+	"local_hour":          "at the next hour in the contact's time zone",
+	"local_weekday":       "at the next midnight in the contact's time zone",
+	"is_weekend":          "at the next midnight in the contact's time zone",
+	"count":               "when a counted event leaves the window",
+}
+
+// children are the sub-expressions of a list, map, struct or select.
+func children(e celast.Expr) []celast.Expr {
+	switch e.Kind() {
+	case celast.ListKind:
+		return e.AsList().Elements()
+	case celast.SelectKind:
+		return []celast.Expr{e.AsSelect().Operand()}
+	case celast.MapKind:
+		var out []celast.Expr
+		for _, en := range e.AsMap().Entries() {
+			me := en.AsMapEntry()
+			out = append(out, me.Key(), me.Value())
+		}
+		return out
+	case celast.StructKind:
+		var out []celast.Expr
+		for _, f := range e.AsStruct().Fields() {
+			out = append(out, f.AsStructField().Value())
+		}
+		return out
+	}
+	return nil
+}
+
+// userArgs are a library call's arguments as authors write them: without
+// the hidden context the compiler adds first.
+func userArgs(call celast.CallExpr) []celast.Expr {
+	args := call.Args()
+	if len(args) > 0 && args[0].Kind() == celast.IdentKind && args[0].AsIdent() == stdlib.ContextVar {
+		return args[1:]
+	}
+	return args
+}
+
+// exprTimed reports whether an expression can change with no change to
+// the contact: it reads `now`, or a library function that counts time.
+func exprTimed(e celast.Expr) bool {
+	found := false
+	celast.PreOrderVisit(e, celast.NewExprVisitor(func(e celast.Expr) {
+		switch e.Kind() {
+		case celast.IdentKind:
+			found = found || e.AsIdent() == "now"
+		case celast.CallKind:
+			found = found || stdlib.TimeDependent(e.AsCall().FunctionName())
+		}
+	}))
+	return found
+}
+
+// program plans a sub-expression of the condition on its own.
+func (an *analyzer) program(e celast.Expr) cel.Program {
+	sub := celast.NewCheckedAST(celast.NewAST(e, an.ast.SourceInfo()), an.ast.TypeMap(), an.ast.ReferenceMap())
+	pb, err := celast.ToProto(sub)
+	if err == nil {
+		var prg cel.Program
+		if prg, err = an.env.Program(cel.CheckedExprToAst(pb), cel.CostLimit(compiler.CostLimit)); err == nil {
+			return prg
+		}
+	}
+	if an.err == nil {
+		an.err = fmt.Errorf("the sub-expression %q does not plan: %w", an.text(e), err)
+	}
+	return nil
+}
+
+// text is an expression as authors write it: unparsed, without the
+// hidden context argument.
+func (an *analyzer) text(e celast.Expr) string {
+	s, err := cel.ExprToString(e, an.ast.SourceInfo())
+	if err != nil {
+		return "?"
+	}
+	s = strings.ReplaceAll(s, stdlib.ContextVar+", ", "")
+	return strings.ReplaceAll(s, stdlib.ContextVar, "")
+}

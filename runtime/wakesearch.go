@@ -1,0 +1,218 @@
+package runtime
+
+// The wake-up search: for one contact at the end of a run, the next
+// instant at which each condition the engine re-checks can change, from
+// its analysis (wake.go). A candidate instant is always confirmed by
+// evaluating the condition there, with the contact as it is: the wake-up
+// is an instant at which the condition has changed, not a guess.
+
+import (
+	"hash/fnv"
+	"time"
+
+	"github.com/journeylang/journey/compiler"
+)
+
+// maxSearch bounds the candidate instants one node of a condition tries
+// before the search stops and wakes the contact at the last one (where
+// it goes on): a local hour compared every hour for weeks, say.
+const maxSearch = 512
+
+// change is when a condition can next change.
+type change struct {
+	at    time.Time // zero: never, with no input
+	exact bool      // at is when it changes; else only when to look again
+}
+
+// never is the change of a condition that only an input can change.
+var never = change{exact: true}
+
+// waker searches for one contact at the end of a run.
+type waker struct {
+	r        *run
+	now      time.Time
+	fallback time.Duration // how soon a condition that cannot be solved is looked at again
+	static   map[*wakeNode]bool
+}
+
+func (r *run) waker(now time.Time) *waker {
+	recheck := r.e.Recheck
+	if recheck <= 0 {
+		recheck = DefaultRecheck
+	}
+	return &waker{r: r, now: now, fallback: jitter(recheck, r.s.ID), static: map[*wakeNode]bool{}}
+}
+
+// DefaultRecheck is Engine.Recheck when unset.
+const DefaultRecheck = time.Hour
+
+// jitter spreads the periodic re-checks of contacts over time: the
+// interval give or take an eighth, the same for a contact every time
+// (rule 8) and spread over contacts.
+func jitter(every time.Duration, contact string) time.Duration {
+	spread := every / 4
+	if spread <= 0 {
+		return every
+	}
+	h := fnv.New64a()
+	h.Write([]byte(contact))
+	return every - every/8 + time.Duration(h.Sum64()%uint64(spread))
+}
+
+// when is the next change of one of the journey's conditions after the
+// run's time; never for one that does not depend on time.
+func (w *waker) when(j *Journey, c *compiler.Cond) change {
+	n := j.wakes[c]
+	if n == nil {
+		return never
+	}
+	return w.next(n, w.now)
+}
+
+// value is a node's value at t; one that cannot be evaluated is false.
+func (w *waker) value(n *wakeNode, t time.Time) bool {
+	switch n.kind {
+	case wakeAnd:
+		for _, k := range n.kids {
+			if !w.value(k, t) {
+				return false
+			}
+		}
+		return true
+	case wakeOr:
+		for _, k := range n.kids {
+			if w.value(k, t) {
+				return true
+			}
+		}
+		return false
+	case wakeNot:
+		return !w.value(n.kids[0], t)
+	case wakeStatic:
+		v, ok := w.static[n]
+		if !ok {
+			v, _ = w.eval(n.prg, t).(bool)
+			w.static[n] = v
+		}
+		return v
+	}
+	v, _ := w.eval(n.prg, t).(bool)
+	return v
+}
+
+// next is the first instant after t at which a node's value differs from
+// its value at t.
+func (w *waker) next(n *wakeNode, t time.Time) change {
+	switch n.kind {
+	case wakeStatic:
+		return never
+	case wakeNot:
+		return w.next(n.kids[0], t)
+	case wakeAnd:
+		return w.junction(n, t, true)
+	case wakeOr:
+		return w.junction(n, t, false)
+	case wakeFallback:
+		return change{at: t.Add(w.fallback)}
+	}
+	v := w.value(n, t)
+	cur := t
+	for range maxSearch {
+		var next time.Time
+		for i := range n.forms {
+			if at, ok := w.formNext(&n.forms[i], cur); ok && (next.IsZero() || at.Before(next)) {
+				next = at
+			}
+		}
+		if next.IsZero() {
+			return never
+		}
+		if w.value(n, next) != v {
+			return change{at: next, exact: true}
+		}
+		cur = next
+	}
+	return change{at: cur}
+}
+
+// junction is next for `&&` (and) or `||`. With unit the value that, in
+// all operands, gives it (true for `&&`, false for `||`): while it holds,
+// it changes when the first operand does; else only once every operand
+// has unit at once, which the search finds by moving to the latest next
+// change of the operands that lack it, until they all have it.
+func (w *waker) junction(n *wakeNode, t time.Time, unit bool) change {
+	if w.all(n, t, unit) {
+		first := never
+		for _, k := range n.kids {
+			if c := w.next(k, t); !c.at.IsZero() && (first.at.IsZero() || c.at.Before(first.at)) {
+				first = c
+			}
+		}
+		return first
+	}
+	cur := t
+	for range maxSearch {
+		var latest, look time.Time // the latest exact change, the earliest look
+		for _, k := range n.kids {
+			if w.value(k, cur) == unit {
+				continue
+			}
+			c := w.next(k, cur)
+			switch {
+			case c.at.IsZero():
+				return never // that operand keeps its value
+			case c.exact && c.at.After(latest):
+				latest = c.at
+			case !c.exact && (look.IsZero() || c.at.Before(look)):
+				look = c.at
+			}
+		}
+		if !look.IsZero() {
+			// An operand that cannot be solved: nothing changes before
+			// the exact changes, and the operand is looked at then.
+			if latest.After(look) {
+				look = latest
+			}
+			return change{at: look}
+		}
+		if w.all(n, latest, unit) {
+			return change{at: latest, exact: true}
+		}
+		cur = latest
+	}
+	return change{at: cur}
+}
+
+// all reports whether every operand of a junction has the value unit at t.
+func (w *waker) all(n *wakeNode, t time.Time, unit bool) bool {
+	for _, k := range n.kids {
+		if w.value(k, t) != unit {
+			return false
+		}
+	}
+	return true
+}
+
+// timedConds are the conditions that depend on time among those the end
+// of a run checks for an enrollment: its journey's goals and exits, and
+// the triggers of the stages after the one it is in.
+func (j *Journey) timedConds(en *Enrollment) []*compiler.Cond {
+	var out []*compiler.Cond
+	for _, g := range j.Goals {
+		if j.wakes[g.When] != nil {
+			out = append(out, g.When)
+		}
+	}
+	for _, c := range j.Exits {
+		if j.wakes[c] != nil {
+			out = append(out, c)
+		}
+	}
+	_, cur := j.Stage(en.Stage)
+	for k := cur + 1; k < len(j.Stages); k++ {
+		if j.timedStage[k] {
+			out = append(out, j.Stages[k].When)
+		}
+	}
+	return out
+}
