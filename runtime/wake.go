@@ -28,7 +28,11 @@ package runtime
 
 import (
 	"fmt"
+	"math"
+	"regexp"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/google/cel-go/cel"
 	celast "github.com/google/cel-go/common/ast"
@@ -86,6 +90,9 @@ var comparisons = map[string]string{
 	"_==_": "==", "_!=_": "!=", "_<_": "<", "_<=_": "<=", "_>_": ">", "_>=_": ">=",
 }
 
+// flipped is the operator of a comparison written the other way round.
+var flipped = map[string]string{"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
+
 // analyzer builds the analysis of one condition.
 type analyzer struct {
 	env *cel.Env
@@ -121,10 +128,11 @@ func (an *analyzer) node(e celast.Expr) *wakeNode {
 		case fn == "!_" && len(args) == 1:
 			return &wakeNode{kind: wakeNot, kids: []*wakeNode{an.node(args[0])}, text: an.text(e)}
 		case comparisons[fn] != "" && len(args) == 2:
-			if f, ok := an.solved(args[0], args[1]); ok {
-				return &wakeNode{kind: wakeForms, prg: an.program(e), forms: []wakeForm{f}, text: an.text(e)}
+			f, ok := an.solved(args[0], args[1], comparisons[fn])
+			if !ok {
+				f, ok = an.solved(args[1], args[0], flipped[comparisons[fn]])
 			}
-			if f, ok := an.solved(args[1], args[0]); ok {
+			if ok {
 				return &wakeNode{kind: wakeForms, prg: an.program(e), forms: []wakeForm{f}, text: an.text(e)}
 			}
 		}
@@ -138,14 +146,22 @@ func (an *analyzer) node(e celast.Expr) *wakeNode {
 
 // solved returns the solved form of a comparison of side with other:
 // side a whole-unit count of time, or `now`, and other a value that does
-// not depend on time.
-func (an *analyzer) solved(side, other celast.Expr) (wakeForm, bool) {
+// not depend on time. op is the comparison's operator, as written with
+// side on the left.
+func (an *analyzer) solved(side, other celast.Expr, op string) (wakeForm, bool) {
 	if exprTimed(other) {
 		return wakeForm{}, false
 	}
 	bound := an.text(other)
 	if side.Kind() == celast.IdentKind && side.AsIdent() == "now" {
-		return wakeForm{fn: "now", bound: an.program(other), desc: "at " + bound}, true
+		desc := "at " + bound
+		switch op {
+		case ">", "<=":
+			desc = "just after " + bound
+		case "==", "!=":
+			desc = "at " + bound + " and just after"
+		}
+		return wakeForm{fn: "now", bound: an.program(other), desc: desc}, true
 	}
 	if side.Kind() != celast.CallKind {
 		return wakeForm{}, false
@@ -156,16 +172,30 @@ func (an *analyzer) solved(side, other celast.Expr) (wakeForm, bool) {
 	if !ok || len(args) != 1 || exprTimed(args[0]) {
 		return wakeForm{}, false
 	}
-	arg := an.text(args[0])
-	unit := "24h"
-	if u.unit == stdlib.SecondsPerHour {
-		unit = "1h"
+	return wakeForm{fn: call.FunctionName(), args: []cel.Program{an.program(args[0])}, bound: an.program(other),
+		desc: thresholdDesc(an.text(args[0]), bound, op, u.unit, u.since)}, true
+}
+
+// thresholdDesc says, for --explain, at which instant a comparison of a
+// count of time from (since) or to arg with bound flips.
+func thresholdDesc(arg, bound, op string, unit int64, since bool) string {
+	u := "24h"
+	if unit == stdlib.SecondsPerHour {
+		u = "1h"
 	}
-	desc := fmt.Sprintf("at %s + %s × %s", arg, bound, unit)
-	if !u.since {
-		desc = fmt.Sprintf("at %s − (%s + 1) × %s", arg, bound, unit)
+	reach := fmt.Sprintf("at %s + %s × %s", arg, bound, u) // since: the count reaches bound
+	past := fmt.Sprintf("at %s + (%s + 1) × %s", arg, bound, u)
+	if !since { // the count falls to bound, then below, each just after
+		reach = fmt.Sprintf("just after %s − (%s + 1) × %s", arg, bound, u)
+		past = fmt.Sprintf("just after %s − %s × %s", arg, bound, u)
 	}
-	return wakeForm{fn: call.FunctionName(), args: []cel.Program{an.program(args[0])}, bound: an.program(other), desc: desc}, true
+	switch {
+	case op == "==" || op == "!=":
+		return reach + ", and " + past
+	case (op == ">=" || op == "<") == since:
+		return reach
+	}
+	return past
 }
 
 // calls returns a form for each call of a clock function in e, or why e
@@ -223,7 +253,7 @@ var stepDesc = map[string]string{
 	"local_hour":          "at the next hour in the contact's time zone",
 	"local_weekday":       "at the next midnight in the contact's time zone",
 	"is_weekend":          "at the next midnight in the contact's time zone",
-	"count":               "when a counted event leaves the window",
+	"count":               "when a counted event leaves the window, or a later one enters it",
 }
 
 // children are the sub-expressions of a list, map, struct or select.
@@ -299,5 +329,16 @@ func (an *analyzer) text(e celast.Expr) string {
 		return "?"
 	}
 	s = strings.ReplaceAll(s, stdlib.ContextVar+", ", "")
-	return strings.ReplaceAll(s, stdlib.ContextVar, "")
+	s = strings.ReplaceAll(s, stdlib.ContextVar, "")
+	// Duration literals, which the compiler turned into seconds, as written.
+	return durationCall.ReplaceAllStringFunc(s, func(m string) string {
+		n, err := strconv.ParseInt(durationCall.FindStringSubmatch(m)[1], 10, 64)
+		if err != nil || n > int64(math.MaxInt64/time.Second) {
+			return m
+		}
+		return compiler.Duration(time.Duration(n) * time.Second).String()
+	})
 }
+
+// durationCall is a duration literal as the compiler rewrites it.
+var durationCall = regexp.MustCompile(`duration\("(\d+)s"\)`)

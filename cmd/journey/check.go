@@ -9,11 +9,12 @@ import (
 	"github.com/journeylang/journey/lang/diag"
 )
 
-// checkCmd is `journey check PATH… [--format text|json] [--strict]`.
+// checkCmd is `journey check PATH… [--format text|json] [--strict] [--explain]`.
 type checkCmd struct {
-	Format string   `enum:"text,json" default:"text" help:"Output format: text (rendered with source, on standard error) or json (an array on standard output)."`
-	Strict bool     `help:"Treat warnings as errors for the exit code."`
-	Paths  []string `arg:"" optional:"" name:"path" help:"A .journey file or a directory to walk for them."`
+	Format  string   `enum:"text,json" default:"text" help:"Output format: text (rendered with source, on standard error) or json (an array on standard output)."`
+	Strict  bool     `help:"Treat warnings as errors for the exit code."`
+	Explain bool     `help:"Also print, on standard output, how the runtime notices each entry, goal, exit and stage trigger change with time: at the exact instant, or by a periodic re-check, and why."`
+	Paths   []string `arg:"" optional:"" name:"path" help:"A .journey file or a directory to walk for them."`
 }
 
 // run checks the workspace of every file under c.Paths — the folder that
@@ -24,12 +25,24 @@ func (c *checkCmd) run(e *env) {
 		e.errorf("check: no paths")
 		return
 	}
+	if c.Explain && c.Format == "json" {
+		e.errorf("check: --explain prints text: leave out --format json")
+		return
+	}
 	var all diag.List
 	sources := make(map[string][]byte)
 	for ws := range workspaces(e, c.Paths) {
 		maps.Copy(sources, ws.Texts())
-		_, diags := compiler.Check(ws)
+		if !c.Explain {
+			_, diags := compiler.Check(ws)
+			all = append(all, diags...)
+			continue
+		}
+		prog, diags := compiler.Compile(ws)
 		all = append(all, diags...)
+		if prog != nil && !diags.HasErrors() {
+			e.explain(prog)
+		}
 	}
 	all.Sort()
 
