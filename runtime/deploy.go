@@ -137,9 +137,7 @@ func plan(p *compiler.Program, cj *compiler.Journey) (*Journey, error) {
 		}
 		j.programs[c] = prg
 		if timed[c] = exprTimed(ast.NativeRep().Expr()); timed[c] {
-			if j.wakes[c], err = analyzeWake(p.Env(c.Event), ast); err != nil {
-				return nil, fmt.Errorf("%s: journey %s: %w", c.Source, cj.Name, err)
-			}
+			j.wakes[c] = analyzeWake(p.Env(c.Event), ast)
 		}
 	}
 	for _, s := range cj.Stages {

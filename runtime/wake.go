@@ -101,10 +101,15 @@ type analyzer struct {
 }
 
 // analyzeWake returns the analysis of a checked, planned condition.
-func analyzeWake(env *cel.Env, a *cel.Ast) (*wakeNode, error) {
+func analyzeWake(env *cel.Env, a *cel.Ast) *wakeNode {
 	an := &analyzer{env: env, ast: a.NativeRep()}
 	n := an.node(an.ast.Expr())
-	return n, an.err
+	if an.err != nil {
+		// A part that does not plan on its own: the condition is
+		// re-checked as a whole.
+		return &wakeNode{kind: wakeFallback, prg: an.program(an.ast.Expr()), text: an.text(an.ast.Expr()), reason: an.err.Error()}
+	}
+	return n
 }
 
 // node analyzes one expression.
@@ -225,6 +230,10 @@ func (an *analyzer) calls(e celast.Expr) ([]wakeForm, string) {
 				return
 			}
 			f := wakeForm{fn: call.FunctionName(), desc: stepDesc[call.FunctionName()]}
+			if lib, _ := stdlib.Lookup(f.fn); len(userArgs(call)) != len(lib.Args) {
+				reason = fmt.Sprintf("%s with %d arguments", f.fn, len(userArgs(call)))
+				return
+			}
 			for _, a := range userArgs(call) {
 				if exprTimed(a) {
 					reason = fmt.Sprintf("%s of a value that itself depends on time", call.FunctionName())

@@ -185,3 +185,35 @@ func TestWakeFallback(t *testing.T) {
 		t.Errorf("six contacts all re-checked at the same instant")
 	}
 }
+
+// TestWakeSearchBounded: a condition whose next change takes more
+// candidate instants than a search tries wakes the contact at the last
+// one tried, when the condition still has not changed, and the search
+// goes on from there.
+func TestWakeSearchBounded(t *testing.T) {
+	c := wakeCase{cond: "local_hour() * 0 + days_since(last_login) >= 1000", attrs: map[string]any{"last_login": "2026-01-05T09:00:00Z"}}
+	e := wakeEngine(t, c.cond)
+	s := c.state()
+	out := e.Run(s, nil, t0)
+	if want := t0.Add(512 * time.Hour); !out.Wake.Equal(want) {
+		t.Fatalf("wake-up %s, want %s (512 hours on)", out.Wake, want)
+	}
+	next := e.Run(s, nil, out.Wake)
+	if len(next.Records) != 0 {
+		t.Errorf("records %+v at %s, want none", next.Records, out.Wake)
+	}
+	if !next.Wake.After(out.Wake) {
+		t.Errorf("then wake-up %s, want after %s", next.Wake, out.Wake)
+	}
+}
+
+// TestWakeNotForReentry: a contact who left a journey it may not re-enter
+// is not woken for its entry.
+func TestWakeNotForReentry(t *testing.T) {
+	e := wakeEngine(t, "days_since(last_login) >= 14")
+	s := &runtime.ContactState{ID: "c1", Attrs: map[string]any{"email": "a@example.com", "last_login": "2026-01-01T00:00:00Z"},
+		Enrollments: []*runtime.Enrollment{{Journey: "j", Entry: 1, Status: runtime.StatusExited, ExitedAt: t0.Add(-time.Hour)}}}
+	if w := e.Run(s, nil, t0).Wake; !w.IsZero() {
+		t.Errorf("wake-up %s, want none", w)
+	}
+}

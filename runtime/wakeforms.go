@@ -162,6 +162,7 @@ func (w *waker) eval(prg cel.Program, t time.Time) any {
 	if prg == nil {
 		return nil
 	}
+	w.left--
 	out, _, err := prg.Eval(w.r.vars(t, nil))
 	if err != nil {
 		return nil

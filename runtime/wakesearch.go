@@ -15,8 +15,13 @@ import (
 
 // maxSearch bounds the candidate instants one node of a condition tries
 // before the search stops and wakes the contact at the last one (where
-// it goes on): a local hour compared every hour for weeks, say.
-const maxSearch = 512
+// it goes on): a local hour compared every hour for weeks, say. maxEvals
+// bounds the evaluations of one run's whole search the same way, however
+// the nodes nest.
+const (
+	maxSearch = 512
+	maxEvals  = 4096
+)
 
 // change is when a condition can next change.
 type change struct {
@@ -33,6 +38,7 @@ type waker struct {
 	now      time.Time
 	fallback time.Duration // how soon a condition that cannot be solved is looked at again
 	static   map[*wakeNode]bool
+	left     int // evaluations left (maxEvals)
 }
 
 func (r *run) waker(now time.Time) *waker {
@@ -40,7 +46,7 @@ func (r *run) waker(now time.Time) *waker {
 	if recheck <= 0 {
 		recheck = DefaultRecheck
 	}
-	return &waker{r: r, now: now, fallback: jitter(recheck, r.s.ID), static: map[*wakeNode]bool{}}
+	return &waker{r: r, now: now, fallback: jitter(recheck, r.s.ID), static: map[*wakeNode]bool{}, left: maxEvals}
 }
 
 // DefaultRecheck is Engine.Recheck when unset.
@@ -118,6 +124,9 @@ func (w *waker) next(n *wakeNode, t time.Time) change {
 	v := w.value(n, t)
 	cur := t
 	for range maxSearch {
+		if w.left <= 0 {
+			return w.lookAgain(cur)
+		}
 		var next time.Time
 		for i := range n.forms {
 			if at, ok := w.formNext(&n.forms[i], cur); ok && (next.IsZero() || at.Before(next)) {
@@ -132,7 +141,17 @@ func (w *waker) next(n *wakeNode, t time.Time) change {
 		}
 		cur = next
 	}
-	return change{at: cur}
+	return w.lookAgain(cur)
+}
+
+// lookAgain is the change of a search that stopped at cur: no change is
+// known before cur, so the contact looks again then — or, when the
+// search made no headway, as for a condition that cannot be solved.
+func (w *waker) lookAgain(cur time.Time) change {
+	if cur.After(w.now) {
+		return change{at: cur}
+	}
+	return change{at: w.now.Add(w.fallback)}
 }
 
 // junction is next for `&&` (and) or `||`. With unit the value that, in
@@ -152,6 +171,9 @@ func (w *waker) junction(n *wakeNode, t time.Time, unit bool) change {
 	}
 	cur := t
 	for range maxSearch {
+		if w.left <= 0 {
+			return w.lookAgain(cur)
+		}
 		var latest, look time.Time // the latest exact change, the earliest look
 		for _, k := range n.kids {
 			if w.value(k, cur) == unit {
@@ -180,7 +202,7 @@ func (w *waker) junction(n *wakeNode, t time.Time, unit bool) change {
 		}
 		cur = latest
 	}
-	return change{at: cur}
+	return w.lookAgain(cur)
 }
 
 // all reports whether every operand of a junction has the value unit at t.
