@@ -79,8 +79,8 @@ func (w *waker) formNext(f *wakeForm, t time.Time) (time.Time, bool) {
 		}
 		return next, true
 	case "count":
-		name, ok1 := w.eval(f.args[0], t).(string)
-		within, ok2 := w.eval(f.args[1], t).(time.Duration)
+		name, ok1 := w.constant(f.args[0], t).(string)
+		within, ok2 := w.constant(f.args[1], t).(time.Duration)
 		if !ok1 || !ok2 {
 			return time.Time{}, false
 		}
@@ -170,13 +170,15 @@ func (w *waker) eval(prg cel.Program, t time.Time) any {
 	return out.Value()
 }
 
+// timestamp and integer evaluate a form's argument or bound, which does
+// not depend on time: once per run.
 func (w *waker) timestamp(prg cel.Program, t time.Time) (time.Time, bool) {
-	x, ok := w.eval(prg, t).(time.Time)
+	x, ok := w.constant(prg, t).(time.Time)
 	return x, ok
 }
 
 func (w *waker) integer(prg cel.Program, t time.Time) (int64, bool) {
-	switch k := w.eval(prg, t).(type) {
+	switch k := w.constant(prg, t).(type) {
 	case int64:
 		return k, true
 	case uint64:
@@ -190,4 +192,18 @@ func (w *waker) integer(prg cel.Program, t time.Time) (int64, bool) {
 		return int64(math.Floor(k)), true
 	}
 	return 0, false
+}
+
+// constant is eval for a sub-expression that does not depend on time,
+// kept for the rest of the run's search.
+func (w *waker) constant(prg cel.Program, t time.Time) any {
+	if v, ok := w.consts[prg]; ok {
+		return v
+	}
+	v := w.eval(prg, t)
+	if w.consts == nil {
+		w.consts = map[cel.Program]any{}
+	}
+	w.consts[prg] = v
+	return v
 }

@@ -10,6 +10,8 @@ import (
 	"hash/fnv"
 	"time"
 
+	"github.com/google/cel-go/cel"
+
 	"github.com/journeylang/journey/compiler"
 )
 
@@ -36,9 +38,9 @@ var never = change{exact: true}
 type waker struct {
 	r        *run
 	now      time.Time
-	fallback time.Duration // how soon a condition that cannot be solved is looked at again
-	static   map[*wakeNode]bool
-	left     int // evaluations left (maxEvals)
+	fallback time.Duration       // how soon a condition that cannot be solved is looked at again
+	consts   map[cel.Program]any // see constant
+	left     int                 // evaluations left (maxEvals)
 }
 
 func (r *run) waker(now time.Time) *waker {
@@ -46,7 +48,7 @@ func (r *run) waker(now time.Time) *waker {
 	if recheck <= 0 {
 		recheck = DefaultRecheck
 	}
-	return &waker{r: r, now: now, fallback: jitter(recheck, r.s.ID), static: map[*wakeNode]bool{}, left: maxEvals}
+	return &waker{r: r, now: now, fallback: jitter(recheck, r.s.ID), left: maxEvals}
 }
 
 // DefaultRecheck is Engine.Recheck when unset.
@@ -95,11 +97,7 @@ func (w *waker) value(n *wakeNode, t time.Time) bool {
 	case wakeNot:
 		return !w.value(n.kids[0], t)
 	case wakeStatic:
-		v, ok := w.static[n]
-		if !ok {
-			v, _ = w.eval(n.prg, t).(bool)
-			w.static[n] = v
-		}
+		v, _ := w.constant(n.prg, t).(bool)
 		return v
 	}
 	v, _ := w.eval(n.prg, t).(bool)
