@@ -109,6 +109,8 @@ func TestWakeExact(t *testing.T) {
 			now: t0, want: ts("2026-01-06T04:30:00Z")},
 		{name: "local_weekday in Tokyo", cond: "local_weekday() == \"sat\"", attrs: map[string]any{"timezone": "Asia/Tokyo"},
 			now: t0, want: ts("2026-01-09T15:00:00Z")},
+		{name: "local_weekday, a midnight the clocks skip", cond: "local_weekday() == \"sun\"", attrs: map[string]any{"timezone": "America/Santiago"},
+			now: ts("2026-09-05T12:00:00Z"), want: ts("2026-09-06T04:00:00Z")},
 		{name: "local_weekday, list", cond: "local_weekday() in [\"wed\", \"thu\"]", attrs: ny,
 			now: t0, want: ts("2026-01-07T05:00:00Z")},
 		{name: "business days over a weekend", cond: "business_days_since(last_login) >= 2", attrs: with(ny, "last_login", "2026-01-09T22:00:00Z"),
