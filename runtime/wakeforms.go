@@ -163,7 +163,15 @@ func (w *waker) eval(prg cel.Program, t time.Time) any {
 		return nil
 	}
 	w.left--
-	out, _, err := prg.Eval(w.r.vars(t, nil))
+	if w.act == nil {
+		// One activation for the whole search, moved from instant to
+		// instant: the contact does not change meanwhile.
+		w.ctx = w.r.ctx(t)
+		w.act = w.r.vars(t, nil)
+		w.act.ctx = stdlib.NewContextValue(w.ctx)
+	}
+	w.act.now, w.ctx.now = t, t
+	out, _, err := prg.Eval(w.act)
 	if err != nil {
 		return nil
 	}

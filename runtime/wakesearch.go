@@ -40,7 +40,9 @@ type waker struct {
 	now      time.Time
 	fallback time.Duration       // how soon a condition that cannot be solved is looked at again
 	consts   map[cel.Program]any // see constant
-	left     int                 // evaluations left (maxEvals)
+	act      *activation         // see eval
+	ctx      *runCtx
+	left     int // evaluations left (maxEvals)
 }
 
 func (r *run) waker(now time.Time) *waker {
