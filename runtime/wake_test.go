@@ -219,3 +219,29 @@ func TestWakeNotForReentry(t *testing.T) {
 		t.Errorf("wake-up %s, want none", w)
 	}
 }
+
+// TestExplainWake: what --explain says of each form names the instant
+// the tests above find.
+func TestExplainWake(t *testing.T) {
+	cases := []struct{ cond, want string }{
+		{"days_since(last_login) >= 14", "days_since(last_login) >= 14: at last_login + 14 × 24h"},
+		{"days_since(last_login) > 14", "days_since(last_login) > 14: at last_login + (14 + 1) × 24h"},
+		{"14 < days_since(last_login)", "14 < days_since(last_login): at last_login + (14 + 1) × 24h"},
+		{"days_until(renews_at) <= 2", "days_until(renews_at) <= 2: just after renews_at − (2 + 1) × 24h"},
+		{"hours_until(renews_at) < 5", "hours_until(renews_at) < 5: just after renews_at − 5 × 1h"},
+		{"hours_since(last_login) == 3", "hours_since(last_login) == 3: at last_login + 3 × 1h, and at last_login + (3 + 1) × 1h"},
+		{"now >= renews_at - 90m", "now >= renews_at - 1h30m: at renews_at - 1h30m"},
+		{"now > renews_at", "now > renews_at: just after renews_at"},
+		{"local_hour() >= 9", "local_hour() >= 9: local_hour changes at the next hour in the contact's time zone"},
+	}
+	for _, c := range cases {
+		xs := wakeEngine(t, c.cond).Deployment.ExplainWake()
+		if len(xs) != 1 || !xs[0].Timed || !xs[0].Exact || len(xs[0].Forms) != 1 || xs[0].Forms[0] != c.want {
+			t.Errorf("%s: explained %+v, want exact %q", c.cond, xs, c.want)
+		}
+	}
+	xs := wakeEngine(t, "plan == \"pro\" && now.getHours() >= 10").Deployment.ExplainWake()
+	if len(xs) != 1 || xs[0].Exact || len(xs[0].Reasons) != 1 || xs[0].Reasons[0] != "now.getHours() >= 10: it reads `now` other than compared with a time" {
+		t.Errorf("explained %+v, want a fallback for now.getHours() >= 10", xs)
+	}
+}
