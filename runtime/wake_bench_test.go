@@ -25,6 +25,7 @@ import (
 
 const (
 	benchContacts = 100_000
+	benchSchema   = "contact {\n  email: string\n  last_login: timestamp?\n}\n"
 	benchJourney  = `journey winback
 
 entry when days_since(last_login) >= 30
@@ -34,6 +35,8 @@ stage Dormant {
 }
 `
 )
+
+var benchTemplates = map[string][]byte{"nudge.md": []byte("subject: Nudge\n\nHello\n")}
 
 // benchLastLogin places contact i: every hundredth crosses the entry
 // during the day after t0, spread over it; the others 1 to 29 days later.
@@ -81,7 +84,7 @@ func benchDay(e *runtime.Engine) *dueHeap {
 }
 
 func BenchmarkWakeDay(b *testing.B) {
-	d := deployFiles(b, map[string][]byte{"schema.journey": []byte(wakeSchema), "j.journey": []byte(benchJourney)}, wakeTemplates)
+	d := deployFiles(b, map[string][]byte{"schema.journey": []byte(benchSchema), "j.journey": []byte(benchJourney)}, benchTemplates)
 	e := &runtime.Engine{Deployment: d}
 	end := t0.Add(24 * time.Hour)
 	var runs, enrolled int
@@ -131,7 +134,7 @@ func cpuTime(b *testing.B) time.Duration {
 // BenchmarkWakeRun is the CPU of one run of a contact the entry does not
 // yet hold for: evaluating it, and working out the next wake-up.
 func BenchmarkWakeRun(b *testing.B) {
-	d := deployFiles(b, map[string][]byte{"schema.journey": []byte(wakeSchema), "j.journey": []byte(benchJourney)}, wakeTemplates)
+	d := deployFiles(b, map[string][]byte{"schema.journey": []byte(benchSchema), "j.journey": []byte(benchJourney)}, benchTemplates)
 	e := &runtime.Engine{Deployment: d}
 	s := &runtime.ContactState{ID: "c000001", Attrs: map[string]any{"email": "a@example.com", "last_login": benchLastLogin(1).Format(time.RFC3339Nano)}}
 	for b.Loop() {
