@@ -569,8 +569,9 @@ func (r *run) wake(now time.Time) time.Time {
 	for j := range r.running() {
 		en := r.s.Active(j.Name)
 		if en != nil {
-			for _, c := range r.journeyOf(j, en).timedConds(en) {
-				earlier(w.when(r.journeyOf(j, en), c).at)
+			j := r.journeyOf(j, en)
+			for _, c := range j.timedConds(en) {
+				earlier(w.when(j, c).at)
 			}
 			continue
 		}
