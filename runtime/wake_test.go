@@ -153,6 +153,8 @@ func TestWakeNever(t *testing.T) {
 		{name: "past the last flip", cond: "days_since(last_login) < 3", attrs: map[string]any{"last_login": "2025-01-01T00:00:00Z"}},
 		{name: "unsolvable, behind a false part", cond: "plan == \"pro\" && now.getMinutes() >= 30", attrs: map[string]any{"plan": "free"}},
 		{name: "no events to count", cond: "count(\"page_viewed\", duration(\"24h\")) >= 1"},
+		{name: "a local hour that never comes", cond: "local_hour() < 0", attrs: map[string]any{"timezone": "America/New_York"}},
+		{name: "a local day that never comes", cond: "local_weekday() == \"mon\" && is_weekend()"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -139,9 +139,45 @@ func (w *waker) next(n *wakeNode, t time.Time) change {
 		if w.value(n, next) != v {
 			return change{at: next, exact: true}
 		}
+		if periodic(n) && next.Sub(t) > clockPeriod {
+			return never
+		}
 		cur = next
 	}
 	return w.lookAgain(cur)
+}
+
+// clockPeriod is how far a search goes through the local hours of a
+// part that reads only local_hour, local_weekday and is_weekend before it
+// concludes that the part never changes: its value is one of the wall
+// clock's weekday and hour, and two weeks see every pair that exists, a
+// change of clocks in one of them included.
+const clockPeriod = 15 * 24 * time.Hour
+
+// periodic reports whether a node's value depends on time only through
+// the local wall clock's weekday and hour.
+func periodic(n *wakeNode) bool {
+	switch n.kind {
+	case wakeStatic:
+		return true
+	case wakeAnd, wakeOr, wakeNot:
+		for _, k := range n.kids {
+			if !periodic(k) {
+				return false
+			}
+		}
+		return true
+	case wakeForms:
+		for _, f := range n.forms {
+			switch f.fn {
+			case "local_hour", "local_weekday", "is_weekend":
+			default:
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // lookAgain is the change of a search that stopped at cur: no change is
@@ -199,6 +235,9 @@ func (w *waker) junction(n *wakeNode, t time.Time, unit bool) change {
 		}
 		if w.all(n, latest, unit) {
 			return change{at: latest, exact: true}
+		}
+		if periodic(n) && latest.Sub(t) > clockPeriod {
+			return never
 		}
 		cur = latest
 	}
