@@ -36,6 +36,7 @@ import (
 
 	"github.com/google/cel-go/cel"
 	celast "github.com/google/cel-go/common/ast"
+	"github.com/google/cel-go/common/types/ref"
 
 	"github.com/journeylang/journey/compiler"
 	"github.com/journeylang/journey/stdlib"
@@ -56,7 +57,7 @@ const (
 // wakeNode is one node of a condition's analysis.
 type wakeNode struct {
 	kind   wakeKind
-	prg    cel.Program // the node's value, but for a junction or negation
+	prg    subProgram // the node's value, but for a junction or negation
 	kids   []*wakeNode
 	forms  []wakeForm // wakeForms: the calls whose changes are the only ones
 	text   string     // the expression, as written (near enough) for --explain
@@ -66,10 +67,10 @@ type wakeNode struct {
 // wakeForm is a time-dependent call, or a solved comparison, of a
 // wakeForms node: it gives the next instant at which it can change.
 type wakeForm struct {
-	fn    string        // a library function, or "now"
-	args  []cel.Program // the call's arguments as authors write them; none depend on time
-	bound cel.Program   // a solved comparison: the value compared with; nil for a call alone
-	desc  string        // for --explain
+	fn    string       // a library function, or "now"
+	args  []subProgram // the call's arguments as authors write them; none depend on time
+	bound subProgram   // a solved comparison: the value compared with; nil for a call alone
+	desc  string       // for --explain
 }
 
 // Clock functions whose value is a whole number of units of time between
@@ -177,7 +178,7 @@ func (an *analyzer) solved(side, other celast.Expr, op string) (wakeForm, bool) 
 	if !ok || len(args) != 1 || exprTimed(args[0]) {
 		return wakeForm{}, false
 	}
-	return wakeForm{fn: call.FunctionName(), args: []cel.Program{an.program(args[0])}, bound: an.program(other),
+	return wakeForm{fn: call.FunctionName(), args: []subProgram{an.program(args[0])}, bound: an.program(other),
 		desc: thresholdDesc(an.text(args[0]), bound, op, u.unit, u.since)}, true
 }
 
@@ -314,13 +315,20 @@ func exprTimed(e celast.Expr) bool {
 	return found
 }
 
-// program plans a sub-expression of the condition on its own.
-func (an *analyzer) program(e celast.Expr) cel.Program {
+// program plans a sub-expression of the condition on its own; one that
+// reads no variable (a bound such as 30, a timestamp("…")) is evaluated
+// once, here.
+func (an *analyzer) program(e celast.Expr) subProgram {
 	sub := celast.NewCheckedAST(celast.NewAST(e, an.ast.SourceInfo()), an.ast.TypeMap(), an.ast.ReferenceMap())
 	pb, err := celast.ToProto(sub)
 	if err == nil {
 		var prg cel.Program
 		if prg, err = an.env.Program(cel.CheckedExprToAst(pb), cel.CostLimit(compiler.CostLimit)); err == nil {
+			if !readsVariables(e) {
+				if v, _, err := prg.Eval(cel.NoVars()); err == nil {
+					return &fixed{v}
+				}
+			}
 			return prg
 		}
 	}
@@ -328,6 +336,28 @@ func (an *analyzer) program(e celast.Expr) cel.Program {
 		an.err = fmt.Errorf("the sub-expression %q does not plan: %w", an.text(e), err)
 	}
 	return nil
+}
+
+// readsVariables reports whether an expression reads a variable (the
+// hidden context of library calls included).
+func readsVariables(e celast.Expr) bool {
+	found := false
+	celast.PreOrderVisit(e, celast.NewExprVisitor(func(e celast.Expr) {
+		found = found || e.Kind() == celast.IdentKind || e.Kind() == celast.ComprehensionKind
+	}))
+	return found
+}
+
+// fixed is the program of a sub-expression that reads no variable: its
+// value.
+type fixed struct{ v ref.Val }
+
+func (f *fixed) Eval(any) (ref.Val, *cel.EvalDetails, error) { return f.v, nil, nil }
+
+// subProgram is what the analysis evaluates: a cel.Program, or a fixed
+// value.
+type subProgram interface {
+	Eval(vars any) (ref.Val, *cel.EvalDetails, error)
 }
 
 // text is an expression as authors write it: unparsed, without the

@@ -9,8 +9,6 @@ import (
 	"math"
 	"time"
 
-	"github.com/google/cel-go/cel"
-
 	"github.com/journeylang/journey/stdlib"
 )
 
@@ -158,7 +156,7 @@ func firstAfter(t time.Time, ats ...time.Time) (time.Time, bool) {
 
 // eval evaluates a sub-expression at t as a plain Go value; nil when it
 // cannot be evaluated.
-func (w *waker) eval(prg cel.Program, t time.Time) any {
+func (w *waker) eval(prg subProgram, t time.Time) any {
 	if prg == nil {
 		return nil
 	}
@@ -180,12 +178,12 @@ func (w *waker) eval(prg cel.Program, t time.Time) any {
 
 // timestamp and integer evaluate a form's argument or bound, which does
 // not depend on time: once per run.
-func (w *waker) timestamp(prg cel.Program, t time.Time) (time.Time, bool) {
+func (w *waker) timestamp(prg subProgram, t time.Time) (time.Time, bool) {
 	x, ok := w.constant(prg, t).(time.Time)
 	return x, ok
 }
 
-func (w *waker) integer(prg cel.Program, t time.Time) (int64, bool) {
+func (w *waker) integer(prg subProgram, t time.Time) (int64, bool) {
 	switch k := w.constant(prg, t).(type) {
 	case int64:
 		return k, true
@@ -204,13 +202,13 @@ func (w *waker) integer(prg cel.Program, t time.Time) (int64, bool) {
 
 // constant is eval for a sub-expression that does not depend on time,
 // kept for the rest of the run's search.
-func (w *waker) constant(prg cel.Program, t time.Time) any {
+func (w *waker) constant(prg subProgram, t time.Time) any {
 	if v, ok := w.consts[prg]; ok {
 		return v
 	}
 	v := w.eval(prg, t)
 	if w.consts == nil {
-		w.consts = map[cel.Program]any{}
+		w.consts = map[subProgram]any{}
 	}
 	w.consts[prg] = v
 	return v

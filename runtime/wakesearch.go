@@ -10,8 +10,6 @@ import (
 	"hash/fnv"
 	"time"
 
-	"github.com/google/cel-go/cel"
-
 	"github.com/journeylang/journey/compiler"
 )
 
@@ -38,9 +36,9 @@ var never = change{exact: true}
 type waker struct {
 	r        *run
 	now      time.Time
-	fallback time.Duration       // how soon a condition that cannot be solved is looked at again
-	consts   map[cel.Program]any // see constant
-	act      *activation         // see eval
+	fallback time.Duration      // how soon a condition that cannot be solved is looked at again
+	consts   map[subProgram]any // see constant
+	act      *activation        // see eval
 	ctx      *runCtx
 	left     int // evaluations left (maxEvals)
 }
