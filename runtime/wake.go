@@ -322,8 +322,14 @@ func (an *analyzer) program(e celast.Expr) subProgram {
 	sub := celast.NewCheckedAST(celast.NewAST(e, an.ast.SourceInfo()), an.ast.TypeMap(), an.ast.ReferenceMap())
 	pb, err := celast.ToProto(sub)
 	if err == nil {
+		// The cost limit guards against a loop; a part with no
+		// comprehension costs at most its size times its inputs'.
+		var opts []cel.ProgramOption
+		if hasComprehension(e) {
+			opts = append(opts, cel.CostLimit(compiler.CostLimit))
+		}
 		var prg cel.Program
-		if prg, err = an.env.Program(cel.CheckedExprToAst(pb), cel.CostLimit(compiler.CostLimit)); err == nil {
+		if prg, err = an.env.Program(cel.CheckedExprToAst(pb), opts...); err == nil {
 			if !readsVariables(e) {
 				if v, _, err := prg.Eval(cel.NoVars()); err == nil {
 					return &fixed{v}
@@ -336,6 +342,15 @@ func (an *analyzer) program(e celast.Expr) subProgram {
 		an.err = fmt.Errorf("the sub-expression %q does not plan: %w", an.text(e), err)
 	}
 	return nil
+}
+
+// hasComprehension reports whether an expression holds a list macro.
+func hasComprehension(e celast.Expr) bool {
+	found := false
+	celast.PreOrderVisit(e, celast.NewExprVisitor(func(e celast.Expr) {
+		found = found || e.Kind() == celast.ComprehensionKind
+	}))
+	return found
 }
 
 // readsVariables reports whether an expression reads a variable (the
