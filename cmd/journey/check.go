@@ -42,7 +42,7 @@ func (c *checkCmd) run(e *env) {
 		prog, diags := compiler.Compile(ws)
 		all = append(all, diags...)
 		if prog != nil && !diags.HasErrors() {
-			e.explain(prog)
+			e.explain("check", prog)
 		}
 	}
 	all.Sort()
@@ -60,14 +60,15 @@ func (c *checkCmd) run(e *env) {
 	e.report(all, sources)
 }
 
-// explain prints, for `journey check --explain`, how the runtime notices
+// explain prints, for `journey check --explain` and `journey inspect
+// --explain`, how the runtime notices
 // each condition of a compiled workspace change (docs/runtime.md,
 // "Time-dependent conditions"): one line for the condition, its position
 // and text, then one per solved part or fallback.
-func (e *env) explain(prog *compiler.Program) {
+func (e *env) explain(cmd string, prog *compiler.Program) {
 	d, err := runtime.NewDeployment(prog)
 	if err != nil {
-		e.errorf("check: %v", err)
+		e.errorf("%s: %v", cmd, err)
 		return
 	}
 	every := runtime.DefaultRecheck
