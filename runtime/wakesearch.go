@@ -3,8 +3,10 @@ package runtime
 // The wake-up search: for one contact at the end of a run, the next
 // instant at which each condition the engine re-checks can change, from
 // its analysis (wake.go). A candidate instant is always confirmed by
-// evaluating the condition there, with the contact as it is: the wake-up
-// is an instant at which the condition has changed, not a guess.
+// evaluating the condition's parts there, with the contact as it is: the
+// wake-up is an instant at which the condition has changed, not a guess —
+// but for a part only re-checked, or a search that reached its bounds,
+// whose wake-up is when to look again.
 
 import (
 	"hash/fnv"
