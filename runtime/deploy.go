@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/google/cel-go/cel"
-	celast "github.com/google/cel-go/common/ast"
 	"github.com/google/cel-go/common/types/ref"
 
 	"github.com/journeylang/journey/compiler"
@@ -63,13 +62,12 @@ type versionKey struct{ journey, version string }
 type Journey struct {
 	*compiler.Journey
 	programs    map[*compiler.Cond]cel.Program
-	costLimit   uint64                      // the cost beyond which an evaluation stops (cel.CostLimit)
-	blocks      map[string][]*compiler.Step // by block identity: stage name, or step identity and branch
-	order       map[string]int              // step identity → position in written order
-	condEntries []condEntry                 // the entries without an event (`entry when EXPR`), in order
-	timedEntry  bool                        // a condition entry depends on time
-	timedInside bool                        // a goal, exit or stage trigger depends on time
-	timedStage  []bool                      // by stage: a trigger that depends on time
+	costLimit   uint64                       // the cost beyond which an evaluation stops (cel.CostLimit)
+	blocks      map[string][]*compiler.Step  // by block identity: stage name, or step identity and branch
+	order       map[string]int               // step identity → position in written order
+	condEntries []condEntry                  // the entries without an event (`entry when EXPR`), in order
+	timedStage  []bool                       // by stage: a trigger that depends on time
+	wakes       map[*compiler.Cond]*wakeNode // the time-dependent conditions' wake-up analysis (wake.go)
 }
 
 // condEntry is an `entry when EXPR`: it fires when its condition becomes
@@ -125,7 +123,8 @@ func NewDeployment(p *compiler.Program) (*Deployment, error) {
 // plan plans the conditions of one journey with the program's
 // environment, and indexes what the engine asks of it.
 func plan(p *compiler.Program, cj *compiler.Journey) (*Journey, error) {
-	j := &Journey{Journey: cj, programs: map[*compiler.Cond]cel.Program{}, costLimit: compiler.CostLimit, blocks: blocks(cj), order: map[string]int{}}
+	j := &Journey{Journey: cj, programs: map[*compiler.Cond]cel.Program{}, costLimit: compiler.CostLimit, blocks: blocks(cj), order: map[string]int{},
+		wakes: map[*compiler.Cond]*wakeNode{}}
 	timed := map[*compiler.Cond]bool{}
 	for _, c := range cj.Conditions() {
 		ast, err := c.AST()
@@ -137,7 +136,9 @@ func plan(p *compiler.Program, cj *compiler.Journey) (*Journey, error) {
 			return nil, fmt.Errorf("%s: journey %s: the condition %q does not plan: %w", c.Source, cj.Name, c.Text, err)
 		}
 		j.programs[c] = prg
-		timed[c] = timeDependent(ast)
+		if timed[c] = exprTimed(ast.NativeRep().Expr()); timed[c] {
+			j.wakes[c] = analyzeWake(p.Env(c.Event), ast)
+		}
 	}
 	for _, s := range cj.Stages {
 		compiler.WalkSteps(s.Steps, func(st *compiler.Step) { j.order[st.ID] = len(j.order) })
@@ -145,19 +146,11 @@ func plan(p *compiler.Program, cj *compiler.Journey) (*Journey, error) {
 	for i, e := range cj.Entries {
 		if e.Event == "" && e.When != nil {
 			j.condEntries = append(j.condEntries, condEntry{when: e.When, key: cj.Name + "#" + strconv.Itoa(i)})
-			j.timedEntry = j.timedEntry || timed[e.When]
 		}
-	}
-	for _, c := range cj.Exits {
-		j.timedInside = j.timedInside || timed[c]
-	}
-	for _, g := range cj.Goals {
-		j.timedInside = j.timedInside || timed[g.When]
 	}
 	for _, s := range cj.Stages {
 		t := s.On == "" && s.When != nil && timed[s.When]
 		j.timedStage = append(j.timedStage, t)
-		j.timedInside = j.timedInside || t
 	}
 	return j, nil
 }
@@ -302,21 +295,6 @@ func blocks(j *compiler.Journey) map[string][]*compiler.Step {
 		add(s.Name, s.Steps)
 	}
 	return out
-}
-
-// timeDependent reports whether a condition can change with no change to
-// the contact: it reads `now`, or a library function that counts time.
-func timeDependent(a *cel.Ast) bool {
-	found := false
-	celast.PreOrderVisit(a.NativeRep().Expr(), celast.NewExprVisitor(func(e celast.Expr) {
-		switch e.Kind() {
-		case celast.IdentKind:
-			found = found || e.AsIdent() == "now"
-		case celast.CallKind:
-			found = found || stdlib.TimeDependent(e.AsCall().FunctionName())
-		}
-	}))
-	return found
 }
 
 // JourneyVersion is a recorded version of a journey: its compiled form,

@@ -17,8 +17,10 @@ package runtime
 //     it waits for the next opening in the contact's time zone, on a
 //     timeline of its own: the steps after it do not wait) and the cap.
 //  4. Finally, time-dependent conditions are checked at the run's time, and
-//     the next wake-up is computed: the earliest timer, or a re-check of
-//     time-dependent conditions Recheck from now.
+//     the next wake-up is computed: the earliest timer, or the instant a
+//     time-dependent condition the contact's state depends on next
+//     changes (wake.go); one the analysis cannot solve is re-checked
+//     about every Recheck.
 //
 // Run performs no I/O: effects come back as actions for the outbox and
 // records for the history, and the store commits them with the new state
@@ -42,7 +44,7 @@ import (
 type Engine struct {
 	Deployment *Deployment
 	Location   *time.Location // the time zone of a contact without a valid `timezone`; UTC when nil
-	Recheck    time.Duration  // how soon a time-dependent condition is noticed; 1h when 0
+	Recheck    time.Duration  // how often a time-dependent condition the wake-up analysis cannot solve is re-checked (give or take an eighth); DefaultRecheck when 0
 	MaxSteps   int            // steps of one journey in one run before the journey is halted for the contact; MaxSteps when 0
 	// MaxLateness bounds how far back a contact's first run starts: at
 	// its earliest input's time, but no earlier than now minus
@@ -549,32 +551,47 @@ func (r *run) due(j *Journey, c *Cursor) time.Time {
 	return c.Start.Add(time.Duration(st.After))
 }
 
-// wake is when the contact next needs a run.
+// wake is when the contact next needs a run: the earliest timer, or the
+// earliest instant at which a condition the contact's state depends on
+// can change with no input (wakesearch.go), in whole microseconds (the
+// stores' resolution), rounded up so that the change has happened.
 func (r *run) wake(now time.Time) time.Time {
 	var next time.Time
 	if _, _, due, ok := r.nextTimer(); ok {
 		next = due
-	}
-	recheck := r.e.Recheck
-	if recheck <= 0 {
-		recheck = time.Hour
 	}
 	earlier := func(t time.Time) {
 		if !t.IsZero() && (next.IsZero() || t.Before(next)) {
 			next = t
 		}
 	}
+	w := r.waker(now)
 	for j := range r.running() {
 		en := r.s.Active(j.Name)
-		if (en != nil && r.journeyOf(j, en).timedInside) || (en == nil && j.timedEntry && r.mayEnter(j, now.Add(recheck))) {
-			earlier(now.Add(recheck))
+		if en != nil {
+			j := r.journeyOf(j, en)
+			for _, c := range j.timedConds(en) {
+				earlier(w.when(j, c).at)
+			}
+			continue
+		}
+		for _, e := range j.condEntries {
+			if c := w.when(j, e.when); !c.at.IsZero() && r.mayEnter(j, c.at) {
+				earlier(c.at)
+			}
 		}
 		// A condition entry that holds but waits for re-entry to be allowed.
-		if last := r.s.Last(j.Name); en == nil && last != nil && len(j.condEntries) > 0 && j.Reenter != nil && !j.Reenter.Never {
+		if last := r.s.Last(j.Name); last != nil && len(j.condEntries) > 0 && j.Reenter != nil && !j.Reenter.Never {
 			if at := last.ExitedAt.Add(time.Duration(j.Reenter.After)); at.After(now) {
 				earlier(at)
 			}
 		}
+	}
+	if next.IsZero() {
+		return next
+	}
+	if up := next.Truncate(time.Microsecond); up.Before(next) {
+		return up.Add(time.Microsecond)
 	}
 	return next
 }

@@ -40,16 +40,16 @@ func (v ContextValue) Value() any              { return v.Context }
 // bindings implement the hidden forms of the library's functions.
 var bindings = map[string]func(ctx Context, args []ref.Val) ref.Val{
 	"days_since": func(ctx Context, a []ref.Val) ref.Val {
-		return types.Int(elapsed(ts(a[0]), ctx.Now(), secondsPerDay))
+		return types.Int(Elapsed(ts(a[0]), ctx.Now(), SecondsPerDay))
 	},
 	"hours_since": func(ctx Context, a []ref.Val) ref.Val {
-		return types.Int(elapsed(ts(a[0]), ctx.Now(), secondsPerHour))
+		return types.Int(Elapsed(ts(a[0]), ctx.Now(), SecondsPerHour))
 	},
 	"days_until": func(ctx Context, a []ref.Val) ref.Val {
-		return types.Int(elapsed(ctx.Now(), ts(a[0]), secondsPerDay))
+		return types.Int(Elapsed(ctx.Now(), ts(a[0]), SecondsPerDay))
 	},
 	"hours_until": func(ctx Context, a []ref.Val) ref.Val {
-		return types.Int(elapsed(ctx.Now(), ts(a[0]), secondsPerHour))
+		return types.Int(Elapsed(ctx.Now(), ts(a[0]), SecondsPerHour))
 	},
 	"business_days_since": func(ctx Context, a []ref.Val) ref.Val {
 		loc := location(ctx)
@@ -83,9 +83,10 @@ var weekdays = [...]string{
 	time.Thursday: "thu", time.Friday: "fri", time.Saturday: "sat",
 }
 
+// The units of the counts of time, in seconds.
 const (
-	secondsPerHour = 60 * 60
-	secondsPerDay  = 24 * secondsPerHour
+	SecondsPerHour = 60 * 60
+	SecondsPerDay  = 24 * SecondsPerHour
 )
 
 // elapsed returns the whole units of unit seconds from one instant to
@@ -93,7 +94,7 @@ const (
 // when to is before from. It counts in seconds rather than time.Duration,
 // which would saturate past 292 years: CEL's timestamps span years 1 to
 // 9999.
-func elapsed(from, to time.Time, unit int64) int64 {
+func Elapsed(from, to time.Time, unit int64) int64 {
 	s := to.Unix() - from.Unix()
 	if to.Nanosecond() < from.Nanosecond() {
 		s-- // the fraction of a second left over is then positive
@@ -144,7 +145,7 @@ func businessClock(t time.Time) (day int64, clock time.Duration) {
 	y, m, d := t.Date()
 	// Days from Monday 1970-01-05 to the date; Unix time counts no leap
 	// seconds, so a UTC midnight is a whole number of days.
-	days := floorDiv(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix(), secondsPerDay) - 4
+	days := floorDiv(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix(), SecondsPerDay) - 4
 	week, wd := floorDiv(days, 7), days-7*floorDiv(days, 7) // wd: Monday 0 … Sunday 6
 	if wd >= 5 {
 		return 5*week + 5, 0

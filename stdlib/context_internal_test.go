@@ -156,20 +156,20 @@ func TestElapsedFloor(t *testing.T) {
 		unit     int64
 		want     int64
 	}{
-		{now, now, secondsPerDay, 0},
-		{now, now.Add(time.Nanosecond), secondsPerDay, 0},
-		{now.Add(time.Nanosecond), now, secondsPerDay, -1},
-		{now, now.Add(24*time.Hour - time.Nanosecond), secondsPerDay, 0},
-		{now, now.Add(24 * time.Hour), secondsPerDay, 1},
-		{now, now.Add(-24 * time.Hour), secondsPerDay, -1},
-		{now, now.Add(-24*time.Hour - time.Nanosecond), secondsPerDay, -2},
-		{now.Add(500 * time.Millisecond), now.Add(time.Hour), secondsPerHour, 0},
-		{now.Add(-500 * time.Millisecond), now.Add(time.Hour), secondsPerHour, 1},
-		{now.Add(500 * time.Millisecond), now.Add(-time.Hour), secondsPerHour, -2},
+		{now, now, SecondsPerDay, 0},
+		{now, now.Add(time.Nanosecond), SecondsPerDay, 0},
+		{now.Add(time.Nanosecond), now, SecondsPerDay, -1},
+		{now, now.Add(24*time.Hour - time.Nanosecond), SecondsPerDay, 0},
+		{now, now.Add(24 * time.Hour), SecondsPerDay, 1},
+		{now, now.Add(-24 * time.Hour), SecondsPerDay, -1},
+		{now, now.Add(-24*time.Hour - time.Nanosecond), SecondsPerDay, -2},
+		{now.Add(500 * time.Millisecond), now.Add(time.Hour), SecondsPerHour, 0},
+		{now.Add(-500 * time.Millisecond), now.Add(time.Hour), SecondsPerHour, 1},
+		{now.Add(500 * time.Millisecond), now.Add(-time.Hour), SecondsPerHour, -2},
 	}
 	for _, tt := range tests {
-		if got := elapsed(tt.from, tt.to, tt.unit); got != tt.want {
-			t.Errorf("elapsed(%s, %s, %d) = %d, want %d", tt.from.Format(time.RFC3339Nano), tt.to.Format(time.RFC3339Nano), tt.unit, got, tt.want)
+		if got := Elapsed(tt.from, tt.to, tt.unit); got != tt.want {
+			t.Errorf("Elapsed(%s, %s, %d) = %d, want %d", tt.from.Format(time.RFC3339Nano), tt.to.Format(time.RFC3339Nano), tt.unit, got, tt.want)
 		}
 	}
 }

@@ -7,13 +7,15 @@ import (
 
 	"github.com/journeylang/journey/compiler"
 	"github.com/journeylang/journey/lang/diag"
+	"github.com/journeylang/journey/runtime"
 )
 
-// checkCmd is `journey check PATH… [--format text|json] [--strict]`.
+// checkCmd is `journey check PATH… [--format text|json] [--strict] [--explain]`.
 type checkCmd struct {
-	Format string   `enum:"text,json" default:"text" help:"Output format: text (rendered with source, on standard error) or json (an array on standard output)."`
-	Strict bool     `help:"Treat warnings as errors for the exit code."`
-	Paths  []string `arg:"" optional:"" name:"path" help:"A .journey file or a directory to walk for them."`
+	Format  string   `enum:"text,json" default:"text" help:"Output format: text (rendered with source, on standard error) or json (an array on standard output)."`
+	Strict  bool     `help:"Treat warnings as errors for the exit code."`
+	Explain bool     `help:"Also print, on standard output, how the runtime notices each entry, goal, exit and stage trigger change with time: at the exact instant, or by a periodic re-check, and why."`
+	Paths   []string `arg:"" optional:"" name:"path" help:"A .journey file or a directory to walk for them."`
 }
 
 // run checks the workspace of every file under c.Paths — the folder that
@@ -24,14 +26,26 @@ func (c *checkCmd) run(e *env) {
 		e.errorf("check: no paths")
 		return
 	}
+	if c.Explain && c.Format == "json" {
+		e.errorf("check: --explain prints text: leave out --format json")
+		return
+	}
 	var all diag.List
 	sources := make(map[string][]byte)
 	loaded := 0
 	for ws := range workspaces(e, c.Paths) {
 		loaded++
 		maps.Copy(sources, ws.Texts())
-		_, diags := compiler.Check(ws)
+		if !c.Explain {
+			_, diags := compiler.Check(ws)
+			all = append(all, diags...)
+			continue
+		}
+		prog, diags := compiler.Compile(ws)
 		all = append(all, diags...)
+		if prog != nil && !diags.HasErrors() {
+			e.explain("check", prog)
+		}
 	}
 	if loaded == 0 {
 		return // every path was reported: there is no verdict to give
@@ -49,6 +63,38 @@ func (c *checkCmd) run(e *env) {
 		return
 	}
 	e.report(all, sources)
+}
+
+// explain prints, for `journey check --explain` and `journey inspect
+// --explain`, how the runtime notices
+// each condition of a compiled workspace change (docs/runtime.md,
+// "Time-dependent conditions"): one line for the condition, its position
+// and text, then one per solved part or fallback.
+func (e *env) explain(cmd string, prog *compiler.Program) {
+	d, err := runtime.NewDeployment(prog)
+	if err != nil {
+		e.errorf("%s: %v", cmd, err)
+		return
+	}
+	every := runtime.DefaultRecheck
+	for _, x := range d.ExplainWake() {
+		fmt.Fprintf(e.stdout, "%s: journey %s, %s: %s\n", x.Source, x.Journey, x.Role, x.Text)
+		switch {
+		case !x.Timed:
+			fmt.Fprintf(e.stdout, "    input: does not depend on time; only an event or an update changes it\n")
+		case x.Exact:
+			for _, f := range x.Forms {
+				fmt.Fprintf(e.stdout, "    exact: %s\n", f)
+			}
+		default:
+			for _, f := range x.Forms {
+				fmt.Fprintf(e.stdout, "    exact: %s\n", f)
+			}
+			for _, r := range x.Reasons {
+				fmt.Fprintf(e.stdout, "    fallback: re-checked every %s, give or take %s, while the contact's state depends on it: %s\n", compiler.Duration(every), compiler.Duration(every/8), r)
+			}
+		}
+	}
 }
 
 // report renders diagnostics l, of the files whose texts sources holds, on

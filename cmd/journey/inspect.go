@@ -10,14 +10,19 @@ import (
 	"github.com/journeylang/journey/runtime"
 )
 
-// inspectCmd is `journey inspect FILE [--format text|json] [--verify KEY]`.
+// inspectCmd is `journey inspect FILE [--format text|json] [--verify KEY] [--explain]`.
 type inspectCmd struct {
-	Format string `enum:"text,json" default:"text" help:"Output format: text, or json (the manifest and the step graphs)."`
-	Verify string `placeholder:"PUBKEY" help:"Require the bundle to be signed by the private key of this ed25519 public key (PEM)."`
-	File   string `arg:"" name:"file" help:"The bundle."`
+	Format  string `enum:"text,json" default:"text" help:"Output format: text, or json (the manifest and the step graphs)."`
+	Verify  string `placeholder:"PUBKEY" help:"Require the bundle to be signed by the private key of this ed25519 public key (PEM)."`
+	Explain bool   `help:"Also print how the runtime notices each entry, goal, exit and stage trigger change with time, as journey check --explain does."`
+	File    string `arg:"" name:"file" help:"The bundle."`
 }
 
 func (c *inspectCmd) run(e *env) {
+	if c.Explain && c.Format == "json" {
+		e.errorf("inspect: --explain prints text: leave out --format json")
+		return
+	}
 	b, ok := readBundle(e, "inspect", c.File, c.Verify)
 	if !ok {
 		return
@@ -57,6 +62,10 @@ func (c *inspectCmd) run(e *env) {
 	}
 	for _, j := range b.Program.Journeys {
 		fmt.Fprintf(e.stdout, "\n%s", compiler.Dump(j))
+	}
+	if c.Explain {
+		fmt.Fprintln(e.stdout, "\nwake-ups")
+		e.explain("inspect", b.Program)
 	}
 }
 
