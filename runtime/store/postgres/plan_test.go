@@ -87,17 +87,10 @@ func scans(n planNode, table string) []string {
 // and a connection to it.
 func queuePlanDB(t *testing.T) *sql.DB {
 	t.Helper()
-	ctx := context.Background()
-	_, dsn := pgSchema(t)
-	s, err := postgres.Open(ctx, dsn)
-	noErr(t, err)
-	t.Cleanup(func() { s.Close() })
+	_, db := storeAndDB(t)
 	script, err := os.ReadFile("testdata/queue_plan.sql")
 	noErr(t, err)
-	db, err := sql.Open("postgres", dsn)
-	noErr(t, err)
-	t.Cleanup(func() { db.Close() })
-	_, err = db.ExecContext(ctx, string(script))
+	_, err = db.ExecContext(context.Background(), string(script))
 	noErr(t, err)
 	return db
 }
