@@ -114,9 +114,15 @@ func (c *chores) vacuum(ctx context.Context, now time.Time) {
 	u.vacuumed = now
 	u.vacuuming.Go(func() {
 		defer u.running.Store(false)
-		done, err := m.Vacuum(ctx, &store.VacuumParams{MinDead: store.DefaultVacuumMinDead, DeadFraction: store.DefaultVacuumFraction})
-		for _, v := range done {
-			c.logger.Info("vacuumed", "table", v.Table, "dead_rows", v.Dead, "live_rows", v.Live, "took", v.Took.Round(time.Millisecond))
+		r, err := m.Vacuum(ctx, &store.VacuumParams{MinDead: store.DefaultVacuumMinDead, DeadFraction: store.DefaultVacuumFraction})
+		if r != nil {
+			for _, v := range r.Tables {
+				c.logger.Info("vacuumed", "table", v.Table, "dead_rows", v.Dead, "live_rows", v.Live, "took", v.Took.Round(time.Millisecond))
+			}
+			if r.OldestXact >= store.OldXact {
+				c.logger.Warn("a transaction open in the database holds back vacuum: the rows that died since it began stay, "+
+					"and the queue slows, until it ends", "open_for", r.OldestXact.Round(time.Second))
+			}
 		}
 		if err != nil && ctx.Err() == nil {
 			c.logger.Warn("vacuum failed", "err", err)

@@ -48,8 +48,9 @@ type Maintainer interface {
 	MaintenanceWarnings(ctx context.Context) ([]string, error)
 	// Vacuum vacuums and analyses each of the store's tables holding at
 	// least MinDead dead rows and at least DeadFraction of its live rows,
-	// one after the other, and reports them.
-	Vacuum(ctx context.Context, p *VacuumParams) ([]Vacuumed, error)
+	// one after the other, and reports them, with how long the oldest
+	// transaction in the database has been open.
+	Vacuum(ctx context.Context, p *VacuumParams) (*VacuumReport, error)
 }
 
 // The thresholds the runner leading the chores vacuums at: a table
@@ -70,6 +71,18 @@ type VacuumParams struct {
 	MinDead      int64
 	DeadFraction float64
 }
+
+// VacuumReport is what Maintainer.Vacuum did, and what holds it back: a
+// transaction open since before rows died keeps them, however often the
+// table is vacuumed.
+type VacuumReport struct {
+	Tables     []Vacuumed
+	OldestXact time.Duration // how long the database's oldest transaction holding a snapshot has been open; 0 for none
+}
+
+// OldXact is how long a transaction may stay open before the runner warns
+// that it holds back vacuum.
+const OldXact = 5 * time.Minute
 
 // Vacuumed is a table Maintainer.Vacuum vacuumed, with its dead and live
 // rows as the database counted them before.

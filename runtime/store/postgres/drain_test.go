@@ -161,7 +161,7 @@ func drain(b *testing.B, n int, instant bool) {
 	b.ReportMetric(poll, "dead-poll-ms")
 	b.ReportMetric(claim, "dead-claim-ms")
 	vacuumed, err := s.Vacuum(ctx, &store.VacuumParams{MinDead: store.DefaultVacuumMinDead, DeadFraction: store.DefaultVacuumFraction})
-	if err != nil || !slices.ContainsFunc(vacuumed, func(v store.Vacuumed) bool { return v.Table == "wakeups" }) {
+	if err != nil || !slices.ContainsFunc(vacuumed.Tables, func(v store.Vacuumed) bool { return v.Table == "wakeups" }) {
 		b.Fatalf("vacuumed %+v (%v), want the wake-ups among them", vacuumed, err)
 	}
 	poll, claim = idle()

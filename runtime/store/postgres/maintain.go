@@ -112,7 +112,7 @@ func pgOn(v string) bool {
 
 // Vacuum implements store.Maintainer. Each VACUUM runs on its own,
 // outside any transaction, as VACUUM must.
-func (s *Store) Vacuum(ctx context.Context, p *store.VacuumParams) ([]store.Vacuumed, error) {
+func (s *Store) Vacuum(ctx context.Context, p *store.VacuumParams) (*store.VacuumReport, error) {
 	var tables []struct {
 		Name string `db:"name"`
 		Dead int64  `db:"dead"`
@@ -121,7 +121,7 @@ func (s *Store) Vacuum(ctx context.Context, p *store.VacuumParams) ([]store.Vacu
 	if err := s.db.SelectContext(ctx, &tables, pgq.vacuumCandidates, p.MinDead, p.DeadFraction); err != nil {
 		return nil, fmt.Errorf("postgres store: tables to vacuum: %w", err)
 	}
-	var done []store.Vacuumed
+	out := &store.VacuumReport{}
 	for _, t := range tables {
 		q, ok := vacuums[t.Name]
 		if !ok {
@@ -129,9 +129,14 @@ func (s *Store) Vacuum(ctx context.Context, p *store.VacuumParams) ([]store.Vacu
 		}
 		began := time.Now()
 		if _, err := s.db.ExecContext(ctx, q); err != nil {
-			return done, fmt.Errorf("postgres store: vacuuming %s: %w", t.Name, err)
+			return out, fmt.Errorf("postgres store: vacuuming %s: %w", t.Name, err)
 		}
-		done = append(done, store.Vacuumed{Table: t.Name, Dead: t.Dead, Live: t.Live, Took: time.Since(began)})
+		out.Tables = append(out.Tables, store.Vacuumed{Table: t.Name, Dead: t.Dead, Live: t.Live, Took: time.Since(began)})
 	}
-	return done, nil
+	var seconds float64
+	if err := s.db.GetContext(ctx, &seconds, pgq.oldestXact); err != nil {
+		return out, fmt.Errorf("postgres store: the oldest transaction: %w", err)
+	}
+	out.OldestXact = time.Duration(seconds * float64(time.Second))
+	return out, nil
 }

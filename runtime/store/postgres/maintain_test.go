@@ -47,37 +47,57 @@ func storeAndDB(t *testing.T) (*postgres.Store, *sql.DB) {
 }
 
 // TestVacuum: the runner's vacuum finds the queue table whose dead rows
-// passed the threshold, vacuums it (outside a transaction, as VACUUM
-// must), and leaves it with none; the tables under the threshold are
-// left alone.
+// passed the threshold and vacuums it (outside a transaction, as VACUUM
+// must). While a transaction holds a snapshot taken before rows died, it
+// reports that transaction and the rows stay; once it ends, the next
+// vacuum removes them, and the one after finds nothing to do.
 func TestVacuum(t *testing.T) {
 	ctx := context.Background()
 	s, db := storeAndDB(t)
 	conn, err := db.Conn(ctx)
 	noErr(t, err)
 	defer conn.Close()
-	_, err = conn.ExecContext(ctx, `INSERT INTO wakeups (contact_id, wake_at)
+	exec := func(c *sql.Conn, q string) {
+		t.Helper()
+		_, err := c.ExecContext(ctx, q)
+		noErr(t, err)
+	}
+	exec(conn, `INSERT INTO wakeups (contact_id, wake_at)
 		SELECT 'c' || g, timestamptz '2026-01-05 09:00:00+00' FROM generate_series(1, 20000) AS g`)
+	exec(conn, `UPDATE wakeups SET lease_owner = 'w'`)
+	reader, err := db.Conn(ctx)
 	noErr(t, err)
-	_, err = conn.ExecContext(ctx, `UPDATE wakeups SET wake_at = NULL`)
-	noErr(t, err)
-	if dead := deadRows(t, conn, "wakeups", 20000); dead < 20000 {
-		t.Fatalf("wakeups holds %d dead rows before the vacuum, want 20000", dead)
+	defer reader.Close()
+	exec(reader, "BEGIN ISOLATION LEVEL REPEATABLE READ")
+	exec(reader, "SELECT count(*) FROM wakeups")
+	exec(conn, `UPDATE wakeups SET lease_owner = NULL, wake_at = NULL`)
+	if dead := deadRows(t, conn, "wakeups", 40000); dead < 40000 {
+		t.Fatalf("wakeups holds %d dead rows before the vacuum, want 40,000", dead)
 	}
 
 	p := &store.VacuumParams{MinDead: 1000, DeadFraction: 0.1}
-	done, err := s.Vacuum(ctx, p)
-	noErr(t, err)
-	if len(done) != 1 || done[0].Table != "wakeups" || done[0].Dead < 20000 {
-		t.Fatalf("vacuumed %+v, want wakeups with 20,000 dead rows", done)
+	vacuum := func() *store.VacuumReport {
+		t.Helper()
+		r, err := s.Vacuum(ctx, p)
+		noErr(t, err)
+		return r
+	}
+	held := vacuum()
+	if len(held.Tables) != 1 || held.Tables[0].Table != "wakeups" || held.Tables[0].Dead < 40000 || held.OldestXact <= 0 {
+		t.Fatalf("vacuumed %+v, want wakeups with 40,000 dead rows, and an open transaction", held)
+	}
+	if dead := deadRows(t, conn, "wakeups", 0); dead < 20000 {
+		t.Errorf("wakeups holds %d dead rows after a vacuum held back, want the 20,000 the open transaction sees", dead)
+	}
+	exec(reader, "COMMIT")
+	if r := vacuum(); len(r.Tables) != 1 || r.Tables[0].Table != "wakeups" {
+		t.Fatalf("vacuumed %+v once the transaction ended, want wakeups", r)
 	}
 	if dead := deadRows(t, conn, "wakeups", 0); dead != 0 {
 		t.Errorf("wakeups holds %d dead rows after the vacuum", dead)
 	}
-	again, err := s.Vacuum(ctx, p)
-	noErr(t, err)
-	if len(again) != 0 {
-		t.Errorf("vacuumed again: %+v", again)
+	if r := vacuum(); len(r.Tables) != 0 {
+		t.Errorf("vacuumed again: %+v", r.Tables)
 	}
 }
 

@@ -93,6 +93,7 @@ var pgq = struct {
 	lead, pruneEventIDs, wakeStale, insertVersion, versions, stale            string
 	lockDeployments, latestDeployment, insertDeployment, deployed             string
 	withdrawOutbox, retainOutbox, retainHistory, vacuumCandidates, autovacuum string
+	oldestXact                                                                string
 	eraseContact, eraseWakeup, eraseInputs, eraseEventIDs, eraseOutbox        string
 	eraseHistory, eraseExits, eraseEnrollments                                string
 	reportVersions, reportStages, reportExits, reportMessages, reportOutbox   string
@@ -140,6 +141,7 @@ var pgq = struct {
 	retainHistory:         pgQuery("retain_history"),
 	vacuumCandidates:      pgQuery("vacuum_candidates"),
 	autovacuum:            pgQuery("autovacuum"),
+	oldestXact:            pgQuery("oldest_xact"),
 	eraseContact:          pgQuery("erase_contact"),
 	eraseWakeup:           pgQuery("erase_wakeup"),
 	eraseInputs:           pgQuery("erase_inputs"),
