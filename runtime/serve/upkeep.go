@@ -61,7 +61,8 @@ func (c *chores) warn(ctx context.Context) {
 
 // retain deletes what the retention policy no longer keeps, a batch at a
 // time, every retainEvery, or at once while the last run left rows to
-// delete; a run stops after retainBatches batches.
+// delete; a run stops after retainBatches batches, or half a chore
+// interval, leaving the tick time to finish.
 func (c *chores) retain(ctx context.Context, now time.Time) error {
 	u := &c.upkeep
 	if u.outbox == 0 && u.history == 0 {
@@ -79,7 +80,11 @@ func (c *chores) retain(ctx context.Context, now time.Time) error {
 	}
 	total := store.Retained{}
 	u.backlog = true
+	began := time.Now() // the tick's own time, not the clock's: the lead's TTL runs on it
 	for range retainBatches {
+		if time.Since(began) > choreInterval/2 {
+			break
+		}
 		n, err := c.store.Retain(ctx, p)
 		if err != nil {
 			return fmt.Errorf("retention: %w", err)
