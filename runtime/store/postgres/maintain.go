@@ -76,7 +76,7 @@ func (s *Store) MaintenanceWarnings(ctx context.Context) ([]string, error) {
 	}
 	var warnings []string
 	if !pgOn(rows[0].TrackCounts) {
-		warnings = append(warnings, "track_counts is off on this Postgres server: neither autovacuum nor the runner "+
+		warnings = append(warnings, "TRACK_COUNTS IS OFF on this Postgres server: neither autovacuum nor the runner "+
 			"leading the chores can see the dead rows that updates and deletes leave, and the queue tables (wakeups, "+
 			"inputs, outbox) slow down as they pile up; turn track_counts on, or run VACUUM ANALYZE on the store's tables often")
 		return warnings, nil
@@ -84,7 +84,7 @@ func (s *Store) MaintenanceWarnings(ctx context.Context) ([]string, error) {
 	what := "the runner leading the chores vacuums (and analyses) the store's tables itself when their dead rows pass " +
 		"its threshold (" + store.VacuumThreshold() + "); turn autovacuum on to leave it to the server"
 	if !pgOn(rows[0].Autovacuum) {
-		return append(warnings, "autovacuum is off on this Postgres server: "+what), nil
+		return append(warnings, "AUTOVACUUM IS OFF on this Postgres server: "+what), nil
 	}
 	var off []string
 	for _, r := range rows {
@@ -96,7 +96,7 @@ func (s *Store) MaintenanceWarnings(ctx context.Context) ([]string, error) {
 		}
 	}
 	if len(off) > 0 {
-		warnings = append(warnings, "autovacuum is off for the tables "+strings.Join(off, ", ")+" (autovacuum_enabled = false): "+what)
+		warnings = append(warnings, "AUTOVACUUM IS OFF for the tables "+strings.Join(off, ", ")+" (autovacuum_enabled = false): "+what)
 	}
 	return warnings, nil
 }

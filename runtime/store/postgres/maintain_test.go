@@ -113,9 +113,9 @@ func TestMaintenanceWarnings(t *testing.T) {
 
 	warnings, err := s.MaintenanceWarnings(ctx)
 	noErr(t, err)
-	want := "autovacuum is off for the tables wakeups (autovacuum_enabled = false)"
+	want := "AUTOVACUUM IS OFF for the tables wakeups (autovacuum_enabled = false)"
 	if server == "off" {
-		want = "autovacuum is off on this Postgres server"
+		want = "AUTOVACUUM IS OFF on this Postgres server"
 	}
 	if len(warnings) != 1 || !strings.HasPrefix(warnings[0], want) || !strings.Contains(warnings[0], "the runner leading the chores vacuums") {
 		t.Errorf("autovacuum %s: warnings %q, want one beginning %q", server, warnings, want)
