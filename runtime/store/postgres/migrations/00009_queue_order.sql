@@ -20,7 +20,16 @@ DROP INDEX outbox_leased;
 CREATE INDEX outbox_done ON outbox (coalesce(sent_at, next_attempt_at)) WHERE status IN ('sent', 'cancelled');
 CREATE INDEX history_at ON history (at);
 
+-- The other queue tables get autovacuum's tighter thresholds, as wakeups
+-- has had since 00001: inputs are written and deleted, and each outbox
+-- row is updated as it is leased and marked, so both fill with dead rows
+-- as fast as they work.
+ALTER TABLE inputs SET (autovacuum_vacuum_scale_factor = 0.02, autovacuum_analyze_scale_factor = 0.02);
+ALTER TABLE outbox SET (autovacuum_vacuum_scale_factor = 0.02, autovacuum_analyze_scale_factor = 0.02);
+
 -- +goose Down
+ALTER TABLE outbox RESET (autovacuum_vacuum_scale_factor, autovacuum_analyze_scale_factor);
+ALTER TABLE inputs RESET (autovacuum_vacuum_scale_factor, autovacuum_analyze_scale_factor);
 DROP INDEX history_at;
 DROP INDEX outbox_done;
 CREATE INDEX outbox_leased ON outbox (lease_until) WHERE lease_owner IS NOT NULL;
