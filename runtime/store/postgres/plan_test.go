@@ -100,7 +100,9 @@ func queuePlanDB(t *testing.T) *sql.DB {
 // (wake_at, contact_id), and sorts none of them; so does the poll, and
 // the outbox lease with 100,000 rows due at one instant and 2,000 whose
 // leases end at one instant. Each would otherwise sort every row tied at
-// that instant on each call.
+// that instant on each call. Retention's batches of the outbox (100,000
+// rows sent at one instant) and of the history (200,000 records) are
+// found through their indexes too.
 func TestQueuePlans(t *testing.T) {
 	db := queuePlanDB(t)
 	at := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
@@ -113,6 +115,8 @@ func TestQueuePlans(t *testing.T) {
 		{"claim", "wakeups", []any{at.Add(2 * time.Minute), 1000, "w2", at.Add(3 * time.Minute)}},
 		{"next_wake", "wakeups", nil},
 		{"lease_outbox", "outbox", []any{at.Add(2 * time.Minute), 100, "d2", at.Add(3 * time.Minute)}},
+		{"retain_outbox", "outbox", []any{at, 5000}},
+		{"retain_history", "history", []any{at, 5000}},
 	} {
 		plan := explain(t, db, c.query, c.args...)
 		if s := sortsOver(plan, c.table); len(s) > 0 {
