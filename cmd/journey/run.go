@@ -45,7 +45,7 @@ type runCmd struct {
 	Paths   []string `arg:"" optional:"" name:"path" help:"The workspace to compile and run (its folder, or files in it)."`
 
 	RetainOutbox  keep `name:"retain-outbox" default:"7d" help:"How long an outbox row done with is kept (a sent one from when it was sent, a cancelled one from when it was due); older ones are deleted, and a report's deliveries with them. 0 keeps them forever. s, m, h, d or w: 7d, 2w."`
-	RetainHistory keep `name:"retain-history" default:"400d" help:"How long the history (stages, sends, exits: what reports count) is kept; older records are deleted. 0 keeps it forever. s, m, h, d or w: 400d, 60w."`
+	RetainHistory keep `name:"retain-history" default:"400d" help:"How long the history (each stage, send and split arm, which reports count) is kept; older records are deleted, the enrollments kept. 0 keeps it forever. s, m, h, d or w: 400d, 60w."`
 
 	PublicURL         string `name:"public-url" placeholder:"URL" help:"The URL the API is reached at from outside (https://journeys.example.com): marketing sends carry their one-click unsubscribe link under it. Needs --unsubscribe-secret-env."`
 	UnsubscribeSecret string `name:"unsubscribe-secret-env" placeholder:"VAR" help:"The environment variable holding the secret (at least 16 bytes) that signs and checks one-click unsubscribe links."`
