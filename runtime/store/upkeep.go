@@ -1,5 +1,8 @@
 package store
 
+// The upkeep of a store that the runner leading the chores asks for:
+// retention (Store.Retain), and vacuuming (Maintainer).
+
 import (
 	"context"
 	"fmt"
