@@ -90,11 +90,14 @@ func TestVacuum(t *testing.T) {
 		t.Errorf("wakeups holds %d dead rows after a vacuum held back, want the 20,000 the open transaction sees", dead)
 	}
 	exec(reader, "COMMIT")
-	if r := vacuum(); len(r.Tables) != 1 || r.Tables[0].Table != "wakeups" {
+	r := vacuum()
+	if len(r.Tables) != 1 || r.Tables[0].Table != "wakeups" {
 		t.Fatalf("vacuumed %+v once the transaction ended, want wakeups", r)
 	}
-	if dead := deadRows(t, conn, "wakeups", 0); dead != 0 {
-		t.Errorf("wakeups holds %d dead rows after the vacuum", dead)
+	// The server is shared: another's transaction open meanwhile would
+	// keep rows too, and the report says so.
+	if dead := deadRows(t, conn, "wakeups", 0); dead != 0 && r.OldestXact == 0 {
+		t.Errorf("wakeups holds %d dead rows after the vacuum, and no transaction held them", dead)
 	}
 	if r := vacuum(); len(r.Tables) != 0 {
 		t.Errorf("vacuumed again: %+v", r.Tables)
