@@ -96,8 +96,11 @@ func TestVacuum(t *testing.T) {
 	}
 	// The server is shared: another's transaction open meanwhile would
 	// keep rows too, and the report says so.
-	if dead := deadRows(t, conn, "wakeups", 0); dead != 0 && r.OldestXact == 0 {
-		t.Errorf("wakeups holds %d dead rows after the vacuum, and no transaction held them", dead)
+	if dead := deadRows(t, conn, "wakeups", 0); dead != 0 {
+		if r.OldestXact == 0 {
+			t.Errorf("wakeups holds %d dead rows after the vacuum, and no transaction held them", dead)
+		}
+		return // held: the next vacuum would find them again
 	}
 	if r := vacuum(); len(r.Tables) != 0 {
 		t.Errorf("vacuumed again: %+v", r.Tables)
