@@ -44,6 +44,9 @@ type runCmd struct {
 	Dedupe  duration `name:"dedupe-window" default:"30d" help:"How long an event's id is kept, from when it was received, so that a repeat of the event is ignored; an event stamped (at) further back is refused. s, m, h, d or w: 30d, 2w, 720h."`
 	Paths   []string `arg:"" optional:"" name:"path" help:"The workspace to compile and run (its folder, or files in it)."`
 
+	RetainOutbox  keep `name:"retain-outbox" default:"7d" help:"How long an outbox row done with is kept (a sent one from when it was sent, a cancelled one from when it was due); older ones are deleted, and a report's deliveries with them. 0 keeps them forever. s, m, h, d or w: 7d, 2w."`
+	RetainHistory keep `name:"retain-history" default:"400d" help:"How long the history (each stage, send and split arm, which reports count) is kept; older records are deleted, the enrollments kept. 0 keeps it forever. s, m, h, d or w: 400d, 60w."`
+
 	PublicURL         string `name:"public-url" placeholder:"URL" help:"The URL the API is reached at from outside (https://journeys.example.com): marketing sends carry their one-click unsubscribe link under it. Needs --unsubscribe-secret-env."`
 	UnsubscribeSecret string `name:"unsubscribe-secret-env" placeholder:"VAR" help:"The environment variable holding the secret (at least 16 bytes) that signs and checks one-click unsubscribe links."`
 }
@@ -178,6 +181,7 @@ func (c *runCmd) run(e *env) {
 		Name: serve.DefaultName(), Deployment: d, Current: watch.Current, Follow: c.Follow, Verify: verify, InForce: inForce,
 		Store: db, Workers: c.Workers, Listener: ln, Logger: logger, Stats: stats,
 		DedupeWindow: time.Duration(c.Dedupe), Unsubscribe: links,
+		RetainOutbox: time.Duration(c.RetainOutbox), RetainHistory: time.Duration(c.RetainHistory),
 	}
 	if !c.NoWatch {
 		cfg.Background = append(cfg.Background, watch.Run)
@@ -348,4 +352,22 @@ func currentTemplates(inForce *atomic.Pointer[runtime.Deployment]) dispatch.Temp
 		}
 		return compiler.Template{}, false
 	}
+}
+
+// keep is a retention flag's value: a positive duration, or 0 for
+// forever, which it holds as a negative duration (serve.Config's forever).
+type keep time.Duration
+
+// UnmarshalText reads the flag's value (kong calls it).
+func (k *keep) UnmarshalText(b []byte) error {
+	if string(b) == "0" {
+		*k = keep(-1)
+		return nil
+	}
+	var d duration
+	if err := d.UnmarshalText(b); err != nil {
+		return fmt.Errorf("%q is neither 0 (forever) nor a positive duration such as 7d, 2w or 400d", b)
+	}
+	*k = keep(d)
+	return nil
 }

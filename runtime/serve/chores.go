@@ -37,6 +37,7 @@ type chores struct {
 	health    *health.Part     // records failed store calls and paces their retries
 
 	pruned time.Time // when this runner last pruned, on clock; zero for never
+	upkeep upkeep
 }
 
 func newChores(cfg *Config, leader prometheus.Gauge, part *health.Part) *chores {
@@ -47,6 +48,9 @@ func newChores(cfg *Config, leader prometheus.Gauge, part *health.Part) *chores 
 	return &chores{
 		store: cfg.Store, holder: cfg.Name, clock: cfg.Clock,
 		retention: retention, logger: cfg.Logger, leader: leader, health: part,
+		upkeep: upkeep{
+			outbox: keepFor(cfg.RetainOutbox, store.DefaultRetainOutbox), history: keepFor(cfg.RetainHistory, store.DefaultRetainHistory),
+		},
 	}
 }
 
@@ -54,6 +58,8 @@ func newChores(cfg *Config, leader prometheus.Gauge, part *health.Part) *chores 
 // backoff of a failed store call.
 func (c *chores) run(ctx context.Context) {
 	defer c.leader.Set(0)
+	defer c.upkeep.vacuuming.Wait()
+	c.warn(ctx)
 	for {
 		err := c.tick(ctx)
 		if ctx.Err() != nil {
@@ -77,6 +83,7 @@ func (c *chores) run(ctx context.Context) {
 // tick takes or renews the lead and, if this runner leads, does what is
 // due. It returns a failed store call's error.
 func (c *chores) tick(ctx context.Context) error {
+	runCtx := ctx
 	ctx, cancel := context.WithTimeout(ctx, choreInterval)
 	defer cancel()
 	now := c.clock()
@@ -90,6 +97,10 @@ func (c *chores) tick(ctx context.Context) error {
 		return nil
 	}
 	c.leader.Set(1)
+	c.vacuum(runCtx, now)
+	if err := c.retain(ctx, now); err != nil {
+		return err
+	}
 	if !c.pruned.IsZero() && now.Sub(c.pruned) < pruneEvery {
 		return nil
 	}

@@ -14,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/journeylang/journey/compiler"
 	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/api"
 	"github.com/journeylang/journey/runtime/serve"
@@ -50,17 +49,7 @@ func (l *logBuffer) String() string {
 // ago (though stamped 45 days ago): sent again, the event is a duplicate,
 // and the contact has had it once, its welcome sent once.
 func TestDedupeAcrossLeaders(t *testing.T) {
-	prog, diags := compiler.Compile(compiler.NewWorkspace(map[string][]byte{
-		"schema.journey": []byte("contact {\n  email: string?\n}\n\nevent signed_up\n"),
-		"j.journey":      []byte("journey j\n\nentry on signed_up\nreenter after 1d\n\nstage Welcome {\n  send \"welcome\"\n  exit \"done\"\n}\n"),
-	}, map[string][]byte{"welcome.md": []byte("subject: Hi\n")}))
-	if diags.HasErrors() {
-		t.Fatal(diags)
-	}
-	d, err := runtime.NewDeployment(prog)
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := welcomeDeployment(t, "journey j\n\nentry on signed_up\nreenter after 1d\n\nstage Welcome {\n  send \"welcome\"\n  exit \"done\"\n}\n")
 	const window = 60 * 24 * time.Hour
 	day := 24 * time.Hour
 	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)

@@ -73,6 +73,14 @@ type Config struct {
 	// hour. The intake must refuse events stamped further back (pass the
 	// same window as api.Config.DedupeWindow).
 	DedupeWindow time.Duration
+	// RetainOutbox is how long outbox rows done with are kept: a sent
+	// row from when it was sent, a cancelled one from its last attempt's
+	// due time; store.DefaultRetainOutbox when 0, and forever when
+	// negative. RetainHistory is the same for history records, from
+	// their time; store.DefaultRetainHistory when 0. The runner that
+	// leads the chores deletes the older ones a batch at a time
+	// (Store.Retain).
+	RetainOutbox, RetainHistory time.Duration
 	// Unsubscribe, when set, makes a contact's one-click unsubscribe link
 	// on a channel, which the engine puts in marketing sends' payloads
 	// (runtime.Engine.Unsubscribe); consent.URL under the runner's public

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/journeylang/journey/compiler"
 	"github.com/journeylang/journey/internal/version"
 	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/api"
@@ -22,17 +21,7 @@ import (
 // TestRun starts a runner on a free port, feeds it an event through the
 // API, sees the contact move and the metrics count it, then stops it.
 func TestRun(t *testing.T) {
-	prog, diags := compiler.Compile(compiler.NewWorkspace(map[string][]byte{
-		"schema.journey": []byte("contact {\n  email: string?\n}\n\nevent signed_up\n"),
-		"j.journey":      []byte("journey j\n\nentry on signed_up\n\nstage Welcome {\n  send \"welcome\"\n}\n"),
-	}, map[string][]byte{"welcome.md": []byte("subject: Hi\n")}))
-	if diags.HasErrors() {
-		t.Fatal(diags)
-	}
-	d, err := runtime.NewDeployment(prog)
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := welcomeDeployment(t, "journey j\n\nentry on signed_up\n\nstage Welcome {\n  send \"welcome\"\n}\n")
 	st := memory.New()
 	ctx, cancel := context.WithCancel(context.Background())
 	addr := make(chan string, 1)

@@ -123,6 +123,14 @@ type Store interface {
 	// DefaultDedupeWindow) recognises every repeat it takes, even of an
 	// event stamped ahead of the clock.
 	Prune(ctx context.Context, p *PruneParams) (int, error)
+	// Retain deletes what the retention policy no longer keeps, a batch
+	// at a time: up to Limit outbox rows done with (sent before
+	// OutboxBefore, or cancelled with their last attempt due before it),
+	// and up to Limit history records from before HistoryBefore. A zero
+	// time keeps everything of its kind. Rows pending, parked, unknown or
+	// leased are never deleted. It reports how many of each it deleted:
+	// call it again while either count is Limit.
+	Retain(ctx context.Context, p *RetainParams) (*Retained, error)
 	// WakeStale makes due at Now up to Limit contacts with an active
 	// enrollment in Journey under a version other than Version, and
 	// reports how many: after a deploy, so that each is brought to the new

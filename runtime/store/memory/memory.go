@@ -30,6 +30,7 @@ type Store struct {
 	seen     map[string]memSeen // event IDs
 	leaders  map[string]memLeader
 	outbox   []*store.OutboxRow
+	outSeq   int64 // the last outbox row's Seq: rows retention deleted keep theirs
 	keys     map[string]*store.OutboxRow
 	history  []runtime.Record
 	seq      int64
@@ -248,7 +249,8 @@ func (m *Store) Complete(_ context.Context, p *store.CompleteParams) (*store.Com
 		}
 		for _, a := range r.Outcome.Actions {
 			if m.keys[a.Key] == nil {
-				row := &store.OutboxRow{Action: a, Seq: int64(len(m.outbox) + 1), Status: store.OutboxPending, NextAttempt: a.Due}
+				m.outSeq++
+				row := &store.OutboxRow{Action: a, Seq: m.outSeq, Status: store.OutboxPending, NextAttempt: a.Due}
 				m.keys[a.Key] = row
 				m.outbox = append(m.outbox, row)
 			}

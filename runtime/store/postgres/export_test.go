@@ -5,3 +5,6 @@ func PoolSize(s *Store) int { return s.db.Stats().MaxOpenConnections }
 
 // PgConfig is pgConfig, for tests.
 var PgConfig = pgConfig
+
+// Query is the statement in queries/<name>.sql, for tests that explain it.
+func Query(name string) string { return pgQuery(name) }

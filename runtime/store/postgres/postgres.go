@@ -92,7 +92,8 @@ var pgq = struct {
 	statsOutbox, statsDue, statsActive                                        string
 	lead, pruneEventIDs, wakeStale, insertVersion, versions, stale            string
 	lockDeployments, latestDeployment, insertDeployment, deployed             string
-	withdrawOutbox                                                            string
+	withdrawOutbox, retainOutbox, retainHistory, vacuumCandidates, autovacuum string
+	oldestXact                                                                string
 	eraseContact, eraseWakeup, eraseInputs, eraseEventIDs, eraseOutbox        string
 	eraseHistory, eraseExits, eraseEnrollments                                string
 	reportVersions, reportStages, reportExits, reportMessages, reportOutbox   string
@@ -136,6 +137,11 @@ var pgq = struct {
 	insertDeployment:      pgQuery("insert_deployment"),
 	deployed:              pgQuery("deployed"),
 	withdrawOutbox:        pgQuery("withdraw_outbox"),
+	retainOutbox:          pgQuery("retain_outbox"),
+	retainHistory:         pgQuery("retain_history"),
+	vacuumCandidates:      pgQuery("vacuum_candidates"),
+	autovacuum:            pgQuery("autovacuum"),
+	oldestXact:            pgQuery("oldest_xact"),
 	eraseContact:          pgQuery("erase_contact"),
 	eraseWakeup:           pgQuery("erase_wakeup"),
 	eraseInputs:           pgQuery("erase_inputs"),

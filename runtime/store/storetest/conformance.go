@@ -39,6 +39,7 @@ var tests = []struct {
 }{
 	{"DedupeAfterRestart", testDedupeAfterRestart},
 	{"Prune", testPrune},
+	{"Retain", testRetain},
 	{"Deploy", testDeploy},
 	{"DeployConcurrent", testDeployConcurrent},
 	{"Stale", testStale},

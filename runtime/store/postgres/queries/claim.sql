@@ -1,7 +1,12 @@
 -- Leases up to $2 contacts due at $1 to worker $3 until $4: the earliest
 -- wake-ups first, skipping rows another transaction holds, so workers never
 -- wait on each other. A lease that ran out is taken over.
-WITH due AS (
+-- The batch is read through the index wakeups_claim, in its order (no
+-- sort however many contacts share a wake-up), and each row is updated
+-- through the primary key (no scan of the table to join it).
+UPDATE wakeups AS w
+SET lease_owner = $3, lease_until = $4
+WHERE w.contact_id = ANY (ARRAY(
     SELECT contact_id
     FROM wakeups
     WHERE wake_at <= $1
@@ -9,9 +14,5 @@ WITH due AS (
     ORDER BY wake_at, contact_id
     LIMIT $2
     FOR UPDATE SKIP LOCKED
-)
-UPDATE wakeups AS w
-SET lease_owner = $3, lease_until = $4
-FROM due
-WHERE w.contact_id = due.contact_id
+))
 RETURNING w.contact_id, w.wake_at;

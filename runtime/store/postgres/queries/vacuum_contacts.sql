@@ -1,0 +1,2 @@
+-- Vacuums and analyses the table contacts (run outside a transaction).
+VACUUM (ANALYZE) contacts;
