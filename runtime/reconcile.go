@@ -173,13 +173,3 @@ func (r *run) splitHeld() {
 
 // stamp writes a time for a record's detail.
 func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
-
-// Migrate brings a contact's enrollments to the deployment's versions as
-// its next run at now would, and returns what that run would record of it
-// (see reconcile): `journey plan` runs it on a copy of each contact. It
-// changes s.
-func (e *Engine) Migrate(s *ContactState, now time.Time) []Record {
-	r := e.start(s)
-	r.reconcile(now)
-	return r.out.Records
-}
