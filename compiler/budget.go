@@ -45,6 +45,7 @@ func (c *checker) budget(file string, b *ast.BudgetDecl) {
 		c.report(errBudgetCount(file, pos.Join(b.Count.Pos, b.Per.Pos), b.Count.Value))
 	case b.Unit.Name != "sends" && b.Unit.Name != "send":
 		c.report(errBudgetUnit(file, b.Unit))
+	case !c.calendar(file, b.Per, "the period of a budget"):
 	case b.Per.Value <= 0 && c.readable(file, b.Per):
 		c.report(errZeroDuration(file, b.Per, "the period of a budget"))
 	}

@@ -90,7 +90,7 @@ func (b *Budget) String() string {
 
 func dumpSteps(b *strings.Builder, steps []*Step, indent string) {
 	for _, st := range steps {
-		fmt.Fprintf(b, "%s+%-6s %s  %s\n", indent, st.After, st.ID, describeStep(st))
+		fmt.Fprintf(b, "%s+%-6s %s  %s\n", indent, st.Offset(), st.ID, describeStep(st))
 		inner := indent + "    "
 		for _, br := range st.Branches {
 			if br.When != nil {
@@ -108,7 +108,7 @@ func dumpSteps(b *strings.Builder, steps []*Step, indent string) {
 			fmt.Fprintf(b, "%s  on %s\n", indent, st.Target)
 			dumpSteps(b, st.Body, inner)
 			if st.Timeout != nil {
-				fmt.Fprintf(b, "%s  timeout after %s\n", indent, st.Within)
+				fmt.Fprintf(b, "%s  timeout after %s\n", indent, Span(st.Within, st.WithinBD))
 				dumpSteps(b, st.Timeout, inner)
 			}
 		}
@@ -127,8 +127,8 @@ func describeStep(st *Step) string {
 		if st.For != "" {
 			s += " for " + st.For
 		}
-		if st.Due != 0 {
-			s += " due " + st.Due.String()
+		if st.Due != 0 || st.DueBD != 0 {
+			s += " due " + Span(st.Due, st.DueBD)
 		}
 		return s
 	case StepSet:
@@ -147,7 +147,7 @@ func describeStep(st *Step) string {
 		if st.When != nil {
 			s += " when " + condText(st.When)
 		}
-		return s + " within " + st.Within.String()
+		return s + " within " + Span(st.Within, st.WithinBD)
 	}
 	return st.Kind
 }

@@ -16,72 +16,74 @@ import (
 
 // Diagnostic codes of the checker.
 const (
-	CodeDuplicateField      diag.Code = "DuplicateField"
-	CodeDuplicateEvent      diag.Code = "DuplicateEvent"
-	CodeDuplicateEnumValue  diag.Code = "DuplicateEnumValue"
-	CodeDuplicateJourney    diag.Code = "DuplicateJourney"
-	CodeDuplicateStage      diag.Code = "DuplicateStage"
-	CodeDuplicateGoal       diag.Code = "DuplicateGoal"
-	CodeDuplicateArm        diag.Code = "DuplicateArm"
-	CodeDuplicateSplit      diag.Code = "DuplicateSplit"
-	CodeDuplicateTest       diag.Code = "DuplicateTest"
-	CodeDuplicatePolicy     diag.Code = "DuplicatePolicy"
-	CodeReservedName        diag.Code = "ReservedName"
-	CodeUnknownType         diag.Code = "UnknownType"
-	CodeInvalidMapKey       diag.Code = "InvalidMapKey"
-	CodeEmptyEnum           diag.Code = "EmptyEnum"
-	CodeNestedOptional      diag.Code = "NestedOptional"
-	CodeUnknownLibrary      diag.Code = "UnknownLibrary"
-	CodeUndefinedName       diag.Code = "UndefinedName"
-	CodeUndefinedField      diag.Code = "UndefinedField"
-	CodeUnknownFunction     diag.Code = "UnknownFunction"
-	CodeEventOutOfScope     diag.Code = "EventOutOfScope"
-	CodeMismatchedTypes     diag.Code = "MismatchedTypes"
-	CodeWrongArguments      diag.Code = "WrongArguments"
-	CodeInvalidCondition    diag.Code = "InvalidCondition"
-	CodeNonBoolCondition    diag.Code = "NonBoolCondition"
-	CodeUnassignableValue   diag.Code = "UnassignableValue"
-	CodeInvalidEnumValue    diag.Code = "InvalidEnumValue"
-	CodeConstantCondition   diag.Code = "ConstantCondition"
-	CodeUnknownStage        diag.Code = "UnknownStage"
-	CodeUnknownEvent        diag.Code = "UnknownEvent"
-	CodeUnknownTemplate     diag.Code = "UnknownTemplate"
-	CodeUnknownChannel      diag.Code = "UnknownChannel"
-	CodeUnknownJourney      diag.Code = "UnknownJourney"
-	CodeUnknownGoal         diag.Code = "UnknownGoal"
-	CodeUnknownArm          diag.Code = "UnknownArm"
-	CodeDecreasingOffset    diag.Code = "DecreasingOffset"
-	CodeInvalidSplitWeights diag.Code = "InvalidSplitWeights"
-	CodeNextInLastStage     diag.Code = "NextInLastStage"
-	CodeInvalidWindow       diag.Code = "InvalidWindow"
-	CodeInvalidCap          diag.Code = "InvalidCap"
-	CodeInvalidReenter      diag.Code = "InvalidReenter"
-	CodeInvalidOnChange     diag.Code = "InvalidOnChange"
-	CodeInvalidBudget       diag.Code = "InvalidBudget"
-	CodeDuplicateBudget     diag.Code = "DuplicateBudget"
-	CodeZeroDuration        diag.Code = "ZeroDuration"
-	CodeEmptyJourney        diag.Code = "EmptyJourney"
-	CodeUnsentTemplate      diag.Code = "UnsentTemplate"
-	CodeEmptyFile           diag.Code = "EmptyFile"
-	CodeTooManyJourneys     diag.Code = "TooManyJourneys"
-	CodeMisplacedTest       diag.Code = "MisplacedTest"
-	CodeMisplacedJourney    diag.Code = "MisplacedJourney"
-	CodeMissingTestJourney  diag.Code = "MissingTestJourney"
-	CodeInvalidFixture      diag.Code = "InvalidFixture"
-	CodeInvalidTime         diag.Code = "InvalidTime"
-	CodeUnreachableStage    diag.Code = "UnreachableStage"
-	CodeUnreachableStep     diag.Code = "UnreachableStep"
-	CodeRepeatedEvent       diag.Code = "RepeatedEvent"
-	CodeUncommonField       diag.Code = "UncommonField"
-	CodeSkippedStage        diag.Code = "SkippedStage"
-	CodeZeroDelayLoop       diag.Code = "ZeroDelayLoop"
-	CodeExpensiveCondition  diag.Code = "ExpensiveCondition"
-	CodeInvalidTemplate     diag.Code = "InvalidTemplate"
-	CodeUnknownHeader       diag.Code = "UnknownHeader"
-	CodeInvalidHeader       diag.Code = "InvalidHeader"
-	CodeUnguardedField      diag.Code = "UnguardedField"
-	CodeUnknownTeam         diag.Code = "UnknownTeam"
-	CodeDuplicateTeam       diag.Code = "DuplicateTeam"
+	CodeDuplicateField        diag.Code = "DuplicateField"
+	CodeDuplicateEvent        diag.Code = "DuplicateEvent"
+	CodeDuplicateEnumValue    diag.Code = "DuplicateEnumValue"
+	CodeDuplicateJourney      diag.Code = "DuplicateJourney"
+	CodeDuplicateStage        diag.Code = "DuplicateStage"
+	CodeDuplicateGoal         diag.Code = "DuplicateGoal"
+	CodeDuplicateArm          diag.Code = "DuplicateArm"
+	CodeDuplicateSplit        diag.Code = "DuplicateSplit"
+	CodeDuplicateTest         diag.Code = "DuplicateTest"
+	CodeDuplicatePolicy       diag.Code = "DuplicatePolicy"
+	CodeReservedName          diag.Code = "ReservedName"
+	CodeUnknownType           diag.Code = "UnknownType"
+	CodeInvalidMapKey         diag.Code = "InvalidMapKey"
+	CodeEmptyEnum             diag.Code = "EmptyEnum"
+	CodeNestedOptional        diag.Code = "NestedOptional"
+	CodeUnknownLibrary        diag.Code = "UnknownLibrary"
+	CodeUndefinedName         diag.Code = "UndefinedName"
+	CodeUndefinedField        diag.Code = "UndefinedField"
+	CodeUnknownFunction       diag.Code = "UnknownFunction"
+	CodeEventOutOfScope       diag.Code = "EventOutOfScope"
+	CodeMismatchedTypes       diag.Code = "MismatchedTypes"
+	CodeWrongArguments        diag.Code = "WrongArguments"
+	CodeInvalidCondition      diag.Code = "InvalidCondition"
+	CodeNonBoolCondition      diag.Code = "NonBoolCondition"
+	CodeUnassignableValue     diag.Code = "UnassignableValue"
+	CodeInvalidEnumValue      diag.Code = "InvalidEnumValue"
+	CodeConstantCondition     diag.Code = "ConstantCondition"
+	CodeUnknownStage          diag.Code = "UnknownStage"
+	CodeUnknownEvent          diag.Code = "UnknownEvent"
+	CodeUnknownTemplate       diag.Code = "UnknownTemplate"
+	CodeUnknownChannel        diag.Code = "UnknownChannel"
+	CodeUnknownJourney        diag.Code = "UnknownJourney"
+	CodeUnknownGoal           diag.Code = "UnknownGoal"
+	CodeUnknownArm            diag.Code = "UnknownArm"
+	CodeDecreasingOffset      diag.Code = "DecreasingOffset"
+	CodeInvalidSplitWeights   diag.Code = "InvalidSplitWeights"
+	CodeNextInLastStage       diag.Code = "NextInLastStage"
+	CodeInvalidWindow         diag.Code = "InvalidWindow"
+	CodeInvalidCap            diag.Code = "InvalidCap"
+	CodeInvalidReenter        diag.Code = "InvalidReenter"
+	CodeInvalidOnChange       diag.Code = "InvalidOnChange"
+	CodeInvalidBudget         diag.Code = "InvalidBudget"
+	CodeDuplicateBudget       diag.Code = "DuplicateBudget"
+	CodeZeroDuration          diag.Code = "ZeroDuration"
+	CodeEmptyJourney          diag.Code = "EmptyJourney"
+	CodeUnsentTemplate        diag.Code = "UnsentTemplate"
+	CodeEmptyFile             diag.Code = "EmptyFile"
+	CodeTooManyJourneys       diag.Code = "TooManyJourneys"
+	CodeMisplacedTest         diag.Code = "MisplacedTest"
+	CodeMisplacedJourney      diag.Code = "MisplacedJourney"
+	CodeMissingTestJourney    diag.Code = "MissingTestJourney"
+	CodeInvalidFixture        diag.Code = "InvalidFixture"
+	CodeInvalidTime           diag.Code = "InvalidTime"
+	CodeUnreachableStage      diag.Code = "UnreachableStage"
+	CodeUnreachableStep       diag.Code = "UnreachableStep"
+	CodeRepeatedEvent         diag.Code = "RepeatedEvent"
+	CodeUncommonField         diag.Code = "UncommonField"
+	CodeSkippedStage          diag.Code = "SkippedStage"
+	CodeZeroDelayLoop         diag.Code = "ZeroDelayLoop"
+	CodeExpensiveCondition    diag.Code = "ExpensiveCondition"
+	CodeInvalidTemplate       diag.Code = "InvalidTemplate"
+	CodeUnknownHeader         diag.Code = "UnknownHeader"
+	CodeInvalidHeader         diag.Code = "InvalidHeader"
+	CodeUnguardedField        diag.Code = "UnguardedField"
+	CodeUnknownTeam           diag.Code = "UnknownTeam"
+	CodeDuplicateTeam         diag.Code = "DuplicateTeam"
+	CodeInvalidTimeOfDay      diag.Code = "InvalidTimeOfDay"
+	CodeMisplacedBusinessDays diag.Code = "MisplacedBusinessDays"
 )
 
 func newError(file string, span pos.Span, code diag.Code, format string, args ...any) diag.Diagnostic {
@@ -216,8 +218,8 @@ func errUnknownField(file string, n *ast.Ident, path string, candidates []string
 	return withSuggestion(d, n.Name, candidates)
 }
 
-func errDecreasingOffset(file string, a *ast.After, prev *ast.Duration) diag.Diagnostic {
-	d := newError(file, a.Delay.Pos, CodeDecreasingOffset, "after %s comes before the step above it (after %s): offsets in a block never decrease", a.Delay.Raw, prev.Raw)
+func errDecreasingOffset(file string, a *ast.After, prev *ast.After) diag.Diagnostic {
+	d := newError(file, prefixSpan(a), CodeDecreasingOffset, "%s comes before the step above it (%s): offsets in a block never decrease", prefixText(a), prefixText(prev))
 	d.Detail = "offsets count from the start of the block; order the steps by time, or put the later ones in a block of their own"
 	return d
 }
@@ -283,6 +285,18 @@ func errDuplicateBudget(file string, span pos.Span, prevFile string, prev pos.Sp
 	d := newError(file, span, CodeDuplicateBudget, "a workspace has one `budget`")
 	d.Detail = "the first is at " + at(prevFile, prev)
 	return d
+}
+
+func errInvalidTimeOfDay(file string, c *ast.Clock) diag.Diagnostic {
+	d := newError(file, c.Pos, CodeInvalidTimeOfDay, "%s is not a time of day: write 00:00 to 23:59", c.Raw)
+	d.Detail = "a step's `at` is a local time in the contact's time zone, such as at 10:00"
+	return d
+}
+
+func errMisplacedBusinessDays(file string, d *ast.Duration, what string) diag.Diagnostic {
+	e := newError(file, d.Pos, CodeMisplacedBusinessDays, "%s is counted in calendar time: write %dd, not %s", what, d.Business, d.Raw)
+	e.Detail = "business days (bd) count in a step's after, a task's due and a wait's within"
+	return e
 }
 
 func errZeroDuration(file string, d *ast.Duration, what string) diag.Diagnostic {

@@ -122,7 +122,7 @@ func (g *Graph) chain(prev string, steps []*Step, label string) string {
 		if st.Kind == StepIf || st.Kind == StepSplit || st.Kind == StepWait {
 			shape = "diamond"
 		}
-		n := g.node("+"+st.After.String()+" "+describeStep(st), shape)
+		n := g.node("+"+st.Offset()+" "+describeStep(st), shape)
 		g.edge(prev, n, label, false)
 		label = ""
 		for _, b := range st.Branches {
@@ -138,7 +138,7 @@ func (g *Graph) chain(prev string, steps []*Step, label string) string {
 		if st.Kind == StepWait {
 			g.chain(n, st.Body, "on "+eventLabel(st.Target))
 			if st.Timeout != nil {
-				g.chain(n, st.Timeout, "after "+st.Within.String())
+				g.chain(n, st.Timeout, "after "+Span(st.Within, st.WithinBD))
 			}
 		}
 		prev = n

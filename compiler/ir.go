@@ -108,23 +108,27 @@ const (
 // Step is one node of a stage's timeline. After is measured from the start
 // of the block the step is in (docs/semantics.md rule 3).
 type Step struct {
-	ID     string   `json:"id"` // stable identity: stage/kind:target#ordinal, nested under its parent
-	Kind   string   `json:"kind"`
-	After  Duration `json:"after,omitempty"`
-	Target string   `json:"target,omitempty"` // template, team, title, field, tag, webhook, stage, reason, split or event
+	ID      string   `json:"id"` // stable identity: stage/kind:target#ordinal, nested under its parent
+	Kind    string   `json:"kind"`
+	After   Duration `json:"after,omitempty"`
+	AfterBD int      `json:"after_bd,omitempty"` // the offset in business days (after 2bd); After is then 0
+	At      string   `json:"at,omitempty"`       // HH:MM: the step waits for that local time at or after its offset; "" for none
+	Target  string   `json:"target,omitempty"`   // template, team, title, field, tag, webhook, stage, reason, split or event
 
 	Channel string   `json:"channel,omitempty"` // send: email, sms, push
 	Text    string   `json:"text,omitempty"`    // notify: the message
 	For     string   `json:"for,omitempty"`     // task: who
 	Due     Duration `json:"due,omitempty"`     // task: due after creation
+	DueBD   int      `json:"due_bd,omitempty"`  // task: due after that many business days; Due is then 0
 	Value   *Cond    `json:"value,omitempty"`   // set: the new value
 
-	Branches []*Branch `json:"branches,omitempty"` // if: in order; the last may have no condition (else)
-	Arms     []*Arm    `json:"arms,omitempty"`     // split
-	When     *Cond     `json:"when,omitempty"`     // wait: which events match
-	Within   Duration  `json:"within,omitempty"`   // wait: the deadline, from the wait's start
-	Body     []*Step   `json:"body,omitempty"`     // wait: after the event arrives
-	Timeout  []*Step   `json:"timeout,omitempty"`  // wait: after the deadline passes
+	Branches []*Branch `json:"branches,omitempty"`  // if: in order; the last may have no condition (else)
+	Arms     []*Arm    `json:"arms,omitempty"`      // split
+	When     *Cond     `json:"when,omitempty"`      // wait: which events match
+	Within   Duration  `json:"within,omitempty"`    // wait: the deadline, from the wait's start
+	WithinBD int       `json:"within_bd,omitempty"` // wait: the deadline in business days; Within is then 0
+	Body     []*Step   `json:"body,omitempty"`      // wait: after the event arrives
+	Timeout  []*Step   `json:"timeout,omitempty"`   // wait: after the deadline passes
 
 	Source SourcePos `json:"source"`
 }

@@ -160,6 +160,7 @@ func (c *checker) capClause(file string, k *ast.Cap) {
 		c.report(errCap(file, k.Count.Pos, "a cap of %d sends lets nothing through; the count must be 1 or more", k.Count.Value))
 	case k.Unit.Name != "sends" && k.Unit.Name != "send":
 		c.report(withSuggestion(errCap(file, k.Unit.Pos, "a cap counts sends, not %q", k.Unit.Name), k.Unit.Name, []string{"sends"}))
+	case !c.calendar(file, k.Per, "the period of a cap"):
 	case k.Per.Value <= 0 && c.readable(file, k.Per):
 		c.report(errZeroDuration(file, k.Per, "the period of a cap"))
 	}
@@ -170,6 +171,7 @@ func (c *checker) reenter(file string, r *ast.Reenter) {
 	switch {
 	case r.Word != nil && r.Word.Name != "never":
 		c.report(errReenter(file, r.Word.Pos, r.Word.Name))
+	case !c.calendar(file, r.After, "the wait before re-entry"):
 	case r.After != nil && r.After.Value <= 0 && c.readable(file, r.After):
 		c.report(errZeroDuration(file, r.After, "the wait before re-entry"))
 	}

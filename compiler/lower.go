@@ -268,7 +268,11 @@ var idEscaper = strings.NewReplacer("%", "%25", "/", "%2F", "#", "%23")
 func (l *lowerer) step(st ast.Step) *Step {
 	s := &Step{Source: l.source(st.Span().Start)}
 	if a := st.Delay(); a != nil {
-		s.After = Duration(a.Delay.Value)
+		s.After, s.AfterBD = span(a.Delay)
+		if a.At != nil {
+			m, _ := timeOfDay(a.At.Raw)
+			s.At = clock(m)
+		}
 		s.Source = l.source(a.Pos.Start)
 	}
 	switch st := st.(type) {
@@ -284,9 +288,7 @@ func (l *lowerer) step(st ast.Step) *Step {
 		if st.For != nil {
 			s.For = st.For.Name
 		}
-		if st.Due != nil {
-			s.Due = Duration(st.Due.Value)
-		}
+		s.Due, s.DueBD = span(st.Due)
 	case *ast.Set:
 		s.Kind, s.Target, s.Value = StepSet, st.Field.String(), l.cond(st.Value)
 	case *ast.Tag:
@@ -313,7 +315,8 @@ func (l *lowerer) step(st ast.Step) *Step {
 			s.Target = st.Name.Name
 		}
 	case *ast.Wait:
-		s.Kind, s.Target, s.When, s.Within = StepWait, eventNames(st.Events), l.cond(st.When), Duration(st.Within.Value)
+		s.Kind, s.Target, s.When = StepWait, eventNames(st.Events), l.cond(st.When)
+		s.Within, s.WithinBD = span(st.Within)
 	}
 	return s
 }

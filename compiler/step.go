@@ -8,7 +8,6 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/journeylang/journey/lang/ast"
 	"github.com/journeylang/journey/lang/pos"
@@ -33,26 +32,21 @@ type stepCtx struct {
 
 func (c *checker) block(ctx *stepCtx, b *ast.Block) {
 	c.unreachableSteps(ctx, b)
-	var prev time.Duration
-	var prevAfter *ast.Duration
+	prev := offsetOf(nil)
+	var prevAfter *ast.After
 	for _, st := range b.Steps {
 		// Each step is compared with the one above it, so one step out of
 		// order is reported once.
-		var at time.Duration
 		a := st.Delay()
-		if a != nil {
-			at = a.Delay.Value
-		}
+		at := offsetOf(a)
 		switch {
-		case at < prev && a != nil:
+		case at.before(prev) && a != nil:
 			c.report(errDecreasingOffset(ctx.file, a, prevAfter))
-		case at < prev:
-			c.report(newError(ctx.file, stepKeyword(st), CodeDecreasingOffset, "this step runs when the block starts, before the step above it (after %s): offsets in a block never decrease", prevAfter.Raw))
+		case at.before(prev):
+			c.report(newError(ctx.file, stepKeyword(st), CodeDecreasingOffset, "this step runs when the block starts, before the step above it (%s): offsets in a block never decrease", prefixText(prevAfter)))
 		}
-		prev, prevAfter = at, nil
-		if a != nil {
-			prevAfter = a.Delay
-		}
+		prev, prevAfter = at, a
+		c.prefix(ctx.file, a)
 		c.step(ctx, st)
 	}
 }

@@ -74,7 +74,7 @@ func (c *checker) test(file string, t *ast.Test) {
 	var now time.Duration
 	var nowAt *ast.At
 	for _, st := range t.Stmts {
-		if at := st.Time(); at != nil {
+		if at := st.Time(); at != nil && c.calendar(file, at.Time, "a test's clock") {
 			if at.Time.Value < now {
 				c.report(newError(file, at.Time.Pos, CodeInvalidTime, "at %s comes before at %s above it: a test's clock only moves forward", at.Time.Raw, nowAt.Time.Raw))
 			} else {
@@ -112,6 +112,7 @@ func (c *checker) testStmt(file string, info *journeyInfo, st ast.TestStmt) {
 }
 
 func (c *checker) expect(file string, info *journeyInfo, e *ast.Expect) {
+	c.calendar(file, e.By, "a test's clock")
 	if e.Cond != nil {
 		c.condition(file, e.Cond, "")
 		return
@@ -191,6 +192,8 @@ func (c *checker) fits(file string, v ast.Value, t *Type, path string) {
 	case *ast.Duration:
 		if t.Kind != KindDuration {
 			mismatch(v.Pos, "a duration")
+		} else {
+			c.calendar(file, v, "a duration field")
 		}
 	case *ast.Word:
 		switch {

@@ -547,8 +547,7 @@ func (r *run) due(j *Journey, c *Cursor) time.Time {
 	case c.Held || !c.Hold.IsZero():
 		return c.Hold
 	}
-	st := j.Step(c.Next)
-	return c.Start.Add(time.Duration(st.After))
+	return r.stepDue(j.Step(c.Next), c.Start)
 }
 
 // wake is when the contact next needs a run: the earliest timer, or the

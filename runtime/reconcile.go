@@ -91,7 +91,7 @@ func (r *run) migrateCursor(j, old *Journey, en *Enrollment, c *Cursor, t time.T
 			r.record(j, en, t, RecCancelled, c.Wait, "not in version "+j.Version)
 			return false
 		}
-		if until := c.Since.Add(time.Duration(w.Within)); !until.Equal(c.Until) {
+		if until := r.later(c.Since, w.Within, w.WithinBD); !until.Equal(c.Until) {
 			c.Until = until
 			r.record(j, en, t, RecRescheduled, w.ID, stamp(until))
 		}
@@ -119,14 +119,14 @@ func (r *run) migrateCursor(j, old *Journey, en *Enrollment, c *Cursor, t time.T
 			done = append(done, st.ID)
 			continue
 		}
-		due := c.Start.Add(time.Duration(st.After))
+		due := r.stepDue(st, c.Start)
 		var was *compiler.Step // the step in the version the contact ran under
 		if old != nil {
 			was = old.Step(st.ID)
 		}
 		switch {
 		case st.ID == c.Next || was != nil:
-			if old != nil && was != nil && was.After != st.After {
+			if old != nil && was != nil && was.Offset() != st.Offset() {
 				r.record(j, en, t, RecRescheduled, st.ID, stamp(due))
 			}
 		case due.After(t):

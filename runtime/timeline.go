@@ -187,8 +187,8 @@ func (r *run) exec(j *Journey, en *Enrollment, c *Cursor, st *compiler.Step, t t
 		if st.For != "" {
 			p["for"] = r.owner(st.For)
 		}
-		if st.Due != 0 {
-			p["due"] = t.Add(time.Duration(st.Due)).UTC().Format(time.RFC3339)
+		if st.Due != 0 || st.DueBD != 0 {
+			p["due"] = r.later(t, st.Due, st.DueBD).UTC().Format(time.RFC3339)
 		}
 		r.act(j, en, st, t, p)
 		r.record(j, en, t, RecTask, st.ID, st.Target)
@@ -263,7 +263,7 @@ func (r *run) exec(j *Journey, en *Enrollment, c *Cursor, st *compiler.Step, t t
 		r.startBlock(j, en, st.ID+"/"+arm.Name, t, event)
 	case compiler.StepWait:
 		r.record(j, en, t, RecWaiting, st.ID, st.Target)
-		en.Cursors = append(en.Cursors, &Cursor{Block: st.ID + "/body", Wait: st.ID, Since: t, Until: t.Add(time.Duration(st.Within)), Event: event})
+		en.Cursors = append(en.Cursors, &Cursor{Block: st.ID + "/body", Wait: st.ID, Since: t, Until: r.later(t, st.Within, st.WithinBD), Event: event})
 	}
 }
 

@@ -41,24 +41,30 @@ func nextOpening(w *compiler.Window, t time.Time, loc *time.Location) time.Time 
 	local := t.In(loc)
 	for d := 0; d <= 8; d++ {
 		day := time.Date(local.Year(), local.Month(), local.Day()+d, 0, 0, 0, 0, loc)
-		open := time.Date(day.Year(), day.Month(), day.Day(), w.From/60, w.From%60, 0, 0, loc)
-		if l := open.In(loc); l.Hour()*60+l.Minute() != w.From {
-			// The opening's wall time does not exist that day (clocks
-			// skipped it): open at the first instant after the gap.
-			// Depending on the zone, the time is normalised before or after
-			// the gap; either way the gap's end is a bound of its period.
-			start, end := open.ZoneBounds()
-			if l.Hour()*60+l.Minute() > w.From {
-				open = start
-			} else if !end.IsZero() {
-				open = end
-			}
-		}
+		open := wallTime(day, w.From, loc)
 		if !open.Before(t) && dayOn(w, weekday(day)) {
 			return open
 		}
 	}
 	return t // a window with no day open: never reached, the checker requires one
+}
+
+// wallTime is the instant of day's date at minutes after midnight, local
+// time in loc. Where that wall time does not exist that day (clocks
+// skipped it), it is the first instant after the gap.
+func wallTime(day time.Time, minutes int, loc *time.Location) time.Time {
+	at := time.Date(day.Year(), day.Month(), day.Day(), minutes/60, minutes%60, 0, 0, loc)
+	if l := at.In(loc); l.Hour()*60+l.Minute() != minutes {
+		// Depending on the zone, the time is normalised before or after
+		// the gap; either way the gap's end is a bound of its period.
+		start, end := at.ZoneBounds()
+		if l.Hour()*60+l.Minute() > minutes {
+			at = start
+		} else if !end.IsZero() {
+			at = end
+		}
+	}
+	return at
 }
 
 var locations sync.Map // name → *time.Location

@@ -72,11 +72,14 @@ func (n *String) Span() pos.Span { return n.Pos }
 
 // Duration is a duration literal such as 3d or 1d12h. Units: s, m, h, d
 // (24h) and w (7d). Zero is written 0 (only where a time of day in a test is
-// meant, see At).
+// meant, see At). A count of business days, 2bd, stands alone: Business
+// holds it, and Value its least calendar length (2bd is at least 2d), by
+// which the checker orders offsets.
 type Duration struct {
-	Value time.Duration
-	Raw   string // as written
-	Pos   pos.Span
+	Value    time.Duration
+	Business int64  // business days (Monday to Friday, not holidays); 0 for a calendar duration
+	Raw      string // as written
+	Pos      pos.Span
 }
 
 func (n *Duration) Span() pos.Span { return n.Pos }

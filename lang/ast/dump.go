@@ -148,6 +148,9 @@ func leaf(v reflect.Value) string {
 	case *String:
 		return strconv.Quote(n.Value)
 	case *Duration:
+		if n.Business > 0 {
+			return fmt.Sprintf("%s(%d business days)", n.Raw, n.Business)
+		}
 		return fmt.Sprintf("%s(%s)", n.Raw, n.Value)
 	case *Expr:
 		return "`" + n.Text + "`"
@@ -164,7 +167,13 @@ func leaf(v reflect.Value) string {
 	case *Word:
 		return n.Name
 	case *After:
-		return leaf(reflect.ValueOf(n.Delay))
+		switch {
+		case n.At == nil:
+			return leaf(reflect.ValueOf(n.Delay))
+		case n.Delay == nil:
+			return "at@" + n.At.Raw
+		}
+		return leaf(reflect.ValueOf(n.Delay)) + "@" + n.At.Raw
 	case *At:
 		return leaf(reflect.ValueOf(n.Time))
 	}

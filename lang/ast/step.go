@@ -10,10 +10,14 @@ type Step interface {
 	stepNode()
 }
 
-// After is the `after D` prefix of a step.
+// After is the prefix of a step: `after D`, `after D at HH:MM`, or
+// `at HH:MM` alone. With At, the step runs at the first time of day At in
+// the contact's time zone at or after its offset.
 type After struct {
-	Keyword pos.Span
-	Delay   *Duration
+	Keyword pos.Span  // the `after` keyword; zero without Delay
+	Delay   *Duration // nil for `at HH:MM` alone
+	AtKw    pos.Span  // the `at` keyword; zero without At
+	At      *Clock    // nil when absent
 	Pos     pos.Span
 }
 

@@ -1,6 +1,8 @@
 package format
 
 import (
+	"strings"
+
 	"github.com/journeylang/journey/lang/ast"
 )
 
@@ -37,6 +39,19 @@ func (p *printer) steps(ss []ast.Step) {
 	}
 }
 
+// prefix prints a step's prefix: `after D`, `after D at HH:MM` or
+// `at HH:MM`.
+func prefix(a *ast.After) string {
+	var parts []string
+	if a.Delay != nil {
+		parts = append(parts, "after "+duration(a.Delay))
+	}
+	if a.At != nil {
+		parts = append(parts, "at "+raw(a.At))
+	}
+	return strings.Join(parts, " ")
+}
+
 // step prints one step. A step with an `after` prefix prints it as the
 // first cell of an afterRun line.
 func (p *printer) step(s ast.Step) {
@@ -45,7 +60,7 @@ func (p *printer) step(s ast.Step) {
 	var cells []string
 	if a := s.Delay(); a != nil {
 		kind = afterRun
-		cells = []string{"after " + duration(a.Delay)}
+		cells = []string{prefix(a)}
 	}
 	line := func(text string) {
 		p.emit(start, s.Span().End, kind, append(cells, text)...)

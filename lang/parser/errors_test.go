@@ -24,7 +24,7 @@ func TestMalformed(t *testing.T) {
 		{"missing duration unit", j + "stage A {\n  after 3 send \"x\"\n}\n", `3:9: duration 3 needs a unit: 3s, 3m, 3h, 3d or 3w`},
 		{"missing unit in within", j + "stage A {\n  wait for e within 7 { next }\n}\n", `3:21: duration 7 needs a unit: 7s, 7m, 7h, 7d or 7w`},
 		{"missing unit in cap", j + "cap 3 sends per 7\n", `2:17: duration 7 needs a unit: 7s, 7m, 7h, 7d or 7w`},
-		{"unknown duration unit", j + "stage A {\n  after 3x send \"x\"\n}\n", `3:9: unknown duration unit "x" in 3x: use s, m, h, d or w`},
+		{"unknown duration unit", j + "stage A {\n  after 3x send \"x\"\n}\n", `3:9: unknown duration unit "x" in 3x: use s, m, h, d, w or bd (business days)`},
 		{"fractional duration", j + "stage A {\n  after 1.5d send \"x\"\n}\n", `3:9: invalid duration 1.5d: write whole numbers of a unit, such as 1d12h`},
 		{"split weight without percent", j + "stage A {\n  split {\n    50 a {}\n    50% b {}\n  }\n}\n", `4:5: split weight 50 needs a percent sign: 50%`},
 		{"split weight with space", j + "stage A {\n  split {\n    50 % a {}\n  }\n}\n", `4:5: write the split weight without a space: 50%`},

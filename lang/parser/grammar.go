@@ -269,9 +269,17 @@ type gStep struct {
 	Wait    *gWait     `parser:"  | @@ )"`
 }
 
+// gAfter is a step's prefix: `after D`, `after D at HH:MM` or `at HH:MM`.
 type gAfter struct {
 	Pos   lexer.Position
-	Delay *gDuration `parser:"'after' @@"`
+	Delay *gDuration `parser:"( 'after' @@"`
+	At    *gStepAt   `parser:"  @@? | @@ )"`
+}
+
+// gStepAt is the `at HH:MM` of a step's prefix: a local time of day.
+type gStepAt struct {
+	Pos   lexer.Position
+	Clock *gClock `parser:"'at' @@"`
 }
 
 type gSend struct {

@@ -197,6 +197,9 @@ func (p *parser) dur(g *gDuration) *ast.Duration {
 		p.errorf(n.Pos, CodeInvalidDuration, "%s", msg)
 	}
 	n.Value = v
+	if v > 0 && strings.HasSuffix(g.Raw, businessDay) {
+		n.Business = int64(v / (24 * time.Hour))
+	}
 	return n
 }
 
@@ -246,6 +249,10 @@ func (p *parser) path(g *gPath) *ast.Path {
 // durationUnits are the units of a duration literal.
 var durationUnits = map[string]int64{"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 
+// businessDay is the unit of a count of business days, 2bd. It stands
+// alone: parseDuration reads it as that many days, and dur marks it.
+const businessDay = "bd"
+
 // maxDurationSeconds keeps a duration within time.Duration.
 const maxDurationSeconds = int64(math.MaxInt64 / time.Second)
 
@@ -269,8 +276,14 @@ func parseDuration(raw string) (d time.Duration, msg string) {
 		}
 		n, err := strconv.ParseInt(raw[i:j], 10, 64)
 		unit, ok := durationUnits[raw[j:k]]
+		if raw[j:k] == businessDay {
+			if i > 0 || k < len(raw) {
+				return 0, fmt.Sprintf("invalid duration %s: a count of business days stands alone, such as 2bd", raw)
+			}
+			unit, ok = durationUnits["d"], true
+		}
 		if !ok {
-			return 0, fmt.Sprintf("unknown duration unit %q in %s: use s, m, h, d or w", raw[j:k], raw)
+			return 0, fmt.Sprintf("unknown duration unit %q in %s: use s, m, h, d, w or bd (business days)", raw[j:k], raw)
 		}
 		if unit >= last {
 			return 0, fmt.Sprintf("invalid duration %s: write each unit once, largest first, such as 1d12h", raw)

@@ -24,9 +24,7 @@ func (p *parser) block(g *gBlock) *ast.Block {
 func (p *parser) step(g *gStep) ast.Step {
 	base := ast.StepBase{Pos: p.span(g.Pos, g.Tokens)}
 	if g.After != nil {
-		d := p.dur(g.After.Delay)
-		kw := p.word(g.After.Pos)
-		base.After = &ast.After{Keyword: kw, Delay: d, Pos: pos.Join(kw, d.Pos)}
+		base.After = p.after(g.After)
 	}
 	switch {
 	case g.Send != nil:
@@ -125,6 +123,27 @@ func (p *parser) wait(base ast.StepBase, g *gWait) *ast.Wait {
 	if g.Timeout != nil {
 		n.TimeoutKw = p.word(g.Timeout.Pos)
 		n.Timeout = p.block(g.Timeout.Block)
+	}
+	return n
+}
+
+// after lowers a step's prefix: `after D`, `after D at HH:MM` or
+// `at HH:MM`.
+func (p *parser) after(g *gAfter) *ast.After {
+	n := &ast.After{}
+	if g.Delay != nil {
+		n.Delay = p.dur(g.Delay)
+		n.Keyword = p.word(g.Pos)
+		n.Pos = pos.Join(n.Keyword, n.Delay.Pos)
+	}
+	if g.At != nil {
+		n.AtKw = p.word(g.At.Pos)
+		n.At = p.clock(g.At.Clock)
+		if n.Delay == nil {
+			n.Pos = pos.Join(n.AtKw, n.At.Pos)
+		} else {
+			n.Pos = pos.Join(n.Keyword, n.At.Pos)
+		}
 	}
 	return n
 }

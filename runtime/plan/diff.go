@@ -29,16 +29,16 @@ func Diff(old, cur *compiler.Journey) []*Change {
 			prev := old.Step(st.ID)
 			switch {
 			case prev == nil:
-				out = append(out, &Change{Kind: Added, Stage: s.Name, Step: st.ID, To: st.After.String()})
-			case prev.After != st.After:
-				out = append(out, &Change{Kind: Moved, Stage: s.Name, Step: st.ID, From: prev.After.String(), To: st.After.String()})
+				out = append(out, &Change{Kind: Added, Stage: s.Name, Step: st.ID, To: st.Offset()})
+			case prev.Offset() != st.Offset():
+				out = append(out, &Change{Kind: Moved, Stage: s.Name, Step: st.ID, From: prev.Offset(), To: st.Offset()})
 			case stepText(prev) != stepText(st):
 				out = append(out, &Change{Kind: Changed, Stage: s.Name, Step: st.ID})
 			}
 		})
 		compiler.WalkSteps(was.Steps, func(st *compiler.Step) {
 			if !seen[st.ID] && cur.Step(st.ID) == nil {
-				out = append(out, &Change{Kind: Removed, Stage: s.Name, Step: st.ID, From: st.After.String()})
+				out = append(out, &Change{Kind: Removed, Stage: s.Name, Step: st.ID, From: st.Offset()})
 			}
 		})
 	}
@@ -163,7 +163,7 @@ func condText(c *compiler.Cond) string {
 // stepText is what a step does, without where it was written and without
 // the steps nested in it (compared on their own).
 func stepText(st *compiler.Step) string {
-	parts := []any{st.Kind, st.Target, st.Channel, st.Text, st.For, st.Due, condText(st.Value), condText(st.When), st.Within}
+	parts := []any{st.Kind, st.Target, st.Channel, st.Text, st.For, compiler.Span(st.Due, st.DueBD), condText(st.Value), condText(st.When), compiler.Span(st.Within, st.WithinBD)}
 	for _, br := range st.Branches {
 		parts = append(parts, condText(br.When))
 	}

@@ -75,7 +75,7 @@ syn region  journeyString   start=+"""+ end=+"""+ contains=journeyEscape
 " Literals. Order matters: later matches win at the same position.
 syn match   journeyNumber   "\<\d\+\>"
 syn match   journeyNumber   "\<\d\+\.\d\+\>"
-syn match   journeyDuration "\<\(\d\+[smhdw]\)\+\>"
+syn match   journeyDuration "\<\(\d\+bd\|\(\d\+[smhdw]\)\+\)\>"
 syn match   journeyPercent  "\<\d\+\(\.\d\+\)\=%"
 syn match   journeyClock    "\<\d\{1,2}:\d\{2}\>"
 
