@@ -37,14 +37,14 @@ var (
 	reFieldDot  = regexp.MustCompile(`\b([A-Za-z_][\w.]*)\.\w*$`)
 	reJourney   = regexp.MustCompile(`(?m)^\s*journey\b`)
 	reStageDecl = regexp.MustCompile(`(?m)^\s*stage\s+(\w+)`)
-	reScope     = regexp.MustCompile(`(?m)^\s*(?:(?:after\s+\w+\s+)?wait\s+for\s+(\w+(?:\s*,\s*\w+)*)|entry\s+on\s+(\w+(?:\s*,\s*\w+)*)|stage\s+\w+\s+on\s+(\w+(?:\s*,\s*\w+)*)|(stage|journey)\b)`)
+	reScope     = regexp.MustCompile(`(?m)^\s*(?:(?:after\s+\w+\s+)?(?:at\s+\d+:\d+\s+)?wait\s+for\s+(\w+(?:\s*,\s*\w+)*)|entry\s+on\s+(\w+(?:\s*,\s*\w+)*)|stage\s+\w+\s+on\s+(\w+(?:\s*,\s*\w+)*)|(stage|journey)\b)`)
 )
 
 // keywords are the words that start a clause or a step.
 var keywords = []string{
 	"journey", "entry", "exit", "goal", "suppress", "window", "cap", "reenter", "stage",
 	"send", "notify", "task", "set", "tag", "untag", "webhook", "goto", "next", "if", "else",
-	"split", "wait", "for", "within", "timeout", "after", "when", "on",
+	"split", "wait", "for", "within", "timeout", "after", "at", "when", "on",
 	"contact", "event", "use",
 }
 

@@ -448,6 +448,7 @@ func TestRequests(t *testing.T) {
 			{"  after 1d goto Decision\n", "  wait for ", []string{"form_submitted", "meeting_booked"}, nil},
 			{"  after 1d goto Decision\n", "  wait for meeting_booked, d", []string{"demo_requested", "form_submitted"}, nil},
 			{"  after 1d goto Decision\n", "  wait for meeting_booked, demo_requested within 1d {\n    if event.", []string{"rep"}, []string{"product", "form"}},
+			{"  after 1d goto Decision\n", "  after 2bd at 09:30 wait for meeting_booked within 2bd {\n    if event.", []string{"rep"}, []string{"product", "form"}},
 			{"  after 1d goto Decision\n", "  notify ", []string{"owner", "sales"}, []string{"score"}},
 			{"  after 1d goto Decision\n", "  task \"Call\" for s", []string{"owner", "sales"}, nil},
 			{"  if days_since(now) > 1 {\n", "    if event.", []string{"rep"}, []string{"form"}},
