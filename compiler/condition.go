@@ -69,14 +69,19 @@ func (c *checker) value(file string, e *ast.Expr, event string, field *Field, pa
 // compile parses and checks e in the environment of event. Errors are
 // reported; the returned condition's AST is nil when there were any.
 func (c *checker) compile(file string, e *ast.Expr, event string) *Condition {
-	src, spans := rewriteDurations(e.Text)
-	cond := &Condition{Expr: e, File: file, Event: event, Source: src, spans: spans}
+	cond := &Condition{Expr: e, File: file, Event: event}
+	cond.Source, cond.spans = rewriteDurations(e.Text)
 	for _, d := range c.ws.Diags {
 		if d.File == file && d.Severity == diag.Error && e.Pos.Contains(d.Range.Start.Offset) {
 			return cond // the parser reported what is wrong with it
 		}
 	}
-	checked, iss := c.envs.env(event).Compile(src)
+	text, filters, filtered := c.filters(file, e)
+	if text != e.Text {
+		cond.Source, cond.spans = rewriteDurations(text)
+	}
+	cond.Filters = filters
+	checked, iss := c.envs.env(event).Compile(cond.Source)
 	if iss != nil && iss.Err() != nil {
 		for i, ce := range syntaxFirst(iss.Errors()) {
 			d := c.celError(cond, ce)
@@ -89,6 +94,10 @@ func (c *checker) compile(file string, e *ast.Expr, event string) *Condition {
 	}
 	cond.AST = checked
 	c.literals(cond)
+	if !filtered {
+		cond.AST = nil // a filter did not check: reported
+		return cond
+	}
 	c.cost(cond)
 	c.conditions[e] = cond
 	return cond

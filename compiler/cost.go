@@ -14,6 +14,7 @@ package compiler
 // larger values than estimated still ends.
 
 import (
+	"math"
 	"strconv"
 
 	celchecker "github.com/google/cel-go/checker"
@@ -99,8 +100,13 @@ func (c *checker) cost(cond *Condition) {
 	if err != nil {
 		return // no estimate: cel-go fails only on options it was not given
 	}
-	if est.Max > c.costLimit {
-		c.report(errExpensive(cond.File, cond.Expr.Pos, est.Max, c.costLimit))
+	// A filter is evaluated once for each event of the history.
+	cond.cost = est.Max
+	for _, f := range cond.Filters {
+		cond.cost = addCost(cond.cost, mulCost(stdlib.HistorySize, f.cost))
+	}
+	if cond.cost > c.costLimit {
+		c.report(errExpensive(cond.File, cond.Expr.Pos, cond.cost, c.costLimit))
 	}
 }
 
@@ -111,4 +117,19 @@ func thousands(n uint64) string {
 		s = s[:i] + "," + s[i:]
 	}
 	return s
+}
+
+// addCost and mulCost add and multiply costs, stopping at the largest.
+func addCost(a, b uint64) uint64 {
+	if a+b < a {
+		return math.MaxUint64
+	}
+	return a + b
+}
+
+func mulCost(a, b uint64) uint64 {
+	if a != 0 && b > math.MaxUint64/a {
+		return math.MaxUint64
+	}
+	return a * b
 }

@@ -160,6 +160,9 @@ func condText(c *Cond) string {
 	if c.Event != "" {
 		s += " [event " + c.Event + "]"
 	}
+	for i, f := range c.Filters {
+		s += fmt.Sprintf(" [filter %d: %s]", i, condText(f))
+	}
 	return s
 }
 

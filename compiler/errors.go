@@ -84,6 +84,7 @@ const (
 	CodeDuplicateTeam         diag.Code = "DuplicateTeam"
 	CodeInvalidTimeOfDay      diag.Code = "InvalidTimeOfDay"
 	CodeMisplacedBusinessDays diag.Code = "MisplacedBusinessDays"
+	CodeTimedFilter           diag.Code = "TimedFilter"
 )
 
 func newError(file string, span pos.Span, code diag.Code, format string, args ...any) diag.Diagnostic {

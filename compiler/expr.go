@@ -25,8 +25,12 @@ type Condition struct {
 	Event  string   // the event in scope, "" for none
 	Source string   // the text cel-go compiled: duration literals rewritten
 	AST    *cel.Ast // the checked expression; nil when it did not check
-	spans  []rewrite
-	always *bool // the value of a condition that reads nothing; nil otherwise
+	// Filters are the conditions of its filtered counts, by index: each
+	// checked on its own, the counted event in scope (filter.go).
+	Filters []*Condition
+	cost    uint64 // the estimated cost of one evaluation, filters included
+	spans   []rewrite
+	always  *bool // the value of a condition that reads nothing; nil otherwise
 }
 
 // rewrite records one duration literal replaced in the compiled text.

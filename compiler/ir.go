@@ -152,6 +152,10 @@ type Cond struct {
 	Event   string    `json:"event,omitempty"` // the event in scope
 	Checked []byte    `json:"checked"`         // the checked CEL expression, protobuf (cel.AstToCheckedExpr)
 	Source  SourcePos `json:"source"`
+	// Filters are the conditions of the filtered counts the expression
+	// calls, by the index the call passes (count("e", 7d, 0)): each over
+	// the counted event, which is its Event.
+	Filters []*Cond `json:"filters,omitempty"`
 }
 
 // SourcePos is where a node was written, for messages at run time.
@@ -231,12 +235,17 @@ func WalkSteps(steps []*Step, fn func(*Step)) {
 }
 
 // Conditions returns every condition and value of the journey, in order:
-// entries, exits, goals, suppressions, then each stage's trigger and steps.
+// entries, exits, goals, suppressions, then each stage's trigger and steps;
+// each followed by its filters.
 func (j *Journey) Conditions() []*Cond {
 	var out []*Cond
-	add := func(c *Cond) {
+	var add func(c *Cond)
+	add = func(c *Cond) {
 		if c != nil {
 			out = append(out, c)
+			for _, f := range c.Filters {
+				add(f)
+			}
 		}
 	}
 	for _, e := range j.Entries {

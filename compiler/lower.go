@@ -142,7 +142,11 @@ func (l *lowerer) cond(e *ast.Expr) *Cond {
 	if err != nil {
 		panic("compiler: a checked condition does not encode: " + err.Error())
 	}
-	return &Cond{Text: e.Text, Event: c.Event, Checked: b, Source: l.source(e.Pos.Start)}
+	out := &Cond{Text: e.Text, Event: c.Event, Checked: b, Source: l.source(e.Pos.Start)}
+	for _, f := range c.Filters {
+		out.Filters = append(out.Filters, l.cond(f.Expr))
+	}
+	return out
 }
 
 func (l *lowerer) journey(aj *ast.Journey) *Journey {

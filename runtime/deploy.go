@@ -29,7 +29,13 @@ type Deployment struct {
 	order    []*Journey
 	earlier  map[versionKey]*Journey // the earlier versions WithVersions planned
 	known    map[versionKey]bool     // every version WithVersions was given; nil: it was not called
+	payloads map[string]bool         // the events whose payloads the history keeps (KeepsPayload)
 }
+
+// KeepsPayload reports whether the contact's history keeps the payload of
+// an event of the kind: a filtered count of one of the deployment's
+// journeys reads it. Other events are kept with their name and time only.
+func (d *Deployment) KeepsPayload(event string) bool { return d.payloads[event] }
 
 // SendBudget is the workspace's send budget (rule 11): at most Sends sends
 // to one contact in any period of Per, over all its journeys; a send beyond
@@ -108,8 +114,13 @@ func Load(data []byte, opts compiler.ReadOptions) (*Deployment, error) {
 // NewDeployment plans the conditions of a compiled program: for `journey
 // test` and other callers that compiled it themselves.
 func NewDeployment(p *compiler.Program) (*Deployment, error) {
-	d := &Deployment{Program: p, Budget: budget(p.Budget), journeys: map[string]*Journey{}}
+	d := &Deployment{Program: p, Budget: budget(p.Budget), journeys: map[string]*Journey{}, payloads: map[string]bool{}}
 	for _, cj := range p.Journeys {
+		for _, c := range cj.Conditions() {
+			for _, f := range c.Filters {
+				d.payloads[f.Event] = true
+			}
+		}
 		j, err := plan(p, cj)
 		if err != nil {
 			return nil, err

@@ -14,14 +14,14 @@ type clock struct {
 	opened map[string]bool
 }
 
-func (c clock) Now() time.Time                  { return c.now }
-func (c clock) Location() *time.Location        { return time.UTC }
-func (c clock) Opened(t string) bool            { return c.opened[t] }
-func (c clock) Clicked(string) bool             { return false }
-func (c clock) Count(string, time.Duration) int { return 0 }
-func (c clock) HasTag(string) bool              { return false }
-func (c clock) InStage(string, string) bool     { return false }
-func (c clock) Subscribed(string) bool          { return true }
+func (c clock) Now() time.Time                       { return c.now }
+func (c clock) Location() *time.Location             { return time.UTC }
+func (c clock) Opened(t string) bool                 { return c.opened[t] }
+func (c clock) Clicked(string) bool                  { return false }
+func (c clock) Count(string, time.Duration, int) int { return 0 }
+func (c clock) HasTag(string) bool                   { return false }
+func (c clock) InStage(string, string) bool          { return false }
+func (c clock) Subscribed(string) bool               { return true }
 
 func deploy(t *testing.T) *runtime.Deployment {
 	t.Helper()

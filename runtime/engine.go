@@ -257,7 +257,11 @@ func (r *run) input(in *Input, t time.Time) {
 		merge(r.s.Attrs, in.Attrs)
 		r.change(t, nil)
 	case InputEvent:
-		r.s.Events = append(r.s.Events, EventMark{Name: in.Name, At: in.At})
+		mark := EventMark{Name: in.Name, At: in.At}
+		if r.e.Deployment.KeepsPayload(in.Name) {
+			mark.Payload = in.Payload
+		}
+		r.s.Events = append(r.s.Events, mark)
 		if tpl, ok := in.Payload["template"].(string); ok {
 			switch in.Name {
 			case "email_opened":

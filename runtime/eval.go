@@ -51,7 +51,13 @@ func (r *run) eval(j *Journey, c *compiler.Cond, t time.Time, ev *EventIn) (ref.
 	if r.halted(j) {
 		return nil, errHalted
 	}
-	out, err := j.eval(c, r.vars(t, ev))
+	act := r.vars(t, ev)
+	if len(c.Filters) > 0 {
+		rc := r.ctx(t)
+		rc.match = r.matcher(j, c, t)
+		act.ctx = stdlib.NewContextValue(rc)
+	}
+	out, err := j.eval(c, act)
 	if cancelled := (interpreter.EvalCancelledError{}); errors.As(err, &cancelled) && cancelled.Cause == interpreter.CostLimitExceeded {
 		r.halt(j, t, c.Source.String(), fmt.Sprintf("the condition %q went over its cost limit (%d)", c.Text, j.costLimit))
 		return nil, errHalted
@@ -241,9 +247,10 @@ func (r *run) ctx(t time.Time) *runCtx { return &runCtx{s: r.s, now: t, loc: r.l
 
 // runCtx is a stdlib.Context over a contact's state.
 type runCtx struct {
-	s   *ContactState
-	now time.Time
-	loc *time.Location
+	s     *ContactState
+	now   time.Time
+	loc   *time.Location
+	match func(filter int, e EventMark) bool // the filters of the condition evaluated; nil for none
 }
 
 func (c *runCtx) Now() time.Time                 { return c.now }
@@ -256,15 +263,29 @@ func (c *runCtx) InStage(journey, stage string) bool {
 	en := c.s.Active(journey)
 	return en != nil && en.Stage == stage
 }
-func (c *runCtx) Count(event string, within time.Duration) int {
+func (c *runCtx) Count(event string, within time.Duration, filter int) int {
 	n := 0
 	from := c.now.Add(-within)
 	for _, e := range c.s.Events {
-		if e.Name == event && !e.At.Before(from) && !e.At.After(c.now) {
+		if e.Name == event && !e.At.Before(from) && !e.At.After(c.now) && (filter < 0 || c.match != nil && c.match(filter, e)) {
 			n++
 		}
 	}
 	return n
+}
+
+// matcher evaluates the filters of condition c on an event of the
+// contact's history: whether filter i holds for it, as a condition with
+// that event in scope. An event kept without its fields (one that came
+// before any deployed filter read its kind) lacks the fields the filter
+// reads, and does not match.
+func (r *run) matcher(j *Journey, c *compiler.Cond, t time.Time) func(int, EventMark) bool {
+	return func(i int, e EventMark) bool {
+		if i < 0 || i >= len(c.Filters) {
+			return false
+		}
+		return r.holds(j, c.Filters[i], t, &EventIn{Name: e.Name, Payload: e.Payload})
+	}
 }
 
 // location is the contact's time zone: its `timezone` attribute if it

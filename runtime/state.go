@@ -54,6 +54,9 @@ func (s *ContactState) UnmarshalJSON(b []byte) error {
 	}
 	*s = ContactState(p)
 	JSONNumbers(s.Attrs)
+	for _, e := range s.Events {
+		JSONNumbers(e.Payload)
+	}
 	for _, e := range s.Enrollments {
 		for _, c := range e.Cursors {
 			if c != nil && c.Event != nil {
@@ -64,10 +67,13 @@ func (s *ContactState) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// EventMark is an event in a contact's history.
+// EventMark is an event in a contact's history. Its payload is kept when a
+// filtered count of the deployment reads events of its kind
+// (Deployment.KeepsPayload), and only then.
 type EventMark struct {
-	Name string    `json:"name"`
-	At   time.Time `json:"at"`
+	Name    string         `json:"name"`
+	At      time.Time      `json:"at"`
+	Payload map[string]any `json:"payload,omitempty"`
 }
 
 // Enrollment statuses.

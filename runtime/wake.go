@@ -231,7 +231,8 @@ func (an *analyzer) calls(e celast.Expr) ([]wakeForm, string) {
 				return
 			}
 			f := wakeForm{fn: call.FunctionName(), desc: stepDesc[call.FunctionName()]}
-			if lib, _ := stdlib.Lookup(f.fn); len(userArgs(call)) != len(lib.Args) {
+			// A filtered count passes its filter's index after the rest.
+			if lib, _ := stdlib.Lookup(f.fn); len(userArgs(call)) != len(lib.Args) && !(lib.Filter && len(userArgs(call)) == len(lib.Args)+1) {
 				reason = fmt.Sprintf("%s with %d arguments", f.fn, len(userArgs(call)))
 				return
 			}

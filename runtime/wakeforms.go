@@ -82,10 +82,16 @@ func (w *waker) formNext(f *wakeForm, t time.Time) (time.Time, bool) {
 		if !ok1 || !ok2 {
 			return time.Time{}, false
 		}
+		filter := int64(-1) // a filtered count's filter: only the events it matches count
+		if len(f.args) > 2 {
+			if filter, ok1 = w.constant(f.args[2], t).(int64); !ok1 {
+				return time.Time{}, false
+			}
+		}
 		// An event is counted from its time to its time plus the window.
 		var ats []time.Time
 		for _, e := range w.r.s.Events {
-			if e.Name == name {
+			if e.Name == name && (filter < 0 || w.match != nil && w.match(int(filter), e)) {
 				ats = append(ats, e.At, e.At.Add(within).Add(time.Nanosecond))
 			}
 		}
@@ -168,6 +174,7 @@ func (w *waker) eval(prg subProgram, t time.Time) any {
 		w.act = w.r.vars(t, nil)
 		w.act.ctx = stdlib.NewContextValue(w.ctx)
 	}
+	w.ctx.match = w.match
 	w.act.now, w.ctx.now = t, t
 	out, _, err := prg.Eval(w.act)
 	if err != nil {

@@ -42,7 +42,8 @@ type waker struct {
 	consts   map[subProgram]any // see constant
 	act      *activation        // see eval
 	ctx      *runCtx
-	left     int // evaluations left (maxEvals)
+	match    func(int, EventMark) bool // the filters of the condition searched (runCtx.match)
+	left     int                       // evaluations left (maxEvals)
 }
 
 func (r *run) waker(now time.Time) *waker {
@@ -76,6 +77,7 @@ func (w *waker) when(j *Journey, c *compiler.Cond) change {
 	if n == nil {
 		return never
 	}
+	w.match = w.r.matcher(j, c, w.now)
 	return w.next(n, w.now)
 }
 

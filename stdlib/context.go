@@ -14,13 +14,17 @@ import (
 // evaluation, through the hidden variable ContextVar.
 type Context interface {
 	Now() time.Time
-	Location() *time.Location                     // the contact's time zone
-	Opened(template string) bool                  // an email from the template was opened
-	Clicked(template string) bool                 // a link in an email from the template was clicked
-	Count(event string, within time.Duration) int // events of the kind in the window up to now
-	HasTag(tag string) bool                       // the contact carries the tag
-	InStage(journey, stage string) bool           // the contact is in the stage of the journey
-	Subscribed(channel string) bool               // the contact may be sent marketing on the channel (rule 12)
+	Location() *time.Location     // the contact's time zone
+	Opened(template string) bool  // an email from the template was opened
+	Clicked(template string) bool // a link in an email from the template was clicked
+	// Count is how many events of the kind the contact had in the window
+	// up to now; with filter 0 or more, only those for which the filter of
+	// that index, among the filters of the condition being evaluated,
+	// holds (-1: every one).
+	Count(event string, within time.Duration, filter int) int
+	HasTag(tag string) bool             // the contact carries the tag
+	InStage(journey, stage string) bool // the contact is in the stage of the journey
+	Subscribed(channel string) bool     // the contact may be sent marketing on the channel (rule 12)
 }
 
 // ContextValue carries a Context into CEL as ContextVar's value.
@@ -68,7 +72,11 @@ var bindings = map[string]func(ctx Context, args []ref.Val) ref.Val{
 	"opened":  func(ctx Context, a []ref.Val) ref.Val { return types.Bool(ctx.Opened(str(a[0]))) },
 	"clicked": func(ctx Context, a []ref.Val) ref.Val { return types.Bool(ctx.Clicked(str(a[0]))) },
 	"count": func(ctx Context, a []ref.Val) ref.Val {
-		return types.Int(ctx.Count(str(a[0]), a[1].Value().(time.Duration)))
+		filter := -1
+		if len(a) > 2 {
+			filter = int(a[2].(types.Int))
+		}
+		return types.Int(ctx.Count(str(a[0]), a[1].Value().(time.Duration), filter))
 	},
 	"has_tag":  func(ctx Context, a []ref.Val) ref.Val { return types.Bool(ctx.HasTag(str(a[0]))) },
 	"in_stage": func(ctx Context, a []ref.Val) ref.Val { return types.Bool(ctx.InStage(str(a[0]), str(a[1]))) },

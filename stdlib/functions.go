@@ -1,6 +1,8 @@
 package stdlib
 
 import (
+	"slices"
+
 	"github.com/google/cel-go/cel"
 	celast "github.com/google/cel-go/common/ast"
 )
@@ -43,7 +45,18 @@ type Function struct {
 	// ResultSize is the most characters of a string result; 0 for a
 	// result that is no string.
 	ResultSize uint64
+	// Filter is set on a function that takes, after Args, an optional
+	// condition over the fields of the event its first argument names:
+	// count("page_viewed", 7d, event.path == "/pricing"). The compiler
+	// checks the condition on its own and passes the function its index
+	// among the condition's filters, an int (see FilterArg).
+	Filter bool
 }
+
+// FilterArg is the type of the argument a Filter function receives in
+// place of the condition written: its index among the filters of the
+// condition that calls it.
+var FilterArg = cel.IntType
 
 // The sizes the costs of the scanning functions assume: count reads the
 // contact's event history, which the runtime keeps to the last year and
@@ -53,6 +66,10 @@ const (
 	historySize = 1000
 	tagsSize    = 100
 )
+
+// HistorySize is the most events of the contact's history count reads:
+// a count's filter is evaluated for each of them.
+const HistorySize = historySize
 
 // Functions is the journey function library, in documentation order.
 // docs/stdlib.md describes each function with examples.
@@ -108,9 +125,9 @@ var Functions = []Function{
 		Args: []*cel.Type{cel.StringType}, Result: cel.BoolType, Cost: 1,
 	},
 	{
-		Name: "count", Signature: "count(string, duration) -> int",
-		Doc:  "How many events of the named kind the contact had within the window up to now: count(\"page_viewed\", 7d) >= 2.",
-		Args: []*cel.Type{cel.StringType, cel.DurationType}, Result: cel.IntType, TimeDependent: true, Cost: historySize,
+		Name: "count", Signature: "count(string, duration[, condition]) -> int",
+		Doc:  "How many events of the named kind the contact had within the window up to now, those for which the condition over the event holds if one is given: count(\"page_viewed\", 7d) >= 2, count(\"page_viewed\", 30d, event.path == \"/pricing\") >= 2.",
+		Args: []*cel.Type{cel.StringType, cel.DurationType}, Result: cel.IntType, TimeDependent: true, Cost: historySize, Filter: true,
 	},
 	{
 		Name: "has_tag", Signature: "has_tag(string) -> bool",
@@ -153,10 +170,18 @@ func TimeDependent(name string) bool {
 func Declarations() []cel.EnvOption {
 	out := []cel.EnvOption{cel.Variable(ContextVar, ContextType)}
 	for _, f := range Functions {
-		out = append(out, cel.Function(f.Name,
+		opts := []cel.FunctionOpt{
 			cel.Overload("journey_"+f.Name, f.Args, f.Result),
 			cel.Overload("journey_"+f.Name+"_ctx", append([]*cel.Type{ContextType}, f.Args...), f.Result, binding(f.Name)),
-			cel.FunctionDocs(f.Doc)))
+			cel.FunctionDocs(f.Doc),
+		}
+		if f.Filter {
+			args := append(slices.Clone(f.Args), FilterArg)
+			opts = append(opts,
+				cel.Overload("journey_"+f.Name+"_filtered", args, f.Result),
+				cel.Overload("journey_"+f.Name+"_filtered_ctx", append([]*cel.Type{ContextType}, args...), f.Result, binding(f.Name)))
+		}
+		out = append(out, cel.Function(f.Name, opts...))
 	}
 	return out
 }
@@ -171,7 +196,8 @@ func (ContextRewriter) Optimize(ctx *cel.OptimizerContext, a *celast.AST) *celas
 	for _, f := range Functions {
 		for _, call := range celast.MatchDescendants(celast.NavigateAST(a), celast.FunctionMatcher(f.Name)) {
 			c := call.AsCall()
-			if c.IsMemberFunction() || len(c.Args()) != len(f.Args) {
+			n := len(c.Args())
+			if c.IsMemberFunction() || (n != len(f.Args) && !(f.Filter && n == len(f.Args)+1)) {
 				continue
 			}
 			args := append([]celast.Expr{ctx.NewIdent(ContextVar)}, c.Args()...)

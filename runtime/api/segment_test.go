@@ -177,7 +177,8 @@ func TestSegmentLibrary(t *testing.T) {
 		for i := range got {
 			got[i].At = got[i].At.UTC()
 		}
-		if !slices.Equal(got, want) {
+		// No filtered count reads these events: they are kept without their fields.
+		if !slices.EqualFunc(got, want, func(a, b runtime.EventMark) bool { return a.Name == b.Name && a.At.Equal(b.At) && a.Payload == nil }) {
 			t.Errorf("events %v, want %v: the repeated messageId is stored once", got, want)
 		}
 		// The messageId is the event's id: the native intake knows it too.
@@ -245,7 +246,7 @@ func TestSegmentRoutes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fmt.Sprint(state.Events) != "[{order_completed 2026-03-02 08:00:00 +0000 UTC} {page_viewed 2026-03-02 09:00:00 +0000 UTC}]" {
+	if fmt.Sprint(state.Events) != "[{order_completed 2026-03-02 08:00:00 +0000 UTC map[]} {page_viewed 2026-03-02 09:00:00 +0000 UTC map[]}]" {
 		t.Errorf("events %v", state.Events)
 	}
 }
