@@ -151,6 +151,9 @@ func contextOf(line string) (completionContext, string) {
 // comes after. Several events (`on a, b`) come back as the IR writes
 // them, "a,b".
 func eventInScope(before string) string {
+	if name := filterEvent(before[strings.LastIndexByte(before, '\n')+1:]); name != "" {
+		return name
+	}
 	ms := reScope.FindAllStringSubmatch(before, -1)
 	if len(ms) == 0 {
 		return ""
@@ -162,6 +165,35 @@ func eventInScope(before string) string {
 		}
 	}
 	return ""
+}
+
+// reFilterCall is the start of a filtered count's condition:
+// count("page_viewed", 7d, …
+var reFilterCall = regexp.MustCompile(`\bcount\(\s*"(\w+)"\s*,[^,()]*(?:\([^()]*\)[^,()]*)?,`)
+
+// filterEvent is the event counted when the end of line is inside the
+// condition of a filtered count (count("page_viewed", 7d, event.|), where
+// `event` is the event counted; "" elsewhere.
+func filterEvent(line string) string {
+	name := ""
+	for _, m := range reFilterCall.FindAllStringSubmatchIndex(line, -1) {
+		depth := 1
+		for _, c := range line[m[1]:] {
+			switch c {
+			case '(':
+				depth++
+			case ')':
+				depth--
+			}
+			if depth == 0 {
+				break
+			}
+		}
+		if depth > 0 {
+			name = line[m[2]:m[3]]
+		}
+	}
+	return name
 }
 
 // stageNames returns the stages of the journey around off, read from the

@@ -281,6 +281,10 @@ func exprRef(e *ast.Expr, event string, src []byte, off int, in func(pos.Span) b
 	}
 	parts := splitDots(text)
 	if parts[0] == "event" {
+		// Inside a filtered count's condition, `event` is the event counted.
+		if counted := filterEvent(string(src[lo:start])); counted != "" {
+			event = counted
+		}
 		if len(parts) == 2 && event != "" {
 			return ref{kind: refEventField, event: event, name: parts[1], span: span}
 		}

@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf16"
 
+	"github.com/journeylang/journey/lang/ast"
 	"github.com/journeylang/journey/lang/pos"
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
@@ -449,6 +450,8 @@ func TestRequests(t *testing.T) {
 			{"  after 1d goto Decision\n", "  wait for meeting_booked, d", []string{"demo_requested", "form_submitted"}, nil},
 			{"  after 1d goto Decision\n", "  wait for meeting_booked, demo_requested within 1d {\n    if event.", []string{"rep"}, []string{"product", "form"}},
 			{"  after 1d goto Decision\n", "  after 2bd at 09:30 wait for meeting_booked within 2bd {\n    if event.", []string{"rep"}, []string{"product", "form"}},
+			{"  after 1d goto Decision\n", "  wait for meeting_booked within 2d {\n    if count(\"form_submitted\", 7d, event.", []string{"form"}, []string{"rep"}},
+			{"  after 1d goto Decision\n", "  wait for meeting_booked within 2d {\n    if count(\"form_submitted\", 7d, event.form == \"x\") > 1 && event.", []string{"rep"}, []string{"form"}},
 			{"  after 1d goto Decision\n", "  notify ", []string{"owner", "sales"}, []string{"score"}},
 			{"  after 1d goto Decision\n", "  task \"Call\" for s", []string{"owner", "sales"}, nil},
 			{"  if days_since(now) > 1 {\n", "    if event.", []string{"rep"}, []string{"form"}},
@@ -589,5 +592,24 @@ func TestPositions(t *testing.T) {
 	}
 	if got := offsetOf(src, protocol.Position{Line: 9}); got != len(src) {
 		t.Errorf("past the file: %d, want %d", got, len(src))
+	}
+}
+
+// TestFilterEventRef: inside a filtered count's condition, `event.x` is a
+// field of the event counted; after the call, of the event in scope.
+func TestFilterEventRef(t *testing.T) {
+	src := []byte(`count("page_viewed", 7d, event.path == "/p") > 1 && event.form == "x"`)
+	e := &ast.Expr{Text: string(src), Pos: pos.NewLines(src).Span(0, len(src))}
+	everywhere := func(pos.Span) bool { return true }
+	for _, tc := range []struct {
+		needle, event, name string
+	}{
+		{"path", "page_viewed", "path"},
+		{"form", "form_submitted", "form"},
+	} {
+		r := exprRef(e, "form_submitted", src, strings.Index(string(src), tc.needle), everywhere)
+		if r.kind != refEventField || r.event != tc.event || r.name != tc.name {
+			t.Errorf("at %q: %+v, want the field %s of %s", tc.needle, r, tc.name, tc.event)
+		}
 	}
 }

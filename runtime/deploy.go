@@ -148,7 +148,7 @@ func plan(p *compiler.Program, cj *compiler.Journey) (*Journey, error) {
 		}
 		j.programs[c] = prg
 		if timed[c] = exprTimed(ast.NativeRep().Expr()); timed[c] {
-			j.wakes[c] = analyzeWake(p.Env(c.Event), ast)
+			j.wakes[c] = analyzeWake(p.Env(c.Event), c, ast)
 		}
 	}
 	for _, s := range cj.Stages {

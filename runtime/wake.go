@@ -96,14 +96,18 @@ var flipped = map[string]string{"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">
 
 // analyzer builds the analysis of one condition.
 type analyzer struct {
-	env *cel.Env
-	ast *celast.AST
-	err error // the first sub-expression that did not plan
+	env     *cel.Env
+	ast     *celast.AST
+	err     error    // the first sub-expression that did not plan
+	filters []string // the texts of the condition's filters, by index, for text
 }
 
 // analyzeWake returns the analysis of a checked, planned condition.
-func analyzeWake(env *cel.Env, a *cel.Ast) *wakeNode {
+func analyzeWake(env *cel.Env, c *compiler.Cond, a *cel.Ast) *wakeNode {
 	an := &analyzer{env: env, ast: a.NativeRep()}
+	for _, f := range c.Filters {
+		an.filters = append(an.filters, f.Text)
+	}
 	n := an.node(an.ast.Expr())
 	if an.err != nil {
 		// A part that does not plan on its own: the condition is
@@ -385,6 +389,15 @@ func (an *analyzer) text(e celast.Expr) string {
 	}
 	s = strings.ReplaceAll(s, stdlib.ContextVar+", ", "")
 	s = strings.ReplaceAll(s, stdlib.ContextVar, "")
+	// A filtered count's filter, which the call passes as its index.
+	s = filterIndex.ReplaceAllStringFunc(s, func(m string) string {
+		sub := filterIndex.FindStringSubmatch(m)
+		i, err := strconv.Atoi(sub[2])
+		if err != nil || i >= len(an.filters) {
+			return m
+		}
+		return sub[1] + ", " + an.filters[i] + ")"
+	})
 	// Duration literals, which the compiler turned into seconds, as written.
 	return durationCall.ReplaceAllStringFunc(s, func(m string) string {
 		n, err := strconv.ParseInt(durationCall.FindStringSubmatch(m)[1], 10, 64)
@@ -394,6 +407,10 @@ func (an *analyzer) text(e celast.Expr) string {
 		return compiler.Duration(time.Duration(n) * time.Second).String()
 	})
 }
+
+// filterIndex is a filtered count as the compiler rewrites it: its filter's
+// index last.
+var filterIndex = regexp.MustCompile(`(\bcount\("(?:[^"\\]|\\.)*", [^,()]+(?:\([^()]*\))?), (\d+)\)`)
 
 // durationCall is a duration literal as the compiler rewrites it.
 var durationCall = regexp.MustCompile(`duration\("(\d+)s"\)`)
