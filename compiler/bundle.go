@@ -59,6 +59,7 @@ type body struct {
 	Templates []bundleTemplate `json:"templates"`
 	Budget    *Budget          `json:"budget,omitempty"` // absent when the workspace declares none
 	Teams     []Team           `json:"teams,omitempty"`  // absent when the workspace declares none
+	Rules     []*Rule          `json:"rules,omitempty"`  // in written order; absent when the workspace declares none
 }
 
 // Manifest says what a bundle holds.
@@ -96,7 +97,7 @@ func WriteBundle(p *Program, key ed25519.PrivateKey) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := body{Format: BundleFormat, Compiler: Version, Schema: p.Schema, Env: env, Journeys: p.Journeys, Budget: p.Budget, Teams: p.Teams}
+	b := body{Format: BundleFormat, Compiler: Version, Schema: p.Schema, Env: env, Journeys: p.Journeys, Budget: p.Budget, Teams: p.Teams, Rules: p.Rules}
 	b.Manifest = manifest(p)
 	for _, t := range p.Templates {
 		b.Templates = append(b.Templates, bundleTemplate{Name: t.Name, File: t.File, Content: string(t.Content)})
@@ -217,7 +218,7 @@ func ReadBundle(data []byte, opts ReadOptions) (*Bundle, error) {
 	if !bytes.Equal(conf, b.Env) {
 		return nil, refuse("it was compiled for another CEL environment (another version of the journey function library): recompile it with this version of journey")
 	}
-	p := &Program{Schema: b.Schema, Journeys: b.Journeys, Sources: b.Manifest.Sources, Budget: b.Budget, Teams: b.Teams, envs: envs}
+	p := &Program{Schema: b.Schema, Journeys: b.Journeys, Sources: b.Manifest.Sources, Budget: b.Budget, Teams: b.Teams, Rules: b.Rules, envs: envs}
 	for _, t := range b.Templates {
 		p.Templates = append(p.Templates, NewTemplate(t.Name, t.File, []byte(t.Content)))
 	}

@@ -36,7 +36,9 @@ type Result struct {
 	Budget     *ast.BudgetDecl          // the workspace's send budget, the first declared; nil when none is
 	teams      map[string]*teamInfo
 	envs       *envs
-	files      map[*ast.Journey]string // the file each of Journeys is declared in
+	files      map[*ast.Journey]string  // the file each of Journeys is declared in
+	Rules      []*ast.RuleDecl          // the workspace's rules that checked, in written order (rule.go)
+	ruleFiles  map[*ast.RuleDecl]string // the file each of Rules is declared in
 }
 
 type checker struct {
@@ -119,6 +121,7 @@ func CheckWith(ws *Workspace, opts Options) (*Result, diag.List) {
 			c.journey(f.Name, j)
 		}
 	}
+	res.Rules, res.ruleFiles = c.rules()
 	c.templates()
 	for _, f := range ws.Files {
 		c.tests(f)

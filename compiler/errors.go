@@ -85,6 +85,8 @@ const (
 	CodeInvalidTimeOfDay      diag.Code = "InvalidTimeOfDay"
 	CodeMisplacedBusinessDays diag.Code = "MisplacedBusinessDays"
 	CodeTimedFilter           diag.Code = "TimedFilter"
+	CodeDuplicateRule         diag.Code = "DuplicateRule"
+	CodeInvalidRule           diag.Code = "InvalidRule"
 )
 
 func newError(file string, span pos.Span, code diag.Code, format string, args ...any) diag.Diagnostic {
@@ -109,7 +111,7 @@ func at(file string, span pos.Span) string {
 
 var duplicateCodes = map[string]diag.Code{
 	"field": CodeDuplicateField, "event": CodeDuplicateEvent, "enum value": CodeDuplicateEnumValue,
-	"journey": CodeDuplicateJourney, "stage": CodeDuplicateStage, "goal": CodeDuplicateGoal,
+	"journey": CodeDuplicateJourney, "stage": CodeDuplicateStage, "goal": CodeDuplicateGoal, "rule": CodeDuplicateRule,
 	"split arm": CodeDuplicateArm, "split": CodeDuplicateSplit, "test": CodeDuplicateTest,
 	"team": CodeDuplicateTeam,
 }

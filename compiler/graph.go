@@ -16,7 +16,8 @@ import (
 // Graph is one journey drawn as a graph, the neutral model that Mermaid,
 // Dot and the HTML report's SVG are written from.
 type Graph struct {
-	Entry   string       // the id of the entry node, in Nodes
+	Title   string       // "journey NAME", or "rules"
+	Entry   string       // the id of the entry node, in Nodes; "" for the rules
 	Outcome string       // the id of the node of the exits and goals, in Nodes; "" when the journey has neither
 	Stages  []GraphStage // in written order
 	Nodes   []GraphNode  // the nodes outside every stage
@@ -61,7 +62,7 @@ func (g *Graph) edge(from, to, label string, dashed bool) {
 // jumps between stages, and the exits and goals checked after every
 // change.
 func BuildGraph(j *Journey) *Graph {
-	g := &Graph{}
+	g := &Graph{Title: "journey " + j.Name}
 	entry := g.node("entry", "circle")
 	g.Entry = entry
 	heads := make([]string, len(j.Stages))
@@ -112,6 +113,37 @@ func BuildGraph(j *Journey) *Graph {
 		g.edge(entry, g.Outcome, "checked after every change", true)
 	}
 	return g
+}
+
+// BuildRulesGraph lays out the workspace's rules: one cluster per rule, in
+// written order, its trigger as its own node and its steps after it.
+func BuildRulesGraph(rules []*Rule) *Graph {
+	g := &Graph{Title: "rules"}
+	for i, r := range rules {
+		start := len(g.Nodes)
+		label := triggerLabel(r.On, r.When)
+		if r.Every != 0 {
+			label += "\nevery " + r.Every.String()
+		}
+		head := g.node(label, "round")
+		g.chain(head, r.Steps, "")
+		c := GraphStage{ID: "c" + strconv.Itoa(i+1), Name: "rule " + r.Name, Head: head, Nodes: slices.Clone(g.Nodes[start:])}
+		g.Nodes = g.Nodes[:start]
+		g.Stages = append(g.Stages, c)
+	}
+	return g
+}
+
+// graphs are the journeys' graphs, then the rules' when there are any.
+func graphs(js []*Journey, rules []*Rule) []*Graph {
+	var out []*Graph
+	for _, j := range js {
+		out = append(out, BuildGraph(j))
+	}
+	if len(rules) > 0 {
+		out = append(out, BuildRulesGraph(rules))
+	}
+	return out
 }
 
 // chain draws steps one after the other from prev, and returns the last
@@ -169,14 +201,14 @@ func eventLabel(events string) string {
 	return strings.Join(EventList(events), ", ")
 }
 
-// Mermaid writes journeys as a Mermaid flowchart.
-func Mermaid(js []*Journey) string {
+// Mermaid writes journeys, and the workspace's rules if given, as a
+// Mermaid flowchart.
+func Mermaid(js []*Journey, rules ...*Rule) string {
 	var b strings.Builder
 	b.WriteString("flowchart TB\n")
-	for ji, j := range js {
-		g := BuildGraph(j)
+	for ji, g := range graphs(js, rules) {
 		prefix := "j" + strconv.Itoa(ji+1)
-		fmt.Fprintf(&b, "  subgraph %s[%s]\n", prefix, mermaidText("journey "+j.Name))
+		fmt.Fprintf(&b, "  subgraph %s[%s]\n", prefix, mermaidText(g.Title))
 		for _, c := range g.Stages {
 			fmt.Fprintf(&b, "    subgraph %s_%s[%s]\n      direction TB\n", prefix, c.ID, mermaidText(c.Name))
 			for _, n := range c.Nodes {
@@ -221,14 +253,14 @@ func mermaidText(s string) string { return `"` + mermaidEscaper.Replace(s) + `"`
 
 var mermaidEscaper = strings.NewReplacer(`"`, "#quot;", "\n", "<br/>", "{{", "#123;#123;", "}}", "#125;#125;")
 
-// Dot writes journeys as a Graphviz graph.
-func Dot(js []*Journey) string {
+// Dot writes journeys, and the workspace's rules if given, as a Graphviz
+// graph.
+func Dot(js []*Journey, rules ...*Rule) string {
 	var b strings.Builder
 	b.WriteString("digraph journeys {\n  rankdir=TB;\n  node [shape=box, fontname=\"Helvetica\", fontsize=11];\n  edge [fontname=\"Helvetica\", fontsize=10];\n")
-	for ji, j := range js {
-		g := BuildGraph(j)
+	for ji, g := range graphs(js, rules) {
 		prefix := "j" + strconv.Itoa(ji+1)
-		fmt.Fprintf(&b, "  subgraph cluster_%s {\n    label=%s;\n", prefix, dotText("journey "+j.Name))
+		fmt.Fprintf(&b, "  subgraph cluster_%s {\n    label=%s;\n", prefix, dotText(g.Title))
 		for _, c := range g.Stages {
 			fmt.Fprintf(&b, "    subgraph cluster_%s_%s {\n      label=%s;\n      style=rounded;\n", prefix, c.ID, dotText(c.Name))
 			for _, n := range c.Nodes {

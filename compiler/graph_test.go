@@ -38,9 +38,22 @@ func TestDotRenders(t *testing.T) {
 }
 
 // TestMermaidWellFormed checks the Mermaid output's structure: every
-// subgraph ends, every edge joins declared nodes, and labels are quoted.
+// subgraph ends, every edge joins declared nodes, and labels are quoted;
+// for the journeys alone, and for a workspace's journeys and rules.
 func TestMermaidWellFormed(t *testing.T) {
-	m := compiler.Mermaid(graphJourneys(t))
+	wellFormed(t, compiler.Mermaid(graphJourneys(t)))
+	crm := compileProgram(t, "../examples/crm")
+	m := compiler.Mermaid(crm.Journeys, crm.Rules...)
+	wellFormed(t, m)
+	for _, want := range []string{`subgraph j7["rules"]`, `["rule idle_decay"]`, `("on demo_requested")`, "<br/>every 30d", `tag #quot;hand-raiser#quot;`} {
+		if !strings.Contains(m, want) {
+			t.Errorf("the rules' drawing lacks %q", want)
+		}
+	}
+}
+
+func wellFormed(t *testing.T, m string) {
+	t.Helper()
 	if !strings.HasPrefix(m, "flowchart TB\n") {
 		t.Fatalf("not a flowchart:\n%s", m)
 	}

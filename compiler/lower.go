@@ -40,6 +40,7 @@ type Program struct {
 	Sources   []SourceFile // the workspace's files, sorted by name
 	Budget    *Budget      // the workspace's send budget; nil when it declares none
 	Teams     []Team       // the workspace's teams, sorted by name; nil when it declares none
+	Rules     []*Rule      // the workspace's rules, in written order; nil when it declares none
 	envs      *envs
 }
 
@@ -96,6 +97,7 @@ func CompileWith(ws *Workspace, opts Options) (*Program, diag.List) {
 		prog.Journeys = append(prog.Journeys, l.journey(j))
 	}
 	sort.Slice(prog.Journeys, func(a, b int) bool { return prog.Journeys[a].Name < prog.Journeys[b].Name })
+	prog.Rules = l.rules(res.Rules, res.ruleFiles)
 	used := map[string]bool{}
 	for _, j := range prog.Journeys {
 		for _, t := range j.Sends {

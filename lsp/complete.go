@@ -37,14 +37,14 @@ var (
 	reFieldDot  = regexp.MustCompile(`\b([A-Za-z_][\w.]*)\.\w*$`)
 	reJourney   = regexp.MustCompile(`(?m)^\s*journey\b`)
 	reStageDecl = regexp.MustCompile(`(?m)^\s*stage\s+(\w+)`)
-	reScope     = regexp.MustCompile(`(?m)^\s*(?:(?:after\s+\w+\s+)?(?:at\s+\d+:\d+\s+)?wait\s+for\s+(\w+(?:\s*,\s*\w+)*)|entry\s+on\s+(\w+(?:\s*,\s*\w+)*)|stage\s+\w+\s+on\s+(\w+(?:\s*,\s*\w+)*)|(stage|journey)\b)`)
+	reScope     = regexp.MustCompile(`(?m)^\s*(?:(?:after\s+\w+\s+)?(?:at\s+\d+:\d+\s+)?wait\s+for\s+(\w+(?:\s*,\s*\w+)*)|entry\s+on\s+(\w+(?:\s*,\s*\w+)*)|stage\s+\w+\s+on\s+(\w+(?:\s*,\s*\w+)*)|rule\s+\w+\s+on\s+(\w+(?:\s*,\s*\w+)*)|(stage|journey|rule)\b)`)
 )
 
 // keywords are the words that start a clause or a step.
 var keywords = []string{
 	"journey", "entry", "exit", "goal", "suppress", "window", "cap", "reenter", "stage",
 	"send", "notify", "task", "set", "tag", "untag", "webhook", "goto", "next", "if", "else",
-	"split", "wait", "for", "within", "timeout", "after", "at", "when", "on",
+	"split", "wait", "for", "within", "timeout", "after", "at", "every", "when", "on", "rule",
 	"contact", "event", "use",
 }
 
@@ -146,10 +146,10 @@ func contextOf(line string) (completionContext, string) {
 }
 
 // eventInScope returns the event that `event` means at the end of before,
-// the text up to the cursor: the last `wait for E`, `entry on E` or
-// `stage S on E` above it, unless a stage or journey without an event
-// comes after. Several events (`on a, b`) come back as the IR writes
-// them, "a,b".
+// the text up to the cursor: the last `wait for E`, `entry on E`,
+// `stage S on E` or `rule R on E` above it, unless a stage, a journey or
+// a rule without an event comes after. Several events (`on a, b`) come
+// back as the IR writes them, "a,b".
 func eventInScope(before string) string {
 	if name := filterEvent(before[strings.LastIndexByte(before, '\n')+1:]); name != "" {
 		return name
@@ -159,7 +159,7 @@ func eventInScope(before string) string {
 		return ""
 	}
 	m := ms[len(ms)-1]
-	for _, g := range m[1:4] {
+	for _, g := range m[1:5] {
 		if g != "" {
 			return strings.Join(strings.FieldsFunc(g, func(r rune) bool { return r == ',' || unicode.IsSpace(r) }), ",")
 		}

@@ -453,6 +453,8 @@ func TestRequests(t *testing.T) {
 			{"  after 1d goto Decision\n", "  wait for meeting_booked within 2d {\n    if count(\"form_submitted\", 7d, event.", []string{"form"}, []string{"rep"}},
 			{"  after 1d goto Decision\n", "  wait for meeting_booked within 2d {\n    if count(\"form_submitted\", 7d, event.form == \"x\") > 1 && event.", []string{"rep"}, []string{"form"}},
 			{"  after 1d goto Decision\n", "  notify ", []string{"owner", "sales"}, []string{"score"}},
+			{"}\n\nstage Decision", "\nrule points on meeting_booked when event.", []string{"rep"}, []string{"form"}},
+			{"}\n\nstage Decision", "\nrule decay when event.", nil, []string{"rep", "form"}},
 			{"  after 1d goto Decision\n", "  task \"Call\" for s", []string{"owner", "sales"}, nil},
 			{"  if days_since(now) > 1 {\n", "    if event.", []string{"rep"}, []string{"form"}},
 			{"  if days_since(now) > 1 {\n", "    if company.", []string{"size", "industry"}, []string{"score"}},

@@ -30,6 +30,7 @@ type Deployment struct {
 	earlier  map[versionKey]*Journey // the earlier versions WithVersions planned
 	known    map[versionKey]bool     // every version WithVersions was given; nil: it was not called
 	payloads map[string]bool         // the events whose payloads the history keeps (KeepsPayload)
+	rules    *Journey                // the programs of the workspace's rules' conditions and values (rule.go)
 }
 
 // KeepsPayload reports whether the contact's history keeps the payload of
@@ -115,6 +116,11 @@ func Load(data []byte, opts compiler.ReadOptions) (*Deployment, error) {
 // test` and other callers that compiled it themselves.
 func NewDeployment(p *compiler.Program) (*Deployment, error) {
 	d := &Deployment{Program: p, Budget: budget(p.Budget), journeys: map[string]*Journey{}, payloads: map[string]bool{}}
+	rules, err := planRules(p)
+	if err != nil {
+		return nil, err
+	}
+	d.rules = rules
 	for _, cj := range p.Journeys {
 		for _, c := range cj.Conditions() {
 			for _, f := range c.Filters {
@@ -137,19 +143,8 @@ func plan(p *compiler.Program, cj *compiler.Journey) (*Journey, error) {
 	j := &Journey{Journey: cj, programs: map[*compiler.Cond]cel.Program{}, costLimit: compiler.CostLimit, blocks: blocks(cj), order: map[string]int{},
 		wakes: map[*compiler.Cond]*wakeNode{}}
 	timed := map[*compiler.Cond]bool{}
-	for _, c := range cj.Conditions() {
-		ast, err := c.AST()
-		if err != nil {
-			return nil, err
-		}
-		prg, err := p.Env(c.Event).Program(ast, cel.CostLimit(j.costLimit))
-		if err != nil {
-			return nil, fmt.Errorf("%s: journey %s: the condition %q does not plan: %w", c.Source, cj.Name, c.Text, err)
-		}
-		j.programs[c] = prg
-		if timed[c] = exprTimed(ast.NativeRep().Expr()); timed[c] {
-			j.wakes[c] = analyzeWake(p.Env(c.Event), c, ast)
-		}
+	if err := j.planConds(p, cj.Conditions(), timed); err != nil {
+		return nil, err
 	}
 	for _, s := range cj.Stages {
 		compiler.WalkSteps(s.Steps, func(st *compiler.Step) { j.order[st.ID] = len(j.order) })
@@ -164,6 +159,35 @@ func plan(p *compiler.Program, cj *compiler.Journey) (*Journey, error) {
 		j.timedStage = append(j.timedStage, t)
 	}
 	return j, nil
+}
+
+// planConds plans conditions into j's programs, and the wake-up analysis
+// of those that depend on time, which timed records.
+func (j *Journey) planConds(p *compiler.Program, conds []*compiler.Cond, timed map[*compiler.Cond]bool) error {
+	for _, c := range conds {
+		ast, err := c.AST()
+		if err != nil {
+			return err
+		}
+		prg, err := p.Env(c.Event).Program(ast, cel.CostLimit(j.costLimit))
+		if err != nil {
+			return fmt.Errorf("%s: %s: the condition %q does not plan: %w", c.Source, j.what(), c.Text, err)
+		}
+		j.programs[c] = prg
+		if timed[c] = exprTimed(ast.NativeRep().Expr()); timed[c] {
+			j.wakes[c] = analyzeWake(p.Env(c.Event), c, ast)
+		}
+	}
+	return nil
+}
+
+// what names the journey in a message: the workspace's rules are planned
+// as a journey without a name (rule.go).
+func (j *Journey) what() string {
+	if j.Name == "" {
+		return "the workspace's rules"
+	}
+	return "journey " + j.Name
 }
 
 // Journey returns the journey called name, or nil.

@@ -332,6 +332,11 @@ func setFlag(m map[string]bool, key string, v bool) map[string]bool {
 // the event that arrived, or nil for an update.
 func (r *run) change(t time.Time, ev *Input) {
 	r.contact, r.loc = nil, nil // the attributes may have changed
+	// The workspace's rules first: the journeys see what they change.
+	if ev != nil && ev.Kind == InputEvent {
+		r.eventRules(t, ev)
+	}
+	r.conditionRules(t)
 	for j := range r.running() {
 		en := r.s.Active(j.Name)
 		if en == nil {
@@ -354,6 +359,9 @@ func (r *run) change(t time.Time, ev *Input) {
 // goals and exits, and only the stage triggers and entries that depend on
 // time, so that a contact sent back by goto stays until the next change.
 func (r *run) recheck(t time.Time) {
+	if r.conditionRules(t) {
+		r.change(t, nil) // a rule changed the contact: a change like any other
+	}
 	for j := range r.running() {
 		en := r.s.Active(j.Name)
 		if en == nil {
@@ -569,6 +577,7 @@ func (r *run) wake(now time.Time) time.Time {
 		}
 	}
 	w := r.waker(now)
+	earlier(r.ruleWake(w, now))
 	for j := range r.running() {
 		en := r.s.Active(j.Name)
 		if en != nil {

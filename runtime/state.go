@@ -23,6 +23,7 @@ type ContactState struct {
 	Budget      []time.Time            `json:"budget,omitempty"`      // the sends within the send budget's period, for the budget
 	Halted      map[string]*Halt       `json:"halted,omitempty"`      // by journey: the journeys the engine stopped running for this contact
 	Consent     map[string]string      `json:"consent,omitempty"`     // by channel: a consent state other than subscribed (rule 12); a channel not here is subscribed
+	Rules       map[string]*RuleState  `json:"rules,omitempty"`       // by name: the workspace's rules on a condition (rule.go)
 	Processed   time.Time              `json:"processed"`             // the last time the engine ran for this contact
 }
 

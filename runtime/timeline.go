@@ -208,24 +208,7 @@ func (r *run) exec(j *Journey, en *Enrollment, c *Cursor, st *compiler.Step, t t
 		r.record(j, en, t, RecSet, st.ID, st.Target)
 		r.change(t, nil)
 	case compiler.StepTag, compiler.StepUntag:
-		tags := tagList(r.s.Attrs["tags"])
-		has := slices.Contains(tags, st.Target)
-		if st.Kind == compiler.StepTag && !has {
-			tags = append(tags, st.Target)
-		}
-		if st.Kind == compiler.StepUntag && has {
-			tags = slices.DeleteFunc(tags, func(x string) bool { return x == st.Target })
-		}
-		list := make([]any, len(tags))
-		for i, x := range tags {
-			list[i] = x
-		}
-		r.s.Attrs["tags"] = list
-		kind := RecTagged
-		if st.Kind == compiler.StepUntag {
-			kind = RecUntagged
-		}
-		r.record(j, en, t, kind, st.ID, st.Target)
+		r.record(j, en, t, r.retag(st), st.ID, st.Target)
 		r.change(t, nil)
 	case compiler.StepGoto:
 		if s, _ := j.Stage(st.Target); s != nil {
@@ -307,6 +290,28 @@ func pickArm(contact, journey string, st *compiler.Step) *compiler.Arm {
 		}
 	}
 	return st.Arms[len(st.Arms)-1]
+}
+
+// retag runs a `tag` or `untag` step on the contact's tags, and returns
+// the kind of its record.
+func (r *run) retag(st *compiler.Step) string {
+	tags := tagList(r.s.Attrs["tags"])
+	has := slices.Contains(tags, st.Target)
+	if st.Kind == compiler.StepTag && !has {
+		tags = append(tags, st.Target)
+	}
+	if st.Kind == compiler.StepUntag && has {
+		tags = slices.DeleteFunc(tags, func(x string) bool { return x == st.Target })
+	}
+	list := make([]any, len(tags))
+	for i, x := range tags {
+		list[i] = x
+	}
+	r.s.Attrs["tags"] = list
+	if st.Kind == compiler.StepUntag {
+		return RecUntagged
+	}
+	return RecTagged
 }
 
 // setPath sets a dotted attribute path, making the objects on the way.

@@ -19,22 +19,27 @@ func (c *graphCmd) run(e *env) {
 	if !ok {
 		return
 	}
-	journeys := prog.Journeys
+	journeys, rules := prog.Journeys, prog.Rules
 	if info, err := os.Stat(c.Path); err == nil && !info.IsDir() {
-		journeys = nil
+		journeys, rules = nil, nil
 		for _, j := range prog.Journeys {
 			if j.Source.File == filepath.Base(c.Path) {
 				journeys = append(journeys, j)
 			}
 		}
-		if len(journeys) == 0 {
-			e.errorf("graph: %s declares no journey", c.Path)
+		for _, r := range prog.Rules {
+			if r.Source.File == filepath.Base(c.Path) {
+				rules = append(rules, r)
+			}
+		}
+		if len(journeys) == 0 && len(rules) == 0 {
+			e.errorf("graph: %s declares no journey and no rule", c.Path)
 			return
 		}
 	}
 	if c.Format == "dot" {
-		fmt.Fprint(e.stdout, compiler.Dot(journeys))
+		fmt.Fprint(e.stdout, compiler.Dot(journeys, rules...))
 		return
 	}
-	fmt.Fprint(e.stdout, compiler.Mermaid(journeys))
+	fmt.Fprint(e.stdout, compiler.Mermaid(journeys, rules...))
 }

@@ -165,6 +165,22 @@ type TeamDecl struct {
 	Pos     pos.Span
 }
 
+// RuleDecl is a workspace rule, a reaction that is no journey: `rule NAME
+// on EVENT[, EVENT…] [when EXPR] BLOCK` runs its steps on each such event,
+// `rule NAME when EXPR [every D] BLOCK` when the condition becomes true
+// (and, with every, again each D while it holds). Its steps change the
+// contact (set, tag, untag); the checker refuses any other and any delay.
+type RuleDecl struct {
+	Keyword pos.Span
+	Name    *Ident
+	On      []*Ident  // the events, in written order; nil for a condition rule
+	When    *Expr     // nil when absent
+	EveryKw pos.Span  // the `every` keyword; zero without Every
+	Every   *Duration // nil when absent
+	Body    *Block
+	Pos     pos.Span
+}
+
 // Journey is a journey header and everything up to the next top-level
 // declaration: its policies and its stages, in source order.
 type Journey struct {
@@ -204,6 +220,7 @@ func (d *ContactDecl) Span() pos.Span { return d.Pos }
 func (d *EventDecl) Span() pos.Span   { return d.Pos }
 func (d *BudgetDecl) Span() pos.Span  { return d.Pos }
 func (d *TeamDecl) Span() pos.Span    { return d.Pos }
+func (d *RuleDecl) Span() pos.Span    { return d.Pos }
 func (d *Journey) Span() pos.Span     { return d.Pos }
 func (d *Test) Span() pos.Span        { return d.Pos }
 func (d *BadDecl) Span() pos.Span     { return d.Pos }
@@ -213,6 +230,7 @@ func (*ContactDecl) declNode() {}
 func (*EventDecl) declNode()   {}
 func (*BudgetDecl) declNode()  {}
 func (*TeamDecl) declNode()    {}
+func (*RuleDecl) declNode()    {}
 func (*Journey) declNode()     {}
 func (*Test) declNode()        {}
 func (*BadDecl) declNode()     {}

@@ -23,6 +23,8 @@ func (p *printer) decls(ds []ast.Decl) {
 			multi = p.top(multi, func() { p.emit(d.Pos.Start.Line, d.Pos.End, noRun, budget(d)) })
 		case *ast.TeamDecl:
 			multi = p.top(multi, func() { p.emit(d.Pos.Start.Line, d.Pos.End, noRun, team(d)) })
+		case *ast.RuleDecl:
+			multi = p.top(multi, func() { p.rule(d) })
 		case *ast.Journey:
 			multi = p.top(multi, func() { p.journeyHeader(d) })
 			for _, it := range d.Items {
@@ -117,18 +119,34 @@ func window(w *ast.Window) string {
 }
 
 func (p *printer) stage(s *ast.Stage) {
-	text := "stage " + name(s.Name)
-	if s.On != nil {
-		text += " on " + names(s.On)
-	}
-	if s.When != nil {
-		text += " when " + expr(s.When)
-	}
+	text := "stage " + name(s.Name) + trigger(s.On, s.When)
 	if s.Body == nil {
 		p.emit(s.Pos.Start.Line, s.Pos.End, noRun, text)
 		return
 	}
 	p.block(s.Pos.Start.Line, s.Body, text)
+}
+
+// rule prints `rule NAME [on EVENTS] [when EXPR] [every D] { steps }`.
+func (p *printer) rule(r *ast.RuleDecl) {
+	text := "rule " + name(r.Name) + trigger(r.On, r.When)
+	if r.Every != nil {
+		text += " every " + duration(r.Every)
+	}
+	p.block(r.Pos.Start.Line, r.Body, text)
+}
+
+// trigger prints the ` on EVENTS when EXPR` of a stage's or a rule's
+// header, each part when present.
+func trigger(on []*ast.Ident, when *ast.Expr) string {
+	text := ""
+	if on != nil {
+		text += " on " + names(on)
+	}
+	if when != nil {
+		text += " when " + expr(when)
+	}
+	return text
 }
 
 // contact prints `contact { fields }`.

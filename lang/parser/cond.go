@@ -18,8 +18,8 @@ func (s *scanner) condition(value bool) {
 	last := ""       // the last token, to know if the condition goes on
 	operand := false // the last token ends an operand
 	angle := s.top() == openAngleBlock
-	stopAtWithin := s.inWait
-	s.inWait = false
+	stopWord := s.stopWord
+	s.stopWord = ""
 	token := func(text string, isOperand bool) {
 		last, operand, end = text, isOperand, s.off
 	}
@@ -54,7 +54,10 @@ scan:
 			token("\"", true)
 		case isLetter(c):
 			w := s.src[s.off:s.word(s.off)]
-			if len(opened) == 0 && stopAtWithin && w == "within" && last != "." {
+			// `every` ends a rule's condition where a duration follows it:
+			// a field may be called every.
+			if len(opened) == 0 && stopWord != "" && w == stopWord && last != "." &&
+				(w != "every" || isDigit(s.peekByte(s.skipFrom(s.off+len(w), false)-s.off))) {
 				break scan
 			}
 			next := s.off + len(w)

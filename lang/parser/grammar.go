@@ -16,6 +16,7 @@ type gItem struct {
 	Event    *gEventDecl `parser:"| @@"`
 	Budget   *gBudget    `parser:"| @@"`
 	Team     *gTeam      `parser:"| @@"`
+	Rule     *gRule      `parser:"| @@"`
 	Journey  *gJourney   `parser:"| @@"`
 	Entry    *gEntry     `parser:"| @@"`
 	Exit     *gExit      `parser:"| @@"`
@@ -270,6 +271,25 @@ type gStep struct {
 }
 
 // gAfter is a step's prefix: `after D`, `after D at HH:MM` or `at HH:MM`.
+// gRule is a workspace rule: `rule NAME [on EVENTS] [when EXPR] [every D]
+// BLOCK`. The checker judges the combination: `on` or `when`, and `every`
+// only with a condition alone.
+type gRule struct {
+	Pos    lexer.Position
+	Tokens []lexer.Token
+	Name   *gIdent   `parser:"'rule' @@"`
+	On     []*gIdent `parser:"( 'on' @@ ( ',' @@ )* )?"`
+	When   *gExpr    `parser:"( 'when' @@ )?"`
+	Every  *gEvery   `parser:"@@?"`
+	Body   *gBlock   `parser:"@@"`
+}
+
+// gEvery is a condition rule's `every D`.
+type gEvery struct {
+	Pos   lexer.Position
+	Every *gDuration `parser:"'every' @@"`
+}
+
 type gAfter struct {
 	Pos   lexer.Position
 	Delay *gDuration `parser:"( 'after' @@"`

@@ -8,8 +8,8 @@ package parser
 //     A condition ends at a newline (unless its last token is an operator, a
 //     comma or an open bracket: then it continues on the next line), at a
 //     closing bracket it did not open, at a block opener, at `within` in a
-//     `wait for … when` condition, and at a `//` comment that follows a
-//     complete condition.
+//     `wait for … when` condition and at `every` in a `rule … when`
+//     condition, and at a `//` comment that follows a complete condition.
 //   - `<` opens a block only where the next token begins a step (or is the
 //     `>` of an empty block); everywhere else it is the less-than operator or
 //     the bracket of `list<T>`. Inside an angle block, a `>` that is not
@@ -78,7 +78,7 @@ var stepKeywords = map[string]bool{
 // `on` begins one too (`on change WORD`) except where it continues an
 // entry's or a stage's header: see startsItem.
 var topKeywords = map[string]bool{
-	"use": true, "contact": true, "event": true, "budget": true, "team": true, "journey": true, "test": true,
+	"use": true, "contact": true, "event": true, "budget": true, "team": true, "rule": true, "journey": true, "test": true,
 	"entry": true, "exit": true, "goal": true, "suppress": true,
 	"window": true, "cap": true, "reenter": true, "stage": true,
 }
@@ -127,11 +127,11 @@ type scanner struct {
 	lines *pos.Lines
 	off   int
 
-	stack  []opener
-	toks   []token
-	diags  diag.List
-	inWait bool // between `wait` and its `within`: a condition ends at `within`
-	line   int  // line of the last token emitted
+	stack    []opener
+	toks     []token
+	diags    diag.List
+	stopWord string // a word that ends the next condition: `within` after `wait for`, `every` after `rule`
+	line     int    // line of the last token emitted
 
 	chain    int    // `else if` links so far in the if chain at the current level
 	prevWord string // the last token but comments if it is a word, else ""
@@ -316,10 +316,14 @@ func (s *scanner) ident(start int) {
 	switch w {
 	case "wait":
 		if next, _ := s.nextWord(s.off, true); next == "for" {
-			s.inWait = true
+			s.stopWord = "within"
 		}
-	case "within":
-		s.inWait = false
+	case "rule":
+		if !s.keyFollows() {
+			s.stopWord = "every"
+		}
+	case "within", "every":
+		s.stopWord = ""
 	case "when", "if":
 		if !s.keyFollows() {
 			s.condition(false)

@@ -34,6 +34,9 @@ func (p *parser) lowerItem(g *gItem) {
 	case g.Team != nil:
 		p.decl(&ast.TeamDecl{Keyword: p.word(g.Team.Pos), Name: p.ident(g.Team.Name), Address: p.str(g.Team.Address), Pos: p.span(g.Team.Pos, g.Team.Tokens)})
 		return
+	case g.Rule != nil:
+		p.decl(p.rule(g.Rule))
+		return
 	case g.Test != nil:
 		p.decl(p.test(g.Test))
 		return
@@ -70,7 +73,7 @@ func (p *parser) lowerItem(g *gItem) {
 		switch {
 		case p.orphaned:
 		case len(p.out.Journeys()) > 0:
-			p.errorf(item.Span(), CodeOrphanItem, "%s outside a journey: a journey's clauses and stages follow its header, before any contact, event, budget, team or test declaration", itemWord(item))
+			p.errorf(item.Span(), CodeOrphanItem, "%s outside a journey: a journey's clauses and stages follow its header, before any contact, event, budget, team, rule or test declaration", itemWord(item))
 		default:
 			p.errorf(item.Span(), CodeOrphanItem, "%s outside a journey: start the file with `journey NAME`", itemWord(item))
 		}

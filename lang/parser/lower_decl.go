@@ -233,3 +233,15 @@ func rawOf(toks []lexer.Token) string {
 	}
 	return s
 }
+
+// rule lowers a workspace rule.
+func (p *parser) rule(g *gRule) *ast.RuleDecl {
+	n := &ast.RuleDecl{Keyword: p.word(g.Pos), Name: p.ident(g.Name), When: p.expr(g.When), Body: p.block(g.Body), Pos: p.span(g.Pos, g.Tokens)}
+	for _, e := range g.On {
+		n.On = append(n.On, p.ident(e))
+	}
+	if g.Every != nil {
+		n.EveryKw, n.Every = p.word(g.Every.Pos), p.dur(g.Every.Every)
+	}
+	return n
+}

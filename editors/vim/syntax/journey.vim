@@ -30,6 +30,9 @@ syn match   journeyKeyword  "\(^\s*budget\s\+\)\@<=off\>"
 " `team sales "sales@acme.example"`, a team that notify and task name: a
 " declaration where `team` starts a line; elsewhere it may name a field.
 syn match   journeyDecl     "\(^\s*\)\@<=team\>"
+" `rule NAME on EVENT { … }`, a workspace rule: a declaration where `rule`
+" starts a line; elsewhere it may name a field.
+syn match   journeyDecl     "\(^\s*\)\@<=rule\>"
 syn keyword journeyClause   entry goal suppress window cap reenter
 syn keyword journeyStage    stage nextgroup=journeyStageName skipwhite
 syn match   journeyStageName "\<\h\w*\>" contained
@@ -48,7 +51,7 @@ syn keyword journeyDay      mon tue wed thu fri sat sun
 " Steps.
 syn keyword journeyStep     send notify task set tag untag webhook next exit
 syn keyword journeyStep     goto nextgroup=journeyStageName skipwhite
-syn keyword journeyTiming   after at
+syn keyword journeyTiming   after at every
 syn keyword journeyBranch   if else split wait timeout
 
 " Test statements and expectations.
