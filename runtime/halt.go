@@ -11,6 +11,7 @@ package runtime
 
 import (
 	"iter"
+	"slices"
 	"time"
 )
 
@@ -49,8 +50,10 @@ func (r *run) halt(j *Journey, t time.Time, step, reason string) {
 
 // release ends the halt of a journey (every halted journey when journey
 // is "") at t.
+// The workspace's rules, halted together under no journey's name, are
+// released with every journey.
 func (r *run) release(t time.Time, journey, why string) {
-	for _, j := range r.e.Deployment.Journeys() {
+	for _, j := range r.withRules() {
 		if r.halted(j) && (journey == "" || journey == j.Name) {
 			delete(r.s.Halted, j.Name)
 			r.record(j, r.s.Active(j.Name), t, RecReleased, "", why)
@@ -58,10 +61,20 @@ func (r *run) release(t time.Time, journey, why string) {
 	}
 }
 
+// withRules is the deployment's journeys, then the journey that holds its
+// rules (rule.go).
+func (r *run) withRules() []*Journey {
+	js := r.e.Deployment.Journeys()
+	if rl := r.e.Deployment.rules; rl != nil {
+		js = append(slices.Clone(js), rl)
+	}
+	return js
+}
+
 // releaseChanged ends the halts of journeys deployed in a version other
 // than the one halted.
 func (r *run) releaseChanged(t time.Time) {
-	for _, j := range r.e.Deployment.Journeys() {
+	for _, j := range r.withRules() {
 		if h := r.s.Halted[j.Name]; h != nil && h.Version != j.Version {
 			delete(r.s.Halted, j.Name)
 			r.record(j, r.s.Active(j.Name), t, RecReleased, "", "new version")

@@ -21,6 +21,9 @@ package runtime
 // a timer.
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"time"
 
@@ -60,6 +63,13 @@ func planRules(p *compiler.Program) (*Journey, error) {
 	if err := j.planConds(p, conds, map[*compiler.Cond]bool{}); err != nil {
 		return nil, err
 	}
+	// The rules' version: a halt of the rules ends when it changes.
+	b, err := json.Marshal(p.Rules)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(b)
+	j.Version = hex.EncodeToString(sum[:10])
 	return j, nil
 }
 
