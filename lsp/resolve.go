@@ -71,6 +71,14 @@ func resolve(f *ast.File, src []byte, off int) ref {
 			r := journeyRef(d, src, off, in)
 			r.journey = d
 			return r
+		case *ast.RuleDecl:
+			if r := eventRef(d.On, in); r.kind != refNone {
+				return r
+			}
+			if r := exprRef(d.When, eventName(d.On), src, off, in); r.kind != refNone {
+				return r
+			}
+			return blockRef(d.Body, eventName(d.On), src, off, in)
 		case *ast.Test:
 			return testRef(d, src, off, in)
 		}

@@ -12,6 +12,7 @@ import (
 	"unicode/utf16"
 
 	"github.com/journeylang/journey/lang/ast"
+	"github.com/journeylang/journey/lang/parser"
 	"github.com/journeylang/journey/lang/pos"
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
@@ -612,6 +613,26 @@ func TestFilterEventRef(t *testing.T) {
 		r := exprRef(e, "form_submitted", src, strings.Index(string(src), tc.needle), everywhere)
 		if r.kind != refEventField || r.event != tc.event || r.name != tc.name {
 			t.Errorf("at %q: %+v, want the field %s of %s", tc.needle, r, tc.name, tc.event)
+		}
+	}
+}
+
+// TestRuleRefs: in a rule, the events it is on and the fields its
+// condition and steps read resolve as in a stage.
+func TestRuleRefs(t *testing.T) {
+	src := []byte("rule points on page_viewed when event.path == \"/p\" {\n  set score = score + 1\n}\n")
+	f, _ := parser.ParseFile("r.journey", src)
+	for _, tc := range []struct {
+		needle string
+		want   ref
+	}{
+		{"page_viewed", ref{kind: refEvent, name: "page_viewed"}},
+		{"path", ref{kind: refEventField, event: "page_viewed", name: "path"}},
+		{"score + 1", ref{kind: refField, path: []string{"score"}}},
+	} {
+		got := resolve(f, src, strings.Index(string(src), tc.needle))
+		if got.kind != tc.want.kind || got.name != tc.want.name || got.event != tc.want.event || strings.Join(got.path, ".") != strings.Join(tc.want.path, ".") {
+			t.Errorf("at %q: %+v, want %+v", tc.needle, got, tc.want)
 		}
 	}
 }
