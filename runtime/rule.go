@@ -73,6 +73,15 @@ func planRules(p *compiler.Program) (*Journey, error) {
 	return j, nil
 }
 
+// RulesVersion names the workspace's rules as deployed: a digest of
+// them, which changes when a rule does; that of no rules for none.
+func (d *Deployment) RulesVersion() string {
+	if d.rules == nil {
+		return ""
+	}
+	return d.rules.Version
+}
+
 // eventRules runs the rules on the event ev at t, in written order. It
 // reports whether one changed the contact.
 func (r *run) eventRules(t time.Time, ev *Input) bool {

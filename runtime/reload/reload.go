@@ -183,12 +183,15 @@ func (w *Watcher) Check() bool {
 }
 
 // changes lists the journeys whose version differs between two
-// deployments: name@version, or -name for one removed; and budget when the
-// send budget changed.
+// deployments: name@version, or -name for one removed; budget when the
+// send budget changed, and rules when the workspace's rules did.
 func changes(prev, d *runtime.Deployment) []string {
 	var out []string
 	if prev != nil && prev.Budget != d.Budget {
 		out = append(out, "budget")
+	}
+	if prev != nil && prev.RulesVersion() != d.RulesVersion() {
+		out = append(out, "rules")
 	}
 	for _, j := range d.Journeys() {
 		if prev == nil || prev.Journey(j.Name) == nil || prev.Journey(j.Name).Version != j.Version {

@@ -165,7 +165,8 @@ func TestCheckWithoutEvents(t *testing.T) {
 
 // TestBudgetReload declares a send budget in a file of its own under a
 // watcher: the reload puts it in force and logs it as changed, though no
-// journey's version changed; removing it brings the default back.
+// journey's version changed; removing it brings the default back. Rules,
+// added and changed, are logged as changed the same way.
 func TestBudgetReload(t *testing.T) {
 	dir := t.TempDir()
 	write(t, filepath.Join(dir, "schema.journey"), schema)
@@ -194,6 +195,15 @@ func TestBudgetReload(t *testing.T) {
 	}
 	if !w.Check() || w.Current().Budget != runtime.DefaultBudget {
 		t.Errorf("without the declaration, budget %+v in force, want the default", w.Current().Budget)
+	}
+	// A rule added, then changed: each reload names the rules as changed.
+	rules := filepath.Join(dir, "rules.journey")
+	for _, points := range []string{"1", "2"} {
+		log.Reset()
+		write(t, rules, "rule points on signed_up {\n  set score = score + "+points+"\n}\n")
+		if !w.Check() || !strings.Contains(log.String(), "changed=rules") {
+			t.Errorf("the reload of rule points +%s does not log the rules as changed:\n%s", points, log.String())
+		}
 	}
 }
 
