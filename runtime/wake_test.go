@@ -324,3 +324,22 @@ func TestFilteredCountKeepsPayload(t *testing.T) {
 		t.Errorf("records %v, want the enrollment on the second view of /pricing", out.Records)
 	}
 }
+
+// TestExplainWakeRules: a rule on a condition is explained after the
+// journeys, under no journey, and a run of a contact it will run for
+// wakes at the instant its condition turns true.
+func TestExplainWakeRules(t *testing.T) {
+	d := deployFiles(t, map[string][]byte{
+		"schema.journey": []byte(wakeSchema),
+		"rules.journey":  []byte("rule decay when days_since(last_login) >= 30 every 30d {\n  set plan = \"idle\"\n}\n"),
+	}, nil)
+	xs := d.ExplainWake()
+	if len(xs) != 1 || xs[0].Journey != "" || xs[0].Role != "rule decay" || !xs[0].Exact ||
+		len(xs[0].Forms) != 1 || xs[0].Forms[0] != "days_since(last_login) >= 30: at last_login + 30 × 24h" {
+		t.Errorf("explained %+v", xs)
+	}
+	s := &runtime.ContactState{ID: "c1", Attrs: map[string]any{"email": "a@example.com", "last_login": "2025-12-07T09:00:00Z"}}
+	if out := (&runtime.Engine{Deployment: d}).Run(s, nil, t0); !out.Wake.Equal(ts("2026-01-06T09:00:00Z")) {
+		t.Errorf("wake-up %s, want the 30th day since the last login", out.Wake)
+	}
+}

@@ -26,22 +26,24 @@ type WakeExplanation struct {
 
 // ExplainWake lists, journey by journey, the conditions the engine
 // watches, in the order the journey declares them, with what the
-// wake-up analysis made of each.
+// wake-up analysis made of each; then the workspace's rules on a
+// condition, in written order, under no journey (Role "rule NAME").
 func (d *Deployment) ExplainWake() []WakeExplanation {
 	var out []WakeExplanation
-	for _, j := range d.order {
-		add := func(role string, c *compiler.Cond) {
-			if c == nil {
-				return
-			}
-			x := WakeExplanation{Journey: j.Name, Role: role, Source: c.Source, Text: c.Text}
-			if n := j.wakes[c]; n != nil {
-				x.Timed = true
-				n.explain(&x)
-				x.Exact = len(x.Reasons) == 0
-			}
-			out = append(out, x)
+	explain := func(j *Journey, role string, c *compiler.Cond) {
+		if c == nil {
+			return
 		}
+		x := WakeExplanation{Journey: j.Name, Role: role, Source: c.Source, Text: c.Text}
+		if n := j.wakes[c]; n != nil {
+			x.Timed = true
+			n.explain(&x)
+			x.Exact = len(x.Reasons) == 0
+		}
+		out = append(out, x)
+	}
+	for _, j := range d.order {
+		add := func(role string, c *compiler.Cond) { explain(j, role, c) }
 		for _, e := range j.Entries {
 			if e.Event == "" {
 				add("entry", e.When)
@@ -57,6 +59,11 @@ func (d *Deployment) ExplainWake() []WakeExplanation {
 			if s.On == "" {
 				add("stage "+s.Name, s.When)
 			}
+		}
+	}
+	for _, rl := range d.Program.Rules {
+		if rl.On == "" && d.rules != nil {
+			explain(d.rules, "rule "+rl.Name, rl.When)
 		}
 	}
 	return out

@@ -78,7 +78,11 @@ func (e *env) explain(cmd string, prog *compiler.Program) {
 	}
 	every := runtime.DefaultRecheck
 	for _, x := range d.ExplainWake() {
-		fmt.Fprintf(e.stdout, "%s: journey %s, %s: %s\n", x.Source, x.Journey, x.Role, x.Text)
+		if x.Journey == "" { // a rule of the workspace
+			fmt.Fprintf(e.stdout, "%s: %s: %s\n", x.Source, x.Role, x.Text)
+		} else {
+			fmt.Fprintf(e.stdout, "%s: journey %s, %s: %s\n", x.Source, x.Journey, x.Role, x.Text)
+		}
 		switch {
 		case !x.Timed:
 			fmt.Fprintf(e.stdout, "    input: does not depend on time; only an event or an update changes it\n")
