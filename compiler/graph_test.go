@@ -45,9 +45,13 @@ func TestMermaidWellFormed(t *testing.T) {
 	crm := compileProgram(t, "../examples/crm")
 	m := compiler.Mermaid(crm.Journeys, crm.Rules...)
 	wellFormed(t, m)
-	for _, want := range []string{`subgraph j7["rules"]`, `["rule idle_decay"]`, `("on demo_requested")`, "<br/>every 30d", `tag #quot;hand-raiser#quot;`} {
+	for _, want := range []string{
+		`subgraph j7["rules"]`, `["rule idle_decay"]`, `("on demo_requested")`, "<br/>every 30d", `tag #quot;hand-raiser#quot;`, // rules
+		"+1d at 10:00 send email", "+3bd send email", "due 2bd", // local times and business days
+		`count(#quot;page_viewed#quot;, 30d, event.path == #quot;/pricing#quot;) >= 2`, // a filtered count
+	} {
 		if !strings.Contains(m, want) {
-			t.Errorf("the rules' drawing lacks %q", want)
+			t.Errorf("the drawing of examples/crm lacks %q", want)
 		}
 	}
 }
