@@ -26,6 +26,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+
+	"github.com/journeylang/journey/stdlib"
 )
 
 // BundleFormat is the version of the bundle format this compiler writes
@@ -57,9 +59,10 @@ type body struct {
 	Env       json.RawMessage  `json:"env"`
 	Journeys  []*Journey       `json:"journeys"`
 	Templates []bundleTemplate `json:"templates"`
-	Budget    *Budget          `json:"budget,omitempty"` // absent when the workspace declares none
-	Teams     []Team           `json:"teams,omitempty"`  // absent when the workspace declares none
-	Rules     []*Rule          `json:"rules,omitempty"`  // in written order; absent when the workspace declares none
+	Budget    *Budget          `json:"budget,omitempty"`   // absent when the workspace declares none
+	Teams     []Team           `json:"teams,omitempty"`    // absent when the workspace declares none
+	Rules     []*Rule          `json:"rules,omitempty"`    // in written order; absent when the workspace declares none
+	Holidays  []string         `json:"holidays,omitempty"` // YYYY-MM-DD, sorted; absent when the workspace declares none
 }
 
 // Manifest says what a bundle holds.
@@ -97,7 +100,7 @@ func WriteBundle(p *Program, key ed25519.PrivateKey) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := body{Format: BundleFormat, Compiler: Version, Schema: p.Schema, Env: env, Journeys: p.Journeys, Budget: p.Budget, Teams: p.Teams, Rules: p.Rules}
+	b := body{Format: BundleFormat, Compiler: Version, Schema: p.Schema, Env: env, Journeys: p.Journeys, Budget: p.Budget, Teams: p.Teams, Rules: p.Rules, Holidays: p.Holidays}
 	b.Manifest = manifest(p)
 	for _, t := range p.Templates {
 		b.Templates = append(b.Templates, bundleTemplate{Name: t.Name, File: t.File, Content: string(t.Content)})
@@ -204,6 +207,9 @@ func ReadBundle(data []byte, opts ReadOptions) (*Bundle, error) {
 	if b.Schema.Digest() != b.Manifest.SchemaDigest {
 		return nil, refuse("its schema does not match the manifest's schema digest")
 	}
+	if _, err := stdlib.ParseHolidays(b.Holidays); err != nil {
+		return nil, refuse("its holidays are not dates: %v", err)
+	}
 	if !b.Budget.valid() {
 		return nil, refuse("its send budget %s is not one a workspace can declare", b.Budget)
 	}
@@ -218,7 +224,7 @@ func ReadBundle(data []byte, opts ReadOptions) (*Bundle, error) {
 	if !bytes.Equal(conf, b.Env) {
 		return nil, refuse("it was compiled for another CEL environment (another version of the journey function library): recompile it with this version of journey")
 	}
-	p := &Program{Schema: b.Schema, Journeys: b.Journeys, Sources: b.Manifest.Sources, Budget: b.Budget, Teams: b.Teams, Rules: b.Rules, envs: envs}
+	p := &Program{Schema: b.Schema, Journeys: b.Journeys, Sources: b.Manifest.Sources, Budget: b.Budget, Teams: b.Teams, Rules: b.Rules, Holidays: b.Holidays, envs: envs}
 	for _, t := range b.Templates {
 		p.Templates = append(p.Templates, NewTemplate(t.Name, t.File, []byte(t.Content)))
 	}

@@ -39,6 +39,7 @@ type Result struct {
 	files      map[*ast.Journey]string  // the file each of Journeys is declared in
 	Rules      []*ast.RuleDecl          // the workspace's rules that checked, in written order (rule.go)
 	ruleFiles  map[*ast.RuleDecl]string // the file each of Rules is declared in
+	Holidays   []string                 // the workspace's holidays that are dates, sorted, each once
 }
 
 type checker struct {
@@ -122,6 +123,7 @@ func CheckWith(ws *Workspace, opts Options) (*Result, diag.List) {
 		}
 	}
 	res.Rules, res.ruleFiles = c.rules()
+	res.Holidays = c.holidays()
 	c.templates()
 	for _, f := range ws.Files {
 		c.tests(f)

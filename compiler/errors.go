@@ -87,6 +87,7 @@ const (
 	CodeTimedFilter           diag.Code = "TimedFilter"
 	CodeDuplicateRule         diag.Code = "DuplicateRule"
 	CodeInvalidRule           diag.Code = "InvalidRule"
+	CodeInvalidHoliday        diag.Code = "InvalidHoliday"
 )
 
 func newError(file string, span pos.Span, code diag.Code, format string, args ...any) diag.Diagnostic {

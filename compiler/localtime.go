@@ -12,6 +12,7 @@ package compiler
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/journeylang/journey/lang/ast"
@@ -135,4 +136,39 @@ func (st *Step) AtMinutes() (m int, ok bool) {
 		return 0, false
 	}
 	return timeOfDay(st.At)
+}
+
+// holidays checks the workspace's `holidays` declarations, in any file and
+// as many as it likes: each date is a day of the calendar written
+// YYYY-MM-DD (InvalidHoliday). It returns the dates, sorted, each once.
+func (c *checker) holidays() []string {
+	seen := map[string]bool{}
+	for _, f := range c.ws.Files {
+		for _, d := range f.Decls {
+			h, ok := d.(*ast.HolidaysDecl)
+			if !ok {
+				continue
+			}
+			for _, s := range h.Dates {
+				if _, err := time.Parse(time.DateOnly, s.Value); err != nil {
+					c.report(newError(f.Name, s.Pos, CodeInvalidHoliday, "%s is not a date written YYYY-MM-DD, such as \"2026-12-25\"", s.Raw))
+					continue
+				}
+				seen[s.Value] = true
+			}
+		}
+	}
+	if len(seen) == 0 {
+		return nil
+	}
+	return sortedNames(seen)
+}
+
+// DumpHolidays prints the workspace's holidays as a line, as `journey
+// inspect` shows them; nothing for none.
+func DumpHolidays(dates []string) string {
+	if len(dates) == 0 {
+		return ""
+	}
+	return "holidays " + strings.Join(dates, ", ") + "\n"
 }

@@ -41,6 +41,7 @@ type Program struct {
 	Budget    *Budget      // the workspace's send budget; nil when it declares none
 	Teams     []Team       // the workspace's teams, sorted by name; nil when it declares none
 	Rules     []*Rule      // the workspace's rules, in written order; nil when it declares none
+	Holidays  []string     // the days business days skip besides weekends, YYYY-MM-DD, sorted, each once; nil for none
 	envs      *envs
 }
 
@@ -98,6 +99,7 @@ func CompileWith(ws *Workspace, opts Options) (*Program, diag.List) {
 	}
 	sort.Slice(prog.Journeys, func(a, b int) bool { return prog.Journeys[a].Name < prog.Journeys[b].Name })
 	prog.Rules = l.rules(res.Rules, res.ruleFiles)
+	prog.Holidays = res.Holidays
 	used := map[string]bool{}
 	for _, j := range prog.Journeys {
 		for _, t := range j.Sends {

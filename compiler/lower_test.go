@@ -43,6 +43,7 @@ func TestLower(t *testing.T) {
 			}
 			var got strings.Builder
 			got.WriteString(compiler.DumpBudget(prog.Budget))
+			got.WriteString(compiler.DumpHolidays(prog.Holidays))
 			got.WriteString(compiler.DumpRules(prog.Rules))
 			for _, j := range prog.Journeys {
 				got.WriteString(compiler.Dump(j))

@@ -44,7 +44,7 @@ var (
 var keywords = []string{
 	"journey", "entry", "exit", "goal", "suppress", "window", "cap", "reenter", "stage",
 	"send", "notify", "task", "set", "tag", "untag", "webhook", "goto", "next", "if", "else",
-	"split", "wait", "for", "within", "timeout", "after", "at", "every", "when", "on", "rule",
+	"split", "wait", "for", "within", "timeout", "after", "at", "every", "when", "on", "rule", "holidays",
 	"contact", "event", "use",
 }
 

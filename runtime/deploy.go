@@ -31,6 +31,7 @@ type Deployment struct {
 	known    map[versionKey]bool     // every version WithVersions was given; nil: it was not called
 	payloads map[string]bool         // the events whose payloads the history keeps (KeepsPayload)
 	rules    *Journey                // the programs of the workspace's rules' conditions and values (rule.go)
+	holidays stdlib.Holidays         // the workspace's holidays, which business days skip
 }
 
 // KeepsPayload reports whether the contact's history keeps the payload of
@@ -121,6 +122,9 @@ func NewDeployment(p *compiler.Program) (*Deployment, error) {
 		return nil, err
 	}
 	d.rules = rules
+	if d.holidays, err = stdlib.ParseHolidays(p.Holidays); err != nil {
+		return nil, fmt.Errorf("the workspace's holidays: %w", err)
+	}
 	for _, cj := range p.Journeys {
 		for _, c := range cj.Conditions() {
 			for _, f := range c.Filters {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/journeylang/journey/compiler"
 	"github.com/journeylang/journey/runtime"
+	"github.com/journeylang/journey/stdlib"
 )
 
 // clock is a Context with a fixed time and a set of opened templates.
@@ -21,6 +22,7 @@ func (c clock) Clicked(string) bool                  { return false }
 func (c clock) Count(string, time.Duration, int) int { return 0 }
 func (c clock) HasTag(string) bool                   { return false }
 func (c clock) InStage(string, string) bool          { return false }
+func (c clock) Holidays() stdlib.Holidays            { return nil }
 func (c clock) Subscribed(string) bool               { return true }
 
 func deploy(t *testing.T) *runtime.Deployment {

@@ -243,14 +243,17 @@ func Native(v ref.Val) (any, error) {
 }
 
 // ctx returns the function library's view of the contact at time t.
-func (r *run) ctx(t time.Time) *runCtx { return &runCtx{s: r.s, now: t, loc: r.location()} }
+func (r *run) ctx(t time.Time) *runCtx {
+	return &runCtx{s: r.s, now: t, loc: r.location(), holidays: r.e.Deployment.holidays}
+}
 
 // runCtx is a stdlib.Context over a contact's state.
 type runCtx struct {
-	s     *ContactState
-	now   time.Time
-	loc   *time.Location
-	match func(filter int, e EventMark) bool // the filters of the condition evaluated; nil for none
+	s        *ContactState
+	now      time.Time
+	loc      *time.Location
+	match    func(filter int, e EventMark) bool // the filters of the condition evaluated; nil for none
+	holidays stdlib.Holidays
 }
 
 func (c *runCtx) Now() time.Time                 { return c.now }
@@ -259,6 +262,7 @@ func (c *runCtx) Opened(t string) bool           { return c.s.Opened[t] }
 func (c *runCtx) Clicked(t string) bool          { return c.s.Clicked[t] }
 func (c *runCtx) HasTag(tag string) bool         { return slices.Contains(tagList(c.s.Attrs["tags"]), tag) }
 func (c *runCtx) Subscribed(channel string) bool { return c.s.Subscribed(channel) }
+func (c *runCtx) Holidays() stdlib.Holidays      { return c.holidays }
 func (c *runCtx) InStage(journey, stage string) bool {
 	en := c.s.Active(journey)
 	return en != nil && en.Stage == stage

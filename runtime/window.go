@@ -96,7 +96,7 @@ func loadLocation(name string) (*time.Location, error) {
 // days) ends, from t.
 func (r *run) later(t time.Time, d compiler.Duration, bd int) time.Time {
 	if bd > 0 {
-		return stdlib.AddBusinessDays(t, bd, r.location())
+		return stdlib.AddBusinessDays(t, bd, r.location(), r.e.Deployment.holidays)
 	}
 	return t.Add(time.Duration(d))
 }

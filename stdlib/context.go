@@ -2,6 +2,7 @@ package stdlib
 
 import (
 	"reflect"
+	"slices"
 	"time"
 
 	"github.com/google/cel-go/cel"
@@ -25,6 +26,7 @@ type Context interface {
 	HasTag(tag string) bool             // the contact carries the tag
 	InStage(journey, stage string) bool // the contact is in the stage of the journey
 	Subscribed(channel string) bool     // the contact may be sent marketing on the channel (rule 12)
+	Holidays() Holidays                 // the workspace's holidays, which business days skip
 }
 
 // ContextValue carries a Context into CEL as ContextVar's value.
@@ -57,7 +59,7 @@ var bindings = map[string]func(ctx Context, args []ref.Val) ref.Val{
 	},
 	"business_days_since": func(ctx Context, a []ref.Val) ref.Val {
 		loc := location(ctx)
-		return types.Int(businessDays(ts(a[0]).In(loc), ctx.Now().In(loc)))
+		return types.Int(businessDays(ts(a[0]).In(loc), ctx.Now().In(loc), ctx.Holidays()))
 	},
 	"local_hour": func(ctx Context, _ []ref.Val) ref.Val {
 		return types.Int(ctx.Now().In(location(ctx)).Hour())
@@ -123,8 +125,8 @@ func Elapsed(from, to time.Time, unit int64) int64 {
 // calendar), and where a zone sets its clocks back on a weekday (Cairo
 // does, on a Thursday at 24:00) so that a later instant reads an earlier
 // time.
-func businessDays(from, to time.Time) int64 {
-	n := wallBusinessDays(from, to)
+func businessDays(from, to time.Time, hol Holidays) int64 {
+	n := wallBusinessDays(from, to, hol)
 	switch {
 	case !to.Before(from) && n < 0:
 		return 0
@@ -135,9 +137,9 @@ func businessDays(from, to time.Time) int64 {
 }
 
 // wallBusinessDays is businessDays by the wall clock alone.
-func wallBusinessDays(from, to time.Time) int64 {
-	fd, fc := businessClock(from)
-	td, tc := businessClock(to)
+func wallBusinessDays(from, to time.Time, hol Holidays) int64 {
+	fd, fc := businessClock(from, hol)
+	td, tc := businessClock(to, hol)
 	n := td - fd
 	if tc < fc {
 		n--
@@ -145,22 +147,69 @@ func wallBusinessDays(from, to time.Time) int64 {
 	return n
 }
 
-// businessClock places a local time on the weekday-only calendar: the
-// number of Mondays to Fridays from Monday 5 January 1970 to its date, and
-// its time of day by the wall clock. A time on a weekend is the Monday
-// 00:00 after it.
-func businessClock(t time.Time) (day int64, clock time.Duration) {
+// businessClock places a local time on the business-day calendar: the
+// number of Mondays to Fridays that are not holidays from Monday 5
+// January 1970 to its date, and its time of day by the wall clock. A time
+// on a weekend or a holiday is 00:00 of the business day after it.
+func businessClock(t time.Time, hol Holidays) (day int64, clock time.Duration) {
 	y, m, d := t.Date()
-	// Days from Monday 1970-01-05 to the date; Unix time counts no leap
-	// seconds, so a UTC midnight is a whole number of days.
-	days := floorDiv(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix(), SecondsPerDay) - 4
+	date := dateNumber(y, m, d)
+	days := date - 4                                        // from Monday 1970-01-05
 	week, wd := floorDiv(days, 7), days-7*floorDiv(days, 7) // wd: Monday 0 … Sunday 6
 	if wd >= 5 {
-		return 5*week + 5, 0
+		return 5*week + 5 - hol.before(date), 0
+	}
+	if hol.has(date) {
+		return 5*week + wd - hol.before(date), 0
 	}
 	h, mi, s := t.Clock()
-	return 5*week + wd, time.Duration(h)*time.Hour + time.Duration(mi)*time.Minute +
+	return 5*week + wd - hol.before(date), time.Duration(h)*time.Hour + time.Duration(mi)*time.Minute +
 		time.Duration(s)*time.Second + time.Duration(t.Nanosecond())
+}
+
+// dateNumber is a date as days since 1970-01-01; Unix time counts no leap
+// seconds, so a UTC midnight is a whole number of days.
+func dateNumber(y int, m time.Month, d int) int64 {
+	return floorDiv(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix(), SecondsPerDay)
+}
+
+// weekdayNumber is the day of the week of a date (days since 1970-01-01):
+// Monday 0 … Sunday 6.
+func weekdayNumber(date int64) int64 {
+	d := date - 4 // from Monday 1970-01-05
+	return d - 7*floorDiv(d, 7)
+}
+
+// Holidays are the days business days skip besides Saturdays and Sundays,
+// the same local dates in every time zone: days since 1970-01-01, sorted,
+// each once. Only those from Monday to Friday count.
+type Holidays []int64
+
+// ParseHolidays reads dates written YYYY-MM-DD, in any order.
+func ParseHolidays(dates []string) (Holidays, error) {
+	var out Holidays
+	for _, s := range dates {
+		t, err := time.Parse(time.DateOnly, s)
+		if err != nil {
+			return nil, err
+		}
+		if n := dateNumber(t.Date()); weekdayNumber(n) < 5 {
+			out = append(out, n)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
+// before is how many of the holidays fall before date.
+func (h Holidays) before(date int64) int64 {
+	i, _ := slices.BinarySearch(h, date)
+	return int64(i)
+}
+
+func (h Holidays) has(date int64) bool {
+	_, ok := slices.BinarySearch(h, date)
+	return ok
 }
 
 func floorDiv(a, b int64) int64 {
@@ -209,16 +258,29 @@ func binding(name string) cel.OverloadOpt {
 // 00:00 after them, 1 business day is Tuesday 00:00. A local time the zone's clocks skip that
 // day is taken as time.Date takes it, the length of the gap later. n of 0
 // or less returns t.
-func AddBusinessDays(t time.Time, n int, loc *time.Location) time.Time {
+func AddBusinessDays(t time.Time, n int, loc *time.Location, hol Holidays) time.Time {
 	if n <= 0 {
 		return t
 	}
-	day, clock := businessClock(t.In(loc))
+	day, clock := businessClock(t.In(loc), nil)
 	target := day + int64(n)
 	week := floorDiv(target, 5)
 	wd := target - 5*week
 	// Day 0 of the weekday-only calendar is Monday 5 January 1970.
-	y, m, d := time.Date(1970, 1, 5+int(7*week+wd), 0, 0, 0, 0, time.UTC).Date()
+	date := time.Date(1970, 1, 5+int(7*week+wd), 0, 0, 0, 0, time.UTC)
+	if len(hol) > 0 {
+		// Each holiday on the way puts the day one business day later.
+		day, clock = businessClock(t.In(loc), hol)
+		target = day + int64(n)
+		for {
+			n := dateNumber(date.Date())
+			if d, _ := businessClock(date, hol); d == target && weekdayNumber(n) < 5 && !hol.has(n) {
+				break
+			}
+			date = date.AddDate(0, 0, 1)
+		}
+	}
+	y, m, d := date.Date()
 	u := time.Date(y, m, d, int(clock/time.Hour), int(clock%time.Hour/time.Minute),
 		int(clock%time.Minute/time.Second), int(clock%time.Second), loc)
 	if u.Before(t) { // a zone's clocks set back: never before t

@@ -105,20 +105,20 @@ func TestBusinessDaysAgainstWalk(t *testing.T) {
 					continue
 				}
 				want := slowBusinessDays(a, b)
-				if got := wallBusinessDays(a, b); got != want {
+				if got := wallBusinessDays(a, b, nil); got != want {
 					t.Fatalf("%s: wallBusinessDays(%s, %s) = %d, the walk gives %d", name, a.Format(time.RFC1123Z), b.Format(time.RFC1123Z), got, want)
 				}
-				back := wallBusinessDays(b, a)
-				_, ca := businessClock(a)
-				_, cb := businessClock(b)
+				back := wallBusinessDays(b, a, nil)
+				_, ca := businessClock(a, nil)
+				_, cb := businessClock(b, nil)
 				if ca == cb && back != -want || ca != cb && back != -want-1 {
 					t.Fatalf("%s: wallBusinessDays(%s, %s) = %d but backwards %d", name, a.Format(time.RFC1123Z), b.Format(time.RFC1123Z), want, back)
 				}
-				if got := businessDays(a, b); got != max(want, 0) {
-					t.Fatalf("%s: businessDays(%s, %s) = %d, want %d", name, a.Format(time.RFC1123Z), b.Format(time.RFC1123Z), got, max(want, 0))
+				if got := businessDays(a, b, nil); got != max(want, 0) {
+					t.Fatalf("%s: businessDays(%s, %s, nil) = %d, want %d", name, a.Format(time.RFC1123Z), b.Format(time.RFC1123Z), got, max(want, 0))
 				}
-				if got := businessDays(b, a); a.Equal(b) && got != 0 || !a.Equal(b) && got != min(back, -1) {
-					t.Fatalf("%s: businessDays(%s, %s) = %d, want %d", name, b.Format(time.RFC1123Z), a.Format(time.RFC1123Z), got, min(back, -1))
+				if got := businessDays(b, a, nil); a.Equal(b) && got != 0 || !a.Equal(b) && got != min(back, -1) {
+					t.Fatalf("%s: businessDays(%s, %s, nil) = %d, want %d", name, b.Format(time.RFC1123Z), a.Format(time.RFC1123Z), got, min(back, -1))
 				}
 			}
 		}
@@ -138,13 +138,13 @@ func TestBusinessDaysRepeatedHour(t *testing.T) {
 	if first.Hour() != 23 || second.Hour() != 23 || second.Minute() != 10 {
 		t.Fatalf("the zone data does not repeat the hour: %s, %s", first, second)
 	}
-	if got := wallBusinessDays(first, second); got != -1 {
+	if got := wallBusinessDays(first, second, nil); got != -1 {
 		t.Errorf("by the wall clock alone: %d, want -1", got)
 	}
-	if got := businessDays(first, second); got != 0 {
+	if got := businessDays(first, second, nil); got != 0 {
 		t.Errorf("businessDays 20 minutes later = %d, want 0", got)
 	}
-	if got := businessDays(second, first); got != -1 {
+	if got := businessDays(second, first, nil); got != -1 {
 		t.Errorf("businessDays 20 minutes earlier = %d, want -1", got)
 	}
 }
@@ -179,13 +179,7 @@ func TestAddBusinessDaysExamples(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	at := func(s string) time.Time {
-		v, err := time.ParseInLocation("2006-01-02 15:04", s, ny)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
+	at := func(s string) time.Time { return localTime(t, s, ny) }
 	for _, c := range []struct {
 		from string
 		n    int
@@ -198,7 +192,7 @@ func TestAddBusinessDaysExamples(t *testing.T) {
 		{"2026-03-08 23:00", 2, "2026-03-11 00:00"}, // so does Sunday
 		{"2026-03-02 10:00", 0, "2026-03-02 10:00"},
 	} {
-		if got := AddBusinessDays(at(c.from), c.n, ny); !got.Equal(at(c.want)) {
+		if got := AddBusinessDays(at(c.from), c.n, ny, nil); !got.Equal(at(c.want)) {
 			t.Errorf("AddBusinessDays(%s, %d) = %s, want %s", c.from, c.n, got.In(ny), c.want)
 		}
 	}
@@ -222,16 +216,16 @@ func TestAddBusinessDaysAgreesWithSince(t *testing.T) {
 		loc := zones[rng.IntN(len(zones))]
 		from := base.Add(time.Duration(rng.Int64N(int64(365 * 24 * time.Hour)))).Truncate(time.Second)
 		n := 1 + rng.IntN(30)
-		got := AddBusinessDays(from, n, loc)
-		if since := businessDays(from.In(loc), got.In(loc)); since != int64(n) {
+		got := AddBusinessDays(from, n, loc, nil)
+		if since := businessDays(from.In(loc), got.In(loc), nil); since != int64(n) {
 			t.Fatalf("%s in %s + %dbd = %s, where business_days_since is %d", from.In(loc), loc, n, got.In(loc), since)
 		}
 		// A second before, it is not reached yet: unless the step falls at
 		// Monday 00:00, which the weekend before counts as already, or
 		// just after a gap in the clock.
 		before := got.Add(-time.Second)
-		if _, clock := businessClock(got.In(loc)); clock != 0 && !isGap(got, loc) {
-			if since := businessDays(from.In(loc), before.In(loc)); since >= int64(n) {
+		if _, clock := businessClock(got.In(loc), nil); clock != 0 && !isGap(got, loc) {
+			if since := businessDays(from.In(loc), before.In(loc), nil); since >= int64(n) {
 				t.Fatalf("%s in %s + %dbd = %s, but business_days_since is already %d a second before", from.In(loc), loc, n, got.In(loc), since)
 			}
 		}
@@ -243,4 +237,84 @@ func isGap(t time.Time, loc *time.Location) bool {
 	_, a := t.In(loc).Zone()
 	_, b := t.Add(-time.Hour).In(loc).Zone()
 	return a != b
+}
+
+// TestBusinessDaysHolidays: a holiday is skipped like a weekend day, by
+// business_days_since and by AddBusinessDays alike, and a holiday on a
+// weekend changes nothing.
+func TestBusinessDaysHolidays(t *testing.T) {
+	hol, err := ParseHolidays([]string{"2026-12-25", "2026-12-26", "2027-01-01", "2026-12-25"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hol) != 2 {
+		t.Fatalf("holidays %v: want Friday 25 December and Friday 1 January, once each (26 December is a Saturday)", hol)
+	}
+	if _, err := ParseHolidays([]string{"2026-02-30"}); err == nil {
+		t.Error("30 February parsed")
+	}
+	at := func(s string) time.Time { return localTime(t, s, time.UTC) }
+	for _, c := range []struct {
+		from string
+		n    int
+		want string
+	}{
+		{"2026-12-24 10:00", 1, "2026-12-28 10:00"}, // Thursday → Monday: Friday is Christmas
+		{"2026-12-24 10:00", 5, "2027-01-04 10:00"}, // over both holidays
+		{"2026-12-25 10:00", 1, "2026-12-29 00:00"}, // a holiday counts as the next business day's 00:00
+		{"2026-12-21 10:00", 2, "2026-12-23 10:00"}, // before them: as without holidays
+	} {
+		got := AddBusinessDays(at(c.from), c.n, time.UTC, hol)
+		if !got.Equal(at(c.want)) {
+			t.Errorf("AddBusinessDays(%s, %d) = %s, want %s", c.from, c.n, got, c.want)
+		}
+		if since := businessDays(at(c.from), got, hol); since != int64(c.n) {
+			t.Errorf("business_days_since(%s) at %s = %d, want %d", c.from, got, since, c.n)
+		}
+	}
+	if got := businessDays(at("2026-12-24 10:00"), at("2026-12-28 09:59"), hol); got != 0 {
+		t.Errorf("Thursday 10:00 to Monday 09:59 over Christmas: %d business days, want 0", got)
+	}
+}
+
+// TestAddBusinessDaysHolidaysAgree: over random holidays and instants,
+// business_days_since of t is n at AddBusinessDays(t, n), and not a second
+// before but at a business day's 00:00.
+func TestAddBusinessDaysHolidaysAgree(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var dates []string
+	for range 60 {
+		dates = append(dates, base.AddDate(0, 0, rng.IntN(400)).Format(time.DateOnly))
+	}
+	hol, err := ParseHolidays(dates)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3000 {
+		from := base.Add(time.Duration(rng.Int64N(int64(300 * 24 * time.Hour)))).Truncate(time.Second)
+		n := 1 + rng.IntN(20)
+		got := AddBusinessDays(from, n, time.UTC, hol)
+		if since := businessDays(from, got, hol); since != int64(n) {
+			t.Fatalf("%s + %dbd = %s, where business_days_since is %d", from, n, got, since)
+		}
+		if _, clock := businessClock(got, hol); clock != 0 {
+			if since := businessDays(from, got.Add(-time.Second), hol); since >= int64(n) {
+				t.Fatalf("%s + %dbd = %s, but business_days_since is already %d a second before", from, n, got, since)
+			}
+		}
+		if wd := weekdayNumber(dateNumber(got.Date())); wd >= 5 || hol.has(dateNumber(got.Date())) {
+			t.Fatalf("%s + %dbd = %s, a weekend day or a holiday", from, n, got)
+		}
+	}
+}
+
+// localTime reads "2006-01-02 15:04" in loc.
+func localTime(t *testing.T, s string, loc *time.Location) time.Time {
+	t.Helper()
+	v, err := time.ParseInLocation("2006-01-02 15:04", s, loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
 }

@@ -16,14 +16,15 @@ import (
 // window as the runtime does (runtime/eval.go): from now-within to now,
 // both ends included.
 type history struct {
-	now     time.Time
-	loc     *time.Location // nil: UTC
-	opened  map[string]bool
-	clicked map[string]bool
-	events  map[string][]time.Time
-	tags    map[string]bool
-	stages  map[string]string // journey → stage
-	consent map[string]string // channel → state other than subscribed
+	now      time.Time
+	loc      *time.Location // nil: UTC
+	opened   map[string]bool
+	clicked  map[string]bool
+	events   map[string][]time.Time
+	tags     map[string]bool
+	stages   map[string]string // journey → stage
+	consent  map[string]string // channel → state other than subscribed
+	holidays stdlib.Holidays
 }
 
 func (h history) Now() time.Time            { return h.now }
@@ -33,6 +34,7 @@ func (h history) Clicked(t string) bool     { return h.clicked[t] }
 func (h history) HasTag(t string) bool      { return h.tags[t] }
 func (h history) InStage(j, s string) bool  { return h.stages[j] == s }
 func (h history) Subscribed(ch string) bool { return h.consent[ch] == "" }
+func (h history) Holidays() stdlib.Holidays { return h.holidays }
 
 // Count counts every event of the kind: the stdlib's own tests compile no
 // filter (the compiler's and the runtime's tests do).

@@ -56,6 +56,7 @@ func (c *inspectCmd) run(e *env) {
 	}
 	if b.Program.Budget != nil {
 		fmt.Fprint(e.stdout, compiler.DumpBudget(b.Program.Budget))
+		fmt.Fprint(e.stdout, compiler.DumpHolidays(b.Program.Holidays))
 		fmt.Fprint(e.stdout, compiler.DumpRules(b.Program.Rules))
 	} else {
 		def := runtime.DefaultBudget

@@ -181,6 +181,15 @@ type RuleDecl struct {
 	Pos     pos.Span
 }
 
+// HolidaysDecl lists days that business days skip, besides Saturdays and
+// Sundays: `holidays "2026-12-25", "2026-12-26"`, dates written
+// YYYY-MM-DD, read in each contact's time zone.
+type HolidaysDecl struct {
+	Keyword pos.Span
+	Dates   []*String
+	Pos     pos.Span
+}
+
 // Journey is a journey header and everything up to the next top-level
 // declaration: its policies and its stages, in source order.
 type Journey struct {
@@ -215,25 +224,27 @@ type BadDecl struct {
 	Pos pos.Span
 }
 
-func (d *UseDecl) Span() pos.Span     { return d.Pos }
-func (d *ContactDecl) Span() pos.Span { return d.Pos }
-func (d *EventDecl) Span() pos.Span   { return d.Pos }
-func (d *BudgetDecl) Span() pos.Span  { return d.Pos }
-func (d *TeamDecl) Span() pos.Span    { return d.Pos }
-func (d *RuleDecl) Span() pos.Span    { return d.Pos }
-func (d *Journey) Span() pos.Span     { return d.Pos }
-func (d *Test) Span() pos.Span        { return d.Pos }
-func (d *BadDecl) Span() pos.Span     { return d.Pos }
+func (d *UseDecl) Span() pos.Span      { return d.Pos }
+func (d *ContactDecl) Span() pos.Span  { return d.Pos }
+func (d *EventDecl) Span() pos.Span    { return d.Pos }
+func (d *BudgetDecl) Span() pos.Span   { return d.Pos }
+func (d *TeamDecl) Span() pos.Span     { return d.Pos }
+func (d *RuleDecl) Span() pos.Span     { return d.Pos }
+func (d *HolidaysDecl) Span() pos.Span { return d.Pos }
+func (d *Journey) Span() pos.Span      { return d.Pos }
+func (d *Test) Span() pos.Span         { return d.Pos }
+func (d *BadDecl) Span() pos.Span      { return d.Pos }
 
-func (*UseDecl) declNode()     {}
-func (*ContactDecl) declNode() {}
-func (*EventDecl) declNode()   {}
-func (*BudgetDecl) declNode()  {}
-func (*TeamDecl) declNode()    {}
-func (*RuleDecl) declNode()    {}
-func (*Journey) declNode()     {}
-func (*Test) declNode()        {}
-func (*BadDecl) declNode()     {}
+func (*UseDecl) declNode()      {}
+func (*ContactDecl) declNode()  {}
+func (*EventDecl) declNode()    {}
+func (*BudgetDecl) declNode()   {}
+func (*TeamDecl) declNode()     {}
+func (*RuleDecl) declNode()     {}
+func (*HolidaysDecl) declNode() {}
+func (*Journey) declNode()      {}
+func (*Test) declNode()         {}
+func (*BadDecl) declNode()      {}
 
 // Field is a schema field: `name: Type`.
 type Field struct {

@@ -23,6 +23,8 @@ func (p *printer) decls(ds []ast.Decl) {
 			multi = p.top(multi, func() { p.emit(d.Pos.Start.Line, d.Pos.End, noRun, budget(d)) })
 		case *ast.TeamDecl:
 			multi = p.top(multi, func() { p.emit(d.Pos.Start.Line, d.Pos.End, noRun, team(d)) })
+		case *ast.HolidaysDecl:
+			multi = p.top(multi, func() { p.emit(d.Pos.Start.Line, d.Pos.End, noRun, holidays(d)) })
 		case *ast.RuleDecl:
 			multi = p.top(multi, func() { p.rule(d) })
 		case *ast.Journey:
@@ -92,6 +94,15 @@ func team(t *ast.TeamDecl) string {
 		return "team " + name(t.Name)
 	}
 	return "team " + name(t.Name) + " " + str(t.Address)
+}
+
+// holidays prints `holidays "2026-12-25", "2026-12-26"` on one line.
+func holidays(h *ast.HolidaysDecl) string {
+	dates := make([]string, len(h.Dates))
+	for i, d := range h.Dates {
+		dates[i] = str(d)
+	}
+	return "holidays " + strings.Join(dates, ", ")
 }
 
 // budget prints `budget N sends per D` or `budget off`.

@@ -191,7 +191,7 @@ func (p *parser) syntaxError(err error, toks []token) diag.Diagnostic {
 	case at == 0 && unexpected.Type == tIdent && !topKeywords[unexpected.Value]:
 		d.Code = CodeUnknownDeclaration
 		d.Message = fmt.Sprintf("unknown declaration %q", unexpected.Value)
-		d.Detail = "a file holds use, contact, event, budget, team, rule, journey and test declarations, and a journey's clauses and stages"
+		d.Detail = "a file holds use, contact, event, budget, team, rule, holidays, journey and test declarations, and a journey's clauses and stages"
 		d.Suggestion = diag.Suggest(unexpected.Value, topNames)
 	case toks[0].Value == "on" && at == 1:
 		// `on change WORD` misspelt, or a stage's or an entry's `on EVENT`

@@ -70,7 +70,7 @@ func TestMalformed(t *testing.T) {
 		{"after without step", j + "stage A {\n  after 1d\n}\n", "4:1: `after 1d` needs a step to delay, such as `after 1d send \"welcome\"`"},
 		{"after with unknown step", j + "stage A < after 3d sned \"x\" >\n", `2:20: unknown step "sned"`},
 		{"two stages on a line", j + "stage A {} stage B {}\n", `2:12: unexpected "stage": start each declaration, clause and stage on a line of its own`},
-		{"stage after an event declaration", j + "stage A\nevent e\nstage B\n", "4:1: stage outside a journey: a journey's clauses and stages follow its header, before any contact, event, budget, team, rule or test declaration"},
+		{"stage after an event declaration", j + "stage A\nevent e\nstage B\n", "4:1: stage outside a journey: a journey's clauses and stages follow its header, before any contact, event, budget, team, rule, holidays or test declaration"},
 		{"duration units out of order", j + "stage A {\n  after 30m1h send \"x\"\n}\n", `3:9: invalid duration 30m1h: write each unit once, largest first, such as 1d12h`},
 		{"missing condition on the next line", j + "exit when\n  lifecycle == \"customer\"\n", "2:10: missing condition after `when`"},
 		{"fractional cap", j + "cap 3.5 sends per 7d\n", `2:5: unexpected number 3.5; expected a whole number`},

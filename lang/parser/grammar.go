@@ -17,6 +17,7 @@ type gItem struct {
 	Budget   *gBudget    `parser:"| @@"`
 	Team     *gTeam      `parser:"| @@"`
 	Rule     *gRule      `parser:"| @@"`
+	Holidays *gHolidays  `parser:"| @@"`
 	Journey  *gJourney   `parser:"| @@"`
 	Entry    *gEntry     `parser:"| @@"`
 	Exit     *gExit      `parser:"| @@"`
@@ -282,6 +283,13 @@ type gRule struct {
 	When   *gExpr    `parser:"( 'when' @@ )?"`
 	Every  *gEvery   `parser:"@@?"`
 	Body   *gBlock   `parser:"@@"`
+}
+
+// gHolidays is the workspace's holidays: `holidays "2026-12-25", …`.
+type gHolidays struct {
+	Pos    lexer.Position
+	Tokens []lexer.Token
+	Dates  []*gString `parser:"'holidays' @@ ( ',' @@ )*"`
 }
 
 // gEvery is a condition rule's `every D`.

@@ -78,7 +78,7 @@ var stepKeywords = map[string]bool{
 // `on` begins one too (`on change WORD`) except where it continues an
 // entry's or a stage's header: see startsItem.
 var topKeywords = map[string]bool{
-	"use": true, "contact": true, "event": true, "budget": true, "team": true, "rule": true, "journey": true, "test": true,
+	"use": true, "contact": true, "event": true, "budget": true, "team": true, "rule": true, "holidays": true, "journey": true, "test": true,
 	"entry": true, "exit": true, "goal": true, "suppress": true,
 	"window": true, "cap": true, "reenter": true, "stage": true,
 }

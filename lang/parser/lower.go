@@ -37,6 +37,13 @@ func (p *parser) lowerItem(g *gItem) {
 	case g.Rule != nil:
 		p.decl(p.rule(g.Rule))
 		return
+	case g.Holidays != nil:
+		n := &ast.HolidaysDecl{Keyword: p.word(g.Holidays.Pos), Pos: p.span(g.Holidays.Pos, g.Holidays.Tokens)}
+		for _, d := range g.Holidays.Dates {
+			n.Dates = append(n.Dates, p.str(d))
+		}
+		p.decl(n)
+		return
 	case g.Test != nil:
 		p.decl(p.test(g.Test))
 		return
@@ -73,7 +80,7 @@ func (p *parser) lowerItem(g *gItem) {
 		switch {
 		case p.orphaned:
 		case len(p.out.Journeys()) > 0:
-			p.errorf(item.Span(), CodeOrphanItem, "%s outside a journey: a journey's clauses and stages follow its header, before any contact, event, budget, team, rule or test declaration", itemWord(item))
+			p.errorf(item.Span(), CodeOrphanItem, "%s outside a journey: a journey's clauses and stages follow its header, before any contact, event, budget, team, rule, holidays or test declaration", itemWord(item))
 		default:
 			p.errorf(item.Span(), CodeOrphanItem, "%s outside a journey: start the file with `journey NAME`", itemWord(item))
 		}

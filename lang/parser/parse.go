@@ -222,7 +222,7 @@ func (p *parser) lexErrorIn(span pos.Span) bool {
 // bad records a chunk that did not parse.
 func (p *parser) bad(first token, span pos.Span) {
 	switch first.Value {
-	case "use", "contact", "event", "budget", "team", "rule", "test":
+	case "use", "contact", "event", "budget", "team", "rule", "holidays", "test":
 		p.journey, p.orphaned = nil, false
 		p.out.Decls = append(p.out.Decls, &ast.BadDecl{Pos: span})
 	case "journey":

@@ -33,6 +33,7 @@ syn match   journeyDecl     "\(^\s*\)\@<=team\>"
 " `rule NAME on EVENT { … }`, a workspace rule: a declaration where `rule`
 " starts a line; elsewhere it may name a field.
 syn match   journeyDecl     "\(^\s*\)\@<=rule\>"
+syn match   journeyDecl     "\(^\s*\)\@<=holidays\>"
 syn keyword journeyClause   entry goal suppress window cap reenter
 syn keyword journeyStage    stage nextgroup=journeyStageName skipwhite
 syn match   journeyStageName "\<\h\w*\>" contained
