@@ -14,6 +14,7 @@ func FuzzRequests(f *testing.F) {
 	f.Add("journey j\nstage A {\n  send \"w\n  goto\n}\nstage B when event. > 1 { next }\n", uint32(5), uint32(20))
 	f.Add(testSchema, uint32(6), uint32(5))
 	f.Add("stage 🎉 { if a.b.c( {", uint32(0), uint32(12))
+	f.Add("holidays \"2026-12-25\"\nrule r on form_submitted when count(\"form_submitted\", 7d, event.form == \"x\") > 1 every 1d {\n  set score = score + 1\n}\njourney j\nstage A {\n  after 2bd at 10:00 send \"welcome\"\n}\n", uint32(1), uint32(60))
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, text string, line, char uint32) {
 		s := &Server{docs: map[string][]byte{}, spaces: map[string]*space{}}
