@@ -230,6 +230,11 @@ func (r *run) prune(now time.Time) {
 		}
 	}
 	s.Enrollments = kept
+	for name := range s.Rules { // rules the deployment no longer has
+		if !slices.ContainsFunc(r.e.Deployment.Program.Rules, func(rl *compiler.Rule) bool { return rl.Name == name }) {
+			delete(s.Rules, name)
+		}
+	}
 }
 
 // eventIn is the event an input brings into scope, or nil.

@@ -342,4 +342,13 @@ func TestExplainWakeRules(t *testing.T) {
 	if out := (&runtime.Engine{Deployment: d}).Run(s, nil, t0); !out.Wake.Equal(ts("2026-01-06T09:00:00Z")) {
 		t.Errorf("wake-up %s, want the 30th day since the last login", out.Wake)
 	}
+	if st := s.Rules["decay"]; st == nil || st.Held {
+		t.Fatalf("the rule's state %+v, want kept, not holding yet", st)
+	}
+	// A deployment without the rule forgets its state.
+	none := deployFiles(t, map[string][]byte{"schema.journey": []byte(wakeSchema)}, nil)
+	(&runtime.Engine{Deployment: none}).Run(s, nil, t0.Add(1))
+	if len(s.Rules) != 0 {
+		t.Errorf("the state of a rule no longer deployed is kept: %+v", s.Rules)
+	}
 }
