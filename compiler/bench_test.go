@@ -118,6 +118,31 @@ func BenchmarkCheckWorkspace(b *testing.B) {
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "journeys/s")
 }
 
+// BenchmarkCompileWorkspace parses, checks and compiles into a bundle the
+// workspace of BenchmarkCheckWorkspace, as `journey compile` does: its
+// time over BenchmarkCheckWorkspace's is what compiling adds to checking.
+// Figures are in docs/performance.md.
+func BenchmarkCompileWorkspace(b *testing.B) {
+	const n = 1000
+	sources, templates := benchWorkspace(n)
+	size := 0
+	for _, src := range sources {
+		size += len(src)
+	}
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	for b.Loop() {
+		prog, diags := compiler.Compile(compiler.NewWorkspace(sources, templates))
+		if diags.HasErrors() {
+			b.Fatalf("the generated workspace has errors; the first: %v", diags[0])
+		}
+		if _, err := compiler.WriteBundle(prog, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "journeys/s")
+}
+
 // BenchmarkCheckLinear parses and checks, as `journey check` does,
 // workspaces of 250, 500 and 1,000 journeys (benchWorkspace; 0.29 to
 // 1.15 MB), then the inputs of synth.Series but its workspaces (which name
