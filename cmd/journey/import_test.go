@@ -147,3 +147,21 @@ func TestImportChunks(t *testing.T) {
 		})
 	}
 }
+
+// TestImportProgressBar: the bar a terminal shows ends naming the lines
+// read, and the bytes read of the file's size, on a line of its own.
+func TestImportProgressBar(t *testing.T) {
+	var out bytes.Buffer
+	p := &barProgress{bar: newImportBar(&out, 10_000_000)}
+	p.update(2_500_000, 20_000)
+	p.done(10_000_000, 80_000)
+	text := out.String()
+	for _, want := range []string{"import: 80,000 lines", "100%", "10/10 MB"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the bar does not show %q:\n%q", want, text)
+		}
+	}
+	if !strings.HasSuffix(text, "\n") {
+		t.Errorf("the bar's line is not ended: %q", text)
+	}
+}

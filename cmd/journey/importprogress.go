@@ -28,22 +28,27 @@ func newImportProgress(w io.Writer, size int64) importProgress {
 	if !isTerminal(w) {
 		return &plainProgress{w: w, size: size, every: importEvery, start: time.Now(), last: time.Now()}
 	}
+	return &barProgress{bar: newImportBar(w, size)}
+}
+
+// newImportBar is the progress bar of an import of size bytes (a spinner
+// when size is 0: not known).
+func newImportBar(w io.Writer, size int64) *progressbar.ProgressBar {
 	max := size
 	if max <= 0 {
-		max = -1 // a spinner
+		max = -1
 	}
-	bar := progressbar.NewOptions64(max,
+	return progressbar.NewOptions64(max,
 		progressbar.OptionSetWriter(w),
 		progressbar.OptionSetDescription("import"),
 		progressbar.OptionShowBytes(true),
-		progressbar.OptionShowTotalBytes(true),
+		progressbar.OptionShowCount(),
 		progressbar.OptionSetPredictTime(true),
 		progressbar.OptionSetElapsedTime(true),
 		progressbar.OptionSetWidth(30),
 		progressbar.OptionThrottle(100*time.Millisecond),
-		progressbar.OptionClearOnFinish(),
+		progressbar.OptionOnCompletion(func() { fmt.Fprintln(w) }),
 	)
-	return &barProgress{bar: bar}
 }
 
 // barProgress is the bar on a terminal: bytes read of the file's size,
