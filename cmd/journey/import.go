@@ -122,6 +122,7 @@ type importer struct {
 	progress importProgress
 	chunk    []store.BatchItem
 	first    int   // the line of chunk[0]
+	last     int   // the line of the chunk's last item
 	read     int64 // bytes read
 	lines    int   // lines read
 
@@ -201,6 +202,7 @@ func (im *importer) line(line int, raw []byte, schema *compiler.Schema, window t
 		im.first = line
 	}
 	im.chunk = append(im.chunk, item)
+	im.last = line
 	if len(im.chunk) >= importChunk {
 		return im.flush()
 	}
@@ -214,7 +216,7 @@ func (im *importer) flush() error {
 	}
 	res, err := im.st.AddBatch(im.ctx, &store.AddBatchParams{Items: im.chunk})
 	if err != nil {
-		return fmt.Errorf("lines %d to %d (none of them stored; the lines before were): %w", im.first, im.lines, err)
+		return fmt.Errorf("lines %d to %d (none of them stored; the lines before were): %w", im.first, im.last, err)
 	}
 	dups := res.Duplicates
 	for i, it := range im.chunk {

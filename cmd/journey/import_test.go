@@ -165,3 +165,31 @@ func TestImportProgressBar(t *testing.T) {
 		t.Errorf("the bar's line is not ended: %q", text)
 	}
 }
+
+// TestImportStoreFails: when the store fails, the import stops and names
+// the lines of the chunk it could not store.
+func TestImportStoreFails(t *testing.T) {
+	prog, diags := compiler.Compile(compiler.NewWorkspace(map[string][]byte{"schema.journey": []byte(importSchema)}, nil))
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "j.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	lines := `{"contact": "ada", "attributes": {"n": 1}}
+
+{"id": "e1", "contact": "ada", "name": "signed_up", "payload": {"plan": "pro"}}
+{"contact": "ada", "attributes": {"n": "x"}}
+`
+	var out, errs bytes.Buffer
+	e := &env{stdout: &out, stderr: &errs}
+	importStream(context.Background(), e, st, prog.Schema, strings.NewReader(lines), 30*24*time.Hour, nil)
+	if e.code != exitUsage || !strings.HasPrefix(errs.String(), "journey: import: lines 1 to 3 (none of them stored; the lines before were): ") {
+		t.Errorf("exit %d, stderr %q", e.code, errs.String())
+	}
+	if out.Len() != 0 {
+		t.Errorf("a summary after a failure: %q", out.String())
+	}
+}
