@@ -152,7 +152,7 @@ func TestImportChunks(t *testing.T) {
 // read, and the bytes read of the file's size, on a line of its own.
 func TestImportProgressBar(t *testing.T) {
 	var out bytes.Buffer
-	p := &barProgress{bar: newImportBar(&out, 10_000_000)}
+	p := &barProgress{w: &out, bar: newImportBar(&out, 10_000_000)}
 	p.update(2_500_000, 20_000)
 	p.done(10_000_000, 80_000)
 	text := out.String()

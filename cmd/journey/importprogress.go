@@ -28,7 +28,7 @@ func newImportProgress(w io.Writer, size int64) importProgress {
 	if !isTerminal(w) {
 		return &plainProgress{w: w, size: size, every: importEvery, start: time.Now(), last: time.Now()}
 	}
-	return &barProgress{bar: newImportBar(w, size)}
+	return &barProgress{w: w, bar: newImportBar(w, size)}
 }
 
 // newImportBar is the progress bar of an import of size bytes (a spinner
@@ -47,13 +47,13 @@ func newImportBar(w io.Writer, size int64) *progressbar.ProgressBar {
 		progressbar.OptionSetElapsedTime(true),
 		progressbar.OptionSetWidth(30),
 		progressbar.OptionThrottle(100*time.Millisecond),
-		progressbar.OptionOnCompletion(func() { fmt.Fprintln(w) }),
 	)
 }
 
 // barProgress is the bar on a terminal: bytes read of the file's size,
 // the rate, the time spent and the time left.
 type barProgress struct {
+	w   io.Writer
 	bar *progressbar.ProgressBar
 }
 
@@ -65,6 +65,7 @@ func (p *barProgress) update(read int64, lines int) {
 func (p *barProgress) done(read int64, lines int) {
 	p.update(read, lines)
 	p.bar.Finish()
+	fmt.Fprintln(p.w) // the bar stays, on a line of its own
 }
 
 // plainProgress prints a line every so often, for a log: the lines and
