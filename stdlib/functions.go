@@ -168,15 +168,20 @@ type ContextRewriter struct{}
 // Optimize rewrites f(args) into f(ContextVar, args) for every library
 // function f called as authors write it.
 func (ContextRewriter) Optimize(ctx *cel.OptimizerContext, a *celast.AST) *celast.AST {
-	for _, f := range Functions {
-		for _, call := range celast.MatchDescendants(celast.NavigateAST(a), celast.FunctionMatcher(f.Name)) {
-			c := call.AsCall()
-			if c.IsMemberFunction() || len(c.Args()) != len(f.Args) {
-				continue
-			}
-			args := append([]celast.Expr{ctx.NewIdent(ContextVar)}, c.Args()...)
-			ctx.UpdateExpr(call, ctx.NewCall(f.Name, args...))
+	// One walk finds them all: a condition is walked once, not once per
+	// function of the library.
+	library := func(e celast.NavigableExpr) bool {
+		if e.Kind() != celast.CallKind {
+			return false
 		}
+		c := e.AsCall()
+		f, ok := Lookup(c.FunctionName())
+		return ok && !c.IsMemberFunction() && len(c.Args()) == len(f.Args)
+	}
+	for _, call := range celast.MatchDescendants(celast.NavigateAST(a), library) {
+		c := call.AsCall()
+		args := append([]celast.Expr{ctx.NewIdent(ContextVar)}, c.Args()...)
+		ctx.UpdateExpr(call, ctx.NewCall(c.FunctionName(), args...))
 	}
 	return a
 }
