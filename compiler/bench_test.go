@@ -97,15 +97,21 @@ stage Won {
 	return sources, templates
 }
 
-// BenchmarkCheckWorkspace parses and checks a workspace of 1,000
-// journeys. Figures are in docs/performance.md.
-func BenchmarkCheckWorkspace(b *testing.B) {
-	const n = 1000
+// benchWorkspaceSized is benchWorkspace(n) and the size of its sources.
+func benchWorkspaceSized(n int) (map[string][]byte, map[string][]byte, int) {
 	sources, templates := benchWorkspace(n)
 	size := 0
 	for _, src := range sources {
 		size += len(src)
 	}
+	return sources, templates, size
+}
+
+// BenchmarkCheckWorkspace parses and checks a workspace of 1,000
+// journeys. Figures are in docs/performance.md.
+func BenchmarkCheckWorkspace(b *testing.B) {
+	const n = 1000
+	sources, templates, size := benchWorkspaceSized(n)
 	if _, diags := compiler.Check(compiler.NewWorkspace(sources, templates)); len(diags) > 0 {
 		b.Fatalf("the generated workspace has diagnostics; the first: %v", diags[0])
 	}
@@ -114,6 +120,27 @@ func BenchmarkCheckWorkspace(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		compiler.Check(compiler.NewWorkspace(sources, templates))
+	}
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "journeys/s")
+}
+
+// BenchmarkCompileWorkspace parses, checks and compiles into a bundle the
+// workspace of BenchmarkCheckWorkspace, as `journey compile` does: its
+// time over BenchmarkCheckWorkspace's is what compiling adds to checking.
+// Figures are in docs/performance.md.
+func BenchmarkCompileWorkspace(b *testing.B) {
+	const n = 1000
+	sources, templates, size := benchWorkspaceSized(n)
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	for b.Loop() {
+		prog, diags := compiler.Compile(compiler.NewWorkspace(sources, templates))
+		if diags.HasErrors() {
+			b.Fatalf("the generated workspace has errors; the first: %v", diags[0])
+		}
+		if _, err := compiler.WriteBundle(prog, nil); err != nil {
+			b.Fatal(err)
+		}
 	}
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "journeys/s")
 }

@@ -6,6 +6,7 @@ package compiler
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -385,7 +386,7 @@ func (c *checker) libraryNames(cond *Condition, fn string, args []celast.Expr) {
 	case "opened", "clicked":
 		if name, span, ok := lit(0); ok && c.ws.Templates[name] == nil {
 			d := newWarning(cond.File, span, CodeUnsentTemplate, "no template is called %q: this workspace sends no such email, so only one sent from elsewhere can be %s", name, fn)
-			c.report(withSuggestion(d, name, c.ws.TemplateNames()))
+			c.report(withSuggestion(d, name, slices.Collect(maps.Keys(c.ws.Templates))))
 		}
 	case "subscribed":
 		if name, span, ok := lit(0); ok && !slices.Contains(consentChannels, name) {

@@ -193,16 +193,21 @@ type ContextRewriter struct{}
 // Optimize rewrites f(args) into f(ContextVar, args) for every library
 // function f called as authors write it.
 func (ContextRewriter) Optimize(ctx *cel.OptimizerContext, a *celast.AST) *celast.AST {
-	for _, f := range Functions {
-		for _, call := range celast.MatchDescendants(celast.NavigateAST(a), celast.FunctionMatcher(f.Name)) {
-			c := call.AsCall()
-			n := len(c.Args())
-			if c.IsMemberFunction() || (n != len(f.Args) && !(f.Filter && n == len(f.Args)+1)) {
-				continue
-			}
-			args := append([]celast.Expr{ctx.NewIdent(ContextVar)}, c.Args()...)
-			ctx.UpdateExpr(call, ctx.NewCall(f.Name, args...))
+	// One walk finds them all: a condition is walked once, not once per
+	// function of the library.
+	library := func(e celast.NavigableExpr) bool {
+		if e.Kind() != celast.CallKind {
+			return false
 		}
+		c := e.AsCall()
+		f, ok := Lookup(c.FunctionName())
+		n := len(c.Args()) // a filtered count passes its filter's index after the rest
+		return ok && !c.IsMemberFunction() && (n == len(f.Args) || f.Filter && n == len(f.Args)+1)
+	}
+	for _, call := range celast.MatchDescendants(celast.NavigateAST(a), library) {
+		c := call.AsCall()
+		args := append([]celast.Expr{ctx.NewIdent(ContextVar)}, c.Args()...)
+		ctx.UpdateExpr(call, ctx.NewCall(c.FunctionName(), args...))
 	}
 	return a
 }

@@ -57,118 +57,185 @@ func (c *importCmd) run(e *env) {
 	}
 }
 
+// importChunk is how many lines `journey import` stores at once, in one
+// transaction (store.AddBatch).
+const importChunk = 2000
+
 // importLines loads JSON lines of contacts and events into a store,
 // validated against the schema, and prints a summary: an event stamped
 // further back than the dedupe window is rejected, as the API refuses it.
-// It returns how many lines it rejected. With a nil store it only checks
-// the lines, and prints the reasons of the lines it rejects, if any, to
-// standard error.
+// It returns how many lines it rejected. The lines are read as a stream
+// and stored in chunks of importChunk, each in one transaction, so memory
+// stays flat whatever the file's size; a consent line is stored after the
+// lines before it. With a nil store it only checks the lines, and prints
+// the reasons of the lines it rejects, if any, to standard error.
 func importLines(ctx context.Context, e *env, st store.Store, schema *compiler.Schema, in io.Reader, window time.Duration) int {
-	var contacts, consents, events, duplicates, rejected int
-	var reasons []string
-	reject := func(line int, why string) {
-		rejected++
-		if len(reasons) < maxReasons {
-			reasons = append(reasons, fmt.Sprintf("line %d: %s", line, why))
-		}
+	var progress importProgress
+	if st != nil {
+		progress = newImportProgress(e.stderr, inputSize(in))
 	}
+	return importStream(ctx, e, st, schema, in, window, progress)
+}
+
+// importStream is importLines with its progress shown on progress (none
+// if nil).
+func importStream(ctx context.Context, e *env, st store.Store, schema *compiler.Schema, in io.Reader, window time.Duration, progress importProgress) int {
+	im := &importer{ctx: ctx, st: st, progress: progress}
 	check := st == nil
-	progress := !check && isTerminal(e.stderr)
-	last := time.Now()
 	sc := bufio.NewScanner(in)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for line := 1; sc.Scan(); line++ {
-		text := bytes.TrimSpace(sc.Bytes())
-		if len(text) == 0 {
-			continue
-		}
-		dec := json.NewDecoder(bytes.NewReader(text))
-		dec.UseNumber()
-		var obj map[string]any
-		if err := dec.Decode(&obj); err != nil {
-			reject(line, "not a JSON object: "+err.Error())
-			continue
-		}
-		now := time.Now()
-		if changes, isConsent, why := consentLine(obj); isConsent {
-			if why != "" {
-				reject(line, why)
-				continue
-			}
-			if check {
-				continue
-			}
-			id := obj["contact"].(string)
-			if err := importConsent(ctx, st, id, changes, now); err != nil {
-				e.errorf("import: line %d: %v", line, err)
-				return rejected
-			}
-			consents++
-		} else if attrs, ok := obj["attributes"]; ok {
-			id, _ := obj["contact"].(string)
-			if id == "" {
-				reject(line, "contact: a contact line needs its id")
-				continue
-			}
-			if err := api.ValidateContactID(id, "contact"); err != nil {
-				reject(line, err.Error())
-				continue
-			}
-			values, errs := api.ValidateAttributes(schema, attrs, "attributes")
-			if len(errs) > 0 {
-				reject(line, errs[0].Error())
-				continue
-			}
-			if check {
-				continue
-			}
-			if err := st.PutContact(ctx, &store.PutContactParams{ID: id, Attrs: values, At: now}); err != nil {
-				e.errorf("import: line %d: %v", line, err)
-				return rejected
-			}
-			contacts++
-		} else {
-			p, errs := api.ValidateEvent(schema, obj, "", now, window)
-			if len(errs) > 0 {
-				reject(line, errs[0].Error())
-				continue
-			}
-			if check {
-				continue
-			}
-			fresh, err := st.AddEvent(ctx, p)
-			if err != nil {
-				e.errorf("import: line %d: %v", line, err)
-				return rejected
-			}
-			if fresh {
-				events++
-			} else {
-				duplicates++
-			}
-		}
-		if progress && time.Since(last) > 200*time.Millisecond {
-			fmt.Fprintf(e.stderr, "\rimported %d contacts, %d events; %d rejected", contacts, events, rejected)
-			last = time.Now()
+		im.read += int64(len(sc.Bytes())) + 1
+		if err := im.line(line, sc.Bytes(), schema, window); err != nil {
+			e.errorf("import: %v", err)
+			return im.rejected
 		}
 	}
-	if err := sc.Err(); err != nil {
+	err := sc.Err()
+	if err == nil {
+		err = im.flush()
+	}
+	if im.progress != nil {
+		im.progress.done(im.read, im.lines)
+	}
+	if err != nil {
 		e.errorf("import: %v", err)
-		return rejected
-	}
-	if progress {
-		fmt.Fprint(e.stderr, "\r\033[K")
+		return im.rejected
 	}
 	if check {
-		printReasons(e.stderr, reasons, rejected)
-		return rejected
+		printReasons(e.stderr, im.reasons, im.rejected)
+		return im.rejected
 	}
-	fmt.Fprintf(e.stdout, "imported %d contacts and %d events (%d duplicate events ignored); rejected %d lines\n", contacts, events, duplicates, rejected)
-	if consents > 0 {
-		fmt.Fprintf(e.stdout, "changed the consent of %d contacts\n", consents)
+	fmt.Fprintf(e.stdout, "imported %d contacts and %d events (%d duplicate events ignored); rejected %d lines\n", im.contacts, im.events, im.duplicates, im.rejected)
+	if im.consents > 0 {
+		fmt.Fprintf(e.stdout, "changed the consent of %d contacts\n", im.consents)
 	}
-	printReasons(e.stdout, reasons, rejected)
-	return rejected
+	printReasons(e.stdout, im.reasons, im.rejected)
+	return im.rejected
+}
+
+// importer is the state of an import: the chunk of lines not yet stored,
+// and the counts.
+type importer struct {
+	ctx      context.Context
+	st       store.Store // nil: only check
+	progress importProgress
+	chunk    []store.BatchItem
+	first    int   // the line of chunk[0]
+	last     int   // the line of the chunk's last item
+	read     int64 // bytes read
+	lines    int   // lines read
+
+	contacts, consents, events, duplicates, rejected int
+	reasons                                          []string
+}
+
+// reject counts a rejected line, and keeps the first maxReasons reasons.
+func (im *importer) reject(line int, why string) {
+	im.rejected++
+	if len(im.reasons) < maxReasons {
+		im.reasons = append(im.reasons, fmt.Sprintf("line %d: %s", line, why))
+	}
+}
+
+// line reads one line: a rejected line is counted, a good one is added
+// to the chunk (a consent line is stored at once, after the chunk). The
+// error is the store's.
+func (im *importer) line(line int, raw []byte, schema *compiler.Schema, window time.Duration) error {
+	im.lines = line
+	text := bytes.TrimSpace(raw)
+	if len(text) == 0 {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(text))
+	dec.UseNumber()
+	var obj map[string]any
+	if err := dec.Decode(&obj); err != nil {
+		im.reject(line, "not a JSON object: "+err.Error())
+		return nil
+	}
+	now := time.Now()
+	var item store.BatchItem
+	if changes, isConsent, why := consentLine(obj); isConsent {
+		if why != "" || im.st == nil {
+			if why != "" {
+				im.reject(line, why)
+			}
+			return nil
+		}
+		if err := im.flush(); err != nil {
+			return err
+		}
+		if err := importConsent(im.ctx, im.st, obj["contact"].(string), changes, now); err != nil {
+			return fmt.Errorf("line %d: %w", line, err)
+		}
+		im.consents++
+		return nil
+	} else if attrs, ok := obj["attributes"]; ok {
+		id, _ := obj["contact"].(string)
+		if id == "" {
+			im.reject(line, "contact: a contact line needs its id")
+			return nil
+		}
+		if err := api.ValidateContactID(id, "contact"); err != nil {
+			im.reject(line, err.Error())
+			return nil
+		}
+		values, errs := api.ValidateAttributes(schema, attrs, "attributes")
+		if len(errs) > 0 {
+			im.reject(line, errs[0].Error())
+			return nil
+		}
+		item.Update = &store.PutContactParams{ID: id, Attrs: values, At: now}
+	} else {
+		p, errs := api.ValidateEvent(schema, obj, "", now, window)
+		if len(errs) > 0 {
+			im.reject(line, errs[0].Error())
+			return nil
+		}
+		item.Event = p
+	}
+	if im.st == nil {
+		return nil
+	}
+	if len(im.chunk) == 0 {
+		im.first = line
+	}
+	im.chunk = append(im.chunk, item)
+	im.last = line
+	if len(im.chunk) >= importChunk {
+		return im.flush()
+	}
+	return nil
+}
+
+// flush stores the chunk, in one transaction, and counts it.
+func (im *importer) flush() error {
+	if len(im.chunk) == 0 || im.st == nil {
+		return nil
+	}
+	res, err := im.st.AddBatch(im.ctx, &store.AddBatchParams{Items: im.chunk})
+	if err != nil {
+		return fmt.Errorf("lines %d to %d (none of them stored; the lines before were): %w", im.first, im.last, err)
+	}
+	dups := res.Duplicates
+	for i, it := range im.chunk {
+		switch {
+		case it.Update != nil:
+			im.contacts++
+		case len(dups) > 0 && dups[0] == i:
+			dups = dups[1:]
+			im.duplicates++
+		default:
+			im.events++
+		}
+	}
+	clear(im.chunk)
+	im.chunk = im.chunk[:0]
+	if im.progress != nil {
+		im.progress.update(im.read, im.lines)
+	}
+	return nil
 }
 
 // printReasons lists the reasons lines were rejected.
@@ -200,16 +267,6 @@ func (c *importCmd) schema(e *env) (*compiler.Schema, bool) {
 		return nil, false
 	}
 	return prog.Schema, true
-}
-
-// isTerminal reports whether w is a terminal, for the progress line.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	info, err := f.Stat()
-	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }
 
 // consentStates are the keys of a consent line, each the consent state its

@@ -1,8 +1,6 @@
 package diag
 
-import (
-	"slices"
-)
+import "unicode/utf8"
 
 // Suggest returns the candidate closest to name, for a "did you mean"
 // suggestion after a misspelt name, or "" if none is close enough.
@@ -15,19 +13,27 @@ import (
 // sorted order wins, so the answer does not depend on the order given.
 // A candidate equal to name is never suggested.
 func Suggest(name string, candidates []string) string {
-	limit := max(1, len([]rune(name))/3)
-	sorted := slices.Clone(candidates)
-	slices.Sort(sorted)
+	n := utf8.RuneCountInString(name)
+	limit := max(1, n/3)
 	best, bestDist := "", limit+1
-	for _, c := range sorted {
-		if c == name {
+	for _, c := range candidates {
+		// The distance is at least the difference in length: most
+		// candidates are ruled out without being measured.
+		if c == name || abs(utf8.RuneCountInString(c)-n) > min(bestDist, limit) {
 			continue
 		}
-		if d := distance(name, c); d < bestDist {
+		if d := distance(name, c); d < bestDist || (d == bestDist && c < best) {
 			best, bestDist = c, d
 		}
 	}
 	return best
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
 }
 
 // distance is the optimal string alignment distance between a and b, over

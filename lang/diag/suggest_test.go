@@ -68,3 +68,19 @@ func TestDistance(t *testing.T) {
 		}
 	}
 }
+
+func TestSuggestSkipsByLength(t *testing.T) {
+	// Candidates too long or short to be close are passed over unmeasured;
+	// the closest of the others wins, then the first in sorted order.
+	for _, candidates := range [][]string{
+		{"welcome-email-for-new-customers", "welcmoe", "wel", "welcom", "welcomes"},
+		{"welcomes", "welcom", "wel", "welcmoe", "welcome-email-for-new-customers"},
+	} {
+		if got := Suggest("welcome", candidates); got != "welcmoe" {
+			t.Errorf("Suggest(welcome, %q) = %q, want welcmoe", candidates, got)
+		}
+	}
+	if got := Suggest("abc", []string{"abcdefgh", "a"}); got != "" {
+		t.Errorf("Suggest(abc) = %q, want none", got)
+	}
+}

@@ -23,7 +23,8 @@ type EventsResult struct {
 }
 
 // postEvents takes one event, or a batch {"events": [...]}. Every event
-// is validated before any is stored.
+// is validated before any is stored, and all are stored in one
+// transaction, or none.
 func (s *Server) postEvents(w http.ResponseWriter, r *http.Request) {
 	d, body, ok := s.intakeRequest(w, r, IntakeEvent)
 	if !ok {
@@ -35,31 +36,39 @@ func (s *Server) postEvents(w http.ResponseWriter, r *http.Request) {
 		s.invalid(w, r, IntakeEvent, v.errs)
 		return
 	}
-	res := &EventsResult{}
-	// Counted as stored, also when a later event fails (503).
-	defer s.countEvents(res)
-	for _, e := range events {
-		if err := s.addEvent(r.Context(), e, res); err != nil {
-			s.unavailable(w, r, err)
-			return
-		}
+	items := make([]store.BatchItem, len(events))
+	for i, e := range events {
+		items[i].Event = e
 	}
+	res := &EventsResult{}
+	if err := s.storeBatch(r.Context(), items, res); err != nil {
+		s.unavailable(w, r, err)
+		return
+	}
+	s.countEvents(res)
 	s.stored()
 	writeJSON(w, http.StatusAccepted, res)
 }
 
-// addEvent stores an event and counts it in res: accepted, or a duplicate
-// of an event stored before.
-func (s *Server) addEvent(ctx context.Context, e *store.AddEventParams, res *EventsResult) error {
-	added, err := s.cfg.Store.AddEvent(ctx, e)
+// storeBatch stores the inputs of one request, in one transaction, and
+// counts its events in res: accepted, or duplicates of an event stored
+// before or given earlier in the request.
+func (s *Server) storeBatch(ctx context.Context, items []store.BatchItem, res *EventsResult) error {
+	out, err := s.cfg.Store.AddBatch(ctx, &store.AddBatchParams{Items: items})
 	if err != nil {
-		return fmt.Errorf("storing event %q of contact %q (after %d accepted, %d duplicates): %w", e.ID, e.Contact, res.Accepted, res.Duplicates, err)
+		return fmt.Errorf("storing %d inputs (none was stored): %w", len(items), err)
 	}
-	if added {
-		res.Accepted++
-	} else {
-		res.Duplicates++
-		res.DuplicateIDs = append(res.DuplicateIDs, e.ID)
+	dups := out.Duplicates
+	for i, it := range items {
+		switch {
+		case it.Event == nil:
+		case len(dups) > 0 && dups[0] == i:
+			dups = dups[1:]
+			res.Duplicates++
+			res.DuplicateIDs = append(res.DuplicateIDs, it.Event.ID)
+		default:
+			res.Accepted++
+		}
 	}
 	return nil
 }

@@ -106,26 +106,22 @@ func (s *Server) postSegment(typ string) http.HandlerFunc {
 	}
 }
 
-// storeSegment stores calls read whole, in order.
+// storeSegment stores calls read whole, in order, in one transaction.
 func (s *Server) storeSegment(w http.ResponseWriter, r *http.Request, calls []*segmentCall) {
 	res := &SegmentResult{Success: true}
-	// Counted as stored, also when a later call fails (503).
-	defer func() {
-		s.intake(IntakeContact, IntakeAccepted, res.Contacts)
-		s.countEvents(&res.EventsResult)
-	}()
-	for _, c := range calls {
-		if u := c.update; u != nil {
-			if err := s.cfg.Store.PutContact(r.Context(), u); err != nil {
-				s.unavailable(w, r, fmt.Errorf("updating contact %q (after %d updates): %w", u.ID, res.Contacts, err))
-				return
-			}
+	items := make([]store.BatchItem, len(calls))
+	for i, c := range calls {
+		items[i] = store.BatchItem{Update: c.update, Event: c.event}
+		if c.update != nil {
 			res.Contacts++
-		} else if err := s.addEvent(r.Context(), c.event, &res.EventsResult); err != nil {
-			s.unavailable(w, r, err)
-			return
 		}
 	}
+	if err := s.storeBatch(r.Context(), items, &res.EventsResult); err != nil {
+		s.unavailable(w, r, err)
+		return
+	}
+	s.intake(IntakeContact, IntakeAccepted, res.Contacts)
+	s.countEvents(&res.EventsResult)
 	s.stored()
 	writeJSON(w, http.StatusOK, res)
 }

@@ -34,6 +34,12 @@ type Store interface {
 	// is ignored: it reports false. The ID is kept with the time the event
 	// was received, for Prune.
 	AddEvent(ctx context.Context, p *AddEventParams) (bool, error)
+	// AddBatch queues a batch of updates and events, as PutContact and
+	// AddEvent would one after the other, in one transaction: all of them
+	// or, on an error, none. Each contact's inputs keep the batch's order.
+	// An event whose ID was seen before, or earlier in the batch, is
+	// ignored and reported in the result.
+	AddBatch(ctx context.Context, p *AddBatchParams) (*AddBatchResult, error)
 	// Release queues an operator's release of a contact's halted journeys
 	// (an InputRelease), and wakes the contact; ErrNotFound for a contact
 	// the store does not know.

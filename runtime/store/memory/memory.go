@@ -98,14 +98,53 @@ func (m *Store) PutContact(_ context.Context, p *store.PutContactParams) error {
 func (m *Store) AddEvent(_ context.Context, p *store.AddEventParams) (bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	return m.addEvent(p), nil
+}
+
+// addEvent is AddEvent, under the lock.
+func (m *Store) addEvent(p *store.AddEventParams) bool {
 	if p.ID != "" {
 		if _, ok := m.seen[p.ID]; ok {
-			return false, nil
+			return false
 		}
 		m.seen[p.ID] = memSeen{received: p.ReceivedAt(), at: p.At}
 	}
 	m.queue(p.Contact, runtime.Input{Kind: runtime.InputEvent, ID: p.ID, Name: p.Name, Payload: p.Payload, At: p.At})
-	return true, nil
+	return true
+}
+
+// AddBatch implements Store: the items in order, under one lock.
+func (m *Store) AddBatch(_ context.Context, p *store.AddBatchParams) (*store.AddBatchResult, error) {
+	if err := p.Check(); err != nil {
+		return nil, err
+	}
+	// All or nothing, as in the durable stores, which fail on a value
+	// JSON cannot hold.
+	for _, it := range p.Items {
+		var values map[string]any
+		if it.Event != nil {
+			values = it.Event.Payload
+		} else {
+			values = it.Update.Attrs
+		}
+		if _, err := store.JSONParam(values); err != nil {
+			return nil, err
+		}
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	res := &store.AddBatchResult{}
+	for i, it := range p.Items {
+		switch {
+		case it.Event != nil:
+			if !m.addEvent(it.Event) {
+				res.Duplicates = append(res.Duplicates, i)
+			}
+		case it.Update != nil:
+			m.queue(it.Update.ID, runtime.Input{Kind: runtime.InputUpdate, Attrs: it.Update.Attrs, At: it.Update.At})
+		}
+	}
+	return res, nil
 }
 
 // Release implements Store.

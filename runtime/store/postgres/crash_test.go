@@ -100,10 +100,26 @@ func TestCrashRecovery(t *testing.T) {
 	defer st.Close()
 	const contacts = 2000
 	start := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
-	for i := range contacts {
+	// Taken in batches of 100 as the API takes them, each with a repeat
+	// of the previous batch's first event, which is ignored.
+	event := func(i int) store.BatchItem {
 		id := "c" + strconv.Itoa(i)
-		if _, err := st.AddEvent(ctx, &store.AddEventParams{Contact: id, ID: "e" + id, Name: "signed_up", At: start}); err != nil {
+		return store.BatchItem{Event: &store.AddEventParams{Contact: id, ID: "e" + id, Name: "signed_up", At: start}}
+	}
+	for from := 0; from < contacts; from += 100 {
+		var items []store.BatchItem
+		for i := from; i < from+100; i++ {
+			items = append(items, event(i))
+		}
+		if from > 0 {
+			items = append(items, event(from-100))
+		}
+		res, err := st.AddBatch(ctx, &store.AddBatchParams{Items: items})
+		if err != nil {
 			t.Fatal(err)
+		}
+		if want := min(from, 1); len(res.Duplicates) != want {
+			t.Fatalf("batch at %d: duplicates %v, want %d", from, res.Duplicates, want)
 		}
 	}
 	wall := time.Now()

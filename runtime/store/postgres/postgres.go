@@ -19,6 +19,11 @@ package postgres
 //     inputs of one contact are numbered in commit order and a worker that
 //     consumed inputs up to n can delete seq <= n without losing one that
 //     was still in flight.
+//   - A batch (AddBatch) is one transaction of three statements over
+//     arrays: the events' identities (in order of identity, so that two
+//     batches sharing some wait on one another, never in a cycle), the
+//     contacts and their wake-ups (locked in order of contact), then the
+//     inputs, numbered in the batch's order.
 //   - Claim is one statement: due wake-ups, earliest first, FOR UPDATE
 //     SKIP LOCKED, leased to the worker; then the states and inputs of the
 //     whole batch are read in two queries.
@@ -94,6 +99,7 @@ var pgq = struct {
 	lockDeployments, latestDeployment, insertDeployment, deployed             string
 	withdrawOutbox, retainOutbox, retainHistory, vacuumCandidates, autovacuum string
 	oldestXact                                                                string
+	insertEventIDs, touchContacts, insertInputs                               string
 	eraseContact, eraseWakeup, eraseInputs, eraseEventIDs, eraseOutbox        string
 	eraseHistory, eraseExits, eraseEnrollments                                string
 	reportVersions, reportStages, reportExits, reportMessages, reportOutbox   string
@@ -142,6 +148,9 @@ var pgq = struct {
 	vacuumCandidates:      pgQuery("vacuum_candidates"),
 	autovacuum:            pgQuery("autovacuum"),
 	oldestXact:            pgQuery("oldest_xact"),
+	insertEventIDs:        pgQuery("insert_event_ids"),
+	touchContacts:         pgQuery("touch_contacts"),
+	insertInputs:          pgQuery("insert_inputs"),
 	eraseContact:          pgQuery("erase_contact"),
 	eraseWakeup:           pgQuery("erase_wakeup"),
 	eraseInputs:           pgQuery("erase_inputs"),

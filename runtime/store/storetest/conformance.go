@@ -38,6 +38,9 @@ var tests = []struct {
 	run  func(t *testing.T, newStore Open)
 }{
 	{"DedupeAfterRestart", testDedupeAfterRestart},
+	{"Batch", testBatch},
+	{"BatchAllOrNothing", testBatchAllOrNothing},
+	{"BatchConcurrent", testBatchConcurrent},
 	{"Prune", testPrune},
 	{"Retain", testRetain},
 	{"Deploy", testDeploy},
