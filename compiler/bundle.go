@@ -30,9 +30,18 @@ import (
 	"github.com/journeylang/journey/stdlib"
 )
 
-// BundleFormat is the version of the bundle format this compiler writes
-// and reads.
-const BundleFormat = 1
+// BundleFormat is the version of the bundle format this compiler writes.
+// Format 2 added rules, holidays, business days, local send times and
+// filtered counts to the IR: a runtime that reads only format 1 refuses
+// such a bundle rather than run it without them.
+const BundleFormat = 2
+
+// OldestBundleFormat is the oldest format this runtime reads: a format 1
+// bundle is a format 2 bundle that uses none of its additions.
+const OldestBundleFormat = 1
+
+// readableFormat reports whether this runtime reads bundles of format f.
+func readableFormat(f int) bool { return f >= OldestBundleFormat && f <= BundleFormat }
 
 // Version names this compiler in the bundles it writes.
 const Version = "journey 0.1.0"
@@ -177,8 +186,8 @@ func ReadBundle(data []byte, opts ReadOptions) (*Bundle, error) {
 	if err := dec.Decode(&e); err != nil || e.Bundle == 0 {
 		return nil, fmt.Errorf("%w: %w (no journey_bundle envelope)", ErrBundle, ErrNotBundle)
 	}
-	if e.Bundle != BundleFormat {
-		return nil, refuse("bundle format %d; this runtime reads format %d: recompile it with this version of journey", e.Bundle, BundleFormat)
+	if !readableFormat(e.Bundle) {
+		return nil, refuse("bundle format %d; this runtime reads formats %d to %d: recompile it with this version of journey", e.Bundle, OldestBundleFormat, BundleFormat)
 	}
 	if sha256Hex(e.Body) != e.Digest {
 		return nil, refuse("the bundle's content does not match its digest: it was changed or damaged after it was compiled")
@@ -201,8 +210,8 @@ func ReadBundle(data []byte, opts ReadOptions) (*Bundle, error) {
 	if err := json.Unmarshal(e.Body, &b); err != nil {
 		return nil, refuse("its body does not decode: %v", err)
 	}
-	if b.Format != BundleFormat || b.Schema == nil {
-		return nil, refuse("its body is not a format %d bundle", BundleFormat)
+	if b.Format != e.Bundle || b.Schema == nil {
+		return nil, refuse("its body is not a format %d bundle", e.Bundle)
 	}
 	if b.Schema.Digest() != b.Manifest.SchemaDigest {
 		return nil, refuse("its schema does not match the manifest's schema digest")

@@ -260,3 +260,26 @@ func TestBudget(t *testing.T) {
 		}
 	}
 }
+
+// TestBundleReadsFormatOne: a bundle of format 1, the format before rules,
+// holidays, business days, local times and filtered counts, still reads;
+// one of a format newer than this runtime's is refused by number.
+func TestBundleReadsFormatOne(t *testing.T) {
+	current := compileDir(t, "../examples/lead_nurture", nil)
+	one := bytes.Replace(current, []byte(`{"journey_bundle":2,`), []byte(`{"journey_bundle":1,`), 1)
+	one = compiler.RedigestForTest(bytes.Replace(one, []byte(`"body":{"format":2,`), []byte(`"body":{"format":1,`), 1))
+	if bytes.Equal(one, current) {
+		t.Fatal("the bundle was not rewritten to format 1")
+	}
+	if _, err := compiler.ReadBundle(one, compiler.ReadOptions{}); err != nil {
+		t.Errorf("a format 1 bundle is refused: %v", err)
+	}
+	three := compiler.RedigestForTest(bytes.Replace(current, []byte(`{"journey_bundle":2,`), []byte(`{"journey_bundle":3,`), 1))
+	if _, err := compiler.ReadBundle(three, compiler.ReadOptions{}); err == nil || !strings.Contains(err.Error(), "bundle format 3; this runtime reads formats 1 to 2") {
+		t.Errorf("a format 3 bundle: got %v", err)
+	}
+	mixed := compiler.RedigestForTest(bytes.Replace(current, []byte(`{"journey_bundle":2,`), []byte(`{"journey_bundle":1,`), 1))
+	if _, err := compiler.ReadBundle(mixed, compiler.ReadOptions{}); err == nil || !strings.Contains(err.Error(), "not a format 1 bundle") {
+		t.Errorf("an envelope of format 1 around a body of format 2: got %v", err)
+	}
+}
