@@ -84,7 +84,7 @@ func pgQuery(name string) string {
 // pgq holds the store's statements, loaded once by file name.
 var pgq = struct {
 	currentSchema, insertEventID, touchContact, insertInput                   string
-	claim, claimedStates, claimedInputs                                       string
+	claim, claimAsync, claimedStates, claimedInputs                           string
 	lockLeases, updateStates, deleteInputs, releaseWakeups                    string
 	insertOutbox, insertHistory, upsertEnrollments, nextWake, contact, outbox string
 	history                                                                   string
@@ -106,6 +106,7 @@ var pgq = struct {
 	touchContact:          pgQuery("touch_contact"),
 	insertInput:           pgQuery("insert_input"),
 	claim:                 pgQuery("claim"),
+	claimAsync:            pgQuery("claim_async"),
 	claimedStates:         pgQuery("claimed_states"),
 	claimedInputs:         pgQuery("claimed_inputs"),
 	lockLeases:            pgQuery("lock_leases"),

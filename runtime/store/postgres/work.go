@@ -49,9 +49,9 @@ func (s *Store) Claim(ctx context.Context, p *store.ClaimParams) ([]*store.Work,
 		return nil, nil
 	}
 	now := pgFloor(p.Now)
-	var claimed []pgClaimed
-	if err := s.db.SelectContext(ctx, &claimed, pgq.claim, now, p.Limit, p.Worker, now.Add(p.Lease)); err != nil {
-		return nil, fmt.Errorf("postgres store: claim: %w", err)
+	claimed, err := s.lease(ctx, now, p)
+	if err != nil {
+		return nil, err
 	}
 	if len(claimed) == 0 {
 		return nil, nil
@@ -110,6 +110,28 @@ func (s *Store) Claim(ctx context.Context, p *store.ClaimParams) ([]*store.Work,
 		out = append(out, w)
 	}
 	return out, nil
+}
+
+// lease leases the batch in a transaction of its own, committed without
+// waiting for the disk (queries/claim_async.sql): the batch's commit is
+// the one durable commit per batch.
+func (s *Store) lease(ctx context.Context, now time.Time, p *store.ClaimParams) ([]pgClaimed, error) {
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("postgres store: claim: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, pgq.claimAsync); err != nil {
+		return nil, fmt.Errorf("postgres store: claim: %w", err)
+	}
+	var claimed []pgClaimed
+	if err := tx.SelectContext(ctx, &claimed, pgq.claim, now, p.Limit, p.Worker, now.Add(p.Lease)); err != nil {
+		return nil, fmt.Errorf("postgres store: claim: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("postgres store: claim: %w", err)
+	}
+	return claimed, nil
 }
 
 // pgBatch is a completed batch as the array parameters of its statements.
