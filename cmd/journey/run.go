@@ -175,7 +175,7 @@ func (c *runCmd) run(e *env) {
 		}
 	}
 	stats := func(ctx context.Context) (*store.Stats, error) {
-		return db.Stats(ctx, &store.StatsParams{Now: time.Now()})
+		return store.Tallies(ctx, db, &store.StatsParams{Now: time.Now()})
 	}
 	cfg := serve.Config{
 		Name: serve.DefaultName(), Deployment: d, Current: watch.Current, Follow: c.Follow, Verify: verify, InForce: inForce,

@@ -90,6 +90,7 @@ var pgq = struct {
 	history                                                                   string
 	leaseOutbox, markOutbox, listOutbox, retryOutbox                          string
 	statsOutbox, statsDue, statsActive                                        string
+	tally, tallies, deleteTallies, lockTallies                                string
 	lead, pruneEventIDs, wakeStale, insertVersion, versions, stale            string
 	lockDeployments, latestDeployment, insertDeployment, deployed             string
 	withdrawOutbox, retainOutbox, retainHistory, vacuumCandidates, autovacuum string
@@ -127,6 +128,10 @@ var pgq = struct {
 	statsOutbox:           pgQuery("stats_outbox"),
 	statsDue:              pgQuery("stats_due"),
 	statsActive:           pgQuery("stats_active"),
+	tally:                 pgQuery("tally"),
+	tallies:               pgQuery("tallies"),
+	deleteTallies:         pgQuery("delete_tallies"),
+	lockTallies:           pgQuery("lock_tallies"),
 	lead:                  pgQuery("lead"),
 	pruneEventIDs:         pgQuery("prune_event_ids"),
 	wakeStale:             pgQuery("wake_stale"),

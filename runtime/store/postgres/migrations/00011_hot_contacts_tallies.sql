@@ -10,5 +10,21 @@
 -- once. The price is a contacts table about twice the size.
 ALTER TABLE contacts SET (fillfactor = 50);
 
+-- The figures of Store.Stats as last counted by the chores leader
+-- (Store.Tally): the gauges and the API read this small table instead of
+-- counting every enrollment on each read. One row per figure: what
+-- ("active" with its journey and stage, "due", "outbox"), how many, the
+-- earliest time among them, and when they were counted.
+CREATE TABLE tallies (
+    what       text NOT NULL,
+    journey    text NOT NULL DEFAULT '',
+    stage      text NOT NULL DEFAULT '',
+    n          bigint NOT NULL,
+    oldest     timestamptz,
+    counted_at timestamptz NOT NULL,
+    PRIMARY KEY (what, journey, stage)
+);
+
 -- +goose Down
+DROP TABLE tallies;
 ALTER TABLE contacts RESET (fillfactor);
