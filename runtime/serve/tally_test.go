@@ -8,20 +8,13 @@ import (
 
 	"github.com/journeylang/journey/runtime/serve"
 	"github.com/journeylang/journey/runtime/store"
-	"github.com/journeylang/journey/runtime/store/postgres"
-	"github.com/journeylang/journey/runtime/store/postgres/pgtest"
 )
 
 // TestLeaderTallies: on Postgres, the runner that leads the chores counts
 // the gauges' figures, which store.Tallies then reads from the tally.
 func TestLeaderTallies(t *testing.T) {
 	ctx := context.Background()
-	_, dsn := pgtest.Schema(t)
-	st, err := postgres.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st, _ := pgStore(t)
 	at := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 	for _, id := range []string{"c1", "c2"} {
 		if _, err := st.AddEvent(ctx, &store.AddEventParams{Contact: id, ID: "e" + id, Name: "signed_up", At: at}); err != nil {
@@ -40,6 +33,7 @@ func TestLeaderTallies(t *testing.T) {
 		})
 	}()
 	var tallied *store.Stats
+	var err error
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		if tallied, err = st.Tallied(ctx); err != nil {
 			t.Fatal(err)
