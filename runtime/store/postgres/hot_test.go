@@ -16,7 +16,7 @@ import (
 // TestContactsUpdatedInPlace runs contacts twice — the run that enrolls
 // them, which grows each state several times over, then the run of their
 // timers, which keeps its size — and reads Postgres's own count of the
-// updates to contacts: nearly all of the second round are HOT, the new
+// updates to contacts: most of the second round are HOT, the new
 // row beside the old on its page and the primary key untouched, which the
 // table's fillfactor leaves room for even when a batch updates every row
 // of a page.
@@ -57,8 +57,13 @@ func TestContactsUpdatedInPlace(t *testing.T) {
 	}
 	second, secondHot := upd[1]-upd[0], hot[1]-hot[0]
 	t.Logf("updates of contacts: first round %d (%d HOT), second %d (%d HOT)", upd[0], hot[0], second, secondHot)
-	if secondHot < second*9/10 {
-		t.Errorf("%d of the second round's %d updates of contacts were HOT, want at least 90%%", secondHot, second)
+	// The rows the first round moved sit on pages filled to half, room
+	// for each to be rewritten once without pruning; the rows it updated
+	// in place need their old versions pruned first, which a transaction
+	// open elsewhere on the server can hold back. At the default
+	// fillfactor under a tenth are HOT.
+	if secondHot < second*2/3 {
+		t.Errorf("%d of the second round's %d updates of contacts were HOT, want at least two thirds", secondHot, second)
 	}
 }
 
