@@ -37,6 +37,7 @@ type runCmd struct {
 	Listen  string   `placeholder:"ADDR" help:"The HTTP address of the intake API, /metrics and /healthz." default:"127.0.0.1:8080"`
 	Token   string   `name:"api-token" env:"JOURNEY_API_TOKEN" placeholder:"TOKEN" help:"The bearer token the API requires (or $JOURNEY_API_TOKEN); none: only loopback clients are served."`
 	Workers int      `default:"2" help:"Worker goroutines claiming due contacts."`
+	Batch   int      `default:"1000" placeholder:"N" help:"Contacts a worker claims, runs and commits at a time (1 to 10000): larger batches make fewer commits (docs/performance.md)."`
 	Seed    string   `placeholder:"FILE" help:"Import these JSON lines of contacts and events (as journey import does) before running."`
 	Sinks   string   `placeholder:"FILE" help:"The delivery configuration (TOML, docs/delivery.md); none: every action is logged as a JSON line on standard output."`
 	NoWatch bool     `name:"no-watch" help:"Run the sources or bundle as they are at start; by default an edit is compiled and, if it compiles, deployed."`
@@ -50,6 +51,10 @@ type runCmd struct {
 	PublicURL         string `name:"public-url" placeholder:"URL" help:"The URL the API is reached at from outside (https://journeys.example.com): marketing sends carry their one-click unsubscribe link under it. Needs --unsubscribe-secret-env."`
 	UnsubscribeSecret string `name:"unsubscribe-secret-env" placeholder:"VAR" help:"The environment variable holding the secret (at least 16 bytes) that signs and checks one-click unsubscribe links."`
 }
+
+// maxBatch bounds --batch: a batch is one transaction, its contacts held
+// for its lease, and a worker holds its states in memory.
+const maxBatch = 10000
 
 // unsubscribe reads the one-click links' secret and checks the public
 // URL: the secret (nil when none is configured) and the function that
@@ -126,6 +131,10 @@ func (c *runCmd) run(e *env) {
 	if !ok {
 		return
 	}
+	if c.Batch < 1 || c.Batch > maxBatch {
+		e.errorf("run: --batch %d: want 1 to %d contacts", c.Batch, maxBatch)
+		return
+	}
 	if _, err := postgresDSN(c.DB); err != nil {
 		e.errorf("run: %v", err)
 		return
@@ -175,11 +184,11 @@ func (c *runCmd) run(e *env) {
 		}
 	}
 	stats := func(ctx context.Context) (*store.Stats, error) {
-		return db.Stats(ctx, &store.StatsParams{Now: time.Now()})
+		return store.Tallies(ctx, db, &store.StatsParams{Now: time.Now()})
 	}
 	cfg := serve.Config{
 		Name: serve.DefaultName(), Deployment: d, Current: watch.Current, Follow: c.Follow, Verify: verify, InForce: inForce,
-		Store: db, Workers: c.Workers, Listener: ln, Logger: logger, Stats: stats,
+		Store: db, Workers: c.Workers, Batch: c.Batch, Listener: ln, Logger: logger, Stats: stats,
 		DedupeWindow: time.Duration(c.Dedupe), Unsubscribe: links,
 		RetainOutbox: time.Duration(c.RetainOutbox), RetainHistory: time.Duration(c.RetainHistory),
 	}

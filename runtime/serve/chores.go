@@ -38,6 +38,7 @@ type chores struct {
 
 	pruned time.Time // when this runner last pruned, on clock; zero for never
 	upkeep upkeep
+	tally  tally
 }
 
 func newChores(cfg *Config, leader prometheus.Gauge, part *health.Part) *chores {
@@ -98,6 +99,9 @@ func (c *chores) tick(ctx context.Context) error {
 	}
 	c.leader.Set(1)
 	c.vacuum(runCtx, now)
+	if err := c.tally.run(ctx, c.store, now); err != nil {
+		return err
+	}
 	if err := c.retain(ctx, now); err != nil {
 		return err
 	}

@@ -75,7 +75,7 @@ func newMetrics(stats *statsCache) *metrics {
 			Buckets: prometheus.ExponentialBuckets(0.001, 2, 14),
 		}),
 		fireLag: prometheus.NewHistogram(prometheus.HistogramOpts{
-			Name: "journey_fire_lag_seconds", Help: "How late a contact was claimed: the batch's time minus the wake-up it was due at.",
+			Name: "journey_fire_lag_seconds", Help: "How late a contact's run was committed: the batch's commit minus the wake-up it was due at.",
 			Buckets: prometheus.ExponentialBuckets(0.001, 2.5, 16),
 		}),
 		leader: prometheus.NewGauge(prometheus.GaugeOpts{
@@ -222,14 +222,16 @@ func (m *metrics) observe(b *worker.BatchReport) {
 	m.batchTime.Observe(b.Elapsed.Seconds())
 	m.contacts.Add(float64(b.Complete.Committed))
 	m.lost.Add(float64(len(b.Complete.Lost)))
-	for _, due := range b.Due {
-		if !due.IsZero() {
-			m.fireLag.Observe(max(0, b.Now.Sub(due).Seconds()))
-		}
-	}
 	lost := map[string]bool{}
 	for _, id := range b.Complete.Lost {
 		lost[id] = true
+	}
+	// Due[i] is Results[i]'s wake-up: a contact's lag ends when its run
+	// is committed, so a lost one has none.
+	for i, due := range b.Due {
+		if !due.IsZero() && i < len(b.Results) && !lost[b.Results[i].Contact] {
+			m.fireLag.Observe(max(0, b.Committed.Sub(due).Seconds()))
+		}
 	}
 	for _, r := range b.Results {
 		if lost[r.Contact] {

@@ -74,3 +74,36 @@ func TestJourneyMetrics(t *testing.T) {
 		t.Errorf("metrics (-want +got):\n%s", diff)
 	}
 }
+
+// The fire lag runs from each contact's wake-up to its batch's commit, not
+// to its claim; a lost contact, whose run was not committed, has none.
+func TestFireLagToCommit(t *testing.T) {
+	m := newMetrics(nil)
+	due := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+	m.observe(&worker.BatchReport{
+		Complete: &store.CompleteResult{Committed: 2, Lost: []string{"c3"}},
+		Results: []*store.WorkResult{
+			{Contact: "c1", Outcome: &runtime.Outcome{}},
+			{Contact: "c2", Outcome: &runtime.Outcome{}},
+			{Contact: "c3", Outcome: &runtime.Outcome{}},
+		},
+		Due:       []time.Time{due, due.Add(-2 * time.Second), due},
+		Now:       due,                      // claimed as soon as due
+		Committed: due.Add(3 * time.Second), // committed 3 s later
+	})
+	families, err := m.reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() != "journey_fire_lag_seconds" {
+			continue
+		}
+		h := f.GetMetric()[0].GetHistogram()
+		if h.GetSampleCount() != 2 || h.GetSampleSum() != 8 {
+			t.Errorf("fire lag: %d samples summing to %g s, want 2 summing to 8 s (3 + 5)", h.GetSampleCount(), h.GetSampleSum())
+		}
+		return
+	}
+	t.Error("no journey_fire_lag_seconds")
+}

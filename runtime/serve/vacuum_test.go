@@ -10,8 +10,6 @@ import (
 
 	"github.com/journeylang/journey/runtime/serve"
 	"github.com/journeylang/journey/runtime/store"
-	"github.com/journeylang/journey/runtime/store/postgres"
-	"github.com/journeylang/journey/runtime/store/postgres/pgtest"
 )
 
 // TestLeaderVacuums: on Postgres, a runner says at start whether the
@@ -21,12 +19,7 @@ import (
 // versions are pruned as pages are read, the rest stay).
 func TestLeaderVacuums(t *testing.T) {
 	ctx := context.Background()
-	_, dsn := pgtest.Schema(t)
-	st, err := postgres.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st, dsn := pgStore(t)
 	db, err := sql.Open("postgres", dsn)
 	if err != nil {
 		t.Fatal(err)

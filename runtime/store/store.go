@@ -516,6 +516,37 @@ type Stats struct {
 	DueContacts   int                       // contacts whose wake-up is due at Now, leased or not
 	OldestDue     time.Time                 // the earliest of their wake-ups; zero when none is due
 	Active        map[string]map[string]int // contacts with an active enrollment, by journey then stage
+	// CountedAt is when the figures were counted, when they are those a
+	// Tallier kept (the due contacts are then those due at CountedAt);
+	// zero when Stats counted them for the call.
+	CountedAt time.Time
+}
+
+// Tallier is a store that keeps the figures of Stats counted ahead, so
+// that reading them costs the same at any number of contacts: Tally
+// counts them anew and keeps them; Tallied reads the ones kept, nil when
+// Tally has never run. The runner whose chores lead calls Tally
+// (runtime/serve); the gauges and the API read through Tallies.
+type Tallier interface {
+	Tally(ctx context.Context, p *TallyParams) error
+	Tallied(ctx context.Context) (*Stats, error)
+}
+
+// Tallies returns the figures a Tallier keeps, or, when s keeps none or
+// has not counted them yet, s.Stats(p): a count for the call.
+func Tallies(ctx context.Context, s Store, p *StatsParams) (*Stats, error) {
+	if t, ok := s.(Tallier); ok {
+		st, err := t.Tallied(ctx)
+		if err != nil || st != nil {
+			return st, err
+		}
+	}
+	return s.Stats(ctx, p)
+}
+
+// TallyParams are the arguments of Tallier.Tally.
+type TallyParams struct {
+	Now time.Time // contacts whose wake-up is at or before Now are due
 }
 
 // What the stores share of the JSON they keep.

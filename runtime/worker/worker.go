@@ -36,9 +36,14 @@ type BatchReport struct {
 	Claimed  int
 	Results  []*store.WorkResult
 	Complete *store.CompleteResult
-	Due      []time.Time // each claimed contact's wake-up, as claimed: Now minus each is its fire lag
+	Due      []time.Time // each claimed contact's wake-up, as claimed
 	Now      time.Time
 	Elapsed  time.Duration // claim, run and complete
+	// Committed is when the batch committed, on the worker's clock: Now
+	// plus Elapsed. Committed minus each Due is the contact's fire lag as
+	// the contact sees it: from when it was due to when what it did was
+	// written.
+	Committed time.Time
 }
 
 // Tick processes one batch of contacts due at now and reports how many it
@@ -114,7 +119,8 @@ func (w *Worker) tick(ctx context.Context, now time.Time, retry func(error) bool
 		return 0, err
 	}
 	if w.Observe != nil {
-		w.Observe(&BatchReport{Claimed: len(work), Results: p.Results, Complete: res, Due: due, Now: now, Elapsed: time.Since(began)})
+		elapsed := time.Since(began)
+		w.Observe(&BatchReport{Claimed: len(work), Results: p.Results, Complete: res, Due: due, Now: now, Elapsed: elapsed, Committed: now.Add(elapsed)})
 	}
 	return max(res.Committed-ahead, 0), nil
 }

@@ -3,7 +3,6 @@ package postgres_test
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"os"
 	"slices"
 	"strconv"
@@ -11,10 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/store"
 	"github.com/journeylang/journey/runtime/store/postgres"
-	"github.com/journeylang/journey/runtime/worker"
 )
 
 // timedClaims is a store whose claims are timed: the benchmark reports
@@ -103,23 +100,7 @@ func drain(b *testing.B, n int, instant bool) {
 	d := crashDeployment(b)
 	b.StartTimer()
 	began := time.Now()
-	var wg sync.WaitGroup
-	for k, s := range stores {
-		w := &worker.Worker{Store: s, Engine: &runtime.Engine{Deployment: d}, ID: fmt.Sprintf("drain-%d", k), Batch: 1000, Lease: time.Minute}
-		wg.Go(func() {
-			for {
-				done, err := w.Tick(ctx, at)
-				if err != nil {
-					b.Error(err)
-					return
-				}
-				if done == 0 {
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
+	tickAll(b, []store.Store{stores[0], stores[1]}, d, 1000, func() time.Time { return at })
 	elapsed := time.Since(began)
 	b.StopTimer()
 

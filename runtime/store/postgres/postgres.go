@@ -89,12 +89,13 @@ func pgQuery(name string) string {
 // pgq holds the store's statements, loaded once by file name.
 var pgq = struct {
 	currentSchema, insertEventID, touchContact, insertInput                   string
-	claim, claimedStates, claimedInputs                                       string
+	claim, claimAsync, claimedStates, claimedInputs                           string
 	lockLeases, updateStates, deleteInputs, releaseWakeups                    string
 	insertOutbox, insertHistory, upsertEnrollments, nextWake, contact, outbox string
 	history                                                                   string
 	leaseOutbox, markOutbox, listOutbox, retryOutbox                          string
 	statsOutbox, statsDue, statsActive                                        string
+	tally, tallies, deleteTallies, lockTallies                                string
 	lead, pruneEventIDs, wakeStale, insertVersion, versions, stale            string
 	lockDeployments, latestDeployment, insertDeployment, deployed             string
 	withdrawOutbox, retainOutbox, retainHistory, vacuumCandidates, autovacuum string
@@ -112,6 +113,7 @@ var pgq = struct {
 	touchContact:          pgQuery("touch_contact"),
 	insertInput:           pgQuery("insert_input"),
 	claim:                 pgQuery("claim"),
+	claimAsync:            pgQuery("claim_async"),
 	claimedStates:         pgQuery("claimed_states"),
 	claimedInputs:         pgQuery("claimed_inputs"),
 	lockLeases:            pgQuery("lock_leases"),
@@ -132,6 +134,10 @@ var pgq = struct {
 	statsOutbox:           pgQuery("stats_outbox"),
 	statsDue:              pgQuery("stats_due"),
 	statsActive:           pgQuery("stats_active"),
+	tally:                 pgQuery("tally"),
+	tallies:               pgQuery("tallies"),
+	deleteTallies:         pgQuery("delete_tallies"),
+	lockTallies:           pgQuery("lock_tallies"),
 	lead:                  pgQuery("lead"),
 	pruneEventIDs:         pgQuery("prune_event_ids"),
 	wakeStale:             pgQuery("wake_stale"),

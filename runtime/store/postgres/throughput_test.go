@@ -25,10 +25,7 @@ import (
 //
 //	go test ./runtime -run XXX -bench PostgresThroughput -benchtime 1x
 func BenchmarkPostgresThroughput(b *testing.B) {
-	n := 20000
-	if v, err := strconv.Atoi(os.Getenv("JOURNEY_BENCH_CONTACTS")); err == nil && v > 0 {
-		n = v
-	}
+	n := benchContacts()
 	ctx := context.Background()
 	start := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 	d := crashDeployment(b)
@@ -89,6 +86,15 @@ func BenchmarkPostgresThroughput(b *testing.B) {
 		b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
 		b.ReportMetric(float64(n), "contacts")
 	}
+}
+
+// benchContacts is the number of contacts: JOURNEY_BENCH_CONTACTS,
+// default 20000.
+func benchContacts() int {
+	if v, err := strconv.Atoi(os.Getenv("JOURNEY_BENCH_CONTACTS")); err == nil && v > 0 {
+		return v
+	}
+	return 20000
 }
 
 // benchBatch is the claim size: JOURNEY_BENCH_BATCH, default 1000.

@@ -49,9 +49,9 @@ func (s *Store) Claim(ctx context.Context, p *store.ClaimParams) ([]*store.Work,
 		return nil, nil
 	}
 	now := pgFloor(p.Now)
-	var claimed []pgClaimed
-	if err := s.db.SelectContext(ctx, &claimed, pgq.claim, now, p.Limit, p.Worker, now.Add(p.Lease)); err != nil {
-		return nil, fmt.Errorf("postgres store: claim: %w", err)
+	claimed, err := s.lease(ctx, now, p)
+	if err != nil {
+		return nil, err
 	}
 	if len(claimed) == 0 {
 		return nil, nil
@@ -112,12 +112,38 @@ func (s *Store) Claim(ctx context.Context, p *store.ClaimParams) ([]*store.Work,
 	return out, nil
 }
 
+// lease leases the batch in a transaction of its own, committed without
+// waiting for the disk (queries/claim_async.sql): the batch's commit is
+// the one durable commit per batch.
+func (s *Store) lease(ctx context.Context, now time.Time, p *store.ClaimParams) ([]pgClaimed, error) {
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("postgres store: claim: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, pgq.claimAsync); err != nil {
+		return nil, fmt.Errorf("postgres store: claim: %w", err)
+	}
+	var claimed []pgClaimed
+	if err := tx.SelectContext(ctx, &claimed, pgq.claim, now, p.Limit, p.Worker, now.Add(p.Lease)); err != nil {
+		return nil, fmt.Errorf("postgres store: claim: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("postgres store: claim: %w", err)
+	}
+	return claimed, nil
+}
+
 // pgBatch is a completed batch as the array parameters of its statements.
 type pgBatch struct {
-	// delete_inputs and release_wakeups
-	ids      []string
-	consumed []int64
-	wakes    []sql.NullString
+	// release_wakeups
+	ids   []string
+	wakes []sql.NullString
+
+	// delete_inputs: the contacts whose runs consumed inputs, and the last
+	// consumed of each
+	iContact  []string
+	iConsumed []int64
 
 	// withdraw_outbox: the withdrawals of consent, by contact and channel
 	wContact, wChannel []string
@@ -156,7 +182,10 @@ func (b *pgBatch) add(r *store.WorkResult) {
 		out = &runtime.Outcome{}
 	}
 	b.ids = append(b.ids, r.Contact)
-	b.consumed = append(b.consumed, r.Consumed)
+	if r.Consumed > 0 {
+		b.iContact = append(b.iContact, r.Contact)
+		b.iConsumed = append(b.iConsumed, r.Consumed)
+	}
 	b.wakes = append(b.wakes, pgNullTimeText(out.Wake))
 	for _, w := range out.Withdraw {
 		k := [2]string{r.Contact, w.Channel}
@@ -290,8 +319,10 @@ func (s *Store) Complete(ctx context.Context, p *store.CompleteParams) (*store.C
 // write runs the batch's statements in tx: consumed inputs, wake-ups and
 // leases, outbox, history, enrollments.
 func (b *pgBatch) write(ctx context.Context, tx *sqlx.Tx) error {
-	if _, err := tx.ExecContext(ctx, pgq.deleteInputs, pgArray(b.ids), pgArray(b.consumed)); err != nil {
-		return fmt.Errorf("postgres store: deleting consumed inputs: %w", err)
+	if len(b.iContact) > 0 {
+		if _, err := tx.ExecContext(ctx, pgq.deleteInputs, pgArray(b.iContact), pgArray(b.iConsumed)); err != nil {
+			return fmt.Errorf("postgres store: deleting consumed inputs: %w", err)
+		}
 	}
 	if _, err := tx.ExecContext(ctx, pgq.releaseWakeups, pgArray(b.ids), pgArray(b.wakes)); err != nil {
 		return fmt.Errorf("postgres store: setting wake-ups: %w", err)

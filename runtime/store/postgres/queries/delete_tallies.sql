@@ -1,0 +1,2 @@
+-- Deletes the tallies, before a new count replaces them.
+DELETE FROM tallies;
