@@ -55,16 +55,16 @@ func (w *Worker) Tick(ctx context.Context, now time.Time) (int, error) {
 	return w.tick(ctx, now, nil)
 }
 
-// tick is Tick. When retry is not nil, a failed Complete is tried again
-// for as long as retry, given the error, says so: the work done is
-// committed once the store is back. A retry commits nothing twice: the
-// store takes each result only while the worker holds its contact's lease
-// at the revision claimed, and a commit releases the lease.
 // DefaultBatch is Worker.Batch when unset, as `journey run --batch`'s
 // default: the batch size that gave the most transitions a second on
 // Postgres (docs/performance.md).
 const DefaultBatch = 1000
 
+// tick is Tick. When retry is not nil, a failed Complete is tried again
+// for as long as retry, given the error, says so: the work done is
+// committed once the store is back. A retry commits nothing twice: the
+// store takes each result only while the worker holds its contact's lease
+// at the revision claimed, and a commit releases the lease.
 func (w *Worker) tick(ctx context.Context, now time.Time, retry func(error) bool) (int, error) {
 	stop := ctx.Done()
 	ctx = context.WithoutCancel(ctx) // the batch in hand is completed, not left to its lease
