@@ -1,0 +1,139 @@
+package postgres_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/journeylang/journey/runtime/store"
+	"github.com/journeylang/journey/runtime/store/postgres"
+	"github.com/journeylang/journey/runtime/store/postgres/pgtest"
+)
+
+// The Citus tests run on the coordinator of a Citus cluster
+// ($JOURNEY_CITUS_DSN, which .ci/run sets after starting one), each in a
+// schema of its own; without one they skip.
+
+// citusStore opens a store in a fresh schema on the Citus coordinator
+// and distributes it. It returns the store and the schema's DSN.
+func citusStore(t *testing.T) (*postgres.Store, string) {
+	t.Helper()
+	_, dsn := pgtest.CitusSchema(t)
+	s := pgOpen(t, dsn)
+	if s.Distributed() {
+		t.Fatal("a store is distributed before Distribute")
+	}
+	if err := s.Distribute(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return s, dsn
+}
+
+// testdataSQL reads a statement of the tests from testdata/<name>.sql.
+func testdataSQL(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile("testdata/" + name + ".sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// citusTables lists how the schema's tables are placed, one line each:
+// name, method (h hash, n reference), column, and co-location group.
+func citusTables(t *testing.T, dsn string) map[string]string {
+	t.Helper()
+	db, err := sql.Open("postgres", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query(testdataSQL(t, "citus_tables"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	groups := map[int]string{}
+	for rows.Next() {
+		var name, method, column string
+		var group int
+		if err := rows.Scan(&name, &method, &column, &group); err != nil {
+			t.Fatal(err)
+		}
+		// Groups are numbered cluster-wide: name each by its first table.
+		if _, ok := groups[group]; !ok {
+			groups[group] = name
+		}
+		out[name] = fmt.Sprintf("%s %s with %s", method, column, groups[group])
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestCitusDistribute: Distribute makes every per-contact table
+// hash-distributed by its bucket, all in one co-location group, and the
+// shared tables reference tables; a second Distribute, and a store
+// opened on the schema afterwards, find it distributed and change
+// nothing.
+func TestCitusDistribute(t *testing.T) {
+	t.Parallel()
+	s, dsn := citusStore(t)
+	if !s.Distributed() {
+		t.Fatal("Distributed() is false after Distribute")
+	}
+	want := map[string]string{
+		"contacts":    "h bucket with contacts",
+		"enrollments": "h bucket with contacts",
+		"event_ids":   "h bucket with contacts",
+		"history":     "h bucket with contacts",
+		"inputs":      "h bucket with contacts",
+		"outbox":      "h bucket with contacts",
+		"wakeups":     "h bucket with contacts",
+		// Reference tables share a group of their own.
+		"deployments":      "n  with deployments",
+		"journey_versions": "n  with deployments",
+		"leaders":          "n  with deployments",
+	}
+	got := citusTables(t, dsn)
+	for name, w := range want {
+		if got[name] != w {
+			t.Errorf("%s: %q, want %q", name, got[name], w)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("%d tables distributed, want %d: %v", len(got), len(want), got)
+	}
+	if err := s.Distribute(context.Background()); err != nil {
+		t.Fatalf("distributing again: %v", err)
+	}
+	if again := pgOpen(t, dsn); !again.Distributed() {
+		t.Error("a store opened on a distributed schema does not use the Citus statements")
+	}
+}
+
+// TestCitusDistributePlain: on plain Postgres, Distribute is an error
+// that names the missing extension, and the store goes on as it was.
+func TestCitusDistributePlain(t *testing.T) {
+	t.Parallel()
+	s := pgNewStore(t)
+	err := s.Distribute(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "no citus extension") {
+		t.Fatalf("Distribute on plain Postgres: %v, want an error naming the citus extension", err)
+	}
+	if s.Distributed() {
+		t.Fatal("a plain store says it is distributed")
+	}
+	ctx := context.Background()
+	if _, err := s.AddEvent(ctx, &store.AddEventParams{Contact: "c1", ID: "e1", Name: "signed_up", At: pgT0}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Contact(ctx, "c1"); err != nil {
+		t.Fatal(err)
+	}
+}
