@@ -27,12 +27,20 @@ func citusQuery(name string) string { return embedded(citusFiles, "citus/"+name+
 // store distributed over Citus.
 var citusq = func() pgQueries {
 	q := pgq
-	q.touchContact = citusQuery("queries/touch_contact")
-	q.insertInput = citusQuery("queries/insert_input")
-	q.insertEventID = citusQuery("queries/insert_event_id")
-	q.contact = citusQuery("queries/contact")
-	q.outbox = citusQuery("queries/outbox")
-	q.history = citusQuery("queries/history")
+	for _, v := range []struct {
+		q    *string
+		name string
+	}{
+		{&q.touchContact, "touch_contact"}, {&q.insertInput, "insert_input"}, {&q.insertEventID, "insert_event_id"},
+		{&q.contact, "contact"}, {&q.outbox, "outbox"}, {&q.history, "history"},
+		{&q.claim, "claim"}, {&q.claimedStates, "claimed_states"}, {&q.claimedInputs, "claimed_inputs"},
+		{&q.lockLeases, "lock_leases"}, {&q.updateStates, "update_states"}, {&q.deleteInputs, "delete_inputs"},
+		{&q.releaseWakeups, "release_wakeups"}, {&q.insertOutbox, "insert_outbox"},
+		{&q.insertHistory, "insert_history"}, {&q.upsertEnrollments, "upsert_enrollments"},
+		{&q.withdrawOutbox, "withdraw_outbox"}, {&q.nextWake, "next_wake"}, {&q.leaseOutbox, "lease_outbox"},
+	} {
+		*v.q = citusQuery("queries/" + v.name)
+	}
 	return q
 }()
 

@@ -11,6 +11,7 @@ import (
 	"github.com/journeylang/journey/runtime/store"
 	"github.com/journeylang/journey/runtime/store/postgres"
 	"github.com/journeylang/journey/runtime/store/postgres/pgtest"
+	"github.com/journeylang/journey/runtime/store/storetest"
 )
 
 // The Citus tests run on the coordinator of a Citus cluster
@@ -136,4 +137,13 @@ func TestCitusDistributePlain(t *testing.T) {
 	if _, err := s.Contact(ctx, "c1"); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestCitusConformance runs the conformance suite on stores distributed
+// over the Citus cluster.
+func TestCitusConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store {
+		s, _ := citusStore(t)
+		return s
+	})
 }

@@ -61,6 +61,9 @@ import (
 type Store struct {
 	db *sqlx.DB
 	q  *pgQueries // pgq, or citusq once the store is distributed over Citus
+
+	// On Citus, the shards the claims take in turn (citus_claim.go).
+	wakeShards, outboxShards citusShards
 }
 
 var _ store.Store = (*Store)(nil)

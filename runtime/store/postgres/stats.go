@@ -16,7 +16,7 @@ func (s *Store) Stats(ctx context.Context, p *store.StatsParams) (*store.Stats, 
 		Pending int          `db:"pending"`
 		Oldest  sql.NullTime `db:"oldest"`
 	}
-	if err := s.db.GetContext(ctx, &outbox, pgq.statsOutbox); err != nil {
+	if err := s.db.GetContext(ctx, &outbox, s.q.statsOutbox); err != nil {
 		return nil, fmt.Errorf("postgres store: stats: outbox: %w", err)
 	}
 	st.OutboxPending = outbox.Pending
@@ -27,7 +27,7 @@ func (s *Store) Stats(ctx context.Context, p *store.StatsParams) (*store.Stats, 
 		Due    int          `db:"due"`
 		Oldest sql.NullTime `db:"oldest"`
 	}
-	if err := s.db.GetContext(ctx, &due, pgq.statsDue, pgFloor(p.Now)); err != nil {
+	if err := s.db.GetContext(ctx, &due, s.q.statsDue, pgFloor(p.Now)); err != nil {
 		return nil, fmt.Errorf("postgres store: stats: due contacts: %w", err)
 	}
 	st.DueContacts = due.Due
@@ -39,7 +39,7 @@ func (s *Store) Stats(ctx context.Context, p *store.StatsParams) (*store.Stats, 
 		Stage    string `db:"stage"`
 		Contacts int    `db:"contacts"`
 	}
-	if err := s.db.SelectContext(ctx, &active, pgq.statsActive); err != nil {
+	if err := s.db.SelectContext(ctx, &active, s.q.statsActive); err != nil {
 		return nil, fmt.Errorf("postgres store: stats: enrollments: %w", err)
 	}
 	for _, r := range active {

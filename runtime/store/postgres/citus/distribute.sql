@@ -17,6 +17,19 @@ CREATE FUNCTION journey_bucket(contact text) RETURNS integer
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 AS $$ SELECT ('x' || substr(md5(contact), 1, 8))::bit(32)::integer & 1023 $$;
 
+-- The buckets of a batch's contacts. An immutable function of the
+-- statement's parameter, it is a constant to Citus, which routes a
+-- statement that names it to the one shard the batch is in. Citus sends
+-- the call on to the worker, whose search_path is not the store's: the
+-- function calls none of the schema's own, and computes each bucket as
+-- journey_bucket does.
+CREATE FUNCTION journey_buckets(contacts text[]) RETURNS integer[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+    SELECT coalesce(array_agg(DISTINCT ('x' || substr(md5(c), 1, 8))::bit(32)::integer & 1023), '{}')
+    FROM unnest(contacts) AS c
+$$;
+
 -- Each table's bucket is computed from its contact as the column is
 -- added, and then kept as a plain column (Citus distributes by no
 -- generated column): the store writes it with every row.
