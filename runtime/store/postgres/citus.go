@@ -37,6 +37,10 @@ var citusq = func() pgQueries {
 		{&q.lockLeases, "lock_leases"}, {&q.updateStates, "update_states"}, {&q.deleteInputs, "delete_inputs"},
 		{&q.releaseWakeups, "release_wakeups"}, {&q.insertOutbox, "insert_outbox"},
 		{&q.insertHistory, "insert_history"}, {&q.upsertEnrollments, "upsert_enrollments"},
+		{&q.eraseContact, "erase_contact"}, {&q.eraseWakeup, "erase_wakeup"}, {&q.eraseInputs, "erase_inputs"},
+		{&q.eraseEventIDs, "erase_event_ids"}, {&q.eraseOutbox, "erase_outbox"}, {&q.eraseHistory, "erase_history"},
+		{&q.eraseExits, "erase_exits"}, {&q.eraseEnrollments, "erase_enrollments"},
+		{&q.firstWakeup, "first_wakeup"}, {&q.firstOutbox, "first_outbox"},
 		{&q.withdrawOutbox, "withdraw_outbox"}, {&q.nextWake, "next_wake"}, {&q.leaseOutbox, "lease_outbox"},
 	} {
 		*v.q = citusQuery("queries/" + v.name)

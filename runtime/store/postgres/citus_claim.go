@@ -5,13 +5,17 @@ package postgres
 // run over the buckets of one shard at a time (citus/queries/claim.sql,
 // lease_outbox.sql), with FOR UPDATE SKIP LOCKED as on one Postgres: two
 // runners on one shard skip each other's rows, and a row is leased to
-// one runner at a time. A store takes the shards in turn, from where its
-// last claim stopped (a random shard at first), so every shard is
-// served, and runners that start together spread over them.
+// one runner at a time. A claim first reads, without locking, which
+// bucket holds the row one Postgres would take first (first_wakeup.sql,
+// first_outbox.sql), and starts at its shard; if that shard yields
+// nothing (another runner took it meanwhile) it goes on to the next
+// shards in turn, until one yields work or all are tried. So the
+// earliest work is taken first, as on one Postgres, and every shard is
+// served.
 
 import (
 	"context"
-	"math/rand/v2"
+	"fmt"
 	"sync"
 	"time"
 
@@ -22,19 +26,19 @@ import (
 
 // citusShards is the buckets of each shard, read from Citus's metadata
 // when first needed and again after a claim fails (the shards may have
-// been split or moved), and the shard a store's next claim starts at.
+// been split or moved).
 type citusShards struct {
 	mu      sync.Mutex
 	buckets []pq.Int64Array // per shard, in shard order
-	next    int
+	shardOf map[int64]int   // bucket → shard index
 }
 
 // citusShardBuckets reads the buckets of each shard.
 var citusShardBuckets = citusQuery("shard_buckets")
 
-// load returns the buckets of each shard and the shard to start at,
-// reading them if they are not known.
-func (c *citusShards) load(ctx context.Context, s *Store) ([]pq.Int64Array, int, error) {
+// load returns the buckets of each shard and the index of each bucket's
+// shard, reading them if they are not known.
+func (c *citusShards) load(ctx context.Context, s *Store) ([]pq.Int64Array, map[int64]int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.buckets == nil {
@@ -43,50 +47,52 @@ func (c *citusShards) load(ctx context.Context, s *Store) ([]pq.Int64Array, int,
 			Buckets pq.Int64Array `db:"buckets"`
 		}
 		if err := s.db.SelectContext(ctx, &rows, citusShardBuckets); err != nil {
-			return nil, 0, err
+			return nil, nil, err
 		}
-		for _, r := range rows {
+		c.shardOf = map[int64]int{}
+		for i, r := range rows {
 			c.buckets = append(c.buckets, r.Buckets)
-		}
-		if len(c.buckets) > 0 {
-			c.next = rand.IntN(len(c.buckets))
+			for _, b := range r.Buckets {
+				c.shardOf[b] = i
+			}
 		}
 	}
-	return c.buckets, c.next, nil
+	return c.buckets, c.shardOf, nil
 }
 
-// advance records where the next claim starts, and forgets the shards
-// after a failure.
-func (c *citusShards) advance(next int, failed bool) {
+// forget drops the shards read, after a claim failed: the next claim
+// reads them again.
+func (c *citusShards) forget() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if failed {
-		c.buckets = nil
-		return
-	}
-	if len(c.buckets) > 0 {
-		c.next = next % len(c.buckets)
-	}
+	c.buckets, c.shardOf = nil, nil
 }
 
 // eachShard runs claim on the buckets of one shard after another, from
-// where the last call stopped, until one claims something (it returns
-// true) or every shard has been tried. The next call starts at the shard
-// after the one that claimed.
-func (c *citusShards) eachShard(ctx context.Context, s *Store, claim func(buckets pq.Int64Array) (bool, error)) error {
-	shards, start, err := c.load(ctx, s)
+// the shard of the bucket first names, until one claims something (claim
+// returns true) or every shard has been tried. Nothing due (first finds
+// no row) tries none.
+func (c *citusShards) eachShard(ctx context.Context, s *Store, first string, now time.Time, claim func(buckets pq.Int64Array) (bool, error)) error {
+	shards, shardOf, err := c.load(ctx, s)
 	if err != nil {
 		return err
 	}
+	var bucket []int64
+	if err := s.db.SelectContext(ctx, &bucket, first, now); err != nil || len(bucket) == 0 {
+		return err
+	}
+	start, ok := shardOf[bucket[0]]
+	if !ok {
+		c.forget()
+		return fmt.Errorf("bucket %d is in no shard the store knows", bucket[0])
+	}
 	for i := range shards {
-		at := (start + i) % len(shards)
-		got, err := claim(shards[at])
+		got, err := claim(shards[(start+i)%len(shards)])
 		if err != nil {
-			c.advance(0, true)
+			c.forget()
 			return err
 		}
 		if got {
-			c.advance(at+1, false)
 			return nil
 		}
 	}
@@ -100,7 +106,7 @@ func (s *Store) claimWakeups(ctx context.Context, out *[]pgClaimed, now time.Tim
 	if !s.Distributed() {
 		return s.db.SelectContext(ctx, out, s.q.claim, now, p.Limit, p.Worker, until)
 	}
-	return s.wakeShards.eachShard(ctx, s, func(buckets pq.Int64Array) (bool, error) {
+	return s.wakeShards.eachShard(ctx, s, s.q.firstWakeup, now, func(buckets pq.Int64Array) (bool, error) {
 		err := s.db.SelectContext(ctx, out, s.q.claim, now, p.Limit, p.Worker, until, buckets)
 		return len(*out) > 0, err
 	})
@@ -112,7 +118,7 @@ func (s *Store) leaseOutboxRows(ctx context.Context, out *[]pgOutboxRow, now tim
 	if !s.Distributed() {
 		return s.db.SelectContext(ctx, out, s.q.leaseOutbox, now, p.Limit, p.Worker, until)
 	}
-	return s.outboxShards.eachShard(ctx, s, func(buckets pq.Int64Array) (bool, error) {
+	return s.outboxShards.eachShard(ctx, s, s.q.firstOutbox, now, func(buckets pq.Int64Array) (bool, error) {
 		err := s.db.SelectContext(ctx, out, s.q.leaseOutbox, now, p.Limit, p.Worker, until, buckets)
 		return len(*out) > 0, err
 	})

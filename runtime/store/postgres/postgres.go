@@ -108,6 +108,9 @@ type pgQueries struct {
 	reportGoals, reportArms, reportDays, reportSettings                       string
 	reportVersionStages, reportVersionExits, reportVersionMessages            string
 	reportVersionGoals, reportVersionArms, reportVersionOutbox                string
+
+	// On Citus only (citus_claim.go); "" on Postgres.
+	firstWakeup, firstOutbox string
 }
 
 // pgq holds the store's statements, loaded once by file name.

@@ -42,12 +42,14 @@ ALTER TABLE wakeups
 ALTER TABLE inputs
     ADD COLUMN bucket integer NOT NULL GENERATED ALWAYS AS (journey_bucket(contact_id)) STORED,
     DROP CONSTRAINT inputs_pkey, ADD PRIMARY KEY (bucket, seq);
--- An event's identity is unique per contact here, where plain Postgres
--- keeps it unique over all contacts: a uniqueness across shards would
--- take every intake through a second shard.
+-- An event's identity is unique within its contact's bucket here, where
+-- plain Postgres keeps it unique over all contacts: a uniqueness across
+-- shards would take every intake through a second shard. Within the
+-- bucket, not the contact: an erased contact's identities, kept under
+-- its pseudonym in its bucket, still make a repeat of its events one.
 ALTER TABLE event_ids
     ADD COLUMN bucket integer NOT NULL GENERATED ALWAYS AS (journey_bucket(contact_id)) STORED,
-    DROP CONSTRAINT event_ids_pkey, ADD PRIMARY KEY (bucket, contact_id, id);
+    DROP CONSTRAINT event_ids_pkey, ADD PRIMARY KEY (bucket, id);
 ALTER TABLE enrollments
     ADD COLUMN bucket integer NOT NULL GENERATED ALWAYS AS (journey_bucket(contact_id)) STORED,
     DROP CONSTRAINT enrollments_pkey, ADD PRIMARY KEY (bucket, contact_id, journey, entry);
