@@ -23,15 +23,11 @@ func (s *Store) Lead(ctx context.Context, p *store.LeadParams) (bool, error) {
 
 // WakeStale implements Store.
 func (s *Store) WakeStale(ctx context.Context, p *store.WakeStaleParams) (int, error) {
-	res, err := s.db.ExecContext(ctx, s.q.wakeStale, pgFloor(p.Now), p.Journey, p.Version, p.Limit)
+	n, err := s.execLimited(ctx, s.q.wakeStale, p.Limit, pgFloor(p.Now), p.Journey, p.Version)
 	if err != nil {
 		return 0, fmt.Errorf("postgres store: waking %s's contacts for version %s: %w", p.Journey, p.Version, err)
 	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return 0, fmt.Errorf("postgres store: waking %s's contacts for version %s: %w", p.Journey, p.Version, err)
-	}
-	return int(n), nil
+	return n, nil
 }
 
 // Stale implements Store.

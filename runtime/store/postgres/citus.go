@@ -41,6 +41,7 @@ var citusq = func() pgQueries {
 		{&q.eraseEventIDs, "erase_event_ids"}, {&q.eraseOutbox, "erase_outbox"}, {&q.eraseHistory, "erase_history"},
 		{&q.eraseExits, "erase_exits"}, {&q.eraseEnrollments, "erase_enrollments"},
 		{&q.firstWakeup, "first_wakeup"}, {&q.firstOutbox, "first_outbox"},
+		{&q.wakeStale, "wake_stale"}, {&q.retainOutbox, "retain_outbox"}, {&q.retainHistory, "retain_history"},
 		{&q.withdrawOutbox, "withdraw_outbox"}, {&q.nextWake, "next_wake"}, {&q.leaseOutbox, "lease_outbox"},
 	} {
 		*v.q = citusQuery("queries/" + v.name)

@@ -51,11 +51,7 @@ func citusTasks(t *testing.T, db *sql.DB, name string, args ...any) (tasks int, 
 func TestCitusRouterPlans(t *testing.T) {
 	t.Parallel()
 	_, dsn := citusStore(t)
-	db, err := sql.Open("postgres", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := citusDB(t, dsn)
 
 	// Three contacts of one shard, and the buckets of that shard.
 	var shard int64

@@ -45,6 +45,18 @@ func citusStoreShards(t *testing.T, n int) (*postgres.Store, string) {
 	return s, dsn
 }
 
+// citusDB connects to dsn for the test's own statements, closed when
+// the test ends.
+func citusDB(t *testing.T, dsn string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("postgres", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
 // testdataSQL reads a statement of the tests from testdata/<name>.sql.
 func testdataSQL(t *testing.T, name string) string {
 	t.Helper()
@@ -59,11 +71,7 @@ func testdataSQL(t *testing.T, name string) string {
 // name, method (h hash, n reference), column, and co-location group.
 func citusTables(t *testing.T, dsn string) map[string]string {
 	t.Helper()
-	db, err := sql.Open("postgres", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := citusDB(t, dsn)
 	rows, err := db.Query(testdataSQL(t, "citus_tables"))
 	if err != nil {
 		t.Fatal(err)
@@ -171,4 +179,51 @@ func TestCitusCrashRecovery(t *testing.T) {
 	}
 	_, dsn := citusStore(t)
 	crashRecovery(t, dsn)
+}
+
+// BenchmarkCitusThroughput is BenchmarkPostgresThroughput on a store
+// distributed over the Citus cluster (32 shards): the claim takes one
+// shard at a time, and each batch commits on its shard's worker. Figures
+// are in docs/scale.md; run it with
+//
+//	JOURNEY_CITUS_DSN=… go test ./runtime/store/postgres -run XXX -bench CitusThroughput -benchtime 1x
+func BenchmarkCitusThroughput(b *testing.B) {
+	n := benchContacts(20000)
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		_, dsn := pgtest.CitusSchema(b)
+		s, err := postgres.Open(context.Background(), dsn)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := s.Distribute(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+		s.Close()
+		throughput(b, dsn, n)
+	}
+}
+
+// TestCitusContactBucket: the bucket Go computes for a contact, by which
+// a batch is split by shard, is the one the SQL stores its rows under.
+func TestCitusContactBucket(t *testing.T) {
+	t.Parallel()
+	_, dsn := citusStore(t)
+	db := citusDB(t, dsn)
+	seen := map[int]bool{}
+	for i := range 500 {
+		id := fmt.Sprintf("contact-%d-é", i)
+		var want int
+		if err := db.QueryRow(testdataSQL(t, "citus_bucket"), id).Scan(&want); err != nil {
+			t.Fatal(err)
+		}
+		if got := postgres.ContactBucket(id); got != want {
+			t.Fatalf("%s: Go's bucket %d, SQL's %d", id, got, want)
+		}
+		seen[want] = true
+	}
+	// 500 contacts over 1024 buckets fill about 400 of them.
+	if len(seen) < 300 {
+		t.Errorf("500 contacts in %d buckets: not spread", len(seen))
+	}
 }

@@ -36,26 +36,16 @@ func (s *Store) Retain(ctx context.Context, p *store.RetainParams) (*store.Retai
 	limit := p.BatchLimit()
 	var err error
 	if !p.OutboxBefore.IsZero() {
-		if out.Outbox, err = s.deleted(ctx, s.q.retainOutbox, pgFloor(p.OutboxBefore), limit); err != nil {
+		if out.Outbox, err = s.execLimited(ctx, s.q.retainOutbox, limit, pgFloor(p.OutboxBefore)); err != nil {
 			return nil, fmt.Errorf("postgres store: retention: outbox: %w", err)
 		}
 	}
 	if !p.HistoryBefore.IsZero() {
-		if out.History, err = s.deleted(ctx, s.q.retainHistory, pgFloor(p.HistoryBefore), limit); err != nil {
+		if out.History, err = s.execLimited(ctx, s.q.retainHistory, limit, pgFloor(p.HistoryBefore)); err != nil {
 			return nil, fmt.Errorf("postgres store: retention: history: %w", err)
 		}
 	}
 	return out, nil
-}
-
-// deleted runs a delete and returns how many rows it deleted.
-func (s *Store) deleted(ctx context.Context, query string, args ...any) (int, error) {
-	res, err := s.db.ExecContext(ctx, query, args...)
-	if err != nil {
-		return 0, err
-	}
-	n, err := res.RowsAffected()
-	return int(n), err
 }
 
 // MaintenanceWarnings implements store.Maintainer: autovacuum off for

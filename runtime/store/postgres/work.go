@@ -68,7 +68,7 @@ func (s *Store) Claim(ctx context.Context, p *store.ClaimParams) ([]*store.Work,
 	}
 
 	var states []pgState
-	if err := s.db.SelectContext(ctx, &states, s.q.claimedStates, pgArray(ids)); err != nil {
+	if err := selectByShard(ctx, s, &states, s.q.claimedStates, ids); err != nil {
 		return nil, fmt.Errorf("postgres store: claimed states: %w", err)
 	}
 	work := make(map[string]*store.Work, len(states))
@@ -81,7 +81,7 @@ func (s *Store) Claim(ctx context.Context, p *store.ClaimParams) ([]*store.Work,
 	}
 
 	var inputs []pgInputRow
-	if err := s.db.SelectContext(ctx, &inputs, s.q.claimedInputs, pgArray(ids), p.InputLimit()); err != nil {
+	if err := selectByShard(ctx, s, &inputs, s.q.claimedInputs, ids, p.InputLimit()); err != nil {
 		return nil, fmt.Errorf("postgres store: claimed inputs: %w", err)
 	}
 	for _, r := range inputs {
@@ -223,6 +223,11 @@ func (s *Store) Complete(ctx context.Context, p *store.CompleteParams) (*store.C
 	res := &store.CompleteResult{}
 	if len(p.Results) == 0 {
 		return res, nil
+	}
+	if s.Distributed() {
+		if res, split, err := s.completeByShard(ctx, p); split || err != nil {
+			return res, err
+		}
 	}
 	// A contact is completed once: the first result for it commits the
 	// state and releases the lease, so any later one in the same batch
