@@ -1,8 +1,8 @@
 package postgres
 
-// The store on a Citus coordinator. A database with the citus extension
-// holds the store's tables on the coordinator, as plain Postgres does,
-// until Distribute spreads them over the workers: each per-contact table
+// The store on a Citus coordinator. In a database with the citus
+// extension, opening a store distributes it (once: Distribute) over the
+// cluster's workers, after the migrations: each per-contact table
 // gains a bucket (0..1023, a stable hash of the contact id; see
 // citus/distribute.sql) and is distributed by it, all co-located, and the
 // tables every runner shares are made reference tables. A store opened on
@@ -67,15 +67,18 @@ func (s *Store) distributed(ctx context.Context) (citus, distributed bool, err e
 	return true, distributed, err
 }
 
-// useCitus switches the store to the Citus statements when its schema is
-// distributed.
+// useCitus, when the database has the citus extension, distributes the
+// store (if it is not yet) and switches it to the Citus statements. On
+// plain Postgres it does nothing.
 func (s *Store) useCitus(ctx context.Context) error {
-	_, distributed, err := s.distributed(ctx)
-	if err != nil {
+	citus, distributed, err := s.distributed(ctx)
+	switch {
+	case err != nil:
 		return fmt.Errorf("postgres store: looking for Citus: %w", err)
-	}
-	if distributed {
+	case distributed:
 		s.q = &citusq
+	case citus:
+		return s.Distribute(ctx)
 	}
 	return nil
 }
