@@ -16,6 +16,7 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
+	_ "embed"
 	"encoding/hex"
 	"net/url"
 	"os"
@@ -146,4 +147,35 @@ func WithSearchPath(t testing.TB, dsn, schema string) string {
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+//go:embed citus_rows_per_node.sql
+var citusRowsPerNode string
+
+// CitusRowsPerNode returns how many rows of a distributed table, in the
+// schema dsn's search_path names, each Citus worker holds, by port.
+func CitusRowsPerNode(t testing.TB, dsn, table string) map[int]int {
+	t.Helper()
+	db, err := sql.Open("postgres", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query(citusRowsPerNode, table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[int]int{}
+	for rows.Next() {
+		var port, n int
+		if err := rows.Scan(&port, &n); err != nil {
+			t.Fatal(err)
+		}
+		out[port] = n
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
