@@ -48,6 +48,7 @@ func throughput(b *testing.B, dsn string, n int) {
 		defer s.Close()
 		stores[k] = s
 	}
+	loading := time.Now()
 	for c := 0; c < n; c++ {
 		id := "c" + strconv.Itoa(c)
 		if _, err := stores[0].AddEvent(ctx, &store.AddEventParams{Contact: id, ID: "e" + id, Name: "signed_up", At: start}); err != nil {
@@ -84,6 +85,9 @@ func throughput(b *testing.B, dsn string, n int) {
 	}
 	wg.Wait()
 	elapsed := time.Since(began)
+	// The windows, to match with the servers' own measures of the run.
+	unix := func(t time.Time) float64 { return float64(t.UnixMicro()) / 1e6 }
+	b.Logf("loaded from %.3f to %.3f, processed from %.3f to %.3f (Unix seconds)", unix(loading), unix(began), unix(began), unix(began.Add(elapsed)))
 	b.StopTimer()
 	actions, err := stores[0].Outbox(ctx, &store.OutboxParams{})
 	if err != nil || len(actions) != n {
