@@ -27,7 +27,12 @@ func TestRunnersShareOnePostgres(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts processes")
 	}
-	dsn := pgTestSchema(t)
+	runnersShare(t, pgTestSchema(t), 300)
+}
+
+// runnersShare is TestRunnersShareOnePostgres on the store in dsn's
+// schema, with the given number of contacts.
+func runnersShare(t *testing.T, dsn string, contacts int) {
 	_, ws, bin := runnerWorkspace(t,
 		"contact {\n  email: string?\n}\n\nevent signed_up\n\nteam sales\n",
 		"journey j\n\nentry on signed_up\n\nstage Welcome {\n  send \"welcome\"\n  notify sales \"new\"\n}\n")
@@ -37,7 +42,6 @@ func TestRunnersShareOnePostgres(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	const contacts = 300
 	var outs [2]bytes.Buffer
 	var cmds [2]*exec.Cmd
 	for i := range cmds {

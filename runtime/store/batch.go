@@ -36,17 +36,25 @@ func (it *BatchItem) Contact() string {
 // duplicates. It returns a flag per item, and the items' event IDs taken
 // first, in order, for the store to look up.
 func RepeatsInBatch(items []BatchItem) (repeat []bool, firsts []int) {
+	return RepeatsInBatchBy(items, func(e *AddEventParams) string { return e.ID })
+}
+
+// RepeatsInBatchBy is RepeatsInBatch for a store whose event identities
+// are unique within a part of the contacts: key names an event's identity
+// there (its ID and, say, its contact's bucket).
+func RepeatsInBatchBy(items []BatchItem, key func(*AddEventParams) string) (repeat []bool, firsts []int) {
 	repeat = make([]bool, len(items))
 	seen := make(map[string]bool, len(items))
 	for i, it := range items {
 		if it.Event == nil || it.Event.ID == "" {
 			continue
 		}
-		if seen[it.Event.ID] {
+		k := key(it.Event)
+		if seen[k] {
 			repeat[i] = true
 			continue
 		}
-		seen[it.Event.ID] = true
+		seen[k] = true
 		firsts = append(firsts, i)
 	}
 	return repeat, firsts

@@ -15,7 +15,7 @@ import (
 func (s *Store) Lead(ctx context.Context, p *store.LeadParams) (bool, error) {
 	now := pgFloor(p.Now)
 	var holders []string
-	if err := s.db.SelectContext(ctx, &holders, pgq.lead, p.Name, p.Holder, now, now.Add(p.TTL)); err != nil {
+	if err := s.db.SelectContext(ctx, &holders, s.q.lead, p.Name, p.Holder, now, now.Add(p.TTL)); err != nil {
 		return false, fmt.Errorf("postgres store: leading %s: %w", p.Name, err)
 	}
 	return len(holders) > 0, nil
@@ -23,15 +23,11 @@ func (s *Store) Lead(ctx context.Context, p *store.LeadParams) (bool, error) {
 
 // WakeStale implements Store.
 func (s *Store) WakeStale(ctx context.Context, p *store.WakeStaleParams) (int, error) {
-	res, err := s.db.ExecContext(ctx, pgq.wakeStale, pgFloor(p.Now), p.Journey, p.Version, p.Limit)
+	n, err := s.execLimited(ctx, s.q.wakeStale, p.Limit, pgFloor(p.Now), p.Journey, p.Version)
 	if err != nil {
 		return 0, fmt.Errorf("postgres store: waking %s's contacts for version %s: %w", p.Journey, p.Version, err)
 	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return 0, fmt.Errorf("postgres store: waking %s's contacts for version %s: %w", p.Journey, p.Version, err)
-	}
-	return int(n), nil
+	return n, nil
 }
 
 // Stale implements Store.
@@ -40,7 +36,7 @@ func (s *Store) Stale(ctx context.Context, p *store.StaleParams) ([]string, erro
 		return nil, nil
 	}
 	var ids []string
-	if err := s.db.SelectContext(ctx, &ids, pgq.stale, p.Journey, p.Version, p.After, p.Limit); err != nil {
+	if err := s.db.SelectContext(ctx, &ids, s.q.stale, p.Journey, p.Version, p.After, p.Limit); err != nil {
 		return nil, fmt.Errorf("postgres store: %s's contacts to bring to version %s: %w", p.Journey, p.Version, err)
 	}
 	return ids, nil
@@ -48,7 +44,7 @@ func (s *Store) Stale(ctx context.Context, p *store.StaleParams) ([]string, erro
 
 // Prune implements Store.
 func (s *Store) Prune(ctx context.Context, p *store.PruneParams) (int, error) {
-	res, err := s.db.ExecContext(ctx, pgq.pruneEventIDs, pgFloor(p.Before))
+	res, err := s.db.ExecContext(ctx, s.q.pruneEventIDs, pgFloor(p.Before))
 	if err != nil {
 		return 0, fmt.Errorf("postgres store: pruning event identities: %w", err)
 	}
@@ -65,7 +61,7 @@ func (s *Store) SaveVersions(ctx context.Context, p *store.SaveVersionsParams) (
 	// failure part way leaves nothing to undo.
 	n := 0
 	for _, v := range p.Versions {
-		res, err := s.db.ExecContext(ctx, pgq.insertVersion, v.Journey, v.Version, []byte(v.IR), pgFloor(p.Now))
+		res, err := s.db.ExecContext(ctx, s.q.insertVersion, v.Journey, v.Version, []byte(v.IR), pgFloor(p.Now))
 		if err != nil {
 			return n, fmt.Errorf("postgres store: recording %s@%s: %w", v.Journey, v.Version, err)
 		}
@@ -86,7 +82,7 @@ func (s *Store) Versions(ctx context.Context, p *store.VersionsParams) ([]runtim
 		IR        []byte    `db:"ir"`
 		CreatedAt time.Time `db:"created_at"`
 	}
-	if err := s.db.SelectContext(ctx, &rows, pgq.versions, p.Journey); err != nil {
+	if err := s.db.SelectContext(ctx, &rows, s.q.versions, p.Journey); err != nil {
 		return nil, fmt.Errorf("postgres store: versions of %s: %w", p.Journey, err)
 	}
 	out := make([]runtime.JourneyVersion, len(rows))

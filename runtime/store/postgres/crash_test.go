@@ -92,6 +92,11 @@ func TestCrashRecovery(t *testing.T) {
 		t.Skip("long: kills and restarts a worker process many times")
 	}
 	_, dsn := pgSchema(t)
+	crashRecovery(t, dsn)
+}
+
+// crashRecovery is TestCrashRecovery on the store in dsn's schema.
+func crashRecovery(t *testing.T, dsn string) {
 	ctx := context.Background()
 	st, err := postgres.Open(ctx, dsn)
 	if err != nil {

@@ -41,11 +41,11 @@ func (s *Store) Deploy(ctx context.Context, p *store.DeployParams) (*store.Deplo
 		return nil, false, fmt.Errorf("postgres store: deploying %s: %w", digest, err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, pgq.lockDeployments); err != nil {
+	if _, err := tx.ExecContext(ctx, s.q.lockDeployments); err != nil {
 		return nil, false, fmt.Errorf("postgres store: deploying %s: %w", digest, err)
 	}
 	var latest pgDeployment
-	err = tx.GetContext(ctx, &latest, pgq.latestDeployment)
+	err = tx.GetContext(ctx, &latest, s.q.latestDeployment)
 	switch {
 	case err == nil && latest.Digest == digest:
 		// In force already: the same digest is the same bundle.
@@ -55,7 +55,7 @@ func (s *Store) Deploy(ctx context.Context, p *store.DeployParams) (*store.Deplo
 		return nil, false, fmt.Errorf("postgres store: deploying %s: %w", digest, err)
 	}
 	d := &store.DeployedBundle{Digest: digest, Bundle: bytes.Clone(bundle), By: p.By, At: pgFloor(p.At)}
-	if err := tx.GetContext(ctx, &d.ID, pgq.insertDeployment, digest, bundle, p.By, d.At); err != nil {
+	if err := tx.GetContext(ctx, &d.ID, s.q.insertDeployment, digest, bundle, p.By, d.At); err != nil {
 		return nil, false, fmt.Errorf("postgres store: deploying %s: %w", digest, err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -67,7 +67,7 @@ func (s *Store) Deploy(ctx context.Context, p *store.DeployParams) (*store.Deplo
 // Deployed implements Store.
 func (s *Store) Deployed(ctx context.Context, p *store.DeployedParams) (*store.DeployedBundle, error) {
 	var row pgDeployment
-	err := s.db.GetContext(ctx, &row, pgq.deployed, p.After)
+	err := s.db.GetContext(ctx, &row, s.q.deployed, p.After)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, store.ErrNotFound
 	}

@@ -36,26 +36,16 @@ func (s *Store) Retain(ctx context.Context, p *store.RetainParams) (*store.Retai
 	limit := p.BatchLimit()
 	var err error
 	if !p.OutboxBefore.IsZero() {
-		if out.Outbox, err = s.deleted(ctx, pgq.retainOutbox, pgFloor(p.OutboxBefore), limit); err != nil {
+		if out.Outbox, err = s.execLimited(ctx, s.q.retainOutbox, limit, pgFloor(p.OutboxBefore)); err != nil {
 			return nil, fmt.Errorf("postgres store: retention: outbox: %w", err)
 		}
 	}
 	if !p.HistoryBefore.IsZero() {
-		if out.History, err = s.deleted(ctx, pgq.retainHistory, pgFloor(p.HistoryBefore), limit); err != nil {
+		if out.History, err = s.execLimited(ctx, s.q.retainHistory, limit, pgFloor(p.HistoryBefore)); err != nil {
 			return nil, fmt.Errorf("postgres store: retention: history: %w", err)
 		}
 	}
 	return out, nil
-}
-
-// deleted runs a delete and returns how many rows it deleted.
-func (s *Store) deleted(ctx context.Context, query string, args ...any) (int, error) {
-	res, err := s.db.ExecContext(ctx, query, args...)
-	if err != nil {
-		return 0, err
-	}
-	n, err := res.RowsAffected()
-	return int(n), err
 }
 
 // MaintenanceWarnings implements store.Maintainer: autovacuum off for
@@ -68,7 +58,7 @@ func (s *Store) MaintenanceWarnings(ctx context.Context) ([]string, error) {
 		TrackCounts string         `db:"track_counts"`
 		Options     pq.StringArray `db:"options"`
 	}
-	if err := s.db.SelectContext(ctx, &rows, pgq.autovacuum); err != nil {
+	if err := s.db.SelectContext(ctx, &rows, s.q.autovacuum); err != nil {
 		return nil, fmt.Errorf("postgres store: reading the vacuum settings: %w", err)
 	}
 	if len(rows) == 0 {
@@ -118,7 +108,7 @@ func (s *Store) Vacuum(ctx context.Context, p *store.VacuumParams) (*store.Vacuu
 		Dead int64  `db:"dead"`
 		Live int64  `db:"live"`
 	}
-	if err := s.db.SelectContext(ctx, &tables, pgq.vacuumCandidates, p.MinDead, p.DeadFraction); err != nil {
+	if err := s.db.SelectContext(ctx, &tables, s.q.vacuumCandidates, p.MinDead, p.DeadFraction); err != nil {
 		return nil, fmt.Errorf("postgres store: tables to vacuum: %w", err)
 	}
 	out := &store.VacuumReport{}
@@ -134,7 +124,7 @@ func (s *Store) Vacuum(ctx context.Context, p *store.VacuumParams) (*store.Vacuu
 		out.Tables = append(out.Tables, store.Vacuumed{Table: t.Name, Dead: t.Dead, Live: t.Live, Took: time.Since(began)})
 	}
 	var seconds float64
-	if err := s.db.GetContext(ctx, &seconds, pgq.oldestXact); err != nil {
+	if err := s.db.GetContext(ctx, &seconds, s.q.oldestXact); err != nil {
 		return out, fmt.Errorf("postgres store: the oldest transaction: %w", err)
 	}
 	out.OldestXact = time.Duration(seconds * float64(time.Second))

@@ -20,7 +20,7 @@ import (
 // (testdata/drain_load.sql). scripts/bench runs it beside the other;
 // figures are in docs/performance.md.
 func BenchmarkMinimalLoop(b *testing.B) {
-	n, batch := benchContacts(), benchBatch()
+	n, batch := benchContacts(20000), benchBatch()
 	ctx := context.Background()
 	at := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 	step, err := os.ReadFile("testdata/minimal_step.sql")

@@ -67,7 +67,7 @@ func (s *Store) LeaseOutbox(ctx context.Context, p *store.LeaseOutboxParams) ([]
 	}
 	now := pgFloor(p.Now)
 	var rows []pgOutboxRow
-	if err := s.db.SelectContext(ctx, &rows, pgq.leaseOutbox, now, p.Limit, p.Worker, pgCeil(p.Now.Add(p.Lease))); err != nil {
+	if err := s.leaseOutboxRows(ctx, &rows, now, p); err != nil {
 		return nil, fmt.Errorf("postgres store: leasing the outbox: %w", err)
 	}
 	// RETURNING has no order: the expired first, each group in the order
@@ -106,7 +106,7 @@ func (s *Store) MarkOutbox(ctx context.Context, p *store.MarkOutboxParams) (*sto
 		}
 	}
 	var marked []string
-	if err := s.db.SelectContext(ctx, &marked, pgq.markOutbox, pgArray(keys), pgArray(statuses), pgArray(attempts),
+	if err := s.db.SelectContext(ctx, &marked, s.q.markOutbox, pgArray(keys), pgArray(statuses), pgArray(attempts),
 		pgArray(next), pgArray(errs), p.Worker, pgCeil(p.Now)); err != nil {
 		return nil, fmt.Errorf("postgres store: marking the outbox: %w", err)
 	}
@@ -131,7 +131,7 @@ func (s *Store) ListOutbox(ctx context.Context, p *store.ListOutboxParams) ([]st
 		limit = sql.NullInt64{Int64: int64(p.Limit), Valid: true}
 	}
 	var rows []pgOutboxRow
-	if err := s.db.SelectContext(ctx, &rows, pgq.listOutbox, p.Status, limit, p.Key); err != nil {
+	if err := s.db.SelectContext(ctx, &rows, s.q.listOutbox, p.Status, limit, p.Key); err != nil {
 		return nil, fmt.Errorf("postgres store: listing the outbox: %w", err)
 	}
 	return store.OutboxRows(rows)
@@ -139,7 +139,7 @@ func (s *Store) ListOutbox(ctx context.Context, p *store.ListOutboxParams) ([]st
 
 // RetryOutbox implements Store.
 func (s *Store) RetryOutbox(ctx context.Context, p *store.RetryOutboxParams) (int, error) {
-	r, err := s.db.ExecContext(ctx, pgq.retryOutbox, p.Key, pgFloor(p.Now))
+	r, err := s.db.ExecContext(ctx, s.q.retryOutbox, p.Key, pgFloor(p.Now))
 	if err != nil {
 		return 0, fmt.Errorf("postgres store: retrying the outbox: %w", err)
 	}

@@ -65,6 +65,10 @@ import (
 // or many, may share a schema.
 type Store struct {
 	db *sqlx.DB
+	q  *pgQueries // pgq, or citusq once the store is distributed over Citus
+
+	// On Citus, the shards the claims take in turn (citus_claim.go).
+	wakeShards, outboxShards citusShards
 }
 
 var _ store.Store = (*Store)(nil)
@@ -77,17 +81,21 @@ var pgQueryFiles embed.FS
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
-// pgQuery returns the statement in queries/postgres/<name>.sql.
-func pgQuery(name string) string {
-	b, err := pgQueryFiles.ReadFile("queries/" + name + ".sql")
+// pgQuery returns the statement in queries/<name>.sql.
+func pgQuery(name string) string { return embedded(pgQueryFiles, "queries/"+name+".sql") }
+
+// embedded returns an embedded statement; one missing is a mistake in
+// the build, found by every test that opens a store.
+func embedded(files embed.FS, path string) string {
+	b, err := files.ReadFile(path)
 	if err != nil {
-		panic(fmt.Sprintf("postgres store: no query %q: %v", name, err))
+		panic(fmt.Sprintf("postgres store: no statement %s: %v", path, err))
 	}
 	return string(b)
 }
 
-// pgq holds the store's statements, loaded once by file name.
-var pgq = struct {
+// pgQueries holds the store's statements.
+type pgQueries struct {
 	currentSchema, insertEventID, touchContact, insertInput                   string
 	claim, claimAsync, claimedStates, claimedInputs                           string
 	lockLeases, updateStates, deleteInputs, releaseWakeups                    string
@@ -107,7 +115,13 @@ var pgq = struct {
 	reportGoals, reportArms, reportDays, reportSettings                       string
 	reportVersionStages, reportVersionExits, reportVersionMessages            string
 	reportVersionGoals, reportVersionArms, reportVersionOutbox                string
-}{
+
+	// On Citus only (citus_claim.go); "" on Postgres.
+	firstWakeup, firstOutbox string
+}
+
+// pgq holds the store's statements, loaded once by file name.
+var pgq = pgQueries{
 	currentSchema:         pgQuery("current_schema"),
 	insertEventID:         pgQuery("insert_event_id"),
 	touchContact:          pgQuery("touch_contact"),
@@ -245,7 +259,12 @@ func openPostgres(ctx context.Context, dsn string, existing bool) (*Store, error
 		db.Close()
 		return nil, err
 	}
-	return &Store{db: db}, nil
+	s := &Store{db: db, q: &pgq}
+	if err := s.useCitus(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
 }
 
 // pgConfig reads a DSN: lib/pq's configuration, and the pool's size from
@@ -319,10 +338,10 @@ func (s *Store) Enroll(ctx context.Context, p *store.EnrollParams) error {
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, pgq.touchContact, id, string(initial), at); err != nil {
+		if _, err := tx.ExecContext(ctx, s.q.touchContact, id, string(initial), at); err != nil {
 			return fmt.Errorf("postgres store: waking %s: %w", id, err)
 		}
-		if _, err := tx.ExecContext(ctx, pgq.insertInput, id, runtime.InputEnroll, "", p.Journey, nil, nil, at); err != nil {
+		if _, err := tx.ExecContext(ctx, s.q.insertInput, id, runtime.InputEnroll, "", p.Journey, nil, nil, at); err != nil {
 			return fmt.Errorf("postgres store: queueing an enrollment for %s: %w", id, err)
 		}
 	}
@@ -352,7 +371,7 @@ func (s *Store) Erase(ctx context.Context, p *store.EraseParams) error {
 		return err
 	}
 	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, pgq.eraseContact, p.Contact)
+	res, err := tx.ExecContext(ctx, s.q.eraseContact, p.Contact)
 	if err != nil {
 		return fmt.Errorf("postgres store: erasing %s: %w", p.Contact, err)
 	}
@@ -367,8 +386,8 @@ func (s *Store) Erase(ctx context.Context, p *store.EraseParams) error {
 		query string
 		args  []any
 	}{
-		{pgq.eraseWakeup, args[:1]}, {pgq.eraseInputs, args[:1]}, {pgq.eraseEventIDs, args[:2]},
-		{pgq.eraseOutbox, args[:2]}, {pgq.eraseHistory, args[:2]}, {pgq.eraseExits, args}, {pgq.eraseEnrollments, args},
+		{s.q.eraseWakeup, args[:1]}, {s.q.eraseInputs, args[:1]}, {s.q.eraseEventIDs, args[:2]},
+		{s.q.eraseOutbox, args[:2]}, {s.q.eraseHistory, args[:2]}, {s.q.eraseExits, args}, {s.q.eraseEnrollments, args},
 	} {
 		if _, err := tx.ExecContext(ctx, q.query, q.args...); err != nil {
 			return fmt.Errorf("postgres store: erasing %s: %w", p.Contact, err)
@@ -403,17 +422,17 @@ func (s *Store) intake(ctx context.Context, contact, dedupe string, in *pgInput)
 	defer tx.Rollback()
 	if dedupe != "" {
 		var taken []string
-		if err := tx.SelectContext(ctx, &taken, pgq.insertEventID, dedupe, contact, at, pgCeil(in.received)); err != nil {
+		if err := tx.SelectContext(ctx, &taken, s.q.insertEventID, dedupe, contact, at, pgCeil(in.received)); err != nil {
 			return false, fmt.Errorf("postgres store: event identity: %w", err)
 		}
 		if len(taken) == 0 {
 			return false, nil
 		}
 	}
-	if _, err := tx.ExecContext(ctx, pgq.touchContact, contact, string(initial), at); err != nil {
+	if _, err := tx.ExecContext(ctx, s.q.touchContact, contact, string(initial), at); err != nil {
 		return false, fmt.Errorf("postgres store: waking %s: %w", contact, err)
 	}
-	if _, err := tx.ExecContext(ctx, pgq.insertInput, contact, in.kind, in.eventID, in.name, in.payload, in.attrs, at); err != nil {
+	if _, err := tx.ExecContext(ctx, s.q.insertInput, contact, in.kind, in.eventID, in.name, in.payload, in.attrs, at); err != nil {
 		return false, fmt.Errorf("postgres store: queueing an input for %s: %w", contact, err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -425,7 +444,7 @@ func (s *Store) intake(ctx context.Context, contact, dedupe string, in *pgInput)
 // NextWake implements Store.
 func (s *Store) NextWake(ctx context.Context) (time.Time, bool, error) {
 	var next sql.NullTime
-	if err := s.db.GetContext(ctx, &next, pgq.nextWake); err != nil {
+	if err := s.db.GetContext(ctx, &next, s.q.nextWake); err != nil {
 		return time.Time{}, false, fmt.Errorf("postgres store: next wake-up: %w", err)
 	}
 	if !next.Valid {
@@ -437,7 +456,7 @@ func (s *Store) NextWake(ctx context.Context) (time.Time, bool, error) {
 // Contact implements Store.
 func (s *Store) Contact(ctx context.Context, id string) (*runtime.ContactState, error) {
 	var state []byte
-	err := s.db.GetContext(ctx, &state, pgq.contact, id)
+	err := s.db.GetContext(ctx, &state, s.q.contact, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, store.ErrNotFound
 	}
@@ -454,7 +473,7 @@ func (s *Store) Contact(ctx context.Context, id string) (*runtime.ContactState, 
 // Outbox implements Store.
 func (s *Store) Outbox(ctx context.Context, p *store.OutboxParams) ([]runtime.Action, error) {
 	var rows []pgOutboxRow
-	if err := s.db.SelectContext(ctx, &rows, pgq.outbox, p.Contact); err != nil {
+	if err := s.db.SelectContext(ctx, &rows, s.q.outbox, p.Contact); err != nil {
 		return nil, fmt.Errorf("postgres store: outbox: %w", err)
 	}
 	return store.OutboxActions(rows)
@@ -474,7 +493,7 @@ type pgRecord struct {
 // History implements Store.
 func (s *Store) History(ctx context.Context, p *store.HistoryParams) ([]runtime.Record, error) {
 	var rows []pgRecord
-	if err := s.db.SelectContext(ctx, &rows, pgq.history, p.Contact); err != nil {
+	if err := s.db.SelectContext(ctx, &rows, s.q.history, p.Contact); err != nil {
 		return nil, fmt.Errorf("postgres store: history: %w", err)
 	}
 	var out []runtime.Record

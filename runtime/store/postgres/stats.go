@@ -23,7 +23,7 @@ type pgTally struct {
 // read of a few rows at any number of contacts; nil before the first.
 func (s *Store) Tallied(ctx context.Context) (*store.Stats, error) {
 	var rows []pgTally
-	if err := s.db.SelectContext(ctx, &rows, pgq.tallies); err != nil {
+	if err := s.db.SelectContext(ctx, &rows, s.q.tallies); err != nil {
 		return nil, fmt.Errorf("postgres store: tallies: %w", err)
 	}
 	if len(rows) == 0 {
@@ -59,12 +59,12 @@ func (s *Store) Tally(ctx context.Context, p *store.TallyParams) error {
 		return fmt.Errorf("postgres store: tally: %w", err)
 	}
 	defer tx.Rollback()
-	for _, q := range []string{pgq.lockTallies, pgq.deleteTallies} {
+	for _, q := range []string{s.q.lockTallies, s.q.deleteTallies} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("postgres store: tally: %w", err)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, pgq.tally, pgFloor(p.Now)); err != nil {
+	if _, err := tx.ExecContext(ctx, s.q.tally, pgFloor(p.Now)); err != nil {
 		return fmt.Errorf("postgres store: tally: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -83,7 +83,7 @@ func (s *Store) Stats(ctx context.Context, p *store.StatsParams) (*store.Stats, 
 		Pending int          `db:"pending"`
 		Oldest  sql.NullTime `db:"oldest"`
 	}
-	if err := s.db.GetContext(ctx, &outbox, pgq.statsOutbox); err != nil {
+	if err := s.db.GetContext(ctx, &outbox, s.q.statsOutbox); err != nil {
 		return nil, fmt.Errorf("postgres store: stats: outbox: %w", err)
 	}
 	st.OutboxPending = outbox.Pending
@@ -94,7 +94,7 @@ func (s *Store) Stats(ctx context.Context, p *store.StatsParams) (*store.Stats, 
 		Due    int          `db:"due"`
 		Oldest sql.NullTime `db:"oldest"`
 	}
-	if err := s.db.GetContext(ctx, &due, pgq.statsDue, pgFloor(p.Now)); err != nil {
+	if err := s.db.GetContext(ctx, &due, s.q.statsDue, pgFloor(p.Now)); err != nil {
 		return nil, fmt.Errorf("postgres store: stats: due contacts: %w", err)
 	}
 	st.DueContacts = due.Due
@@ -106,7 +106,7 @@ func (s *Store) Stats(ctx context.Context, p *store.StatsParams) (*store.Stats, 
 		Stage    string `db:"stage"`
 		Contacts int    `db:"contacts"`
 	}
-	if err := s.db.SelectContext(ctx, &active, pgq.statsActive); err != nil {
+	if err := s.db.SelectContext(ctx, &active, s.q.statsActive); err != nil {
 		return nil, fmt.Errorf("postgres store: stats: enrollments: %w", err)
 	}
 	for _, r := range active {

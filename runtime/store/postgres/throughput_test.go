@@ -25,76 +25,86 @@ import (
 //
 //	go test ./runtime -run XXX -bench PostgresThroughput -benchtime 1x
 func BenchmarkPostgresThroughput(b *testing.B) {
-	n := benchContacts()
-	ctx := context.Background()
-	start := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
-	d := crashDeployment(b)
+	n := benchContacts(20000)
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		_, dsn := pgSchema(b)
-		stores := make([]store.Store, 2)
-		for k := range stores {
-			s, err := postgres.Open(ctx, dsn)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer s.Close()
-			stores[k] = s
-		}
-		for c := 0; c < n; c++ {
-			id := "c" + strconv.Itoa(c)
-			if _, err := stores[0].AddEvent(ctx, &store.AddEventParams{Contact: id, ID: "e" + id, Name: "signed_up", At: start}); err != nil {
-				b.Fatal(err)
-			}
-		}
-		goruntime.GC()
-		var before goruntime.MemStats
-		goruntime.ReadMemStats(&before)
-		b.StartTimer()
-		began := time.Now()
-		var wg sync.WaitGroup
-		var peak uint64
-		var mu sync.Mutex
-		for k, s := range stores {
-			w := &worker.Worker{Store: s, Engine: &runtime.Engine{Deployment: d}, ID: fmt.Sprintf("bench-%d", k), Batch: benchBatch(), Lease: time.Minute}
-			wg.Go(func() {
-				for {
-					done, err := w.Tick(ctx, start)
-					if err != nil {
-						b.Error(err)
-						return
-					}
-					var m goruntime.MemStats
-					goruntime.ReadMemStats(&m)
-					mu.Lock()
-					peak = max(peak, m.HeapInuse)
-					mu.Unlock()
-					if done == 0 {
-						return
-					}
-				}
-			})
-		}
-		wg.Wait()
-		elapsed := time.Since(began)
-		b.StopTimer()
-		actions, err := stores[0].Outbox(ctx, &store.OutboxParams{})
-		if err != nil || len(actions) != n {
-			b.Fatalf("outbox holds %d actions, want %d (%v)", len(actions), n, err)
-		}
-		b.ReportMetric(float64(n)/elapsed.Seconds(), "transitions/s")
-		b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
-		b.ReportMetric(float64(n), "contacts")
+		throughput(b, dsn, n)
 	}
 }
 
-// benchContacts is the number of contacts: JOURNEY_BENCH_CONTACTS,
-// default 20000.
-func benchContacts() int {
+// throughput is one run of BenchmarkPostgresThroughput on the store in
+// dsn's schema, with n contacts.
+func throughput(b *testing.B, dsn string, n int) {
+	ctx := context.Background()
+	start := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+	d := crashDeployment(b)
+	stores := make([]store.Store, 2)
+	for k := range stores {
+		s, err := postgres.Open(ctx, dsn)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer s.Close()
+		stores[k] = s
+	}
+	loading := time.Now()
+	for c := 0; c < n; c++ {
+		id := "c" + strconv.Itoa(c)
+		if _, err := stores[0].AddEvent(ctx, &store.AddEventParams{Contact: id, ID: "e" + id, Name: "signed_up", At: start}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	goruntime.GC()
+	var before goruntime.MemStats
+	goruntime.ReadMemStats(&before)
+	b.StartTimer()
+	began := time.Now()
+	var wg sync.WaitGroup
+	var peak uint64
+	var mu sync.Mutex
+	for k, s := range stores {
+		w := &worker.Worker{Store: s, Engine: &runtime.Engine{Deployment: d}, ID: fmt.Sprintf("bench-%d", k), Batch: benchBatch(), Lease: time.Minute}
+		wg.Go(func() {
+			for {
+				done, err := w.Tick(ctx, start)
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				var m goruntime.MemStats
+				goruntime.ReadMemStats(&m)
+				mu.Lock()
+				peak = max(peak, m.HeapInuse)
+				mu.Unlock()
+				if done == 0 {
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(began)
+	// The windows, to match with the servers' own measures of the run.
+	unix := func(t time.Time) float64 { return float64(t.UnixMicro()) / 1e6 }
+	b.Logf("loaded from %.3f to %.3f, processed from %.3f to %.3f (Unix seconds)", unix(loading), unix(began), unix(began), unix(began.Add(elapsed)))
+	b.StopTimer()
+	actions, err := stores[0].Outbox(ctx, &store.OutboxParams{})
+	if err != nil || len(actions) != n {
+		b.Fatalf("outbox holds %d actions, want %d (%v)", len(actions), n, err)
+	}
+	b.ReportMetric(float64(n)/elapsed.Seconds(), "transitions/s")
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+	b.ReportMetric(float64(n), "contacts")
+}
+
+// benchContacts is how many contacts a throughput benchmark loads:
+// JOURNEY_BENCH_CONTACTS, default n.
+func benchContacts(n int) int {
 	if v, err := strconv.Atoi(os.Getenv("JOURNEY_BENCH_CONTACTS")); err == nil && v > 0 {
 		return v
 	}
-	return 20000
+	return n
 }
 
 // benchBatch is the claim size: JOURNEY_BENCH_BATCH, default 1000.

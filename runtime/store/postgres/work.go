@@ -68,7 +68,7 @@ func (s *Store) Claim(ctx context.Context, p *store.ClaimParams) ([]*store.Work,
 	}
 
 	var states []pgState
-	if err := s.db.SelectContext(ctx, &states, pgq.claimedStates, pgArray(ids)); err != nil {
+	if err := selectByShard(ctx, s, &states, s.q.claimedStates, ids); err != nil {
 		return nil, fmt.Errorf("postgres store: claimed states: %w", err)
 	}
 	work := make(map[string]*store.Work, len(states))
@@ -81,7 +81,7 @@ func (s *Store) Claim(ctx context.Context, p *store.ClaimParams) ([]*store.Work,
 	}
 
 	var inputs []pgInputRow
-	if err := s.db.SelectContext(ctx, &inputs, pgq.claimedInputs, pgArray(ids), p.InputLimit()); err != nil {
+	if err := selectByShard(ctx, s, &inputs, s.q.claimedInputs, ids, p.InputLimit()); err != nil {
 		return nil, fmt.Errorf("postgres store: claimed inputs: %w", err)
 	}
 	for _, r := range inputs {
@@ -121,11 +121,11 @@ func (s *Store) lease(ctx context.Context, now time.Time, p *store.ClaimParams) 
 		return nil, fmt.Errorf("postgres store: claim: %w", err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, pgq.claimAsync); err != nil {
+	if _, err := tx.ExecContext(ctx, s.q.claimAsync); err != nil {
 		return nil, fmt.Errorf("postgres store: claim: %w", err)
 	}
 	var claimed []pgClaimed
-	if err := tx.SelectContext(ctx, &claimed, pgq.claim, now, p.Limit, p.Worker, now.Add(p.Lease)); err != nil {
+	if err := s.claimWakeups(ctx, tx, &claimed, now, p); err != nil {
 		return nil, fmt.Errorf("postgres store: claim: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -136,6 +136,8 @@ func (s *Store) lease(ctx context.Context, now time.Time, p *store.ClaimParams) 
 
 // pgBatch is a completed batch as the array parameters of its statements.
 type pgBatch struct {
+	q *pgQueries // the store's statements
+
 	// release_wakeups
 	ids   []string
 	wakes []sql.NullString
@@ -251,6 +253,11 @@ func (s *Store) Complete(ctx context.Context, p *store.CompleteParams) (*store.C
 	if len(p.Results) == 0 {
 		return res, nil
 	}
+	if s.Distributed() {
+		if res, split, err := s.completeByShard(ctx, p); split || err != nil {
+			return res, err
+		}
+	}
 	// A contact is completed once: the first result for it commits the
 	// state and releases the lease, so any later one in the same batch
 	// has lost it, as in memory.Store.
@@ -278,7 +285,7 @@ func (s *Store) Complete(ctx context.Context, p *store.CompleteParams) (*store.C
 	defer tx.Rollback()
 
 	var held []string
-	if err := tx.SelectContext(ctx, &held, pgq.lockLeases, pgArray(ids), p.Worker); err != nil {
+	if err := tx.SelectContext(ctx, &held, s.q.lockLeases, pgArray(ids), p.Worker); err != nil {
 		return nil, fmt.Errorf("postgres store: locking leases: %w", err)
 	}
 	var written []string
@@ -287,7 +294,7 @@ func (s *Store) Complete(ctx context.Context, p *store.CompleteParams) (*store.C
 		for i, id := range held {
 			revs[i], jsons[i] = p.Results[first[id]].Rev, states[id]
 		}
-		if err := tx.SelectContext(ctx, &written, pgq.updateStates, pgArray(held), pgArray(revs), pgArray(jsons)); err != nil {
+		if err := tx.SelectContext(ctx, &written, s.q.updateStates, pgArray(held), pgArray(revs), pgArray(jsons)); err != nil {
 			return nil, fmt.Errorf("postgres store: writing states: %w", err)
 		}
 	}
@@ -296,7 +303,7 @@ func (s *Store) Complete(ctx context.Context, p *store.CompleteParams) (*store.C
 		committed[id] = true
 	}
 
-	var b pgBatch
+	b := pgBatch{q: s.q}
 	for i, r := range p.Results {
 		if committed[r.Contact] && first[r.Contact] == i {
 			b.add(r)
@@ -320,11 +327,11 @@ func (s *Store) Complete(ctx context.Context, p *store.CompleteParams) (*store.C
 // leases, outbox, history, enrollments.
 func (b *pgBatch) write(ctx context.Context, tx *sqlx.Tx) error {
 	if len(b.iContact) > 0 {
-		if _, err := tx.ExecContext(ctx, pgq.deleteInputs, pgArray(b.iContact), pgArray(b.iConsumed)); err != nil {
+		if _, err := tx.ExecContext(ctx, b.q.deleteInputs, pgArray(b.iContact), pgArray(b.iConsumed)); err != nil {
 			return fmt.Errorf("postgres store: deleting consumed inputs: %w", err)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, pgq.releaseWakeups, pgArray(b.ids), pgArray(b.wakes)); err != nil {
+	if _, err := tx.ExecContext(ctx, b.q.releaseWakeups, pgArray(b.ids), pgArray(b.wakes)); err != nil {
 		return fmt.Errorf("postgres store: setting wake-ups: %w", err)
 	}
 	if len(b.wContact) > 0 {
@@ -333,21 +340,21 @@ func (b *pgBatch) write(ctx context.Context, tx *sqlx.Tx) error {
 		}
 	}
 	if len(b.aKey) > 0 {
-		if _, err := tx.ExecContext(ctx, pgq.insertOutbox,
+		if _, err := tx.ExecContext(ctx, b.q.insertOutbox,
 			pgArray(b.aKey), pgArray(b.aContact), pgArray(b.aJourney), pgArray(b.aVersion), pgArray(b.aStep),
 			pgArray(b.aKind), pgArray(b.aTarget), pgArray(b.aPayload), pgArray(b.aDue)); err != nil {
 			return fmt.Errorf("postgres store: outbox: %w", err)
 		}
 	}
 	if len(b.hContact) > 0 {
-		if _, err := tx.ExecContext(ctx, pgq.insertHistory,
+		if _, err := tx.ExecContext(ctx, b.q.insertHistory,
 			pgArray(b.hContact), pgArray(b.hJourney), pgArray(b.hEntry), pgArray(b.hKind), pgArray(b.hStep),
 			pgArray(b.hDetail), pgArray(b.hAt)); err != nil {
 			return fmt.Errorf("postgres store: history: %w", err)
 		}
 	}
 	if len(b.eContact) > 0 {
-		if _, err := tx.ExecContext(ctx, pgq.upsertEnrollments,
+		if _, err := tx.ExecContext(ctx, b.q.upsertEnrollments,
 			pgArray(b.eContact), pgArray(b.eJourney), pgArray(b.eEntry), pgArray(b.eVersion), pgArray(b.eStatus),
 			pgArray(b.eStage), pgArray(b.eStageAt), pgArray(b.eEnteredAt), pgArray(b.eExitedAt), pgArray(b.eReason)); err != nil {
 			return fmt.Errorf("postgres store: enrollments: %w", err)
@@ -372,7 +379,7 @@ type pgWithdrawn struct {
 // written: before the records of the runs, as the other stores do.
 func (b *pgBatch) withdraw(ctx context.Context, tx *sqlx.Tx) error {
 	var rows []pgWithdrawn
-	if err := tx.SelectContext(ctx, &rows, pgq.withdrawOutbox, pgArray(b.wContact), pgArray(b.wChannel)); err != nil {
+	if err := tx.SelectContext(ctx, &rows, b.q.withdrawOutbox, pgArray(b.wContact), pgArray(b.wChannel)); err != nil {
 		return fmt.Errorf("postgres store: withdrawing consent: %w", err)
 	}
 	slices.SortFunc(rows, func(x, y pgWithdrawn) int { return cmp.Compare(x.Seq, y.Seq) })

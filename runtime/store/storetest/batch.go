@@ -90,8 +90,13 @@ func testBatch(t *testing.T, newStore Open) {
 		}
 	}
 	res := must[*store.AddBatchResult](t)(batched.AddBatch(ctx, &store.AddBatchParams{Items: batchItems()}))
-	if want := []int{4, 5}; !slices.Equal(res.Duplicates, want) {
-		t.Fatalf("duplicates %v, want %v", res.Duplicates, want)
+	// Item 5 repeats e0 of the same contact: a repeat on every store. Item
+	// 4 repeats e1 of another contact: a repeat where an identity is
+	// unique across contacts (every store but Citus, where it is unique
+	// within the contact's bucket: docs/scale.md); the batch must agree
+	// with the same events one by one either way.
+	if want, citus := []int{4, 5}, []int{5}; !slices.Equal(res.Duplicates, want) && !slices.Equal(res.Duplicates, citus) {
+		t.Fatalf("duplicates %v, want %v (or %v where identities are per bucket)", res.Duplicates, want, citus)
 	}
 	var dups []int
 	for i, it := range batchItems() {
