@@ -8,6 +8,7 @@ import (
 
 	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/store"
+	"github.com/journeylang/journey/runtime/store/postgres"
 	"github.com/journeylang/journey/runtime/worker"
 )
 
@@ -15,9 +16,17 @@ import (
 // reads the figures of the last Tally, stamped with when they were
 // counted, until the next Tally counts them anew. Stats counts for the
 // call throughout.
-func TestTally(t *testing.T) {
+func TestTally(t *testing.T) { tally(t, pgNewStore(t)) }
+
+// TestCitusTally is TestTally on a store distributed over Citus: the
+// counts read the distributed tables from the coordinator.
+func TestCitusTally(t *testing.T) {
+	s, _ := citusStoreShards(t, 4)
+	tally(t, s)
+}
+
+func tally(t *testing.T, s *postgres.Store) {
 	ctx := context.Background()
-	s := pgNewStore(t)
 	start := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 	add := func(from, to int) {
 		for c := from; c < to; c++ {
