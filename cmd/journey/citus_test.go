@@ -9,8 +9,9 @@ import (
 // TestRunnersShareCitus is TestRunnersShareOnePostgres on the coordinator
 // of a Citus cluster ($JOURNEY_CITUS_DSN; skipped without one): two
 // `journey run` processes on a store that opening distributes, 2,000
-// contacts, every action delivered once by key; and the contacts' rows
-// are spread over both workers.
+// contacts whose events are posted to both runners' HTTP APIs, every
+// action delivered once by key; and the contacts' rows are spread over
+// both workers.
 func TestRunnersShareCitus(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts processes")

@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,8 +23,9 @@ import (
 )
 
 // TestRunnersShareOnePostgres starts two `journey run` processes on one
-// Postgres schema, loads due work into it, and checks that every action is
-// delivered exactly once between them, then stops both with SIGTERM.
+// Postgres schema, posts contacts' events to both runners' HTTP APIs, and
+// checks that every action is delivered exactly once between them, then
+// stops both with SIGTERM.
 func TestRunnersShareOnePostgres(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts processes")
@@ -31,7 +34,8 @@ func TestRunnersShareOnePostgres(t *testing.T) {
 }
 
 // runnersShare is TestRunnersShareOnePostgres on the store in dsn's
-// schema, with the given number of contacts.
+// schema, with the given number of contacts: their events go in batches
+// to POST /v1/events, alternately to each runner, with an API token.
 func runnersShare(t *testing.T, dsn string, contacts int) {
 	_, ws, bin := runnerWorkspace(t,
 		"contact {\n  email: string?\n}\n\nevent signed_up\n\nteam sales\n",
@@ -42,21 +46,37 @@ func runnersShare(t *testing.T, dsn string, contacts int) {
 		t.Fatal(err)
 	}
 	defer db.Close()
+	const token = "runners-share-token"
 	var outs [2]bytes.Buffer
+	var logs [2]syncBuffer
+	var addrs [2]string
 	var cmds [2]*exec.Cmd
 	for i := range cmds {
-		cmds[i] = exec.Command(bin, "run", ws, "--db", dsn, "--listen", "127.0.0.1:0", "--workers", "2")
+		addrs[i] = freeAddr(t)
+		cmds[i] = exec.Command(bin, "run", ws, "--db", dsn, "--listen", addrs[i], "--workers", "2")
+		cmds[i].Env = append(os.Environ(), "JOURNEY_API_TOKEN="+token)
 		cmds[i].Stdout = &outs[i]
+		cmds[i].Stderr = &logs[i]
 		if err := cmds[i].Start(); err != nil {
 			t.Fatal(err)
 		}
+		defer cmds[i].Process.Kill()
 	}
-	now := time.Now()
-	for i := range contacts {
-		id := fmt.Sprintf("c%d", i)
-		if _, err := db.AddEvent(ctx, &store.AddEventParams{Contact: id, ID: "e" + id, Name: "signed_up", At: now}); err != nil {
-			t.Fatal(err)
+	for i := range addrs {
+		waitHealthy(t, addrs[i], &logs[i])
+	}
+	const perBatch = 200
+	var posted [2]int
+	for b := 0; b*perBatch < contacts; b++ {
+		runner := b % 2
+		var events []map[string]any
+		for i := b * perBatch; i < min((b+1)*perBatch, contacts); i++ {
+			events = append(events, map[string]any{"id": fmt.Sprintf("ec%d", i), "contact": fmt.Sprintf("c%d", i), "name": "signed_up"})
 		}
+		posted[runner] += postEvents(t, addrs[runner], token, events)
+	}
+	if posted[0] == 0 || posted[1] == 0 || posted[0]+posted[1] != contacts {
+		t.Fatalf("runners accepted %d and %d events, want %d over both", posted[0], posted[1], contacts)
 	}
 	deadline := time.Now().Add(60 * time.Second)
 	for {
@@ -107,7 +127,44 @@ func runnersShare(t *testing.T, dsn string, contacts int) {
 	if len(keys) != 2*contacts {
 		t.Errorf("%d actions delivered, want %d", len(keys), 2*contacts)
 	}
-	t.Logf("two runners delivered %d and %d actions; %d in all, each once", perRunner[0], perRunner[1], len(keys))
+	t.Logf("two runners took %d and %d contacts' events through their APIs and delivered %d and %d actions; %d in all, each once", posted[0], posted[1], perRunner[0], perRunner[1], len(keys))
+}
+
+// postEvents posts events as one batch to POST /v1/events of the runner
+// at addr with the bearer token, and returns how many it accepted: all
+// of them, or the test fails.
+func postEvents(t *testing.T, addr, token string, events []map[string]any) int {
+	t.Helper()
+	body, err := json.Marshal(map[string]any{"events": events})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequest(http.MethodPost, "http://"+addr+"/v1/events", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	answer, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("POST %s/v1/events: %s %s", addr, resp.Status, answer)
+	}
+	var got struct{ Accepted, Duplicates int }
+	if err := json.Unmarshal(answer, &got); err != nil {
+		t.Fatalf("POST %s/v1/events answered %s: %v", addr, answer, err)
+	}
+	if got.Accepted != len(events) || got.Duplicates != 0 {
+		t.Fatalf("POST %s/v1/events: %d accepted and %d duplicates of %d events", addr, got.Accepted, got.Duplicates, len(events))
+	}
+	return got.Accepted
 }
 
 // runnerWorkspace writes a workspace of a schema, journey j and the
