@@ -43,6 +43,9 @@ var citusq = func() pgQueries {
 		{&q.firstWakeup, "first_wakeup"}, {&q.firstOutbox, "first_outbox"},
 		{&q.wakeStale, "wake_stale"}, {&q.retainOutbox, "retain_outbox"}, {&q.retainHistory, "retain_history"},
 		{&q.withdrawOutbox, "withdraw_outbox"}, {&q.nextWake, "next_wake"}, {&q.leaseOutbox, "lease_outbox"},
+		{&q.reportStages, "report_stages"}, {&q.reportMessages, "report_messages"}, {&q.reportArms, "report_arms"},
+		{&q.reportVersionStages, "report_version_stages"}, {&q.reportVersionMessages, "report_version_messages"},
+		{&q.reportVersionArms, "report_version_arms"},
 	} {
 		*v.q = citusQuery("queries/" + v.name)
 	}

@@ -162,9 +162,6 @@ func TestCitusDistributePlain(t *testing.T) {
 // store made in a fraction of the time, for the suite's hundreds.
 func TestCitusConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) store.Store {
-		if strings.Contains(t.Name(), "/Report") {
-			t.Skip("the reports' statements are not yet written for Citus (docs/scale.md)")
-		}
 		s, _ := citusStoreShards(t, 4)
 		return s
 	})

@@ -1,0 +1,42 @@
+-- queries/report_version_stages.sql on Citus: as citus/queries/
+-- report_stages.sql, the records matched with their enrollments in the
+-- contact's bucket and the window partitioned by the bucket first.
+WITH marks AS (
+    SELECT h.contact_id, h.journey, s.version, h.entry, h.kind, h.detail, h.at,
+           lead(h.at) OVER w AS left_at,
+           NOT h.detail = ANY (coalesce(array_agg(h.detail) FILTER (WHERE h.kind = 'stage') OVER w, '{}')) AS is_first
+    FROM history h
+    JOIN enrollments s ON s.bucket = h.bucket AND s.contact_id = h.contact_id AND s.journey = h.journey AND s.entry = h.entry
+    WHERE ($1 = '' OR h.journey = $1) AND h.kind IN ('stage', 'exited')
+      AND ($2::timestamptz IS NULL OR s.entered_at >= $2)
+      AND ($3::timestamptz IS NULL OR s.entered_at < $3)
+    WINDOW w AS (PARTITION BY h.bucket, h.journey, h.contact_id, h.entry ORDER BY h.seq
+                 ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+), times AS (
+    SELECT m.journey, m.version, m.detail AS stage, min(m.at) AS first_at,
+           count(*) FILTER (WHERE m.is_first) AS entered,
+           count(m.left_at) AS visits,
+           percentile_cont(ARRAY[0.5, 0.9]::float8[]) WITHIN GROUP (ORDER BY extract(epoch FROM m.left_at - m.at)::float8) AS pct
+    FROM marks m
+    WHERE m.kind = 'stage'
+    GROUP BY m.journey, m.version, m.detail
+), positions AS (
+    SELECT s.journey, s.version, s.stage,
+           count(*) FILTER (WHERE s.status = 'active') AS current,
+           count(*) FILTER (WHERE s.status = 'converted') AS converted,
+           count(*) FILTER (WHERE s.status = 'active' AND w.wake_at IS NULL
+                              AND extract(epoch FROM $4::timestamptz - s.stage_at) > coalesce(t.pct[2], $5::float8)) AS stalled
+    FROM enrollments s
+    LEFT JOIN wakeups w ON w.bucket = s.bucket AND w.contact_id = s.contact_id
+    LEFT JOIN times t ON t.journey = s.journey AND t.version = s.version AND t.stage = s.stage
+    WHERE ($1 = '' OR s.journey = $1)
+      AND ($2::timestamptz IS NULL OR s.entered_at >= $2)
+      AND ($3::timestamptz IS NULL OR s.entered_at < $3)
+    GROUP BY s.journey, s.version, s.stage
+)
+SELECT t.journey, t.version, t.stage, t.first_at, t.entered,
+       coalesce(p.current, 0) AS current, coalesce(p.converted, 0) AS converted,
+       coalesce(p.stalled, 0) AS stalled, t.visits,
+       coalesce(t.pct[1], 0) AS p50, coalesce(t.pct[2], 0) AS p90
+FROM times t
+LEFT JOIN positions p ON p.journey = t.journey AND p.version = t.version AND p.stage = t.stage;
