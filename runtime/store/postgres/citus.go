@@ -43,6 +43,7 @@ var citusq = func() pgQueries {
 		{&q.firstWakeup, "first_wakeup"}, {&q.firstOutbox, "first_outbox"},
 		{&q.wakeStale, "wake_stale"}, {&q.retainOutbox, "retain_outbox"}, {&q.retainHistory, "retain_history"},
 		{&q.withdrawOutbox, "withdraw_outbox"}, {&q.nextWake, "next_wake"}, {&q.leaseOutbox, "lease_outbox"},
+		{&q.markOutbox, "mark_outbox"},
 	} {
 		*v.q = citusQuery("queries/" + v.name)
 	}
