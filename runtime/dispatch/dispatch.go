@@ -342,7 +342,7 @@ func (d *Dispatcher) tick(ctx context.Context, retry func(error) bool) (int, err
 // deliver makes one row's call, if any, within deadline, and says what
 // to mark: a failure parks the row at its maxAttempts-th call.
 func (d *Dispatcher) deliver(ctx context.Context, row *store.OutboxRow, deadline time.Duration, maxAttempts int) outcome {
-	o := outcome{kind: row.Kind, unknown: row.Unknown, mark: store.OutboxMark{Key: row.Key, Attempts: row.Attempts}}
+	o := outcome{kind: row.Kind, unknown: row.Unknown, mark: store.OutboxMark{Key: row.Key, Contact: row.Contact, Attempts: row.Attempts}}
 	route := d.Route(&row.Action)
 	if row.Unknown {
 		if route == nil || route.Unknown != Redeliver {

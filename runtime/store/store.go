@@ -388,7 +388,10 @@ type MarkOutboxParams struct {
 
 // OutboxMark is the outcome of one leased row.
 type OutboxMark struct {
-	Key         string
+	Key string
+	// Contact is the row's contact, as leased: a store may use it to
+	// find the row (on Citus, its shard); "" finds it by its key alone.
+	Contact     string
 	Status      string    // OutboxSent, OutboxPending (to retry), OutboxParked or OutboxUnknown
 	Attempts    int       // calls begun so far
 	NextAttempt time.Time // for OutboxPending: when to try again; zero for Now

@@ -46,6 +46,7 @@ var citusq = func() pgQueries {
 		{&q.reportStages, "report_stages"}, {&q.reportMessages, "report_messages"}, {&q.reportArms, "report_arms"},
 		{&q.reportVersionStages, "report_version_stages"}, {&q.reportVersionMessages, "report_version_messages"},
 		{&q.reportVersionArms, "report_version_arms"},
+		{&q.markOutbox, "mark_outbox"},
 	} {
 		*v.q = citusQuery("queries/" + v.name)
 	}

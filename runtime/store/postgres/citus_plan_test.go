@@ -122,6 +122,7 @@ func TestCitusRouterPlans(t *testing.T) {
 		{name: "update_states", args: []any{pq.StringArray(ids), ints, jsons}},
 		{name: "delete_inputs", args: []any{pq.StringArray(ids), ints}},
 		{name: "release_wakeups", args: []any{pq.StringArray(ids), times}},
+		{name: "mark_outbox", args: []any{texts("k"), texts("sent"), ints, times, texts(""), "d1", at, pq.StringArray(ids)}},
 		{name: "withdraw_outbox", args: []any{pq.StringArray(ids), texts("email")}},
 		{name: "insert_outbox", insertSelect: true, args: []any{texts("k"), pq.StringArray(ids), texts("j"), texts("v"),
 			texts("s"), texts("send"), texts("t"), jsons, times}},

@@ -105,9 +105,19 @@ func (s *Store) MarkOutbox(ctx context.Context, p *store.MarkOutboxParams) (*sto
 			}
 		}
 	}
+	query, args := s.q.markOutbox, []any{pgArray(keys), pgArray(statuses), pgArray(attempts),
+		pgArray(next), pgArray(errs), p.Worker, pgCeil(p.Now)}
+	if s.Distributed() {
+		// On Citus the marks are routed by their rows' contacts; a batch
+		// with a mark that names none is found by key, on every shard.
+		if contacts, ok := markContacts(p.Results); ok {
+			args = append(args, pgArray(contacts))
+		} else {
+			query = pgq.markOutbox
+		}
+	}
 	var marked []string
-	if err := s.db.SelectContext(ctx, &marked, s.q.markOutbox, pgArray(keys), pgArray(statuses), pgArray(attempts),
-		pgArray(next), pgArray(errs), p.Worker, pgCeil(p.Now)); err != nil {
+	if err := s.db.SelectContext(ctx, &marked, query, args...); err != nil {
 		return nil, fmt.Errorf("postgres store: marking the outbox: %w", err)
 	}
 	done := make(map[string]bool, len(marked))
@@ -122,6 +132,19 @@ func (s *Store) MarkOutbox(ctx context.Context, p *store.MarkOutboxParams) (*sto
 		}
 	}
 	return res, nil
+}
+
+// markContacts returns the contacts of marks, and whether every mark
+// names its contact.
+func markContacts(marks []store.OutboxMark) ([]string, bool) {
+	contacts := make([]string, len(marks))
+	for i, m := range marks {
+		if m.Contact == "" {
+			return nil, false
+		}
+		contacts[i] = m.Contact
+	}
+	return contacts, true
 }
 
 // ListOutbox implements Store.

@@ -95,9 +95,11 @@ func testOutboxLeases(t *testing.T, newStore Open) {
 	// Only the holder marks.
 	check("B's mark", mark("B", at(time.Minute), store.OutboxMark{Key: "k1", Status: "sent", Attempts: 1}),
 		&store.MarkOutboxResult{Lost: []string{"k1"}})
+	// A mark names its row's contact, as a dispatcher's does, or not:
+	// either finds the row.
 	check("A's marks", mark("A", at(90*time.Second),
-		store.OutboxMark{Key: "k1", Status: "sent", Attempts: 1},
-		store.OutboxMark{Key: "k2", Status: "pending", Attempts: 1, NextAttempt: at(10 * time.Minute), Error: "503 Service Unavailable"},
+		store.OutboxMark{Key: "k1", Contact: "c1", Status: "sent", Attempts: 1},
+		store.OutboxMark{Key: "k2", Contact: "c1", Status: "pending", Attempts: 1, NextAttempt: at(10 * time.Minute), Error: "503 Service Unavailable"},
 	), &store.MarkOutboxResult{Marked: 2})
 	check("sent", list("sent"), []leased{
 		{Key: "k1", Status: "sent", Attempts: 1, NextAttempt: at(0), Sent: at(90 * time.Second)},
@@ -122,7 +124,7 @@ func testOutboxLeases(t *testing.T, newStore Open) {
 	check("A's late mark", mark("A", at(10*time.Minute), store.OutboxMark{Key: "k3", Status: "sent", Attempts: 1}),
 		&store.MarkOutboxResult{Lost: []string{"k3"}})
 	check("B's marks", mark("B", at(10*time.Minute),
-		store.OutboxMark{Key: "k3", Status: "unknown", Attempts: 1, Error: "lease expired mid-call"},
+		store.OutboxMark{Key: "k3", Contact: "c1", Status: "unknown", Attempts: 1, Error: "lease expired mid-call"},
 		store.OutboxMark{Key: "k2", Status: "parked", Attempts: 2, Error: "400 Bad Request"},
 	), &store.MarkOutboxResult{Marked: 2})
 	check("lease at +1h", lease(at(time.Hour), "A", 10), []leased{})
