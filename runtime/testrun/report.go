@@ -38,6 +38,12 @@ func WriteText(w io.Writer, r *Report, verbose, cover bool) {
 		fmt.Fprintf(w, "FAIL: %s\n", unchecked(r.Unchecked))
 		return
 	}
+	if len(r.Results) == 0 && r.Unchecked == 0 {
+		// As `go test` says "no test files": nothing failed, and nothing
+		// was tested either.
+		fmt.Fprintln(w, "ok: no tests (a test is `test \"name\" { … }`, by convention in a *_test.journey file)")
+		return
+	}
 	if cover {
 		WriteCoverage(w, r.Coverage)
 	}
