@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"os"
 	"slices"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -51,10 +50,7 @@ func (s *timedClaims) Claim(ctx context.Context, p *store.ClaimParams) ([]*store
 //
 //	JOURNEY_BENCH_CONTACTS=1000000 go test ./runtime/store/postgres -run XXX -bench PostgresDrain -benchtime 1x -timeout 1h
 func BenchmarkPostgresDrain(b *testing.B) {
-	n := 100000
-	if v, err := strconv.Atoi(os.Getenv("JOURNEY_BENCH_CONTACTS")); err == nil && v > 0 {
-		n = v
-	}
+	n := benchContacts(100000)
 	for _, mode := range []string{"instant", "spread"} {
 		b.Run(mode, func(b *testing.B) {
 			for range b.N {

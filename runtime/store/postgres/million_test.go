@@ -30,10 +30,7 @@ import (
 //
 //	go test ./runtime/store/postgres -run XXX -bench PostgresMillion -benchtime 1x -v
 func BenchmarkPostgresMillion(b *testing.B) {
-	n := 1000000
-	if v, err := strconv.Atoi(os.Getenv("JOURNEY_BENCH_CONTACTS")); err == nil && v > 0 {
-		n = v
-	}
+	n := benchContacts(1000000)
 	ctx := context.Background()
 	d := crashDeployment(b)
 	for range b.N {

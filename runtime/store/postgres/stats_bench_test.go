@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"os"
-	"strconv"
 	"testing"
 	"time"
 
@@ -22,10 +21,7 @@ import (
 //
 //	JOURNEY_BENCH_CONTACTS=1000000 go test ./runtime/store/postgres -run XXX -bench PostgresStats -benchtime 20x
 func BenchmarkPostgresStats(b *testing.B) {
-	n := 100000
-	if v, err := strconv.Atoi(os.Getenv("JOURNEY_BENCH_CONTACTS")); err == nil && v > 0 {
-		n = v
-	}
+	n := benchContacts(100000)
 	ctx := context.Background()
 	at := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 	_, dsn := pgSchema(b)
