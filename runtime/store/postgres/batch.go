@@ -23,13 +23,7 @@ func (s *Store) AddBatch(ctx context.Context, p *store.AddBatchParams) (*store.A
 	if err := p.Check(); err != nil {
 		return nil, err
 	}
-	repeat, firsts := store.RepeatsInBatch(p.Items)
-	if s.Distributed() {
-		// On Citus an identity is unique within its contact's bucket.
-		repeat, firsts = store.RepeatsInBatchBy(p.Items, func(e *store.AddEventParams) string {
-			return strconv.Itoa(ContactBucket(e.Contact)) + "/" + e.ID
-		})
-	}
+	repeat, firsts := store.RepeatsInBatchBy(p.Items, s.eventIdentity)
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
 		return nil, err
@@ -60,6 +54,15 @@ func (s *Store) AddBatch(ctx context.Context, p *store.AddBatchParams) (*store.A
 		return nil, fmt.Errorf("postgres store: intake of a batch: %w", err)
 	}
 	return res, nil
+}
+
+// eventIdentity is what makes an event a repeat of another: its ID, and
+// on Citus its contact's bucket, within which an identity is unique.
+func (s *Store) eventIdentity(e *store.AddEventParams) string {
+	if s.Distributed() {
+		return strconv.Itoa(ContactBucket(e.Contact)) + "/" + e.ID
+	}
+	return e.ID
 }
 
 // takeIDs takes the identities of the events firsts of items, and marks
