@@ -117,7 +117,7 @@ func workspaceJourney(i int) string {
 	p("  webhook crm_sync_%d\n", i%4)
 	p("  wait for email_opened when event.template == %q &&\n", t("roi-guide"))
 	p("                           now - last_login < duration(\"72h\") within 3d {\n")
-	p("    after 1h send %q\n", t("follow-up"))
+	p("    send %q\n", t("follow-up"))
 	p("    set attributes = ({\"stage\": \"consideration\", \"journey\": \"journey_%03d\"})\n", i)
 	p("  } timeout {\n")
 	p("    send %q\n", t("roi-guide"))
@@ -133,7 +133,7 @@ func workspaceJourney(i int) string {
 	p("}\n\n")
 
 	p("stage Decision on meeting_booked {\n")
-	p("  notify sales \"Meeting booked with {{.first_name}} by {{.event.rep}}\"\n")
+	p("  notify sales \"Meeting booked with {{.first_name}} by {{.email}}\"\n")
 	p("  task \"Prepare proposal for {{.company.industry}}\" for owner due %dd\n", 1+i%3)
 	p("  task \"Log the meeting\"\n")
 	p("  after 10d if !opened(\"proposal\") {\n")

@@ -14,22 +14,12 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
-	"strings"
 
 	"github.com/journeylang/journey/lang/synth"
 )
 
 // sends finds the templates a journey sends: email, or sms after "send sms".
 var sends = regexp.MustCompile(`send (sms )?"([^"]+)"`)
-
-// fixes take out of the generated journeys the two things the checker
-// refuses in them (synth.Workspace is made to parse, not to check): a
-// step before the step above it in a block, and a text that reads the
-// event's fields.
-var fixes = strings.NewReplacer(
-	"    after 1h send", "    send",
-	"{{.event.rep}}", "{{.email}}",
-)
 
 func main() {
 	if len(os.Args) < 2 || len(os.Args) > 3 {
@@ -58,7 +48,6 @@ func write(dir string, n int) error {
 	}
 	size := 0
 	for _, f := range synth.Workspace(n) {
-		f.Src = []byte(fixes.Replace(string(f.Src)))
 		size += len(f.Src)
 		if err := os.WriteFile(filepath.Join(dir, f.Name), f.Src, 0o644); err != nil {
 			return err
