@@ -50,6 +50,7 @@ var tests = []struct {
 	{"ReleaseUnknownContact", testReleaseUnknownContact},
 	{"Enroll", testEnroll},
 	{"InputsBeyondOneRun", testInputsBeyondOneRun},
+	{"FirstRunLateInputs", testFirstRunLateInputs},
 	{"CostHalts", testCostHalts},
 	{"SlowBatchGoesBack", testSlowBatchGoesBack},
 	{"StoppedBatchGoesBack", testStoppedBatchGoesBack},
