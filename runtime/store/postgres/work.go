@@ -276,13 +276,13 @@ func (s *Store) Complete(ctx context.Context, p *store.CompleteParams) (*store.C
 			ids = append(ids, r.Contact)
 		}
 	}
-	states := make(map[string]string, len(ids))
+	states := make(map[string]json.RawMessage, len(ids))
 	for _, id := range ids {
 		b, err := json.Marshal(p.Results[first[id]].State)
 		if err != nil {
 			return nil, fmt.Errorf("postgres store: state of %s: %w", id, err)
 		}
-		states[id] = string(b)
+		states[id] = b
 	}
 
 	tx, err := s.db.BeginTxx(ctx, nil)
@@ -300,11 +300,11 @@ func (s *Store) Complete(ctx context.Context, p *store.CompleteParams) (*store.C
 	}
 	var written []string
 	if len(held) > 0 {
-		revs, jsons := make([]int64, len(held)), make([]string, len(held))
+		revs, jsons := make([]int64, len(held)), make([]json.RawMessage, len(held))
 		for i, id := range held {
 			revs[i], jsons[i] = p.Results[first[id]].Rev, states[id]
 		}
-		if err := tx.SelectContext(ctx, &written, s.q.updateStates, pgArray(held), pgArray(revs), pgArray(jsons)); err != nil {
+		if err := s.updateStates(ctx, tx, &written, held, revs, jsons); err != nil {
 			return nil, fmt.Errorf("postgres store: writing states: %w", err)
 		}
 	}
@@ -445,6 +445,36 @@ func (b *pgBatch) withdraw(ctx context.Context, tx *sqlx.Tx) error {
 	b.hDetail = append(w.hDetail, b.hDetail...)
 	b.hAt = append(w.hAt, b.hAt...)
 	return nil
+}
+
+// pgStateRow is a state to write, in update_states's document.
+type pgStateRow struct {
+	ID    string          `json:"id"`
+	Rev   int64           `json:"rev"`
+	State json.RawMessage `json:"state"`
+}
+
+// updateStates writes the states of the contacts ids over the revisions
+// revs and adds the contacts written to written: on plain Postgres the
+// batch as one JSON document (queries/update_states.sql), on Citus as
+// arrays.
+func (s *Store) updateStates(ctx context.Context, tx *sqlx.Tx, written *[]string, ids []string, revs []int64, states []json.RawMessage) error {
+	if s.Distributed() {
+		texts := make([]string, len(states))
+		for i, st := range states {
+			texts[i] = string(st)
+		}
+		return tx.SelectContext(ctx, written, s.q.updateStates, pgArray(ids), pgArray(revs), pgArray(texts))
+	}
+	rows := make([]pgStateRow, len(ids))
+	for i, id := range ids {
+		rows[i] = pgStateRow{id, revs[i], states[i]}
+	}
+	doc, err := json.Marshal(rows)
+	if err != nil {
+		return err
+	}
+	return tx.SelectContext(ctx, written, s.q.updateStates, string(doc))
 }
 
 // planByKey has the rest of tx planned as lookups by key
