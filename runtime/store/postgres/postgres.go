@@ -32,8 +32,10 @@ package postgres
 //     states are written only over the revision claimed (else lost), and
 //     for the contacts written the consumed inputs are deleted, the next
 //     wake-ups set and the leases released, the outbox rows inserted once
-//     per key, the history appended and the enrollments mirrored — a
-//     handful of statements for the whole batch, each over arrays.
+//     per key, the history appended and the enrollments mirrored — on
+//     plain Postgres in one statement over arrays (write_batch), on Citus
+//     in one statement each. The claim's and the commit's statements are
+//     planned as lookups by key (plan_by_key), whatever the statistics.
 //
 // Times are timestamptz, which keeps microseconds: a time is rounded up to
 // the microsecond when stored (a wake-up never comes before the timer it
@@ -98,9 +100,8 @@ func embedded(files embed.FS, path string) string {
 type pgQueries struct {
 	currentSchema, insertEventID, touchContact, insertInput                   string
 	claim, claimAsync, claimedStates, claimedInputs                           string
-	lockLeases, updateStates, deleteInputs, releaseWakeups                    string
-	insertOutbox, insertHistory, upsertEnrollments, nextWake, contact, outbox string
-	history                                                                   string
+	planByKey, writeBatch                                                     string
+	lockLeases, updateStates, nextWake, contact, outbox, history              string
 	leaseOutbox, markOutbox, listOutbox, retryOutbox                          string
 	statsOutbox, statsDue, statsActive                                        string
 	tally, tallies, deleteTallies, lockTallies                                string
@@ -118,6 +119,9 @@ type pgQueries struct {
 
 	// On Citus only (citus_claim.go); "" on Postgres.
 	firstWakeup, firstOutbox string
+	// On Citus only, the commit of a batch a statement at a time (work.go);
+	// "" on Postgres, where writeBatch is all of them in one.
+	deleteInputs, releaseWakeups, insertOutbox, insertHistory, upsertEnrollments string
 }
 
 // pgq holds the store's statements, loaded once by file name.
@@ -128,15 +132,12 @@ var pgq = pgQueries{
 	insertInput:           pgQuery("insert_input"),
 	claim:                 pgQuery("claim"),
 	claimAsync:            pgQuery("claim_async"),
+	planByKey:             pgQuery("plan_by_key"),
+	writeBatch:            pgQuery("write_batch"),
 	claimedStates:         pgQuery("claimed_states"),
 	claimedInputs:         pgQuery("claimed_inputs"),
 	lockLeases:            pgQuery("lock_leases"),
 	updateStates:          pgQuery("update_states"),
-	deleteInputs:          pgQuery("delete_inputs"),
-	releaseWakeups:        pgQuery("release_wakeups"),
-	insertOutbox:          pgQuery("insert_outbox"),
-	insertHistory:         pgQuery("insert_history"),
-	upsertEnrollments:     pgQuery("upsert_enrollments"),
 	nextWake:              pgQuery("next_wake"),
 	contact:               pgQuery("contact"),
 	outbox:                pgQuery("outbox"),

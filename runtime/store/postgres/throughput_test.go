@@ -48,11 +48,19 @@ func throughput(b *testing.B, dsn string, n int) {
 		defer s.Close()
 		stores[k] = s
 	}
+	// The contacts arrive through the batched intake, a thousand a
+	// transaction: what it leaves is what one AddEvent a contact leaves,
+	// in a fraction of the time.
 	loading := time.Now()
+	var items []store.BatchItem
 	for c := 0; c < n; c++ {
 		id := "c" + strconv.Itoa(c)
-		if _, err := stores[0].AddEvent(ctx, &store.AddEventParams{Contact: id, ID: "e" + id, Name: "signed_up", At: start}); err != nil {
-			b.Fatal(err)
+		items = append(items, store.BatchItem{Event: &store.AddEventParams{Contact: id, ID: "e" + id, Name: "signed_up", At: start}})
+		if len(items) == 1000 || c == n-1 {
+			if _, err := stores[0].AddBatch(ctx, &store.AddBatchParams{Items: items}); err != nil {
+				b.Fatal(err)
+			}
+			items = items[:0]
 		}
 	}
 	goruntime.GC()

@@ -124,6 +124,9 @@ func (s *Store) lease(ctx context.Context, now time.Time, p *store.ClaimParams) 
 	if _, err := tx.ExecContext(ctx, s.q.claimAsync); err != nil {
 		return nil, fmt.Errorf("postgres store: claim: %w", err)
 	}
+	if err := s.planByKey(ctx, tx); err != nil {
+		return nil, fmt.Errorf("postgres store: claim: %w", err)
+	}
 	var claimed []pgClaimed
 	if err := s.claimWakeups(ctx, tx, &claimed, now, p); err != nil {
 		return nil, fmt.Errorf("postgres store: claim: %w", err)
@@ -136,11 +139,14 @@ func (s *Store) lease(ctx context.Context, now time.Time, p *store.ClaimParams) 
 
 // pgBatch is a completed batch as the array parameters of its statements.
 type pgBatch struct {
-	q *pgQueries // the store's statements
+	q   *pgQueries // the store's statements
+	one bool       // on plain Postgres: written by write_batch, in one statement
 
-	// release_wakeups
-	ids   []string
-	wakes []sql.NullString
+	// release_wakeups (write_batch: with the last input each run
+	// consumed, 0 for none)
+	ids      []string
+	wakes    []sql.NullString
+	consumed []int64
 
 	// delete_inputs: the contacts whose runs consumed inputs, and the last
 	// consumed of each
@@ -184,6 +190,7 @@ func (b *pgBatch) add(r *store.WorkResult) {
 		out = &runtime.Outcome{}
 	}
 	b.ids = append(b.ids, r.Contact)
+	b.consumed = append(b.consumed, r.Consumed)
 	if r.Consumed > 0 {
 		b.iContact = append(b.iContact, r.Contact)
 		b.iConsumed = append(b.iConsumed, r.Consumed)
@@ -269,13 +276,13 @@ func (s *Store) Complete(ctx context.Context, p *store.CompleteParams) (*store.C
 			ids = append(ids, r.Contact)
 		}
 	}
-	states := make(map[string]string, len(ids))
+	states := make(map[string]json.RawMessage, len(ids))
 	for _, id := range ids {
 		b, err := json.Marshal(p.Results[first[id]].State)
 		if err != nil {
 			return nil, fmt.Errorf("postgres store: state of %s: %w", id, err)
 		}
-		states[id] = string(b)
+		states[id] = b
 	}
 
 	tx, err := s.db.BeginTxx(ctx, nil)
@@ -283,6 +290,9 @@ func (s *Store) Complete(ctx context.Context, p *store.CompleteParams) (*store.C
 		return nil, err
 	}
 	defer tx.Rollback()
+	if err := s.planByKey(ctx, tx); err != nil {
+		return nil, fmt.Errorf("postgres store: completing a batch: %w", err)
+	}
 
 	var held []string
 	if err := tx.SelectContext(ctx, &held, s.q.lockLeases, pgArray(ids), p.Worker); err != nil {
@@ -290,11 +300,11 @@ func (s *Store) Complete(ctx context.Context, p *store.CompleteParams) (*store.C
 	}
 	var written []string
 	if len(held) > 0 {
-		revs, jsons := make([]int64, len(held)), make([]string, len(held))
+		revs, jsons := make([]int64, len(held)), make([]json.RawMessage, len(held))
 		for i, id := range held {
 			revs[i], jsons[i] = p.Results[first[id]].Rev, states[id]
 		}
-		if err := tx.SelectContext(ctx, &written, s.q.updateStates, pgArray(held), pgArray(revs), pgArray(jsons)); err != nil {
+		if err := s.updateStates(ctx, tx, &written, held, revs, jsons); err != nil {
 			return nil, fmt.Errorf("postgres store: writing states: %w", err)
 		}
 	}
@@ -303,7 +313,7 @@ func (s *Store) Complete(ctx context.Context, p *store.CompleteParams) (*store.C
 		committed[id] = true
 	}
 
-	b := pgBatch{q: s.q}
+	b := pgBatch{q: s.q, one: !s.Distributed()}
 	for i, r := range p.Results {
 		if committed[r.Contact] && first[r.Contact] == i {
 			b.add(r)
@@ -324,8 +334,12 @@ func (s *Store) Complete(ctx context.Context, p *store.CompleteParams) (*store.C
 }
 
 // write runs the batch's statements in tx: consumed inputs, wake-ups and
-// leases, outbox, history, enrollments.
+// leases, withdrawals, outbox, history, enrollments; on Citus one at a
+// time, each routed to the batch's shard.
 func (b *pgBatch) write(ctx context.Context, tx *sqlx.Tx) error {
+	if b.one {
+		return b.writeOne(ctx, tx)
+	}
 	if len(b.iContact) > 0 {
 		if _, err := tx.ExecContext(ctx, b.q.deleteInputs, pgArray(b.iContact), pgArray(b.iConsumed)); err != nil {
 			return fmt.Errorf("postgres store: deleting consumed inputs: %w", err)
@@ -340,27 +354,56 @@ func (b *pgBatch) write(ctx context.Context, tx *sqlx.Tx) error {
 		}
 	}
 	if len(b.aKey) > 0 {
-		if _, err := tx.ExecContext(ctx, b.q.insertOutbox,
-			pgArray(b.aKey), pgArray(b.aContact), pgArray(b.aJourney), pgArray(b.aVersion), pgArray(b.aStep),
-			pgArray(b.aKind), pgArray(b.aTarget), pgArray(b.aPayload), pgArray(b.aDue)); err != nil {
+		if _, err := tx.ExecContext(ctx, b.q.insertOutbox, b.outboxArgs()...); err != nil {
 			return fmt.Errorf("postgres store: outbox: %w", err)
 		}
 	}
 	if len(b.hContact) > 0 {
-		if _, err := tx.ExecContext(ctx, b.q.insertHistory,
-			pgArray(b.hContact), pgArray(b.hJourney), pgArray(b.hEntry), pgArray(b.hKind), pgArray(b.hStep),
-			pgArray(b.hDetail), pgArray(b.hAt)); err != nil {
+		if _, err := tx.ExecContext(ctx, b.q.insertHistory, b.historyArgs()...); err != nil {
 			return fmt.Errorf("postgres store: history: %w", err)
 		}
 	}
 	if len(b.eContact) > 0 {
-		if _, err := tx.ExecContext(ctx, b.q.upsertEnrollments,
-			pgArray(b.eContact), pgArray(b.eJourney), pgArray(b.eEntry), pgArray(b.eVersion), pgArray(b.eStatus),
-			pgArray(b.eStage), pgArray(b.eStageAt), pgArray(b.eEnteredAt), pgArray(b.eExitedAt), pgArray(b.eReason)); err != nil {
+		if _, err := tx.ExecContext(ctx, b.q.upsertEnrollments, b.enrollmentArgs()...); err != nil {
 			return fmt.Errorf("postgres store: enrollments: %w", err)
 		}
 	}
 	return nil
+}
+
+// writeOne runs the batch's statements in tx on plain Postgres: the
+// withdrawals of consent, if any (their records go first in the history),
+// then all the rest in one statement (queries/write_batch.sql).
+func (b *pgBatch) writeOne(ctx context.Context, tx *sqlx.Tx) error {
+	if len(b.wContact) > 0 {
+		if err := b.withdraw(ctx, tx); err != nil {
+			return err
+		}
+	}
+	args := []any{pgArray(b.ids), pgArray(b.wakes), pgArray(b.consumed)}
+	args = append(append(append(args, b.outboxArgs()...), b.historyArgs()...), b.enrollmentArgs()...)
+	if _, err := tx.ExecContext(ctx, b.q.writeBatch, args...); err != nil {
+		return fmt.Errorf("postgres store: writing a batch: %w", err)
+	}
+	return nil
+}
+
+// outboxArgs are the parameters of insert_outbox.
+func (b *pgBatch) outboxArgs() []any {
+	return []any{pgArray(b.aKey), pgArray(b.aContact), pgArray(b.aJourney), pgArray(b.aVersion), pgArray(b.aStep),
+		pgArray(b.aKind), pgArray(b.aTarget), pgArray(b.aPayload), pgArray(b.aDue)}
+}
+
+// historyArgs are the parameters of insert_history.
+func (b *pgBatch) historyArgs() []any {
+	return []any{pgArray(b.hContact), pgArray(b.hJourney), pgArray(b.hEntry), pgArray(b.hKind), pgArray(b.hStep),
+		pgArray(b.hDetail), pgArray(b.hAt)}
+}
+
+// enrollmentArgs are the parameters of upsert_enrollments.
+func (b *pgBatch) enrollmentArgs() []any {
+	return []any{pgArray(b.eContact), pgArray(b.eJourney), pgArray(b.eEntry), pgArray(b.eVersion), pgArray(b.eStatus),
+		pgArray(b.eStage), pgArray(b.eStageAt), pgArray(b.eEnteredAt), pgArray(b.eExitedAt), pgArray(b.eReason)}
 }
 
 // pgWithdrawn is an outbox row a withdrawal cancelled.
@@ -402,4 +445,44 @@ func (b *pgBatch) withdraw(ctx context.Context, tx *sqlx.Tx) error {
 	b.hDetail = append(w.hDetail, b.hDetail...)
 	b.hAt = append(w.hAt, b.hAt...)
 	return nil
+}
+
+// pgStateRow is a state to write, in update_states's document.
+type pgStateRow struct {
+	ID    string          `json:"id"`
+	Rev   int64           `json:"rev"`
+	State json.RawMessage `json:"state"`
+}
+
+// updateStates writes the states of the contacts ids over the revisions
+// revs and adds the contacts written to written: on plain Postgres the
+// batch as one JSON document (queries/update_states.sql), on Citus as
+// arrays.
+func (s *Store) updateStates(ctx context.Context, tx *sqlx.Tx, written *[]string, ids []string, revs []int64, states []json.RawMessage) error {
+	if s.Distributed() {
+		texts := make([]string, len(states))
+		for i, st := range states {
+			texts[i] = string(st)
+		}
+		return tx.SelectContext(ctx, written, s.q.updateStates, pgArray(ids), pgArray(revs), pgArray(texts))
+	}
+	rows := make([]pgStateRow, len(ids))
+	for i, id := range ids {
+		rows[i] = pgStateRow{id, revs[i], states[i]}
+	}
+	doc, err := json.Marshal(rows)
+	if err != nil {
+		return err
+	}
+	return tx.SelectContext(ctx, written, s.q.updateStates, string(doc))
+}
+
+// planByKey has the rest of tx planned as lookups by key
+// (queries/plan_by_key.sql), on plain Postgres.
+func (s *Store) planByKey(ctx context.Context, tx *sqlx.Tx) error {
+	if s.Distributed() {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, s.q.planByKey)
+	return err
 }
