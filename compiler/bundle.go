@@ -26,6 +26,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 
 	"github.com/journeylang/journey/stdlib"
 )
@@ -118,19 +119,37 @@ func WriteBundle(p *Program, key ed25519.PrivateKey) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	env2 := envelope{Bundle: BundleFormat, Digest: sha256Hex(raw), Body: raw}
+	var sig []byte
 	if key != nil {
-		env2.Signature = &Signature{
+		sig, err = json.Marshal(&Signature{
 			Algorithm: "ed25519",
 			KeyID:     KeyID(key.Public().(ed25519.PublicKey)),
 			Value:     base64.StdEncoding.EncodeToString(ed25519.Sign(key, raw)),
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
-	out, err := json.Marshal(env2)
-	if err != nil {
-		return nil, err
+	return appendEnvelope(make([]byte, 0, len(raw)+len(sig)+160), sha256Hex(raw), raw, sig), nil
+}
+
+// appendEnvelope writes the envelope around a body as encoding/json would
+// write an envelope, field by field, and a newline. Marshaling the
+// envelope itself would copy the body, megabytes, through the validation
+// and compaction that encoding/json gives a json.RawMessage, though
+// json.Marshal wrote it compact.
+func appendEnvelope(b []byte, digest string, body, sig []byte) []byte {
+	b = append(b, `{"journey_bundle":`...)
+	b = strconv.AppendInt(b, BundleFormat, 10)
+	b = append(b, `,"digest":"`...)
+	b = append(b, digest...)
+	b = append(b, `","body":`...)
+	b = append(b, body...)
+	if sig != nil {
+		b = append(b, `,"signature":`...)
+		b = append(b, sig...)
 	}
-	return append(out, '\n'), nil
+	return append(b, "}\n"...)
 }
 
 func manifest(p *Program) Manifest {

@@ -17,9 +17,9 @@ package compiler
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 
@@ -360,42 +360,16 @@ func (l *lowerer) nested(s *Step, st ast.Step) {
 
 // version is the content hash of a journey: its step graph and the
 // templates it sends. Source positions are left out, so moving a journey
-// in its file, or reformatting it, keeps its version.
+// in its file, or reformatting it, keeps its version. digest.go says what
+// form of the journey is hashed.
 func version(j *Journey, templates map[string]*Template) string {
 	h := sha256.New()
 	clone := *j
 	clone.Version = ""
-	b, err := json.Marshal(stripSources(&clone))
-	if err != nil {
-		panic("compiler: a journey does not encode: " + err.Error())
-	}
-	h.Write(b)
+	h.Write(digestJSON(nil, reflect.ValueOf(&clone)))
 	for _, name := range j.Sends {
 		h.Write([]byte("\x00" + name + "\x00"))
 		h.Write(templates[name].Content)
 	}
 	return hex.EncodeToString(h.Sum(nil))[:20]
-}
-
-// stripSources returns a copy of j's JSON form without source positions.
-func stripSources(j *Journey) any {
-	b, _ := json.Marshal(j)
-	var v any
-	_ = json.Unmarshal(b, &v)
-	var strip func(any)
-	strip = func(v any) {
-		switch v := v.(type) {
-		case map[string]any:
-			delete(v, "source")
-			for _, x := range v {
-				strip(x)
-			}
-		case []any:
-			for _, x := range v {
-				strip(x)
-			}
-		}
-	}
-	strip(v)
-	return v
 }
