@@ -101,6 +101,7 @@ func (c *checker) compile(file string, e *ast.Expr, event string) *Condition {
 	}
 	c.cost(cond)
 	c.conditions[e] = cond
+	c.pending = append(c.pending, cond)
 	return cond
 }
 

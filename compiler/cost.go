@@ -52,6 +52,9 @@ type Options struct {
 	// raises it to build a bundle holding a condition the runtime must
 	// stop.
 	CostLimit uint64
+	// plan is set by CompileWith: the checker plans each condition a
+	// journey or a rule holds as soon as it is done with it (settle).
+	plan bool
 }
 
 func (o Options) costLimit() uint64 {

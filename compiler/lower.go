@@ -88,6 +88,7 @@ func Compile(ws *Workspace) (*Program, diag.List) { return CompileWith(ws, Optio
 
 // CompileWith is Compile with the checker's options.
 func CompileWith(ws *Workspace, opts Options) (*Program, diag.List) {
+	opts.plan = true
 	res, diags := CheckWith(ws, opts)
 	if diags.HasErrors() {
 		return nil, diags
@@ -128,25 +129,13 @@ func (l *lowerer) source(p pos.Pos) SourcePos {
 	return SourcePos{File: filepath.Base(l.file), Line: p.Line, Col: p.Col}
 }
 
-// cond stores a checked condition.
+// cond stores a checked condition, planned by the checker (settle).
 func (l *lowerer) cond(e *ast.Expr) *Cond {
 	if e == nil {
 		return nil
 	}
 	c := l.res.Conditions[e]
-	a, err := planned(l.res.envs.env(c.Event), c.AST)
-	if err != nil {
-		panic("compiler: a checked condition does not rewrite: " + err.Error())
-	}
-	checked, err := cel.AstToCheckedExpr(a)
-	if err != nil {
-		panic("compiler: a checked condition does not convert: " + err.Error())
-	}
-	b, err := proto.MarshalOptions{Deterministic: true}.Marshal(checked)
-	if err != nil {
-		panic("compiler: a checked condition does not encode: " + err.Error())
-	}
-	out := &Cond{Text: e.Text, Event: c.Event, Checked: b, Source: l.source(e.Pos.Start)}
+	out := &Cond{Text: e.Text, Event: c.Event, Checked: c.checked, Source: l.source(e.Pos.Start)}
 	for _, f := range c.Filters {
 		out.Filters = append(out.Filters, l.cond(f.Expr))
 	}
