@@ -26,7 +26,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strconv"
 
 	"github.com/journeylang/journey/stdlib"
 )
@@ -106,50 +105,25 @@ type Bundle struct {
 
 // WriteBundle encodes a program as a bundle, signed when key is not nil.
 func WriteBundle(p *Program, key ed25519.PrivateKey) ([]byte, error) {
+	b, err := newBody(p)
+	if err != nil {
+		return nil, err
+	}
+	return encodeBundle(b, key)
+}
+
+// newBody is the body of p's bundle.
+func newBody(p *Program) (*body, error) {
 	env, err := envConfig(p.envs)
 	if err != nil {
 		return nil, err
 	}
-	b := body{Format: BundleFormat, Compiler: Version, Schema: p.Schema, Env: env, Journeys: p.Journeys, Budget: p.Budget, Teams: p.Teams, Rules: p.Rules, Holidays: p.Holidays}
+	b := &body{Format: BundleFormat, Compiler: Version, Schema: p.Schema, Env: env, Journeys: p.Journeys, Budget: p.Budget, Teams: p.Teams, Rules: p.Rules, Holidays: p.Holidays}
 	b.Manifest = manifest(p)
 	for _, t := range p.Templates {
 		b.Templates = append(b.Templates, bundleTemplate{Name: t.Name, File: t.File, Content: string(t.Content)})
 	}
-	raw, err := json.Marshal(b)
-	if err != nil {
-		return nil, err
-	}
-	var sig []byte
-	if key != nil {
-		sig, err = json.Marshal(&Signature{
-			Algorithm: "ed25519",
-			KeyID:     KeyID(key.Public().(ed25519.PublicKey)),
-			Value:     base64.StdEncoding.EncodeToString(ed25519.Sign(key, raw)),
-		})
-		if err != nil {
-			return nil, err
-		}
-	}
-	return appendEnvelope(make([]byte, 0, len(raw)+len(sig)+160), sha256Hex(raw), raw, sig), nil
-}
-
-// appendEnvelope writes the envelope around a body as encoding/json would
-// write an envelope, field by field, and a newline. Marshaling the
-// envelope itself would copy the body, megabytes, through the validation
-// and compaction that encoding/json gives a json.RawMessage, though
-// json.Marshal wrote it compact.
-func appendEnvelope(b []byte, digest string, body, sig []byte) []byte {
-	b = append(b, `{"journey_bundle":`...)
-	b = strconv.AppendInt(b, BundleFormat, 10)
-	b = append(b, `,"digest":"`...)
-	b = append(b, digest...)
-	b = append(b, `","body":`...)
-	b = append(b, body...)
-	if sig != nil {
-		b = append(b, `,"signature":`...)
-		b = append(b, sig...)
-	}
-	return append(b, "}\n"...)
+	return b, nil
 }
 
 func manifest(p *Program) Manifest {
