@@ -55,6 +55,7 @@ type checker struct {
 	errors     map[string]int       // by file: the errors reported
 	plan       bool                 // plan the conditions for the lowering (Options.plan)
 	pending    []*Condition         // the conditions checked since the last settle
+	tmplNames  []string             // the names of the workspace's templates, once listed (templateNames)
 }
 
 // journeyInfo is a journey and where it is declared.

@@ -387,7 +387,7 @@ func (c *checker) libraryNames(cond *Condition, fn string, args []celast.Expr) {
 	case "opened", "clicked":
 		if name, span, ok := lit(0); ok && c.ws.Templates[name] == nil {
 			d := newWarning(cond.File, span, CodeUnsentTemplate, "no template is called %q: this workspace sends no such email, so only one sent from elsewhere can be %s", name, fn)
-			c.report(withSuggestion(d, name, slices.Collect(maps.Keys(c.ws.Templates))))
+			c.report(withSuggestion(d, name, c.templateNames()))
 		}
 	case "subscribed":
 		if name, span, ok := lit(0); ok && !slices.Contains(consentChannels, name) {
@@ -502,4 +502,14 @@ func (c *checker) constant(cond *Condition) (bool, bool) {
 	}
 	v, ok := out.Value().(bool)
 	return v, ok
+}
+
+// templateNames returns the names of the workspace's templates, in no
+// order, listed once: a workspace of thousands of templates whose
+// conditions name many it lacks would otherwise list them all for each.
+func (c *checker) templateNames() []string {
+	if c.tmplNames == nil {
+		c.tmplNames = slices.Collect(maps.Keys(c.ws.Templates))
+	}
+	return c.tmplNames
 }

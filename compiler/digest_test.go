@@ -47,16 +47,23 @@ func roundTripDigest(t *testing.T, j *Journey) []byte {
 
 // synthWorkspace is the workspace scripts/genworkspace writes for n
 // journeys: synth.Workspace(n), and a template for each send.
-func synthWorkspace(n int) *Workspace {
+func synthWorkspace(n int) *Workspace { return NewWorkspace(synthSources(n)) }
+
+// synthSources are synthWorkspace's sources and templates.
+func synthSources(n int) (sources, templates map[string][]byte) {
 	sends := regexp.MustCompile(`send (sms )?"([^"]+)"`)
-	sources, templates := map[string][]byte{}, map[string][]byte{}
+	sources, templates = map[string][]byte{}, map[string][]byte{}
 	for _, f := range synth.Workspace(n) {
 		sources[f.Name] = f.Src
 		for _, m := range sends.FindAllStringSubmatch(string(f.Src), -1) {
-			templates[m[2]+".md"] = []byte("subject: " + m[2] + "\nHello {{.email}}.\n")
+			text := "subject: " + m[2] + "\nHello {{.email}}.\n"
+			if m[1] != "" {
+				text = "Hello {{.email}}.\n"
+			}
+			templates[m[2]+".md"] = []byte(text)
 		}
 	}
-	return NewWorkspace(sources, templates)
+	return sources, templates
 }
 
 // TestDigestCompiled compares the digested form with the round trip's on
