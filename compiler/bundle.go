@@ -109,7 +109,19 @@ func WriteBundle(p *Program, key ed25519.PrivateKey) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return encodeBundle(b, key)
+	return encodeBundle(b, key, sizeHint(p))
+}
+
+// sizeHint guesses the size of p's bundle from the size of its journeys'
+// digested forms, which leave out their source positions and the rest of
+// the body (a bundle of the generated workspace is 1.5 times the size), so
+// that its buffer is allocated once rather than doubled its way there.
+func sizeHint(p *Program) int {
+	n := p.digested*8/5 + 64<<10
+	for _, t := range p.Templates {
+		n += len(t.Content) * 5 / 4
+	}
+	return n
 }
 
 // newBody is the body of p's bundle.

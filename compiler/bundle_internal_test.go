@@ -80,3 +80,19 @@ func TestBodyAsMarshaled(t *testing.T) {
 		}
 	}
 }
+
+// TestSizeHint checks that the buffer a bundle of the generated workspace
+// is written in is allocated large enough at once, and not far larger.
+func TestSizeHint(t *testing.T) {
+	prog, diags := Compile(synthWorkspace(40))
+	if diags.HasErrors() {
+		t.Fatalf("the workspace has errors; the first: %v", diags[0])
+	}
+	data, err := WriteBundle(prog, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hint := sizeHint(prog); hint < len(data) || hint > len(data)*3/2 {
+		t.Errorf("the size hint is %d bytes for a bundle of %d", hint, len(data))
+	}
+}

@@ -23,12 +23,12 @@ import (
 var envelopeHead = `{"journey_bundle":` + strconv.Itoa(BundleFormat) + `,"digest":"` + strings.Repeat("0", 64) + `","body":`
 
 // encodeBundle writes the envelope around body b, signed when key is not
-// nil.
-func encodeBundle(b *body, key ed25519.PrivateKey) ([]byte, error) {
-	var out bytes.Buffer
+// nil, in a buffer of size bytes to begin with.
+func encodeBundle(b *body, key ed25519.PrivateKey, size int) ([]byte, error) {
+	out := bytes.NewBuffer(make([]byte, 0, size))
 	out.WriteString(envelopeHead)
 	start := out.Len()
-	if err := writeBody(&out, b); err != nil {
+	if err := writeBody(out, b); err != nil {
 		return nil, err
 	}
 	raw := out.Bytes()[start:]

@@ -43,6 +43,7 @@ type Program struct {
 	Rules     []*Rule      // the workspace's rules, in written order; nil when it declares none
 	Holidays  []string     // the days business days skip besides weekends, YYYY-MM-DD, sorted, each once; nil for none
 	envs      *envs
+	digested  int // the bytes of the journeys' digested forms (digest.go), which size the bundle's buffer; 0 when not compiled here
 }
 
 // Env returns the CEL environment of a condition with the named event in
@@ -113,8 +114,10 @@ func CompileWith(ws *Workspace, opts Options) (*Program, diag.List) {
 	for _, name := range sortedNames(ws.Sources) {
 		prog.Sources = append(prog.Sources, SourceFile{File: filepath.Base(name), SHA256: sha256Hex(ws.Sources[name])})
 	}
+	var digested []byte // one buffer for every journey's digested form
 	for _, j := range prog.Journeys {
-		j.Version = version(j, ws.Templates)
+		j.Version, digested = version(j, ws.Templates, digested[:0])
+		prog.digested += len(digested)
 		j.index()
 	}
 	return prog, diags
@@ -350,15 +353,16 @@ func (l *lowerer) nested(s *Step, st ast.Step) {
 // version is the content hash of a journey: its step graph and the
 // templates it sends. Source positions are left out, so moving a journey
 // in its file, or reformatting it, keeps its version. digest.go says what
-// form of the journey is hashed.
-func version(j *Journey, templates map[string]*Template) string {
+// form of the journey is hashed; it is written over buf, and returned.
+func version(j *Journey, templates map[string]*Template, buf []byte) (string, []byte) {
 	h := sha256.New()
 	clone := *j
 	clone.Version = ""
-	h.Write(digestJSON(nil, reflect.ValueOf(&clone)))
+	buf = digestJSON(buf, reflect.ValueOf(&clone))
+	h.Write(buf)
 	for _, name := range j.Sends {
 		h.Write([]byte("\x00" + name + "\x00"))
 		h.Write(templates[name].Content)
 	}
-	return hex.EncodeToString(h.Sum(nil))[:20]
+	return hex.EncodeToString(h.Sum(nil))[:20], buf
 }
