@@ -56,6 +56,7 @@ type checker struct {
 	plan       bool                 // plan the conditions for the lowering (Options.plan)
 	pending    []*Condition         // the conditions checked since the last settle
 	tmplNames  []string             // the names of the workspace's templates, once listed (templateNames)
+	cache      compileCache         // the texts compiled lately (compilecache.go)
 }
 
 // journeyInfo is a journey and where it is declared.
@@ -212,9 +213,11 @@ var planHook func(*checker, *Condition)
 
 // settle ends the checker's use of the conditions checked since it was
 // last called: when compiling, each that the lowering takes (lower) is
-// planned and encoded now, the one time its CEL work is done after the
-// check; then its AST is let go. So the checked ASTs of a workspace are
-// never all held at once: each lives while its journey is checked.
+// planned and encoded now, once for the conditions written the same way,
+// the one time its CEL work is done after the check; then its AST is let
+// go. So the checked ASTs of a workspace are never all held at once: each
+// lives while its journey is checked, or while the compile cache keeps
+// it.
 func (c *checker) settle(lower bool) {
 	for _, cond := range c.pending {
 		if cond.AST == nil {
@@ -224,13 +227,16 @@ func (c *checker) settle(lower bool) {
 			if planHook != nil {
 				planHook(c, cond)
 			}
-			b, err := encodePlanned(c.envs.env(cond.Event), cond.AST)
-			if err != nil {
-				panic("compiler: a checked condition does not plan: " + err.Error())
+			if cond.compiled.planned == nil {
+				b, err := encodePlanned(c.envs.env(cond.Event), cond.AST)
+				if err != nil {
+					panic("compiler: a checked condition does not plan: " + err.Error())
+				}
+				cond.compiled.planned = b
 			}
-			cond.checked = b
+			cond.checked = cond.compiled.planned
 		}
-		cond.AST = nil
+		cond.AST, cond.compiled = nil, nil
 	}
 	clear(c.pending)
 	c.pending = c.pending[:0]

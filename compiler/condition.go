@@ -82,9 +82,9 @@ func (c *checker) compile(file string, e *ast.Expr, event string) *Condition {
 		cond.Source, cond.spans = rewriteDurations(text)
 	}
 	cond.Filters = filters
-	checked, iss := c.envs.env(event).Compile(cond.Source)
-	if iss != nil && iss.Err() != nil {
-		for i, ce := range syntaxFirst(iss.Errors()) {
+	cond.compiled = c.compiled(event, cond.Source)
+	if cond.compiled.ast == nil {
+		for i, ce := range syntaxFirst(cond.compiled.iss.Errors()) {
 			d := c.celError(cond, ce)
 			if i > 0 && d.Code == CodeInvalidCondition {
 				break // a syntax error's followers only repeat it
@@ -93,7 +93,7 @@ func (c *checker) compile(file string, e *ast.Expr, event string) *Condition {
 		}
 		return cond
 	}
-	cond.AST = checked
+	cond.AST = cond.compiled.ast
 	c.literals(cond)
 	if !filtered {
 		cond.AST = nil // a filter did not check: reported

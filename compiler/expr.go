@@ -32,6 +32,10 @@ type Condition struct {
 	spans   []rewrite
 	always  *bool  // the value of a condition that reads nothing; nil otherwise
 	checked []byte // when compiling: the planned condition, encoded as Cond.Checked holds it (plan.go)
+	// compiled is what cel-go made of Source, shared with the conditions
+	// written the same way (compilecache.go); nil once the checker is done
+	// with the condition.
+	compiled *compiled
 }
 
 // rewrite records one duration literal replaced in the compiled text.

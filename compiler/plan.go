@@ -11,10 +11,9 @@ package compiler
 // version, which a deploy would then migrate. Checking again gives each
 // node the type and reference the checker gave it already, save the
 // rewritten calls (now the hidden overloads) and the ContextVar they gain.
-// So plan makes the same rewrite and the same numbering on the checker's
-// own AST, once the checker is done with it, and carries the first
-// check's types and references over to the new numbers: no copy and no
-// second check. (The optimizer also follows the rewrite through the macro
+// So plan makes the same rewrite and the same numbering on a copy of the
+// checker's AST, and carries the first check's types and references over
+// to the new numbers: no second check. (The optimizer also follows the rewrite through the macro
 // calls an AST may keep; the checker's environments keep none.)
 // TestPlanAsOptimized compares the output with the optimizer's on every
 // condition of the test workspaces.
@@ -29,11 +28,13 @@ import (
 )
 
 // encodePlanned plans a checked condition and encodes it as Cond.Checked
-// holds it. It rewrites a in place: the checker must be done with it.
+// holds it.
 func encodePlanned(env *cel.Env, a *cel.Ast) ([]byte, error) {
 	var p *celast.AST
 	if len(a.NativeRep().SourceInfo().MacroCalls()) == 0 {
-		p = plan(a.NativeRep())
+		// Conditions written the same way share a (compilecache.go): plan
+		// a copy.
+		p = plan(celast.Copy(a.NativeRep()))
 	} else {
 		// The environments keep no macro calls (cel.EnableMacroCallTracking),
 		// whose ids the optimizer also renumbers and follows through the
