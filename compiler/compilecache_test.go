@@ -5,10 +5,11 @@ import (
 	"testing"
 )
 
-// TestCompileCacheShares checks that a text is compiled once in an
-// environment, again in another, and again once the cache has moved on.
-func TestCompileCacheShares(t *testing.T) {
-	ws := NewWorkspace(planWorkspace, nil)
+// schemaChecker is a checker that knows the schema of sources, and so may
+// compile conditions.
+func schemaChecker(t *testing.T, sources map[string][]byte) *checker {
+	t.Helper()
+	ws := NewWorkspace(sources, nil)
 	c := &checker{ws: ws}
 	c.schema = c.buildSchema(ws.Files)
 	envs, err := newEnvs(c.schema)
@@ -16,6 +17,13 @@ func TestCompileCacheShares(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.envs = envs
+	return c
+}
+
+// TestCompileCacheShares checks that a text is compiled once in an
+// environment, again in another, and again once the cache has moved on.
+func TestCompileCacheShares(t *testing.T) {
+	c := schemaChecker(t, planWorkspace)
 	a := c.compiled("", "score > 1")
 	if c.compiled("", "score > 1") != a {
 		t.Error("the same text in the same environment was compiled twice")

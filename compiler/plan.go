@@ -32,9 +32,7 @@ import (
 func encodePlanned(env *cel.Env, a *cel.Ast) ([]byte, error) {
 	var p *celast.AST
 	if len(a.NativeRep().SourceInfo().MacroCalls()) == 0 {
-		// Conditions written the same way share a (compilecache.go): plan
-		// a copy.
-		p = plan(celast.Copy(a.NativeRep()))
+		p = plan(a.NativeRep())
 	} else {
 		// The environments keep no macro calls (cel.EnableMacroCallTracking),
 		// whose ids the optimizer also renumbers and follows through the
@@ -52,19 +50,28 @@ func encodePlanned(env *cel.Env, a *cel.Ast) ([]byte, error) {
 	return proto.MarshalOptions{Deterministic: true}.Marshal(checked)
 }
 
-// plan rewrites a checked AST in place into its planned form and returns
-// it with its types and references renumbered.
+// plan returns a checked AST in its planned form, with its types and
+// references renumbered. It leaves a as it was: conditions written the
+// same way share it (compilecache.go). The rewrite and the renumbering
+// change the nodes and the source positions, so those are copied; the
+// maps of types and references are only read.
 func plan(a *celast.AST) *celast.AST {
-	expr, info := a.Expr(), a.SourceInfo()
+	fac := celast.NewExprFactory()
+	expr, info := fac.CopyExpr(a.Expr()), celast.CopySourceInfo(a.SourceInfo())
 	// What the second check would say otherwise than the first, by the ids
 	// before renumbering.
 	addedTypes := map[int64]*types.Type{}
 	changedRefs := map[int64]*celast.ReferenceInfo{}
-	// The new nodes take the ids the optimizer gives them, in the order it
-	// makes them (the numbering below depends only on where they stand).
-	fac := celast.NewExprFactory()
+	// The new nodes take ids above the others; the numbering below depends
+	// only on where they stand.
+	var calls []celast.Expr
+	celast.PostOrderVisit(expr, celast.NewExprVisitor(func(e celast.Expr) {
+		if stdlib.IsLibraryCall(e) {
+			calls = append(calls, e)
+		}
+	}))
 	next := celast.MaxID(a)
-	for _, call := range celast.MatchDescendants(celast.NavigateAST(a), stdlib.IsLibraryCall) {
+	for _, call := range calls {
 		c := call.AsCall()
 		next++
 		ctx := fac.NewIdent(next, stdlib.ContextVar)

@@ -88,3 +88,28 @@ func optimized(t *testing.T, env *cel.Env, a *cel.Ast) []byte {
 	}
 	return b
 }
+
+// TestPlanLeavesAST checks that planning a condition leaves its checked
+// AST as it was, for the conditions written the same way that share it:
+// planned twice, it gives the same bytes, the optimizer's.
+func TestPlanLeavesAST(t *testing.T) {
+	c := schemaChecker(t, planWorkspace)
+	envs := c.envs
+	for _, text := range []string{`has_tag("x") && days_since(now) > 1`, `count("page_viewed", 7d, 0) > 1`, `score > 1`} {
+		src, _ := rewriteDurations(text)
+		a := c.compiled("", src).ast
+		if a == nil {
+			t.Fatalf("%s does not check", text)
+		}
+		want := optimized(t, envs.env(""), a)
+		for i := range 2 {
+			got, err := encodePlanned(envs.env(""), a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s: plan %d differs from the optimizer's", text, i+1)
+			}
+		}
+	}
+}

@@ -195,7 +195,8 @@ type ContextRewriter struct{}
 func (ContextRewriter) Optimize(ctx *cel.OptimizerContext, a *celast.AST) *celast.AST {
 	// One walk finds them all: a condition is walked once, not once per
 	// function of the library.
-	for _, call := range celast.MatchDescendants(celast.NavigateAST(a), IsLibraryCall) {
+	library := func(e celast.NavigableExpr) bool { return IsLibraryCall(e) }
+	for _, call := range celast.MatchDescendants(celast.NavigateAST(a), library) {
 		c := call.AsCall()
 		args := append([]celast.Expr{ctx.NewIdent(ContextVar)}, c.Args()...)
 		ctx.UpdateExpr(call, ctx.NewCall(c.FunctionName(), args...))
@@ -205,7 +206,7 @@ func (ContextRewriter) Optimize(ctx *cel.OptimizerContext, a *celast.AST) *celas
 
 // IsLibraryCall reports whether e calls a library function as authors
 // write it, and so is rewritten to its hidden form.
-func IsLibraryCall(e celast.NavigableExpr) bool {
+func IsLibraryCall(e celast.Expr) bool {
 	if e.Kind() != celast.CallKind {
 		return false
 	}
