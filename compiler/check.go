@@ -19,7 +19,8 @@ package compiler
 //  6. tests: each test against the journey it names (testblock.go).
 //
 // The result keeps the schema and every checked condition for the
-// compiler's later phases.
+// compiler's later phases: when compiling, each planned and encoded as
+// soon as its journey is checked (settle), its AST then let go.
 
 import (
 	"github.com/journeylang/journey/lang/ast"
@@ -32,7 +33,7 @@ import (
 type Result struct {
 	Schema     *Schema
 	Journeys   []*ast.Journey
-	Conditions map[*ast.Expr]*Condition // every condition and value that checked
+	Conditions map[*ast.Expr]*Condition // every condition and value that checked; their ASTs let go (settle)
 	Budget     *ast.BudgetDecl          // the workspace's send budget, the first declared; nil when none is
 	teams      map[string]*teamInfo
 	envs       *envs
