@@ -33,7 +33,7 @@ import (
 type Result struct {
 	Schema     *Schema
 	Journeys   []*ast.Journey
-	Conditions map[*ast.Expr]*Condition // every condition and value that checked; their ASTs let go (settle)
+	Conditions map[*ast.Expr]*Condition // when compiling, every condition and value of a journey or a rule that checked, planned (settle); empty otherwise
 	Budget     *ast.BudgetDecl          // the workspace's send budget, the first declared; nil when none is
 	teams      map[string]*teamInfo
 	envs       *envs
@@ -236,6 +236,8 @@ func (c *checker) settle(lower bool) {
 				cond.compiled.planned = b
 			}
 			cond.checked = cond.compiled.planned
+		} else {
+			delete(c.conditions, cond.Expr)
 		}
 		cond.AST, cond.compiled = nil, nil
 	}

@@ -100,7 +100,9 @@ func (c *checker) compile(file string, e *ast.Expr, event string) *Condition {
 		return cond
 	}
 	c.cost(cond)
-	c.conditions[e] = cond
+	if c.plan {
+		c.conditions[e] = cond // for the lowering; settle drops those it does not take
+	}
 	c.pending = append(c.pending, cond)
 	return cond
 }
