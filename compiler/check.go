@@ -19,7 +19,8 @@ package compiler
 //  6. tests: each test against the journey it names (testblock.go).
 //
 // The result keeps the schema and every checked condition for the
-// compiler's later phases.
+// compiler's later phases: when compiling, each planned and encoded as
+// soon as its journey is checked (settle), its AST then let go.
 
 import (
 	"github.com/journeylang/journey/lang/ast"
@@ -32,7 +33,7 @@ import (
 type Result struct {
 	Schema     *Schema
 	Journeys   []*ast.Journey
-	Conditions map[*ast.Expr]*Condition // every condition and value that checked
+	Conditions map[*ast.Expr]*Condition // when compiling, every condition and value of a journey or a rule that checked, planned (settle); empty otherwise
 	Budget     *ast.BudgetDecl          // the workspace's send budget, the first declared; nil when none is
 	teams      map[string]*teamInfo
 	envs       *envs
@@ -53,6 +54,10 @@ type checker struct {
 	costLimit  uint64               // the most a condition may cost (see cost.go)
 	teamDecls  map[string]*teamInfo // the declared teams, by name (team.go)
 	errors     map[string]int       // by file: the errors reported
+	plan       bool                 // plan the conditions for the lowering (Options.plan)
+	pending    []*Condition         // the conditions checked since the last settle
+	tmplNames  []string             // the names of the workspace's templates, once listed (templateNames)
+	cache      compileCache         // the texts compiled lately (compilecache.go)
 }
 
 // journeyInfo is a journey and where it is declared.
@@ -90,7 +95,7 @@ func Check(ws *Workspace) (*Result, diag.List) { return CheckWith(ws, Options{})
 
 // CheckWith is Check with options.
 func CheckWith(ws *Workspace, opts Options) (*Result, diag.List) {
-	c := &checker{ws: ws, lines: map[string]*pos.Lines{}, journeys: map[string]*journeyInfo{}, conditions: map[*ast.Expr]*Condition{}, costLimit: opts.costLimit()}
+	c := &checker{ws: ws, lines: map[string]*pos.Lines{}, journeys: map[string]*journeyInfo{}, conditions: map[*ast.Expr]*Condition{}, costLimit: opts.costLimit(), plan: opts.plan}
 	c.diags = append(c.diags, ws.Diags...)
 	for name, src := range ws.Sources {
 		c.lines[name] = pos.NewLines(src)
@@ -120,14 +125,18 @@ func CheckWith(ws *Workspace, opts Options) (*Result, diag.List) {
 	for _, f := range ws.Files {
 		for _, j := range f.Journeys() {
 			c.journey(f.Name, j)
+			c.settle(true)
 		}
 	}
 	res.Rules, res.ruleFiles = c.rules()
+	c.settle(true)
 	res.Holidays = c.holidays()
 	c.templates()
 	for _, f := range ws.Files {
 		c.tests(f)
+		c.settle(false)
 	}
+	c.settle(false)
 	res.Conditions = c.conditions
 	c.diags.Sort()
 	return res, c.diags
@@ -198,4 +207,40 @@ func newJourneyInfo(file string, j *ast.Journey) *journeyInfo {
 		}
 	}
 	return info
+}
+
+// planHook, when set (by tests), sees each condition before it is planned.
+var planHook func(*checker, *Condition)
+
+// settle ends the checker's use of the conditions checked since it was
+// last called: when compiling, each that the lowering takes (lower) is
+// planned and encoded now, once for the conditions written the same way,
+// the one time its CEL work is done after the check; then its AST is let
+// go. So the checked ASTs of a workspace are never all held at once: each
+// lives while its journey is checked, or while the compile cache keeps
+// it.
+func (c *checker) settle(lower bool) {
+	for _, cond := range c.pending {
+		if cond.AST == nil {
+			continue // it did not check after all: reported
+		}
+		if c.plan && lower {
+			if planHook != nil {
+				planHook(c, cond)
+			}
+			if cond.compiled.planned == nil {
+				b, err := encodePlanned(c.envs.env(cond.Event), cond.AST)
+				if err != nil {
+					panic("compiler: a checked condition does not plan: " + err.Error())
+				}
+				cond.compiled.planned = b
+			}
+			cond.checked = cond.compiled.planned
+		} else {
+			delete(c.conditions, cond.Expr)
+		}
+		cond.AST, cond.compiled = nil, nil
+	}
+	clear(c.pending)
+	c.pending = c.pending[:0]
 }

@@ -82,9 +82,9 @@ func (c *checker) compile(file string, e *ast.Expr, event string) *Condition {
 		cond.Source, cond.spans = rewriteDurations(text)
 	}
 	cond.Filters = filters
-	checked, iss := c.envs.env(event).Compile(cond.Source)
-	if iss != nil && iss.Err() != nil {
-		for i, ce := range syntaxFirst(iss.Errors()) {
+	cond.compiled = c.compiled(event, cond.Source)
+	if cond.compiled.ast == nil {
+		for i, ce := range syntaxFirst(cond.compiled.iss.Errors()) {
 			d := c.celError(cond, ce)
 			if i > 0 && d.Code == CodeInvalidCondition {
 				break // a syntax error's followers only repeat it
@@ -93,14 +93,17 @@ func (c *checker) compile(file string, e *ast.Expr, event string) *Condition {
 		}
 		return cond
 	}
-	cond.AST = checked
+	cond.AST = cond.compiled.ast
 	c.literals(cond)
 	if !filtered {
 		cond.AST = nil // a filter did not check: reported
 		return cond
 	}
 	c.cost(cond)
-	c.conditions[e] = cond
+	if c.plan {
+		c.conditions[e] = cond // for the lowering; settle drops those it does not take
+	}
+	c.pending = append(c.pending, cond)
 	return cond
 }
 
@@ -386,7 +389,7 @@ func (c *checker) libraryNames(cond *Condition, fn string, args []celast.Expr) {
 	case "opened", "clicked":
 		if name, span, ok := lit(0); ok && c.ws.Templates[name] == nil {
 			d := newWarning(cond.File, span, CodeUnsentTemplate, "no template is called %q: this workspace sends no such email, so only one sent from elsewhere can be %s", name, fn)
-			c.report(withSuggestion(d, name, slices.Collect(maps.Keys(c.ws.Templates))))
+			c.report(withSuggestion(d, name, c.templateNames()))
 		}
 	case "subscribed":
 		if name, span, ok := lit(0); ok && !slices.Contains(consentChannels, name) {
@@ -501,4 +504,14 @@ func (c *checker) constant(cond *Condition) (bool, bool) {
 	}
 	v, ok := out.Value().(bool)
 	return v, ok
+}
+
+// templateNames returns the names of the workspace's templates, in no
+// order, listed once: a workspace of thousands of templates whose
+// conditions name many it lacks would otherwise list them all for each.
+func (c *checker) templateNames() []string {
+	if c.tmplNames == nil {
+		c.tmplNames = slices.Collect(maps.Keys(c.ws.Templates))
+	}
+	return c.tmplNames
 }

@@ -52,6 +52,9 @@ type Options struct {
 	// raises it to build a bundle holding a condition the runtime must
 	// stop.
 	CostLimit uint64
+	// plan is set by CompileWith: the checker plans each condition a
+	// journey or a rule holds as soon as it is done with it (settle).
+	plan bool
 }
 
 func (o Options) costLimit() uint64 {
@@ -96,12 +99,15 @@ func (costEstimator) EstimateCallCost(function, overloadID string, _ *celchecker
 
 // cost reports a condition whose estimated cost is above the limit.
 func (c *checker) cost(cond *Condition) {
-	est, err := c.envs.env(cond.Event).EstimateCost(cond.AST, costEstimator{})
-	if err != nil {
-		return // no estimate: cel-go fails only on options it was not given
+	if !cond.compiled.costed {
+		est, err := c.envs.env(cond.Event).EstimateCost(cond.AST, costEstimator{})
+		if err != nil {
+			return // no estimate: cel-go fails only on options it was not given
+		}
+		cond.compiled.cost, cond.compiled.costed = est.Max, true
 	}
 	// A filter is evaluated once for each event of the history.
-	cond.cost = est.Max
+	cond.cost = cond.compiled.cost
 	for _, f := range cond.Filters {
 		cond.cost = addCost(cond.cost, mulCost(stdlib.HistorySize, f.cost))
 	}

@@ -24,13 +24,18 @@ type Condition struct {
 	File   string
 	Event  string   // the event in scope, "" for none
 	Source string   // the text cel-go compiled: duration literals rewritten
-	AST    *cel.Ast // the checked expression; nil when it did not check
+	AST    *cel.Ast // the checked expression; nil when it did not check, and once the checker is done with it
 	// Filters are the conditions of its filtered counts, by index: each
 	// checked on its own, the counted event in scope (filter.go).
 	Filters []*Condition
 	cost    uint64 // the estimated cost of one evaluation, filters included
 	spans   []rewrite
-	always  *bool // the value of a condition that reads nothing; nil otherwise
+	always  *bool  // the value of a condition that reads nothing; nil otherwise
+	checked []byte // when compiling: the planned condition, encoded as Cond.Checked holds it (plan.go)
+	// compiled is what cel-go made of Source, shared with the conditions
+	// written the same way (compilecache.go); nil once the checker is done
+	// with the condition.
+	compiled *compiled
 }
 
 // rewrite records one duration literal replaced in the compiled text.

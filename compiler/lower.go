@@ -17,9 +17,9 @@ package compiler
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 
@@ -43,6 +43,7 @@ type Program struct {
 	Rules     []*Rule      // the workspace's rules, in written order; nil when it declares none
 	Holidays  []string     // the days business days skip besides weekends, YYYY-MM-DD, sorted, each once; nil for none
 	envs      *envs
+	digested  int // the bytes of the journeys' digested forms (digest.go), which size the bundle's buffer; 0 when not compiled here
 }
 
 // Env returns the CEL environment of a condition with the named event in
@@ -88,6 +89,7 @@ func Compile(ws *Workspace) (*Program, diag.List) { return CompileWith(ws, Optio
 
 // CompileWith is Compile with the checker's options.
 func CompileWith(ws *Workspace, opts Options) (*Program, diag.List) {
+	opts.plan = true
 	res, diags := CheckWith(ws, opts)
 	if diags.HasErrors() {
 		return nil, diags
@@ -112,8 +114,10 @@ func CompileWith(ws *Workspace, opts Options) (*Program, diag.List) {
 	for _, name := range sortedNames(ws.Sources) {
 		prog.Sources = append(prog.Sources, SourceFile{File: filepath.Base(name), SHA256: sha256Hex(ws.Sources[name])})
 	}
+	var digested []byte // one buffer for every journey's digested form
 	for _, j := range prog.Journeys {
-		j.Version = version(j, ws.Templates)
+		j.Version, digested = version(j, ws.Templates, digested[:0])
+		prog.digested += len(digested)
 		j.index()
 	}
 	return prog, diags
@@ -128,25 +132,13 @@ func (l *lowerer) source(p pos.Pos) SourcePos {
 	return SourcePos{File: filepath.Base(l.file), Line: p.Line, Col: p.Col}
 }
 
-// cond stores a checked condition.
+// cond stores a checked condition, planned by the checker (settle).
 func (l *lowerer) cond(e *ast.Expr) *Cond {
 	if e == nil {
 		return nil
 	}
 	c := l.res.Conditions[e]
-	a, err := planned(l.res.envs.env(c.Event), c.AST)
-	if err != nil {
-		panic("compiler: a checked condition does not rewrite: " + err.Error())
-	}
-	checked, err := cel.AstToCheckedExpr(a)
-	if err != nil {
-		panic("compiler: a checked condition does not convert: " + err.Error())
-	}
-	b, err := proto.MarshalOptions{Deterministic: true}.Marshal(checked)
-	if err != nil {
-		panic("compiler: a checked condition does not encode: " + err.Error())
-	}
-	out := &Cond{Text: e.Text, Event: c.Event, Checked: b, Source: l.source(e.Pos.Start)}
+	out := &Cond{Text: e.Text, Event: c.Event, Checked: c.checked, Source: l.source(e.Pos.Start)}
 	for _, f := range c.Filters {
 		out.Filters = append(out.Filters, l.cond(f.Expr))
 	}
@@ -360,42 +352,17 @@ func (l *lowerer) nested(s *Step, st ast.Step) {
 
 // version is the content hash of a journey: its step graph and the
 // templates it sends. Source positions are left out, so moving a journey
-// in its file, or reformatting it, keeps its version.
-func version(j *Journey, templates map[string]*Template) string {
+// in its file, or reformatting it, keeps its version. digest.go says what
+// form of the journey is hashed; it is written over buf, and returned.
+func version(j *Journey, templates map[string]*Template, buf []byte) (string, []byte) {
 	h := sha256.New()
 	clone := *j
 	clone.Version = ""
-	b, err := json.Marshal(stripSources(&clone))
-	if err != nil {
-		panic("compiler: a journey does not encode: " + err.Error())
-	}
-	h.Write(b)
+	buf = digestJSON(buf, reflect.ValueOf(&clone))
+	h.Write(buf)
 	for _, name := range j.Sends {
 		h.Write([]byte("\x00" + name + "\x00"))
 		h.Write(templates[name].Content)
 	}
-	return hex.EncodeToString(h.Sum(nil))[:20]
-}
-
-// stripSources returns a copy of j's JSON form without source positions.
-func stripSources(j *Journey) any {
-	b, _ := json.Marshal(j)
-	var v any
-	_ = json.Unmarshal(b, &v)
-	var strip func(any)
-	strip = func(v any) {
-		switch v := v.(type) {
-		case map[string]any:
-			delete(v, "source")
-			for _, x := range v {
-				strip(x)
-			}
-		case []any:
-			for _, x := range v {
-				strip(x)
-			}
-		}
-	}
-	strip(v)
-	return v
+	return hex.EncodeToString(h.Sum(nil))[:20], buf
 }

@@ -172,14 +172,14 @@ func Declarations() []cel.EnvOption {
 	for _, f := range Functions {
 		opts := []cel.FunctionOpt{
 			cel.Overload("journey_"+f.Name, f.Args, f.Result),
-			cel.Overload("journey_"+f.Name+"_ctx", append([]*cel.Type{ContextType}, f.Args...), f.Result, binding(f.Name)),
+			cel.Overload(HiddenOverload("journey_"+f.Name), append([]*cel.Type{ContextType}, f.Args...), f.Result, binding(f.Name)),
 			cel.FunctionDocs(f.Doc),
 		}
 		if f.Filter {
 			args := append(slices.Clone(f.Args), FilterArg)
 			opts = append(opts,
 				cel.Overload("journey_"+f.Name+"_filtered", args, f.Result),
-				cel.Overload("journey_"+f.Name+"_filtered_ctx", append([]*cel.Type{ContextType}, args...), f.Result, binding(f.Name)))
+				cel.Overload(HiddenOverload("journey_"+f.Name+"_filtered"), append([]*cel.Type{ContextType}, args...), f.Result, binding(f.Name)))
 		}
 		out = append(out, cel.Function(f.Name, opts...))
 	}
@@ -195,15 +195,7 @@ type ContextRewriter struct{}
 func (ContextRewriter) Optimize(ctx *cel.OptimizerContext, a *celast.AST) *celast.AST {
 	// One walk finds them all: a condition is walked once, not once per
 	// function of the library.
-	library := func(e celast.NavigableExpr) bool {
-		if e.Kind() != celast.CallKind {
-			return false
-		}
-		c := e.AsCall()
-		f, ok := Lookup(c.FunctionName())
-		n := len(c.Args()) // a filtered count passes its filter's index after the rest
-		return ok && !c.IsMemberFunction() && (n == len(f.Args) || f.Filter && n == len(f.Args)+1)
-	}
+	library := func(e celast.NavigableExpr) bool { return IsLibraryCall(e) }
 	for _, call := range celast.MatchDescendants(celast.NavigateAST(a), library) {
 		c := call.AsCall()
 		args := append([]celast.Expr{ctx.NewIdent(ContextVar)}, c.Args()...)
@@ -211,3 +203,19 @@ func (ContextRewriter) Optimize(ctx *cel.OptimizerContext, a *celast.AST) *celas
 	}
 	return a
 }
+
+// IsLibraryCall reports whether e calls a library function as authors
+// write it, and so is rewritten to its hidden form.
+func IsLibraryCall(e celast.Expr) bool {
+	if e.Kind() != celast.CallKind {
+		return false
+	}
+	c := e.AsCall()
+	f, ok := Lookup(c.FunctionName())
+	n := len(c.Args()) // a filtered count passes its filter's index after the rest
+	return ok && !c.IsMemberFunction() && (n == len(f.Args) || f.Filter && n == len(f.Args)+1)
+}
+
+// HiddenOverload names the overload of a function's hidden form that
+// takes the place of the overload named id (Declarations).
+func HiddenOverload(id string) string { return id + "_ctx" }
