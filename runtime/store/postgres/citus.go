@@ -46,7 +46,8 @@ var citusq = func() pgQueries {
 		{&q.reportStages, "report_stages"}, {&q.reportMessages, "report_messages"}, {&q.reportArms, "report_arms"},
 		{&q.reportVersionStages, "report_version_stages"}, {&q.reportVersionMessages, "report_version_messages"},
 		{&q.reportVersionArms, "report_version_arms"},
-		{&q.markOutbox, "mark_outbox"},
+		{&q.markOutbox, "mark_outbox"}, {&q.retryOutbox, "retry_outbox"},
+		{&q.listOutbox, "list_outbox"},
 	} {
 		*v.q = citusQuery("queries/" + v.name)
 	}
@@ -59,21 +60,33 @@ var (
 	citusIsDistributed = citusQuery("is_distributed")
 	citusLock          = citusQuery("lock_distribute")
 	citusDistribute    = citusQuery("distribute")
+	citusHasFunctions  = citusQuery("has_functions")
+	citusFunctions     = citusQuery("functions")
 )
 
 // distributed reports whether the database has the citus extension and,
-// if so, whether the store in the current schema is distributed.
+// if so, whether the store in the current schema is distributed with
+// all of its functions (citus/functions.sql) and the runners' leases
+// (citus/runners.sql).
 func (s *Store) distributed(ctx context.Context) (citus, distributed bool, err error) {
 	if err := s.db.GetContext(ctx, &citus, citusIsCitus); err != nil || !citus {
 		return false, false, err
 	}
-	err = s.db.GetContext(ctx, &distributed, citusIsDistributed)
-	return true, distributed, err
+	if err := s.db.GetContext(ctx, &distributed, citusIsDistributed); err != nil || !distributed {
+		return true, false, err
+	}
+	for _, q := range []string{citusHasFunctions, citusHasRunners} {
+		if err := s.db.GetContext(ctx, &distributed, q); err != nil || !distributed {
+			return true, false, err
+		}
+	}
+	return true, true, nil
 }
 
 // useCitus, when the database has the citus extension, distributes the
-// store (if it is not yet) and switches it to the Citus statements. On
-// plain Postgres it does nothing.
+// store (if it is not yet, or makes the functions a store distributed
+// before them lacks) and switches it to the Citus statements. On plain
+// Postgres it does nothing.
 func (s *Store) useCitus(ctx context.Context) error {
 	citus, distributed, err := s.distributed(ctx)
 	switch {
@@ -113,17 +126,25 @@ func (s *Store) Distribute(ctx context.Context) error {
 	if _, err := tx.ExecContext(ctx, citusLock); err != nil {
 		return fmt.Errorf("postgres store: distributing: %w", err)
 	}
-	var done bool
-	if err := tx.GetContext(ctx, &done, citusIsDistributed); err != nil {
-		return fmt.Errorf("postgres store: distributing: %w", err)
+	// The tables, then the functions that write to them (which a store
+	// distributed before they were added lacks), each unless done.
+	for _, step := range []struct{ done, do string }{
+		{citusIsDistributed, citusDistribute},
+		{citusHasFunctions, citusFunctions},
+		{citusHasRunners, citusRunners},
+	} {
+		var done bool
+		if err := tx.GetContext(ctx, &done, step.done); err != nil {
+			return fmt.Errorf("postgres store: distributing: %w", err)
+		}
+		if !done {
+			if _, err := tx.ExecContext(ctx, step.do); err != nil {
+				return fmt.Errorf("postgres store: distributing: %w", err)
+			}
+		}
 	}
-	if !done {
-		if _, err := tx.ExecContext(ctx, citusDistribute); err != nil {
-			return fmt.Errorf("postgres store: distributing: %w", err)
-		}
-		if err := tx.Commit(); err != nil {
-			return fmt.Errorf("postgres store: distributing: %w", err)
-		}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("postgres store: distributing: %w", err)
 	}
 	s.q = &citusq
 	return nil
