@@ -14,7 +14,10 @@ package postgres
 import (
 	"context"
 	"embed"
+	"errors"
 	"fmt"
+
+	"github.com/lib/pq"
 )
 
 //go:embed citus/*.sql citus/queries/*.sql
@@ -118,16 +121,39 @@ func (s *Store) Distribute(ctx context.Context) error {
 	if !citus {
 		return fmt.Errorf("postgres store: cannot distribute: the database has no citus extension (CREATE EXTENSION citus, on a Citus coordinator)")
 	}
+	// Citus's DDL in two schemas distributed at once (each under its own
+	// lock) may deadlock on the cluster's metadata; Postgres then aborts
+	// one transaction whole, which tries again.
+	for attempt := 1; ; attempt++ {
+		err := s.distributeOnce(ctx)
+		var pqErr *pq.Error
+		if err == nil {
+			break
+		} else if !errors.As(err, &pqErr) || pqErr.Code != "40P01" || attempt == citusDistributeAttempts {
+			return fmt.Errorf("postgres store: distributing: %w", err)
+		}
+	}
+	s.q = &citusq
+	return nil
+}
+
+// citusDistributeAttempts is how many times Distribute tries when Citus
+// reports a deadlock.
+const citusDistributeAttempts = 5
+
+// distributeOnce is one try of Distribute, in one transaction: the
+// tables, then the functions that write to them and the runners' leases
+// (which a store distributed before they were added lacks), each unless
+// done.
+func (s *Store) distributeOnce(ctx context.Context) error {
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
 	if _, err := tx.ExecContext(ctx, citusLock); err != nil {
-		return fmt.Errorf("postgres store: distributing: %w", err)
+		return err
 	}
-	// The tables, then the functions that write to them (which a store
-	// distributed before they were added lacks), each unless done.
 	for _, step := range []struct{ done, do string }{
 		{citusIsDistributed, citusDistribute},
 		{citusHasFunctions, citusFunctions},
@@ -135,17 +161,13 @@ func (s *Store) Distribute(ctx context.Context) error {
 	} {
 		var done bool
 		if err := tx.GetContext(ctx, &done, step.done); err != nil {
-			return fmt.Errorf("postgres store: distributing: %w", err)
+			return err
 		}
 		if !done {
 			if _, err := tx.ExecContext(ctx, step.do); err != nil {
-				return fmt.Errorf("postgres store: distributing: %w", err)
+				return err
 			}
 		}
 	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("postgres store: distributing: %w", err)
-	}
-	s.q = &citusq
-	return nil
+	return tx.Commit()
 }

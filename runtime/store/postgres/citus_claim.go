@@ -10,9 +10,11 @@ package postgres
 // first_outbox.sql), and starts at its shard; while the batch is not
 // full it goes on to the next shards in turn, until all are tried. So
 // the earliest work is taken first, as on one Postgres, and every shard
-// is served. A batch of contacts from several shards commits as one
-// transaction per shard (completeByShard): each contact's position and
-// outbox rows still commit together, on its shard's worker.
+// is served. A runner that shares the shards with others (Share,
+// citus_share.go) does all this over its own shards only. A batch of
+// contacts from several shards commits as one transaction per shard
+// (completeByShard): each contact's position and outbox rows still
+// commit together, on its shard's worker.
 
 import (
 	"context"

@@ -126,8 +126,8 @@ func (s *Store) Share(ctx context.Context, name string, lease time.Duration) (st
 		once.Do(func() {
 			cancel()
 			<-done
-			drop, cancel := context.WithTimeout(context.Background(), lease/3)
-			defer cancel()
+			drop, dropped := context.WithTimeout(context.Background(), lease/3)
+			defer dropped()
 			_, _ = s.db.ExecContext(drop, citusDropRunner, name)
 		})
 	}, nil

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lib/pq"
+
 	"github.com/journeylang/journey/runtime/store"
 	"github.com/journeylang/journey/runtime/store/postgres"
 )
@@ -157,8 +159,9 @@ func TestCitusShareTakeover(t *testing.T) {
 	}
 }
 
-// TestCitusShareClaims: two runners sharing a store claim due contacts
-// only in their own shards, and between them claim all.
+// TestCitusShareClaims: two runners sharing a store claim due contacts,
+// and lease due outbox rows, only in their own shards, and between them
+// take all.
 func TestCitusShareClaims(t *testing.T) {
 	t.Parallel()
 	_, dsn := citusStore(t)
@@ -194,5 +197,30 @@ func TestCitusShareClaims(t *testing.T) {
 	}
 	if claimed != contacts {
 		t.Errorf("the runners claimed %d contacts, want all %d", claimed, contacts)
+	}
+
+	// The outbox's lease likewise: a row due for each contact.
+	for id := range shardOf {
+		one := func(v string) pq.StringArray { return pq.StringArray{v} }
+		if _, err := db.Exec(postgres.CitusQuery("queries/insert_outbox"), one("k-"+id), one(id), one("j"), one("v"),
+			one("s"), one("send"), one("t"), one("{}"), one(pgT0.Format(time.RFC3339))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	leased := 0
+	for _, r := range runners {
+		rows, err := r.store.LeaseOutbox(ctx, &store.LeaseOutboxParams{Now: pgT0.Add(time.Minute), Limit: contacts, Worker: r.name, Lease: time.Hour})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, row := range rows {
+			if shard := shardOf[row.Contact]; !slices.Contains(shares[r.name], shard) {
+				t.Errorf("%s leased the outbox row of %s in shard %d, not one of its own", r.name, row.Contact, shard)
+			}
+		}
+		leased += len(rows)
+	}
+	if leased != contacts {
+		t.Errorf("the runners leased %d outbox rows, want all %d", leased, contacts)
 	}
 }
