@@ -182,22 +182,35 @@ func TestCitusShareClaims(t *testing.T) {
 		}
 		shardOf[id] = shard
 	}
-	claimed := 0
-	for _, r := range runners {
-		work, err := r.store.Claim(ctx, &store.ClaimParams{Now: pgT0.Add(time.Minute), Limit: contacts, Worker: r.name, Lease: time.Hour})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, w := range work {
-			if shard := shardOf[w.State.ID]; !slices.Contains(shares[r.name], shard) {
-				t.Errorf("%s claimed %s in shard %d, not one of its own", r.name, w.State.ID, shard)
+	// takes checks what each runner took (take returns its contacts) is
+	// in its own shards, and all of it together every contact.
+	takes := func(what string, take func(r *citusRunner) ([]string, error)) {
+		t.Helper()
+		n := 0
+		for _, r := range runners {
+			got, err := take(r)
+			if err != nil {
+				t.Fatal(err)
 			}
+			for _, id := range got {
+				if shard := shardOf[id]; !slices.Contains(shares[r.name], shard) {
+					t.Errorf("%s: %s took %s in shard %d, not one of its own", what, r.name, id, shard)
+				}
+			}
+			n += len(got)
 		}
-		claimed += len(work)
+		if n != contacts {
+			t.Errorf("%s: the runners took %d contacts, want all %d", what, n, contacts)
+		}
 	}
-	if claimed != contacts {
-		t.Errorf("the runners claimed %d contacts, want all %d", claimed, contacts)
-	}
+	takes("claim", func(r *citusRunner) ([]string, error) {
+		work, err := r.store.Claim(ctx, &store.ClaimParams{Now: pgT0.Add(time.Minute), Limit: contacts, Worker: r.name, Lease: time.Hour})
+		var ids []string
+		for _, w := range work {
+			ids = append(ids, w.State.ID)
+		}
+		return ids, err
+	})
 
 	// The outbox's lease likewise: a row due for each contact.
 	for id := range shardOf {
@@ -207,20 +220,12 @@ func TestCitusShareClaims(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	leased := 0
-	for _, r := range runners {
+	takes("outbox", func(r *citusRunner) ([]string, error) {
 		rows, err := r.store.LeaseOutbox(ctx, &store.LeaseOutboxParams{Now: pgT0.Add(time.Minute), Limit: contacts, Worker: r.name, Lease: time.Hour})
-		if err != nil {
-			t.Fatal(err)
-		}
+		var ids []string
 		for _, row := range rows {
-			if shard := shardOf[row.Contact]; !slices.Contains(shares[r.name], shard) {
-				t.Errorf("%s leased the outbox row of %s in shard %d, not one of its own", r.name, row.Contact, shard)
-			}
+			ids = append(ids, row.Contact)
 		}
-		leased += len(rows)
-	}
-	if leased != contacts {
-		t.Errorf("the runners leased %d outbox rows, want all %d", leased, contacts)
-	}
+		return ids, err
+	})
 }
