@@ -27,6 +27,7 @@ import (
 	"github.com/journeylang/journey/runtime/reload"
 	"github.com/journeylang/journey/runtime/serve"
 	"github.com/journeylang/journey/runtime/store"
+	"github.com/journeylang/journey/runtime/store/postgres"
 )
 
 // runCmd is `journey run (PATH… | --bundle FILE) [--db DSN] [--listen ADDR]`.
@@ -170,6 +171,16 @@ func (c *runCmd) run(e *env) {
 		return
 	}
 	defer db.Close()
+	if pg, ok := db.(*postgres.Store); ok {
+		// On Citus, the runners share the shards through leases (on
+		// plain Postgres this does nothing).
+		stopSharing, err := pg.Share(ctx, serve.DefaultName(), postgres.DefaultShareLease)
+		if err != nil {
+			e.errorf("run: %v", err)
+			return
+		}
+		defer stopSharing()
+	}
 	if c.Seed != "" {
 		f, err := os.Open(c.Seed)
 		if err != nil {

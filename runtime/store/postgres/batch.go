@@ -17,11 +17,14 @@ import (
 // are taken first (those taken before are repeats, and so are the later
 // of two alike in the batch); then the contacts are made and their
 // wake-ups brought forward, locked in order of contact; then the inputs
-// are queued in the batch's order. On Citus the same steps run as one
-// routed statement an item, in one transaction (docs/scale.md).
+// are queued in the batch's order. On Citus the same steps run on the
+// workers, one call a shard (addBatchByShard).
 func (s *Store) AddBatch(ctx context.Context, p *store.AddBatchParams) (*store.AddBatchResult, error) {
 	if err := p.Check(); err != nil {
 		return nil, err
+	}
+	if s.Distributed() {
+		return s.addBatchByShard(ctx, p)
 	}
 	repeat, firsts := store.RepeatsInBatchBy(p.Items, s.eventIdentity)
 	tx, err := s.db.BeginTxx(ctx, nil)
@@ -78,18 +81,7 @@ func (s *Store) takeIDs(ctx context.Context, tx pgTx, items []store.BatchItem, f
 		ats[k], received[k] = pgTimeText(e.At), pgTimeText(e.ReceivedAt())
 	}
 	var taken []string
-	if s.Distributed() {
-		// On Citus, one routed statement an identity, each in its
-		// contact's shard (an array statement would span the shards).
-		for k, i := range firsts {
-			var got []string
-			if err := tx.SelectContext(ctx, &got, s.q.insertEventID, ids[k], contacts[k], ats[k], received[k]); err != nil {
-				return fmt.Errorf("postgres store: event identities: %w", err)
-			}
-			repeat[i] = len(got) == 0
-		}
-		return nil
-	} else if err := tx.SelectContext(ctx, &taken, s.q.insertEventIDs, pgArray(ids), pgArray(contacts), pgArray(ats), pgArray(received)); err != nil {
+	if err := tx.SelectContext(ctx, &taken, s.q.insertEventIDs, pgArray(ids), pgArray(contacts), pgArray(ats), pgArray(received)); err != nil {
 		return fmt.Errorf("postgres store: event identities: %w", err)
 	}
 	store.MarkTaken(items, firsts, taken, repeat)
@@ -169,32 +161,12 @@ func (s *Store) queue(ctx context.Context, tx pgTx, b *pgInputs) error {
 		}
 		states[k], wakes[k] = string(initial), b.earliest[id].Format(pgTimeLayout)
 	}
-	if s.Distributed() {
-		return s.queueRouted(ctx, tx, b, ids, states, wakes)
-	}
 	if _, err := tx.ExecContext(ctx, s.q.touchContacts, pgArray(ids), pgArray(states), pgArray(wakes)); err != nil {
 		return fmt.Errorf("postgres store: waking %d contacts: %w", len(ids), err)
 	}
 	if _, err := tx.ExecContext(ctx, s.q.insertInputs, pgArray(b.contact), pgArray(b.kind), pgArray(b.eventID), pgArray(b.name),
 		pgArray(b.payload), pgArray(b.attrs), pgArray(b.at)); err != nil {
 		return fmt.Errorf("postgres store: queueing %d inputs: %w", len(b.contact), err)
-	}
-	return nil
-}
-
-// queueRouted is queue on Citus: the single-contact statements, each
-// routed to its contact's shard, in the same order (contacts by ID, then
-// the inputs as given) and the same transaction.
-func (s *Store) queueRouted(ctx context.Context, tx pgTx, b *pgInputs, ids, states, wakes []string) error {
-	for k, id := range ids {
-		if _, err := tx.ExecContext(ctx, s.q.touchContact, id, states[k], wakes[k]); err != nil {
-			return fmt.Errorf("postgres store: waking contact %s: %w", id, err)
-		}
-	}
-	for i, c := range b.contact {
-		if _, err := tx.ExecContext(ctx, s.q.insertInput, c, b.kind[i], b.eventID[i], b.name[i], b.payload[i], b.attrs[i], b.at[i]); err != nil {
-			return fmt.Errorf("postgres store: queueing an input of %s: %w", c, err)
-		}
 	}
 	return nil
 }

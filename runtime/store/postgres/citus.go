@@ -14,7 +14,10 @@ package postgres
 import (
 	"context"
 	"embed"
+	"errors"
 	"fmt"
+
+	"github.com/lib/pq"
 )
 
 //go:embed citus/*.sql citus/queries/*.sql
@@ -46,7 +49,8 @@ var citusq = func() pgQueries {
 		{&q.reportStages, "report_stages"}, {&q.reportMessages, "report_messages"}, {&q.reportArms, "report_arms"},
 		{&q.reportVersionStages, "report_version_stages"}, {&q.reportVersionMessages, "report_version_messages"},
 		{&q.reportVersionArms, "report_version_arms"},
-		{&q.markOutbox, "mark_outbox"},
+		{&q.markOutbox, "mark_outbox"}, {&q.retryOutbox, "retry_outbox"},
+		{&q.listOutbox, "list_outbox"},
 	} {
 		*v.q = citusQuery("queries/" + v.name)
 	}
@@ -59,21 +63,33 @@ var (
 	citusIsDistributed = citusQuery("is_distributed")
 	citusLock          = citusQuery("lock_distribute")
 	citusDistribute    = citusQuery("distribute")
+	citusHasFunctions  = citusQuery("has_functions")
+	citusFunctions     = citusQuery("functions")
 )
 
 // distributed reports whether the database has the citus extension and,
-// if so, whether the store in the current schema is distributed.
+// if so, whether the store in the current schema is distributed with
+// all of its functions (citus/functions.sql) and the runners' leases
+// (citus/runners.sql).
 func (s *Store) distributed(ctx context.Context) (citus, distributed bool, err error) {
 	if err := s.db.GetContext(ctx, &citus, citusIsCitus); err != nil || !citus {
 		return false, false, err
 	}
-	err = s.db.GetContext(ctx, &distributed, citusIsDistributed)
-	return true, distributed, err
+	if err := s.db.GetContext(ctx, &distributed, citusIsDistributed); err != nil || !distributed {
+		return true, false, err
+	}
+	for _, q := range []string{citusHasFunctions, citusHasRunners} {
+		if err := s.db.GetContext(ctx, &distributed, q); err != nil || !distributed {
+			return true, false, err
+		}
+	}
+	return true, true, nil
 }
 
 // useCitus, when the database has the citus extension, distributes the
-// store (if it is not yet) and switches it to the Citus statements. On
-// plain Postgres it does nothing.
+// store (if it is not yet, or makes the functions a store distributed
+// before them lacks) and switches it to the Citus statements. On plain
+// Postgres it does nothing.
 func (s *Store) useCitus(ctx context.Context) error {
 	citus, distributed, err := s.distributed(ctx)
 	switch {
@@ -105,26 +121,53 @@ func (s *Store) Distribute(ctx context.Context) error {
 	if !citus {
 		return fmt.Errorf("postgres store: cannot distribute: the database has no citus extension (CREATE EXTENSION citus, on a Citus coordinator)")
 	}
+	// Citus's DDL in two schemas distributed at once (each under its own
+	// lock) may deadlock on the cluster's metadata; Postgres then aborts
+	// one transaction whole, which tries again.
+	for attempt := 1; ; attempt++ {
+		err := s.distributeOnce(ctx)
+		var pqErr *pq.Error
+		if err == nil {
+			break
+		} else if !errors.As(err, &pqErr) || pqErr.Code != "40P01" || attempt == citusDistributeAttempts {
+			return fmt.Errorf("postgres store: distributing: %w", err)
+		}
+	}
+	s.q = &citusq
+	return nil
+}
+
+// citusDistributeAttempts is how many times Distribute tries when Citus
+// reports a deadlock.
+const citusDistributeAttempts = 5
+
+// distributeOnce is one try of Distribute, in one transaction: the
+// tables, then the functions that write to them and the runners' leases
+// (which a store distributed before they were added lacks), each unless
+// done.
+func (s *Store) distributeOnce(ctx context.Context) error {
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
 	if _, err := tx.ExecContext(ctx, citusLock); err != nil {
-		return fmt.Errorf("postgres store: distributing: %w", err)
+		return err
 	}
-	var done bool
-	if err := tx.GetContext(ctx, &done, citusIsDistributed); err != nil {
-		return fmt.Errorf("postgres store: distributing: %w", err)
-	}
-	if !done {
-		if _, err := tx.ExecContext(ctx, citusDistribute); err != nil {
-			return fmt.Errorf("postgres store: distributing: %w", err)
+	for _, step := range []struct{ done, do string }{
+		{citusIsDistributed, citusDistribute},
+		{citusHasFunctions, citusFunctions},
+		{citusHasRunners, citusRunners},
+	} {
+		var done bool
+		if err := tx.GetContext(ctx, &done, step.done); err != nil {
+			return err
 		}
-		if err := tx.Commit(); err != nil {
-			return fmt.Errorf("postgres store: distributing: %w", err)
+		if !done {
+			if _, err := tx.ExecContext(ctx, step.do); err != nil {
+				return err
+			}
 		}
 	}
-	s.q = &citusq
-	return nil
+	return tx.Commit()
 }

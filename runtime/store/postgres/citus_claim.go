@@ -10,9 +10,11 @@ package postgres
 // first_outbox.sql), and starts at its shard; while the batch is not
 // full it goes on to the next shards in turn, until all are tried. So
 // the earliest work is taken first, as on one Postgres, and every shard
-// is served. A batch of contacts from several shards commits as one
-// transaction per shard (completeByShard): each contact's position and
-// outbox rows still commit together, on its shard's worker.
+// is served. A runner that shares the shards with others (Share,
+// citus_share.go) does all this over its own shards only. A batch of
+// contacts from several shards commits as one transaction per shard
+// (completeByShard): each contact's position and outbox rows still
+// commit together, on its shard's worker.
 
 import (
 	"context"
@@ -28,62 +30,85 @@ import (
 	"github.com/journeylang/journey/runtime/store"
 )
 
-// citusShards is the buckets of each shard, read from Citus's metadata
+// citusShards is the layout of the shards, read from Citus's metadata
 // when first needed and again after a claim fails (the shards may have
 // been split or moved).
 type citusShards struct {
-	mu      sync.Mutex
+	mu     sync.Mutex
+	layout *citusLayout // nil until read; never changed once read
+}
+
+// citusLayout is the buckets of each shard.
+type citusLayout struct {
 	buckets []pq.Int64Array // per shard, in shard order
+	ids     []int64         // each shard's id, in the same order
 	shardOf map[int64]int   // bucket → shard index
 }
 
 // citusShardBuckets reads the buckets of each shard.
 var citusShardBuckets = citusQuery("shard_buckets")
 
-// load returns the buckets of each shard and the index of each bucket's
-// shard, reading them if they are not known.
-func (c *citusShards) load(ctx context.Context, s *Store) ([]pq.Int64Array, map[int64]int, error) {
+// load returns the layout of the shards, reading it if it is not known.
+func (c *citusShards) load(ctx context.Context, s *Store) (*citusLayout, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.buckets == nil {
+	if c.layout == nil {
 		var rows []struct {
 			Shard   int64         `db:"shard"`
 			Buckets pq.Int64Array `db:"buckets"`
 		}
 		if err := s.db.SelectContext(ctx, &rows, citusShardBuckets); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		c.shardOf = map[int64]int{}
+		l := &citusLayout{shardOf: map[int64]int{}}
 		for i, r := range rows {
-			c.buckets = append(c.buckets, r.Buckets)
+			l.buckets = append(l.buckets, r.Buckets)
+			l.ids = append(l.ids, r.Shard)
 			for _, b := range r.Buckets {
-				c.shardOf[b] = i
+				l.shardOf[b] = i
 			}
 		}
+		c.layout = l
 	}
-	return c.buckets, c.shardOf, nil
+	return c.layout, nil
 }
 
-// forget drops the shards read, after a claim failed: the next claim
-// reads them again.
+// forget drops the layout read, after a claim failed: the next claim
+// reads it again.
 func (c *citusShards) forget() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.buckets, c.shardOf = nil, nil
+	c.layout = nil
 }
 
 // eachShard runs claim on the buckets of one shard after another, from
 // the shard of the bucket first names, until limit rows are claimed
 // (claim returns how many it took, given how many are still wanted) or
-// every shard has been tried. Nothing due (first finds no row) tries
+// every shard has been tried; of a runner that shares the shards with
+// others (Share), only its own. Nothing due (first finds no row) tries
 // none.
 func (c *citusShards) eachShard(ctx context.Context, s *Store, first string, now time.Time, limit int, claim func(buckets pq.Int64Array, limit int) (int, error)) error {
-	shards, shardOf, err := c.load(ctx, s)
+	l, err := c.load(ctx, s)
 	if err != nil {
 		return err
 	}
+	shards, shardOf := l.buckets, l.shardOf
+	// The runner's buckets, or nil (every bucket) for a store that shares
+	// with no one.
+	var mine pq.Int64Array
+	if s.share.sharing() {
+		mine = pq.Int64Array{}
+		for k, id := range l.ids {
+			if s.share.owns(id) {
+				mine = append(mine, shards[k]...)
+			}
+		}
+		if len(mine) == 0 {
+			return nil
+		}
+	}
 	var bucket []int64
-	if err := s.db.SelectContext(ctx, &bucket, first, now); err != nil || len(bucket) == 0 {
+	if err := s.db.SelectContext(ctx, &bucket, first, now, mine); err != nil || len(bucket) == 0 {
 		return err
 	}
 	start, ok := shardOf[bucket[0]]
@@ -92,7 +117,11 @@ func (c *citusShards) eachShard(ctx context.Context, s *Store, first string, now
 		return fmt.Errorf("bucket %d is in no shard the store knows", bucket[0])
 	}
 	for i := 0; i < len(shards) && limit > 0; i++ {
-		n, err := claim(shards[(start+i)%len(shards)], limit)
+		k := (start + i) % len(shards)
+		if !s.share.owns(l.ids[k]) {
+			continue
+		}
+		n, err := claim(shards[k], limit)
 		if err != nil {
 			c.forget()
 			return err
@@ -137,11 +166,11 @@ func (s *Store) leaseOutboxRows(ctx context.Context, out *[]pgOutboxRow, now tim
 // transaction that fails returns its error; the shards committed before
 // it stay committed, each contact whole.
 func (s *Store) completeByShard(ctx context.Context, p *store.CompleteParams) (res *store.CompleteResult, split bool, err error) {
-	_, shardOf, err := s.wakeShards.load(ctx, s)
+	l, err := s.wakeShards.load(ctx, s)
 	if err != nil {
 		return nil, false, fmt.Errorf("postgres store: completing a batch: %w", err)
 	}
-	groups := byShard(p.Results, func(r *store.WorkResult) string { return r.Contact }, shardOf)
+	groups := byShard(p.Results, func(r *store.WorkResult) string { return r.Contact }, l.shardOf)
 	if len(groups) < 2 {
 		return nil, false, nil
 	}
@@ -167,11 +196,19 @@ func ContactBucket(contact string) int {
 	return int(binary.BigEndian.Uint32(sum[:4]) & 1023)
 }
 
+// execEachShard runs a statement whose parameters are args and then (on
+// Citus) the buckets of a shard, and returns how many rows it changed:
+// on Postgres once, on Citus once a shard, each routed to its shard.
+func (s *Store) execEachShard(ctx context.Context, query string, args ...any) (int, error) {
+	return s.execLimited(ctx, query, -1, args...)
+}
+
 // execLimited runs a statement that changes at most limit rows, whose
 // parameters are args, then the limit, then (on Citus) the buckets of a
 // shard, and returns how many rows it changed: on Postgres once, on
 // Citus on one shard after another until limit rows are changed (the
-// chores: waking stale contacts, retention).
+// chores: waking stale contacts, retention). A limit below zero is none:
+// the statement takes no limit, and runs on every shard.
 func (s *Store) execLimited(ctx context.Context, query string, limit int, args ...any) (int, error) {
 	exec := func(args ...any) (int, error) {
 		res, err := s.db.ExecContext(ctx, query, args...)
@@ -181,16 +218,24 @@ func (s *Store) execLimited(ctx context.Context, query string, limit int, args .
 		n, err := res.RowsAffected()
 		return int(n), err
 	}
+	args = args[:len(args):len(args)] // each append below makes its own
 	if !s.Distributed() {
+		if limit < 0 {
+			return exec(args...)
+		}
 		return exec(append(args, limit)...)
 	}
-	shards, _, err := s.wakeShards.load(ctx, s)
+	l, err := s.wakeShards.load(ctx, s)
 	if err != nil {
 		return 0, err
 	}
 	total := 0
-	for i := 0; i < len(shards) && total < limit; i++ {
-		n, err := exec(append(args[:len(args):len(args)], limit-total, shards[i])...)
+	for i := 0; i < len(l.buckets) && (limit < 0 || total < limit); i++ {
+		shardArgs := append(args, limit-total, l.buckets[i])
+		if limit < 0 {
+			shardArgs = append(args, l.buckets[i])
+		}
+		n, err := exec(shardArgs...)
 		if err != nil {
 			s.wakeShards.forget()
 			return total, err
@@ -208,11 +253,11 @@ func selectByShard[T any](ctx context.Context, s *Store, out *[]T, query string,
 	if !s.Distributed() {
 		return s.db.SelectContext(ctx, out, query, append([]any{pgArray(ids)}, args...)...)
 	}
-	_, shardOf, err := s.wakeShards.load(ctx, s)
+	l, err := s.wakeShards.load(ctx, s)
 	if err != nil {
 		return err
 	}
-	for _, group := range byShard(ids, func(id string) string { return id }, shardOf) {
+	for _, group := range byShard(ids, func(id string) string { return id }, l.shardOf) {
 		var rows []T
 		if err := s.db.SelectContext(ctx, &rows, query, append([]any{pgArray(group)}, args...)...); err != nil {
 			return err

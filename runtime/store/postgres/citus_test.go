@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/journeylang/journey/runtime/store"
 	"github.com/journeylang/journey/runtime/store/postgres"
@@ -96,7 +97,8 @@ func citusTables(t *testing.T, dsn string) map[string]string {
 
 // TestCitusDistribute: opening a store on a Citus coordinator makes
 // every per-contact table hash-distributed by its bucket, all in one
-// co-location group, and the shared tables reference tables; a second
+// co-location group, and the shared tables (the runners' leases too)
+// reference tables; a second
 // Distribute, and a store opened on the schema afterwards, find it
 // distributed and change nothing.
 func TestCitusDistribute(t *testing.T) {
@@ -117,6 +119,7 @@ func TestCitusDistribute(t *testing.T) {
 		"deployments":      "n  with deployments",
 		"journey_versions": "n  with deployments",
 		"leaders":          "n  with deployments",
+		"runner_leases":    "n  with deployments",
 	}
 	got := citusTables(t, dsn)
 	for name, w := range want {
@@ -190,6 +193,45 @@ func BenchmarkCitusThroughput(b *testing.B) {
 		b.StopTimer()
 		_, dsn := pgtest.CitusSchema(b)
 		throughput(b, dsn, n)
+	}
+}
+
+// BenchmarkCitusIntake takes in N events (JOURNEY_BENCH_CONTACTS, default
+// 20000), one a contact, in batches of 1,000 (AddBatch: one call of
+// journey_add_batch a shard a batch), into a store distributed in 32
+// shards, and logs the window it ran in, for the CPU each node spent
+// (docs/scale.md); run it with
+//
+//	JOURNEY_CITUS_DSN=… go test ./runtime/store/postgres -run XXX -bench CitusIntake -benchtime 1x -v
+func BenchmarkCitusIntake(b *testing.B) {
+	n := benchContacts(20000)
+	ctx := context.Background()
+	at := pgT0
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		_, dsn := pgtest.CitusSchema(b)
+		s, err := postgres.Open(ctx, dsn)
+		if err != nil {
+			b.Fatal(err)
+		}
+		began := time.Now()
+		b.StartTimer()
+		for first := 0; first < n; first += 1000 {
+			var items []store.BatchItem
+			for c := first; c < min(first+1000, n); c++ {
+				id := "c" + strconv.Itoa(c)
+				items = append(items, store.BatchItem{Event: &store.AddEventParams{Contact: id, ID: "e" + id, Name: "signed_up", At: at}})
+			}
+			if _, err := s.AddBatch(ctx, &store.AddBatchParams{Items: items}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.StopTimer()
+		elapsed := time.Since(began)
+		unix := func(t time.Time) float64 { return float64(t.UnixMicro()) / 1e6 }
+		b.Logf("took in from %.3f to %.3f (Unix seconds)", unix(began), unix(began.Add(elapsed)))
+		b.ReportMetric(float64(n)/elapsed.Seconds(), "events/s")
+		s.Close()
 	}
 }
 

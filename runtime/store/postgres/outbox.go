@@ -6,6 +6,7 @@ package postgres
 // over arrays, guarded by the lease owner.
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -35,7 +36,8 @@ type pgOutboxRow struct {
 	LeaseUntil  sql.NullTime   `db:"lease_until"`
 	LastError   sql.NullString `db:"last_error"`
 	SentAt      sql.NullTime   `db:"sent_at"`
-	Expired     bool           `db:"expired"` // lease_outbox only
+	Expired     bool           `db:"expired"`    // lease_outbox only
+	Written     sql.NullTime   `db:"written_at"` // Citus's lease_outbox only: when written
 }
 
 func (r *pgOutboxRow) Row() (store.OutboxRow, error) {
@@ -71,7 +73,8 @@ func (s *Store) LeaseOutbox(ctx context.Context, p *store.LeaseOutboxParams) ([]
 		return nil, fmt.Errorf("postgres store: leasing the outbox: %w", err)
 	}
 	// RETURNING has no order: the expired first, each group in the order
-	// written.
+	// written (on Citus by the time written, then the number, as the
+	// numbers of two workers are not in that order).
 	slices.SortFunc(rows, func(a, b pgOutboxRow) int {
 		if a.Expired != b.Expired {
 			if a.Expired {
@@ -79,7 +82,10 @@ func (s *Store) LeaseOutbox(ctx context.Context, p *store.LeaseOutboxParams) ([]
 			}
 			return 1
 		}
-		return int(a.Seq - b.Seq)
+		if c := a.Written.Time.Compare(b.Written.Time); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Seq, b.Seq)
 	})
 	return store.OutboxRows(rows)
 }
@@ -162,10 +168,9 @@ func (s *Store) ListOutbox(ctx context.Context, p *store.ListOutboxParams) ([]st
 
 // RetryOutbox implements Store.
 func (s *Store) RetryOutbox(ctx context.Context, p *store.RetryOutboxParams) (int, error) {
-	r, err := s.db.ExecContext(ctx, s.q.retryOutbox, p.Key, pgFloor(p.Now))
+	n, err := s.execEachShard(ctx, s.q.retryOutbox, p.Key, pgFloor(p.Now))
 	if err != nil {
-		return 0, fmt.Errorf("postgres store: retrying the outbox: %w", err)
+		return n, fmt.Errorf("postgres store: retrying the outbox: %w", err)
 	}
-	n, err := r.RowsAffected()
-	return int(n), err
+	return n, nil
 }

@@ -69,8 +69,10 @@ type Store struct {
 	db *sqlx.DB
 	q  *pgQueries // pgq, or citusq once the store is distributed over Citus
 
-	// On Citus, the shards the claims take in turn (citus_claim.go).
+	// On Citus, the shards the claims take in turn (citus_claim.go),
+	// and the runners that share them (citus_share.go).
 	wakeShards, outboxShards citusShards
+	share                    citusShare
 }
 
 var _ store.Store = (*Store)(nil)

@@ -32,4 +32,4 @@ FROM picked AS p
 WHERE o.bucket = ANY ($5::integer[]) AND o.bucket = p.bucket AND o.seq = p.seq
 RETURNING o.seq, o.key, o.contact_id, o.journey, o.version, o.step, o.kind, o.target, o.payload, o.due,
           o.status, o.attempts, o.next_attempt_at, o.lease_owner, o.lease_until, o.last_error, o.sent_at,
-          p.expired;
+          o.written_at, p.expired;
