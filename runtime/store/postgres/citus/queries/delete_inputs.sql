@@ -1,4 +1,5 @@
--- queries/delete_inputs.sql on Citus, routed to the batch's shard.
+-- Deletes the inputs a batch's runs consumed, routed to the batch's shard
+-- (on one Postgres this is part of queries/write_batch.sql).
 -- $1 contact ids, $2 the last sequence number consumed for each.
 DELETE FROM inputs AS i
 USING unnest($1::text[], $2::bigint[]) AS u (id, consumed)

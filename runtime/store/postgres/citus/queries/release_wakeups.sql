@@ -1,4 +1,6 @@
--- queries/release_wakeups.sql on Citus, routed to the batch's shard: the
+-- Sets each run contact's wake-up to its run's, or to its first pending
+-- input if sooner, and ends its lease (on one Postgres this is part of
+-- queries/write_batch.sql), routed to the batch's shard: the
 -- inputs are read in the batch's buckets too, which Citus needs to see
 -- to keep the subquery on that shard.
 -- $1 contact ids, $2 the runs' wake-ups (NULL for none).
