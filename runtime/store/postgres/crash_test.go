@@ -129,7 +129,23 @@ func crashRecovery(t *testing.T, dsn string) {
 	}
 	wall := time.Now()
 	kills := 0
-	for round := 0; round < 50; round++ {
+	// Fifty kills at random moments. A worker must start, open the store
+	// and commit a batch in the time it is given; on a loaded machine it
+	// may have done none of that by the fiftieth kill, so more rounds
+	// follow, each giving the worker longer, until the killed workers
+	// have committed something (or thirty more rounds have passed).
+	committed := func() bool {
+		out, err := st.Outbox(ctx, &store.OutboxParams{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(out) > 0
+	}
+	for round := 0; round < 50 || (round < 80 && !committed()); round++ {
+		wait := time.Duration(50+rand.IntN(250)) * time.Millisecond
+		if round >= 50 {
+			wait *= time.Duration(round - 48)
+		}
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
 		cmd.Env = append(os.Environ(), "JOURNEY_CRASH_DSN="+dsn,
 			"JOURNEY_CRASH_START="+start.Format(time.RFC3339Nano), "JOURNEY_CRASH_WALL="+wall.Format(time.RFC3339Nano))
@@ -137,7 +153,7 @@ func crashRecovery(t *testing.T, dsn string) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(time.Duration(50+rand.IntN(250)) * time.Millisecond)
+		time.Sleep(wait)
 		if err := cmd.Process.Signal(syscall.SIGKILL); err == nil {
 			kills++
 		}
