@@ -10,6 +10,7 @@ import (
 	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/store"
 	"github.com/journeylang/journey/runtime/store/memory"
+	"github.com/journeylang/journey/runtime/store/storetest"
 	"github.com/journeylang/journey/runtime/worker"
 )
 
@@ -52,7 +53,7 @@ func signUp(t *testing.T, db store.Store, contact string, at time.Time) {
 // skipped and recorded over_budget.
 func TestSendBudget(t *testing.T) {
 	ctx := context.Background()
-	d := deployFiles(t, map[string][]byte{
+	d := storetest.Deploy(t, map[string][]byte{
 		"schema.journey": []byte(haltSchema),
 		"a.journey":      []byte("journey a\nentry on signed_up\nstage S {\n  send \"welcome\"\n  after 30m goto S\n}\n"),
 		"b.journey":      []byte("journey b\nentry on signed_up\nstage S {\n  after 15m send \"tips\"\n  after 30m goto S\n}\n"),
@@ -181,7 +182,7 @@ func BenchmarkCostLimit(b *testing.B) {
 // rulesDeployment compiles the halt tests' schema with the rules given.
 func rulesDeployment(t *testing.T, rules string) *runtime.Deployment {
 	t.Helper()
-	return deployFiles(t, map[string][]byte{
+	return storetest.Deploy(t, map[string][]byte{
 		"schema.journey": []byte(haltSchema),
 		"rules.journey":  []byte(rules),
 		"j.journey":      []byte("journey j\nentry on signed_up\nstage S {\n  tag \"enrolled\"\n}\n"),

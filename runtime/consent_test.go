@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/journeylang/journey/runtime"
+	"github.com/journeylang/journey/runtime/store/storetest"
 )
 
 // TestConsentInOneRun takes a send and a withdrawal of consent in one run:
@@ -15,7 +16,7 @@ import (
 // is asked to cancel earlier ones, and the transactional send beside it
 // goes, without the unsubscribe link the marketing one carries.
 func TestConsentInOneRun(t *testing.T) {
-	d := deployFiles(t, map[string][]byte{
+	d := storetest.Deploy(t, map[string][]byte{
 		"schema.journey": []byte(haltSchema),
 		"news.journey":   []byte("journey news\nentry on signed_up\nstage Only {\n  send \"tips\"\n  send \"welcome\"\n  after 1h send \"tips\"\n}\n"),
 	}, map[string][]byte{
@@ -79,7 +80,7 @@ func TestTransactionalHeader(t *testing.T) {
 		{"subject: Hi\n\ntransactional: true\n", false}, // in the body
 		{"subject: Hi\n\nBody\n", false},
 	} {
-		d := deployFiles(t, map[string][]byte{
+		d := storetest.Deploy(t, map[string][]byte{
 			"schema.journey": []byte(haltSchema),
 			"a.journey":      []byte("journey a\nentry on signed_up\nstage S {\n  send \"t\"\n}\n"),
 		}, map[string][]byte{"t.md": []byte(tc.content)})
@@ -92,7 +93,7 @@ func TestTransactionalHeader(t *testing.T) {
 // TestSubscribedCondition: a change of consent is a change of the
 // contact, after which conditions that read subscribed() are checked.
 func TestSubscribedCondition(t *testing.T) {
-	d := deployFiles(t, map[string][]byte{
+	d := storetest.Deploy(t, map[string][]byte{
 		"schema.journey": []byte(haltSchema),
 		"news.journey":   []byte("journey news\nentry on signed_up\nexit when !subscribed(\"sms\")\nstage Only {\n  after 1d send \"tips\"\n}\n"),
 	}, haltTemplates)

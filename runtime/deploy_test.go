@@ -83,18 +83,3 @@ func TestLoadEvaluates(t *testing.T) {
 	now.opened["proposal"] = true
 	check("!opened, proposal opened", notOpened, lead, now, false)
 }
-
-// deployFiles compiles a workspace of journey files and templates into a
-// deployment, failing the test on any diagnostic.
-func deployFiles(t testing.TB, files, templates map[string][]byte) *runtime.Deployment {
-	t.Helper()
-	prog, diags := compiler.Compile(compiler.NewWorkspace(files, templates))
-	if diags.HasErrors() {
-		t.Fatal(diags)
-	}
-	d, err := runtime.NewDeployment(prog)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
-}

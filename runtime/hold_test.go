@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/journeylang/journey/runtime"
+	"github.com/journeylang/journey/runtime/store/storetest"
 )
 
 // TestHeldSendFromEarlierState runs a state written when a held send kept
@@ -16,7 +17,7 @@ import (
 // yet done): the engine gives the send a cursor of its own, and the rest
 // of the block keeps its offsets, as with a state written today.
 func TestHeldSendFromEarlierState(t *testing.T) {
-	d := deployFiles(t, map[string][]byte{
+	d := storetest.Deploy(t, map[string][]byte{
 		"schema.journey": []byte(haltSchema),
 		"j.journey": []byte("journey j\nentry on signed_up\nwindow 09:00-18:00 mon-fri\n" +
 			"stage S {\n  after 13h send \"welcome\"\n  after 14h notify sales \"Call\"\n}\nteam sales\n"),

@@ -7,27 +7,15 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/journeylang/journey/runtime"
+	"github.com/journeylang/journey/runtime/store/storetest"
 )
-
-// lateJourney waits for a ping from 10s after the sign-up, for 30s: a
-// ping 20s after the sign-up is quick only when each input keeps its time.
-const lateJourney = `journey j
-entry on signed_up
-stage S {
-  after 10s wait for ping within 30s {
-    tag "quick"
-  } timeout {
-    tag "slow"
-  }
-}
-`
 
 // TestFirstRunKeepsInputTimes runs the same inputs, posted 80s after the
 // sign-up, on a contact that never ran and on one that ran before (rule
 // 8): both take the sign-up and the ping at their own times, and record
 // the same.
 func TestFirstRunKeepsInputTimes(t *testing.T) {
-	d := deployFiles(t, map[string][]byte{"schema.journey": []byte(haltSchema), "j.journey": []byte(lateJourney)}, haltTemplates)
+	d := storetest.Deploy(t, map[string][]byte{"schema.journey": []byte(haltSchema), "j.journey": []byte(storetest.LateJourney)}, haltTemplates)
 	e := &runtime.Engine{Deployment: d}
 	update := runtime.Input{Seq: 1, Kind: runtime.InputUpdate, Attrs: map[string]any{"email": "a@example.com"}, At: t0.Add(-30 * time.Minute)}
 	later := []runtime.Input{
@@ -58,7 +46,7 @@ func TestFirstRunKeepsInputTimes(t *testing.T) {
 // TestFirstRunMaxLateness: a first run starts no earlier than now minus
 // Engine.MaxLateness; an input older than that is taken then.
 func TestFirstRunMaxLateness(t *testing.T) {
-	d := deployFiles(t, map[string][]byte{"schema.journey": []byte(haltSchema), "j.journey": []byte(lateJourney)}, haltTemplates)
+	d := storetest.Deploy(t, map[string][]byte{"schema.journey": []byte(haltSchema), "j.journey": []byte(storetest.LateJourney)}, haltTemplates)
 	signUp := []runtime.Input{{Seq: 1, Kind: runtime.InputEvent, ID: "s", Name: "signed_up", At: t0.Add(-3 * time.Hour)}}
 	for _, tc := range []struct {
 		late time.Duration

@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/journeylang/journey/runtime"
+	"github.com/journeylang/journey/runtime/store/storetest"
 )
 
 // renderSchema is the schema of the rendering tests.
@@ -45,7 +46,7 @@ func runRender(t *testing.T, journey string, attrs map[string]any) ([]map[string
 // runRenderUntil is runRender up to hours after the sign-up.
 func runRenderUntil(t *testing.T, journey string, attrs map[string]any, hours int) ([]map[string]any, []runtime.Record) {
 	t.Helper()
-	d := deployFiles(t, map[string][]byte{"schema.journey": []byte(renderSchema), "j.journey": []byte(journey)}, renderTemplates)
+	d := storetest.Deploy(t, map[string][]byte{"schema.journey": []byte(renderSchema), "j.journey": []byte(journey)}, renderTemplates)
 	e := &runtime.Engine{Deployment: d}
 	s := &runtime.ContactState{ID: "ada", Attrs: attrs, Processed: t0}
 	out := e.Run(s, []runtime.Input{{Seq: 1, Kind: runtime.InputEvent, Name: "signed_up", At: t0}}, t0.Add(time.Duration(hours)*time.Hour))
@@ -165,7 +166,7 @@ func TestRenderFailsUncounted(t *testing.T) {
 func TestTaskDueInBusinessDays(t *testing.T) {
 	schema := "contact {\n  email: string\n  timezone: string?\n}\nevent signed_up\n"
 	journey := "journey j\nentry on signed_up\nstage S {\n  after 4d14h task \"Call\" due 1bd\n}\n"
-	d := deployFiles(t, map[string][]byte{"schema.journey": []byte(schema), "j.journey": []byte(journey)}, nil)
+	d := storetest.Deploy(t, map[string][]byte{"schema.journey": []byte(schema), "j.journey": []byte(journey)}, nil)
 	for _, tt := range []struct {
 		zone, want string
 	}{

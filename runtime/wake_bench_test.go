@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/journeylang/journey/runtime"
+	"github.com/journeylang/journey/runtime/store/storetest"
 )
 
 // The wake-up benchmark: 100,000 contacts, none enrolled, and a journey
@@ -84,7 +85,7 @@ func benchDay(e *runtime.Engine) *dueHeap {
 }
 
 func BenchmarkWakeDay(b *testing.B) {
-	d := deployFiles(b, map[string][]byte{"schema.journey": []byte(benchSchema), "j.journey": []byte(benchJourney)}, benchTemplates)
+	d := storetest.Deploy(b, map[string][]byte{"schema.journey": []byte(benchSchema), "j.journey": []byte(benchJourney)}, benchTemplates)
 	e := &runtime.Engine{Deployment: d}
 	end := t0.Add(24 * time.Hour)
 	var runs, enrolled int
@@ -134,7 +135,7 @@ func cpuTime(b *testing.B) time.Duration {
 // BenchmarkWakeRun is the CPU of one run of a contact the entry does not
 // yet hold for: evaluating it, and working out the next wake-up.
 func BenchmarkWakeRun(b *testing.B) {
-	d := deployFiles(b, map[string][]byte{"schema.journey": []byte(benchSchema), "j.journey": []byte(benchJourney)}, benchTemplates)
+	d := storetest.Deploy(b, map[string][]byte{"schema.journey": []byte(benchSchema), "j.journey": []byte(benchJourney)}, benchTemplates)
 	e := &runtime.Engine{Deployment: d}
 	s := &runtime.ContactState{ID: "c000001", Attrs: map[string]any{"email": "a@example.com", "last_login": benchLastLogin(1).Format(time.RFC3339Nano)}}
 	for b.Loop() {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/journeylang/journey/runtime"
+	"github.com/journeylang/journey/runtime/store/storetest"
 )
 
 // wakeConditions are entry conditions mixing the solvable forms, with
@@ -90,7 +91,7 @@ func TestWakeExitNoChangeBefore(t *testing.T) {
 	for i := range 100 {
 		cond := fmt.Sprintf(wakeConditions[i%len(wakeConditions)], 1+rng.IntN(5), rng.IntN(24))
 		src := "journey j\n\nentry on page_viewed\nexit when " + cond + "\n\nstage S {\n  after 400d send \"nudge\"\n}\n"
-		e := &runtime.Engine{Deployment: deployFiles(t, map[string][]byte{"schema.journey": []byte(wakeSchema), "j.journey": []byte(src)}, wakeTemplates)}
+		e := &runtime.Engine{Deployment: storetest.Deploy(t, map[string][]byte{"schema.journey": []byte(wakeSchema), "j.journey": []byte(src)}, wakeTemplates)}
 		now := at(t0.Add(180*24*time.Hour), 180*24*time.Hour)
 		attrs := map[string]any{
 			"email":      "a@example.com",

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/journeylang/journey/runtime"
+	"github.com/journeylang/journey/runtime/store/storetest"
 )
 
 const wakeSchema = `
@@ -24,7 +25,7 @@ var wakeTemplates = map[string][]byte{"nudge.md": []byte("subject: Nudge\n\nHell
 func wakeEngine(t *testing.T, cond string) *runtime.Engine {
 	t.Helper()
 	src := "journey j\n\nentry when " + cond + "\n\nstage S {\n  send \"nudge\"\n}\n"
-	d := deployFiles(t, map[string][]byte{"schema.journey": []byte(wakeSchema), "j.journey": []byte(src)}, wakeTemplates)
+	d := storetest.Deploy(t, map[string][]byte{"schema.journey": []byte(wakeSchema), "j.journey": []byte(src)}, wakeTemplates)
 	return &runtime.Engine{Deployment: d}
 }
 
@@ -259,7 +260,7 @@ event page_viewed { path: string }
 func filterEngine(t *testing.T, cond string) *runtime.Engine {
 	t.Helper()
 	src := "journey j\n\nentry when " + cond + "\n\nstage S {\n  send \"nudge\"\n}\n"
-	d := deployFiles(t, map[string][]byte{"schema.journey": []byte(filterSchema), "j.journey": []byte(src)}, wakeTemplates)
+	d := storetest.Deploy(t, map[string][]byte{"schema.journey": []byte(filterSchema), "j.journey": []byte(src)}, wakeTemplates)
 	return &runtime.Engine{Deployment: d}
 }
 
@@ -329,7 +330,7 @@ func TestFilteredCountKeepsPayload(t *testing.T) {
 // journeys, under no journey, and a run of a contact it will run for
 // wakes at the instant its condition turns true.
 func TestExplainWakeRules(t *testing.T) {
-	d := deployFiles(t, map[string][]byte{
+	d := storetest.Deploy(t, map[string][]byte{
 		"schema.journey": []byte(wakeSchema),
 		"rules.journey":  []byte("rule decay when days_since(last_login) >= 30 every 30d {\n  set plan = \"idle\"\n}\n"),
 	}, nil)
@@ -346,7 +347,7 @@ func TestExplainWakeRules(t *testing.T) {
 		t.Fatalf("the rule's state %+v, want kept, not holding yet", st)
 	}
 	// A deployment without the rule forgets its state.
-	none := deployFiles(t, map[string][]byte{"schema.journey": []byte(wakeSchema)}, nil)
+	none := storetest.Deploy(t, map[string][]byte{"schema.journey": []byte(wakeSchema)}, nil)
 	(&runtime.Engine{Deployment: none}).Run(s, nil, t0.Add(1))
 	if len(s.Rules) != 0 {
 		t.Errorf("the state of a rule no longer deployed is kept: %+v", s.Rules)

@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/journeylang/journey/compiler"
 	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/api"
 	"github.com/journeylang/journey/runtime/consent"
@@ -19,6 +18,7 @@ import (
 	"github.com/journeylang/journey/runtime/serve"
 	"github.com/journeylang/journey/runtime/store"
 	"github.com/journeylang/journey/runtime/store/sqlite"
+	"github.com/journeylang/journey/runtime/store/storetest"
 )
 
 // TestOneClickUnsubscribe runs a runner on SQLite with one-click links: a
@@ -28,21 +28,14 @@ import (
 // contact's next marketing email is recorded unsubscribed while the
 // transactional one goes.
 func TestOneClickUnsubscribe(t *testing.T) {
-	prog, diags := compiler.Compile(compiler.NewWorkspace(map[string][]byte{
+	d := storetest.Deploy(t, map[string][]byte{
 		"schema.journey": []byte("contact {\n  email: string?\n}\n\nevent signed_up\n"),
 		"j.journey":      []byte("journey j\n\nentry on signed_up\n\nstage Welcome {\n  send \"tips\"\n  after 3s send \"news\"\n  after 3s send \"receipt\"\n}\n"),
 	}, map[string][]byte{
 		"tips.md":    []byte("subject: Tips\nTips\n"),
 		"news.md":    []byte("subject: News\nNews\n"),
 		"receipt.md": []byte("subject: Your receipt\ntransactional: true\n\nPaid\n"),
-	}))
-	if diags.HasErrors() {
-		t.Fatal(diags)
-	}
-	d, err := runtime.NewDeployment(prog)
-	if err != nil {
-		t.Fatal(err)
-	}
+	})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "journey.db"))

@@ -28,7 +28,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/journeylang/journey/compiler"
 	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/api"
 	"github.com/journeylang/journey/runtime/dispatch"
@@ -37,6 +36,7 @@ import (
 	"github.com/journeylang/journey/runtime/store"
 	"github.com/journeylang/journey/runtime/store/postgres"
 	"github.com/journeylang/journey/runtime/store/sqlite"
+	"github.com/journeylang/journey/runtime/store/storetest"
 )
 
 // recordingSink records every delivery's key.
@@ -105,17 +105,10 @@ type outageRunner struct {
 // second later (a timer).
 func startRunner(t *testing.T, db store.Store) *outageRunner {
 	t.Helper()
-	prog, diags := compiler.Compile(compiler.NewWorkspace(map[string][]byte{
+	d := storetest.Deploy(t, map[string][]byte{
 		"schema.journey": []byte("contact {\n  email: string?\n}\n\nevent signed_up\n"),
 		"j.journey":      []byte("journey j\n\nentry on signed_up\n\nstage Welcome {\n  send \"welcome\"\n  after 1s send \"followup\"\n}\n"),
-	}, map[string][]byte{"welcome.md": []byte("subject: Hi\n"), "followup.md": []byte("subject: Still there?\n")}))
-	if diags.HasErrors() {
-		t.Fatal(diags)
-	}
-	d, err := runtime.NewDeployment(prog)
-	if err != nil {
-		t.Fatal(err)
-	}
+	}, map[string][]byte{"welcome.md": []byte("subject: Hi\n"), "followup.md": []byte("subject: Still there?\n")})
 	r := &outageRunner{
 		t: t, store: db, sink: &recordingSink{keys: map[string]int{}}, logs: &syncBuffer{},
 		done: make(chan error, 1), client: &http.Client{Timeout: 30 * time.Second},

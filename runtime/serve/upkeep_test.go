@@ -8,11 +8,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/journeylang/journey/compiler"
 	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/serve"
 	"github.com/journeylang/journey/runtime/store"
 	"github.com/journeylang/journey/runtime/store/sqlite"
+	"github.com/journeylang/journey/runtime/store/storetest"
 	"github.com/journeylang/journey/runtime/worker"
 )
 
@@ -21,18 +21,10 @@ import (
 // welcome.
 func welcomeDeployment(t *testing.T, src string) *runtime.Deployment {
 	t.Helper()
-	prog, diags := compiler.Compile(compiler.NewWorkspace(map[string][]byte{
+	return storetest.Deploy(t, map[string][]byte{
 		"schema.journey": []byte("contact {\n  email: string?\n}\n\nevent signed_up\n"),
 		"j.journey":      []byte(src),
-	}, map[string][]byte{"welcome.md": []byte("subject: Hi\n")}))
-	if diags.HasErrors() {
-		t.Fatal(diags)
-	}
-	d, err := runtime.NewDeployment(prog)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
+	}, map[string][]byte{"welcome.md": []byte("subject: Hi\n")})
 }
 
 // TestRetentionByLeader: a welcome sent on day 0 is deleted from the

@@ -12,6 +12,7 @@ import (
 	"github.com/journeylang/journey/runtime/health"
 	"github.com/journeylang/journey/runtime/store"
 	"github.com/journeylang/journey/runtime/store/memory"
+	"github.com/journeylang/journey/runtime/store/storetest"
 	"github.com/journeylang/journey/runtime/worker"
 )
 
@@ -56,7 +57,7 @@ func (s *flakyStore) Complete(ctx context.Context, p *store.CompleteParams) (*st
 // with every failure counted.
 func TestWorkerOutlivesTheStore(t *testing.T) {
 	real := memory.New()
-	d := deployFiles(t, map[string][]byte{"crash.journey": []byte(crashJourney), "schema.journey": []byte(crashSchema)},
+	d := storetest.Deploy(t, map[string][]byte{"crash.journey": []byte(crashJourney), "schema.journey": []byte(crashSchema)},
 		map[string][]byte{"welcome.md": []byte("subject: Welcome\n")})
 	ctx := context.Background()
 	at := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)

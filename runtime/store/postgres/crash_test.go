@@ -17,6 +17,7 @@ import (
 	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/store"
 	"github.com/journeylang/journey/runtime/store/postgres"
+	"github.com/journeylang/journey/runtime/store/storetest"
 	"github.com/journeylang/journey/runtime/worker"
 )
 
@@ -42,7 +43,7 @@ team sales
 `
 
 func crashDeployment(t testing.TB) *runtime.Deployment {
-	return deployFiles(t,
+	return storetest.Deploy(t,
 		map[string][]byte{"crash.journey": []byte(crashJourney), "schema.journey": []byte(crashSchema)},
 		map[string][]byte{"welcome.md": []byte("subject: Welcome\n")})
 }

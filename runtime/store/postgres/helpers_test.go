@@ -3,8 +3,6 @@ package postgres_test
 import (
 	"testing"
 
-	"github.com/journeylang/journey/compiler"
-	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/store"
 	"github.com/journeylang/journey/runtime/store/storetest"
 )
@@ -21,19 +19,4 @@ func noErr(t *testing.T, err error) {
 	if err != nil {
 		t.Fatal(err)
 	}
-}
-
-// deployFiles compiles a workspace of journey files and templates into a
-// deployment, failing the test on any diagnostic.
-func deployFiles(t testing.TB, files, templates map[string][]byte) *runtime.Deployment {
-	t.Helper()
-	prog, diags := compiler.Compile(compiler.NewWorkspace(files, templates))
-	if diags.HasErrors() {
-		t.Fatal(diags)
-	}
-	d, err := runtime.NewDeployment(prog)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/journeylang/journey/runtime"
 	"github.com/journeylang/journey/runtime/store"
 	"github.com/journeylang/journey/runtime/store/postgres"
+	"github.com/journeylang/journey/runtime/store/storetest"
 	"github.com/journeylang/journey/runtime/worker"
 )
 
@@ -138,7 +139,7 @@ func TestPostgresTwoWorkers(t *testing.T) {
 // pgDeployment compiles a journey that sends one email on entry.
 func pgDeployment(t *testing.T) *runtime.Deployment {
 	t.Helper()
-	return deployFiles(t, map[string][]byte{
+	return storetest.Deploy(t, map[string][]byte{
 		"schema.journey": []byte(`contact {
   email: string
 }

@@ -38,7 +38,7 @@ stage Only {
 // ErrNotFound.
 func testConsent(t *testing.T, newStore Open) {
 	ctx := context.Background()
-	d := deployFiles(t, map[string][]byte{
+	d := Deploy(t, map[string][]byte{
 		"schema.journey": []byte(haltSchema),
 		"news.journey":   []byte(consentJourney),
 	}, consentTemplates)

@@ -35,7 +35,7 @@ stage Welcome {
 // has passed, the identity is forgotten, and the same event would enroll
 // the contact again.
 func testDedupeAfterRestart(t *testing.T, newStore Open) {
-	d := deployFiles(t, dedupeFiles, nil)
+	d := Deploy(t, dedupeFiles, nil)
 	t.Parallel()
 	ctx := context.Background()
 	st := newStore(t)

@@ -19,7 +19,7 @@ import (
 // nothing; after an exit, the journey's re-entry policy decides.
 func testEnroll(t *testing.T, newStore Open) {
 	ctx := context.Background()
-	d := deployFiles(t, map[string][]byte{
+	d := Deploy(t, map[string][]byte{
 		"schema.journey": []byte(reconcileSchema),
 		"j.journey": []byte("journey j\n\nentry on signed_up\nexit when score >= 10\nreenter after 1d\n\n" +
 			"stage A {\n  after 1h tag \"a\"\n}\n"),

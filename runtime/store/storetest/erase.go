@@ -21,7 +21,7 @@ import (
 // contact never known, is ErrNotFound.
 func testErase(t *testing.T, newStore Open) {
 	ctx := context.Background()
-	d := deployFiles(t, map[string][]byte{
+	d := Deploy(t, map[string][]byte{
 		"schema.journey": []byte(haltSchema),
 		"news.journey":   []byte(consentJourney),
 	}, consentTemplates)

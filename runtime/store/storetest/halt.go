@@ -155,7 +155,7 @@ func testReleaseUnknownContact(t *testing.T, newStore Open) {
 // due, and the next runs take the rest; none is lost or taken twice.
 func testInputsBeyondOneRun(t *testing.T, newStore Open) {
 	ctx := context.Background()
-	d := deployFiles(t, map[string][]byte{
+	d := Deploy(t, map[string][]byte{
 		"schema.journey": []byte(haltSchema),
 		"pings.journey":  []byte("journey pings\nentry on signed_up\nstage Only {\n  after 1d send \"welcome\"\n}\n"),
 	}, haltTemplates)
@@ -197,7 +197,7 @@ func testInputsBeyondOneRun(t *testing.T, newStore Open) {
 // committed, and so is the halt.
 func testCostHalts(t *testing.T, newStore Open) {
 	ctx := context.Background()
-	d := deployFiles(t, map[string][]byte{
+	d := Deploy(t, map[string][]byte{
 		"schema.journey": []byte(haltSchema),
 		"pairs.journey": []byte(`journey pairs
 entry on signed_up
@@ -241,7 +241,7 @@ stage Only {
 // next batches take them.
 func testSlowBatchGoesBack(t *testing.T, newStore Open) {
 	ctx := context.Background()
-	d := deployFiles(t, map[string][]byte{
+	d := Deploy(t, map[string][]byte{
 		"schema.journey": []byte(haltSchema),
 		"pings.journey":  []byte("journey pings\nentry on signed_up\nstage Only {\n  send \"welcome\"\n}\n"),
 	}, haltTemplates)
@@ -269,7 +269,7 @@ func testSlowBatchGoesBack(t *testing.T, newStore Open) {
 // as a shutdown does, on every store: the first contact runs, the others
 // go back unchanged and still due, and the batch is completed.
 func testStoppedBatchGoesBack(t *testing.T, newStore Open) {
-	d := deployFiles(t, map[string][]byte{
+	d := Deploy(t, map[string][]byte{
 		"schema.journey": []byte(haltSchema),
 		"pings.journey":  []byte("journey pings\nentry on signed_up\nstage Only {\n  send \"welcome\"\n}\n"),
 	}, haltTemplates)

@@ -49,9 +49,10 @@ func results(work []*store.Work, change func(*store.WorkResult)) []*store.WorkRe
 	return out
 }
 
-// deployFiles compiles a workspace of journey files and templates into a
-// deployment, failing the test on any diagnostic.
-func deployFiles(t testing.TB, files, templates map[string][]byte) *runtime.Deployment {
+// Deploy compiles a workspace of journey files and templates into a
+// deployment, failing the test on any diagnostic: the suite's, and the
+// store, worker and runner tests' outside it.
+func Deploy(t testing.TB, files, templates map[string][]byte) *runtime.Deployment {
 	t.Helper()
 	prog, diags := compiler.Compile(compiler.NewWorkspace(files, templates))
 	if diags.HasErrors() {

@@ -13,9 +13,10 @@ import (
 	"github.com/journeylang/journey/runtime/worker"
 )
 
-// lateJourney waits for a ping from 10s after the sign-up, for 30s: a
-// ping 20s after the sign-up is quick only when each input keeps its time.
-const lateJourney = `journey j
+// LateJourney waits for a ping from 10s after the sign-up, for 30s: a
+// ping 20s after the sign-up is quick only when each input keeps its time
+// (the suite's test of late inputs, and the engine's).
+const LateJourney = `journey j
 entry on signed_up
 stage S {
   after 10s wait for ping within 30s {
@@ -33,7 +34,7 @@ stage S {
 // time (rule 8), so both record the same, the quick ping included.
 func testFirstRunLateInputs(t *testing.T, newStore Open) {
 	ctx := context.Background()
-	d := deployFiles(t, map[string][]byte{"schema.journey": []byte(haltSchema), "j.journey": []byte(lateJourney)}, haltTemplates)
+	d := Deploy(t, map[string][]byte{"schema.journey": []byte(haltSchema), "j.journey": []byte(LateJourney)}, haltTemplates)
 	st := newStore(t)
 	w := &worker.Worker{Store: st, Engine: &runtime.Engine{Deployment: d}, ID: "w"}
 	update := func(contact string) {

@@ -15,7 +15,7 @@ import (
 // has already run a contact to: it is taken when it arrives (the engine
 // never rewinds a contact), and count() sees it at its own time.
 func testOutOfOrderEvents(t *testing.T, newStore Open) {
-	d := deployFiles(t, map[string][]byte{
+	d := Deploy(t, map[string][]byte{
 		"schema.journey": []byte("contact {\n  email: string?\n}\n\nevent signed_up\nevent page_viewed { path: string }\n\nteam sales\n"),
 		"j.journey": []byte(`journey j
 

@@ -22,7 +22,7 @@ const reconcileSchema = "contact {\n  email: string?\n  score: int\n}\n\nevent s
 // reconcileDeployment compiles one journey file against reconcileSchema.
 func reconcileDeployment(t *testing.T, src string) *runtime.Deployment {
 	t.Helper()
-	return deployFiles(t, map[string][]byte{"schema.journey": []byte(reconcileSchema), "j.journey": []byte(src)}, nil)
+	return Deploy(t, map[string][]byte{"schema.journey": []byte(reconcileSchema), "j.journey": []byte(src)}, nil)
 }
 
 // withEarlier is d holding the journeys of earlier deployments as
@@ -365,8 +365,8 @@ func testMigrationHeldSend(t *testing.T, newStore Open) {
 		return map[string][]byte{"schema.journey": []byte(reconcileSchema), "k.journey": src(k), "r.journey": []byte(strings.Replace(string(src(r)), "journey k", "journey r", 1))}
 	}
 	send := "  after 13h send \"welcome\"\n"
-	v1 := deployFiles(t, files(send, send), tpl)
-	v2 := withEarlier(t, deployFiles(t, files(send+"  after 19h tag \"k\"\n", ""), tpl), v1)
+	v1 := Deploy(t, files(send, send), tpl)
+	v2 := withEarlier(t, Deploy(t, files(send+"  after 19h tag \"k\"\n", ""), tpl), v1)
 	ctx := context.Background()
 	db := newStore(t)
 	start := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC) // a Monday, at the window's opening

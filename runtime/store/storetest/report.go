@@ -133,7 +133,7 @@ func ReportJourneys(t testing.TB) []*compiler.Journey {
 
 func reportDeployment(t testing.TB) *runtime.Deployment {
 	t.Helper()
-	return deployFiles(t,
+	return Deploy(t,
 		map[string][]byte{"promo.journey": []byte(reportJourney), "schema.journey": []byte(reportSchema)},
 		map[string][]byte{
 			"welcome.md":  []byte("subject: Welcome\n"),
@@ -231,7 +231,7 @@ stage B {
 func testReportReentry(t *testing.T, newStore Open) {
 	t.Parallel()
 	ctx := context.Background()
-	d := deployFiles(t, map[string][]byte{"loop.journey": []byte(reentryJourney), "schema.journey": []byte(reportSchema)}, nil)
+	d := Deploy(t, map[string][]byte{"loop.journey": []byte(reentryJourney), "schema.journey": []byte(reportSchema)}, nil)
 	s := newStore(t)
 	sim := worker.NewSim(d, s, t0)
 	noErr(t, s.PutContact(ctx, &store.PutContactParams{ID: "ada", Attrs: map[string]any{"score": 10}, At: t0}))

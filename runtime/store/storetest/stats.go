@@ -38,7 +38,7 @@ event signed_up
 
 func statsDeployment(t *testing.T) *runtime.Deployment {
 	t.Helper()
-	return deployFiles(t,
+	return Deploy(t,
 		map[string][]byte{"onboard.journey": []byte(statsJourney), "schema.journey": []byte(statsSchema)},
 		map[string][]byte{
 			"welcome.md": []byte("subject: Welcome\n"),
