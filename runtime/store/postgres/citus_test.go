@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -53,16 +52,6 @@ func citusDB(t *testing.T, dsn string) *sql.DB {
 	}
 	t.Cleanup(func() { db.Close() })
 	return db
-}
-
-// testdataSQL reads a statement of the tests from testdata/<name>.sql.
-func testdataSQL(t *testing.T, name string) string {
-	t.Helper()
-	b, err := os.ReadFile("testdata/" + name + ".sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }
 
 // citusTables lists how the schema's tables are placed, one line each:

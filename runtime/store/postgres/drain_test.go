@@ -3,7 +3,6 @@ package postgres_test
 import (
 	"context"
 	"database/sql"
-	"os"
 	"slices"
 	"sync"
 	"testing"
@@ -83,12 +82,8 @@ func drain(b *testing.B, n int, instant bool) {
 	for _, step := range []struct {
 		file string
 		args []any
-	}{{"testdata/drain_load.sql", []any{n, instant, at}}, {"testdata/drain_analyze.sql", nil}} {
-		script, err := os.ReadFile(step.file)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := db.ExecContext(ctx, string(script), step.args...); err != nil {
+	}{{"drain_load", []any{n, instant, at}}, {"drain_analyze", nil}} {
+		if _, err := db.ExecContext(ctx, testdataSQL(b, step.file), step.args...); err != nil {
 			b.Fatalf("%s: %v", step.file, err)
 		}
 	}
@@ -100,12 +95,9 @@ func drain(b *testing.B, n int, instant bool) {
 	elapsed := time.Since(began)
 	b.StopTimer()
 
-	count, err := os.ReadFile("testdata/drain_count.sql")
-	if err != nil {
-		b.Fatal(err)
-	}
+	count := testdataSQL(b, "drain_count")
 	var due, unrun int
-	if err := db.QueryRowContext(ctx, string(count)).Scan(&due, &unrun); err != nil || due != 0 || unrun != 0 {
+	if err := db.QueryRowContext(ctx, count).Scan(&due, &unrun); err != nil || due != 0 || unrun != 0 {
 		b.Fatalf("after the drain %d contacts are due and %d were never run (%v)", due, unrun, err)
 	}
 	claims, took, slowest := 0, time.Duration(0), time.Duration(0)

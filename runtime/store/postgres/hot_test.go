@@ -2,7 +2,6 @@ package postgres_test
 
 import (
 	"context"
-	"os"
 	"strconv"
 	"testing"
 	"time"
@@ -72,9 +71,7 @@ func TestContactsUpdatedInPlace(t *testing.T) {
 func contactUpdates(t *testing.T, schema string, want int64) (upd, hot int64) {
 	t.Helper()
 	admin := pgAdminDB(t)
-	b, err := os.ReadFile("testdata/contact_updates.sql")
-	noErr(t, err)
-	query := string(b)
+	query := testdataSQL(t, "contact_updates")
 	for range 200 {
 		noErr(t, admin.QueryRowContext(context.Background(), query, schema).Scan(&upd, &hot))
 		if upd >= want {

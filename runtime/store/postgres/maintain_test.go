@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/journeylang/journey/runtime/store"
-	"github.com/journeylang/journey/runtime/store/postgres"
 )
 
 // deadRows is the table's dead rows as the statistics count them, once
@@ -30,20 +29,6 @@ func deadRows(t *testing.T, conn *sql.Conn, table string, atLeast int64) int64 {
 		time.Sleep(100 * time.Millisecond)
 	}
 	return dead
-}
-
-// storeAndDB opens a store in a schema of the test's, and a connection
-// of its own to that schema; both close when the test ends.
-func storeAndDB(t *testing.T) (*postgres.Store, *sql.DB) {
-	t.Helper()
-	_, dsn := pgSchema(t)
-	s, err := postgres.Open(context.Background(), dsn)
-	noErr(t, err)
-	t.Cleanup(func() { s.Close() })
-	db, err := sql.Open("postgres", dsn)
-	noErr(t, err)
-	t.Cleanup(func() { db.Close() })
-	return s, db
 }
 
 // TestVacuum: the runner's vacuum finds the queue table whose dead rows

@@ -50,7 +50,7 @@ func BenchmarkPostgresMillion(b *testing.B) {
 		}
 		due := time.Now().UTC().Truncate(time.Millisecond)
 		loadBegan := time.Now()
-		if _, err := db.ExecContext(ctx, readTestdata(b, "million_load.sql"), n, due); err != nil {
+		if _, err := db.ExecContext(ctx, testdataSQL(b, "million_load"), n, due); err != nil {
 			b.Fatal(err)
 		}
 		if _, err := db.ExecContext(ctx, "ANALYZE"); err != nil {
@@ -68,7 +68,7 @@ func BenchmarkPostgresMillion(b *testing.B) {
 		b.StopTimer()
 
 		var p50, p99 float64
-		if err := db.QueryRowContext(ctx, readTestdata(b, "million_lag.sql"), began).Scan(&p50, &p99); err != nil {
+		if err := db.QueryRowContext(ctx, testdataSQL(b, "million_lag"), began).Scan(&p50, &p99); err != nil {
 			b.Fatal(err)
 		}
 		b.ReportMetric(load.Seconds(), "load-s")
@@ -76,7 +76,7 @@ func BenchmarkPostgresMillion(b *testing.B) {
 		b.ReportMetric(p50, "lag-p50-s")
 		b.ReportMetric(p99, "lag-p99-s")
 		b.ReportMetric(float64(<-peak)/(1<<20), "peak-RSS-MB")
-		rows, err := db.QueryContext(ctx, readTestdata(b, "million_sizes.sql"))
+		rows, err := db.QueryContext(ctx, testdataSQL(b, "million_sizes"))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -116,15 +116,6 @@ func tickAll(b *testing.B, stores []store.Store, d *runtime.Deployment, batch in
 		})
 	}
 	wg.Wait()
-}
-
-// readTestdata reads a file of testdata.
-func readTestdata(b *testing.B, name string) string {
-	data, err := os.ReadFile("testdata/" + name)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return string(data)
 }
 
 // sampleRSS reads the process's resident set every second until stop is

@@ -3,7 +3,6 @@ package postgres_test
 import (
 	"context"
 	"database/sql"
-	"os"
 	"sync"
 	"testing"
 	"time"
@@ -23,14 +22,8 @@ func BenchmarkMinimalLoop(b *testing.B) {
 	n, batch := benchContacts(20000), benchBatch()
 	ctx := context.Background()
 	at := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
-	step, err := os.ReadFile("testdata/minimal_step.sql")
-	if err != nil {
-		b.Fatal(err)
-	}
-	load, err := os.ReadFile("testdata/drain_load.sql")
-	if err != nil {
-		b.Fatal(err)
-	}
+	step := testdataSQL(b, "minimal_step")
+	load := testdataSQL(b, "drain_load")
 	for range b.N {
 		b.StopTimer()
 		_, dsn := pgSchema(b)
@@ -45,7 +38,7 @@ func BenchmarkMinimalLoop(b *testing.B) {
 		}
 		defer db.Close()
 		db.SetMaxOpenConns(2)
-		if _, err := db.ExecContext(ctx, string(load), n, true, at); err != nil {
+		if _, err := db.ExecContext(ctx, load, n, true, at); err != nil {
 			b.Fatal(err)
 		}
 		b.StartTimer()
@@ -57,7 +50,7 @@ func BenchmarkMinimalLoop(b *testing.B) {
 			wg.Go(func() {
 				for {
 					var k int
-					if err := db.QueryRowContext(ctx, string(step), at, batch).Scan(&k); err != nil {
+					if err := db.QueryRowContext(ctx, step, at, batch).Scan(&k); err != nil {
 						b.Error(err)
 						return
 					}

@@ -3,7 +3,6 @@ package postgres_test
 import (
 	"context"
 	"encoding/json"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -90,14 +89,11 @@ func BenchmarkBatchParameters(b *testing.B) {
 			return []any{string(doc)}
 		}},
 	} {
-		query, err := os.ReadFile("testdata/" + tc.file + ".sql")
-		if err != nil {
-			b.Fatal(err)
-		}
+		query := testdataSQL(b, tc.file)
 		b.Run(tc.name, func(b *testing.B) {
 			for b.Loop() {
 				var count, sum int64
-				if err := db.QueryRowContext(context.Background(), string(query), tc.args()...).Scan(&count, &sum); err != nil {
+				if err := db.QueryRowContext(context.Background(), query, tc.args()...).Scan(&count, &sum); err != nil {
 					b.Fatal(err)
 				}
 				if count == 0 {

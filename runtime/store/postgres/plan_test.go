@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -88,9 +87,7 @@ func scans(n planNode, table string) []string {
 func queuePlanDB(t *testing.T) *sql.DB {
 	t.Helper()
 	_, db := storeAndDB(t)
-	script, err := os.ReadFile("testdata/queue_plan.sql")
-	noErr(t, err)
-	_, err = db.ExecContext(context.Background(), string(script))
+	_, err := db.ExecContext(context.Background(), testdataSQL(t, "queue_plan"))
 	noErr(t, err)
 	return db
 }

@@ -2,14 +2,11 @@ package postgres_test
 
 import (
 	"context"
-	"database/sql"
-	"os"
 	"testing"
 	"time"
 
 	"github.com/journeylang/journey/runtime/report"
 	"github.com/journeylang/journey/runtime/store"
-	"github.com/journeylang/journey/runtime/store/postgres"
 )
 
 // BenchmarkPostgresReport reads a whole report over a store of 200,000
@@ -20,22 +17,9 @@ import (
 //	go test ./runtime/store/postgres -run XXX -bench PostgresReport -benchtime 5x
 func BenchmarkPostgresReport(b *testing.B) {
 	ctx := context.Background()
-	script, err := os.ReadFile("testdata/report_bench.sql")
-	if err != nil {
-		b.Fatal(err)
-	}
-	_, dsn := pgSchema(b)
-	s, err := postgres.Open(ctx, dsn)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
-	db, err := sql.Open("postgres", dsn)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.ExecContext(ctx, string(script)); err != nil {
+	script := testdataSQL(b, "report_bench")
+	s, db := storeAndDB(b)
+	if _, err := db.ExecContext(ctx, script); err != nil {
 		b.Fatal(err)
 	}
 	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)

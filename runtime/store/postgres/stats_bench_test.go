@@ -2,13 +2,10 @@ package postgres_test
 
 import (
 	"context"
-	"database/sql"
-	"os"
 	"testing"
 	"time"
 
 	"github.com/journeylang/journey/runtime/store"
-	"github.com/journeylang/journey/runtime/store/postgres"
 )
 
 // BenchmarkPostgresStats reads the gauges' figures from a store of N
@@ -24,22 +21,9 @@ func BenchmarkPostgresStats(b *testing.B) {
 	n := benchContacts(100000)
 	ctx := context.Background()
 	at := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
-	_, dsn := pgSchema(b)
-	s, err := postgres.Open(ctx, dsn)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
-	db, err := sql.Open("postgres", dsn)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	load, err := os.ReadFile("testdata/stats_load.sql")
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := db.ExecContext(ctx, string(load), n, at); err != nil {
+	s, db := storeAndDB(b)
+	load := testdataSQL(b, "stats_load")
+	if _, err := db.ExecContext(ctx, load, n, at); err != nil {
 		b.Fatal(err)
 	}
 	if _, err := db.ExecContext(ctx, "VACUUM ANALYZE"); err != nil {
