@@ -93,13 +93,18 @@ func (c *citusShards) eachShard(ctx context.Context, s *Store, first string, now
 		return err
 	}
 	shards, shardOf := l.buckets, l.shardOf
-	// The runner's buckets, or nil (every bucket) for a store that shares
-	// with no one.
+	// The runner's shards, decided once for the claim, and their buckets
+	// for the look at the first row due (nil, every bucket, for a store
+	// that shares with no one).
+	own := make([]bool, len(shards))
+	for k, id := range l.ids {
+		own[k] = s.share.owns(id)
+	}
 	var mine pq.Int64Array
 	if s.share.sharing() {
 		mine = pq.Int64Array{}
-		for k, id := range l.ids {
-			if s.share.owns(id) {
+		for k := range shards {
+			if own[k] {
 				mine = append(mine, shards[k]...)
 			}
 		}
@@ -118,7 +123,7 @@ func (c *citusShards) eachShard(ctx context.Context, s *Store, first string, now
 	}
 	for i := 0; i < len(shards) && limit > 0; i++ {
 		k := (start + i) % len(shards)
-		if !s.share.owns(l.ids[k]) {
+		if !own[k] {
 			continue
 		}
 		n, err := claim(shards[k], limit)
