@@ -142,16 +142,11 @@ type pgBatch struct {
 	q   *pgQueries // the store's statements
 	one bool       // on plain Postgres: written by write_batch, in one statement
 
-	// release_wakeups (write_batch: with the last input each run
-	// consumed, 0 for none)
+	// release_wakeups and delete_inputs (write_batch: all three): each
+	// run's contact, wake-up, and the last input it consumed (0 for none)
 	ids      []string
 	wakes    []sql.NullString
 	consumed []int64
-
-	// delete_inputs: the contacts whose runs consumed inputs, and the last
-	// consumed of each
-	iContact  []string
-	iConsumed []int64
 
 	// withdraw_outbox: the withdrawals of consent, by contact and channel
 	wContact, wChannel []string
@@ -191,10 +186,6 @@ func (b *pgBatch) add(r *store.WorkResult) {
 	}
 	b.ids = append(b.ids, r.Contact)
 	b.consumed = append(b.consumed, r.Consumed)
-	if r.Consumed > 0 {
-		b.iContact = append(b.iContact, r.Contact)
-		b.iConsumed = append(b.iConsumed, r.Consumed)
-	}
 	b.wakes = append(b.wakes, pgNullTimeText(out.Wake))
 	for _, w := range out.Withdraw {
 		k := [2]string{r.Contact, w.Channel}
@@ -340,8 +331,17 @@ func (b *pgBatch) write(ctx context.Context, tx *sqlx.Tx) error {
 	if b.one {
 		return b.writeOne(ctx, tx)
 	}
-	if len(b.iContact) > 0 {
-		if _, err := tx.ExecContext(ctx, b.q.deleteInputs, pgArray(b.iContact), pgArray(b.iConsumed)); err != nil {
+	// Only the runs that consumed inputs delete any (timer runs, the
+	// most common, skip the statement).
+	var iContact []string
+	var iConsumed []int64
+	for i, n := range b.consumed {
+		if n > 0 {
+			iContact, iConsumed = append(iContact, b.ids[i]), append(iConsumed, n)
+		}
+	}
+	if len(iContact) > 0 {
+		if _, err := tx.ExecContext(ctx, b.q.deleteInputs, pgArray(iContact), pgArray(iConsumed)); err != nil {
 			return fmt.Errorf("postgres store: deleting consumed inputs: %w", err)
 		}
 	}
