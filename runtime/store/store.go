@@ -323,6 +323,12 @@ type WorkResult struct {
 	State    *runtime.ContactState // the new state
 	Consumed int64                 // the inputs up to this sequence number were processed
 	Outcome  *runtime.Outcome
+	// Unchanged says the run changed nothing in the state but the time
+	// it ran (Processed), and recorded and sent nothing: the store keeps
+	// the state it has, unwritten, and still settles the run (its lease,
+	// its consumed inputs, its next wake-up). A contact not run at all
+	// (given back, or ahead of the worker's version) is unchanged too.
+	Unchanged bool
 }
 
 // CompleteResult says which results were committed.

@@ -1,7 +1,9 @@
 package worker
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/journeylang/journey/runtime"
@@ -101,7 +103,7 @@ func (w *Worker) tick(ctx context.Context, now time.Time, retry func(error) bool
 			// Not this worker's to run yet: unchanged, its inputs kept,
 			// still due (for a runner that knows its version) and not
 			// counted, so that this worker waits for its next poll.
-			p.Results = append(p.Results, &store.WorkResult{Contact: wk.State.ID, Rev: wk.Rev, State: wk.State, Outcome: &runtime.Outcome{Wake: wk.Due}})
+			p.Results = append(p.Results, untouched(wk))
 			ahead++
 			continue
 		}
@@ -110,11 +112,20 @@ func (w *Worker) tick(ctx context.Context, now time.Time, retry func(error) bool
 			// batch would outlive its lease, or a shutdown: the rest go
 			// back, unchanged and still due, and the work done is
 			// committed.
-			p.Results = append(p.Results, &store.WorkResult{Contact: wk.State.ID, Rev: wk.Rev, State: wk.State, Outcome: &runtime.Outcome{Wake: wk.Due}})
+			p.Results = append(p.Results, untouched(wk))
 			continue
 		}
+		// A run that reads no event may leave the state as it was (an
+		// update to the values it has, a timer with nothing to do): its
+		// state is encoded first, to tell.
+		var before []byte
+		processed := wk.State.Processed
+		if quiet(wk.Inputs) {
+			before, _ = json.Marshal(wk.State)
+		}
 		out := eng.Run(wk.State, wk.Inputs, now)
-		p.Results = append(p.Results, &store.WorkResult{Contact: wk.State.ID, Rev: wk.Rev, State: wk.State, Consumed: consumed, Outcome: out})
+		p.Results = append(p.Results, &store.WorkResult{Contact: wk.State.ID, Rev: wk.Rev, State: wk.State, Consumed: consumed, Outcome: out,
+			Unchanged: unchanged(wk.State, before, processed, out)})
 	}
 	res, err := w.Store.Complete(ctx, p)
 	for err != nil && retry != nil && retry(err) {
@@ -191,4 +202,37 @@ func stopped(done <-chan struct{}) bool {
 	default:
 		return false
 	}
+}
+
+// untouched is the result of a contact claimed and not run: its state
+// unchanged, its inputs kept, still due.
+func untouched(wk *store.Work) *store.WorkResult {
+	return &store.WorkResult{Contact: wk.State.ID, Rev: wk.Rev, State: wk.State, Outcome: &runtime.Outcome{Wake: wk.Due}, Unchanged: true}
+}
+
+// quiet reports whether a run of inputs may leave the contact's state as
+// it was: an event always joins the contact's events, so only a run of
+// timers, updates and the other inputs can.
+func quiet(inputs []runtime.Input) bool {
+	for _, in := range inputs {
+		if in.Kind == runtime.InputEvent {
+			return false
+		}
+	}
+	return true
+}
+
+// unchanged reports whether a run recorded, sent and withdrew nothing and
+// left the state s as before, the encoding of the state it started from,
+// but for the time it ran (processed is the time before the run). A nil
+// before (a run not compared) is changed.
+func unchanged(s *runtime.ContactState, before []byte, processed time.Time, out *runtime.Outcome) bool {
+	if before == nil || len(out.Records) > 0 || len(out.Actions) > 0 || len(out.Withdraw) > 0 {
+		return false
+	}
+	ran := s.Processed
+	s.Processed = processed
+	after, err := json.Marshal(s)
+	s.Processed = ran
+	return err == nil && bytes.Equal(before, after)
 }

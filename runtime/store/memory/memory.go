@@ -265,11 +265,14 @@ func (m *Store) Complete(_ context.Context, p *store.CompleteParams) (*store.Com
 			res.Lost = append(res.Lost, r.Contact)
 			continue
 		}
-		state, err := json.Marshal(r.State)
-		if err != nil {
-			return nil, err
+		if !r.Unchanged {
+			state, err := json.Marshal(r.State)
+			if err != nil {
+				return nil, err
+			}
+			c.state, c.rev = state, c.rev+1
 		}
-		c.state, c.rev, c.owner, c.leaseTo = state, c.rev+1, "", time.Time{}
+		c.owner, c.leaseTo = "", time.Time{}
 		kept := c.inputs[:0]
 		for _, in := range c.inputs {
 			if in.Seq > r.Consumed {

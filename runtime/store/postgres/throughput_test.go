@@ -39,43 +39,83 @@ func throughput(b *testing.B, dsn string, n int) {
 	ctx := context.Background()
 	start := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 	d := crashDeployment(b)
-	stores := make([]store.Store, 2)
-	for k := range stores {
-		s, err := postgres.Open(ctx, dsn)
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer s.Close()
-		stores[k] = s
-	}
+	stores := benchStores(b, dsn)
 	// The contacts arrive through the batched intake, a thousand a
 	// transaction: what it leaves is what one AddEvent a contact leaves,
 	// in a fraction of the time.
 	loading := time.Now()
+	benchLoad(b, stores[0], n, func(id string) store.BatchItem {
+		return store.BatchItem{Event: &store.AddEventParams{Contact: id, ID: "e" + id, Name: "signed_up", At: start}}
+	})
+	goruntime.GC()
+	b.StartTimer()
+	began := time.Now()
+	peak, _ := drainWorkers(b, stores, d, start)
+	elapsed := time.Since(began)
+	// The windows, to match with the servers' own measures of the run.
+	unix := func(t time.Time) float64 { return float64(t.UnixMicro()) / 1e6 }
+	b.Logf("loaded from %.3f to %.3f, processed from %.3f to %.3f (Unix seconds)", unix(loading), unix(began), unix(began), unix(began.Add(elapsed)))
+	b.StopTimer()
+	actions, err := stores[0].Outbox(ctx, &store.OutboxParams{})
+	if err != nil || len(actions) != n {
+		b.Fatalf("outbox holds %d actions, want %d (%v)", len(actions), n, err)
+	}
+	b.ReportMetric(float64(n)/elapsed.Seconds(), "transitions/s")
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+	b.ReportMetric(float64(n), "contacts")
+}
+
+// benchStores opens two stores on dsn, each with its own connection
+// pool, closed when the benchmark ends: one for each worker.
+func benchStores(b *testing.B, dsn string) []store.Store {
+	stores := make([]store.Store, 2)
+	for k := range stores {
+		s, err := postgres.Open(context.Background(), dsn)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { s.Close() })
+		stores[k] = s
+	}
+	return stores
+}
+
+// benchLoad adds n contacts' inputs through the batched intake, a
+// thousand a transaction: item makes contact id's.
+func benchLoad(b *testing.B, s store.Store, n int, item func(id string) store.BatchItem) {
 	var items []store.BatchItem
 	for c := 0; c < n; c++ {
-		id := "c" + strconv.Itoa(c)
-		items = append(items, store.BatchItem{Event: &store.AddEventParams{Contact: id, ID: "e" + id, Name: "signed_up", At: start}})
+		items = append(items, item("c"+strconv.Itoa(c)))
 		if len(items) == 1000 || c == n-1 {
-			if _, err := stores[0].AddBatch(ctx, &store.AddBatchParams{Items: items}); err != nil {
+			if _, err := s.AddBatch(context.Background(), &store.AddBatchParams{Items: items}); err != nil {
 				b.Fatal(err)
 			}
 			items = items[:0]
 		}
 	}
-	goruntime.GC()
-	var before goruntime.MemStats
-	goruntime.ReadMemStats(&before)
-	b.StartTimer()
-	began := time.Now()
+}
+
+// drainWorkers runs a worker on each store, at the time now, until none
+// is due, and returns the peak of the Go heap in use meanwhile and how
+// many of the runs committed were unchanged (store.WorkResult).
+func drainWorkers(b *testing.B, stores []store.Store, d *runtime.Deployment, now time.Time) (peak uint64, unchanged int) {
+	ctx := context.Background()
 	var wg sync.WaitGroup
-	var peak uint64
 	var mu sync.Mutex
+	count := func(r *worker.BatchReport) {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, res := range r.Results {
+			if res.Unchanged {
+				unchanged++
+			}
+		}
+	}
 	for k, s := range stores {
-		w := &worker.Worker{Store: s, Engine: &runtime.Engine{Deployment: d}, ID: fmt.Sprintf("bench-%d", k), Batch: benchBatch(), Lease: time.Minute}
+		w := &worker.Worker{Store: s, Engine: &runtime.Engine{Deployment: d}, ID: fmt.Sprintf("bench-%d", k), Batch: benchBatch(), Lease: time.Minute, Observe: count}
 		wg.Go(func() {
 			for {
-				done, err := w.Tick(ctx, start)
+				done, err := w.Tick(ctx, now)
 				if err != nil {
 					b.Error(err)
 					return
@@ -92,18 +132,7 @@ func throughput(b *testing.B, dsn string, n int) {
 		})
 	}
 	wg.Wait()
-	elapsed := time.Since(began)
-	// The windows, to match with the servers' own measures of the run.
-	unix := func(t time.Time) float64 { return float64(t.UnixMicro()) / 1e6 }
-	b.Logf("loaded from %.3f to %.3f, processed from %.3f to %.3f (Unix seconds)", unix(loading), unix(began), unix(began), unix(began.Add(elapsed)))
-	b.StopTimer()
-	actions, err := stores[0].Outbox(ctx, &store.OutboxParams{})
-	if err != nil || len(actions) != n {
-		b.Fatalf("outbox holds %d actions, want %d (%v)", len(actions), n, err)
-	}
-	b.ReportMetric(float64(n)/elapsed.Seconds(), "transitions/s")
-	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
-	b.ReportMetric(float64(n), "contacts")
+	return peak, unchanged
 }
 
 // benchContacts is how many contacts a throughput benchmark loads:

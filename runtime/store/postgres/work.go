@@ -220,7 +220,7 @@ func (b *pgBatch) add(r *store.WorkResult) {
 		b.hDetail = append(b.hDetail, h.Detail)
 		b.hAt = append(b.hAt, pgTimeText(h.At))
 	}
-	if r.State == nil {
+	if r.State == nil || r.Unchanged {
 		return
 	}
 	// One row per journey and entry: should a state repeat one, its last
@@ -269,6 +269,9 @@ func (s *Store) Complete(ctx context.Context, p *store.CompleteParams) (*store.C
 	}
 	states := make(map[string]json.RawMessage, len(ids))
 	for _, id := range ids {
+		if p.Results[first[id]].Unchanged {
+			continue
+		}
 		b, err := json.Marshal(p.Results[first[id]].State)
 		if err != nil {
 			return nil, fmt.Errorf("postgres store: state of %s: %w", id, err)
@@ -289,15 +292,25 @@ func (s *Store) Complete(ctx context.Context, p *store.CompleteParams) (*store.C
 	if err := tx.SelectContext(ctx, &held, s.q.lockLeases, pgArray(ids), p.Worker); err != nil {
 		return nil, fmt.Errorf("postgres store: locking leases: %w", err)
 	}
-	var written []string
-	if len(held) > 0 {
-		revs, jsons := make([]int64, len(held)), make([]json.RawMessage, len(held))
-		for i, id := range held {
-			revs[i], jsons[i] = p.Results[first[id]].Rev, states[id]
+	// A state the run left as it was is not written: the lease, locked
+	// above, is what it commits by (a state is written only under a
+	// lease, so one still held was not written since its claim).
+	var written, changed []string
+	var revs []int64
+	var jsons []json.RawMessage
+	for _, id := range held {
+		if r := p.Results[first[id]]; r.Unchanged {
+			written = append(written, id)
+		} else {
+			changed, revs, jsons = append(changed, id), append(revs, r.Rev), append(jsons, states[id])
 		}
-		if err := s.updateStates(ctx, tx, &written, held, revs, jsons); err != nil {
+	}
+	if len(changed) > 0 {
+		var updated []string
+		if err := s.updateStates(ctx, tx, &updated, changed, revs, jsons); err != nil {
 			return nil, fmt.Errorf("postgres store: writing states: %w", err)
 		}
+		written = append(written, updated...)
 	}
 	committed := make(map[string]bool, len(written))
 	for _, id := range written {

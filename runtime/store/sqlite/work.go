@@ -140,17 +140,7 @@ func (s *Store) Complete(ctx context.Context, p *store.CompleteParams) (*store.C
 
 // complete commits one result, unless its lease was lost.
 func (s *Store) complete(ctx context.Context, tx *sqlx.Tx, worker string, r *store.WorkResult) (bool, error) {
-	state, err := json.Marshal(r.State)
-	if err != nil {
-		return false, err
-	}
-	res, err := s.stmt(ctx, tx, "contact_update").ExecContext(ctx,
-		sql.Named("id", r.Contact), sql.Named("state", string(state)),
-		sql.Named("rev", r.Rev), sql.Named("worker", worker))
-	if err != nil {
-		return false, err
-	}
-	if n, err := res.RowsAffected(); err != nil || n == 0 {
+	if ok, err := s.commitState(ctx, tx, worker, r); !ok || err != nil {
 		return false, err
 	}
 	out := r.Outcome
@@ -188,7 +178,7 @@ func (s *Store) complete(ctx context.Context, tx *sqlx.Tx, worker string, r *sto
 			return false, err
 		}
 	}
-	if r.State != nil {
+	if r.State != nil && !r.Unchanged {
 		enroll := s.stmt(ctx, tx, "enrollment_upsert")
 		for _, e := range r.State.Enrollments {
 			if _, err := enroll.ExecContext(ctx,
@@ -201,6 +191,30 @@ func (s *Store) complete(ctx context.Context, tx *sqlx.Tx, worker string, r *sto
 		}
 	}
 	return true, nil
+}
+
+// commitState writes a result's state, unless the run left it as it
+// was, and reports whether the worker still held the contact at the
+// revision it claimed: if not, the result is lost.
+func (s *Store) commitState(ctx context.Context, tx *sqlx.Tx, worker string, r *store.WorkResult) (bool, error) {
+	if r.Unchanged {
+		var n int
+		err := s.stmt(ctx, tx, "contact_held").GetContext(ctx, &n,
+			sql.Named("id", r.Contact), sql.Named("rev", r.Rev), sql.Named("worker", worker))
+		return n > 0, err
+	}
+	state, err := json.Marshal(r.State)
+	if err != nil {
+		return false, err
+	}
+	res, err := s.stmt(ctx, tx, "contact_update").ExecContext(ctx,
+		sql.Named("id", r.Contact), sql.Named("state", string(state)),
+		sql.Named("rev", r.Rev), sql.Named("worker", worker))
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
 }
 
 // sqliteWithdrawn is an outbox row a withdrawal cancelled.

@@ -55,6 +55,7 @@ var tests = []struct {
 	{"SlowBatchGoesBack", testSlowBatchGoesBack},
 	{"StoppedBatchGoesBack", testStoppedBatchGoesBack},
 	{"ClaimDue", testClaimDue},
+	{"Unchanged", testUnchanged},
 	{"NextWakeLeased", testNextWakeLeased},
 	{"Lead", testLead},
 	{"OutboxLeases", testOutboxLeases},

@@ -47,6 +47,71 @@ func testClaimDue(t *testing.T, newStore Open) {
 	}
 }
 
+// testUnchanged checks that a result marked unchanged commits without
+// writing the state: the store keeps the state it had (its revision and
+// its time of run), and still deletes the inputs consumed, sets the next
+// wake-up and releases the lease; and that one whose lease another worker
+// took is lost, its inputs and lease left alone.
+func testUnchanged(t *testing.T, newStore Open) {
+	t.Parallel()
+	ctx := context.Background()
+	s := newStore(t)
+	claim := func(now time.Time, worker string) []*store.Work {
+		t.Helper()
+		return must[[]*store.Work](t)(s.Claim(ctx, &store.ClaimParams{Now: now, Limit: 10, Worker: worker, Lease: time.Minute}))
+	}
+	complete := func(worker string, work []*store.Work, change func(*store.WorkResult)) *store.CompleteResult {
+		t.Helper()
+		return must[*store.CompleteResult](t)(s.Complete(ctx, &store.CompleteParams{Worker: worker, Now: t0, Results: results(work, change)}))
+	}
+	noErr(t, s.PutContact(ctx, &store.PutContactParams{ID: "c1", Attrs: map[string]any{"score": 1}, At: t0}))
+	ran := t0.Add(time.Minute)
+	work := claim(ran, "w")
+	if res := complete("w", work, func(r *store.WorkResult) { r.State.Processed = ran }); res.Committed != 1 {
+		t.Fatalf("first run: committed %d, want 1 (lost %v)", res.Committed, res.Lost)
+	}
+
+	noErr(t, s.PutContact(ctx, &store.PutContactParams{ID: "c1", Attrs: map[string]any{"score": 1}, At: t0.Add(time.Hour)}))
+	work = claim(t0.Add(time.Hour), "w")
+	if len(work) != 1 || len(work[0].Inputs) != 1 {
+		t.Fatalf("claimed %+v, want c1 with its update", work)
+	}
+	rev := work[0].Rev
+	wake := t0.Add(24 * time.Hour)
+	res := complete("w", work, func(r *store.WorkResult) {
+		r.State.Processed = t0.Add(time.Hour) // the run's time, which an unchanged result does not keep
+		r.Outcome.Wake = wake
+		r.Unchanged = true
+	})
+	if res.Committed != 1 {
+		t.Fatalf("unchanged run: committed %d, want 1 (lost %v)", res.Committed, res.Lost)
+	}
+	if got := contactState(t, s, "c1").Processed; !got.Equal(ran) {
+		t.Errorf("after the unchanged run the state ran at %v, want %v: it was written", got, ran)
+	}
+	if work := claim(wake.Add(-time.Second), "w"); len(work) != 0 {
+		t.Errorf("claimed %d contacts before the wake-up, want none (the update consumed, the wake-up set)", len(work))
+	}
+	work = claim(wake, "w")
+	if len(work) != 1 || len(work[0].Inputs) != 0 || work[0].Rev != rev {
+		t.Fatalf("claimed at the wake-up: %+v, want c1 with no input at revision %d", work, rev)
+	}
+
+	// The lease runs out and another worker takes the contact: the first
+	// worker's unchanged result is lost, and leaves the second's lease.
+	noErr(t, s.PutContact(ctx, &store.PutContactParams{ID: "c1", Attrs: map[string]any{"score": 1}, At: wake}))
+	taken := claim(wake.Add(2*time.Minute), "w2")
+	if len(taken) != 1 {
+		t.Fatalf("w2 claimed %d contacts after the lease ran out, want 1", len(taken))
+	}
+	if res := complete("w", work, func(r *store.WorkResult) { r.Unchanged = true }); res.Committed != 0 || len(res.Lost) != 1 {
+		t.Errorf("a result whose lease was taken: committed %d, lost %v; want it lost", res.Committed, res.Lost)
+	}
+	if res := complete("w2", taken, func(r *store.WorkResult) { r.Unchanged = true }); res.Committed != 1 {
+		t.Errorf("w2's unchanged result: committed %d, want 1 (lost %v)", res.Committed, res.Lost)
+	}
+}
+
 // testNextWakeLeased checks that NextWake answers when the earliest
 // contact becomes claimable: a due contact under a lease (a worker that
 // died holding it) counts from its lease's end, so that an idle worker
