@@ -52,7 +52,7 @@ func (ts *texts) render(key textKey, data map[string]any, unsubscribe string) (s
 	if err != nil {
 		return "", err
 	}
-	defer in.text.release(in)
+	defer in.parsed.release(in)
 	in.unsubscribe = unsubscribe
 	var b strings.Builder
 	if err := in.execute(&b, data); err != nil {
@@ -101,7 +101,7 @@ func (p *parsedText) parse() {
 // textInstance is a clone of a parsed text that one render at a time
 // executes, with the unsubscribe link of that render's message.
 type textInstance struct {
-	text        *parsedText
+	parsed      *parsedText
 	execute     func(w io.Writer, data any) error
 	unsubscribe string
 }
@@ -126,7 +126,7 @@ func (p *parsedText) instance() (*textInstance, error) {
 // clone makes a new instance of the text, whose unsubscribe_url returns
 // the instance's link.
 func (p *parsedText) clone() (*textInstance, error) {
-	in := &textInstance{text: p}
+	in := &textInstance{parsed: p}
 	funcs := stdlib.TemplateFuncsWith(func() string { return in.unsubscribe })
 	if p.html != nil {
 		t, err := p.html.Clone()
