@@ -87,8 +87,8 @@ type parsedText struct {
 	free []*textInstance
 }
 
-// parse parses the text as the renders before this cache did: with
-// missingkey=error and the template functions.
+// parse parses the text with missingkey=error and the template
+// functions; each instance binds unsubscribe_url afresh (clone).
 func (p *parsedText) parse() {
 	funcs := stdlib.TemplateFuncs("")
 	if p.key.html {

@@ -17,7 +17,8 @@ import (
 
 // The link tests' templates: the unsubscribe link in every place
 // html/template escapes differently (an attribute's URL, a query
-// parameter, text, a script, an attribute that is no URL), and in text.
+// parameter, text, a script, an attribute that is no URL), in a
+// {{define}}d template called with another dot, and in text.
 const (
 	linkSchema  = "contact {\n  email: string\n  first_name: string\n}\nevent signed_up\n"
 	linkJourney = "journey j\nentry on signed_up\nstage S {\n  send \"news\"\n  send \"plain\"\n  notify sales \"{{.first_name}} signed up {{unsubscribe_url}}\"\n}\nteam sales\n"
@@ -26,7 +27,8 @@ const (
 		"<a href=\"https://example.com/why?next={{unsubscribe_url}}\">Why</a>\n" +
 		"<p>Or paste {{unsubscribe_url}}.</p>\n" +
 		"<script>var link = {{unsubscribe_url}};</script>\n" +
-		"<span title=\"{{unsubscribe_url}}\">{{.email}}</span>\n"
+		"<span title=\"{{unsubscribe_url}}\">{{.email}}</span>\n" +
+		"{{define \"footer\"}}<small>{{.}}: <a href=\"{{unsubscribe_url}}\">stop</a></small>{{end}}{{template \"footer\" .first_name}}\n"
 	linkText = "Hi {{.first_name}},\nUnsubscribe: {{unsubscribe_url}}\n"
 )
 
@@ -118,7 +120,8 @@ func TestRenderLinkEscaped(t *testing.T) {
 		"<a href=\"https://example.com/why?next=https%3a%2f%2fexample.com%2funsubscribe%3fc%3dada%26ch%3demail%26x%3d%3c%22a%20b%27%3e\">Why</a>\n" +
 		"<p>Or paste https://example.com/unsubscribe?c=ada&amp;ch=email&amp;x=&lt;&#34;a b&#39;&gt;.</p>\n" +
 		"<script>var link = \"https://example.com/unsubscribe?c=ada\\u0026ch=email\\u0026x=\\u003c\\\"a b'\\u003e\";</script>\n" +
-		"<span title=\"https://example.com/unsubscribe?c=ada&amp;ch=email&amp;x=&lt;&#34;a b&#39;&gt;\">ada@example.com</span>\n"
+		"<span title=\"https://example.com/unsubscribe?c=ada&amp;ch=email&amp;x=&lt;&#34;a b&#39;&gt;\">ada@example.com</span>\n" +
+		"<small>Ada: <a href=\"https://example.com/unsubscribe?c=ada&amp;ch=email&amp;x=%3c%22a%20b%27%3e\">stop</a></small>\n"
 	if diff := cmp.Diff(wantHTML, got[0]["html"]); diff != "" {
 		t.Errorf("html (-want +got):\n%s", diff)
 	}
