@@ -32,6 +32,7 @@ type Deployment struct {
 	payloads map[string]bool         // the events whose payloads the history keeps (KeepsPayload)
 	rules    *Journey                // the programs of the workspace's rules' conditions and values (rule.go)
 	holidays stdlib.Holidays         // the workspace's holidays, which business days skip
+	texts    *texts                  // the texts of sends, notifies and tasks, parsed once (texts.go)
 }
 
 // KeepsPayload reports whether the contact's history keeps the payload of
@@ -116,7 +117,7 @@ func Load(data []byte, opts compiler.ReadOptions) (*Deployment, error) {
 // NewDeployment plans the conditions of a compiled program: for `journey
 // test` and other callers that compiled it themselves.
 func NewDeployment(p *compiler.Program) (*Deployment, error) {
-	d := &Deployment{Program: p, Budget: budget(p.Budget), journeys: map[string]*Journey{}, payloads: map[string]bool{}}
+	d := &Deployment{Program: p, Budget: budget(p.Budget), journeys: map[string]*Journey{}, payloads: map[string]bool{}, texts: newTexts()}
 	rules, err := planRules(p)
 	if err != nil {
 		return nil, err

@@ -10,7 +10,9 @@ package runtime
 // false in `if` and `with`). They run with missingkey=error, so a required
 // field the contact lacks fails the render rather than reading
 // "<no value>": the step is then recorded failed, with the reason, and no
-// action is written.
+// action is written. Each text is parsed once for the deployment
+// (texts.go), and each send executes the parse with its own unsubscribe
+// link.
 //
 // The payloads:
 //
@@ -31,14 +33,11 @@ import (
 	"bytes"
 	"fmt"
 	"html"
-	htmltemplate "html/template"
 	"regexp"
 	"strconv"
 	"strings"
-	"text/template"
 
 	"github.com/journeylang/journey/compiler"
-	"github.com/journeylang/journey/stdlib"
 )
 
 // OwnerField is the contact attribute `owner` resolves to: the CRM user
@@ -71,32 +70,26 @@ func withAbsent(o *compiler.Object, values map[string]any) map[string]any {
 	return values
 }
 
-// renderText renders a notify text or a task title.
-func renderText(name, text string, data map[string]any) (string, error) {
+// renderText renders a notify text, a task title or a template's
+// subject; name is the name its errors give.
+func (d *Deployment) renderText(name, text string, data map[string]any) (string, error) {
 	if !strings.Contains(text, "{{") {
 		return text, nil
 	}
-	t, err := template.New(name).Option("missingkey=error").Funcs(stdlib.TemplateFuncs("")).Parse(text)
-	if err != nil {
-		return "", err
-	}
-	var b strings.Builder
-	if err := t.Execute(&b, data); err != nil {
-		return "", err
-	}
-	return b.String(), nil
+	return d.texts.render(textKey{name: name, text: text}, data, "")
 }
 
 // message renders a send's template into its payload.
 func (r *run) message(st *compiler.Step) (map[string]any, error) {
-	tpl := r.e.Deployment.template(st.Target)
+	d := r.e.Deployment
+	tpl := d.template(st.Target)
 	if tpl == nil {
 		return nil, fmt.Errorf("no template %q in the deployment", st.Target)
 	}
 	m := tpl.Split()
 	data := r.renderData()
 	file := "templates/" + tpl.File
-	subject, err := renderText(file, m.Subject, data)
+	subject, err := d.renderText(file, m.Subject, data)
 	if err != nil {
 		return nil, relocate(err, file, tpl.Content, m.SubjectAt)
 	}
@@ -109,27 +102,15 @@ func (r *run) message(st *compiler.Step) (map[string]any, error) {
 			p["unsubscribe"] = unsubscribe
 		}
 	}
-	funcs := stdlib.TemplateFuncs(unsubscribe)
-	var body strings.Builder
+	body, err := d.texts.render(textKey{name: file, text: m.Body, html: m.HTML}, data, unsubscribe)
+	if err != nil {
+		return nil, relocate(err, file, tpl.Content, m.BodyAt)
+	}
 	if m.HTML {
-		t, err := htmltemplate.New(file).Option("missingkey=error").Funcs(funcs).Parse(m.Body)
-		if err == nil {
-			err = t.Execute(&body, data)
-		}
-		if err != nil {
-			return nil, relocate(err, file, tpl.Content, m.BodyAt)
-		}
-		p["html"] = body.String()
-		p["text"] = plainText(body.String())
+		p["html"] = body
+		p["text"] = plainText(body)
 	} else {
-		t, err := template.New(file).Option("missingkey=error").Funcs(funcs).Parse(m.Body)
-		if err == nil {
-			err = t.Execute(&body, data)
-		}
-		if err != nil {
-			return nil, relocate(err, file, tpl.Content, m.BodyAt)
-		}
-		p["text"] = body.String()
+		p["text"] = body
 	}
 	if tpl.Transactional {
 		p["transactional"] = true

@@ -47,9 +47,16 @@ func runRender(t *testing.T, journey string, attrs map[string]any) ([]map[string
 func runRenderUntil(t *testing.T, journey string, attrs map[string]any, hours int) ([]map[string]any, []runtime.Record) {
 	t.Helper()
 	d := storetest.Deploy(t, map[string][]byte{"schema.journey": []byte(renderSchema), "j.journey": []byte(journey)}, renderTemplates)
-	e := &runtime.Engine{Deployment: d}
-	s := &runtime.ContactState{ID: "ada", Attrs: attrs, Processed: t0}
-	out := e.Run(s, []runtime.Input{{Seq: 1, Kind: runtime.InputEvent, Name: "signed_up", At: t0}}, t0.Add(time.Duration(hours)*time.Hour))
+	return runSignUp(t, &runtime.Engine{Deployment: d}, "ada", attrs, t0.Add(time.Duration(hours)*time.Hour))
+}
+
+// runSignUp runs contact id, which signs up at t0, on e up to until, and
+// returns the payloads of the actions written, each with its kind, and
+// the history.
+func runSignUp(t *testing.T, e *runtime.Engine, id string, attrs map[string]any, until time.Time) ([]map[string]any, []runtime.Record) {
+	t.Helper()
+	s := &runtime.ContactState{ID: id, Attrs: attrs, Processed: t0}
+	out := e.Run(s, []runtime.Input{{Seq: 1, Kind: runtime.InputEvent, Name: "signed_up", At: t0}}, until)
 	var payloads []map[string]any
 	for _, a := range out.Actions {
 		var p map[string]any

@@ -170,7 +170,7 @@ func (r *run) exec(j *Journey, en *Enrollment, c *Cursor, st *compiler.Step, t t
 		r.act(j, en, st, t, p)
 		r.record(j, en, t, RecSent, st.ID, st.Target)
 	case compiler.StepNotify:
-		text, err := renderText("notify", st.Text, r.renderData())
+		text, err := r.e.Deployment.renderText("notify", st.Text, r.renderData())
 		if err != nil {
 			r.record(j, en, t, RecFailed, st.ID, fmt.Sprintf("notify %s: %v", st.Target, err))
 			return
@@ -178,7 +178,7 @@ func (r *run) exec(j *Journey, en *Enrollment, c *Cursor, st *compiler.Step, t t
 		r.act(j, en, st, t, map[string]any{"team": r.owner(st.Target), "text": text})
 		r.record(j, en, t, RecNotified, st.ID, st.Target)
 	case compiler.StepTask:
-		title, err := renderText("task", st.Target, r.renderData())
+		title, err := r.e.Deployment.renderText("task", st.Target, r.renderData())
 		if err != nil {
 			r.record(j, en, t, RecFailed, st.ID, fmt.Sprintf("task %q: %v", st.Target, err))
 			return

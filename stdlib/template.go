@@ -41,10 +41,17 @@ var TemplateBuiltins = []string{
 // TemplateFuncs implements TemplateFunctions for one rendering;
 // unsubscribeURL is what unsubscribe_url returns.
 func TemplateFuncs(unsubscribeURL string) map[string]any {
+	return TemplateFuncsWith(func() string { return unsubscribeURL })
+}
+
+// TemplateFuncsWith implements TemplateFunctions for a template parsed
+// once and executed for many messages: unsubscribe_url returns what
+// unsubscribeURL returns when the execution calls it.
+func TemplateFuncsWith(unsubscribeURL func() string) map[string]any {
 	return map[string]any{
 		"default":         defaultValue,
 		"date":            formatDate,
-		"unsubscribe_url": func() string { return unsubscribeURL },
+		"unsubscribe_url": unsubscribeURL,
 	}
 }
 
