@@ -140,11 +140,12 @@ type scanner struct {
 }
 
 // lex splits src into tokens (comments included) and reports lexical
-// errors. The last token is EOF. The scanner it returns holds the tokens
+// errors. text holds the same bytes as src: the tokens' values are cut
+// from it. The last token is EOF. The scanner it returns holds the tokens
 // (toks), the diagnostics (diags), and whether a limit stopped it before
 // the end of src (stopped).
-func lex(file string, src []byte) *scanner {
-	s := &scanner{file: file, src: string(src), lines: pos.NewLines(src)}
+func lex(file string, src []byte, text string) *scanner {
+	s := &scanner{file: file, src: text, lines: pos.NewLines(src)}
 	// A byte-order mark that opens the file is skipped, as Go skips it.
 	if strings.HasPrefix(s.src, pos.BOM) {
 		s.off = len(pos.BOM)
