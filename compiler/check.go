@@ -23,6 +23,8 @@ package compiler
 // soon as its journey is checked (settle), its AST then let go.
 
 import (
+	"slices"
+
 	"github.com/journeylang/journey/lang/ast"
 	"github.com/journeylang/journey/lang/diag"
 	"github.com/journeylang/journey/lang/parser"
@@ -57,6 +59,7 @@ type checker struct {
 	plan       bool                 // plan the conditions for the lowering (Options.plan)
 	pending    []*Condition         // the conditions checked since the last settle
 	tmplNames  []string             // the names of the workspace's templates, once listed (templateNames)
+	parseDiags diag.List            // the parse diagnostics of the files parsed so far: the workspace's, then those of its deferred test files
 	cache      compileCache         // the texts compiled lately (compilecache.go)
 }
 
@@ -97,6 +100,7 @@ func Check(ws *Workspace) (*Result, diag.List) { return CheckWith(ws, Options{})
 func CheckWith(ws *Workspace, opts Options) (*Result, diag.List) {
 	c := &checker{ws: ws, lines: map[string]*pos.Lines{}, journeys: map[string]*journeyInfo{}, conditions: map[*ast.Expr]*Condition{}, costLimit: opts.costLimit(), plan: opts.plan}
 	c.diags = append(c.diags, ws.Diags...)
+	c.parseDiags = slices.Clip(ws.Diags)
 	for name, src := range ws.Sources {
 		c.lines[name] = pos.NewLines(src)
 	}
@@ -132,14 +136,37 @@ func CheckWith(ws *Workspace, opts Options) (*Result, diag.List) {
 	c.settle(true)
 	res.Holidays = c.holidays()
 	c.templates()
-	for _, f := range ws.Files {
-		c.tests(f)
-		c.settle(false)
-	}
+	c.testsOfFiles()
 	c.settle(false)
 	res.Conditions = c.conditions
 	c.diags.Sort()
 	return res, c.diags
+}
+
+// testsOfFiles checks the tests of every file, in file-name order: those
+// of the workspace's Files, and those of its deferred test files
+// (LoadToCheck), each parsed only now and let go once checked.
+func (c *checker) testsOfFiles() {
+	files, deferred := c.ws.Files, c.ws.deferred
+	for len(files) > 0 || len(deferred) > 0 {
+		var f *ast.File
+		if len(deferred) == 0 || len(files) > 0 && files[0].Name < deferred[0] {
+			f, files = files[0], files[1:]
+		} else {
+			f, deferred = c.parseDeferred(deferred[0]), deferred[1:]
+		}
+		c.tests(f)
+		c.settle(false)
+	}
+}
+
+// parseDeferred parses a deferred test file and records its parse
+// diagnostics, as the workspace records those of its other files.
+func (c *checker) parseDeferred(name string) *ast.File {
+	f, diags := c.ws.parse(name, c.ws.Sources[name])
+	c.diags = append(c.diags, diags...)
+	c.parseDiags = append(c.parseDiags, diags...)
+	return f
 }
 
 // files checks what each file declares.
@@ -168,7 +195,7 @@ func (c *checker) files() {
 				}
 			}
 		}
-		if len(f.Decls) == 0 && !hasErrors(c.ws.Diags, f.Name) {
+		if len(f.Decls) == 0 && !hasErrors(c.parseDiags, f.Name) {
 			c.report(errEmptyFile(f.Name, pos.Span{Start: pos.Pos{Offset: 0, Line: 1, Col: 1}, End: pos.Pos{Offset: 0, Line: 1, Col: 1}}))
 		}
 	}

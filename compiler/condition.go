@@ -72,7 +72,7 @@ func (c *checker) value(file string, e *ast.Expr, event string, field *Field, pa
 func (c *checker) compile(file string, e *ast.Expr, event string) *Condition {
 	cond := &Condition{Expr: e, File: file, Event: event}
 	cond.Source, cond.spans = rewriteDurations(e.Text)
-	for _, d := range c.ws.Diags {
+	for _, d := range c.parseDiags {
 		if d.File == file && d.Severity == diag.Error && e.Pos.Contains(d.Range.Start.Offset) {
 			return cond // the parser reported what is wrong with it
 		}
