@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -97,7 +98,7 @@ func listTemplates(dir string) (map[string][]byte, error) {
 		if e.IsDir() || (ext != ".md" && ext != ".html") {
 			continue
 		}
-		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		data, err := readSmall(filepath.Join(dir, e.Name()))
 		if err != nil {
 			return nil, err
 		}
@@ -105,6 +106,20 @@ func listTemplates(dir string) (map[string][]byte, error) {
 	}
 	return out, nil
 }
+
+// readSmall reads a file that may be small. os.ReadFile makes room for at
+// least 512 bytes, five times what a workspace's templates hold as a rule:
+// a file shorter than that is copied into a slice of its size.
+func readSmall(path string) ([]byte, error) {
+	data, err := os.ReadFile(path)
+	if err != nil || len(data) >= minReadRoom {
+		return data, err
+	}
+	return bytes.Clone(data), nil
+}
+
+// minReadRoom is the room os.ReadFile makes at the least.
+const minReadRoom = 512
 
 // NewWorkspace parses sources (file name → text) into a workspace with the
 // given templates (file name such as roi-guide.md → content). A file that
