@@ -62,7 +62,7 @@ func (c *Condition) original(off int) int {
 
 // span returns the file span of the written text [from, to).
 func (c *Condition) span(lines *pos.Lines, from, to int) pos.Span {
-	base := c.Expr.Pos.Start.Offset
+	base := int(c.Expr.Pos.Start.Offset)
 	return lines.Span(base+from, base+to)
 }
 

@@ -153,7 +153,7 @@ func (c *checker) stepText(file string, s *ast.String) {
 	if !ok {
 		return // the parser reported the string
 	}
-	base := s.Pos.Start.Offset
+	base := int(s.Pos.Start.Offset)
 	c.text(file, lines, s.Value, 0, func(i int) int {
 		return base + offsets[min(max(i, 0), len(offsets)-1)]
 	})

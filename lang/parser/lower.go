@@ -127,7 +127,7 @@ func (p *parser) errorf(span pos.Span, code diag.Code, format string, args ...an
 // Positions.
 
 func (p *parser) pos(lp lexer.Position) pos.Pos {
-	return pos.Pos{Offset: lp.Offset, Line: lp.Line, Col: lp.Column}
+	return pos.At(lp.Offset, lp.Line, lp.Column)
 }
 
 // span runs from start to the end of the last token.

@@ -216,9 +216,7 @@ func (p *parser) parseChunk(c []token, retry bool) {
 
 func (p *parser) parseTokens(c []token) (*gItem, error) {
 	end := p.lines.Pos(endOf(c[len(c)-1].Token))
-	eof := lexer.Token{Type: lexer.EOF, Pos: lexer.Position{
-		Filename: p.file, Offset: end.Offset, Line: end.Line, Column: end.Col,
-	}}
+	eof := lexer.Token{Type: lexer.EOF, Pos: position(p.file, end)}
 	plex, err := lexer.Upgrade(&sliceLexer{toks: c, eof: eof})
 	if err != nil {
 		return nil, err

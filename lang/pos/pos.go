@@ -12,6 +12,7 @@ package pos
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"sort"
 )
 
@@ -27,11 +28,25 @@ func bomLen(src []byte) int {
 	return 0
 }
 
-// Pos is one point in a source file.
+// Pos is one point in a source file. Its numbers are held in 32 bits, as
+// the parser reads no file over 4 MiB: a tree holds many positions.
 type Pos struct {
-	Offset int // byte offset from the start of the file, 0-based
-	Line   int // 1-based line number
-	Col    int // 1-based column, in bytes
+	Offset int32 // byte offset from the start of the file, 0-based
+	Line   int32 // 1-based line number
+	Col    int32 // 1-based column, in bytes
+}
+
+// At returns the position of a byte offset at a line and a column. A
+// number past math.MaxInt32, in a text over 2 GiB, is held as
+// math.MaxInt32.
+func At(offset, line, col int) Pos {
+	return Pos{Offset: clamp(offset), Line: clamp(line), Col: clamp(col)}
+}
+
+// clamp returns n in 32 bits, math.MaxInt32 if it is larger, and
+// math.MinInt32 if it is smaller.
+func clamp(n int) int32 {
+	return int32(min(max(n, math.MinInt32), math.MaxInt32))
 }
 
 // IsValid reports whether p was set (Line 0 marks a missing position).
@@ -57,7 +72,7 @@ func (s Span) IsValid() bool { return s.Start.IsValid() }
 func (s Span) String() string { return s.Start.String() + "-" + s.End.String() }
 
 // Contains reports whether offset lies within the span.
-func (s Span) Contains(offset int) bool {
+func (s Span) Contains(offset int32) bool {
 	return s.Start.Offset <= offset && offset < s.End.Offset
 }
 
@@ -108,7 +123,7 @@ func (l *Lines) Pos(offset int) Pos {
 		offset = l.size
 	}
 	i := max(sort.Search(len(l.starts), func(i int) bool { return l.starts[i] > offset })-1, 0)
-	return Pos{Offset: offset, Line: i + 1, Col: max(offset-l.starts[i], 0) + 1}
+	return At(offset, i+1, max(offset-l.starts[i], 0)+1)
 }
 
 // Span returns the span of the byte range [start, end).
