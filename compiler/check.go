@@ -47,7 +47,7 @@ type Result struct {
 
 type checker struct {
 	ws         *Workspace
-	lines      map[string]*pos.Lines
+	lines      map[string]*pos.Lines // the line indexes of the files, made as needed (linesOf)
 	diags      diag.List
 	schema     *Schema
 	envs       *envs
@@ -101,9 +101,6 @@ func CheckWith(ws *Workspace, opts Options) (*Result, diag.List) {
 	c := &checker{ws: ws, lines: map[string]*pos.Lines{}, journeys: map[string]*journeyInfo{}, conditions: map[*ast.Expr]*Condition{}, costLimit: opts.costLimit(), plan: opts.plan}
 	c.diags = append(c.diags, ws.Diags...)
 	c.parseDiags = slices.Clip(ws.Diags)
-	for name, src := range ws.Sources {
-		c.lines[name] = pos.NewLines(src)
-	}
 	c.files()
 	budget := c.budgets()
 	c.teamDecls = c.teams()
@@ -141,6 +138,22 @@ func CheckWith(ws *Workspace, opts Options) (*Result, diag.List) {
 	res.Conditions = c.conditions
 	c.diags.Sort()
 	return res, c.diags
+}
+
+// linesOf returns the index of the lines of a file of the workspace, made
+// when a file's first diagnostic or template text needs it; nil for a file
+// the workspace does not hold.
+func (c *checker) linesOf(file string) *pos.Lines {
+	if l, ok := c.lines[file]; ok {
+		return l
+	}
+	src, ok := c.ws.Sources[file]
+	if !ok {
+		return nil
+	}
+	l := pos.NewLines(src)
+	c.lines[file] = l
+	return l
 }
 
 // testsOfFiles checks the tests of every file, in file-name order: those

@@ -155,7 +155,7 @@ var operators = map[string]string{
 // position of the text it is about.
 func (c *checker) celError(cond *Condition, ce *cel.Error) diag.Diagnostic {
 	text := cond.Expr.Text
-	lines := c.lines[cond.File]
+	lines := c.linesOf(cond.File)
 	off, ok := cond.locate(ce.Location)
 	span := cond.Expr.Pos
 	if ok {
@@ -432,7 +432,7 @@ func (c *checker) enumLiteral(cond *Condition, t *Type, lit celast.Expr, path st
 // condition's when cel-go gives the literal no position.
 func (c *checker) literalSpan(cond *Condition, lit celast.Expr) pos.Span {
 	if off, ok := cond.locate(cond.AST.NativeRep().SourceInfo().GetStartLocation(lit.ID())); ok {
-		return cond.span(c.lines[cond.File], off, skipString(cond.Expr.Text, off))
+		return cond.span(c.linesOf(cond.File), off, skipString(cond.Expr.Text, off))
 	}
 	return cond.Expr.Pos
 }

@@ -97,17 +97,20 @@ func Join(a, b Span) Span {
 
 // Lines converts byte offsets of one source text into positions.
 type Lines struct {
-	starts []int // byte offset of the first byte of each line
+	starts []int32 // byte offset of the first byte of each line
 	size   int
 }
 
 // NewLines indexes the line starts of src. The first line starts after a
-// byte-order mark.
+// byte-order mark. Of a text over 2 GiB only the first math.MaxInt32 bytes
+// are indexed: the positions past them are clamped to the end of those.
 func NewLines(src []byte) *Lines {
-	starts := []int{bomLen(src)}
+	src = src[:min(len(src), math.MaxInt32)]
+	starts := make([]int32, 1, bytes.Count(src, []byte{'\n'})+1)
+	starts[0] = int32(bomLen(src))
 	for i, c := range src {
 		if c == '\n' {
-			starts = append(starts, i+1)
+			starts = append(starts, int32(i+1))
 		}
 	}
 	return &Lines{starts: starts, size: len(src)}
@@ -122,8 +125,8 @@ func (l *Lines) Pos(offset int) Pos {
 	if offset > l.size {
 		offset = l.size
 	}
-	i := max(sort.Search(len(l.starts), func(i int) bool { return l.starts[i] > offset })-1, 0)
-	return At(offset, i+1, max(offset-l.starts[i], 0)+1)
+	i := max(sort.Search(len(l.starts), func(i int) bool { return int(l.starts[i]) > offset })-1, 0)
+	return At(offset, i+1, max(offset-int(l.starts[i]), 0)+1)
 }
 
 // Span returns the span of the byte range [start, end).
@@ -138,7 +141,7 @@ func (l *Lines) Line(src []byte, n int) []byte {
 	}
 	end := l.size
 	if n < len(l.starts) {
-		end = l.starts[n] - 1
+		end = int(l.starts[n]) - 1
 	}
 	return src[l.starts[n-1]:end]
 }
