@@ -66,10 +66,35 @@ type checker struct {
 // journeyInfo is a journey and where it is declared.
 type journeyInfo struct {
 	file   string
-	decl   *ast.Journey
-	stages map[string]*ast.Stage
-	goals  map[string]*ast.Goal
+	name   string
+	decl   *ast.Journey          // nil once forgotten
+	stages map[string]*ast.Stage // each stage by name; the names alone once forgotten
+	goals  map[string]*ast.Goal  // likewise
 	arms   map[string]bool
+}
+
+// hasStage reports whether the journey has a stage of that name.
+func (i *journeyInfo) hasStage(name string) bool {
+	_, ok := i.stages[name]
+	return ok
+}
+
+// hasGoal reports whether the journey has a goal of that name.
+func (i *journeyInfo) hasGoal(name string) bool {
+	_, ok := i.goals[name]
+	return ok
+}
+
+// forget lets go of the journey's tree: of its stages and goals it keeps
+// the names.
+func (i *journeyInfo) forget() {
+	i.decl = nil
+	for name := range i.stages {
+		i.stages[name] = nil
+	}
+	for name := range i.goals {
+		i.goals[name] = nil
+	}
 }
 
 // report records a diagnostic. A file reports at most parser.MaxErrors
@@ -133,11 +158,26 @@ func CheckWith(ws *Workspace, opts Options) (*Result, diag.List) {
 	c.settle(true)
 	res.Holidays = c.holidays()
 	c.templates()
+	if c.ws.once && !c.plan {
+		c.letGo(res)
+	}
 	c.testsOfFiles()
 	c.settle(false)
 	res.Conditions = c.conditions
 	c.diags.Sort()
 	return res, c.diags
+}
+
+// letGo lets go of the trees of the files that hold no tests, once all
+// but the tests is checked, for a workspace loaded for one check
+// (LoadToCheck): the tests need of the journeys only the names their infos
+// keep (journeyInfo.forget).
+func (c *checker) letGo(res *Result) {
+	res.Journeys, res.files = nil, nil
+	for _, info := range c.journeys {
+		info.forget()
+	}
+	c.ws.Files = slices.DeleteFunc(slices.Clone(c.ws.Files), func(f *ast.File) bool { return !isTestFile(f.Name) })
 }
 
 // linesOf returns the index of the lines of a file of the workspace, made
@@ -240,7 +280,7 @@ func (c *checker) declareJourney(file string, j *ast.Journey) bool {
 // newJourneyInfo records a journey's stages, the first of each name; its
 // goals and arms are recorded as they are checked.
 func newJourneyInfo(file string, j *ast.Journey) *journeyInfo {
-	info := &journeyInfo{file: file, decl: j, stages: map[string]*ast.Stage{}, goals: map[string]*ast.Goal{}, arms: map[string]bool{}}
+	info := &journeyInfo{file: file, name: j.Name.Name, decl: j, stages: map[string]*ast.Stage{}, goals: map[string]*ast.Goal{}, arms: map[string]bool{}}
 	for _, s := range j.Stages() {
 		if _, dup := info.stages[s.Name.Name]; !dup {
 			info.stages[s.Name.Name] = s

@@ -412,7 +412,7 @@ func (c *checker) libraryNames(cond *Condition, fn string, args []celast.Expr) {
 			c.report(withSuggestion(d, name, sortedNames(c.journeys)))
 			return
 		}
-		if stage, span, ok := lit(1); ok && info.stages[stage] == nil {
+		if stage, span, ok := lit(1); ok && !info.hasStage(stage) {
 			d := newError(cond.File, span, CodeUnknownStage, "journey %s has no stage %q", name, stage)
 			c.report(withSuggestion(d, stage, sortedNames(info.stages)))
 		}

@@ -26,6 +26,7 @@ type Workspace struct {
 	Diags     diag.List            // the parse diagnostics of the files; of a workspace loaded by LoadToCheck, without those of deferred
 
 	deferred []string                                    // the test files left to parse when Check comes to their tests, in file-name order (LoadToCheck)
+	once     bool                                        // loaded by LoadToCheck, for one Check or Compile
 	parse    func(string, []byte) (*ast.File, diag.List) // what parses them
 }
 
@@ -55,7 +56,10 @@ func LoadWorkspace(dir string) (*Workspace, error) { return load(dir, false) }
 // and its tree is let go after them, so that the trees of the tests are
 // not held while the journeys are checked. Its text is in Sources; it is
 // in neither Files nor Diags, and what Check reports is as of
-// LoadWorkspace.
+// LoadWorkspace. Check, in turn, lets go of the trees of the files that
+// hold no tests before it checks the tests, which need only the journeys'
+// names and those of their stages, goals and arms: Files then holds the
+// test files alone, and the Result no Journeys. Compile keeps them all.
 func LoadToCheck(dir string) (*Workspace, error) { return load(dir, true) }
 
 // load reads the workspace of dir; deferTests is LoadToCheck's.
@@ -142,7 +146,7 @@ func NewWorkspaceWith(sources map[string][]byte, templates map[string][]byte, pa
 // hold nothing but tests are left to parse when Check comes to them
 // (LoadToCheck).
 func newWorkspace(sources map[string][]byte, templates map[string][]byte, parse func(name string, src []byte) (*ast.File, diag.List), deferTests bool) *Workspace {
-	ws := &Workspace{Sources: map[string][]byte{}, Templates: map[string]*Template{}, parse: parse}
+	ws := &Workspace{Sources: map[string][]byte{}, Templates: map[string]*Template{}, parse: parse, once: deferTests}
 	for file, content := range templates {
 		name := strings.TrimSuffix(file, filepath.Ext(file))
 		if prev, ok := ws.Templates[name]; ok && prev.File < file {

@@ -5,9 +5,12 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/journeylang/journey/compiler"
+	"github.com/journeylang/journey/lang/ast"
 )
 
 // trickyTests are test files whose tests fail to parse in the ways that
@@ -20,13 +23,15 @@ var trickyTests = map[string]string{
 	"c_test.journey": "test \"lexed\" {\n  journey a\n  expect score >= 1 @\n}\n",
 	"d_test.journey": "// nothing but a comment\n",
 	"e_test.journey": "test \"fine\" {\n  journey a\n  contact { email: \"a@b.example\" }\n  expect enrolled\n}\n\n// then a journey\njourney misplaced\nstage A\n",
+	"g_test.journey": "test \"names\" {\n  journey lead_nurture\n  expect stage Decision\n  expect stage Decison\n  expect goal sql\n  expect goal sq1\n  expect arm short\n  expect in_stage(\"lead_nurture\", \"Awarenes\")\n}\n",
 	"f_test.journey": "test \"fine\" {\n  journey a\n  contact { email: \"a@b.example\" }\n  expect enrolled\n}\ntest \"fine\" {\n  journey a\n  expect score >= \"x\"\n}\n",
 }
 
 // TestLoadToCheck checks that a workspace loaded by LoadToCheck, whose
-// test files are parsed only when their tests are checked, checks and
-// compiles exactly as one loaded by LoadWorkspace: the same diagnostics,
-// and the same bundle. The workspaces are those of testdata/check,
+// test files are parsed only when their tests are checked and whose other
+// trees the check lets go of before the tests, checks and compiles exactly
+// as one loaded by LoadWorkspace: the same diagnostics, and the same
+// bundle. The workspaces are those of testdata/check,
 // testdata/compile and examples, and one of trickyTests.
 func TestLoadToCheck(t *testing.T) {
 	dirs := append(archiveDirs(t), exampleDirs(t)...)
@@ -45,9 +50,16 @@ func TestLoadToCheck(t *testing.T) {
 			deferred++
 		}
 		_, want := compiler.Check(whole)
-		_, got := compiler.Check(lean)
+		res, got := compiler.Check(lean)
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: LoadToCheck checks to\n%v\nLoadWorkspace to\n%v", dir, got, want)
+		}
+		if res.Journeys != nil || slices.ContainsFunc(lean.Files, func(f *ast.File) bool { return !strings.HasSuffix(f.Name, "_test.journey") }) {
+			t.Errorf("%s: the check of a workspace loaded by LoadToCheck kept trees of files that hold no tests", dir)
+		}
+		lean, err = compiler.LoadToCheck(dir) // for one Check or Compile
+		if err != nil {
+			t.Fatal(err)
 		}
 		if !bytes.Equal(bundleOf(t, lean), bundleOf(t, whole)) {
 			t.Errorf("%s: the bundles of LoadToCheck and LoadWorkspace differ", dir)
