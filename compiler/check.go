@@ -198,28 +198,50 @@ func (c *checker) linesOf(file string) *pos.Lines {
 
 // testsOfFiles checks the tests of every file, in file-name order: those
 // of the workspace's Files, and those of its deferred test files
-// (LoadToCheck), each parsed only now and let go once checked.
+// (LoadToCheck), each parsed only now, a file ahead on a goroutine of its
+// own (parseAhead), and let go once checked.
 func (c *checker) testsOfFiles() {
 	files, deferred := c.ws.Files, c.ws.deferred
+	ahead := c.parseAhead()
 	for len(files) > 0 || len(deferred) > 0 {
 		var f *ast.File
 		if len(deferred) == 0 || len(files) > 0 && files[0].Name < deferred[0] {
 			f, files = files[0], files[1:]
 		} else {
-			f, deferred = c.parseDeferred(deferred[0]), deferred[1:]
+			f, deferred = c.takeParsed(<-ahead), deferred[1:]
 		}
 		c.tests(f)
 		c.settle(false)
 	}
 }
 
-// parseDeferred parses a deferred test file and records its parse
-// diagnostics, as the workspace records those of its other files.
-func (c *checker) parseDeferred(name string) *ast.File {
-	f, diags := c.ws.parse(name, c.ws.Sources[name])
-	c.diags = append(c.diags, diags...)
-	c.parseDiags = append(c.parseDiags, diags...)
-	return f
+// parsed is a deferred test file parsed, and its parse diagnostics.
+type parsed struct {
+	file  *ast.File
+	diags diag.List
+}
+
+// parseAhead parses the workspace's deferred test files in order, on a
+// goroutine of its own, while the tests of those before are checked: one
+// waits parsed at the most. The check takes each in turn.
+func (c *checker) parseAhead() <-chan parsed {
+	out := make(chan parsed, 1)
+	go func() {
+		defer close(out)
+		for _, name := range c.ws.deferred {
+			f, diags := c.ws.parse(name, c.ws.Sources[name])
+			out <- parsed{f, diags}
+		}
+	}()
+	return out
+}
+
+// takeParsed records the parse diagnostics of a deferred test file, as the
+// workspace records those of its other files, and returns its tree.
+func (c *checker) takeParsed(p parsed) *ast.File {
+	c.diags = append(c.diags, p.diags...)
+	c.parseDiags = append(c.parseDiags, p.diags...)
+	return p.file
 }
 
 // files checks what each file declares.
