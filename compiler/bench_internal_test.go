@@ -11,8 +11,10 @@ var generatedSink any
 
 // BenchmarkGenerated checks, then compiles into a bundle, the workspace
 // scripts/genworkspace writes (260 journeys and their tests, 1,086,614
-// bytes of source), as `journey check` and `journey compile` do: the
-// ratio of the two is what compiling adds to checking. Besides the usual
+// bytes of source), as `journey check` and `journey compile` do, but
+// parsed from memory with NewWorkspace, which holds every file's tree to
+// the end (the commands read the folder with LoadToCheck): the ratio of
+// the two is what compiling adds to checking. Besides the usual
 // columns it reports B/byte, the bytes allocated per source byte, and
 // live-B/byte, what the last check or compile holds when it ends (its
 // workspace and its result, after a collection) per source byte. The

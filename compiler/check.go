@@ -23,6 +23,8 @@ package compiler
 // soon as its journey is checked (settle), its AST then let go.
 
 import (
+	"slices"
+
 	"github.com/journeylang/journey/lang/ast"
 	"github.com/journeylang/journey/lang/diag"
 	"github.com/journeylang/journey/lang/parser"
@@ -45,7 +47,7 @@ type Result struct {
 
 type checker struct {
 	ws         *Workspace
-	lines      map[string]*pos.Lines
+	lines      map[string]*pos.Lines // the line indexes of the files, made as needed (linesOf)
 	diags      diag.List
 	schema     *Schema
 	envs       *envs
@@ -57,16 +59,42 @@ type checker struct {
 	plan       bool                 // plan the conditions for the lowering (Options.plan)
 	pending    []*Condition         // the conditions checked since the last settle
 	tmplNames  []string             // the names of the workspace's templates, once listed (templateNames)
+	parseDiags diag.List            // the parse diagnostics of the files parsed so far: the workspace's, then those of its deferred test files
 	cache      compileCache         // the texts compiled lately (compilecache.go)
 }
 
 // journeyInfo is a journey and where it is declared.
 type journeyInfo struct {
 	file   string
-	decl   *ast.Journey
-	stages map[string]*ast.Stage
-	goals  map[string]*ast.Goal
+	name   string
+	decl   *ast.Journey          // nil once forgotten
+	stages map[string]*ast.Stage // each stage by name; the names alone once forgotten
+	goals  map[string]*ast.Goal  // likewise
 	arms   map[string]bool
+}
+
+// hasStage reports whether the journey has a stage of that name.
+func (i *journeyInfo) hasStage(name string) bool {
+	_, ok := i.stages[name]
+	return ok
+}
+
+// hasGoal reports whether the journey has a goal of that name.
+func (i *journeyInfo) hasGoal(name string) bool {
+	_, ok := i.goals[name]
+	return ok
+}
+
+// forget lets go of the journey's tree: of its stages and goals it keeps
+// the names.
+func (i *journeyInfo) forget() {
+	i.decl = nil
+	for name := range i.stages {
+		i.stages[name] = nil
+	}
+	for name := range i.goals {
+		i.goals[name] = nil
+	}
 }
 
 // report records a diagnostic. A file reports at most parser.MaxErrors
@@ -97,9 +125,7 @@ func Check(ws *Workspace) (*Result, diag.List) { return CheckWith(ws, Options{})
 func CheckWith(ws *Workspace, opts Options) (*Result, diag.List) {
 	c := &checker{ws: ws, lines: map[string]*pos.Lines{}, journeys: map[string]*journeyInfo{}, conditions: map[*ast.Expr]*Condition{}, costLimit: opts.costLimit(), plan: opts.plan}
 	c.diags = append(c.diags, ws.Diags...)
-	for name, src := range ws.Sources {
-		c.lines[name] = pos.NewLines(src)
-	}
+	c.parseDiags = slices.Clip(ws.Diags)
 	c.files()
 	budget := c.budgets()
 	c.teamDecls = c.teams()
@@ -132,14 +158,90 @@ func CheckWith(ws *Workspace, opts Options) (*Result, diag.List) {
 	c.settle(true)
 	res.Holidays = c.holidays()
 	c.templates()
-	for _, f := range ws.Files {
-		c.tests(f)
-		c.settle(false)
+	if c.ws.once && !c.plan {
+		c.letGo(res)
 	}
+	c.testsOfFiles()
 	c.settle(false)
 	res.Conditions = c.conditions
 	c.diags.Sort()
 	return res, c.diags
+}
+
+// letGo lets go of the trees of the files that hold no tests, once all
+// but the tests is checked, for a workspace loaded for one check
+// (LoadToCheck): the tests need of the journeys only the names their infos
+// keep (journeyInfo.forget).
+func (c *checker) letGo(res *Result) {
+	res.Journeys, res.files = nil, nil
+	for _, info := range c.journeys {
+		info.forget()
+	}
+	c.ws.Files = slices.DeleteFunc(slices.Clone(c.ws.Files), func(f *ast.File) bool { return !isTestFile(f.Name) })
+}
+
+// linesOf returns the index of the lines of a file of the workspace, made
+// when a file's first diagnostic or template text needs it; nil for a file
+// the workspace does not hold.
+func (c *checker) linesOf(file string) *pos.Lines {
+	if l, ok := c.lines[file]; ok {
+		return l
+	}
+	src, ok := c.ws.Sources[file]
+	if !ok {
+		return nil
+	}
+	l := pos.NewLines(src)
+	c.lines[file] = l
+	return l
+}
+
+// testsOfFiles checks the tests of every file, in file-name order: those
+// of the workspace's Files, and those of its deferred test files
+// (LoadToCheck), each parsed only now, a file ahead on a goroutine of its
+// own (parseAhead), and let go once checked.
+func (c *checker) testsOfFiles() {
+	files, deferred := c.ws.Files, c.ws.deferred
+	ahead := c.parseAhead()
+	for len(files) > 0 || len(deferred) > 0 {
+		var f *ast.File
+		if len(deferred) == 0 || len(files) > 0 && files[0].Name < deferred[0] {
+			f, files = files[0], files[1:]
+		} else {
+			f, deferred = c.takeParsed(<-ahead), deferred[1:]
+		}
+		c.tests(f)
+		c.settle(false)
+	}
+}
+
+// parsed is a deferred test file parsed, and its parse diagnostics.
+type parsed struct {
+	file  *ast.File
+	diags diag.List
+}
+
+// parseAhead parses the workspace's deferred test files in order, on a
+// goroutine of its own, while the tests of those before are checked: one
+// waits parsed at the most. The check takes each in turn.
+func (c *checker) parseAhead() <-chan parsed {
+	out := make(chan parsed, 1)
+	go func() {
+		defer close(out)
+		for _, name := range c.ws.deferred {
+			f, diags := c.ws.parse(name, c.ws.Sources[name])
+			out <- parsed{f, diags}
+		}
+	}()
+	return out
+}
+
+// takeParsed records the parse diagnostics of a deferred test file, as the
+// workspace records those of its other files, and returns its tree.
+func (c *checker) takeParsed(p parsed) *ast.File {
+	c.diags = append(c.diags, p.diags...)
+	c.parseDiags = append(c.parseDiags, p.diags...)
+	return p.file
 }
 
 // files checks what each file declares.
@@ -168,7 +270,7 @@ func (c *checker) files() {
 				}
 			}
 		}
-		if len(f.Decls) == 0 && !hasErrors(c.ws.Diags, f.Name) {
+		if len(f.Decls) == 0 && !hasErrors(c.parseDiags, f.Name) {
 			c.report(errEmptyFile(f.Name, pos.Span{Start: pos.Pos{Offset: 0, Line: 1, Col: 1}, End: pos.Pos{Offset: 0, Line: 1, Col: 1}}))
 		}
 	}
@@ -200,7 +302,7 @@ func (c *checker) declareJourney(file string, j *ast.Journey) bool {
 // newJourneyInfo records a journey's stages, the first of each name; its
 // goals and arms are recorded as they are checked.
 func newJourneyInfo(file string, j *ast.Journey) *journeyInfo {
-	info := &journeyInfo{file: file, decl: j, stages: map[string]*ast.Stage{}, goals: map[string]*ast.Goal{}, arms: map[string]bool{}}
+	info := &journeyInfo{file: file, name: j.Name.Name, decl: j, stages: map[string]*ast.Stage{}, goals: map[string]*ast.Goal{}, arms: map[string]bool{}}
 	for _, s := range j.Stages() {
 		if _, dup := info.stages[s.Name.Name]; !dup {
 			info.stages[s.Name.Name] = s

@@ -119,7 +119,7 @@ func match(t *testing.T, diags diag.List, markers []*marker) {
 		}
 		ok := false
 		for _, m := range markers {
-			if m.found || m.file != d.File || m.line != d.Range.Start.Line || m.sev != d.Severity || m.code != string(d.Code) {
+			if m.found || m.file != d.File || m.line != int(d.Range.Start.Line) || m.sev != d.Severity || m.code != string(d.Code) {
 				continue
 			}
 			if m.re != nil && !m.re.MatchString(text) {

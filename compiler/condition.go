@@ -72,7 +72,7 @@ func (c *checker) value(file string, e *ast.Expr, event string, field *Field, pa
 func (c *checker) compile(file string, e *ast.Expr, event string) *Condition {
 	cond := &Condition{Expr: e, File: file, Event: event}
 	cond.Source, cond.spans = rewriteDurations(e.Text)
-	for _, d := range c.ws.Diags {
+	for _, d := range c.parseDiags {
 		if d.File == file && d.Severity == diag.Error && e.Pos.Contains(d.Range.Start.Offset) {
 			return cond // the parser reported what is wrong with it
 		}
@@ -155,7 +155,7 @@ var operators = map[string]string{
 // position of the text it is about.
 func (c *checker) celError(cond *Condition, ce *cel.Error) diag.Diagnostic {
 	text := cond.Expr.Text
-	lines := c.lines[cond.File]
+	lines := c.linesOf(cond.File)
 	off, ok := cond.locate(ce.Location)
 	span := cond.Expr.Pos
 	if ok {
@@ -412,7 +412,7 @@ func (c *checker) libraryNames(cond *Condition, fn string, args []celast.Expr) {
 			c.report(withSuggestion(d, name, sortedNames(c.journeys)))
 			return
 		}
-		if stage, span, ok := lit(1); ok && info.stages[stage] == nil {
+		if stage, span, ok := lit(1); ok && !info.hasStage(stage) {
 			d := newError(cond.File, span, CodeUnknownStage, "journey %s has no stage %q", name, stage)
 			c.report(withSuggestion(d, stage, sortedNames(info.stages)))
 		}
@@ -432,7 +432,7 @@ func (c *checker) enumLiteral(cond *Condition, t *Type, lit celast.Expr, path st
 // condition's when cel-go gives the literal no position.
 func (c *checker) literalSpan(cond *Condition, lit celast.Expr) pos.Span {
 	if off, ok := cond.locate(cond.AST.NativeRep().SourceInfo().GetStartLocation(lit.ID())); ok {
-		return cond.span(c.lines[cond.File], off, skipString(cond.Expr.Text, off))
+		return cond.span(c.linesOf(cond.File), off, skipString(cond.Expr.Text, off))
 	}
 	return cond.Expr.Pos
 }

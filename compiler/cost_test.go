@@ -41,7 +41,7 @@ func TestExpensiveCondition(t *testing.T) {
 	if len(diags) != 1 || diags[0].Code != compiler.CodeExpensiveCondition {
 		t.Fatalf("want one ExpensiveCondition, got %v", diags)
 	}
-	if r := diags[0].Range; r.End.Line != 4 || r.End.Col != 14+len(bomb) {
+	if r := diags[0].Range; r.End.Line != 4 || int(r.End.Col) != 14+len(bomb) {
 		t.Errorf("the range ends at %s, want 4:%d", r.End, 14+len(bomb))
 	}
 }

@@ -62,7 +62,7 @@ func (c *Condition) original(off int) int {
 
 // span returns the file span of the written text [from, to).
 func (c *Condition) span(lines *pos.Lines, from, to int) pos.Span {
-	base := c.Expr.Pos.Start.Offset
+	base := int(c.Expr.Pos.Start.Offset)
 	return lines.Span(base+from, base+to)
 }
 
@@ -87,44 +87,47 @@ func (c *Condition) locate(loc common.Location) (int, bool) {
 }
 
 // rewriteDurations replaces duration literals outside strings by CEL
-// duration calls.
+// duration calls. A text without any is returned as it is, not copied.
 func rewriteDurations(text string) (string, []rewrite) {
-	var out []byte
+	var out []byte // text up to done, rewritten
 	var spans []rewrite
+	done := 0
 	i := 0
 	for i < len(text) {
 		c := text[i]
 		switch {
 		case c == '"' || c == '\'':
-			j := skipString(text, i)
-			out = append(out, text[i:j]...)
-			i = j
+			i = skipString(text, i)
 		case isDigit(c) && (i == 0 || !isWordByte(text[i-1]) && text[i-1] != '.'):
 			j, secs := durationLiteral(text, i)
 			if j == i {
 				for j < len(text) && (isWordByte(text[j]) || text[j] == '.') {
 					j++ // a number, hex or not: copy it whole
 				}
-				out = append(out, text[i:j]...)
 				i = j
 				continue
 			}
+			out = append(out, text[done:i]...)
 			repl := `duration("` + strconv.FormatInt(secs, 10) + `s")`
 			spans = append(spans, rewrite{from: len(out), to: len(out) + len(repl), origFrom: i, origTo: j})
 			out = append(out, repl...)
-			i = j
+			i, done = j, j
 		default:
-			out = append(out, c)
 			i++
 		}
 	}
-	return string(out), spans
+	if spans == nil {
+		return text, nil
+	}
+	return string(append(out, text[done:]...)), spans
 }
+
+// durationUnits are the units of a duration literal, in seconds.
+var durationUnits = map[string]int64{"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 // durationLiteral reads a duration literal at i (`7d`, `1d12h`) and returns
 // its end and length in seconds; the end is i when there is none.
 func durationLiteral(text string, i int) (int, int64) {
-	units := map[string]int64{"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 	var total int64
 	end := i
 	for end < len(text) && isDigit(text[end]) {
@@ -136,7 +139,7 @@ func durationLiteral(text string, i int) (int, int64) {
 		for k < len(text) && isLetter(text[k]) {
 			k++
 		}
-		unit, ok := units[text[j:k]]
+		unit, ok := durationUnits[text[j:k]]
 		if !ok || (k < len(text) && (text[k] == '_' || text[k] == '.')) {
 			break
 		}

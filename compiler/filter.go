@@ -156,8 +156,8 @@ func (c *checker) filters(file string, e *ast.Expr) (text string, filters []*Con
 	}
 	b := []byte(e.Text)
 	ok = true
-	lines := c.lines[file]
-	base := e.Pos.Start.Offset
+	lines := c.linesOf(file)
+	base := int(e.Pos.Start.Offset)
 	for _, call := range calls {
 		// The call's filter is replaced by an index whatever comes of it,
 		// so the condition around it is checked on its own: a filter that
@@ -188,8 +188,8 @@ func (c *checker) filters(file string, e *ast.Expr) (text string, filters []*Con
 // check (reported), or names no event of the schema (reported with the
 // other names a condition's library calls give, see libraryNames).
 func (c *checker) filter(file string, e *ast.Expr, call filterCall) (f *Condition, good bool) {
-	lines := c.lines[file]
-	base := e.Pos.Start.Offset
+	lines := c.linesOf(file)
+	base := int(e.Pos.Start.Offset)
 	if call.event == "" {
 		a := call.args[0]
 		c.report(newError(file, lines.Span(base+a[0], base+a[1]), CodeWrongArguments,

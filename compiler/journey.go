@@ -93,7 +93,7 @@ func (c *checker) journey(file string, j *ast.Journey) {
 			c.block(&stepCtx{file: file, info: info, stage: s, last: i == len(stages)-1, event: "", splits: splits}, s.Body)
 		}
 	}
-	if len(stages) == 0 && !hasErrors(c.ws.Diags, file) {
+	if len(stages) == 0 && !hasErrors(c.parseDiags, file) {
 		c.report(newWarning(file, j.Name.Pos, CodeEmptyJourney, "journey %s has no stage: contacts who enter it do nothing", j.Name.Name))
 	}
 	c.reachability(file, stages, always, never)
@@ -180,7 +180,7 @@ func (c *checker) reenter(file string, r *ast.Reenter) {
 // readable reports whether the parser read a duration or a number without
 // error: one it could not read has the value 0, which is not the author's.
 func (c *checker) readable(file string, n ast.Node) bool {
-	for _, x := range c.ws.Diags {
+	for _, x := range c.parseDiags {
 		if x.File == file && x.Range.Start.Offset == n.Span().Start.Offset {
 			return false
 		}

@@ -129,7 +129,7 @@ type lowerer struct {
 }
 
 func (l *lowerer) source(p pos.Pos) SourcePos {
-	return SourcePos{File: filepath.Base(l.file), Line: p.Line, Col: p.Col}
+	return SourcePos{File: filepath.Base(l.file), Line: int(p.Line), Col: int(p.Col)}
 }
 
 // cond stores a checked condition, planned by the checker (settle).

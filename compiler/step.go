@@ -119,7 +119,7 @@ func (c *checker) step(ctx *stepCtx, st ast.Step) {
 			c.value(ctx.file, st.Value, ctx.event, f, path)
 		}
 	case *ast.Goto:
-		if ctx.info.stages[st.Stage.Name] == nil {
+		if !ctx.info.hasStage(st.Stage.Name) {
 			c.report(errUnknownStage(ctx.file, st.Stage, stageNames(ctx.info)))
 		}
 	case *ast.Next:

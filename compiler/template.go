@@ -50,8 +50,7 @@ func (c *checker) templates() {
 	for _, name := range c.ws.TemplateNames() {
 		t := c.ws.Templates[name]
 		file := c.templateFile(t)
-		lines := pos.NewLines(t.Content)
-		c.lines[file] = lines
+		lines := pos.NewLines(t.Content) // held while the template is checked
 		m := t.Split()
 		seen := map[string]bool{}
 		for _, h := range m.Header {
@@ -145,15 +144,18 @@ func (c *checker) htmlContexts(file string, lines *pos.Lines, body string, base 
 // stepText checks the text of a notify or a task, a string of a .journey
 // file, with its positions mapped through the string's escapes.
 func (c *checker) stepText(file string, s *ast.String) {
-	lines := c.lines[file]
-	if lines == nil || s == nil || !strings.Contains(s.Value, "{{") {
+	if s == nil || !strings.Contains(s.Value, "{{") {
+		return
+	}
+	lines := c.linesOf(file)
+	if lines == nil {
 		return
 	}
 	offsets, ok := escapeOffsets(s.Raw)
 	if !ok {
 		return // the parser reported the string
 	}
-	base := s.Pos.Start.Offset
+	base := int(s.Pos.Start.Offset)
 	c.text(file, lines, s.Value, 0, func(i int) int {
 		return base + offsets[min(max(i, 0), len(offsets)-1)]
 	})

@@ -129,16 +129,16 @@ func (c *checker) expect(file string, info *journeyInfo, e *ast.Expect) {
 	}
 	switch e.Kind.Name {
 	case "stage":
-		if info.stages[e.Name.Name] == nil {
+		if !info.hasStage(e.Name.Name) {
 			c.report(errUnknownStage(file, e.Name, stageNames(info)))
 		}
 	case "goal":
-		if info.goals[e.Name.Name] == nil {
-			c.report(errUnknownGoal(file, e.Name, info.decl.Name.Name, sortedNames(info.goals)))
+		if !info.hasGoal(e.Name.Name) {
+			c.report(errUnknownGoal(file, e.Name, info.name, sortedNames(info.goals)))
 		}
 	case "arm":
 		if !info.arms[e.Name.Name] {
-			c.report(errUnknownArm(file, e.Name, info.decl.Name.Name, sortedNames(info.arms)))
+			c.report(errUnknownArm(file, e.Name, info.name, sortedNames(info.arms)))
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -19,10 +20,14 @@ import (
 // templates of its templates/ folder.
 type Workspace struct {
 	Dir       string
-	Files     []*ast.File          // parsed, in file-name order
+	Files     []*ast.File          // parsed, in file-name order; of a workspace loaded by LoadToCheck, without the test files of deferred
 	Sources   map[string][]byte    // each file's text, by file name
 	Templates map[string]*Template // by name: the file name without its extension
-	Diags     diag.List            // the parse diagnostics of the files
+	Diags     diag.List            // the parse diagnostics of the files; of a workspace loaded by LoadToCheck, without those of deferred
+
+	deferred []string                                    // the test files left to parse when Check comes to their tests, in file-name order (LoadToCheck)
+	once     bool                                        // loaded by LoadToCheck, for one Check or Compile
+	parse    func(string, []byte) (*ast.File, diag.List) // what parses them
 }
 
 // Template is a message template of the workspace's templates/ folder:
@@ -43,7 +48,22 @@ func NewTemplate(name, file string, content []byte) *Template {
 
 // LoadWorkspace parses the .journey files of dir (not its subfolders) and
 // lists its templates.
-func LoadWorkspace(dir string) (*Workspace, error) {
+func LoadWorkspace(dir string) (*Workspace, error) { return load(dir, false) }
+
+// LoadToCheck is LoadWorkspace for one Check or Compile, which are all the
+// workspace is for: a test file that holds nothing but tests
+// (parser.OnlyTests) is not parsed now, but when Check comes to its tests,
+// and its tree is let go after them, so that the trees of the tests are
+// not held while the journeys are checked. Its text is in Sources; it is
+// in neither Files nor Diags, and what Check reports is as of
+// LoadWorkspace. Check, in turn, lets go of the trees of the files that
+// hold no tests before it checks the tests, which need only the journeys'
+// names and those of their stages, goals and arms: Files then holds the
+// test files alone, and the Result no Journeys. Compile keeps them all.
+func LoadToCheck(dir string) (*Workspace, error) { return load(dir, true) }
+
+// load reads the workspace of dir; deferTests is LoadToCheck's.
+func load(dir string, deferTests bool) (*Workspace, error) {
 	names, err := filepath.Glob(filepath.Join(dir, "*.journey"))
 	if err != nil {
 		return nil, err
@@ -60,7 +80,8 @@ func LoadWorkspace(dir string) (*Workspace, error) {
 	if err != nil {
 		return nil, err
 	}
-	ws := NewWorkspace(sources, templates)
+	// The texts just read are the workspace's alone: the trees share them.
+	ws := newWorkspace(sources, templates, parser.ParseOwned, deferTests)
 	ws.Dir = dir
 	return ws, nil
 }
@@ -81,7 +102,7 @@ func listTemplates(dir string) (map[string][]byte, error) {
 		if e.IsDir() || (ext != ".md" && ext != ".html") {
 			continue
 		}
-		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		data, err := readSmall(filepath.Join(dir, e.Name()))
 		if err != nil {
 			return nil, err
 		}
@@ -89,6 +110,20 @@ func listTemplates(dir string) (map[string][]byte, error) {
 	}
 	return out, nil
 }
+
+// readSmall reads a file that may be small. os.ReadFile makes room for at
+// least 512 bytes, five times what a workspace's templates hold as a rule:
+// a file shorter than that is copied into a slice of its size.
+func readSmall(path string) ([]byte, error) {
+	data, err := os.ReadFile(path)
+	if err != nil || len(data) >= minReadRoom {
+		return data, err
+	}
+	return bytes.Clone(data), nil
+}
+
+// minReadRoom is the room os.ReadFile makes at the least.
+const minReadRoom = 512
 
 // NewWorkspace parses sources (file name → text) into a workspace with the
 // given templates (file name such as roi-guide.md → content). A file that
@@ -104,7 +139,14 @@ func NewWorkspace(sources map[string][]byte, templates map[string][]byte) *Works
 // called from several goroutines at once, and must return what
 // parser.ParseFile would; the checker does not modify the trees.
 func NewWorkspaceWith(sources map[string][]byte, templates map[string][]byte, parse func(name string, src []byte) (*ast.File, diag.List)) *Workspace {
-	ws := &Workspace{Sources: map[string][]byte{}, Templates: map[string]*Template{}}
+	return newWorkspace(sources, templates, parse, false)
+}
+
+// newWorkspace is NewWorkspaceWith; with deferTests, the test files that
+// hold nothing but tests are left to parse when Check comes to them
+// (LoadToCheck).
+func newWorkspace(sources map[string][]byte, templates map[string][]byte, parse func(name string, src []byte) (*ast.File, diag.List), deferTests bool) *Workspace {
+	ws := &Workspace{Sources: map[string][]byte{}, Templates: map[string]*Template{}, parse: parse, once: deferTests}
 	for file, content := range templates {
 		name := strings.TrimSuffix(file, filepath.Ext(file))
 		if prev, ok := ws.Templates[name]; ok && prev.File < file {
@@ -117,10 +159,14 @@ func NewWorkspaceWith(sources map[string][]byte, templates map[string][]byte, pa
 		names = append(names, name)
 	}
 	sort.Strings(names)
-	files, diags := parseAll(names, sources, parse)
+	files, diags := parseAll(names, sources, parse, deferTests)
 	for i, name := range names {
-		ws.Files = append(ws.Files, files[i])
 		ws.Sources[name] = sources[name]
+		if files[i] == nil {
+			ws.deferred = append(ws.deferred, name)
+			continue
+		}
+		ws.Files = append(ws.Files, files[i])
 		ws.Diags = append(ws.Diags, diags[i]...)
 	}
 	if ws.uses("crm") {
@@ -134,8 +180,9 @@ func NewWorkspaceWith(sources map[string][]byte, templates map[string][]byte, pa
 }
 
 // parseAll parses the named files on every core; the results keep the
-// order of names.
-func parseAll(names []string, sources map[string][]byte, parse func(string, []byte) (*ast.File, diag.List)) ([]*ast.File, []diag.List) {
+// order of names. With deferTests, a test file that holds nothing but
+// tests is left unparsed: its tree is nil (LoadToCheck).
+func parseAll(names []string, sources map[string][]byte, parse func(string, []byte) (*ast.File, diag.List), deferTests bool) ([]*ast.File, []diag.List) {
 	files := make([]*ast.File, len(names))
 	diags := make([]diag.List, len(names))
 	next := make(chan int)
@@ -143,6 +190,9 @@ func parseAll(names []string, sources map[string][]byte, parse func(string, []by
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for i := range next {
+				if deferTests && isTestFile(names[i]) && parser.OnlyTests(sources[names[i]]) {
+					continue
+				}
 				files[i], diags[i] = parse(names[i], sources[names[i]])
 			}
 		})

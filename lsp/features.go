@@ -259,14 +259,14 @@ func occurrences(f *ast.File, src []byte, r ref) []pos.Span {
 				continue
 			}
 			o := resolve(f, src, i)
-			if !sameRef(o, r) || seen[o.span.Start.Offset] {
+			if !sameRef(o, r) || seen[int(o.span.Start.Offset)] {
 				continue
 			}
 			if r.kind == refStage && o.journey != r.journey {
 				continue
 			}
-			seen[o.span.Start.Offset] = true
-			out = append(out, lines.Span(o.span.Start.Offset, o.span.End.Offset))
+			seen[int(o.span.Start.Offset)] = true
+			out = append(out, lines.Span(int(o.span.Start.Offset), int(o.span.End.Offset)))
 		}
 	}
 	return out
@@ -335,7 +335,7 @@ func stepSymbols(src []byte, b *ast.Block, sym symFunc) []protocol.DocumentSymbo
 	var out []protocol.DocumentSymbol
 	for _, st := range b.Steps {
 		sp := st.Span()
-		if !sp.IsValid() || sp.End.Offset > len(src) {
+		if !sp.IsValid() || int(sp.End.Offset) > len(src) {
 			continue
 		}
 		name, _, _ := strings.Cut(string(src[sp.Start.Offset:sp.End.Offset]), "\n")
@@ -385,7 +385,7 @@ func (s *Server) codeActions(p protocol.CodeActionParams) []protocol.CodeAction 
 		if dg.File != d.path || dg.Suggestion == "" || !dg.Range.IsValid() {
 			continue
 		}
-		if dg.Range.End.Offset < lo || dg.Range.Start.Offset > hi {
+		if int(dg.Range.End.Offset) < lo || int(dg.Range.Start.Offset) > hi {
 			continue
 		}
 		pd := toDiagnostic(d.src, dg)

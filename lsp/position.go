@@ -88,11 +88,12 @@ func rangeOf(src []byte, s pos.Span) protocol.Range {
 // p's line and column agree with its offset, so that it costs the length
 // of the line and not of the file.
 func positionAt(src []byte, p pos.Pos) protocol.Position {
-	start := p.Offset - (p.Col - 1)
-	if p.Line < 1 || p.Col < 1 || start < 0 || p.Offset > len(src) || (start > 0 && src[start-1] != '\n') || indexByte(src[start:p.Offset], '\n') >= 0 {
-		return positionOf(src, p.Offset)
+	off := int(p.Offset)
+	start := off - (int(p.Col) - 1)
+	if p.Line < 1 || p.Col < 1 || start < 0 || off > len(src) || (start > 0 && src[start-1] != '\n') || indexByte(src[start:off], '\n') >= 0 {
+		return positionOf(src, off)
 	}
-	return protocol.Position{Line: uint32(p.Line - 1), Character: utf16Units(src[start:p.Offset])}
+	return protocol.Position{Line: uint32(p.Line - 1), Character: utf16Units(src[start:off])}
 }
 
 func indexByte(b []byte, c byte) int {

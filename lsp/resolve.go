@@ -48,7 +48,7 @@ func (sp *space) fileOf(name string) *ast.File {
 
 // resolve returns what offset off of file f is on.
 func resolve(f *ast.File, src []byte, off int) ref {
-	in := func(s pos.Span) bool { return s.IsValid() && s.Start.Offset <= off && off <= s.End.Offset }
+	in := func(s pos.Span) bool { return s.IsValid() && int(s.Start.Offset) <= off && off <= int(s.End.Offset) }
 	for _, d := range f.Decls {
 		if !in(d.Span()) {
 			continue
@@ -271,7 +271,7 @@ func exprRef(e *ast.Expr, event string, src []byte, off int, in func(pos.Span) b
 	if e == nil || !in(e.Pos) {
 		return ref{}
 	}
-	lo, hi := e.Pos.Start.Offset, min(e.Pos.End.Offset, len(src))
+	lo, hi := int(e.Pos.Start.Offset), min(int(e.Pos.End.Offset), len(src))
 	start, end := off, off
 	for start > lo && isNameByte(src[start-1]) {
 		start--

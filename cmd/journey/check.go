@@ -33,7 +33,7 @@ func (c *checkCmd) run(e *env) {
 	var all diag.List
 	sources := make(map[string][]byte)
 	loaded := 0
-	for ws := range workspaces(e, c.Paths) {
+	for ws := range workspaces(e, c.Paths, compiler.LoadToCheck) {
 		loaded++
 		maps.Copy(sources, ws.Texts())
 		if !c.Explain {

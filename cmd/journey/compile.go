@@ -51,12 +51,12 @@ func compileWorkspace(e *env, cmd string, paths []string) (*compiler.Program, bo
 	if !ok {
 		return nil, false
 	}
-	ws, err := compiler.LoadWorkspace(dir)
+	ws, err := compiler.LoadToCheck(dir)
 	if err != nil {
 		e.errorf("%s: %s", cmd, pathError(err))
 		return nil, false
 	}
-	if len(ws.Files) == 0 {
+	if len(ws.Sources) == 0 {
 		e.reportPath(noJourneyError(dir))
 		return nil, false
 	}

@@ -88,11 +88,13 @@ func noJourneyError(dir string) error { return fmt.Errorf("%s holds no .journey 
 
 func notJourneyError(file string) error { return fmt.Errorf("%s is not a .journey file", file) }
 
-// workspaces loads the workspace of every file that paths name (see
-// journeyFiles): the folder that holds it, with its sibling .journey files
-// and templates, once per folder, in the order the folders are first met.
-// A path or folder that cannot be read is reported to e and left out.
-func workspaces(e *env, paths []string) iter.Seq[*compiler.Workspace] {
+// workspaces loads, with load (compiler.LoadWorkspace, or
+// compiler.LoadToCheck for a workspace that is only checked or compiled),
+// the workspace of every file that paths name (see journeyFiles): the
+// folder that holds it, with its sibling .journey files and templates, once
+// per folder, in the order the folders are first met. A path or folder
+// that cannot be read is reported to e and left out.
+func workspaces(e *env, paths []string, load func(dir string) (*compiler.Workspace, error)) iter.Seq[*compiler.Workspace] {
 	return func(yield func(*compiler.Workspace) bool) {
 		seen := map[string]bool{}
 		for _, path := range journeyFiles(paths, e.reportPath) {
@@ -101,7 +103,7 @@ func workspaces(e *env, paths []string) iter.Seq[*compiler.Workspace] {
 				continue
 			}
 			seen[dir] = true
-			ws, err := compiler.LoadWorkspace(dir)
+			ws, err := load(dir)
 			if err != nil {
 				e.reportPath(err)
 				continue

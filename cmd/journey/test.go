@@ -54,7 +54,7 @@ func (c *testCmd) once(e *env) {
 	all := &testrun.Report{Coverage: &testrun.Coverage{}}
 	began := time.Now()
 	loaded := false
-	for ws := range workspaces(e, c.Paths) {
+	for ws := range workspaces(e, c.Paths, compiler.LoadWorkspace) {
 		loaded = true
 		prog, diags := compiler.Compile(ws)
 		if diags.HasErrors() {

@@ -9,7 +9,7 @@ import (
 )
 
 // at returns a one-byte span at a byte offset of a one-line file.
-func at(offset int) pos.Span {
+func at(offset int32) pos.Span {
 	return pos.Span{
 		Start: pos.Pos{Offset: offset, Line: 1, Col: offset + 1},
 		End:   pos.Pos{Offset: offset + 1, Line: 1, Col: offset + 2},

@@ -36,7 +36,7 @@ import (
 func Render(w io.Writer, d Diagnostic, src []byte) {
 	var line []byte
 	if src != nil && d.Range.IsValid() {
-		line = pos.Line(src, d.Range.Start.Line)
+		line = pos.Line(src, int(d.Range.Start.Line))
 	}
 	render(w, d, line)
 }
@@ -49,7 +49,7 @@ func render(w io.Writer, d Diagnostic, line []byte) {
 	b.WriteString("\n")
 	gutter := 4
 	if line != nil {
-		gutter = max(gutter, len(strconv.Itoa(d.Range.Start.Line)))
+		gutter = max(gutter, len(strconv.Itoa(int(d.Range.Start.Line))))
 		shown, r := clip(printable(bytes.TrimSuffix(line, []byte("\r"))), d.Range)
 		fmt.Fprintf(&b, "%*d | %s\n", gutter, d.Range.Start.Line, shown)
 		fmt.Fprintf(&b, "%*s | %s", gutter, "", caretLine(shown, r))
@@ -113,7 +113,7 @@ func clip(line []byte, r pos.Span) ([]byte, pos.Span) {
 	if len(line) <= maxLine {
 		return line, r
 	}
-	start := min(max(r.Start.Col-1, 0), len(line))
+	start := min(max(int(r.Start.Col)-1, 0), len(line))
 	from := max(start-clipLead, 0)
 	to := min(from+maxLine, len(line))
 	for from > 0 && !utf8.RuneStart(line[from]) {
@@ -134,12 +134,12 @@ func clip(line []byte, r pos.Span) ([]byte, pos.Span) {
 		shown = append(shown, ellipsis...)
 	}
 	out := r
-	out.Start.Col = start + shift + 1
+	out.Start.Col = int32(start + shift + 1)
 	switch {
-	case r.End.Line > r.Start.Line || r.End.Line == r.Start.Line && r.End.Col-1 > to:
-		out.End = pos.Pos{Line: r.Start.Line, Col: end + 1}
+	case r.End.Line > r.Start.Line || r.End.Line == r.Start.Line && int(r.End.Col)-1 > to:
+		out.End = pos.Pos{Line: r.Start.Line, Col: int32(end + 1)}
 	case r.End.Line == r.Start.Line:
-		out.End.Col = max(r.End.Col-1, start) + shift + 1
+		out.End.Col = int32(max(int(r.End.Col)-1, start) + shift + 1)
 	}
 	return shown, out
 }
@@ -147,13 +147,13 @@ func clip(line []byte, r pos.Span) ([]byte, pos.Span) {
 // caretLine returns the padding and carets that underline r on line, the
 // text of r's first line.
 func caretLine(line []byte, r pos.Span) string {
-	start := min(max(r.Start.Col-1, 0), len(line))
+	start := min(max(int(r.Start.Col)-1, 0), len(line))
 	var end int
 	switch {
 	case r.End.Line > r.Start.Line:
 		end = len(line) // to the end of the first line
 	case r.End.Line == r.Start.Line:
-		end = min(max(r.End.Col-1, start), len(line))
+		end = min(max(int(r.End.Col)-1, start), len(line))
 	default:
 		end = start // no end, or an end before the start: one caret
 	}
@@ -216,14 +216,14 @@ func RenderAll(w io.Writer, l List, sources map[string][]byte) {
 		switch {
 		case src == nil || !d.Range.IsValid():
 		case count[d.File] == 0 && shown[d.File] == 1:
-			line = pos.Line(src, d.Range.Start.Line)
+			line = pos.Line(src, int(d.Range.Start.Line))
 		default:
 			lines, ok := index[d.File]
 			if !ok {
 				lines = pos.NewLines(src)
 				index[d.File] = lines
 			}
-			line = lines.Line(src, d.Range.Start.Line)
+			line = lines.Line(src, int(d.Range.Start.Line))
 		}
 		render(w, d, line)
 	}
@@ -271,9 +271,9 @@ type jsonRange struct {
 }
 
 type jsonPos struct {
-	Offset int `json:"offset"` // 0-based byte offset
-	Line   int `json:"line"`   // 1-based
-	Column int `json:"column"` // 1-based, in bytes
+	Offset int32 `json:"offset"` // 0-based byte offset
+	Line   int32 `json:"line"`   // 1-based
+	Column int32 `json:"column"` // 1-based, in bytes
 }
 
 // MarshalJSON encodes d as

@@ -91,8 +91,8 @@ type printer struct {
 	queue    []*ast.Comment // comments not printed yet, in source order
 	lines    []line
 	indent   int
-	lastLine int  // source line of the last token or comment printed; 0 before any
-	fresh    bool // at the start of the file or just after `{`: no blank line next
+	lastLine int32 // source line of the last token or comment printed; 0 before any
+	fresh    bool  // at the start of the file or just after `{`: no blank line next
 }
 
 func newPrinter(f *ast.File) *printer {
@@ -101,7 +101,7 @@ func newPrinter(f *ast.File) *printer {
 
 // gap writes a blank line if the source had one before a thing starting on
 // source line l.
-func (p *printer) gap(l int) {
+func (p *printer) gap(l int32) {
 	if !p.fresh && p.lastLine > 0 && l > p.lastLine+1 {
 		p.blankLine()
 	}
@@ -118,7 +118,7 @@ func (p *printer) blankLine() {
 
 // flush prints, as own-line comments at indentation indent, every queued
 // comment that starts before offset.
-func (p *printer) flush(offset, indent int) {
+func (p *printer) flush(offset int32, indent int) {
 	for len(p.queue) > 0 && p.queue[0].Pos.Start.Offset < offset {
 		c := p.queue[0]
 		p.queue = p.queue[1:]
@@ -129,11 +129,11 @@ func (p *printer) flush(offset, indent int) {
 }
 
 // flushAll prints every comment left in the queue at indentation 0.
-func (p *printer) flushAll() { p.flush(math.MaxInt, 0) }
+func (p *printer) flushAll() { p.flush(math.MaxInt32, 0) }
 
 // trailing takes the head of the queue as the trailing comment of l if it
 // starts on source line n.
-func (p *printer) trailing(l *line, n int) {
+func (p *printer) trailing(l *line, n int32) {
 	if len(p.queue) > 0 && p.queue[0].Pos.Start.Line == n {
 		l.comment = p.queue[0].Text
 		p.queue = p.queue[1:]
@@ -143,7 +143,7 @@ func (p *printer) trailing(l *line, n int) {
 // emit prints one line of a construct that starts on source line start
 // and whose last token on this line ends at end. A line of a run has two
 // cells (see runKind); any other line one.
-func (p *printer) emit(start int, end pos.Pos, kind runKind, cells ...string) {
+func (p *printer) emit(start int32, end pos.Pos, kind runKind, cells ...string) {
 	p.flush(end.Offset, p.indent)
 	p.gap(start)
 	l := line{indent: p.indent, cells: cells, kind: kind}
@@ -154,7 +154,7 @@ func (p *printer) emit(start int, end pos.Pos, kind runKind, cells ...string) {
 
 // open prints a line ending in `{`, end being the end of that brace in the
 // source, and enters the block.
-func (p *printer) open(start int, end pos.Pos, kind runKind, cells ...string) {
+func (p *printer) open(start int32, end pos.Pos, kind runKind, cells ...string) {
 	p.emit(start, end, kind, cells...)
 	p.indent++
 	p.fresh = true
@@ -182,7 +182,7 @@ func (p *printer) close(end pos.Pos, text string, reopen bool) {
 // a block that holds one prints on several lines, to keep it inside. The
 // queue is in source order, so a binary search finds the first comment at
 // or after start without walking the comments of every enclosing block.
-func (p *printer) commentsIn(start, end int) bool {
+func (p *printer) commentsIn(start, end int32) bool {
 	i := sort.Search(len(p.queue), func(i int) bool { return p.queue[i].Pos.Start.Offset >= start })
 	return i < len(p.queue) && p.queue[i].Pos.Start.Offset < end
 }

@@ -9,13 +9,13 @@ import (
 // block prints a construct that ends in a block: head (the text before the
 // `{`) on a line starting at source line start, then the steps one per
 // line, then the closing brace. An empty block prints `head {}`.
-func (p *printer) block(start int, b *ast.Block, head string) {
+func (p *printer) block(start int32, b *ast.Block, head string) {
 	p.blockLine(start, noRun, b, head)
 }
 
 // blockLine is block for a header line that may join a run (an `after`
 // step); head is one cell, or two for a run.
-func (p *printer) blockLine(start int, kind runKind, b *ast.Block, head ...string) {
+func (p *printer) blockLine(start int32, kind runKind, b *ast.Block, head ...string) {
 	if p.emptyBlock(b) {
 		p.emit(start, b.Close.End, kind, appendLast(head, " {}")...)
 		return
@@ -116,7 +116,7 @@ func (p *printer) step(s ast.Step) {
 
 // ifStep prints `if COND {` … `} else if COND {` … `} else {` … `}`. Every
 // block but the last closes on a `} else … {` line.
-func (p *printer) ifStep(start int, kind runKind, cells []string, s *ast.If) {
+func (p *printer) ifStep(start int32, kind runKind, cells []string, s *ast.If) {
 	head := append(cells, "if "+expr(s.Cond))
 	if s.Else == nil && s.ElseIf == nil {
 		p.blockLine(start, kind, s.Then, head...)
@@ -142,7 +142,7 @@ func (p *printer) ifStep(start int, kind runKind, cells []string, s *ast.If) {
 }
 
 // split prints `split [NAME] {`, its arms `50% a {` … `}`, and `}`.
-func (p *printer) split(start int, kind runKind, cells []string, s *ast.Split) {
+func (p *printer) split(start int32, kind runKind, cells []string, s *ast.Split) {
 	head := "split"
 	if s.Name != nil {
 		head += " " + name(s.Name)
@@ -164,7 +164,7 @@ func (p *printer) split(start int, kind runKind, cells []string, s *ast.Split) {
 }
 
 // wait prints `wait for EVENT [when COND] within D {` … `} timeout {` … `}`.
-func (p *printer) wait(start int, kind runKind, cells []string, s *ast.Wait) {
+func (p *printer) wait(start int32, kind runKind, cells []string, s *ast.Wait) {
 	text := "wait for " + names(s.Events)
 	if s.When != nil {
 		text += " when " + expr(s.When)

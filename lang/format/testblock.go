@@ -81,7 +81,7 @@ func (p *printer) testStmt(s ast.TestStmt) {
 // valueLine prints a statement line whose text is cells, followed by the
 // object obj (nil for none): inline on the same line, or, when it was not
 // written inline and holds fields or comments, over several lines.
-func (p *printer) valueLine(start int, end pos.Pos, kind runKind, cells []string, obj *ast.Object) {
+func (p *printer) valueLine(start int32, end pos.Pos, kind runKind, cells []string, obj *ast.Object) {
 	if obj == nil {
 		p.emit(start, end, kind, cells...)
 		return

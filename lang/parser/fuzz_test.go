@@ -89,15 +89,15 @@ func FuzzParseFile(f *testing.F) {
 			if r.Start.Line < 1 || r.End.Line < 1 {
 				t.Errorf("%s %q: range %v has a line below 1", d.Code, d.Message, r)
 			}
-			if r.Start.Offset < 0 || r.End.Offset > len(src) || r.Start.Offset > r.End.Offset {
+			if r.Start.Offset < 0 || int(r.End.Offset) > len(src) || r.Start.Offset > r.End.Offset {
 				t.Errorf("%s %q: offsets [%d, %d) outside [0, %d] or reversed",
 					d.Code, d.Message, r.Start.Offset, r.End.Offset, len(src))
 				continue
 			}
-			if want := lines.Pos(r.Start.Offset); r.Start != want {
+			if want := lines.Pos(int(r.Start.Offset)); r.Start != want {
 				t.Errorf("%s %q: start %+v, but offset %d is at %+v", d.Code, d.Message, r.Start, r.Start.Offset, want)
 			}
-			if want := lines.Pos(r.End.Offset); r.End != want {
+			if want := lines.Pos(int(r.End.Offset)); r.End != want {
 				t.Errorf("%s %q: end %+v, but offset %d is at %+v", d.Code, d.Message, r.End, r.End.Offset, want)
 			}
 		}

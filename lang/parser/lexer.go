@@ -131,7 +131,7 @@ type scanner struct {
 	toks     []token
 	diags    diag.List
 	stopWord string // a word that ends the next condition: `within` after `wait for`, `every` after `rule`
-	line     int    // line of the last token emitted
+	line     int32  // line of the last token emitted
 
 	chain    int    // `else if` links so far in the if chain at the current level
 	prevWord string // the last token but comments if it is a word, else ""
@@ -140,11 +140,12 @@ type scanner struct {
 }
 
 // lex splits src into tokens (comments included) and reports lexical
-// errors. The last token is EOF. The scanner it returns holds the tokens
+// errors. text holds the same bytes as src: the tokens' values are cut
+// from it. The last token is EOF. The scanner it returns holds the tokens
 // (toks), the diagnostics (diags), and whether a limit stopped it before
 // the end of src (stopped).
-func lex(file string, src []byte) *scanner {
-	s := &scanner{file: file, src: string(src), lines: pos.NewLines(src)}
+func lex(file string, src []byte, text string) *scanner {
+	s := &scanner{file: file, src: text, lines: pos.NewLines(src)}
 	// A byte-order mark that opens the file is skipped, as Go skips it.
 	if strings.HasPrefix(s.src, pos.BOM) {
 		s.off = len(pos.BOM)
@@ -191,12 +192,17 @@ func (s *scanner) emit(typ lexer.TokenType, start, end int) {
 		Token: lexer.Token{
 			Type:  typ,
 			Value: s.src[start:end],
-			Pos:   lexer.Position{Filename: s.file, Offset: start, Line: p.Line, Column: p.Col},
+			Pos:   position(s.file, p),
 		},
 		depth:     len(s.stack),
 		lineStart: p.Line != s.line || len(s.toks) == 0,
 	})
 	s.line = s.lines.Pos(end).Line
+}
+
+// position is p as participle's lexer writes it, in file.
+func position(file string, p pos.Pos) lexer.Position {
+	return lexer.Position{Filename: file, Offset: int(p.Offset), Line: int(p.Line), Column: int(p.Col)}
 }
 
 func (s *scanner) run() {
@@ -214,7 +220,7 @@ func (s *scanner) run() {
 	p := s.lines.Pos(len(s.src))
 	s.toks = append(s.toks, token{Token: lexer.Token{
 		Type: lexer.EOF,
-		Pos:  lexer.Position{Filename: s.file, Offset: p.Offset, Line: p.Line, Column: p.Col},
+		Pos:  position(s.file, p),
 	}, lineStart: true})
 }
 

@@ -104,5 +104,5 @@ func oversized(filename string, src []byte) (*ast.File, diag.List) {
 func offsetPos(src []byte, offset int) pos.Pos {
 	before := src[:offset]
 	lineStart := bytes.LastIndexByte(before, '\n') + 1
-	return pos.Pos{Offset: offset, Line: bytes.Count(before, []byte{'\n'}) + 1, Col: offset - lineStart + 1}
+	return pos.At(offset, bytes.Count(before, []byte{'\n'})+1, offset-lineStart+1)
 }

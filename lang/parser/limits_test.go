@@ -1,9 +1,11 @@
 package parser_test
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -107,7 +109,7 @@ func TestNestingLimitStops(t *testing.T) {
 	if !ok {
 		t.Fatalf("second item is %s, want a BadItem", ast.Dump(js[0].Items[1]))
 	}
-	if start, end := bad.Pos.Start.Line, bad.Pos.End.Offset; start != 7 || end != len(src) {
+	if start, end := bad.Pos.Start.Line, int(bad.Pos.End.Offset); start != 7 || end != len(src) {
 		t.Errorf("the bad item starts on line %d and ends at offset %d, want line 7 and %d", start, end, len(src))
 	}
 }
@@ -139,7 +141,7 @@ func TestFileSizeLimit(t *testing.T) {
 	if len(f.Decls) != 1 || len(f.Comments) != 0 {
 		t.Fatalf("want one BadDecl and no comments, got:\n%s", ast.Dump(f))
 	}
-	if bad, ok := f.Decls[0].(*ast.BadDecl); !ok || bad.Pos.End.Offset != len(over) || bad.Pos.End.Line != lines+2 {
+	if bad, ok := f.Decls[0].(*ast.BadDecl); !ok || int(bad.Pos.End.Offset) != len(over) || int(bad.Pos.End.Line) != lines+2 {
 		t.Errorf("want a BadDecl over the whole file, got %s at %v", ast.Dump(f.Decls[0]), f.Decls[0].Span())
 	}
 }
@@ -188,4 +190,51 @@ func positioned(l diag.List) []string {
 		out = append(out, fmt.Sprintf("%d:%d: %s", d.Range.Start.Line, d.Range.Start.Col, d.Message))
 	}
 	return out
+}
+
+// TestPositionsNearSizeLimit checks that positions held in 32 bits stay
+// exact to the end of a file just under parser.MaxFileSize: an error on its
+// last line, far into a long line, has the offset, line and column of the
+// bad byte, and renders with its caret under it.
+func TestPositionsNearSizeLimit(t *testing.T) {
+	var b strings.Builder
+	line := "// " + strings.Repeat("x", 60) + "\n"
+	for b.Len()+len(line) < parser.MaxFileSize-70_000 {
+		b.WriteString(line)
+	}
+	b.WriteString("journey j\nstage A {\n")
+	lines := strings.Count(b.String(), "\n")
+	b.WriteString("  tag \"" + strings.Repeat("u", 60_000) + "\" @\n}\n")
+	src := []byte(b.String())
+	if len(src) > parser.MaxFileSize || len(src) < parser.MaxFileSize-20_000 {
+		t.Fatalf("the file is %d bytes, want just under %d", len(src), parser.MaxFileSize)
+	}
+	_, diags := parser.ParseFile("big.journey", src)
+	if len(diags) == 0 {
+		t.Fatal("no diagnostic for the bad character")
+	}
+	d := diags[0]
+	at := bytes.LastIndexByte(src, '@')
+	col := 60_000 + 10
+	if got := d.Range.Start; int(got.Offset) != at || int(got.Line) != lines+1 || int(got.Col) != col {
+		t.Errorf("the diagnostic starts at %+v, want offset %d, line %d, column %d", got, at, lines+1, col)
+	}
+	var out strings.Builder
+	diag.Render(&out, d, src)
+	rendered := strings.Split(out.String(), "\n")
+	if want := fmt.Sprintf("big.journey:%d:%d: ", lines+1, col); !strings.HasPrefix(rendered[0], want) {
+		t.Errorf("rendered as %q, want it to start with %q", rendered[0], want)
+	}
+	if len(rendered) < 3 || runeIndex(rendered[2], "^") != runeIndex(rendered[1], "@") {
+		t.Errorf("the caret is not under the @:\n%s", out.String())
+	}
+}
+
+// runeIndex returns the index in characters of the first sub in s, or -1.
+func runeIndex(s, sub string) int {
+	i := strings.Index(s, sub)
+	if i < 0 {
+		return -1
+	}
+	return utf8.RuneCountInString(s[:i])
 }

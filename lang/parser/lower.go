@@ -39,9 +39,7 @@ func (p *parser) lowerItem(g *gItem) {
 		return
 	case g.Holidays != nil:
 		n := &ast.HolidaysDecl{Keyword: p.word(g.Holidays.Pos), Pos: p.span(g.Holidays.Pos, g.Holidays.Tokens)}
-		for _, d := range g.Holidays.Dates {
-			n.Dates = append(n.Dates, p.str(d))
-		}
+		n.Dates = lowerAll(g.Holidays.Dates, p.str)
 		p.decl(n)
 		return
 	case g.Test != nil:
@@ -127,7 +125,7 @@ func (p *parser) errorf(span pos.Span, code diag.Code, format string, args ...an
 // Positions.
 
 func (p *parser) pos(lp lexer.Position) pos.Pos {
-	return pos.Pos{Offset: lp.Offset, Line: lp.Line, Col: lp.Column}
+	return pos.At(lp.Offset, lp.Line, lp.Column)
 }
 
 // span runs from start to the end of the last token.
@@ -169,10 +167,18 @@ func (p *parser) ident(g *gIdent) *ast.Ident {
 }
 
 // idents lowers a list of names; nil for none.
-func (p *parser) idents(gs []*gIdent) []*ast.Ident {
-	var out []*ast.Ident
-	for _, g := range gs {
-		out = append(out, p.ident(g))
+func (p *parser) idents(gs []*gIdent) []*ast.Ident { return lowerAll(gs, p.ident) }
+
+// lowerAll lowers each of gs, in order, into a slice of their number: a
+// tree holds no room it does not use. It is nil for none, as a slice
+// appended to from nil would be.
+func lowerAll[G, N any](gs []G, lower func(G) N) []N {
+	if len(gs) == 0 {
+		return nil
+	}
+	out := make([]N, len(gs))
+	for i, g := range gs {
+		out[i] = lower(g)
 	}
 	return out
 }
@@ -248,10 +254,7 @@ func (p *parser) percent(g *gPercent) *ast.Percent {
 }
 
 func (p *parser) path(g *gPath) *ast.Path {
-	n := &ast.Path{}
-	for _, part := range g.Parts {
-		n.Parts = append(n.Parts, p.ident(part))
-	}
+	n := &ast.Path{Parts: lowerAll(g.Parts, p.ident)}
 	n.Pos = pos.Join(n.Parts[0].Pos, n.Parts[len(n.Parts)-1].Pos)
 	return n
 }

@@ -26,11 +26,9 @@ func (p *parser) eventDecl(g *gEventDecl) *ast.EventDecl {
 }
 
 func (p *parser) fields(gs []*gField) []*ast.Field {
-	var out []*ast.Field
-	for _, g := range gs {
-		out = append(out, &ast.Field{Name: p.ident(g.Name), Type: p.typ(g.Type), Pos: p.span(g.Pos, g.Tokens)})
-	}
-	return out
+	return lowerAll(gs, func(g *gField) *ast.Field {
+		return &ast.Field{Name: p.ident(g.Name), Type: p.typ(g.Type), Pos: p.span(g.Pos, g.Tokens)}
+	})
 }
 
 func (p *parser) typ(g *gType) ast.Type {
@@ -54,11 +52,7 @@ func (p *parser) typ(g *gType) ast.Type {
 	case g.Named != nil:
 		t = &ast.NamedType{Name: p.ident(g.Named)}
 	default:
-		e := &ast.EnumType{Pos: span}
-		for _, v := range g.Enum {
-			e.Values = append(e.Values, p.ident(v))
-		}
-		t = e
+		t = &ast.EnumType{Values: lowerAll(g.Enum, p.ident), Pos: span}
 	}
 	if g.Optional {
 		return &ast.OptionalType{Elem: t, Pos: p.span(g.Pos, g.Tokens)}
@@ -90,9 +84,9 @@ func (p *parser) entry(g *gEntry) *ast.Entry {
 
 func (p *parser) window(g *gWindow) *ast.Window {
 	n := &ast.Window{Keyword: p.word(g.Pos), From: p.clock(g.From), To: p.clock(g.To), Pos: p.span(g.Pos, g.Tokens)}
-	for _, d := range g.Days {
-		n.Days = append(n.Days, &ast.DayRange{From: p.ident(d.From), To: p.ident(d.To), Pos: p.span(d.Pos, d.Tokens)})
-	}
+	n.Days = lowerAll(g.Days, func(d *gDayRange) *ast.DayRange {
+		return &ast.DayRange{From: p.ident(d.From), To: p.ident(d.To), Pos: p.span(d.Pos, d.Tokens)}
+	})
 	return n
 }
 
@@ -120,9 +114,7 @@ func (p *parser) stage(g *gStage) *ast.Stage {
 
 func (p *parser) test(g *gTest) *ast.Test {
 	n := &ast.Test{Keyword: p.word(g.Pos), Name: p.str(g.Name), Pos: p.span(g.Pos, g.Tokens)}
-	for _, s := range g.Stmts {
-		n.Stmts = append(n.Stmts, p.testStmt(s))
-	}
+	n.Stmts = lowerAll(g.Stmts, p.testStmt)
 	return n
 }
 
@@ -199,9 +191,9 @@ func (p *parser) object(g *gObject) *ast.Object {
 		return nil
 	}
 	n := &ast.Object{Inline: g.Open.Pos.Line == g.Close.Pos.Line, Pos: p.span(g.Pos, g.Tokens)}
-	for _, f := range g.Fields {
-		n.Fields = append(n.Fields, &ast.ObjectField{Key: p.ident(f.Key), Value: p.value(f.Value), Pos: p.span(f.Pos, f.Tokens)})
-	}
+	n.Fields = lowerAll(g.Fields, func(f *gObjectField) *ast.ObjectField {
+		return &ast.ObjectField{Key: p.ident(f.Key), Value: p.value(f.Value), Pos: p.span(f.Pos, f.Tokens)}
+	})
 	return n
 }
 
@@ -216,11 +208,7 @@ func (p *parser) value(g *gValue) ast.Value {
 	case g.Word != "":
 		return &ast.Word{Name: g.Word, Pos: p.leaf(g.Pos, g.Word)}
 	case g.List != nil:
-		n := &ast.List{Pos: p.span(g.Pos, g.Tokens)}
-		for _, e := range g.List.Elems {
-			n.Elems = append(n.Elems, p.value(e))
-		}
-		return n
+		return &ast.List{Elems: lowerAll(g.List.Elems, p.value), Pos: p.span(g.Pos, g.Tokens)}
 	}
 	return p.object(g.Object)
 }
@@ -237,9 +225,7 @@ func rawOf(toks []lexer.Token) string {
 // rule lowers a workspace rule.
 func (p *parser) rule(g *gRule) *ast.RuleDecl {
 	n := &ast.RuleDecl{Keyword: p.word(g.Pos), Name: p.ident(g.Name), When: p.expr(g.When), Body: p.block(g.Body), Pos: p.span(g.Pos, g.Tokens)}
-	for _, e := range g.On {
-		n.On = append(n.On, p.ident(e))
-	}
+	n.On = lowerAll(g.On, p.ident)
 	if g.Every != nil {
 		n.EveryKw, n.Every = p.word(g.Every.Pos), p.dur(g.Every.Every)
 	}

@@ -15,9 +15,7 @@ func (p *parser) block(g *gBlock) *ast.Block {
 		Close: p.leaf(g.Close.Pos, g.Close.Value),
 		Pos:   p.span(g.Pos, g.Tokens),
 	}
-	for _, s := range g.Steps {
-		n.Steps = append(n.Steps, p.step(s))
-	}
+	n.Steps = lowerAll(g.Steps, p.step)
 	return n
 }
 
@@ -100,14 +98,14 @@ func (p *parser) split(base ast.StepBase, g *gSplit) *ast.Split {
 		Open:     p.leaf(g.Open.Pos, g.Open.Value),
 		Close:    p.leaf(g.Close.Pos, g.Close.Value),
 	}
-	for _, a := range g.Arms {
-		n.Arms = append(n.Arms, &ast.Arm{
+	n.Arms = lowerAll(g.Arms, func(a *gArm) *ast.Arm {
+		return &ast.Arm{
 			Weight: p.percent(a.Weight),
 			Name:   p.ident(a.Name),
 			Body:   p.block(a.Body),
 			Pos:    p.span(a.Pos, a.Tokens),
-		})
-	}
+		}
+	})
 	return n
 }
 

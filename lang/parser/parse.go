@@ -26,6 +26,7 @@ package parser
 import (
 	"errors"
 	"io"
+	"unsafe"
 
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
@@ -81,14 +82,31 @@ type parser struct {
 	orphaned bool         // the last journey header failed: don't report its items
 }
 
-// ParseFile parses one .journey file.
+// ParseFile parses one .journey file. The tree's names and texts are
+// copied from src, which the caller may change after.
 //
 // A file larger than MaxFileSize is not read: the tree holds one BadDecl.
 func ParseFile(filename string, src []byte) (*ast.File, diag.List) {
 	if len(src) > MaxFileSize {
 		return oversized(filename, src)
 	}
-	s := lex(filename, src)
+	return parse(filename, src, string(src))
+}
+
+// ParseOwned is ParseFile for a text that nobody changes once it is
+// parsed, such as a file just read: the tree's names and texts share src's
+// memory rather than a copy of it. Changing src after would change them.
+func ParseOwned(filename string, src []byte) (*ast.File, diag.List) {
+	if len(src) > MaxFileSize {
+		return oversized(filename, src)
+	}
+	return parse(filename, src, unsafe.String(unsafe.SliceData(src), len(src)))
+}
+
+// parse parses src, whose text is also text: the tree's strings are cut
+// from text.
+func parse(filename string, src []byte, text string) (*ast.File, diag.List) {
+	s := lex(filename, src, text)
 	p := &parser{file: filename, src: src, lines: s.lines, diags: s.diags, errs: s.errs}
 	p.full = s.errs > MaxErrors
 	p.out = &ast.File{Name: filename, Pos: p.lines.Span(0, len(src))}
@@ -198,9 +216,7 @@ func (p *parser) parseChunk(c []token, retry bool) {
 
 func (p *parser) parseTokens(c []token) (*gItem, error) {
 	end := p.lines.Pos(endOf(c[len(c)-1].Token))
-	eof := lexer.Token{Type: lexer.EOF, Pos: lexer.Position{
-		Filename: p.file, Offset: end.Offset, Line: end.Line, Column: end.Col,
-	}}
+	eof := lexer.Token{Type: lexer.EOF, Pos: position(p.file, end)}
 	plex, err := lexer.Upgrade(&sliceLexer{toks: c, eof: eof})
 	if err != nil {
 		return nil, err
@@ -244,4 +260,32 @@ func endOf(t lexer.Token) int { return t.Pos.Offset + len(t.Value) }
 
 func (p *parser) tokenSpan(t lexer.Token) pos.Span {
 	return p.lines.Span(t.Pos.Offset, endOf(t))
+}
+
+// OnlyTests reports whether src is a file of tests alone: it has a
+// top-level item, every one begins with `test`, and none would be cut at a
+// keyword in column 1 were it not to parse. ParseFile then makes of each
+// item a Test, or a BadDecl where it fails: the file declares nothing but
+// tests, whatever its errors. It lexes src without parsing it.
+func OnlyTests(src []byte) bool {
+	if len(src) > MaxFileSize {
+		return false
+	}
+	s := lex("", src, unsafe.String(unsafe.SliceData(src), len(src)))
+	var code []token
+	for _, t := range s.toks {
+		if t.Type != tComment && !t.EOF() {
+			code = append(code, t)
+		}
+	}
+	items := chunks(code, func(t token) bool { return t.depth == 0 && t.lineStart })
+	for _, c := range items {
+		if c[0].Type != tIdent || c[0].Value != "test" {
+			return false
+		}
+		if len(chunks(c, func(t token) bool { return t.Pos.Column == 1 })) > 1 {
+			return false
+		}
+	}
+	return len(items) > 0
 }

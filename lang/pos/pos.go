@@ -12,6 +12,7 @@ package pos
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"sort"
 )
 
@@ -27,11 +28,25 @@ func bomLen(src []byte) int {
 	return 0
 }
 
-// Pos is one point in a source file.
+// Pos is one point in a source file. Its numbers are held in 32 bits, as
+// the parser reads no file over 4 MiB: a tree holds many positions.
 type Pos struct {
-	Offset int // byte offset from the start of the file, 0-based
-	Line   int // 1-based line number
-	Col    int // 1-based column, in bytes
+	Offset int32 // byte offset from the start of the file, 0-based
+	Line   int32 // 1-based line number
+	Col    int32 // 1-based column, in bytes
+}
+
+// At returns the position of a byte offset at a line and a column. A
+// number past math.MaxInt32, in a text over 2 GiB, is held as
+// math.MaxInt32.
+func At(offset, line, col int) Pos {
+	return Pos{Offset: clamp(offset), Line: clamp(line), Col: clamp(col)}
+}
+
+// clamp returns n in 32 bits, math.MaxInt32 if it is larger, and
+// math.MinInt32 if it is smaller.
+func clamp(n int) int32 {
+	return int32(min(max(n, math.MinInt32), math.MaxInt32))
 }
 
 // IsValid reports whether p was set (Line 0 marks a missing position).
@@ -57,7 +72,7 @@ func (s Span) IsValid() bool { return s.Start.IsValid() }
 func (s Span) String() string { return s.Start.String() + "-" + s.End.String() }
 
 // Contains reports whether offset lies within the span.
-func (s Span) Contains(offset int) bool {
+func (s Span) Contains(offset int32) bool {
 	return s.Start.Offset <= offset && offset < s.End.Offset
 }
 
@@ -82,17 +97,20 @@ func Join(a, b Span) Span {
 
 // Lines converts byte offsets of one source text into positions.
 type Lines struct {
-	starts []int // byte offset of the first byte of each line
+	starts []int32 // byte offset of the first byte of each line
 	size   int
 }
 
 // NewLines indexes the line starts of src. The first line starts after a
-// byte-order mark.
+// byte-order mark. Of a text over 2 GiB only the first math.MaxInt32 bytes
+// are indexed: the positions past them are clamped to the end of those.
 func NewLines(src []byte) *Lines {
-	starts := []int{bomLen(src)}
+	src = src[:min(len(src), math.MaxInt32)]
+	starts := make([]int32, 1, bytes.Count(src, []byte{'\n'})+1)
+	starts[0] = int32(bomLen(src))
 	for i, c := range src {
 		if c == '\n' {
-			starts = append(starts, i+1)
+			starts = append(starts, int32(i+1))
 		}
 	}
 	return &Lines{starts: starts, size: len(src)}
@@ -107,8 +125,8 @@ func (l *Lines) Pos(offset int) Pos {
 	if offset > l.size {
 		offset = l.size
 	}
-	i := max(sort.Search(len(l.starts), func(i int) bool { return l.starts[i] > offset })-1, 0)
-	return Pos{Offset: offset, Line: i + 1, Col: max(offset-l.starts[i], 0) + 1}
+	i := max(sort.Search(len(l.starts), func(i int) bool { return int(l.starts[i]) > offset })-1, 0)
+	return At(offset, i+1, max(offset-int(l.starts[i]), 0)+1)
 }
 
 // Span returns the span of the byte range [start, end).
@@ -123,7 +141,7 @@ func (l *Lines) Line(src []byte, n int) []byte {
 	}
 	end := l.size
 	if n < len(l.starts) {
-		end = l.starts[n] - 1
+		end = int(l.starts[n]) - 1
 	}
 	return src[l.starts[n-1]:end]
 }

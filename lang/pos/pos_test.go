@@ -1,6 +1,7 @@
 package pos
 
 import (
+	"math"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -85,5 +86,19 @@ func TestJoin(t *testing.T) {
 	}
 	if !l.Span(1, 3).Contains(2) || l.Span(1, 3).Contains(3) {
 		t.Error("Contains is not half-open")
+	}
+}
+
+// TestAt checks that At keeps the numbers of a position as they are, and
+// holds one past 32 bits as math.MaxInt32 rather than wrapping it.
+func TestAt(t *testing.T) {
+	if got, want := At(4<<20, 70_000, 3_000), (Pos{Offset: 4 << 20, Line: 70_000, Col: 3_000}); got != want {
+		t.Errorf("At(4 MiB, 70000, 3000) = %+v, want %+v", got, want)
+	}
+	if got := At(math.MaxInt32+1, 1, 5<<30); got.Offset != math.MaxInt32 || got.Line != 1 || got.Col != math.MaxInt32 {
+		t.Errorf("At past 32 bits = %+v, want its offset and column held at %d", got, math.MaxInt32)
+	}
+	if got := At(-5, 1, 1); got.Offset != -5 {
+		t.Errorf("At(-5, 1, 1) has offset %d, want -5", got.Offset)
 	}
 }

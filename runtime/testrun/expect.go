@@ -35,7 +35,7 @@ func (x *exec) expect(e *ast.Expect, now time.Time) error {
 		got = "it did"
 	}
 	x.res.Failures = append(x.res.Failures, &Failure{
-		File: x.file, Line: e.Pos.Start.Line, Col: e.Pos.Start.Col,
+		File: x.file, Line: int(e.Pos.Start.Line), Col: int(e.Pos.Start.Col),
 		At: now.Sub(x.res.Start), Expectation: expectation(e), Got: got, Timeline: history,
 	})
 	return nil

@@ -137,7 +137,7 @@ const contactID = "test-contact"
 
 func runTest(ctx context.Context, d *runtime.Deployment, file string, t *ast.Test) *Result {
 	began := time.Now()
-	res := &Result{File: file, Name: t.Name.Value, Line: t.Pos.Start.Line, Start: Start}
+	res := &Result{File: file, Name: t.Name.Value, Line: int(t.Pos.Start.Line), Start: Start}
 	contact := contactID
 	for _, st := range t.Stmts {
 		switch st := st.(type) {
