@@ -132,7 +132,9 @@ type Store interface {
 	// Retain deletes what the retention policy no longer keeps, a batch
 	// at a time: up to Limit outbox rows done with (sent before
 	// OutboxBefore, or cancelled with their last attempt due before it),
-	// and up to Limit history records from before HistoryBefore. A zero
+	// and up to Limit history rows from before HistoryBefore (a row of
+	// Postgres or SQLite may hold an enrollment's first records,
+	// HistoryRow, and goes whole; the memory store's are records). A zero
 	// time keeps everything of its kind. Rows pending, parked, unknown or
 	// leased are never deleted. It reports how many of each it deleted:
 	// call it again while either count is Limit.

@@ -65,12 +65,14 @@ var (
 	citusDistribute    = citusQuery("distribute")
 	citusHasFunctions  = citusQuery("has_functions")
 	citusFunctions     = citusQuery("functions")
+	citusHasHistoryFn  = citusQuery("has_history_function")
+	citusHistoryFn     = citusQuery("history_function")
 )
 
 // distributed reports whether the database has the citus extension and,
 // if so, whether the store in the current schema is distributed with
-// all of its functions (citus/functions.sql) and the runners' leases
-// (citus/runners.sql).
+// all of its functions (citus/functions.sql, citus/history_function.sql)
+// and the runners' leases (citus/runners.sql).
 func (s *Store) distributed(ctx context.Context) (citus, distributed bool, err error) {
 	if err := s.db.GetContext(ctx, &citus, citusIsCitus); err != nil || !citus {
 		return false, false, err
@@ -78,7 +80,7 @@ func (s *Store) distributed(ctx context.Context) (citus, distributed bool, err e
 	if err := s.db.GetContext(ctx, &distributed, citusIsDistributed); err != nil || !distributed {
 		return true, false, err
 	}
-	for _, q := range []string{citusHasFunctions, citusHasRunners} {
+	for _, q := range []string{citusHasFunctions, citusHasHistoryFn, citusHasRunners} {
 		if err := s.db.GetContext(ctx, &distributed, q); err != nil || !distributed {
 			return true, false, err
 		}
@@ -157,6 +159,7 @@ func (s *Store) distributeOnce(ctx context.Context) error {
 	for _, step := range []struct{ done, do string }{
 		{citusIsDistributed, citusDistribute},
 		{citusHasFunctions, citusFunctions},
+		{citusHasHistoryFn, citusHistoryFn},
 		{citusHasRunners, citusRunners},
 	} {
 		var done bool

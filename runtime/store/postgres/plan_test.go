@@ -126,3 +126,48 @@ func TestQueuePlans(t *testing.T) {
 		}
 	}
 }
+
+// windowsOver lists the window nodes of the plan.
+func windowsOver(n planNode) []planNode {
+	var out []planNode
+	if n.NodeType == "WindowAgg" {
+		out = append(out, n)
+	}
+	for _, c := range n.Plans {
+		out = append(out, windowsOver(c)...)
+	}
+	return out
+}
+
+// TestReportPlans: over the report benchmark's store (1,000,000 history
+// records in 600,000 rows, an enrollment's first records packed into
+// one), the stages' report reads the stage and exit marks, the packed
+// rows among them, through the partial index history_visits, and its
+// window reads them in the index's order, sorting none: for every
+// journey and all time, and for one journey's two weeks of entries.
+func TestReportPlans(t *testing.T) {
+	t.Parallel()
+	_, db := storeAndDB(t)
+	_, err := db.ExecContext(context.Background(), testdataSQL(t, "report_bench"))
+	noErr(t, err)
+	since := time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)
+	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	for _, args := range [][]any{
+		{"", nil, nil, now, 86400.0},
+		{"bench", since, since.Add(14 * 24 * time.Hour), now, 86400.0},
+	} {
+		plan := explain(t, db, "report_stages", args...)
+		if got := scans(plan, "history"); len(got) != 1 || got[0] != "history_visits" {
+			t.Errorf("report_stages %v reads the history through %v, want history_visits", args[:3], got)
+		}
+		windows := windowsOver(plan)
+		if len(windows) == 0 {
+			t.Errorf("report_stages %v: no window in the plan", args[:3])
+		}
+		for _, w := range windows {
+			if s := sortsOver(w, "history"); len(s) > 0 {
+				t.Errorf("report_stages %v sorts the history under its window: %v", args[:3], s)
+			}
+		}
+	}
+}

@@ -484,26 +484,30 @@ func (s *Store) Outbox(ctx context.Context, p *store.OutboxParams) ([]runtime.Ac
 
 // pgRecord is a history row.
 type pgRecord struct {
-	Contact string    `db:"contact_id"`
-	Journey string    `db:"journey"`
-	Entry   int       `db:"entry"`
-	Kind    string    `db:"kind"`
-	Step    string    `db:"step"`
-	Detail  string    `db:"detail"`
-	At      time.Time `db:"at"`
+	Contact    string    `db:"contact_id"`
+	Journey    string    `db:"journey"`
+	Entry      int       `db:"entry"`
+	Kind       string    `db:"kind"`
+	Step       string    `db:"step"`
+	Detail     string    `db:"detail"`
+	At         time.Time `db:"at"`
+	FirstStage string    `db:"first_stage"`
 }
 
-// History implements Store.
+// History implements Store: the rows read, unpacked.
 func (s *Store) History(ctx context.Context, p *store.HistoryParams) ([]runtime.Record, error) {
 	var rows []pgRecord
 	if err := s.db.SelectContext(ctx, &rows, s.q.history, p.Contact); err != nil {
 		return nil, fmt.Errorf("postgres store: history: %w", err)
 	}
-	var out []runtime.Record
-	for _, r := range rows {
-		out = append(out, runtime.Record{At: r.At.UTC(), Contact: r.Contact, Journey: r.Journey, Entry: r.Entry, Kind: r.Kind, Step: r.Step, Detail: r.Detail})
+	hist := make([]store.HistoryRow, len(rows))
+	for i, r := range rows {
+		hist[i] = store.HistoryRow{
+			Record:     runtime.Record{At: r.At.UTC(), Contact: r.Contact, Journey: r.Journey, Entry: r.Entry, Kind: r.Kind, Step: r.Step, Detail: r.Detail},
+			FirstStage: r.FirstStage,
+		}
 	}
-	return out, nil
+	return store.UnpackHistory(hist), nil
 }
 
 // Close implements Store.

@@ -10,7 +10,7 @@ import (
 )
 
 // BenchmarkPostgresReport reads a whole report over a store of 200,000
-// enrollments and 1,000,000 history rows (testdata/report_bench.sql,
+// enrollments and 1,000,000 history records (testdata/report_bench.sql,
 // written by SQL in a schema of the benchmark's), and checks some of its
 // figures. Figures are in docs/performance.md; run it with
 //

@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"os"
 	goruntime "runtime"
@@ -63,6 +64,7 @@ func throughput(b *testing.B, dsn string, n int) {
 	b.ReportMetric(float64(n)/elapsed.Seconds(), "transitions/s")
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
 	b.ReportMetric(float64(n), "contacts")
+	reportHistorySize(b, dsn, n)
 }
 
 // benchStores opens two stores on dsn, each with its own connection
@@ -133,6 +135,22 @@ func drainWorkers(b *testing.B, stores []store.Store, d *runtime.Deployment, now
 	}
 	wg.Wait()
 	return peak, unchanged
+}
+
+// reportHistorySize reports the history's bytes on disk (heap and
+// indexes) and rows per contact, of the n contacts' store in dsn.
+func reportHistorySize(b *testing.B, dsn string, n int) {
+	db, err := sql.Open("postgres", dsn)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	var bytes, rows int64
+	if err := db.QueryRow(testdataSQL(b, "history_size")).Scan(&bytes, &rows); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(bytes)/float64(n), "history-B/contact")
+	b.ReportMetric(float64(rows)/float64(n), "history-rows/contact")
 }
 
 // benchContacts is how many contacts a throughput benchmark loads:

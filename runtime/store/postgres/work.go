@@ -156,11 +156,12 @@ type pgBatch struct {
 	// insert_outbox
 	aKey, aContact, aJourney, aVersion, aStep, aKind, aTarget, aPayload, aDue []string
 
-	// insert_history
+	// insert_history: the history's rows (store.PackHistory)
 	hContact, hJourney []string
 	hEntry             []int64
 	hKind, hStep       []string
 	hDetail, hAt       []string
+	hFirstStage        []string
 
 	// upsert_enrollments
 	eContact, eJourney []string
@@ -170,6 +171,18 @@ type pgBatch struct {
 	eEnteredAt         []string
 	eExitedAt          []sql.NullString
 	eReason            []string
+}
+
+// addHistory adds a history row to the batch.
+func (b *pgBatch) addHistory(h store.HistoryRow) {
+	b.hContact = append(b.hContact, h.Contact)
+	b.hJourney = append(b.hJourney, h.Journey)
+	b.hEntry = append(b.hEntry, int64(h.Entry))
+	b.hKind = append(b.hKind, h.Kind)
+	b.hStep = append(b.hStep, h.Step)
+	b.hDetail = append(b.hDetail, h.Detail)
+	b.hAt = append(b.hAt, pgTimeText(h.At))
+	b.hFirstStage = append(b.hFirstStage, h.FirstStage)
 }
 
 // pgEnrollmentKey is an enrollment's place in a contact's state.
@@ -211,14 +224,8 @@ func (b *pgBatch) add(r *store.WorkResult) {
 		b.aPayload = append(b.aPayload, store.PayloadText(a.Payload))
 		b.aDue = append(b.aDue, pgTimeText(a.Due))
 	}
-	for _, h := range out.Records {
-		b.hContact = append(b.hContact, h.Contact)
-		b.hJourney = append(b.hJourney, h.Journey)
-		b.hEntry = append(b.hEntry, int64(h.Entry))
-		b.hKind = append(b.hKind, h.Kind)
-		b.hStep = append(b.hStep, h.Step)
-		b.hDetail = append(b.hDetail, h.Detail)
-		b.hAt = append(b.hAt, pgTimeText(h.At))
+	for _, h := range store.PackHistory(out.Records) {
+		b.addHistory(h)
 	}
 	if r.State == nil || r.Unchanged {
 		return
@@ -410,7 +417,7 @@ func (b *pgBatch) outboxArgs() []any {
 // historyArgs are the parameters of insert_history.
 func (b *pgBatch) historyArgs() []any {
 	return []any{pgArray(b.hContact), pgArray(b.hJourney), pgArray(b.hEntry), pgArray(b.hKind), pgArray(b.hStep),
-		pgArray(b.hDetail), pgArray(b.hAt)}
+		pgArray(b.hDetail), pgArray(b.hAt), pgArray(b.hFirstStage)}
 }
 
 // enrollmentArgs are the parameters of upsert_enrollments.
@@ -441,14 +448,7 @@ func (b *pgBatch) withdraw(ctx context.Context, tx *sqlx.Tx) error {
 	slices.SortFunc(rows, func(x, y pgWithdrawn) int { return cmp.Compare(x.Seq, y.Seq) })
 	var w pgBatch
 	for _, row := range rows {
-		h := store.WithdrawnRecord(b.states[row.Contact], row.Contact, row.Journey, row.Step, row.Target, b.wAt[[2]string{row.Contact, row.Channel}])
-		w.hContact = append(w.hContact, h.Contact)
-		w.hJourney = append(w.hJourney, h.Journey)
-		w.hEntry = append(w.hEntry, int64(h.Entry))
-		w.hKind = append(w.hKind, h.Kind)
-		w.hStep = append(w.hStep, h.Step)
-		w.hDetail = append(w.hDetail, h.Detail)
-		w.hAt = append(w.hAt, pgTimeText(h.At))
+		w.addHistory(store.HistoryRow{Record: store.WithdrawnRecord(b.states[row.Contact], row.Contact, row.Journey, row.Step, row.Target, b.wAt[[2]string{row.Contact, row.Channel}])})
 	}
 	b.hContact = append(w.hContact, b.hContact...)
 	b.hJourney = append(w.hJourney, b.hJourney...)
@@ -457,6 +457,7 @@ func (b *pgBatch) withdraw(ctx context.Context, tx *sqlx.Tx) error {
 	b.hStep = append(w.hStep, b.hStep...)
 	b.hDetail = append(w.hDetail, b.hDetail...)
 	b.hAt = append(w.hAt, b.hAt...)
+	b.hFirstStage = append(w.hFirstStage, b.hFirstStage...)
 	return nil
 }
 

@@ -479,16 +479,17 @@ func (s *Store) Outbox(ctx context.Context, p *store.OutboxParams) ([]runtime.Ac
 	return store.OutboxActions(rows)
 }
 
-// History implements Store.
+// History implements Store: the rows read, unpacked.
 func (s *Store) History(ctx context.Context, p *store.HistoryParams) ([]runtime.Record, error) {
 	var rows []struct {
-		Contact string         `db:"contact_id"`
-		Journey string         `db:"journey"`
-		Entry   int            `db:"entry"`
-		Kind    string         `db:"kind"`
-		Step    sql.NullString `db:"step"`
-		Detail  sql.NullString `db:"detail"`
-		At      string         `db:"at"`
+		Contact    string         `db:"contact_id"`
+		Journey    string         `db:"journey"`
+		Entry      int            `db:"entry"`
+		Kind       string         `db:"kind"`
+		Step       sql.NullString `db:"step"`
+		Detail     sql.NullString `db:"detail"`
+		At         string         `db:"at"`
+		FirstStage sql.NullString `db:"first_stage"`
 	}
 	var err error
 	if p.Contact == "" {
@@ -499,18 +500,21 @@ func (s *Store) History(ctx context.Context, p *store.HistoryParams) ([]runtime.
 	if err != nil {
 		return nil, err
 	}
-	var out []runtime.Record
-	for _, r := range rows {
+	hist := make([]store.HistoryRow, len(rows))
+	for i, r := range rows {
 		at, err := parseSQLiteTime(r.At)
 		if err != nil {
 			return nil, fmt.Errorf("history of %s: %w", r.Contact, err)
 		}
-		out = append(out, runtime.Record{
-			At: at, Contact: r.Contact, Journey: r.Journey, Entry: r.Entry, Kind: r.Kind,
-			Step: r.Step.String, Detail: r.Detail.String,
-		})
+		hist[i] = store.HistoryRow{
+			Record: runtime.Record{
+				At: at, Contact: r.Contact, Journey: r.Journey, Entry: r.Entry, Kind: r.Kind,
+				Step: r.Step.String, Detail: r.Detail.String,
+			},
+			FirstStage: r.FirstStage.String,
+		}
 	}
-	return out, nil
+	return store.UnpackHistory(hist), nil
 }
 
 // sqliteTime formats a time for a column.

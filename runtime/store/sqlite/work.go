@@ -170,11 +170,8 @@ func (s *Store) complete(ctx context.Context, tx *sqlx.Tx, worker string, r *sto
 		}
 	}
 	history := s.stmt(ctx, tx, "history_insert")
-	for _, rec := range out.Records {
-		if _, err := history.ExecContext(ctx,
-			sql.Named("contact_id", rec.Contact), sql.Named("journey", rec.Journey), sql.Named("entry", rec.Entry),
-			sql.Named("kind", rec.Kind), sql.Named("step", sqliteText(rec.Step)), sql.Named("detail", sqliteText(rec.Detail)),
-			sql.Named("at", sqliteTime(rec.At))); err != nil {
+	for _, row := range store.PackHistory(out.Records) {
+		if err := insertHistory(ctx, history, row); err != nil {
 			return false, err
 		}
 	}
@@ -237,12 +234,19 @@ func (s *Store) withdraw(ctx context.Context, tx *sqlx.Tx, r *store.WorkResult, 
 	history := s.stmt(ctx, tx, "history_insert")
 	for _, row := range rows {
 		rec := store.WithdrawnRecord(r.State, r.Contact, row.Journey, row.Step, row.Target, w.At)
-		if _, err := history.ExecContext(ctx,
-			sql.Named("contact_id", rec.Contact), sql.Named("journey", rec.Journey), sql.Named("entry", rec.Entry),
-			sql.Named("kind", rec.Kind), sql.Named("step", sqliteText(rec.Step)), sql.Named("detail", sqliteText(rec.Detail)),
-			sql.Named("at", sqliteTime(rec.At))); err != nil {
+		if err := insertHistory(ctx, history, store.HistoryRow{Record: rec}); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// insertHistory appends a row to the history with the statement
+// history_insert.
+func insertHistory(ctx context.Context, history *sqlx.Stmt, row store.HistoryRow) error {
+	_, err := history.ExecContext(ctx,
+		sql.Named("contact_id", row.Contact), sql.Named("journey", row.Journey), sql.Named("entry", row.Entry),
+		sql.Named("kind", row.Kind), sql.Named("step", sqliteText(row.Step)), sql.Named("detail", sqliteText(row.Detail)),
+		sql.Named("at", sqliteTime(row.At)), sql.Named("first_stage", sqliteText(row.FirstStage)))
+	return err
 }

@@ -165,26 +165,8 @@ SELECT create_distributed_function(
     'journey_insert_outbox(integer, text[], text[], text[], text[], text[], text[], text[], jsonb[], timestamptz[])',
     distribution_arg_name := 'of_bucket', colocate_with := 'contacts', force_delegation := true);
 
--- The history records of a batch (queries/insert_history.sql), in the
--- order given. Returns whether there were any.
-CREATE FUNCTION journey_insert_history(of_bucket integer, contacts text[], journeys text[], entries integer[],
-                                       kinds text[], steps text[], details text[], ats timestamptz[])
-RETURNS boolean
-LANGUAGE plpgsql SET search_path FROM CURRENT
-AS $$
-BEGIN
-    INSERT INTO history (bucket, contact_id, journey, entry, kind, step, detail, at, written_at)
-    SELECT journey_bucket(r.contact_id), r.contact_id, r.journey, r.entry, r.kind, NULLIF(r.step, ''),
-           NULLIF(r.detail, ''), r.at, clock_timestamp()
-    FROM unnest(contacts, journeys, entries, kinds, steps, details, ats)
-        WITH ORDINALITY AS r (contact_id, journey, entry, kind, step, detail, at, n)
-    ORDER BY r.n;
-    RETURN FOUND;
-END
-$$;
-SELECT create_distributed_function(
-    'journey_insert_history(integer, text[], text[], integer[], text[], text[], text[], timestamptz[])',
-    distribution_arg_name := 'of_bucket', colocate_with := 'contacts', force_delegation := true);
+-- The history's rows of a batch are written by journey_insert_history,
+-- in citus/history_function.sql.
 
 -- The enrollments of a batch's new states
 -- (queries/upsert_enrollments.sql); a row that did not change is not

@@ -15,12 +15,17 @@ WITH marks AS (
     -- stage). One window, one pass over the records in the order of the
     -- history_visits index: no sort of the history. Its frame, the
     -- records before the current one, is what is_first reads; lead reads
-    -- the partition whatever the frame.
-    SELECT h.contact_id, h.journey, h.entry, h.kind, h.detail, h.at,
+    -- the partition whatever the frame. A row with a first stage (an
+    -- enrollment's first records packed, store.HistoryRow) marks that
+    -- stage; its own record is no stage or exit.
+    SELECT h.contact_id, h.journey, h.entry,
+           CASE WHEN h.first_stage IS NOT NULL THEN 'stage' ELSE h.kind END AS kind,
+           coalesce(h.first_stage, h.detail) AS detail, h.at,
            lead(h.at) OVER w AS left_at,
-           NOT h.detail = ANY (coalesce(array_agg(h.detail) FILTER (WHERE h.kind = 'stage') OVER w, '{}')) AS is_first
+           NOT coalesce(h.first_stage, h.detail) = ANY (coalesce(array_agg(coalesce(h.first_stage, h.detail))
+               FILTER (WHERE h.kind = 'stage' OR h.first_stage IS NOT NULL) OVER w, '{}')) AS is_first
     FROM history h
-    WHERE ($1 = '' OR h.journey = $1) AND h.kind IN ('stage', 'exited')
+    WHERE ($1 = '' OR h.journey = $1) AND (h.kind IN ('stage', 'exited') OR h.first_stage IS NOT NULL)
       AND ($2::timestamptz IS NULL OR h.at >= $2) -- a record comes after its enrollment began
     WINDOW w AS (PARTITION BY h.journey, h.contact_id, h.entry ORDER BY h.seq
                  ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)

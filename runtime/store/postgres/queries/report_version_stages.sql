@@ -1,14 +1,18 @@
 -- A report's stages by version: report_stages.sql grouped by the version
 -- each enrollment is under now as well, each version with its own
 -- percentiles, and its active enrollments stalled past its own p90. The
--- records are always matched with their enrollments, for the version.
+-- records are always matched with their enrollments, for the version. A
+-- row with a first stage marks that stage, as in report_stages.sql.
 WITH marks AS (
-    SELECT h.contact_id, h.journey, s.version, h.entry, h.kind, h.detail, h.at,
+    SELECT h.contact_id, h.journey, s.version, h.entry,
+           CASE WHEN h.first_stage IS NOT NULL THEN 'stage' ELSE h.kind END AS kind,
+           coalesce(h.first_stage, h.detail) AS detail, h.at,
            lead(h.at) OVER w AS left_at,
-           NOT h.detail = ANY (coalesce(array_agg(h.detail) FILTER (WHERE h.kind = 'stage') OVER w, '{}')) AS is_first
+           NOT coalesce(h.first_stage, h.detail) = ANY (coalesce(array_agg(coalesce(h.first_stage, h.detail))
+               FILTER (WHERE h.kind = 'stage' OR h.first_stage IS NOT NULL) OVER w, '{}')) AS is_first
     FROM history h
     JOIN enrollments s ON s.contact_id = h.contact_id AND s.journey = h.journey AND s.entry = h.entry
-    WHERE ($1 = '' OR h.journey = $1) AND h.kind IN ('stage', 'exited')
+    WHERE ($1 = '' OR h.journey = $1) AND (h.kind IN ('stage', 'exited') OR h.first_stage IS NOT NULL)
       AND ($2::timestamptz IS NULL OR s.entered_at >= $2)
       AND ($3::timestamptz IS NULL OR s.entered_at < $3)
     WINDOW w AS (PARTITION BY h.journey, h.contact_id, h.entry ORDER BY h.seq

@@ -4,8 +4,8 @@
 -- is earlier (none if neither: least ignores NULLs), and its lease
 -- released; the actions are added to the outbox in the order given, each
 -- key once (a key already there, from a run committed twice, is
--- skipped), each due at its own time; the records are appended to the
--- history in the order given; and the enrollments are mirrored from the
+-- skipped), each due at its own time; the history's rows are appended
+-- in the order given; and the enrollments are mirrored from the
 -- new states, one row per contact, journey and entry, a row that did not
 -- change not rewritten. Plain Postgres only: Citus cannot route a
 -- statement that writes several tables, and runs the parts one by one
@@ -19,9 +19,10 @@
 -- input each consumed (0 for none);
 -- $4..$12 the actions: keys, contacts, journeys, versions, steps, kinds,
 -- targets, payloads (JSON), due times;
--- $13..$19 the records: contacts, journeys, entries, kinds, steps ('' for
--- none), details ('' for none), times;
--- $20..$29 the enrollments: contacts, journeys, entries, versions,
+-- $13..$20 the history's rows (store.PackHistory): contacts, journeys,
+-- entries, kinds, steps ('' for none), details ('' for none), times, first
+-- stages ('' for a row that is one record);
+-- $21..$30 the enrollments: contacts, journeys, entries, versions,
 -- statuses, stages, stage times, entry times, exit times (NULL for none),
 -- reasons ('' for none).
 WITH runs AS (
@@ -50,19 +51,20 @@ WITH runs AS (
     ORDER BY a.n
     ON CONFLICT (key) DO NOTHING
 ), recorded AS (
-    INSERT INTO history (contact_id, journey, entry, kind, step, detail, at)
-    SELECT r.contact_id, r.journey, r.entry, r.kind, NULLIF(r.step, ''), NULLIF(r.detail, ''), r.at
+    INSERT INTO history (contact_id, journey, entry, kind, step, detail, at, first_stage)
+    SELECT r.contact_id, r.journey, r.entry, r.kind, NULLIF(r.step, ''), NULLIF(r.detail, ''), r.at,
+           NULLIF(r.first_stage, '')
     FROM unnest($13::text[], $14::text[], $15::integer[], $16::text[], $17::text[], $18::text[],
-                $19::timestamptz[])
-        WITH ORDINALITY AS r (contact_id, journey, entry, kind, step, detail, at, n)
+                $19::timestamptz[], $20::text[])
+        WITH ORDINALITY AS r (contact_id, journey, entry, kind, step, detail, at, first_stage, n)
     ORDER BY r.n
 ), enrolled AS (
     INSERT INTO enrollments AS e
         (contact_id, journey, entry, version, status, stage, stage_at, entered_at, exited_at, reason)
     SELECT u.contact_id, u.journey, u.entry, u.version, u.status, u.stage, u.stage_at, u.entered_at,
            u.exited_at, NULLIF(u.reason, '')
-    FROM unnest($20::text[], $21::text[], $22::integer[], $23::text[], $24::text[], $25::text[],
-                $26::timestamptz[], $27::timestamptz[], $28::timestamptz[], $29::text[])
+    FROM unnest($21::text[], $22::text[], $23::integer[], $24::text[], $25::text[], $26::text[],
+                $27::timestamptz[], $28::timestamptz[], $29::timestamptz[], $30::text[])
         AS u (contact_id, journey, entry, version, status, stage, stage_at, entered_at, exited_at, reason)
     ON CONFLICT (contact_id, journey, entry) DO UPDATE
     SET (version, status, stage, stage_at, entered_at, exited_at, reason) =

@@ -1,4 +1,5 @@
--- Every contact's history, in order.
-SELECT contact_id, journey, entry, kind, step, detail, at
+-- Every contact's history rows, in order: a row with a first stage stands
+-- for more than one record (store.UnpackHistory).
+SELECT contact_id, journey, entry, kind, step, detail, at, first_stage
 FROM history
 ORDER BY seq;

@@ -16,11 +16,13 @@ WITH scope AS (
   AND (:since IS NULL OR entered_at >= :since)
   AND (:until IS NULL OR entered_at < :until)
 ), marks AS (
-    SELECT h.journey, h.contact_id, h.entry, h.kind, h.detail, h.at,
+    SELECT h.journey, h.contact_id, h.entry,
+           CASE WHEN h.first_stage IS NOT NULL THEN 'stage' ELSE h.kind END AS kind,
+           coalesce(h.first_stage, h.detail) AS detail, h.at,
            lead(h.at) OVER (PARTITION BY h.contact_id, h.journey, h.entry ORDER BY h.seq) AS left_at
     FROM history h
     JOIN scope s ON s.contact_id = h.contact_id AND s.journey = h.journey AND s.entry = h.entry
-    WHERE h.kind IN ('stage', 'exited')
+    WHERE h.kind IN ('stage', 'exited') OR h.first_stage IS NOT NULL
 ), visits AS (
     SELECT journey, detail AS stage, contact_id, entry, at,
            CAST(round((julianday(left_at) - julianday(at)) * 86400000.0) AS INTEGER) / 1000.0 AS secs

@@ -12,11 +12,14 @@ WITH marks AS (
     -- does not lead with the bucket). Its frame, the
     -- records before the current one, is what is_first reads; lead reads
     -- the partition whatever the frame.
-    SELECT h.bucket, h.contact_id, h.journey, h.entry, h.kind, h.detail, h.at,
+    SELECT h.bucket, h.contact_id, h.journey, h.entry,
+           CASE WHEN h.first_stage IS NOT NULL THEN 'stage' ELSE h.kind END AS kind,
+           coalesce(h.first_stage, h.detail) AS detail, h.at,
            lead(h.at) OVER w AS left_at,
-           NOT h.detail = ANY (coalesce(array_agg(h.detail) FILTER (WHERE h.kind = 'stage') OVER w, '{}')) AS is_first
+           NOT coalesce(h.first_stage, h.detail) = ANY (coalesce(array_agg(coalesce(h.first_stage, h.detail))
+               FILTER (WHERE h.kind = 'stage' OR h.first_stage IS NOT NULL) OVER w, '{}')) AS is_first
     FROM history h
-    WHERE ($1 = '' OR h.journey = $1) AND h.kind IN ('stage', 'exited')
+    WHERE ($1 = '' OR h.journey = $1) AND (h.kind IN ('stage', 'exited') OR h.first_stage IS NOT NULL)
       AND ($2::timestamptz IS NULL OR h.at >= $2) -- a record comes after its enrollment began
     WINDOW w AS (PARTITION BY h.bucket, h.journey, h.contact_id, h.entry ORDER BY h.seq
                  ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)

@@ -1,0 +1,2 @@
+-- TestHistoryRows: the rows of the store's history table.
+SELECT count(*) FROM history;
