@@ -121,9 +121,10 @@ func (r *run) message(st *compiler.Step) (map[string]any, error) {
 	return p, nil
 }
 
-// reExecError is the place in a text/template error: "template: NAME:LINE:COL:"
-// or "template: NAME:LINE:".
-var reExecError = regexp.MustCompile(`template: (.*?):(\d+):(?:(\d+):)?`)
+// reExecError is the place in a text/template error, "template:
+// NAME:LINE:COL:" or "template: NAME:LINE:", or in an html/template one,
+// "html/template:NAME:LINE:COL:".
+var reExecError = regexp.MustCompile(`(?:html/)?template: ?(.*?):(\d+):(?:(\d+):)?`)
 
 // relocate rewrites the place in a template's error, which counts from the
 // start of the part rendered (the subject or the body), to the line and
@@ -131,7 +132,7 @@ var reExecError = regexp.MustCompile(`template: (.*?):(\d+):(?:(\d+):)?`)
 func relocate(err error, file string, content []byte, at int) error {
 	msg := err.Error()
 	m := reExecError.FindStringSubmatchIndex(msg)
-	if m == nil {
+	if m == nil || msg[m[2]:m[3]] != file {
 		return err
 	}
 	line, _ := strconv.Atoi(msg[m[4]:m[5]])

@@ -169,7 +169,7 @@ func TestRenderUnparsable(t *testing.T) {
 		{"body", "subject: News\n<p>Hi</p>\n<p>{{if .first_name}}x</p>\n",
 			`S/send:news#1: send "news": templates/news.html:4: unexpected EOF`},
 		{"escaping", "subject: News\n<a href=\"{{if .first_name}}x\">{{end}}\n",
-			`S/send:news#1: send "news": html/template:templates/news.html:1:14: {{if}} branches end in different contexts: ` +
+			`S/send:news#1: send "news": templates/news.html:2:14: {{if}} branches end in different contexts: ` +
 				`{stateText delimNone urlPartNone jsCtxRegexp [] attrNone elementNone <nil>}, {stateURL delimDoubleQuote urlPartNone jsCtxRegexp [] attrURL elementNone <nil>}`},
 	}
 	for _, tt := range tests {
