@@ -121,7 +121,7 @@ func parse(filename string, src []byte, text string) (*ast.File, diag.List) {
 			code = append(code, t)
 		}
 	}
-	cs := chunks(code, func(t token) bool { return t.depth == 0 && t.lineStart })
+	cs := chunks(code, atItemStart)
 	for i, c := range cs {
 		if p.full || s.stopped && i == len(cs)-1 {
 			// Reading stopped in this item: it and the rest of the file
@@ -151,6 +151,14 @@ func (p *parser) add(d diag.Diagnostic) {
 	}
 	p.diags = append(p.diags, d)
 }
+
+// atItemStart is where a file is cut into its top-level items: a token at
+// depth 0 that begins its line.
+func atItemStart(t token) bool { return t.depth == 0 && t.lineStart }
+
+// atColumnOne is where an item that fails to parse is cut again: a token
+// in column 1.
+func atColumnOne(t token) bool { return t.Pos.Column == 1 }
 
 // chunks cuts toks before every top-level keyword for which at holds.
 func chunks(toks []token, at func(token) bool) [][]token {
@@ -200,7 +208,7 @@ func (p *parser) parseChunk(c []token, retry bool) {
 		return
 	}
 	if retry {
-		if parts := chunks(c, func(t token) bool { return t.Pos.Column == 1 }); len(parts) > 1 {
+		if parts := chunks(c, atColumnOne); len(parts) > 1 {
 			for _, part := range parts {
 				p.parseChunk(part, false)
 			}
@@ -278,12 +286,12 @@ func OnlyTests(src []byte) bool {
 			code = append(code, t)
 		}
 	}
-	items := chunks(code, func(t token) bool { return t.depth == 0 && t.lineStart })
+	items := chunks(code, atItemStart)
 	for _, c := range items {
 		if c[0].Type != tIdent || c[0].Value != "test" {
 			return false
 		}
-		if len(chunks(c, func(t token) bool { return t.Pos.Column == 1 })) > 1 {
+		if len(chunks(c, atColumnOne)) > 1 {
 			return false
 		}
 	}
