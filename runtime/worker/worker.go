@@ -115,17 +115,16 @@ func (w *Worker) tick(ctx context.Context, now time.Time, retry func(error) bool
 			p.Results = append(p.Results, untouched(wk))
 			continue
 		}
-		// A run that reads no event may leave the state as it was (an
-		// update to the values it has, a timer with nothing to do): its
-		// state is encoded first, to tell.
+		// A run of inputs but no event may leave the state as it was (an
+		// update to the values it has): its state is encoded first, to
+		// tell.
 		var before []byte
-		processed := wk.State.Processed
 		if quiet(wk.Inputs) {
-			before, _ = json.Marshal(wk.State)
+			before = encodeRunAt(wk.State, now)
 		}
 		out := eng.Run(wk.State, wk.Inputs, now)
 		p.Results = append(p.Results, &store.WorkResult{Contact: wk.State.ID, Rev: wk.Rev, State: wk.State, Consumed: consumed, Outcome: out,
-			Unchanged: unchanged(wk.State, before, processed, out)})
+			Unchanged: unchanged(wk.State, before, out)})
 	}
 	res, err := w.Store.Complete(ctx, p)
 	for err != nil && retry != nil && retry(err) {
@@ -210,29 +209,41 @@ func untouched(wk *store.Work) *store.WorkResult {
 	return &store.WorkResult{Contact: wk.State.ID, Rev: wk.Rev, State: wk.State, Outcome: &runtime.Outcome{Wake: wk.Due}, Unchanged: true}
 }
 
-// quiet reports whether a run of inputs may leave the contact's state as
-// it was: an event always joins the contact's events, so only a run of
-// timers, updates and the other inputs can.
+// quiet reports whether a run of inputs is worth comparing states for:
+// it has inputs, and none is an event (an event always joins the
+// contact's events). A run of timers alone is not compared: it nearly
+// always fires a step, which records something, and encoding the state of
+// every timer run first would cost more than the writes it could spare.
 func quiet(inputs []runtime.Input) bool {
 	for _, in := range inputs {
 		if in.Kind == runtime.InputEvent {
 			return false
 		}
 	}
-	return true
+	return len(inputs) > 0
+}
+
+// encodeRunAt is the encoding of s as a run at now that changes nothing
+// leaves it: the same, but for its time of run (Engine.Run sets Processed
+// to now); nil if it does not encode.
+func encodeRunAt(s *runtime.ContactState, now time.Time) []byte {
+	ran := s.Processed
+	s.Processed = now
+	b, err := json.Marshal(s)
+	s.Processed = ran
+	if err != nil {
+		return nil
+	}
+	return b
 }
 
 // unchanged reports whether a run recorded, sent and withdrew nothing and
-// left the state s as before, the encoding of the state it started from,
-// but for the time it ran (processed is the time before the run). A nil
-// before (a run not compared) is changed.
-func unchanged(s *runtime.ContactState, before []byte, processed time.Time, out *runtime.Outcome) bool {
+// left the state s as before said it would be were it unchanged
+// (encodeRunAt). A nil before (a run not compared) is changed.
+func unchanged(s *runtime.ContactState, before []byte, out *runtime.Outcome) bool {
 	if before == nil || len(out.Records) > 0 || len(out.Actions) > 0 || len(out.Withdraw) > 0 {
 		return false
 	}
-	ran := s.Processed
-	s.Processed = processed
 	after, err := json.Marshal(s)
-	s.Processed = ran
 	return err == nil && bytes.Equal(before, after)
 }
